@@ -1,0 +1,84 @@
+import type { FieldError } from './spec/field-error.js';
+
+/** Stable machine-readable codes of every error this library throws. */
+export type LifecycleErrorCode =
+  | 'ERR_LIFECYCLE_SPEC'
+  | 'ERR_UNKNOWN_CONTAINER'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_INVALID_POLICY';
+
+/**
+ * Base of every error the library throws for programmer mistakes (adapter faults never throw:
+ * they become outcomes and events). Branch on `code`, which is stable across versions.
+ */
+export class LifecycleError extends Error {
+  override readonly name: string = 'LifecycleError';
+  readonly code: LifecycleErrorCode;
+
+  constructor(code: LifecycleErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * The pod given to the manager (or `assertValidPod`) failed API-server validation.
+ * `errors` holds every {@link FieldError}; `message` is the API server's aggregate
+ * `Pod "<name>" is invalid: [...]`.
+ */
+export class LifecycleSpecError extends LifecycleError {
+  override readonly name = 'LifecycleSpecError';
+  readonly errors: readonly FieldError[];
+  readonly podName: string;
+
+  constructor(podName: string, errors: readonly FieldError[], message: string) {
+    super('ERR_LIFECYCLE_SPEC', message);
+    this.podName = podName;
+    this.errors = errors;
+  }
+}
+
+/** A container name that the pod does not declare (among containers and init containers). */
+export class UnknownContainerError extends LifecycleError {
+  override readonly name = 'UnknownContainerError';
+  readonly podName: string;
+  readonly containerName: string;
+  readonly knownContainers: readonly string[];
+
+  constructor(podName: string, containerName: string, knownContainers: readonly string[]) {
+    const known = knownContainers.length > 0 ? knownContainers.map((n) => `"${n}"`).join(', ') : 'none';
+    super(
+      'ERR_UNKNOWN_CONTAINER',
+      `container "${containerName}" is not declared in pod "${podName}" (declared: ${known}); ` +
+        'pass the name of one of spec.containers or spec.initContainers',
+    );
+    this.podName = podName;
+    this.containerName = containerName;
+    this.knownContainers = knownContainers;
+  }
+}
+
+/** An option or argument has the wrong type or range (e.g. a negative `gracePeriodOverride`). */
+export class InvalidArgumentError extends LifecycleError {
+  override readonly name = 'InvalidArgumentError';
+  readonly argument: string;
+  readonly value: unknown;
+
+  constructor(argument: string, value: unknown, expected: string) {
+    super('ERR_INVALID_ARGUMENT', `${argument}: expected ${expected}, got ${describeValue(value)}`);
+    this.argument = argument;
+    this.value = value;
+  }
+}
+
+/** Renders a value for an error message without throwing (cycles, symbols, huge strings). */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
+  return 'an object';
+}

@@ -1,0 +1,35 @@
+/**
+ * The time port. Every timing decision of the core goes through a `Clock`: reading time,
+ * arming and cancelling timers. Inject {@link systemClock} in production and a
+ * `VirtualClock` (from `kube-lifecycle/testing`) in tests, so a 30-second grace runs in microseconds.
+ */
+export interface Clock {
+  /** Current time in milliseconds on a monotonic scale (not necessarily the Unix epoch). */
+  now(): number;
+  /** Call `callback` once, `delayMs` milliseconds from now. Returns an opaque handle. */
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  /** Cancel a timer armed by this clock's `setTimeout`. Unknown or fired handles are ignored. */
+  clearTimeout(handle: unknown): void;
+}
+
+/**
+ * Resolve after `delayMs` on `clock`, or reject with `signal.reason` as soon as `signal` aborts.
+ * Leaves no timer armed once settled.
+ */
+export function sleepOn(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(handle);
+      reject(signal?.reason);
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, delayMs));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,86 @@
+import type { Clock } from './clock.js';
+
+/** What {@link stopWithEscalation} needs from an adapter. */
+export interface EscalationOptions {
+  /** The clock that times the escalation (the manager's clock, or `systemClock`). */
+  readonly clock: Clock;
+  /** Signal to send first. @default "SIGTERM" (the runtime default of containerd and CRI-O) */
+  readonly stopSignal?: string | undefined;
+  /** Seconds to wait for exit after the stop signal before SIGKILL; `<= 0` sends SIGKILL at once. */
+  readonly timeoutSeconds: number;
+  /** Deliver a signal to the container's processes. A throw or rejection fails the stop. */
+  readonly sendSignal: (signal: string) => void | Promise<void>;
+  /** Settles once the container has exited (resolve or reject: both count as exited). */
+  readonly exited: PromiseLike<unknown>;
+  /** Stops waiting (rejects with `signal.reason`) and disarms the timer; sends nothing more. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** What happened during an escalation. */
+export interface EscalationResult {
+  /** Signals sent, in order (the stop signal, then `SIGKILL` when the deadline passed). */
+  readonly signalsSent: readonly string[];
+  /** True when the SIGKILL deadline passed before the container exited. */
+  readonly killed: boolean;
+}
+
+/**
+ * CRI StopContainer semantics for adapters that signal processes themselves (child processes,
+ * `runc kill`): send the stop signal, wait `timeoutSeconds` on the injected clock, then SIGKILL,
+ * and resolve once the container has exited. No global timers: the same escalation runs in
+ * virtual time in tests and on `systemClock` in production.
+ *
+ * @example
+ * ```ts
+ * await stopWithEscalation({
+ *   clock: systemClock, stopSignal: 'SIGTERM', timeoutSeconds: 10,
+ *   sendSignal: (s) => process.kill(-child.pid!, s as NodeJS.Signals),
+ *   exited: onceExited,
+ * });
+ * ```
+ */
+export async function stopWithEscalation(options: EscalationOptions): Promise<EscalationResult> {
+  const { clock, timeoutSeconds, sendSignal, signal } = options;
+  const stopSignal = options.stopSignal ?? 'SIGTERM';
+  const signalsSent: string[] = [];
+  signal?.throwIfAborted();
+
+  let isExited = false;
+  const exited = Promise.resolve(options.exited).then(
+    () => { isExited = true; },
+    () => { isExited = true; },
+  );
+  const send = async (name: string): Promise<void> => {
+    signalsSent.push(name);
+    await sendSignal(name);
+  };
+
+  let timer: unknown;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal === undefined) return;
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  try {
+    const immediateKill = !(timeoutSeconds > 0) || stopSignal === 'SIGKILL';
+    if (immediateKill) {
+      await Promise.race([send('SIGKILL'), aborted]);
+      await Promise.race([exited, aborted]);
+      return { signalsSent, killed: stopSignal !== 'SIGKILL' };
+    }
+    await Promise.race([send(stopSignal), aborted]);
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = clock.setTimeout(() => resolve('deadline'), timeoutSeconds * 1000);
+    });
+    const first = await Promise.race([exited.then(() => 'exited' as const), deadline, aborted]);
+    if (first === 'exited' || isExited) return { signalsSent, killed: false };
+    await Promise.race([send('SIGKILL'), aborted]);
+    await Promise.race([exited, aborted]);
+    return { signalsSent, killed: true };
+  } finally {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  }
+}
