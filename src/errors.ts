@@ -5,7 +5,9 @@ export type LifecycleErrorCode =
   | 'ERR_LIFECYCLE_SPEC'
   | 'ERR_UNKNOWN_CONTAINER'
   | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_INVALID_POLICY';
+  | 'ERR_INVALID_POLICY'
+  | 'ERR_IDEMPOTENCY_STORE'
+  | 'ERR_INVALID_STATE';
 
 /**
  * Base of every error the library throws for programmer mistakes (adapter faults never throw:

@@ -9,6 +9,8 @@ export interface KubeEventObject {
   readonly namespace: string;
   /** For containers: `spec.containers{<name>}` or `spec.initContainers{<name>}`, as the kubelet's container refs. */
   readonly fieldPath?: string;
+  /** For containers: the name of the pod they belong to (an extension of the Kubernetes shape). */
+  readonly podName?: string;
 }
 
 /** Event reasons the manager emits (the kubelet's, plus policy-gated extras). */

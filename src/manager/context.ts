@@ -1,0 +1,98 @@
+import type { HookName } from '../spec/types.js';
+import type { Clock } from '../ports/clock.js';
+import type { HttpClient } from '../ports/http-client.js';
+import type { Runtime } from '../ports/runtime.js';
+import { runHandler } from '../hooks/run-handler.js';
+import type { HandlerOutcome } from '../hooks/types.js';
+import type { Container, LifecycleHandler } from '../spec/types.js';
+import type { EventHub } from './event-hub.js';
+import type { KubeEvent } from './events.js';
+import type { ResolvedPolicy } from './policy.js';
+import { containerFieldPath, type ContainerRecord, type PodRecord } from './records.js';
+import type { LifecycleStep } from './results.js';
+
+/** What the manager's internal functions share: ports, policy, and event helpers. */
+export interface ManagerContext {
+  readonly clock: Clock;
+  readonly runtime: Runtime;
+  readonly httpClient: HttpClient;
+  readonly policy: ResolvedPolicy;
+  readonly kubeletVersion: string;
+  readonly runtimeRequestTimeoutSeconds: number;
+  readonly hub: EventHub;
+}
+
+/** Emit a Kubernetes event stamped with `clock.now()`. */
+export function emitEvent(ctx: ManagerContext, event: Omit<KubeEvent, 'timestamp'>): void {
+  ctx.hub.emit('event', { ...event, timestamp: ctx.clock.now() });
+}
+
+/** Emit a Kubernetes event about one container. */
+export function emitContainerEvent(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  event: Pick<KubeEvent, 'type' | 'reason' | 'message'> & { detail?: string | undefined },
+): void {
+  emitEvent(ctx, {
+    type: event.type,
+    reason: event.reason,
+    message: event.message,
+    ...(event.detail !== undefined ? { detail: event.detail } : {}),
+    object: {
+      kind: 'Container',
+      name: record.name,
+      namespace: pod.namespace,
+      fieldPath: containerFieldPath(record),
+      podName: pod.name,
+    },
+  });
+}
+
+/** Emit an internal step (only built when someone listens). */
+export function emitStep(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  step: Omit<LifecycleStep, 'time' | 'pod' | 'container' | 'containerID'>,
+): void {
+  if (!ctx.hub.hasListeners('step')) return;
+  ctx.hub.emit('step', {
+    ...step,
+    time: ctx.clock.now(),
+    pod: { name: pod.name, namespace: pod.namespace, uid: pod.uid },
+    container: record.name,
+    ...(record.ref !== undefined ? { containerID: record.ref.id } : {}),
+  });
+}
+
+/** Run one hook through the handler runner, with the manager's ports. Never rejects. */
+export function runHook(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+  hook: HookName,
+  handler: LifecycleHandler,
+  signal: AbortSignal,
+): Promise<HandlerOutcome> {
+  const ref = record.ref;
+  if (ref === undefined) return Promise.resolve({ ok: false, error: 'container has no id', message: 'container has no id' });
+  return runHandler(handler, {
+    pod: pod.pod,
+    container,
+    ref,
+    hook,
+    runtime: ctx.runtime,
+    httpClient: ctx.httpClient,
+    clock: ctx.clock,
+    kubeletVersion: ctx.kubeletVersion,
+    policy: ctx.policy,
+    signal,
+    emit: (event) => emitEvent(ctx, event),
+  }).catch((error: unknown) => {
+    // The runner promises never to reject; keep the manager safe even if it did.
+    const text = error instanceof Error ? error.message : String(error);
+    return { ok: false as const, error: text, message: text };
+  });
+}

@@ -1,0 +1,290 @@
+import { chargedSeconds, containerBaseGrace, stopTimeoutSeconds, type KillReason } from '../grace/kill-grace.js';
+import type { Container } from '../spec/types.js';
+import { DEADLINE, callSafely, deferred, errorText, raceDeadline } from './deadline.js';
+import { EventMessages } from './events.js';
+import { emitContainerEvent, emitEvent, emitStep, runHook, type ManagerContext } from './context.js';
+import { findContainer, type ContainerRecord, type PodRecord, type Termination } from './records.js';
+import type { HookReport, StopResult } from './results.js';
+
+/** How one kill was asked for. */
+export interface KillRequest {
+  readonly reason: KillReason;
+  /** The `Killing` event message; default `Stopping container <name>`. */
+  readonly message?: string | undefined;
+  /** Grace override (pod-worker effective grace, or the caller's), applied before preStop. */
+  readonly overrideSeconds?: number | undefined;
+  /** Containers that must have terminated before this one gets its stop signal (sidecars). */
+  readonly prerequisites?: readonly ContainerRecord[] | undefined;
+}
+
+const SHORTENED = Symbol('shortened');
+
+/**
+ * Begin killing a running container (spec §4.2-C) and register the shared {@link Termination}.
+ * The caller must have checked that the container is running and not already being killed.
+ */
+export function beginKill(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord, request: KillRequest): Termination {
+  const container = findContainer(pod.pod, record.name) as Container;
+  const podView = pod.deletion
+    ? { ...pod.pod, metadata: { ...pod.pod.metadata, deletionGracePeriodSeconds: pod.deletion.deletionGracePeriodSeconds } }
+    : pod.pod;
+  const grace = request.overrideSeconds ?? containerBaseGrace(podView, container, request.reason);
+  const startedAt = ctx.clock.now();
+  const termination: Termination = {
+    promise: undefined as unknown as Promise<StopResult>,
+    settled: false,
+    deadlineMs: startedAt + grace * 1000,
+    deadlineChanged: deferred<void>(),
+  };
+  (termination as { promise: Promise<StopResult> }).promise = runKill(ctx, pod, record, container, request, grace, termination).then(
+    (result) => {
+      termination.settled = true;
+      return result;
+    },
+  );
+  record.termination = termination;
+  return termination;
+}
+
+/** Lower a kill's deadline (the `interrupt` policy for a shorter second delete). */
+export function shortenTermination(termination: Termination, deadlineMs: number): void {
+  if (termination.settled || deadlineMs >= termination.deadlineMs) return;
+  termination.deadlineMs = deadlineMs;
+  const changed = termination.deadlineChanged;
+  termination.deadlineChanged = deferred<void>();
+  changed.resolve();
+}
+
+async function runKill(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+  request: KillRequest,
+  grace: number,
+  termination: Termination,
+): Promise<StopResult> {
+  const { clock } = ctx;
+  const startedAt = clock.now();
+  const ref = record.ref;
+  // spec §4.2-C.3: Killing, with the caller's message or "Stopping container <name>".
+  emitContainerEvent(ctx, pod, record, {
+    type: 'Normal',
+    reason: 'Killing',
+    message: request.message ?? EventMessages.stopping(record.name),
+  });
+  emitStep(ctx, pod, record, { kind: 'killing', seconds: grace });
+  let remaining = grace;
+
+  // spec §4.2-C.5: preStop raced against the grace timer; elapsed whole seconds are charged.
+  let preStop: HookReport = { outcome: 'skipped' };
+  const preStopHandler = container.lifecycle?.preStop;
+  if (preStopHandler !== undefined && grace > 0) {
+    const hooks = record.hooks;
+    const hookStart = clock.now();
+    emitStep(ctx, pod, record, { kind: 'preStopStarted', hook: 'PreStop' });
+    const interrupt = new AbortController();
+    const signal = AbortSignal.any([hooks.signal, interrupt.signal]);
+    let waitOver = false;
+    const run = runHook(ctx, pod, record, container, 'PreStop', preStopHandler, signal).then((outcome) => {
+      // spec §4.2-C.5.6: a failure is reported whenever it happens, unless the manager itself
+      // abandoned the hook because the container had already exited.
+      if (!outcome.ok && !hooks.signal.aborted && !(waitOver && interrupt.signal.aborted)) {
+        emitContainerEvent(ctx, pod, record, {
+          type: 'Warning',
+          reason: 'FailedPreStopHook',
+          message: EventMessages.failedPreStopHook,
+          detail: outcome.message,
+        });
+      }
+      return outcome;
+    });
+    const settled = await waitUntilDeadline(ctx, run, termination);
+    waitOver = true;
+    const elapsedMs = clock.now() - hookStart;
+    if (settled === DEADLINE) {
+      preStop = { outcome: 'timedOut', elapsedMs };
+      if (termination.deadlineMs < hookStart + grace * 1000) interrupt.abort(new Error('grace period shortened'));
+      if (ctx.policy.unfinishedPreStopEvent) {
+        emitContainerEvent(ctx, pod, record, {
+          type: 'Warning',
+          reason: 'UnfinishedPreStopHook',
+          message: `PreStop hook did not complete in ${grace} seconds`,
+        });
+      }
+    } else {
+      preStop = settled.ok
+        ? { outcome: 'succeeded', elapsedMs }
+        : { outcome: 'failed', elapsedMs, message: settled.message };
+    }
+    remaining -= chargedSeconds(Math.min(elapsedMs, grace * 1000));
+    emitStep(ctx, pod, record, { kind: 'preStopFinished', hook: 'PreStop', outcome: preStop.outcome });
+  }
+
+  // spec §4.2-C.6: a sidecar's stop signal waits for the containers it must outlive.
+  let orderingWaitMs = 0;
+  const prerequisites = request.prerequisites ?? [];
+  if (remaining > 0 && prerequisites.length > 0) {
+    const waitStart = clock.now();
+    emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
+    const all = Promise.all(prerequisites.map((p) => p.exited.promise));
+    await waitUntilDeadline(ctx, all, termination, waitStart + remaining * 1000);
+    orderingWaitMs = clock.now() - waitStart;
+    remaining -= chargedSeconds(Math.min(orderingWaitMs, remaining * 1000));
+    emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
+  }
+  // The `interrupt` policy: never grant more than what is left before a shortened deadline.
+  if (termination.deadlineMs < startedAt + grace * 1000) {
+    remaining = Math.min(remaining, chargedSeconds(termination.deadlineMs - clock.now()));
+  }
+
+  // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer.
+  const timeoutSeconds = stopTimeoutSeconds(remaining, ctx.policy.minimumStopGraceSeconds);
+  const base = { container: record.name, reason: request.reason, gracePeriodSeconds: grace, preStop, orderingWaitMs, startedAt };
+  if (ref === undefined) return { ...base, outcome: 'notRunning' };
+  const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
+  if (stopped.ok) {
+    return { ...base, outcome: 'stopped', stopTimeoutSeconds: timeoutSeconds, exitedAt: markExited(ctx, pod, record) };
+  }
+  emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
+  if (stopped.timedOut) {
+    emitEvent(ctx, {
+      type: 'Warning',
+      reason: 'ExceededGracePeriod',
+      message: EventMessages.exceededGracePeriod,
+      object: { kind: 'Pod', name: pod.name, namespace: pod.namespace },
+    });
+  }
+  const exitedAt = record.exit?.at;
+  return {
+    ...base,
+    outcome: stopped.timedOut ? 'stopTimedOut' : 'stopFailed',
+    stopTimeoutSeconds: timeoutSeconds,
+    error: stopped.error,
+    ...(exitedAt !== undefined ? { exitedAt } : {}),
+  };
+}
+
+/** Wait for `work` until the termination's (possibly lowered) deadline, or `capMs` if earlier. */
+async function waitUntilDeadline<T>(
+  ctx: ManagerContext,
+  work: Promise<T>,
+  termination: Termination,
+  capMs = Number.POSITIVE_INFINITY,
+): Promise<T | typeof DEADLINE> {
+  for (;;) {
+    const deadline = Math.min(termination.deadlineMs, capMs);
+    const changed = termination.deadlineChanged.promise.then(() => SHORTENED);
+    const settled = await raceDeadline(ctx.clock, Promise.race([work, changed]), deadline - ctx.clock.now());
+    if (settled !== SHORTENED) return settled as T | typeof DEADLINE;
+  }
+}
+
+type StopOutcome = { ok: true } | { ok: false; timedOut: boolean; error: string };
+
+/** Call `runtime.stopContainer`, bounded by the timeout plus the runtime request timeout. */
+async function stopWithRuntime(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  termination: Termination,
+  timeoutSeconds: number,
+): Promise<StopOutcome> {
+  const ref = record.ref;
+  if (ref === undefined) return { ok: true };
+  const stopSignal = findContainer(pod.pod, record.name)?.lifecycle?.stopSignal;
+  const abort = new AbortController();
+  const issue = (seconds: number): Promise<void> => {
+    emitStep(ctx, pod, record, {
+      kind: 'stopRequested',
+      seconds,
+      ...(stopSignal !== undefined ? { stopSignal } : {}),
+    });
+    return callSafely(() =>
+      ctx.runtime.stopContainer(ref, {
+        ...(stopSignal !== undefined ? { stopSignal } : {}),
+        timeoutSeconds: seconds,
+        signal: abort.signal,
+      }),
+    ).then(() => undefined);
+  };
+  const issuedAt = ctx.clock.now();
+  let killAt = issuedAt + timeoutSeconds * 1000;
+  const calls: Promise<void>[] = [issue(timeoutSeconds)];
+  const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
+  try {
+    for (;;) {
+      const changed = termination.deadlineChanged.promise.then(() => SHORTENED);
+      const settled = await raceDeadline(ctx.clock, Promise.race([...calls, changed]), issuedAt + limitMs - ctx.clock.now());
+      if (settled === DEADLINE) {
+        return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
+      }
+      if (settled !== SHORTENED) return { ok: true };
+      // `interrupt` policy: re-issue the stop with the shorter timeout (spec §4.2-F.6).
+      const seconds = stopTimeoutSeconds(chargedSeconds(termination.deadlineMs - ctx.clock.now()), ctx.policy.minimumStopGraceSeconds);
+      if (ctx.clock.now() + seconds * 1000 < killAt) {
+        killAt = ctx.clock.now() + seconds * 1000;
+        calls.push(issue(seconds));
+      }
+    }
+  } catch (error) {
+    return { ok: false, timedOut: false, error: errorText(error) };
+  } finally {
+    abort.abort(new Error('stop settled'));
+  }
+}
+
+/** Record that the current instance exited (if not already) and release its waiters. */
+export function markExited(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord, exitCode?: number): number {
+  const at = record.exit?.at ?? ctx.clock.now();
+  if (record.exit === undefined) record.exit = { at, exitCode };
+  if (record.phase !== 'starting') {
+    record.phase = 'exited';
+    const code = record.exit.exitCode;
+    record.status = {
+      state: 'Terminated',
+      restartCount: record.status.restartCount,
+      ...(record.ref !== undefined ? { containerID: record.ref.id } : {}),
+      ...(code !== undefined ? { exitCode: code, reason: code === 0 ? 'Completed' : 'Error' } : {}),
+      ...(record.status.startedAt !== undefined ? { startedAt: record.status.startedAt } : {}),
+      finishedAt: at,
+    };
+    // Hooks still running for this instance are abandoned now that it has exited.
+    record.hooks.abort(new Error('container exited'));
+    record.exited.resolve();
+    emitStep(ctx, pod, record, { kind: 'exited' });
+  }
+  return at;
+}
+
+/**
+ * The one entry to a kill: waits out a start in progress (spec §3.7: deletion is queued behind
+ * postStart), shares a kill already in flight (one termination per container instance), and
+ * answers `notRunning` without preStop or stop call for a container that is not running.
+ */
+export async function requestKill(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  request: KillRequest & { readonly shareInFlight?: boolean },
+): Promise<StopResult> {
+  if (record.phase === 'starting') await record.startupDone;
+  const inFlight = record.termination;
+  if (inFlight !== undefined && !inFlight.settled && request.shareInFlight !== false) return inFlight.promise;
+  if (inFlight !== undefined && !inFlight.settled) await inFlight.promise;
+  if (record.phase !== 'running') {
+    const container = findContainer(pod.pod, record.name) as Container;
+    const exitedAt = record.exit?.at;
+    return {
+      container: record.name,
+      outcome: 'notRunning',
+      reason: request.reason,
+      gracePeriodSeconds: request.overrideSeconds ?? containerBaseGrace(pod.pod, container, request.reason),
+      preStop: { outcome: 'skipped' },
+      orderingWaitMs: 0,
+      startedAt: ctx.clock.now(),
+      ...(exitedAt !== undefined ? { exitedAt } : {}),
+    };
+  }
+  return beginKill(ctx, pod, record, request).promise;
+}

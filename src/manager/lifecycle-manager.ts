@@ -1,0 +1,269 @@
+import { InvalidArgumentError, LifecycleError, UnknownContainerError } from '../errors.js';
+import { gracefulDelete } from '../grace/graceful-delete.js';
+import { KILL_REASONS, effectiveGracePeriod, type KillReason } from '../grace/kill-grace.js';
+import type { Clock } from '../ports/clock.js';
+import type { HttpClient } from '../ports/http-client.js';
+import type { Runtime } from '../ports/runtime.js';
+import { systemClock } from '../ports/system-clock.js';
+import { assertValidPod } from '../spec/validation.js';
+import type { Container, Pod } from '../spec/types.js';
+import type { ManagerContext } from './context.js';
+import { EventHub, type LifecycleManagerEvents } from './event-hub.js';
+import { markExited, requestKill, shortenTermination } from './kill-container.js';
+import { resolvePolicy, type LifecyclePolicy } from './policy.js';
+import { terminatePod } from './pod-termination.js';
+import { containerRecords, findContainer, podKey, type ContainerRecord, type PodRecord } from './records.js';
+import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from './results.js';
+import { startSequence } from './start-container.js';
+
+/** Options of {@link LifecycleManager}. */
+export interface LifecycleManagerOptions {
+  /** The container runtime (e.g. `ProcessRuntime`, `OciRuntime`, or `FakeRuntime` in tests). */
+  readonly runtime: Runtime;
+  /** The HTTP client for httpGet hooks (e.g. `NodeHttpClient`, or `FakeHttpClient`). */
+  readonly httpClient: HttpClient;
+  /** The clock every timing decision uses. @default systemClock */
+  readonly clock?: Clock;
+  /** Named deviations from Kubernetes (docs/semantics.md). @default every option as Kubernetes */
+  readonly policy?: LifecyclePolicy;
+  /** `major.minor` of the kubelet being reproduced; sent as `User-Agent: kube-lifecycle/<v>`. @default '1.35' */
+  readonly kubeletVersion?: string;
+  /**
+   * The kubelet's `--runtime-request-timeout`: how long a runtime start may take, and how long
+   * past its own timeout a runtime stop may take, before the manager gives up on it. @default 120
+   */
+  readonly runtimeRequestTimeoutSeconds?: number;
+}
+
+/** Options of {@link LifecycleManager.stopContainer}. */
+export interface StopOptions {
+  /** Replaces the base grace, bounding preStop too (spec §4.2-C.4). Integer ≥ 0. */
+  readonly gracePeriodOverride?: number;
+  /** Why the container is killed; selects probe-level grace (spec §4.2-C.1). @default 'Unknown' */
+  readonly reason?: KillReason;
+  /** The `Killing` event message. @default `Stopping container <name>` */
+  readonly message?: string;
+}
+
+/** Options of {@link LifecycleManager.deletePod}. */
+export interface DeleteOptions {
+  /** `DeleteOptions.gracePeriodSeconds`; 0 = force. @default the pod's terminationGracePeriodSeconds */
+  readonly gracePeriodSeconds?: number;
+}
+
+/**
+ * Runs containers' lifecycle hooks and grace periods as the kubelet does (DESIGN §6), on
+ * injected ports. Every wait uses the injected clock; adapter faults become outcomes and events,
+ * never rejections; programmer errors (invalid pod, unknown container) reject with typed errors.
+ *
+ * @example
+ * ```ts
+ * const manager = new LifecycleManager({ runtime, httpClient, clock });
+ * manager.on('event', (e) => console.log(e.reason, e.message));
+ * await manager.startContainer(pod, 'web');
+ * await manager.deletePod(pod, { gracePeriodSeconds: 30 });
+ * ```
+ */
+export class LifecycleManager {
+  readonly #ctx: ManagerContext;
+  readonly #hub = new EventHub();
+  readonly #pods = new Map<string, PodRecord>();
+
+  constructor(options: LifecycleManagerOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidArgumentError('options', options, 'an object with runtime and httpClient');
+    }
+    requireMethods('options.runtime', options.runtime, ['startContainer', 'exec', 'stopContainer']);
+    requireMethods('options.httpClient', options.httpClient, ['request']);
+    const clock = options.clock ?? systemClock;
+    requireMethods('options.clock', clock, ['now', 'setTimeout', 'clearTimeout']);
+    const kubeletVersion = options.kubeletVersion ?? '1.35';
+    if (typeof kubeletVersion !== 'string' || !/^\d+\.\d+$/.test(kubeletVersion)) {
+      throw new InvalidArgumentError('options.kubeletVersion', kubeletVersion, "a 'major.minor' string such as '1.35'");
+    }
+    const runtimeRequestTimeoutSeconds = options.runtimeRequestTimeoutSeconds ?? 120;
+    if (!(typeof runtimeRequestTimeoutSeconds === 'number' && runtimeRequestTimeoutSeconds > 0 && Number.isFinite(runtimeRequestTimeoutSeconds))) {
+      throw new InvalidArgumentError('options.runtimeRequestTimeoutSeconds', runtimeRequestTimeoutSeconds, 'a finite number of seconds > 0');
+    }
+    this.#ctx = {
+      clock,
+      runtime: options.runtime,
+      httpClient: options.httpClient,
+      policy: resolvePolicy(options.policy),
+      kubeletVersion,
+      runtimeRequestTimeoutSeconds,
+      hub: this.#hub,
+    };
+  }
+
+  /** Listen to `event` (Kubernetes events), `step` (internal steps) or `listenerError`. */
+  on<K extends keyof LifecycleManagerEvents>(name: K, listener: (...args: LifecycleManagerEvents[K]) => void): this {
+    this.#hub.on(name, listener);
+    return this;
+  }
+
+  /** Like {@link on}, removed after the first call. */
+  once<K extends keyof LifecycleManagerEvents>(name: K, listener: (...args: LifecycleManagerEvents[K]) => void): this {
+    this.#hub.on(name, listener, true);
+    return this;
+  }
+
+  /** Remove a listener added with {@link on} or {@link once}. */
+  off<K extends keyof LifecycleManagerEvents>(name: K, listener: (...args: LifecycleManagerEvents[K]) => void): this {
+    this.#hub.off(name, listener);
+    return this;
+  }
+
+  /**
+   * Start a container and run its postStart (spec §3). Resolves once it is Running, or once a
+   * failed postStart's kill has finished. Starting it again later is a restart: postStart runs again.
+   */
+  async startContainer(pod: Pod, containerName: string): Promise<StartResult> {
+    const { record: podRecord, container, containerRecord } = this.#resolve(pod, containerName);
+    if (containerRecord.phase === 'starting' && containerRecord.startPromise !== undefined) return containerRecord.startPromise;
+    if (containerRecord.phase === 'running') {
+      throw new LifecycleError(
+        'ERR_INVALID_STATE',
+        `container "${containerName}" of pod "${podRecord.name}" is already running; stop it (or report its exit with notifyExited) before starting it again`,
+      );
+    }
+    if (podRecord.deletion !== undefined) {
+      throw new LifecycleError(
+        'ERR_INVALID_STATE',
+        `pod "${podRecord.name}" is being deleted; the kubelet starts no containers in a terminating pod`,
+      );
+    }
+    const promise = startSequence(this.#ctx, podRecord, containerRecord, container);
+    containerRecord.startPromise = promise;
+    return promise;
+  }
+
+  /**
+   * Kill one container (spec §4.2-C): `Killing`, preStop raced against the grace, remaining grace
+   * (minimum 2 s) handed to `runtime.stopContainer`. Concurrent calls share one termination.
+   */
+  async stopContainer(pod: Pod, containerName: string, options: StopOptions = {}): Promise<StopResult> {
+    const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
+    const override = options.gracePeriodOverride;
+    if (override !== undefined && !(Number.isSafeInteger(override) && override >= 0)) {
+      throw new InvalidArgumentError('gracePeriodOverride', override, 'an integer number of seconds >= 0');
+    }
+    const reason = options.reason ?? 'Unknown';
+    if (!KILL_REASONS.includes(reason)) {
+      throw new InvalidArgumentError('reason', reason, `one of ${KILL_REASONS.join(', ')}`);
+    }
+    if (options.message !== undefined && typeof options.message !== 'string') {
+      throw new InvalidArgumentError('message', options.message, 'a string');
+    }
+    return requestKill(this.#ctx, podRecord, containerRecord, {
+      reason,
+      message: options.message === '' ? undefined : options.message,
+      overrideSeconds: override,
+    });
+  }
+
+  /**
+   * Gracefully delete a pod (spec §4.1, §4.2-A/B): the API server's deletion grace, the pod
+   * worker's effective grace (floor 1) as override for every running container, killed in
+   * parallel; sidecars last, in reverse order. A repeat delete can only shorten the grace.
+   */
+  async deletePod(pod: Pod, options: DeleteOptions = {}): Promise<PodTerminationResult> {
+    const record = this.#podRecord(pod);
+    const requested = options.gracePeriodSeconds;
+    if (requested !== undefined && !Number.isSafeInteger(requested)) {
+      throw new InvalidArgumentError('gracePeriodSeconds', requested, 'an integer number of seconds (negative is treated as 1)');
+    }
+    const { clock } = this.#ctx;
+    const deleted = gracefulDelete(
+      {
+        terminationGracePeriodSeconds: record.pod.spec?.terminationGracePeriodSeconds,
+        phase: record.pod.status?.phase,
+        existing: record.deletion,
+      },
+      { gracePeriodSeconds: requested },
+      clock.now(),
+    );
+    if (!deleted.changed && record.termination !== undefined) return record.termination;
+    record.deletion = deleted.state;
+    record.deleteStartedAt ??= clock.now();
+    const effective = effectiveGracePeriod({
+      previousSeconds: record.effectiveGraceSeconds,
+      deletionGracePeriodSeconds: deleted.state.deletionGracePeriodSeconds,
+      terminationGracePeriodSeconds: record.pod.spec?.terminationGracePeriodSeconds,
+    });
+    record.effectiveGraceSeconds = effective.gracePeriodSeconds;
+    if (record.termination !== undefined) {
+      if (effective.shortened) {
+        record.shortenedDuringPass = true;
+        if (this.#ctx.policy.shorterGraceDuringTermination === 'interrupt') {
+          const deadline = Math.max(clock.now(), record.deleteStartedAt + effective.gracePeriodSeconds * 1000);
+          for (const c of record.containers.values()) if (c.termination) shortenTermination(c.termination, deadline);
+        }
+      }
+      return record.termination;
+    }
+    record.termination = terminatePod(this.#ctx, record);
+    return record.termination;
+  }
+
+  /** The runtime saw the container's main process exit by itself (a crash or a normal exit). */
+  notifyExited(pod: Pod, containerName: string, exit: { exitCode: number }): void {
+    const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
+    const exitCode = exit?.exitCode;
+    if (!Number.isSafeInteger(exitCode)) {
+      throw new InvalidArgumentError('exitCode', exitCode, 'an integer exit code');
+    }
+    if (containerRecord.phase === 'idle' || containerRecord.phase === 'exited') return;
+    if (containerRecord.exit === undefined) containerRecord.exit = { at: this.#ctx.clock.now(), exitCode };
+    const killing = containerRecord.termination !== undefined && !containerRecord.termination.settled;
+    // During a start the sequence finishes first; during a kill the kill finishes (spec §4.2-C).
+    if (containerRecord.phase === 'running' && !killing) markExited(this.#ctx, podRecord, containerRecord);
+  }
+
+  /** The container's state as `kubectl get pod -o yaml` would show it. */
+  status(pod: Pod, containerName: string): ContainerStatus {
+    return this.#resolve(pod, containerName).containerRecord.status;
+  }
+
+  #podRecord(pod: Pod): PodRecord {
+    const defaulted = assertValidPod(pod, { allowZeroSleep: this.#ctx.policy.allowZeroSleep });
+    const key = podKey(defaulted);
+    let record = this.#pods.get(key);
+    if (record === undefined) {
+      const meta = defaulted.metadata ?? {};
+      record = {
+        key,
+        name: meta.name ?? '',
+        namespace: meta.namespace ?? 'default',
+        uid: meta.uid ?? '',
+        pod: defaulted,
+        containers: containerRecords(defaulted),
+        effectiveGraceSeconds: 0,
+        shortenedDuringPass: false,
+      };
+      this.#pods.set(key, record);
+    } else {
+      record.pod = defaulted;
+      for (const [name, fresh] of containerRecords(defaulted)) if (!record.containers.has(name)) record.containers.set(name, fresh);
+    }
+    return record;
+  }
+
+  #resolve(pod: Pod, containerName: string): { record: PodRecord; container: Container; containerRecord: ContainerRecord } {
+    const record = this.#podRecord(pod);
+    const container = typeof containerName === 'string' ? findContainer(record.pod, containerName) : undefined;
+    const containerRecord = container !== undefined ? record.containers.get(container.name) : undefined;
+    if (container === undefined || containerRecord === undefined) {
+      const known = [...(record.pod.spec?.initContainers ?? []), ...(record.pod.spec?.containers ?? [])].map((c) => c.name);
+      throw new UnknownContainerError(record.name, String(containerName), known);
+    }
+    return { record, container, containerRecord };
+  }
+}
+
+function requireMethods(name: string, value: unknown, methods: readonly string[]): void {
+  const missing = methods.filter((m) => typeof (value as Record<string, unknown> | null | undefined)?.[m] !== 'function');
+  if (value === null || typeof value !== 'object' || missing.length > 0) {
+    throw new InvalidArgumentError(name, value, `an object with ${methods.map((m) => `${m}()`).join(', ')}`);
+  }
+}

@@ -1,0 +1,157 @@
+import type { Container } from '../spec/types.js';
+import { DEADLINE, callSafely, deferred, errorText, raceDeadline } from './deadline.js';
+import { EventMessages } from './events.js';
+import { emitContainerEvent, emitStep, runHook, type ManagerContext } from './context.js';
+import { beginKill, markExited } from './kill-container.js';
+import type { ContainerRecord, PodRecord } from './records.js';
+import type { HookReport, StartResult } from './results.js';
+
+/**
+ * The kubelet's start sequence for one container (spec §3): runtime start → `Started` →
+ * postStart; Running only after postStart succeeds; on failure `FailedPostStartHook`, a kill with
+ * reason `FailedPostStartHook` (preStop runs, pod grace), and Waiting/`PostStartHookError`.
+ */
+export async function startSequence(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+): Promise<StartResult> {
+  const { clock } = ctx;
+  const startedAt = clock.now();
+  const restartCount = record.starts > 0 ? record.status.restartCount + 1 : 0;
+  record.starts += 1;
+  record.phase = 'starting';
+  record.ref = undefined;
+  record.exit = undefined;
+  record.termination = undefined;
+  record.hooks = new AbortController();
+  record.exited = deferred<void>();
+  record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount };
+  const startup = deferred<void>();
+  record.startupDone = startup.promise;
+  emitStep(ctx, pod, record, { kind: 'starting' });
+
+  // CRI StartContainer, bounded like the kubelet's runtime request timeout.
+  const abort = new AbortController();
+  let id: string;
+  try {
+    const started = await raceDeadline(
+      clock,
+      callSafely(() => ctx.runtime.startContainer(pod.pod, container, { signal: abort.signal })),
+      ctx.runtimeRequestTimeoutSeconds * 1000,
+    );
+    if (started === DEADLINE) {
+      abort.abort(new Error('runtime request timeout'));
+      throw new Error(`runtime did not start the container within ${ctx.runtimeRequestTimeoutSeconds}s`);
+    }
+    const candidate: unknown = (started as { id?: unknown } | null | undefined)?.id;
+    if (typeof candidate !== 'string' || candidate === '') {
+      throw new Error(`runtime.startContainer resolved with ${describe(started)}; expected { id: non-empty string }`);
+    }
+    id = candidate;
+  } catch (error) {
+    const message = errorText(error);
+    record.phase = 'idle';
+    record.status = { state: 'Waiting', reason: 'RunContainerError', message, restartCount };
+    emitContainerEvent(ctx, pod, record, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
+    emitStep(ctx, pod, record, { kind: 'startFailed', message });
+    startup.resolve();
+    return { container: record.name, outcome: 'startFailed', postStart: { outcome: 'skipped' }, message, startedAt };
+  }
+
+  record.ref = { id, name: record.name, podName: pod.name, podNamespace: pod.namespace, podUID: pod.uid };
+  record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount, containerID: id };
+  emitContainerEvent(ctx, pod, record, { type: 'Normal', reason: 'Started', message: EventMessages.started(record.name) });
+  emitStep(ctx, pod, record, { kind: 'started' });
+
+  const postStart = await runPostStart(ctx, pod, record, container);
+  const base = { container: record.name, containerID: id, postStart, startedAt };
+  if (postStart.outcome === 'succeeded' || postStart.outcome === 'skipped') {
+    record.phase = 'running';
+    startup.resolve();
+    if (record.exit !== undefined) {
+      // The main process exited while postStart ran: it never became Running.
+      markExited(ctx, pod, record);
+      return { ...base, outcome: 'exited' };
+    }
+    const runningAt = clock.now();
+    record.status = { state: 'Running', restartCount, containerID: id, startedAt: runningAt };
+    emitStep(ctx, pod, record, { kind: 'running' });
+    return { ...base, outcome: 'running', runningAt };
+  }
+
+  // spec §3.5: FailedPostStartHook, then kill with reason FailedPostStartHook (pod grace, preStop runs).
+  const detail = postStart.message ?? 'PostStart hook failed';
+  emitContainerEvent(ctx, pod, record, {
+    type: 'Warning',
+    reason: 'FailedPostStartHook',
+    message: EventMessages.failedPostStartHook,
+    detail,
+  });
+  record.phase = 'running';
+  let kill;
+  if (record.exit !== undefined) {
+    markExited(ctx, pod, record);
+    startup.resolve();
+  } else {
+    const termination = beginKill(ctx, pod, record, { reason: 'FailedPostStartHook', message: 'FailedPostStartHook' });
+    startup.resolve();
+    kill = await termination.promise;
+  }
+  record.status = {
+    state: 'Waiting',
+    reason: 'PostStartHookError',
+    message: detail,
+    restartCount,
+    containerID: id,
+  };
+  return { ...base, outcome: 'postStartFailed', message: detail, ...(kill !== undefined ? { kill } : {}) };
+}
+
+async function runPostStart(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+): Promise<HookReport> {
+  const handler = container.lifecycle?.postStart;
+  if (handler === undefined) return { outcome: 'skipped' };
+  const { clock } = ctx;
+  const hookStart = clock.now();
+  emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
+  const timeout = new AbortController();
+  const signal = AbortSignal.any([record.hooks.signal, timeout.signal]);
+  const run = runHook(ctx, pod, record, container, 'PostStart', handler, signal);
+  const limitSeconds = ctx.policy.postStartTimeoutSeconds;
+  let report: HookReport;
+  // spec §3.3: no timeout of its own, unless the postStartTimeoutSeconds policy is set (k/k#116032).
+  const settled = limitSeconds === undefined ? await run : await raceDeadline(clock, run, limitSeconds * 1000);
+  if (settled === DEADLINE) {
+    timeout.abort(new Error(`postStart did not complete within ${limitSeconds}s`));
+    const outcome = await run;
+    const reason = `postStart did not complete within ${limitSeconds} seconds (policy postStartTimeoutSeconds)`;
+    report = {
+      outcome: 'timedOut',
+      elapsedMs: clock.now() - hookStart,
+      message: outcome.ok ? reason : `${outcome.message} (${reason})`,
+    };
+  } else if (settled.ok) {
+    report = { outcome: 'succeeded', elapsedMs: clock.now() - hookStart };
+  } else {
+    report = { outcome: 'failed', elapsedMs: clock.now() - hookStart, message: settled.message };
+  }
+  emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
+  return report;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value !== 'object') return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  try {
+    return JSON.stringify(value) ?? 'an object';
+  } catch {
+    return 'an object';
+  }
+}

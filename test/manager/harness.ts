@@ -1,0 +1,77 @@
+import { LifecycleManager, type LifecycleManagerOptions } from '../../src/manager/lifecycle-manager.js';
+import type { KubeEvent } from '../../src/manager/events.js';
+import type { LifecyclePolicy } from '../../src/manager/policy.js';
+import type { LifecycleStep } from '../../src/manager/results.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
+import type { Container, Pod } from '../../src/spec/types.js';
+import { FakeRuntime } from '../../src/testing/fake-runtime.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
+
+/** A recording HTTP client answering 200 unless a handler says otherwise. */
+export class RecordingHttpClient implements HttpClient {
+  readonly requests: HttpRequest[] = [];
+  constructor(private readonly handler: (request: HttpRequest) => Promise<HttpResponse> = async () => ({ status: 200 })) {}
+  request(request: HttpRequest): Promise<HttpResponse> {
+    this.requests.push(request);
+    return this.handler(request);
+  }
+}
+
+/** A pod with one or more containers; TGPS 30 unless given. */
+export function makePod(containers: Container[], extra: { tgps?: number; initContainers?: Container[]; name?: string } = {}): Pod {
+  const name = extra.name ?? 'web-pod';
+  return {
+    metadata: { name, namespace: 'default', uid: `uid-${name}` },
+    spec: {
+      containers,
+      ...(extra.initContainers !== undefined ? { initContainers: extra.initContainers } : {}),
+      ...(extra.tgps !== undefined ? { terminationGracePeriodSeconds: extra.tgps } : {}),
+    },
+    status: { podIP: '10.0.0.7' },
+  };
+}
+
+/** Manager + virtual clock + fake runtime, with events and steps recorded. */
+export function setup(
+  options: { policy?: LifecyclePolicy; http?: HttpClient; manager?: Partial<LifecycleManagerOptions> } = {},
+) {
+  const clock = new VirtualClock();
+  const runtime = new FakeRuntime({ clock });
+  const httpClient = options.http ?? new RecordingHttpClient();
+  const manager = new LifecycleManager({
+    runtime,
+    httpClient,
+    clock,
+    ...(options.policy !== undefined ? { policy: options.policy } : {}),
+    ...options.manager,
+  });
+  const events: KubeEvent[] = [];
+  const steps: LifecycleStep[] = [];
+  manager.on('event', (e) => events.push(e));
+  manager.on('step', (s) => steps.push(s));
+  const pods = new Map<string, Pod>();
+  runtime.onExit((ref, info) => {
+    const pod = pods.get(ref.podName);
+    if (pod !== undefined) manager.notifyExited(pod, ref.name, { exitCode: info.exitCode });
+  });
+  /** Register a pod so runtime exits reach the manager. */
+  const track = (pod: Pod): Pod => {
+    pods.set(pod.metadata?.name ?? '', pod);
+    return pod;
+  };
+  const reasons = (): string[] => events.map((e) => e.reason);
+  /** Run the clock until `promise` settles (or no timer is left), then return its value. */
+  async function settle<T>(promise: Promise<T>, maxMs = 10 * 60_000): Promise<T> {
+    let done = false;
+    void promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await clock.flush();
+    while (!done && clock.pendingTimers > 0 && clock.now() < maxMs) {
+      await clock.next();
+    }
+    return promise;
+  }
+  return { clock, runtime, httpClient, manager, events, steps, reasons, track, settle };
+}

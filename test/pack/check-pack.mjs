@@ -1,0 +1,100 @@
+// Packaging check: pack the package as npm would publish it, install the tarball into a scratch
+// consumer, then load every entry point the way users do — `import` from ESM, `require()` from
+// CommonJS (Node >= 20.19 loads ESM through require) — run the bin, and type-check a consumer
+// file against the emitted declarations. Exits non-zero with a reason on the first failure.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const scratch = join(root, '.tmp', 'pack-check');
+const entries = ['kube-lifecycle', 'kube-lifecycle/testing', 'kube-lifecycle/node'];
+const expectations = {
+  'kube-lifecycle': ['LifecycleManager', 'validatePod', 'systemClock', 'gracefulDelete', 'idempotent'],
+  'kube-lifecycle/testing': ['VirtualClock', 'FakeRuntime', 'FakeHttpClient'],
+  'kube-lifecycle/node': ['ProcessRuntime', 'NodeHttpClient'],
+};
+
+function run(cmd, args, cwd) {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+function fail(message) {
+  console.error(`pack check failed: ${message}`);
+  process.exit(1);
+}
+
+rmSync(scratch, { recursive: true, force: true });
+mkdirSync(scratch, { recursive: true });
+const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], root));
+const tarball = join(scratch, packed[0].filename);
+const files = packed[0].files.map((f) => f.path);
+for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/node/index.js', 'dist/cli/main.js']) {
+  if (!files.includes(required)) fail(`the tarball lacks ${required}`);
+}
+for (const f of files) {
+  if (/^(src|test|docs|\.ci)\//.test(f)) fail(`the tarball ships ${f}, which is not meant for users`);
+}
+
+const pkgDir = join(scratch, 'consumer', 'node_modules', 'kube-lifecycle');
+mkdirSync(pkgDir, { recursive: true });
+run('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1'], root);
+const consumer = join(scratch, 'consumer');
+writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+
+// ESM import
+const esm = entries
+  .map((e, i) => `import * as m${i} from '${e}';\nfor (const n of ${JSON.stringify(expectations[e])}) if (m${i}[n] === undefined) { console.error('${e} lacks ' + n); process.exit(1); }`)
+  .join('\n');
+writeFileSync(join(consumer, 'esm.mjs'), `${esm}\nconsole.log('esm ok');\n`);
+// CommonJS require (require(esm), unflagged since Node 20.19)
+const cjs = entries
+  .map((e) => `{ const m = require('${e}'); for (const n of ${JSON.stringify(expectations[e])}) if (m[n] === undefined) { console.error('${e} lacks ' + n); process.exit(1); } }`)
+  .join('\n');
+writeFileSync(join(consumer, 'cjs.cjs'), `${cjs}\nconsole.log('cjs ok');\n`);
+for (const file of ['esm.mjs', 'cjs.cjs']) {
+  try {
+    run(process.execPath, ['--no-warnings', file], consumer);
+  } catch (error) {
+    fail(`${file}: ${error.stderr || error.message}`);
+  }
+}
+
+// The bin answers --help.
+try {
+  run(process.execPath, [join(pkgDir, 'dist/cli/main.js'), '--help'], consumer);
+} catch (error) {
+  fail(`the bin failed on --help: ${error.stderr || error.message}`);
+}
+
+// Type-check a consumer against the emitted declarations.
+writeFileSync(
+  join(consumer, 'consumer.ts'),
+  `import { LifecycleManager, validatePod, type Pod, type KubeEvent, type StopResult } from 'kube-lifecycle';
+import { VirtualClock, FakeRuntime, FakeHttpClient } from 'kube-lifecycle/testing';
+import { ProcessRuntime, NodeHttpClient } from 'kube-lifecycle/node';
+
+const pod: Pod = { metadata: { name: 'p', uid: 'u' }, spec: { containers: [{ name: 'web', lifecycle: { preStop: { sleep: { seconds: 1 } } } }] } };
+const errors = validatePod(pod);
+const clock = new VirtualClock();
+const manager = new LifecycleManager({ runtime: new FakeRuntime({ clock }), httpClient: new FakeHttpClient({ clock }), clock });
+manager.on('event', (e: KubeEvent) => void e.reason);
+const stopped: Promise<StopResult> = manager.stopContainer(pod, 'web', { gracePeriodOverride: 5 });
+void errors; void stopped; void ProcessRuntime; void NodeHttpClient;
+`,
+);
+writeFileSync(
+  join(consumer, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], lib: ['ES2022'] },
+    files: ['consumer.ts'],
+  }),
+);
+try {
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], consumer);
+} catch (error) {
+  fail(`consumer type-check: ${error.stdout || ''}${error.stderr || error.message}`);
+}
+
+rmSync(scratch, { recursive: true, force: true });
+console.log(`pack check ok: ${files.length} files; ${entries.length} entry points loaded by import and require; bin runs; declarations type-check`);
