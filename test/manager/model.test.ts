@@ -83,12 +83,19 @@ function buildPod(tgps: number, plans: readonly ContainerPlan[], sidecars: numbe
   };
 }
 
-async function run(s: fc.RecordValue<{ tgps: number; plans: ContainerPlan[]; sidecars: number; policy: LifecyclePolicy }> | any, actions: readonly Action[]) {
+interface Scenario {
+  readonly tgps: number;
+  readonly plans: readonly ContainerPlan[];
+  readonly sidecars: number;
+  readonly policy: LifecyclePolicy;
+}
+
+async function run(s: Scenario, actions: readonly Action[]) {
   const clock = new VirtualClock();
   const runtime = new FakeRuntime({ clock });
   const pod = buildPod(s.tgps, s.plans, s.sidecars);
   const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
-  const planOf = (name: string): ContainerPlan => s.plans[Number(name.slice(1)) % s.plans.length];
+  const planOf = (name: string): ContainerPlan => s.plans[Number(name.slice(1)) % s.plans.length] as ContainerPlan;
   for (const name of names) {
     const plan = planOf(name);
     const delayMs = plan.hookDelayMs;
@@ -147,7 +154,7 @@ async function run(s: fc.RecordValue<{ tgps: number; plans: ContainerPlan[]; sid
 
 test.prop([scenario], { numRuns: 150 })('random sequences keep the Kubernetes invariants and replay identically', async ({ s, actions }) => {
   const first = await run(s, actions);
-  const hangs = s.plans.some((p: ContainerPlan) => p.postStart === 'exec-hang');
+  const hangs = s.plans.some((p) => p.postStart === 'exec-hang');
   expect(first.unexpected).toEqual([]);
   if (!hangs) expect(first.pending).toBe(true);
   const violations = checkTraceInvariants(

@@ -1,0 +1,162 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdempotencyRecord, IdempotencySetOptions, IdempotencyStore } from './idempotency-store.js';
+
+/** Default lifetime of a record: one hour, longer than any realistic re-delivery window. */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 60 * 60 * 1000;
+/** Default bound on the number of records a {@link MemoryIdempotencyStore} keeps. */
+export const DEFAULT_IDEMPOTENCY_MAX_ENTRIES = 10_000;
+
+/** Options of {@link MemoryIdempotencyStore}. */
+export interface MemoryIdempotencyStoreOptions {
+  /** Time source for expiry. `systemClock` in production, a virtual clock in tests. */
+  readonly clock: Clock;
+  /**
+   * Lifetime of a record when `set` is called without `ttlMs`, in milliseconds (> 0;
+   * `Infinity` = never expires).
+   * @default 3_600_000 (one hour)
+   */
+  readonly ttlMs?: number;
+  /**
+   * Most records kept at once (integer ≥ 1). Storing one more drops the expired records, then
+   * evicts the oldest stored first (a replaced key counts as newly stored).
+   * @default 10_000
+   */
+  readonly maxEntries?: number;
+}
+
+interface Entry {
+  readonly record: IdempotencyRecord;
+  readonly expiresAt: number;
+}
+
+/**
+ * An in-process {@link IdempotencyStore}: a bounded map with expiry on the injected clock.
+ *
+ * - Expiry is checked with `clock.now()` when a key is read (and by `size`); no timers are armed,
+ *   so nothing is left pending and a virtual clock needs no ticking.
+ * - At most `maxEntries` records; when full, expired records go first, then the oldest stored.
+ * - Records are kept by reference: a replayed `value` is the very object the handler returned.
+ *   (A serialising store would return a copy.)
+ * - Lives as long as the process. Inside a container that is exactly one container instance,
+ *   which matches the delivery-key rule that a restart is a new event.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryIdempotencyStore({ clock: systemClock, ttlMs: 10 * 60_000, maxEntries: 1000 });
+ * const onPreStop = idempotent(drain, { store, key: () => 'prestop' });
+ * ```
+ */
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  /** Insertion order = storage order, so the first key is the oldest. */
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(options: MemoryIdempotencyStoreOptions) {
+    const clock: unknown = (options as MemoryIdempotencyStoreOptions | undefined)?.clock;
+    if (typeof clock !== 'object' || clock === null || typeof (clock as Clock).now !== 'function') {
+      throw new InvalidArgumentError('MemoryIdempotencyStore: options.clock', clock, 'a Clock (an object with now())');
+    }
+    this.#clock = clock as Clock;
+    this.#ttlMs = checkTtl('MemoryIdempotencyStore: options.ttlMs', options.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
+    const maxEntries = options.maxEntries ?? DEFAULT_IDEMPOTENCY_MAX_ENTRIES;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+      throw new InvalidArgumentError('MemoryIdempotencyStore: options.maxEntries', maxEntries, 'an integer >= 1');
+    }
+    this.#maxEntries = maxEntries;
+  }
+
+  /**
+   * Number of live (unexpired) records. Drops expired ones as it counts.
+   * @example
+   * ```ts
+   * await store.set('k', { state: 'completed', value: 1, completedAt: 0 }, {});
+   * store.size; // 1
+   * ```
+   */
+  get size(): number {
+    const now = this.#clock.now();
+    for (const [key, entry] of this.#entries) {
+      if (now >= entry.expiresAt) this.#entries.delete(key);
+    }
+    return this.#entries.size;
+  }
+
+  /**
+   * The live record of `key`, or `undefined` (absent or expired; an expired record is dropped).
+   * @example
+   * ```ts
+   * const record = await store.get(key); // { state: 'completed', value, completedAt } | undefined
+   * ```
+   */
+  get(key: string): Promise<IdempotencyRecord | undefined> {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return Promise.resolve(undefined);
+    if (this.#clock.now() >= entry.expiresAt) {
+      this.#entries.delete(key);
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve(entry.record);
+  }
+
+  /**
+   * Store `record` under `key` until `options.ttlMs` (or the store's `ttlMs`) from now, evicting
+   * the oldest records beyond `maxEntries`.
+   * @throws {InvalidArgumentError} (as a rejection) when `ttlMs` is not a number > 0.
+   * @example
+   * ```ts
+   * await store.set(key, { state: 'completed', value: 'ok', completedAt: clock.now() }, { ttlMs: 60_000 });
+   * ```
+   */
+  set(key: string, record: IdempotencyRecord, options: IdempotencySetOptions = {}): Promise<void> {
+    try {
+      const ttlMs = options.ttlMs === undefined ? this.#ttlMs : checkTtl('MemoryIdempotencyStore.set: options.ttlMs', options.ttlMs);
+      const now = this.#clock.now();
+      this.#entries.delete(key);
+      this.#entries.set(key, { record, expiresAt: now + ttlMs });
+      if (this.#entries.size > this.#maxEntries) {
+        // Expired records go first, so they never push out a live one; then the oldest stored.
+        for (const [oldKey, entry] of this.#entries) if (now >= entry.expiresAt) this.#entries.delete(oldKey);
+        for (const oldest of this.#entries.keys()) {
+          if (this.#entries.size <= this.#maxEntries) break;
+          this.#entries.delete(oldest);
+        }
+      }
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Forget `key`; resolves whether or not it was there.
+   * @example
+   * ```ts
+   * await store.delete(key); // the next delivery runs the handler again
+   * ```
+   */
+  delete(key: string): Promise<void> {
+    this.#entries.delete(key);
+    return Promise.resolve();
+  }
+
+  /**
+   * Forget every record.
+   * @example
+   * ```ts
+   * store.clear(); // store.size === 0
+   * ```
+   */
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
+function checkTtl(argument: string, ttlMs: unknown): number {
+  if (typeof ttlMs !== 'number' || Number.isNaN(ttlMs) || ttlMs <= 0) {
+    throw new InvalidArgumentError(argument, ttlMs, 'a number of milliseconds > 0 (Infinity = never expires)');
+  }
+  return ttlMs;
+}
