@@ -1,0 +1,154 @@
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import type { HttpClient, HttpRequest, HttpResponse } from '../ports/http-client.js';
+import { HTTP_RESPONSE_TO_HTTPS_CLIENT } from '../ports/http-client.js';
+
+/** At most this much of a response body is read (then the connection is dropped), as the kubelet. */
+export const MAX_RESPONSE_BODY_BYTES = 10 * 1024;
+
+/**
+ * The error a {@link NodeHttpClient} request rejects with. `message` is in the form of Go's
+ * `url.Error`, as the kubelet would print it, e.g.
+ * `Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused`.
+ * `code` is {@link HTTP_RESPONSE_TO_HTTPS_CLIENT} for an HTTPS request answered in plain HTTP,
+ * otherwise Node's error code (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `ETIMEDOUT`, `ABORT_ERR`, …).
+ */
+export class HttpRequestError extends Error {
+  override readonly name = 'HttpRequestError';
+  /** See the class description. */
+  readonly code: string;
+  /** The request URL. */
+  readonly url: string;
+
+  constructor(url: string, code: string, detail: string, cause?: unknown) {
+    super(`Get ${JSON.stringify(url)}: ${detail}`, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.url = url;
+  }
+}
+
+/** TLS handshake failures that mean "the server answered in plain text". */
+const PLAIN_HTTP_TLS_ERRORS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+
+/**
+ * An `HttpClient` on `node:http`/`node:https`, behaving like the kubelet's lifecycle HTTP client:
+ * - one connection per request (no keep-alive), never a proxy (environment proxies are ignored);
+ * - no certificate verification (`rejectUnauthorized: false`); SNI is the URL host name
+ *   (not the `Host` header, as in Go), none for an IP address;
+ * - no redirect following: the 3xx and its `location` are returned for the core to judge;
+ * - headers sent in order with repeats kept; a `Host` header sets the virtual host;
+ * - response header names lower-cased, repeated headers joined with `", "`;
+ * - the body is read up to 10 KiB ({@link MAX_RESPONSE_BODY_BYTES}) and discarded; a longer body
+ *   (or a declared `content-length` over the cap) drops the connection; body errors are ignored;
+ * - no timeout of its own: the request ends when the signal aborts (`Get "…": context canceled`);
+ * - failures reject with an {@link HttpRequestError}; an HTTPS request answered in plain HTTP
+ *   rejects with code `HTTP_RESPONSE_TO_HTTPS_CLIENT` and message
+ *   `Get "<url>": server gave HTTP response to HTTPS client`.
+ */
+export class NodeHttpClient implements HttpClient {
+  /** Send one GET; resolve with the status and headers once the body was drained. */
+  request(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpResponse> {
+    const { url } = request;
+    const { signal } = options;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      return Promise.reject(new HttpRequestError(url, 'ERR_INVALID_URL', `parse ${JSON.stringify(url)}: invalid URL`, error));
+    }
+    const scheme = parsed.protocol.slice(0, -1);
+    if (scheme !== 'http' && scheme !== 'https') {
+      return Promise.reject(new HttpRequestError(url, 'ERR_UNSUPPORTED_PROTOCOL', `unsupported protocol scheme ${JSON.stringify(scheme)}`));
+    }
+    if (signal.aborted) return Promise.reject(canceled(url, signal.reason));
+    const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = parsed.port === '' ? (scheme === 'https' ? 443 : 80) : Number(parsed.port);
+    const target = { hostname, port, scheme };
+
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        fn();
+      };
+      // With headers given as a list Node adds no Host header of its own; Go sends the URL's host.
+      const hasHost = request.headers.some(([name]) => name.toLowerCase() === 'host');
+      const flatHeaders = [...(hasHost ? [] : ['Host', parsed.host]), ...request.headers.flatMap(([name, value]) => [name, value])];
+      const common = {
+        method: 'GET', hostname, port, path: `${parsed.pathname}${parsed.search}`,
+        headers: flatHeaders as unknown as http.OutgoingHttpHeaders, agent: false as const,
+      };
+      const req = scheme === 'https'
+        ? https.request({ ...common, rejectUnauthorized: false, servername: isIP(hostname) === 0 ? hostname : '' })
+        : http.request(common);
+      const onAbort = (): void => {
+        settle(() => reject(canceled(url, signal.reason)));
+        req.destroy();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.once('error', (error) => settle(() => reject(describeFailure(url, target, error))));
+      req.once('response', (res) => {
+        const response: HttpResponse = { status: res.statusCode ?? 0, headers: lowerCaseHeaders(res.rawHeaders) };
+        const done = (): void => settle(() => resolve(response));
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > MAX_RESPONSE_BODY_BYTES) {
+          res.destroy();
+          done();
+          return;
+        }
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > MAX_RESPONSE_BODY_BYTES) {
+            res.destroy();
+            done();
+          }
+        });
+        res.once('end', done);
+        res.once('close', done);
+        res.once('error', done);
+      });
+      req.end();
+    });
+  }
+}
+
+/** Response header names lower-cased; repeats joined with ", ". */
+function lowerCaseHeaders(raw: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return headers;
+}
+
+function canceled(url: string, reason: unknown): HttpRequestError {
+  return new HttpRequestError(url, 'ABORT_ERR', 'context canceled', reason);
+}
+
+/** Map a Node error to Go's wording (the kubelet puts it in the FailedPreStopHook detail). */
+function describeFailure(url: string, target: { hostname: string; port: number; scheme: string }, error: Error): HttpRequestError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'ERR_HTTP_REQUEST';
+  const host = isIP(target.hostname) === 6 ? `[${target.hostname}]:${target.port}` : `${target.hostname}:${target.port}`;
+  const dial = `dial tcp ${host}`;
+  if (target.scheme === 'https' && (PLAIN_HTTP_TLS_ERRORS.has(code) || /wrong version number|packet length too long|http request/i.test(error.message))) {
+    return new HttpRequestError(url, HTTP_RESPONSE_TO_HTTPS_CLIENT, 'server gave HTTP response to HTTPS client', error);
+  }
+  const detail: Record<string, string> = {
+    ECONNREFUSED: `${dial}: connect: connection refused`,
+    EHOSTUNREACH: `${dial}: connect: no route to host`,
+    ENETUNREACH: `${dial}: connect: network is unreachable`,
+    ETIMEDOUT: `${dial}: connect: connection timed out`,
+    ENOTFOUND: `dial tcp: lookup ${target.hostname}: no such host`,
+    EAI_AGAIN: `dial tcp: lookup ${target.hostname}: temporary failure in name resolution`,
+    ECONNRESET: `read tcp ${host}: read: connection reset by peer`,
+    EPIPE: `write tcp ${host}: write: broken pipe`,
+  };
+  const text = error.message === 'socket hang up' ? 'EOF' : detail[code] ?? error.message;
+  return new HttpRequestError(url, code, text, error);
+}

@@ -1,0 +1,264 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sleepOn, type Clock } from '../ports/clock.js';
+import { stopWithEscalation } from '../ports/escalation.js';
+import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
+import { systemClock } from '../ports/system-clock.js';
+import type { Container, Pod } from '../spec/types.js';
+import { DEFAULT_OUTPUT_CAP_BYTES, runCaptured } from './child.js';
+import { DEFAULT_PATH, containerArgv, containerEnv, containerRefFor, defaultContainerId, envList } from './container-process.js';
+import { NodeAdapterError } from './errors.js';
+import { buildOciConfig } from './oci-config.js';
+import type { ContainerExitStatus } from './process-runtime.js';
+import { RuncCli } from './runc-cli.js';
+import { exitCodeForSignal, signalName, signalNumber } from './signals.js';
+
+/** Options of {@link OciRuntime}. */
+export interface OciRuntimeOptions {
+  /**
+   * The root filesystem: a directory (shared by every container, written in place) or a function
+   * choosing one per container (e.g. from `container.image`). Must contain the container's binaries.
+   */
+  readonly rootfs: string | ((pod: Pod, container: Container) => string);
+  /** `"runc"`, `"crun"` or a path to either. @default "runc" */
+  readonly runtimeBinary?: string;
+  /** Where bundles (`<stateDir>/<id>/config.json`) are written; each is removed when its container is. @default `<os.tmpdir()>/kube-lifecycle-oci` */
+  readonly stateDir?: string;
+  /** The runtime's own state directory (`--root`). @default the runtime's default (`/run/runc` for runc as root) */
+  readonly runtimeRoot?: string;
+  /** Clock for stop escalation and start polling. @default systemClock */
+  readonly clock?: Clock;
+  /** Per-stream capture cap of `exec`. @default 1048576 (1 MiB) */
+  readonly outputCapBytes?: number;
+  /** Called once per container when its main process has exited (wire to `manager.notifyExited`). */
+  readonly onExit?: (ref: ContainerRef, status: ContainerExitStatus) => void;
+  /** Where the main processes' stdout/stderr go. @default "ignore" */
+  readonly containerOutput?: 'ignore' | 'inherit';
+  /** Container id for the `attempt`-th start (from 0). @default `k8s_<container>_<pod>_<namespace>_<uid>_<attempt>` */
+  readonly containerId?: (pod: Pod, container: Container, attempt: number) => string;
+}
+
+interface Tracked {
+  readonly ref: ContainerRef;
+  readonly bundle: string;
+  readonly runner: ChildProcess;
+  /** Settles when the main process exited (the foreground `runc run` returned). */
+  readonly exited: Promise<ContainerExitStatus>;
+  /** Settles when, in addition, the container is deleted and its bundle removed. */
+  readonly removed: Promise<void>;
+  status?: ContainerExitStatus;
+  execCount: number;
+}
+
+/**
+ * A `Runtime` of real Linux containers through the `runc` (or `crun`) CLI. Requires root.
+ *
+ * Each container gets a bundle `<stateDir>/<id>/` with a `config.json` from {@link buildOciConfig}
+ * (host network, so the pod IP is 127.0.0.1: {@link OciRuntime.podIP}). The container runs under
+ * a foreground `runc run` child process (no `--detach`): its exit is the container's exit, with
+ * the container's exit code, and no polling is needed to notice it. `startContainer` resolves
+ * once `runc state` reports `running`. `exec` = `runc exec` (output captured up to the cap; an
+ * abort SIGKILLs the exec'd process through its `--pid-file`). `stopContainer` = `runc kill <id>
+ * <signal>`, SIGKILL after the timeout through `stopWithEscalation`, then `runc delete --force`
+ * and the bundle removed. Call {@link OciRuntime.dispose} when done.
+ */
+export class OciRuntime implements Runtime {
+  /** The pod IP of every pod on this runtime (host network). */
+  readonly podIP = '127.0.0.1';
+  private readonly clock: Clock;
+  private readonly cli: RuncCli;
+  private readonly stateDir: string;
+  private readonly containers = new Map<string, Tracked>();
+  private readonly attempts = new Map<string, number>();
+  private isDisposed = false;
+
+  constructor(private readonly options: OciRuntimeOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.cli = new RuncCli({ binary: options.runtimeBinary ?? 'runc', root: options.runtimeRoot, clock: this.clock });
+    this.stateDir = resolve(options.stateDir ?? join(tmpdir(), 'kube-lifecycle-oci'));
+  }
+
+  /** The first line of `<runtime> --version`; rejects with `ERR_RUNTIME_BINARY_NOT_FOUND` when absent. */
+  version(): Promise<string> {
+    return this.cli.version();
+  }
+
+  /** Write the bundle, `runc run` it in the foreground, resolve once it is running. */
+  async startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
+    if (this.isDisposed) throw new NodeAdapterError('ERR_DISPOSED', 'OciRuntime was disposed');
+    options.signal.throwIfAborted();
+    const podName = pod.metadata?.name ?? '';
+    const env = containerEnv(container, { PATH: DEFAULT_PATH, HOSTNAME: podName, HOME: '/root' });
+    const argv = containerArgv(container, env);
+    const rootfs = resolve(typeof this.options.rootfs === 'function' ? this.options.rootfs(pod, container) : this.options.rootfs);
+    if (!(await stat(rootfs).then((s) => s.isDirectory(), () => false))) {
+      throw new NodeAdapterError('ERR_ROOTFS_NOT_FOUND',
+        `rootfs "${rootfs}" for container "${container.name}" does not exist or is not a directory: ` +
+        'pass OciRuntimeOptions.rootfs pointing at an unpacked root filesystem (e.g. a busybox one)');
+    }
+    const key = `${pod.metadata?.namespace ?? ''}/${podName}/${pod.metadata?.uid ?? ''}/${container.name}`;
+    const attempt = this.attempts.get(key) ?? 0;
+    this.attempts.set(key, attempt + 1);
+    const id = (this.options.containerId ?? defaultContainerId)(pod, container, attempt);
+    if ((this.containers.has(id) && this.containers.get(id)?.status === undefined) || (await this.cli.state(id)) !== undefined) {
+      throw idTaken(id, this.cli.binary);
+    }
+    const bundle = join(this.stateDir, id);
+    await rm(bundle, { recursive: true, force: true });
+    await mkdir(bundle, { recursive: true });
+    const config = buildOciConfig({
+      args: argv, env: envList(env), cwd: container.workingDir, hostname: podName, rootfsPath: rootfs,
+      annotations: {
+        'io.kubernetes.pod.name': podName, 'io.kubernetes.pod.namespace': pod.metadata?.namespace ?? 'default',
+        'io.kubernetes.pod.uid': pod.metadata?.uid ?? '', 'io.kubernetes.container.name': container.name,
+      },
+    });
+    await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
+    const logFile = join(bundle, 'run.log');
+    const runner = spawn(this.cli.binary, [...this.cli.globalArgs(logFile), 'run', '--bundle', bundle, id], {
+      stdio: ['ignore', this.options.containerOutput ?? 'ignore', this.options.containerOutput ?? 'ignore'],
+    });
+    const spawned = await new Promise<unknown>((done) => {
+      runner.once('spawn', () => done(undefined));
+      runner.once('error', done);
+    });
+    if (spawned !== undefined) {
+      await rm(bundle, { recursive: true, force: true });
+      throw this.cli.mapSpawnError(spawned);
+    }
+    const tracked = this.track(containerRefFor(pod, container, id), bundle, runner);
+    await this.waitRunning(tracked, logFile, options.signal);
+    return { id };
+  }
+
+  /** `runc exec <id> argv…`, capturing stdout/stderr up to the cap. */
+  async exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
+    const tracked = this.containers.get(ref.id);
+    if (tracked === undefined) {
+      throw new NodeAdapterError('ERR_CONTAINER_NOT_FOUND', `exec: container "${ref.id}" is not known to this OciRuntime`, { containerId: ref.id });
+    }
+    if (tracked.status !== undefined) throw notRunning(ref.id, tracked.status);
+    if (command.length === 0) throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
+    const n = tracked.execCount++;
+    const pidFile = join(tracked.bundle, `exec-${n}.pid`);
+    const logFile = join(tracked.bundle, `exec-${n}.log`);
+    try {
+      const run = await runCaptured(this.cli.binary, [...this.cli.globalArgs(logFile), 'exec', '--pid-file', pidFile, ref.id, ...command], {
+        clock: this.clock, outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES, signal: options.signal,
+        kill: (child) => {
+          void readFile(pidFile, 'utf8').then((pid) => process.kill(Number(pid), 'SIGKILL')).catch(() => undefined);
+          child.kill('SIGKILL');
+        },
+      }).catch((error: unknown) => {
+        throw options.signal.aborted ? error : this.cli.mapSpawnError(error);
+      });
+      const errors = await RuncCli.logErrors(logFile);
+      if (errors.length > 0) {
+        if (tracked.status !== undefined || /stopped container|not running|does not exist/.test(errors.join('\n'))) {
+          throw notRunning(ref.id, tracked.status);
+        }
+        throw new NodeAdapterError('ERR_EXEC_FAILED', errors.join('; '), { containerId: ref.id });
+      }
+      return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr };
+    } finally {
+      await rm(pidFile, { force: true });
+      await rm(logFile, { force: true });
+    }
+  }
+
+  /** `runc kill` with the stop signal, SIGKILL after `timeoutSeconds`, then delete; resolves once removed. */
+  async stopContainer(
+    ref: ContainerRef,
+    options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
+  ): Promise<void> {
+    const stopSignal = options.stopSignal ?? 'SIGTERM';
+    signalNumber(stopSignal);
+    const tracked = this.containers.get(ref.id);
+    if (tracked === undefined) return;
+    if (tracked.status === undefined) {
+      await stopWithEscalation({
+        clock: this.clock, stopSignal, timeoutSeconds: options.timeoutSeconds, signal: options.signal,
+        exited: tracked.exited,
+        sendSignal: (name) => this.cli.kill(ref.id, signalNumber(name)),
+      });
+    }
+    await tracked.removed;
+  }
+
+  /** Ids of the containers whose main process is still running. */
+  runningContainerIds(): string[] {
+    return [...this.containers.values()].filter((c) => c.status === undefined).map((c) => c.ref.id);
+  }
+
+  /** SIGKILL every running container, wait until all are deleted and their bundles removed. */
+  async dispose(): Promise<void> {
+    this.isDisposed = true;
+    await Promise.all([...this.containers.values()].map(async (c) => {
+      if (c.status === undefined) await this.cli.kill(c.ref.id, 9).catch(() => c.runner.kill('SIGKILL'));
+      await c.removed;
+    }));
+    await rmdir(this.stateDir).catch(() => undefined); // only when empty: other runtimes may share it
+  }
+
+  private track(ref: ContainerRef, bundle: string, runner: ChildProcess): Tracked {
+    const exited = new Promise<ContainerExitStatus>((done) => {
+      runner.once('exit', (code, sig) => {
+        // runc exits with 128 + n when the container's init was killed by signal n.
+        const signalled = code !== null && code > 128 ? signalName(code - 128) : null;
+        done({ exitCode: code ?? exitCodeForSignal(sig ?? 'SIGKILL'), signal: sig ?? signalled });
+      });
+    });
+    const tracked: Tracked = {
+      ref, bundle, runner, exited, execCount: 0,
+      removed: exited.then(async (status) => {
+        tracked.status = status;
+        await this.cli.delete(ref.id).catch(() => undefined);
+        await rm(bundle, { recursive: true, force: true });
+        try {
+          this.options.onExit?.(ref, status);
+        } catch {
+          // a throwing listener must not break the runtime
+        }
+      }),
+    };
+    this.containers.set(ref.id, tracked);
+    return tracked;
+  }
+
+  /** Poll `runc state` (on the clock) until the container runs, or report why it did not start. */
+  private async waitRunning(tracked: Tracked, logFile: string, signal: AbortSignal): Promise<void> {
+    let delayMs = 5;
+    for (;;) {
+      if (signal.aborted) {
+        await this.cli.kill(tracked.ref.id, 9).catch(() => tracked.runner.kill('SIGKILL'));
+        await tracked.removed;
+        throw signal.reason;
+      }
+      const state = tracked.status === undefined ? await this.cli.state(tracked.ref.id).catch(() => undefined) : undefined;
+      if (state?.status === 'running' || state?.status === 'stopped') return;
+      if (tracked.status !== undefined || state === undefined && tracked.runner.exitCode !== null) {
+        const errors = await RuncCli.logErrors(logFile);
+        await tracked.removed;
+        if (errors.length === 0) return; // it ran and already exited: onExit reports it
+        const message = errors.join('; ');
+        if (/already exists/.test(message)) throw idTaken(tracked.ref.id, this.cli.binary);
+        throw new NodeAdapterError('ERR_START_FAILED', `${this.cli.binary} run ${tracked.ref.id} failed: ${message}`, { containerId: tracked.ref.id });
+      }
+      await sleepOn(this.clock, delayMs).catch(() => undefined);
+      delayMs = Math.min(delayMs * 2, 50);
+    }
+  }
+}
+
+function idTaken(id: string, binary: string): NodeAdapterError {
+  return new NodeAdapterError('ERR_CONTAINER_ID_TAKEN',
+    `container id "${id}" is already taken: a container of that id exists (${binary} state ${id}); ` +
+    `remove it with "${binary} delete --force ${id}" or choose ids with OciRuntimeOptions.containerId`, { containerId: id });
+}
+
+function notRunning(id: string, status: ContainerExitStatus | undefined): NodeAdapterError {
+  const how = status === undefined ? '' : ` (exited with ${status.exitCode})`;
+  return new NodeAdapterError('ERR_CONTAINER_NOT_RUNNING', `exec: container "${id}" is not running${how}`, { containerId: id });
+}
