@@ -5,47 +5,11 @@
  *
  * @module
  */
+import { goQuote } from '../spec/go-format.js';
 import type { Pod } from '../spec/types.js';
 
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
-
-/**
- * Go's `strconv.Quote` (what `fmt`'s `%q` does with a string): double quotes, `\"` and `\\`,
- * the short escapes `\a \b \f \n \r \t \v`, `\xNN` for other ASCII control bytes, `\uNNNN` /
- * `\UNNNNNNNN` for non-printable runes (lower-case hex, as Go). Printable Unicode (letters, marks,
- * numbers, punctuation, symbols, and the ASCII space) is kept as is. A lone UTF-16 surrogate (not
- * valid Unicode, so it would reach Go as U+FFFD after UTF-8 encoding) is written as `\uFFFD` itself.
- *
- * @example goQuote('a"b\n') === '"a\\"b\\n"'
- */
-export function goQuote(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const cp = ch.codePointAt(0) ?? 0;
-    switch (ch) {
-      case '"': out += '\\"'; continue;
-      case '\\': out += '\\\\'; continue;
-      case '\x07': out += '\\a'; continue;
-      case '\b': out += '\\b'; continue;
-      case '\f': out += '\\f'; continue;
-      case '\n': out += '\\n'; continue;
-      case '\r': out += '\\r'; continue;
-      case '\t': out += '\\t'; continue;
-      case '\v': out += '\\v'; continue;
-      default: break;
-    }
-    if (cp >= 0xd800 && cp <= 0xdfff) { out += '\ufffd'; continue; }
-    if (cp === 0x20 || (cp > 0x20 && cp < 0x7f)) { out += ch; continue; }
-    if (cp < 0x80) { out += `\\x${hex(cp, 2)}`; continue; }
-    if (PRINTABLE.test(ch)) { out += ch; continue; }
-    out += cp < 0x10000 ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
-  }
-  return `${out}"`;
-}
-
-function hex(value: number, width: number): string {
-  return value.toString(16).padStart(width, '0');
-}
+/** Go's `strconv.Quote`, shared with validation messages (see `src/spec/go-format.ts`). */
+export { goQuote };
 
 /** Go's `%v` of a `[]string`: `[a b c]` (elements joined by one space; `[]` when empty). */
 export function goStringSlice(values: readonly unknown[]): string {

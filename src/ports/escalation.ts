@@ -6,9 +6,16 @@ export interface EscalationOptions {
   readonly clock: Clock;
   /** Signal to send first. @default "SIGTERM" (the runtime default of containerd and CRI-O) */
   readonly stopSignal?: string | undefined;
-  /** Seconds to wait for exit after the stop signal before SIGKILL; `<= 0` sends SIGKILL at once. */
+  /**
+   * Seconds to wait for exit after the stop signal before SIGKILL; `<= 0` (or NaN) sends SIGKILL
+   * at once, `Infinity` never escalates.
+   */
   readonly timeoutSeconds: number;
-  /** Deliver a signal to the container's processes. A throw or rejection fails the stop. */
+  /**
+   * Deliver a signal to the container's processes. A throw or rejection fails the stop, unless
+   * `exited` has settled by then (a process that exits as it is signalled makes `kill` fail with
+   * ESRCH: that stop succeeded). A delivery that never settles is not waited for once exited.
+   */
   readonly sendSignal: (signal: string) => void | Promise<void>;
   /** Settles once the container has exited (resolve or reject: both count as exited). */
   readonly exited: PromiseLike<unknown>;
@@ -52,8 +59,16 @@ export async function stopWithEscalation(options: EscalationOptions): Promise<Es
   );
   const send = async (name: string): Promise<void> => {
     signalsSent.push(name);
-    await sendSignal(name);
+    try {
+      await sendSignal(name);
+    } catch (error) {
+      // Signalling a process that has just exited fails (ESRCH): the stop still succeeded.
+      for (let turn = 0; turn < 4 && !isExited; turn++) await Promise.resolve();
+      if (!isExited) throw error;
+    }
   };
+  // A signal delivery that hangs must not hold up a container that has exited meanwhile.
+  const sendUnlessExited = (name: string): Promise<unknown> => Promise.race([send(name), exited, aborted]);
 
   let timer: unknown;
   let onAbort: (() => void) | undefined;
@@ -66,17 +81,18 @@ export async function stopWithEscalation(options: EscalationOptions): Promise<Es
   try {
     const immediateKill = !(timeoutSeconds > 0) || stopSignal === 'SIGKILL';
     if (immediateKill) {
-      await Promise.race([send('SIGKILL'), aborted]);
+      await sendUnlessExited('SIGKILL');
       await Promise.race([exited, aborted]);
       return { signalsSent, killed: stopSignal !== 'SIGKILL' };
     }
-    await Promise.race([send(stopSignal), aborted]);
+    await sendUnlessExited(stopSignal);
+    // timeoutSeconds = Infinity: wait for the exit without ever escalating.
     const deadline = new Promise<'deadline'>((resolve) => {
-      timer = clock.setTimeout(() => resolve('deadline'), timeoutSeconds * 1000);
+      if (Number.isFinite(timeoutSeconds)) timer = clock.setTimeout(() => resolve('deadline'), timeoutSeconds * 1000);
     });
     const first = await Promise.race([exited.then(() => 'exited' as const), deadline, aborted]);
     if (first === 'exited' || isExited) return { signalsSent, killed: false };
-    await Promise.race([send('SIGKILL'), aborted]);
+    await sendUnlessExited('SIGKILL');
     await Promise.race([exited, aborted]);
     return { signalsSent, killed: true };
   } finally {

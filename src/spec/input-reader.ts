@@ -1,0 +1,79 @@
+/**
+ * Internal helpers to read untrusted input (parsed YAML/JSON, client-node objects, garbage)
+ * without throwing, without touching prototypes, and with typed field errors.
+ *
+ * @internal
+ * @module
+ */
+import { typeInvalid, type FieldError } from './field-error.js';
+
+/** A non-array, non-null object. */
+export type UnknownRecord = Readonly<Record<string, unknown>>;
+
+/** True for a non-null object that is not an array. */
+export function isRecord(value: unknown): value is UnknownRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads an *own* property only (never `__proto__`/`constructor` from the prototype chain). */
+export function own(record: UnknownRecord, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** `null` and `undefined` both mean "not set" (Go decodes JSON `null` into a nil pointer/zero value). */
+export function isUnset(value: unknown): value is null | undefined {
+  return value === undefined || value === null;
+}
+
+/** Type error detail strings (one place, so docs and tests agree). */
+export const TYPE_DETAIL = {
+  object: 'must be of type object',
+  array: 'must be of type array',
+  string: 'must be of type string',
+  integer: 'must be of type integer',
+  intOrString: 'must be of type integer or string',
+  safeInteger: `must be a safe integer (between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER})`,
+} as const;
+
+/** An object at `path`, `undefined` when unset, or a TypeInvalid error (and `undefined`). */
+export function readObject(errors: FieldError[], value: unknown, path: string): UnknownRecord | undefined {
+  if (isUnset(value)) return undefined;
+  if (isRecord(value)) return value;
+  errors.push(typeInvalid(path, value, TYPE_DETAIL.object));
+  return undefined;
+}
+
+/** An array at `path`, `undefined` when unset, or a TypeInvalid error (and `undefined`). */
+export function readArray(errors: FieldError[], value: unknown, path: string): readonly unknown[] | undefined {
+  if (isUnset(value)) return undefined;
+  if (Array.isArray(value)) return value;
+  errors.push(typeInvalid(path, value, TYPE_DETAIL.array));
+  return undefined;
+}
+
+/** A string at `path`, `undefined` when unset, or a TypeInvalid error (and `undefined`). */
+export function readString(errors: FieldError[], value: unknown, path: string): string | undefined {
+  if (isUnset(value)) return undefined;
+  if (typeof value === 'string') return value;
+  errors.push(typeInvalid(path, value, TYPE_DETAIL.string));
+  return undefined;
+}
+
+/**
+ * Checks that a number is an integer Go's `int64` would hold exactly in JavaScript: a safe
+ * integer. Returns the error detail, or `undefined` when it is fine.
+ */
+export function integerProblem(value: number): string | undefined {
+  if (!Number.isInteger(value)) return TYPE_DETAIL.integer;
+  if (!Number.isSafeInteger(value)) return TYPE_DETAIL.safeInteger;
+  return undefined;
+}
+
+/** A safe integer at `path`, `undefined` when unset, or a TypeInvalid error (and `undefined`). */
+export function readInteger(errors: FieldError[], value: unknown, path: string): number | undefined {
+  if (isUnset(value)) return undefined;
+  const problem = typeof value === 'number' ? integerProblem(value) : TYPE_DETAIL.integer;
+  if (problem === undefined) return value as number;
+  errors.push(typeInvalid(path, value, problem));
+  return undefined;
+}

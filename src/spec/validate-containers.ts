@@ -1,0 +1,138 @@
+/**
+ * The container-list part of `ValidatePodSpec` that lifecycle semantics depend on (spec §2 rules
+ * 6–8): names (required, DNS-1123 label, unique), where `lifecycle` may appear, and probe-level
+ * grace periods. Other container fields (image, ports, resources, …) are not validated.
+ *
+ * @module
+ */
+import { duplicate, forbidden, internalError, invalid, notSupported, required, typeInvalid, type FieldError } from './field-error.js';
+import { isUnset, own, readArray, readInteger, readObject, readString, TYPE_DETAIL, type UnknownRecord } from './input-reader.js';
+import { validateLifecycle, type LifecycleValidationOptions } from './validate-lifecycle.js';
+import { isDNS1123Label } from './validate-port.js';
+
+/** The probes of a container, in the order the API server validates them. */
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+
+/** A well-typed container entry with its index and path. */
+interface ContainerEntry {
+  readonly container: UnknownRecord;
+  readonly path: string;
+  /** `undefined` when missing or of the wrong type (already reported). */
+  readonly name: string | undefined;
+}
+
+/**
+ * Reads one container list entry: reports a wrong type and the name checks of
+ * `validateContainerCommon` (required, DNS-1123 label). `undefined` when not an object.
+ */
+function readContainer(errors: FieldError[], item: unknown, path: string): ContainerEntry | undefined {
+  const container = readObject(errors, item, path);
+  if (container === undefined) {
+    if (isUnset(item)) errors.push(typeInvalid(path, item, TYPE_DETAIL.object));
+    return undefined;
+  }
+  const rawName = own(container, 'name');
+  const name = readString(errors, rawName, `${path}.name`);
+  if (name === undefined || name === '') {
+    if (name === '' || isUnset(rawName)) errors.push(required(`${path}.name`));
+  } else {
+    for (const message of isDNS1123Label(name)) errors.push(invalid(`${path}.name`, name, message));
+  }
+  // Go's zero value for a missing name is "", which takes part in the uniqueness check.
+  return { container, path, name: name ?? (isUnset(rawName) ? '' : undefined) };
+}
+
+/** Visits each well-typed entry of a container list, in order. */
+function forEachContainer(errors: FieldError[], value: unknown, path: string, visit: (entry: ContainerEntry) => void): void {
+  const list = readArray(errors, value, path) ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const itemPath = `${path}[${i}]`;
+    try {
+      const entry = readContainer(errors, list[i], itemPath);
+      if (entry !== undefined) visit(entry);
+    } catch (error) {
+      // Only hostile objects (throwing getters, revoked proxies) get here.
+      errors.push(internalError(itemPath, error));
+    }
+  }
+}
+
+/** Probe-level grace (spec §2 rule 8). */
+function validateProbes(errors: FieldError[], entry: ContainerEntry): void {
+  for (const probeName of PROBES) {
+    const probe = readObject(errors, own(entry.container, probeName), `${entry.path}.${probeName}`);
+    if (probe === undefined) continue;
+    const path = `${entry.path}.${probeName}.terminationGracePeriodSeconds`;
+    const grace = readInteger(errors, own(probe, 'terminationGracePeriodSeconds'), path);
+    if (grace === undefined) continue;
+    if (probeName === 'readinessProbe') errors.push(invalid(path, grace, 'must not be set for readinessProbes'));
+    else if (grace <= 0) errors.push(invalid(path, grace, 'must be greater than 0'));
+  }
+}
+
+function validateAllowedLifecycle(errors: FieldError[], entry: ContainerEntry, options: LifecycleValidationOptions): void {
+  const lifecycle = own(entry.container, 'lifecycle');
+  if (!isUnset(lifecycle)) {
+    for (const error of validateLifecycle(lifecycle, `${entry.path}.lifecycle`, options)) errors.push(error);
+  }
+  validateProbes(errors, entry);
+}
+
+/**
+ * Validates `spec.containers`, `spec.initContainers` and `spec.ephemeralContainers` as
+ * `validateContainers` / `validateInitContainers` / `validateEphemeralContainers` do, limited to
+ * names, lifecycle and probe grace periods. Linear in the number of containers.
+ */
+export function validateContainerLists(errors: FieldError[], spec: UnknownRecord, options: LifecycleValidationOptions): void {
+  // Regular containers: at least one; names unique among them (spec §2 rules 1–5, 8).
+  const rawContainers = own(spec, 'containers');
+  if (isUnset(rawContainers) || (Array.isArray(rawContainers) && rawContainers.length === 0)) {
+    errors.push(required('spec.containers'));
+  }
+  const names = new Set<string>();
+  forEachContainer(errors, rawContainers, 'spec.containers', (entry) => {
+    if (entry.name !== undefined) {
+      if (names.has(entry.name)) errors.push(duplicate(`${entry.path}.name`, entry.name));
+      else names.add(entry.name);
+    }
+    validateAllowedLifecycle(errors, entry, options);
+  });
+
+  // Init containers: a lifecycle only on sidecars (restartPolicy: Always), spec §2 rule 6.
+  let emptyInitName = false;
+  forEachContainer(errors, own(spec, 'initContainers'), 'spec.initContainers', (entry) => {
+    const restartPolicy = readString(errors, own(entry.container, 'restartPolicy'), `${entry.path}.restartPolicy`);
+    if (restartPolicy !== undefined && restartPolicy !== 'Always') {
+      errors.push(notSupported(`${entry.path}.restartPolicy`, restartPolicy, ['Always']));
+    }
+    if (entry.name !== undefined) {
+      if (names.has(entry.name)) errors.push(duplicate(`${entry.path}.name`, entry.name));
+      else if (entry.name.length > 0) names.add(entry.name);
+      else emptyInitName = true;
+    }
+    if (restartPolicy === 'Always') {
+      validateAllowedLifecycle(errors, entry, options);
+      return;
+    }
+    for (const field of ['lifecycle', ...PROBES] as const) {
+      if (!isUnset(own(entry.container, field))) {
+        errors.push(forbidden(`${entry.path}.${field}`, 'may not be set for init containers without restartPolicy=Always'));
+      }
+    }
+  });
+
+  // Ephemeral containers: names unique across all lists; no lifecycle or probes, spec §2 rule 7.
+  if (emptyInitName) names.add('');
+  forEachContainer(errors, own(spec, 'ephemeralContainers'), 'spec.ephemeralContainers', (entry) => {
+    if (entry.name !== undefined) {
+      if (names.has(entry.name)) errors.push(duplicate(`${entry.path}.name`, entry.name));
+      else names.add(entry.name);
+    }
+    // Container struct order: probes before lifecycle (validateFieldAllowList walks the fields).
+    for (const field of [...PROBES, 'lifecycle'] as const) {
+      if (!isUnset(own(entry.container, field))) {
+        errors.push(forbidden(`${entry.path}.${field}`, 'cannot be set for an Ephemeral Container'));
+      }
+    }
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Port, port-name, HTTP-header-name and DNS-label checks of apimachinery
+ * `util/validation/validation.go` [VU] (spec §2 rules 3 and 4), with their exact messages.
+ *
+ * @module
+ */
+import { invalid, typeInvalid, type FieldError } from './field-error.js';
+import { integerProblem, TYPE_DETAIL } from './input-reader.js';
+
+const encoder = new TextEncoder();
+
+/** Go's `len(s)`: the UTF-8 byte length. */
+function byteLength(value: string): number {
+  return encoder.encode(value).length;
+}
+
+/** `validation.MaxLenError`. */
+export function maxLenError(length: number): string {
+  return `must be no more than ${length} characters`;
+}
+
+/** `validation.InclusiveRangeError`. */
+export function inclusiveRangeError(lo: number, hi: number): string {
+  return `must be between ${lo} and ${hi}, inclusive`;
+}
+
+/** `validation.RegexError`: `<msg> (e.g. 'a' or 'b', regex used for validation is '<fmt>')`. */
+export function regexError(message: string, format: string, ...examples: string[]): string {
+  if (examples.length === 0) return `${message} (regex used for validation is '${format}')`;
+  // Go appends "'x', " per example and " or " between them, hence the double space before "or".
+  return `${message} (e.g. ${examples.map((example) => `'${example}', `).join(' or ')}regex used for validation is '${format}')`;
+}
+
+/** `validation.IsValidPortNum`: `[]` when 1 ≤ port ≤ 65535. */
+export function isValidPortNum(port: number): string[] {
+  return port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
+}
+
+const PORT_NAME_CHARSET = /^[-a-z0-9]+$/;
+const PORT_NAME_ONE_LETTER = /[a-z]/;
+
+/**
+ * `validation.IsValidPortName` (an IANA_SVC_NAME): every problem, in Go's order — at most 15
+ * bytes, only `[-a-z0-9]`, at least one letter, no `--`, no leading or trailing `-`.
+ */
+export function isValidPortName(port: string): string[] {
+  const errors: string[] = [];
+  if (byteLength(port) > 15) errors.push(maxLenError(15));
+  if (!PORT_NAME_CHARSET.test(port)) errors.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!PORT_NAME_ONE_LETTER.test(port)) errors.push('must contain at least one letter (a-z)');
+  if (port.includes('--')) errors.push('must not contain consecutive hyphens');
+  if (port.startsWith('-') || port.endsWith('-')) errors.push('must not begin or end with a hyphen');
+  return errors;
+}
+
+const HTTP_HEADER_NAME_FMT = '[-A-Za-z0-9]+';
+const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
+
+/** `validation.IsHTTPHeaderName`. */
+export function isHTTPHeaderName(name: string): string[] {
+  if (HTTP_HEADER_NAME.test(name)) return [];
+  return [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", HTTP_HEADER_NAME_FMT, 'X-Header-Name')];
+}
+
+const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_FMT}$`);
+const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*$`);
+
+/** `validation.IsDNS1123Label` (container names): at most 63 bytes, lower-case RFC 1123 label. */
+export function isDNS1123Label(value: string): string[] {
+  const errors: string[] = [];
+  if (byteLength(value) > 63) errors.push(maxLenError(63));
+  if (!DNS1123_LABEL.test(value)) {
+    if (DNS1123_SUBDOMAIN.test(value)) errors.push('must not contain dots');
+    else {
+      errors.push(
+        regexError(
+          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+          DNS1123_LABEL_FMT,
+          'my-name',
+          '123-abc',
+        ),
+      );
+    }
+  }
+  return errors;
+}
+
+/**
+ * `ValidatePortNumOrName` for an `IntOrString` port (spec §2 rules 3–4): an integer must be
+ * 1..65535; a string must be a valid port name (one `Invalid` per problem, same path). Any other
+ * type, a non-integer or an unsafe integer is a `FieldValueTypeInvalid`.
+ */
+export function validatePortNumOrName(port: unknown, path: string): FieldError[] {
+  if (typeof port === 'number') {
+    const problem = integerProblem(port);
+    if (problem !== undefined) return [typeInvalid(path, port, problem)];
+    return isValidPortNum(port).map((message) => invalid(path, port, message));
+  }
+  if (typeof port === 'string') return isValidPortName(port).map((message) => invalid(path, port, message));
+  return [typeInvalid(path, port, TYPE_DETAIL.intOrString)];
+}

@@ -1,0 +1,121 @@
+/** One armed timer of a VirtualClock (internal; the public view is `PendingTimer`). */
+export interface TimerEntry {
+  readonly deadlineMs: number;
+  /** Arming order: breaks deadline ties first-in first-out. */
+  readonly seq: number;
+  readonly callback: () => void;
+  readonly label: string | undefined;
+  /** The clock that armed it (a handle from another clock is ignored by `clearTimeout`). */
+  readonly owner: object;
+  /** 'pending' until fired or cleared. */
+  state: 'pending' | 'fired' | 'cleared';
+}
+
+const before = (a: TimerEntry, b: TimerEntry): boolean =>
+  a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.seq < b.seq);
+
+/**
+ * Binary min-heap of timers ordered by (deadline, arming order), with lazy removal of cleared
+ * timers: `clear` is O(1), and the heap is rebuilt when cleared entries outnumber live ones, so
+ * arm-and-cancel loops (a grace timer per hook) do not grow memory. Internal to the testing kit.
+ */
+export class TimerQueue {
+  readonly #heap: TimerEntry[] = [];
+  #live = 0;
+
+  /** Number of armed timers not yet fired or cleared. */
+  get size(): number {
+    return this.#live;
+  }
+
+  push(entry: TimerEntry): void {
+    this.#heap.push(entry);
+    this.#live++;
+    this.#up(this.#heap.length - 1);
+  }
+
+  /** Mark a pending entry cleared; returns false when it was not pending. */
+  clear(entry: TimerEntry): boolean {
+    if (entry.state !== 'pending') return false;
+    entry.state = 'cleared';
+    this.#live--;
+    const garbage = this.#heap.length - this.#live;
+    if (garbage > 1024 && garbage > this.#live) this.#compact();
+    return true;
+  }
+
+  /** The earliest pending entry, or undefined. */
+  peek(): TimerEntry | undefined {
+    this.#dropClearedHead();
+    return this.#heap[0];
+  }
+
+  /** Remove and return the earliest pending entry (marked 'fired'), or undefined. */
+  pop(): TimerEntry | undefined {
+    this.#dropClearedHead();
+    const top = this.#removeTop();
+    if (top === undefined) return undefined;
+    top.state = 'fired';
+    this.#live--;
+    return top;
+  }
+
+  /** Pending entries in firing order (a sorted copy; O(n log n)). */
+  list(): TimerEntry[] {
+    return this.#heap.filter((e) => e.state === 'pending').sort((a, b) => (before(a, b) ? -1 : 1));
+  }
+
+  #dropClearedHead(): void {
+    while (this.#heap.length > 0 && this.#heap[0]!.state !== 'pending') this.#removeTop();
+  }
+
+  #removeTop(): TimerEntry | undefined {
+    const heap = this.#heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (top !== undefined && last !== undefined && heap.length > 0) {
+      heap[0] = last;
+      this.#down(0);
+    }
+    return top;
+  }
+
+  #compact(): void {
+    const live = this.#heap.filter((e) => e.state === 'pending');
+    this.#heap.length = 0;
+    for (const e of live) {
+      this.#heap.push(e);
+      this.#up(this.#heap.length - 1);
+    }
+  }
+
+  #up(index: number): void {
+    const heap = this.#heap;
+    let i = index;
+    const item = heap[i]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(item, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = item;
+  }
+
+  #down(index: number): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    let i = index;
+    const item = heap[i]!;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && before(heap[right]!, heap[left]!) ? right : left;
+      if (!before(heap[child]!, item)) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = item;
+  }
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { stopWithEscalation } from '../../src/ports/escalation.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
+
+/** A scripted process: records signals and exits when told to. */
+function processStub(clock: VirtualClock, exitOn: readonly string[] = ['SIGTERM', 'SIGKILL']) {
+  let exit!: () => void;
+  const exited = new Promise<void>((resolve) => (exit = resolve));
+  const received: string[] = [];
+  return {
+    exited,
+    exit,
+    received,
+    sendSignal: (s: string): void => {
+      received.push(`${s}@${clock.now()}`);
+      if (exitOn.includes(s)) exit();
+    },
+  };
+}
+
+describe('stopWithEscalation', () => {
+  it('sends SIGTERM by default and resolves when the process exits, without SIGKILL', async () => {
+    const clock = new VirtualClock();
+    const p = processStub(clock);
+    const result = await stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: p.sendSignal, exited: p.exited });
+    expect(result).toEqual({ signalsSent: ['SIGTERM'], killed: false });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('sends the given stop signal', async () => {
+    const clock = new VirtualClock();
+    const p = processStub(clock, ['SIGQUIT']);
+    const result = await stopWithEscalation({ clock, stopSignal: 'SIGQUIT', timeoutSeconds: 5, sendSignal: p.sendSignal, exited: p.exited });
+    expect(result.signalsSent).toEqual(['SIGQUIT']);
+  });
+
+  it('sends SIGKILL exactly timeoutSeconds after the stop signal, not before', async () => {
+    const clock = new VirtualClock();
+    const p = processStub(clock, ['SIGKILL']);
+    const stopping = stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: p.sendSignal, exited: p.exited });
+    await clock.advance(9_999);
+    expect(p.received).toEqual(['SIGTERM@0']);
+    await clock.advance(1);
+    expect(await stopping).toEqual({ signalsSent: ['SIGTERM', 'SIGKILL'], killed: true });
+    expect(p.received).toEqual(['SIGTERM@0', 'SIGKILL@10000']);
+  });
+
+  it('sends SIGKILL at once for a timeout <= 0, and once only for a SIGKILL stop signal', async () => {
+    const clock = new VirtualClock();
+    const a = processStub(clock);
+    expect(await stopWithEscalation({ clock, timeoutSeconds: 0, sendSignal: a.sendSignal, exited: a.exited })).toEqual({
+      signalsSent: ['SIGKILL'],
+      killed: true,
+    });
+    const b = processStub(clock);
+    expect(await stopWithEscalation({ clock, stopSignal: 'SIGKILL', timeoutSeconds: 30, sendSignal: b.sendSignal, exited: b.exited })).toEqual({
+      signalsSent: ['SIGKILL'],
+      killed: false,
+    });
+  });
+
+  it('never escalates with timeoutSeconds = Infinity', async () => {
+    const clock = new VirtualClock();
+    const p = processStub(clock, []);
+    const stopping = stopWithEscalation({ clock, timeoutSeconds: Infinity, sendSignal: p.sendSignal, exited: p.exited });
+    await clock.advance(1e12);
+    expect(p.received).toEqual(['SIGTERM@0']);
+    p.exit();
+    expect(await stopping).toEqual({ signalsSent: ['SIGTERM'], killed: false });
+  });
+
+  it('succeeds when signalling fails because the process has already exited', async () => {
+    const clock = new VirtualClock();
+    const result = await stopWithEscalation({
+      clock,
+      timeoutSeconds: 10,
+      sendSignal: () => {
+        throw Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' });
+      },
+      exited: Promise.resolve(),
+    });
+    expect(result).toEqual({ signalsSent: ['SIGTERM'], killed: false });
+  });
+
+  it('fails when signalling fails and the process is still running', async () => {
+    const clock = new VirtualClock();
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: 10,
+      sendSignal: () => Promise.reject(new Error('permission denied')),
+      exited: new Promise(() => undefined),
+    });
+    await expect(stopping).rejects.toThrow('permission denied');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('does not wait for a signal delivery that hangs once the process has exited', async () => {
+    const clock = new VirtualClock();
+    let exit!: () => void;
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: 10,
+      sendSignal: () => {
+        exit();
+        return new Promise<void>(() => undefined);
+      },
+      exited: new Promise<void>((resolve) => (exit = resolve)),
+    });
+    await clock.flush();
+    expect(await stopping).toEqual({ signalsSent: ['SIGTERM'], killed: false });
+  });
+
+  it('counts a rejected `exited` as exited', async () => {
+    const clock = new VirtualClock();
+    const exited = Promise.reject(new Error('wait failed'));
+    expect(await stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: () => undefined, exited })).toMatchObject({ killed: false });
+  });
+
+  it('stops waiting on abort: rejects with the reason, disarms the timer, sends nothing more', async () => {
+    const clock = new VirtualClock();
+    const p = processStub(clock, []);
+    const controller = new AbortController();
+    const stopping = stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: p.sendSignal, exited: p.exited, signal: controller.signal });
+    await clock.advance(1_000);
+    controller.abort(new Error('caller gave up'));
+    await expect(stopping).rejects.toThrow('caller gave up');
+    expect(clock.pendingTimers).toBe(0);
+    await clock.advance(20_000);
+    expect(p.received).toEqual(['SIGTERM@0']);
+  });
+
+  it('rejects at once with an already-aborted signal, sending nothing', async () => {
+    const clock = new VirtualClock();
+    const p = processStub(clock);
+    const stopping = stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: p.sendSignal, exited: p.exited, signal: AbortSignal.abort(new Error('too late')) });
+    await expect(stopping).rejects.toThrow('too late');
+    expect(p.received).toEqual([]);
+  });
+});

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { HttpRequest } from '../../src/ports/http-client.js';
+import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
+
+const signal = new AbortController().signal;
+const get = (url: string): HttpRequest => ({ method: 'GET', url, headers: [] });
+
+function setup(options: { unmatched?: 'refuse' | { status: number } } = {}) {
+  const clock = new VirtualClock();
+  const http = new FakeHttpClient({ clock, ...options });
+  return { clock, http };
+}
+
+describe('FakeHttpClient: routes', () => {
+  it('matches by path, full URL, host, host:port, RegExp and predicate, first route first', async () => {
+    const { http } = setup();
+    http
+      .route('/drain?fast=1', { status: 201 })
+      .route('http://10.0.0.5:8080/x', { status: 202 })
+      .route('10.0.0.6:9000', { status: 203 })
+      .route('10.0.0.7', { status: 204 })
+      .route(/\/metrics$/, { status: 205 })
+      .route((req) => req.headers.some(([n]) => n === 'X-Probe'), { status: 206 });
+    const status = async (url: string, headers: Array<[string, string]> = []): Promise<number> =>
+      (await http.request({ method: 'GET', url, headers }, { signal })).status;
+    expect(await status('http://any:1/drain?fast=1')).toBe(201);
+    expect(await status('http://10.0.0.5:8080/x')).toBe(202);
+    expect(await status('http://10.0.0.6:9000/y')).toBe(203);
+    expect(await status('https://10.0.0.7/z')).toBe(204);
+    expect(await status('http://h/metrics')).toBe(205);
+    expect(await status('http://h/other', [['X-Probe', '1']])).toBe(206);
+  });
+
+  it('lower-cases response header names and exposes redirects through location', async () => {
+    const { http } = setup();
+    http.route('/old', { status: 302, headers: { Location: '/new', 'X-Trace': 'a' } });
+    expect(await http.request(get('http://h/old'), { signal })).toEqual({ status: 302, headers: { location: '/new', 'x-trace': 'a' } });
+  });
+
+  it('honours times, then falls through to later routes', async () => {
+    const { http } = setup();
+    http.route('/flaky', { status: 503 }, { times: 1 }).route('/flaky', { status: 200 });
+    expect((await http.request(get('http://h/flaky'), { signal })).status).toBe(503);
+    expect((await http.request(get('http://h/flaky'), { signal })).status).toBe(200);
+  });
+
+  it('delays on the clock, rejects with the scripted error, hangs until aborted', async () => {
+    const { clock, http } = setup();
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    http.route('/slow', { status: 200, delayMs: 2_000 }).route('/reset', { error: reset }).route('/hang', { hang: true });
+    let done = false;
+    const slow = http.request(get('http://h/slow'), { signal }).then(() => (done = true));
+    await clock.advance(1_999);
+    expect(done).toBe(false);
+    await clock.advance(1);
+    await slow;
+    await expect(http.request(get('http://h/reset'), { signal })).rejects.toBe(reset);
+    const controller = new AbortController();
+    const hung = http.request(get('http://h/hang'), { signal: controller.signal });
+    await clock.advance(60_000);
+    controller.abort(new Error('grace over'));
+    await expect(hung).rejects.toThrow('grace over');
+    await expect(http.request(get('http://h/slow'), { signal: AbortSignal.abort(new Error('early')) })).rejects.toThrow('early');
+  });
+
+  it('maps plain HTTP on an HTTPS port to HTTP_RESPONSE_TO_HTTPS_CLIENT, and answers plain http', async () => {
+    const { http } = setup();
+    http.route('10.0.0.5:8443', { plainHttp: true });
+    await expect(http.request(get('https://10.0.0.5:8443/hook'), { signal })).rejects.toMatchObject({
+      code: 'HTTP_RESPONSE_TO_HTTPS_CLIENT',
+      message: 'Get "https://10.0.0.5:8443/hook": http: server gave HTTP response to HTTPS client',
+    });
+    expect((await http.request(get('http://10.0.0.5:8443/hook'), { signal })).status).toBe(200);
+  });
+
+  it('computes responses with a function route', async () => {
+    const { http } = setup();
+    http.route('/echo', (req) => ({ status: 200, headers: { 'x-host': req.headers.find(([n]) => n === 'Host')?.[1] ?? '' } }));
+    expect(await http.request({ method: 'GET', url: 'http://h/echo', headers: [['Host', 'v.example']] }, { signal })).toEqual({
+      status: 200,
+      headers: { 'x-host': 'v.example' },
+    });
+  });
+});
+
+describe('FakeHttpClient: unmatched requests and assertions', () => {
+  it('refuses an unmatched request like a closed port, naming the URL', async () => {
+    const { http } = setup();
+    await expect(http.request(get('http://10.0.0.9:8080/x'), { signal })).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+      message:
+        'Get "http://10.0.0.9:8080/x": dial tcp 10.0.0.9:8080: connect: connection refused (FakeHttpClient: no route matches this request; add one with route())',
+    });
+  });
+
+  it('answers unmatched requests with a configured script', async () => {
+    const { http } = setup({ unmatched: { status: 404 } });
+    expect((await http.request(get('http://h/x'), { signal })).status).toBe(404);
+    expect(() => http.assertNoUnmatchedRequests()).toThrow(/1 request\(s\) matched no route/);
+  });
+
+  it('records requests with the answering route and the outcome', async () => {
+    const { http } = setup();
+    http.route('/a', { status: 204 });
+    await http.request(get('http://h/a'), { signal });
+    await http.request(get('http://h/b'), { signal }).catch(() => undefined);
+    expect(http.requests.map(({ atMs, routeIndex, outcome }) => ({ atMs, routeIndex, outcome }))).toEqual([
+      { atMs: 0, routeIndex: 0, outcome: { status: 204 } },
+      { atMs: 0, routeIndex: undefined, outcome: { error: expect.stringContaining('connection refused') } },
+    ]);
+  });
+
+  it('lists routes never hit and unmatched requests as tables', async () => {
+    const { clock, http } = setup();
+    http.route('/drain', { status: 200, delayMs: 500 }).route('/used', { status: 200 }).route(/never/, { hang: true });
+    await http.request(get('http://h/used'), { signal });
+    await clock.advance(1_250);
+    await http.request(get('http://10.0.0.1:80/drian'), { signal }).catch(() => undefined);
+    expect(() => http.assertAllRoutesHit()).toThrowErrorMatchingInlineSnapshot(`
+      [TestingError: FakeHttpClient: 2 route(s) never hit:
+
+      | # | route       | answers          | hits |
+      |---|-------------|------------------|------|
+      | 0 | path /drain | 200 after 500 ms | 0    |
+      | 2 | /never/     | never answers    | 0    |
+
+      Requests made:
+
+      | at ms | method | url                      |
+      |-------|--------|--------------------------|
+      | 0     | GET    | http://h/used            |
+      | 1250  | GET    | http://10.0.0.1:80/drian |]
+    `);
+    expect(() => http.assertNoUnmatchedRequests()).toThrowErrorMatchingInlineSnapshot(`
+      [TestingError: FakeHttpClient: 1 request(s) matched no route (routes: path /drain, path /used, /never/):
+
+      | at ms | method | url                      |
+      |-------|--------|--------------------------|
+      | 1250  | GET    | http://10.0.0.1:80/drian |]
+    `);
+  });
+
+  it('passes both assertions when every route was hit and every request matched', async () => {
+    const { http } = setup();
+    http.route('/a', { status: 200 });
+    await http.request(get('http://h/a'), { signal });
+    expect(() => http.assertAllRoutesHit()).not.toThrow();
+    expect(() => http.assertNoUnmatchedRequests()).not.toThrow();
+  });
+});

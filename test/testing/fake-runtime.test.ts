@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerRef } from '../../src/ports/runtime.js';
+import type { Pod } from '../../src/spec/types.js';
+import { FakeRuntime } from '../../src/testing/fake-runtime.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
+
+const pod: Pod = { metadata: { name: 'shop', namespace: 'prod', uid: 'u-1' }, spec: { containers: [{ name: 'web' }, { name: 'db' }] } };
+const signal = new AbortController().signal;
+
+async function setup() {
+  const clock = new VirtualClock();
+  const runtime = new FakeRuntime({ clock });
+  const start = async (name = 'web'): Promise<ContainerRef> => {
+    const { id } = await runtime.startContainer(pod, { name }, { signal });
+    return { id, name, podName: 'shop', podNamespace: 'prod', podUID: 'u-1' };
+  };
+  return { clock, runtime, start };
+}
+
+describe('FakeRuntime: exec', () => {
+  it('resolves exit 0 with empty output by default and records the call', async () => {
+    const { runtime, start } = await setup();
+    const ref = await start();
+    expect(await runtime.exec(ref, ['/bin/true'], { signal })).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(runtime.timeline.map((e) => e.kind)).toEqual(['start', 'started', 'exec', 'exec-result']);
+    expect(runtime.timeline[2]).toMatchObject({ argv: ['/bin/true'], container: 'web', containerId: ref.id, atMs: 0 });
+  });
+
+  it('matches by argv array, joined string, RegExp and predicate, first script first, honouring times', async () => {
+    const { runtime, start } = await setup();
+    runtime
+      .onExec(['drain', '--fast'], { exitCode: 1 })
+      .onExec('drain --slow', { exitCode: 2 })
+      .onExec(/^flush/, { exitCode: 3, stdout: 'o', stderr: 'e' }, { times: 1 })
+      .onExec((argv, ref) => ref.name === 'web' && argv[0] === 'flush', { exitCode: 4 });
+    const ref = await start();
+    const code = async (argv: string[]): Promise<number> => (await runtime.exec(ref, argv, { signal })).exitCode;
+    expect(await code(['drain', '--fast'])).toBe(1);
+    expect(await code(['drain', '--slow'])).toBe(2);
+    expect(await runtime.exec(ref, ['flush', 'all'], { signal })).toEqual({ exitCode: 3, stdout: 'o', stderr: 'e' });
+    expect(await code(['flush', 'all'])).toBe(4);
+    expect(await code(['other'])).toBe(0);
+  });
+
+  it('delays on the clock, hangs until aborted, rejects, throws synchronously, returns malformed results', async () => {
+    const { clock, runtime, start } = await setup();
+    const boom = new Error('exec failed: OCI runtime error');
+    runtime
+      .onExec('slow', { exitCode: 0, delayMs: 5_000 })
+      .onExec('hang', { hang: true })
+      .onExec('reject', { reject: boom })
+      .onExec('throw', { throw: boom })
+      .onExec('weird', { malformed: { code: 'x' } });
+    const ref = await start();
+    let settled = false;
+    const slow = runtime.exec(ref, ['slow'], { signal }).then((r) => ((settled = true), r));
+    await clock.advance(4_999);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    expect(await slow).toMatchObject({ exitCode: 0 });
+
+    const controller = new AbortController();
+    const hung = runtime.exec(ref, ['hang'], { signal: controller.signal });
+    await clock.advance(60_000);
+    controller.abort(new Error('grace over'));
+    await expect(hung).rejects.toThrow('grace over');
+
+    await expect(runtime.exec(ref, ['reject'], { signal })).rejects.toBe(boom);
+    expect(() => runtime.exec(ref, ['throw'], { signal })).toThrow(boom);
+    expect(await runtime.exec(ref, ['weird'], { signal })).toEqual({ code: 'x' });
+    expect(runtime.timeline.filter((e) => e.kind === 'exec-failed').map((e) => e.error)).toEqual([
+      'grace over', 'exec failed: OCI runtime error', 'exec failed: OCI runtime error',
+    ]);
+  });
+
+  it('computes results with a function script (e.g. echo argv)', async () => {
+    const { runtime, start } = await setup();
+    runtime.onExec(() => true, ({ argv }) => ({ exitCode: 0, stdout: argv.slice(1).join('\n') }));
+    const ref = await start();
+    expect((await runtime.exec(ref, ['echo', '$HOME; echo x'], { signal })).stdout).toBe('$HOME; echo x');
+  });
+
+  it('rejects an exec with an aborted signal without running it', async () => {
+    const { runtime, start } = await setup();
+    const ref = await start();
+    await expect(runtime.exec(ref, ['x'], { signal: AbortSignal.abort(new Error('too late')) })).rejects.toThrow('too late');
+  });
+
+  it('explains exec on a container it never started or that has exited', async () => {
+    const { runtime, start } = await setup();
+    const ref = await start();
+    await expect(runtime.exec({ ...ref, id: 'nope' }, ['x'], { signal })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[TestingError: FakeRuntime: exec ["x"] on container "web" (id "nope") of pod "shop", which this runtime never started; started: shop-web-1 (running). Use the id returned by startContainer]`,
+    );
+    runtime.crash('web', { exitCode: 3 });
+    await expect(runtime.exec(ref, ['x'], { signal })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[TestingError: exec in container "web" (id "shop-web-1") of pod "shop": the container is not running; it exited at 0 ms with code 3]`,
+    );
+  });
+
+  it('fails an exec in flight when the container exits', async () => {
+    const { clock, runtime, start } = await setup();
+    runtime.onExec('hang', { hang: true });
+    const ref = await start();
+    const hung = runtime.exec(ref, ['hang'], { signal });
+    runtime.crash('web', { afterMs: 100 });
+    await clock.advance(100);
+    await expect(hung).rejects.toMatchObject({ code: 'ERR_FAKE_CONTAINER_NOT_RUNNING' });
+  });
+});
+
+describe('FakeRuntime: start', () => {
+  it('gives each start a new id; scripts reject, throw, delay and hang (until aborted)', async () => {
+    const { clock, runtime } = await setup();
+    const pulled = new Error('ErrImagePull');
+    runtime.onStart('web', { reject: pulled, delayMs: 10 }, { times: 1 }).onStart('db', { throw: pulled }).onStart('web', { delayMs: 500 });
+    const first = runtime.startContainer(pod, { name: 'web' }, { signal });
+    await clock.advance(10);
+    await expect(first).rejects.toBe(pulled);
+    expect(() => runtime.startContainer(pod, { name: 'db' }, { signal })).toThrow(pulled);
+    const second = runtime.startContainer(pod, { name: 'web' }, { signal });
+    await clock.advance(500);
+    expect(await second).toEqual({ id: 'shop-web-1' });
+    expect(runtime.container('web')).toMatchObject({ state: 'running', startedAtMs: 510 });
+
+    runtime.onStart('side', { hang: true });
+    const controller = new AbortController();
+    const hung = runtime.startContainer(pod, { name: 'side' }, { signal: controller.signal });
+    await clock.advance(1_000);
+    controller.abort(new Error('pod deleted'));
+    await expect(hung).rejects.toThrow('pod deleted');
+    expect(runtime.timeline.filter((e) => e.kind === 'start-failed').map((e) => e.error)).toEqual(['ErrImagePull', 'ErrImagePull', 'pod deleted']);
+  });
+});
+
+describe('FakeRuntime: stop', () => {
+  it('sends SIGTERM by default; the process exits at once with 143', async () => {
+    const { runtime, start } = await setup();
+    const ref = await start();
+    await runtime.stopContainer(ref, { timeoutSeconds: 30, signal });
+    expect(runtime.container(ref.id)).toMatchObject({ state: 'exited', exitCode: 143, signals: ['SIGTERM'] });
+    expect(runtime.timeline.slice(2).map(({ kind, signal: s, timeoutSeconds }) => ({ kind, s, timeoutSeconds }))).toEqual([
+      { kind: 'stop', s: undefined, timeoutSeconds: 30 },
+      { kind: 'signal', s: 'SIGTERM', timeoutSeconds: undefined },
+      { kind: 'exit', s: undefined, timeoutSeconds: undefined },
+      { kind: 'stopped', s: undefined, timeoutSeconds: undefined },
+    ]);
+  });
+
+  it('exits N ms after a handled signal with the scripted code', async () => {
+    const { clock, runtime, start } = await setup();
+    runtime.onStop('web', { exitsOn: ['SIGQUIT'], exitDelayMs: 3_000, exitCode: 0 });
+    const ref = await start();
+    const stopping = runtime.stopContainer(ref, { stopSignal: 'SIGQUIT', timeoutSeconds: 30, signal });
+    await clock.advance(2_999);
+    expect(runtime.container('web')?.state).toBe('running');
+    await clock.advance(1);
+    await stopping;
+    expect(runtime.container('web')).toMatchObject({ state: 'exited', exitCode: 0, exitedAtMs: 3_000, signals: ['SIGQUIT'] });
+  });
+
+  it('ignores the stop signal until SIGKILL, which comes exactly at the timeout', async () => {
+    const { clock, runtime, start } = await setup();
+    runtime.onStop('web', { exitsOn: [] });
+    const ref = await start();
+    const stopping = runtime.stopContainer(ref, { timeoutSeconds: 2, signal });
+    await clock.advance(1_999);
+    expect(runtime.container('web')?.signals).toEqual(['SIGTERM']);
+    await clock.advance(1);
+    await stopping;
+    expect(runtime.container('web')).toMatchObject({ exitCode: 137, exitedAtMs: 2_000, signals: ['SIGTERM', 'SIGKILL'] });
+  });
+
+  it('resolves at once for an exited container; a scripted rejection fails the stop', async () => {
+    const { runtime, start } = await setup();
+    const ref = await start();
+    runtime.crash('web');
+    await runtime.stopContainer(ref, { timeoutSeconds: 30, signal });
+    expect(runtime.timeline.filter((e) => e.kind === 'signal')).toEqual([]);
+    runtime.onStop('db', { reject: new Error('rpc error: code = Unavailable') });
+    const db = await start('db');
+    await expect(runtime.stopContainer(db, { timeoutSeconds: 30, signal })).rejects.toThrow('Unavailable');
+    expect(runtime.container('db')?.state).toBe('running');
+  });
+
+  it('honours the abort signal while waiting for the exit', async () => {
+    const { clock, runtime, start } = await setup();
+    runtime.onStop('web', { exitsOn: [] });
+    const ref = await start();
+    const controller = new AbortController();
+    const stopping = runtime.stopContainer(ref, { timeoutSeconds: 30, signal: controller.signal });
+    await clock.advance(1_000);
+    controller.abort(new Error('shutdown'));
+    await expect(stopping).rejects.toThrow('shutdown');
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('FakeRuntime: crashes and exit listeners', () => {
+  it('crash() exits the main process (now or later) and tells every exit listener', async () => {
+    const { clock, runtime, start } = await setup();
+    const seen: string[] = [];
+    const off = runtime.onExit((ref, { exitCode, reason }) => seen.push(`${ref.name}:${exitCode}:${reason}@${clock.now()}`));
+    await start();
+    const db = await start('db');
+    runtime.crash('web', { exitCode: 2, afterMs: 1_500 });
+    await clock.advance(2_000);
+    await runtime.stopContainer(db, { timeoutSeconds: 1, signal });
+    off();
+    runtime.crash('db');
+    expect(seen).toEqual(['web:2:crash@1500', 'db:143:signal@2000']);
+  });
+
+  it('explains an unknown or ambiguous crash target', async () => {
+    const { runtime, start } = await setup();
+    expect(() => runtime.crash('web')).toThrowErrorMatchingInlineSnapshot(
+      `[TestingError: FakeRuntime.crash("web"): no such container was started; no container has been started yet]`,
+    );
+    await start();
+    await runtime.startContainer({ metadata: { name: 'other' } }, { name: 'web' }, { signal });
+    expect(() => runtime.crash('web')).toThrow(/ambiguous, running in pods shop, other; pass "pod\/web" or a container id/);
+    runtime.crash('other/web');
+    expect(runtime.container('other/web')?.state).toBe('exited');
+  });
+});
