@@ -7,7 +7,19 @@ export type LifecycleErrorCode =
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_INVALID_POLICY'
   | 'ERR_IDEMPOTENCY_STORE'
-  | 'ERR_INVALID_STATE';
+  | 'ERR_INVALID_STATE'
+  // Raised by the `kube-lifecycle/node` adapters (`NodeAdapterError`):
+  | 'ERR_RUNTIME_BINARY_NOT_FOUND'
+  | 'ERR_ROOTFS_NOT_FOUND'
+  | 'ERR_CONTAINER_ID_TAKEN'
+  | 'ERR_NO_COMMAND'
+  | 'ERR_UNKNOWN_SIGNAL'
+  | 'ERR_CONTAINER_NOT_FOUND'
+  | 'ERR_CONTAINER_NOT_RUNNING'
+  | 'ERR_START_FAILED'
+  | 'ERR_EXEC_FAILED'
+  | 'ERR_RUNTIME_COMMAND_FAILED'
+  | 'ERR_DISPOSED';
 
 /**
  * Base of every error the library throws for programmer mistakes (adapter faults never throw:

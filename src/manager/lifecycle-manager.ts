@@ -130,7 +130,8 @@ export class LifecycleManager {
     if (podRecord.deletion !== undefined) {
       throw new LifecycleError(
         'ERR_INVALID_STATE',
-        `pod "${podRecord.name}" is being deleted; the kubelet starts no containers in a terminating pod`,
+        `pod "${podRecord.name}" is being deleted (or was deleted); the kubelet starts no containers in a ` +
+          'terminating pod. A re-created pod is a new pod: give it a new metadata.uid',
       );
     }
     const promise = startSequence(this.#ctx, podRecord, containerRecord, container);

@@ -1,3 +1,5 @@
+import { LifecycleError } from '../errors.js';
+
 /** Stable codes of the errors thrown by the `kube-lifecycle/node` adapters. */
 export type NodeAdapterErrorCode =
   /** The `runc`/`crun` binary (or another helper binary) is not installed or not executable. */
@@ -27,16 +29,15 @@ export type NodeAdapterErrorCode =
  * Error thrown or rejected by `ProcessRuntime` and `OciRuntime`. Branch on `code` (stable);
  * `containerId` names the container when there is one, `cause` keeps the underlying error.
  */
-export class NodeAdapterError extends Error {
+export class NodeAdapterError extends LifecycleError {
   override readonly name = 'NodeAdapterError';
   /** Stable machine-readable code. */
-  readonly code: NodeAdapterErrorCode;
+  declare readonly code: NodeAdapterErrorCode;
   /** The container concerned, if any. */
   readonly containerId: string | undefined;
 
   constructor(code: NodeAdapterErrorCode, message: string, options?: { cause?: unknown; containerId?: string }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.containerId = options?.containerId;
   }
 }
