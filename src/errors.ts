@@ -5,31 +5,19 @@ export type LifecycleErrorCode =
   | 'ERR_LIFECYCLE_SPEC'
   | 'ERR_UNKNOWN_CONTAINER'
   | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_INVALID_POLICY'
   | 'ERR_IDEMPOTENCY_STORE'
-  | 'ERR_INVALID_STATE'
-  // Raised by the `kube-lifecycle/node` adapters (`NodeAdapterError`):
-  | 'ERR_RUNTIME_BINARY_NOT_FOUND'
-  | 'ERR_ROOTFS_NOT_FOUND'
-  | 'ERR_CONTAINER_ID_TAKEN'
-  | 'ERR_NO_COMMAND'
-  | 'ERR_UNKNOWN_SIGNAL'
-  | 'ERR_CONTAINER_NOT_FOUND'
-  | 'ERR_CONTAINER_NOT_RUNNING'
-  | 'ERR_START_FAILED'
-  | 'ERR_EXEC_FAILED'
-  | 'ERR_RUNTIME_COMMAND_FAILED'
-  | 'ERR_DISPOSED';
+  | 'ERR_INVALID_STATE';
 
 /**
  * Base of every error the library throws for programmer mistakes (adapter faults never throw:
- * they become outcomes and events). Branch on `code`, which is stable across versions.
+ * they become outcomes and events). Branch on `code`, which is stable across versions. The
+ * adapters (`NodeAdapterError`) and the testing kit (`TestingError`) extend it with their own codes.
  */
-export class LifecycleError extends Error {
+export class LifecycleError<Code extends string = LifecycleErrorCode> extends Error {
   override readonly name: string = 'LifecycleError';
-  readonly code: LifecycleErrorCode;
+  readonly code: Code;
 
-  constructor(code: LifecycleErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }

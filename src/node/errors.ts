@@ -29,10 +29,8 @@ export type NodeAdapterErrorCode =
  * Error thrown or rejected by `ProcessRuntime` and `OciRuntime`. Branch on `code` (stable);
  * `containerId` names the container when there is one, `cause` keeps the underlying error.
  */
-export class NodeAdapterError extends LifecycleError {
+export class NodeAdapterError extends LifecycleError<NodeAdapterErrorCode> {
   override readonly name = 'NodeAdapterError';
-  /** Stable machine-readable code. */
-  declare readonly code: NodeAdapterErrorCode;
   /** The container concerned, if any. */
   readonly containerId: string | undefined;
 
