@@ -1,0 +1,111 @@
+/** Help texts of the `kube-lifecycle` command (kept next to each other so they stay consistent). */
+
+export const MAIN_HELP = `kube-lifecycle: Kubernetes container lifecycle hooks and termination grace periods, outside a cluster
+
+Usage:
+  kube-lifecycle <command> [flags]
+
+Commands:
+  validate <file|->   check Pod manifests (and workload pod templates) as the API server would
+  simulate <file>     run a pod in virtual time: events table and timeline, instantly
+  run <file>          run a pod for real with local processes or runc; Ctrl-C deletes it gracefully
+
+Flags:
+  -h, --help          help for kube-lifecycle or a command
+      --version       print the version
+
+Exit codes: 0 ok, 1 invalid manifest or failed run, 2 usage or input error.
+Docs: docs/cli.md
+`;
+
+export const VALIDATE_HELP = `Check manifests as the API server validates lifecycle hooks and grace periods (spec §2).
+
+Usage:
+  kube-lifecycle validate <file|-> [flags]
+
+Reads YAML or JSON, several documents separated by ---, or a kind: List. Pods are checked, and the
+pod template of Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController
+and PodTemplate (field paths then start with spec.template / spec.jobTemplate.spec.template).
+Other documents are skipped.
+
+Flags:
+      --json                 print the results as JSON
+      --policy KEY=VALUE     allowZeroSleep=false rejects sleep.seconds: 0 (pre-1.34 clusters)
+  -h, --help                 this help
+
+Examples:
+  kube-lifecycle validate docs/examples/lifecycle-demo.yaml
+  kubectl get pod web -o yaml | kube-lifecycle validate -
+
+Exit codes: 0 all valid, 1 a pod is invalid, 2 usage, unreadable file or bad YAML.
+`;
+
+export const SIMULATE_HELP = `Run a pod in virtual time on the testing kit's fakes and show what happened.
+
+Usage:
+  kube-lifecycle simulate <file> [flags]
+
+Every container is started in order (init containers and sidecars first), then the pod is
+deleted, and a kubectl-describe-style Events table and a timeline per container are printed.
+Exec hooks succeed at once, httpGet hooks get 200 and main processes exit on their stop signal,
+unless scripted. Same input, same output, byte for byte.
+
+When:
+      --delete-at TIME       delete the pod at TIME (default: once every container is running)
+      --grace SECONDS        delete with this gracePeriodSeconds (default: the pod's)
+      --delete-again TIME:SECONDS   a repeat delete, e.g. 15s:1 (can only shorten, spec §4.1)
+
+Scripting (repeatable; TIME/DURATION: 5, 5s, 500ms, 2m):
+      --hook C.postStart=BEHAVIOUR, --hook C.preStop=BEHAVIOUR
+                             exec hooks: exit:N, fail, hang, error:TEXT, stderr:TEXT, after:DURATION
+                             httpGet hooks: status:N, redirect:PATH, refuse, hang, plain-http,
+                             error:TEXT, after:DURATION      e.g. --hook web.preStop=exit:1,after:5s
+      --http 'GET /path=BEHAVIOUR'   answer matching requests (path, host:port or URL)
+      --stop C=BEHAVIOUR     ignore-sigterm (only SIGKILL ends it), exit-after:DURATION,
+                             exit-code:N, reject:TEXT (the runtime's stop call fails)
+      --crash C@TIME[,exit:N]  the main process exits by itself at TIME (default code 1)
+      --init C=exit-after:DURATION[,exit:N]   when a (non-sidecar) init container completes
+      --scenario FILE        the same in YAML (keys: deleteAt, grace, deleteAgain, hooks, stops,
+                             http, crashes, init, policy, pod); default: <file>.scenario.yaml
+                             next to the manifest if it exists; --scenario none ignores it
+      --policy KEY=VALUE     LifecyclePolicy option, e.g. httpStatus=probe,
+                             postStartTimeoutSeconds=10, shorterGraceDuringTermination=interrupt,
+                             unfinishedPreStopEvent=true, minimumStopGraceSeconds=2, allowZeroSleep=false
+
+Output:
+      --pod NAME             which pod when the file holds several
+      --json                 the full trace: events, steps, runtime timeline, HTTP requests, statuses
+      --ascii                draw the timeline with ASCII characters only
+  -h, --help                 this help
+
+Examples:
+  kube-lifecycle simulate docs/examples/lifecycle-demo.yaml
+  kube-lifecycle simulate pod.yaml --delete-at 10 --grace 5 --hook web.preStop=hang
+  kube-lifecycle simulate pod.yaml --stop web=ignore-sigterm --delete-again 15s:1
+`;
+
+export const RUN_HELP = `Run a pod for real and print its events live.
+
+Usage:
+  kube-lifecycle run <file> [flags]
+
+Starts every container (init containers and sidecars first) with a real runtime, runs the hooks,
+and waits. Ctrl-C deletes the pod gracefully (preStop, grace period, SIGKILL) with a countdown; a
+second Ctrl-C shortens the grace to 1 second, like 'kubectl delete --now'. The command ends once
+every container has exited.
+
+Flags:
+      --runtime process|oci  process: each container is a local process (command + args, no image,
+                             no isolation; default); oci: runc/crun containers (root; needs --rootfs)
+      --rootfs DIR           root filesystem for --runtime oci
+      --grace SECONDS        gracePeriodSeconds of the Ctrl-C delete (default: the pod's)
+      --pod NAME             which pod when the file holds several
+      --policy KEY=VALUE     LifecyclePolicy option (see simulate --help)
+  -h, --help                 this help
+
+httpGet hooks go to 127.0.0.1 (the pod IP of both runtimes) unless httpGet.host is set.
+
+Examples:
+  kube-lifecycle run docs/examples/sleep-prestop.yaml
+  sudo kube-lifecycle run pod.yaml --runtime oci --rootfs ./rootfs
+`;
