@@ -15,7 +15,9 @@ export type TestingErrorCode =
   /** A fake's scripted expectations were not met (routes never hit, requests unmatched). */
   | 'ERR_FAKE_EXPECTATION'
   /** An adapter failed a conformance case. */
-  | 'ERR_CONFORMANCE';
+  | 'ERR_CONFORMANCE'
+  /** A scenario given to `runScenario` is malformed (unknown container or action, negative time…). */
+  | 'ERR_SCENARIO_INVALID';
 
 /**
  * Base of every error the testing kit throws itself (not the faults you script into a fake,
@@ -40,4 +42,29 @@ export class TestingError extends Error {
 /** A {@link VirtualClock} was asked to do something a monotonic clock cannot do. */
 export class VirtualClockError extends TestingError {
   override readonly name = 'VirtualClockError';
+}
+
+/**
+ * A scenario given to `runScenario` is malformed. `path` points at the offending part
+ * (`actions[2].crash`, `hooks["web.preStop"]`), and `actionIndex` is set when it is an action.
+ *
+ * @example
+ * ```ts
+ * await expect(runScenario(pod, { actions: [{ at: 0, crash: 'wbe' }] }))
+ *   .rejects.toMatchObject({ code: 'ERR_SCENARIO_INVALID', path: 'actions[0].crash', actionIndex: 0 });
+ * ```
+ */
+export class ScenarioError extends TestingError {
+  override readonly name = 'ScenarioError';
+  /** Where in the scenario the problem is, e.g. `actions[2].at`. */
+  readonly path: string;
+  /** Index of the offending action, when the problem is in `actions`. */
+  readonly actionIndex: number | undefined;
+
+  constructor(path: string, message: string) {
+    super('ERR_SCENARIO_INVALID', `scenario.${path}: ${message}`);
+    this.path = path;
+    const match = /^actions\[(\d+)\]/.exec(path);
+    this.actionIndex = match === null ? undefined : Number(match[1]);
+  }
 }

@@ -1,11 +1,12 @@
 /**
  * `kube-lifecycle/testing`: virtual time, fakes for every port, duplicate delivery and the
- * runner-independent adapter conformance suites. Pure: no I/O, no global timers. fast-check is
- * not imported here (only by the arbitraries).
+ * runner-independent adapter conformance suites, the scenario runner, trace invariants and
+ * fast-check arbitraries. Pure: no I/O, no global timers. fast-check is never imported at
+ * runtime (the arbitraries take your `fc` as a parameter), so this entry loads without it.
  *
  * @module
  */
-export { TestingError, VirtualClockError } from './errors.js';
+export { ScenarioError, TestingError, VirtualClockError } from './errors.js';
 export type { TestingErrorCode } from './errors.js';
 
 export { VirtualClock } from './virtual-clock.js';
@@ -32,3 +33,19 @@ export type {
 } from './conformance/runtime-conformance.js';
 export { HTTP_CONFORMANCE_ROUTES, httpClientConformanceCases } from './conformance/http-conformance.js';
 export type { HttpConformanceHarness, HttpConformanceRoute } from './conformance/http-conformance.js';
+
+export { checkTraceInvariants } from './trace-invariants.js';
+export type { LifecycleTrace, TraceInvariantOptions, TraceViolation } from './trace-invariants.js';
+
+export { runScenario } from './run-scenario.js';
+export type { RunScenarioOptions, ScenarioResult, ScenarioTrace } from './run-scenario.js';
+export type {
+  ActionTiming, CrashAction, DeleteAction, ExecFault, FaultPlan, HttpFault, InitPlan, Scenario, ScenarioAction, ScenarioActionKind,
+  StartAction, StartAllAction, StartFault, StopAction, StopFault,
+} from './scenario.js';
+
+export { lifecycleArbitraries } from './arbitraries.js';
+export type { Arbitrary, FastCheckApi, InvalidPod, LifecycleArbitraries, ScenarioArbitraryOptions } from './arbitraries.js';
+
+export { scheduledClock } from './fast-check-clock.js';
+export type { SchedulerLike } from './fast-check-clock.js';

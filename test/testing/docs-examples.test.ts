@@ -8,6 +8,8 @@ import {
   FakeHttpClient, FakeRuntime, VirtualClock, duplicateDeliveryRuntime, registerConformanceCases, runtimeConformanceCases,
 } from '../../src/testing/index.js';
 import type { RuntimeConformanceHarness } from '../../src/testing/index.js';
+import { validatePod } from '../../src/index.js';
+import { checkTraceInvariants, lifecycleArbitraries, runScenario, scheduledClock } from '../../src/testing/index.js';
 
 const pod = {
   metadata: { name: 'shop', namespace: 'default', uid: 'u-1' },
@@ -77,6 +79,67 @@ describe('docs/testing.md examples', () => {
       expect(fake.timeline.filter((e) => e.kind === 'exec')).toHaveLength(times);
     },
   );
+
+  it('scenarios', async () => {
+    const trace = await runScenario(pod, {
+      actions: [{ at: 0, startAll: true }, { at: 10_000, delete: true }],
+      hooks: { 'web.preStop': { exitCode: 0, delayMs: 8_000 } },
+      stops: { web: { ignoreSigterm: true } },
+    });
+
+    expect(trace.violations).toEqual([]);
+    expect(trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`))
+      .toEqual(['SIGTERM@18000', 'SIGKILL@40000']);
+    expect(trace.results[1]?.termination?.finishedAt).toBe(40_000);
+  });
+
+  it('scenario errors', async () => {
+    await expect(runScenario(pod, { actions: [{ at: 5_000, crash: 'wbe' }] })).rejects.toThrow(
+      'scenario.actions[0].crash: unknown container "wbe"; the pod has web',
+    );
+  });
+
+  describe('property tests', () => {
+    const arbs = lifecycleArbitraries(fc);
+
+    test.prop([arbs.scenario], { numRuns: 200 })('random scenarios keep the Kubernetes invariants', async ({ pod, scenario }) => {
+      const trace = await runScenario(pod, scenario);
+      expect(trace.violations).toEqual([]);
+    });
+
+    test.prop([arbs.invalidPod])('validation reports the broken field', ({ pod, field }) => {
+      expect(validatePod(pod).map((e) => e.field)).toContain(field);
+    });
+  });
+
+  test.prop([fc.scheduler()])('preStop answer vs grace deadline', async (s) => {
+    const clock = scheduledClock(s, new VirtualClock());
+    const deregister = s.scheduleFunction(async () => ({ exitCode: 0 }));
+    const runtime = new FakeRuntime({ clock }).onExec(['/bin/deregister'], () => deregister());
+    const manager = new LifecycleManager({ runtime, httpClient: new FakeHttpClient({ clock }), clock });
+
+    await s.waitFor(manager.startContainer(pod, 'web'));
+    const result = await s.waitFor(manager.stopContainer(pod, 'web'));
+    expect(['succeeded', 'timedOut']).toContain(result.preStop.outcome);
+    expect(result.stopTimeoutSeconds).toBe(result.preStop.outcome === 'succeeded' ? 30 : 2);
+  });
+
+  it('trace invariants', () => {
+    const violations = checkTraceInvariants({
+      events: [],
+      steps: [],
+      runtime: [
+        { kind: 'stop', atMs: 1_000, podName: 'shop', container: 'web', containerId: 'web-1', timeoutSeconds: 30 },
+        { kind: 'signal', atMs: 2_000, podName: 'shop', container: 'web', containerId: 'web-1', signal: 'SIGKILL' },
+      ],
+    });
+    expect(violations).toEqual([{
+      invariant: 'sigkill-deadline',
+      container: 'web (web-1)',
+      time: 2_000,
+      message: 'web (web-1) got SIGKILL at 2000 ms, before its deadline of 31000 ms',
+    }]);
+  });
 });
 
 function fakeHarness(): RuntimeConformanceHarness {
