@@ -1,3 +1,5 @@
+import { LifecycleError } from '../errors.js';
+
 /** Stable codes of the errors the testing kit throws; branch on `code`, not on the message. */
 export type TestingErrorCode =
   /** `advanceTo(t)` with `t` before `now()`, or a negative `advance(ms)`. */
@@ -29,14 +31,8 @@ export type TestingErrorCode =
  * await expect(clock.advanceTo(-1)).rejects.toMatchObject({ code: 'ERR_CLOCK_BACKWARDS' });
  * ```
  */
-export class TestingError extends Error {
+export class TestingError extends LifecycleError<TestingErrorCode> {
   override readonly name: string = 'TestingError';
-  readonly code: TestingErrorCode;
-
-  constructor(code: TestingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** A {@link VirtualClock} was asked to do something a monotonic clock cannot do. */
