@@ -3,7 +3,10 @@ import { fc, test } from '@fast-check/vitest';
 import { LifecycleSpecError } from '../../src/errors.js';
 import { applyDefaults, assertValidPod, validateLifecycle, validatePod, type FieldError } from '../../src/spec/index.js';
 import type { Pod } from '../../src/spec/types.js';
-import { validPodArbitrary } from './arbitraries.js';
+import { lifecycleArbitraries } from '../../src/testing/arbitraries.js';
+
+/** The testing kit's valid-pod arbitrary: the same one users property-test with. */
+const validPodArbitrary = lifecycleArbitraries(fc).validPod;
 
 const KNOWN_KEYS = [
   '__proto__', 'constructor', 'prototype', 'toString', 'metadata', 'name', 'generateName', 'spec', 'containers', 'initContainers',
