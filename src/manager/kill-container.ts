@@ -1,6 +1,6 @@
 import { chargedSeconds, containerBaseGrace, stopTimeoutSeconds, type KillReason } from '../grace/kill-grace.js';
 import type { Container } from '../spec/types.js';
-import { DEADLINE, callSafely, deferred, errorText, raceDeadline } from './deadline.js';
+import { DEADLINE, callSafely, deferred, errorText, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';
 import { emitContainerEvent, emitEvent, emitStep, runHook, type ManagerContext } from './context.js';
 import { findContainer, type ContainerRecord, type PodRecord, type Termination } from './records.js';
@@ -33,10 +33,11 @@ export function beginKill(ctx: ManagerContext, pod: PodRecord, record: Container
   const termination: Termination = {
     promise: undefined as unknown as Promise<StopResult>,
     settled: false,
+    shortened: false,
     deadlineMs: startedAt + grace * 1000,
     deadlineChanged: deferred<void>(),
   };
-  (termination as { promise: Promise<StopResult> }).promise = runKill(ctx, pod, record, container, request, grace, termination).then(
+  (termination as { promise: Promise<StopResult> }).promise = runKill(ctx, pod, record, container, request, grace, startedAt, termination).then(
     (result) => {
       termination.settled = true;
       return result;
@@ -50,6 +51,7 @@ export function beginKill(ctx: ManagerContext, pod: PodRecord, record: Container
 export function shortenTermination(termination: Termination, deadlineMs: number): void {
   if (termination.settled || deadlineMs >= termination.deadlineMs) return;
   termination.deadlineMs = deadlineMs;
+  termination.shortened = true;
   const changed = termination.deadlineChanged;
   termination.deadlineChanged = deferred<void>();
   changed.resolve();
@@ -62,10 +64,10 @@ async function runKill(
   container: Container,
   request: KillRequest,
   grace: number,
+  startedAt: number,
   termination: Termination,
 ): Promise<StopResult> {
   const { clock } = ctx;
-  const startedAt = clock.now();
   const ref = record.ref;
   // spec §4.2-C.3: Killing, with the caller's message or "Stopping container <name>".
   emitContainerEvent(ctx, pod, record, {
@@ -83,13 +85,17 @@ async function runKill(
     const hooks = record.hooks;
     const hookStart = clock.now();
     emitStep(ctx, pod, record, { kind: 'preStopStarted', hook: 'PreStop' });
-    const interrupt = new AbortController();
-    const signal = AbortSignal.any([hooks.signal, interrupt.signal]);
+    // The hook's signal: aborted by the container's exit (hooks), or by a shortened grace under
+    // the `interrupt` policy (the only caller of shortenTermination, so the only one that needs a
+    // linked controller).
+    const interrupt = ctx.policy.shorterGraceDuringTermination === 'interrupt' ? linkedController(hooks.signal) : undefined;
     let waitOver = false;
-    const run = runHook(ctx, pod, record, container, 'PreStop', preStopHandler, signal).then((outcome) => {
+    const hookRun = runHook(ctx, pod, record, container, 'PreStop', preStopHandler, interrupt?.controller.signal ?? hooks.signal);
+    if (interrupt !== undefined) void hookRun.then(interrupt.dispose);
+    const run = hookRun.then((outcome) => {
       // spec §4.2-C.5.6: a failure is reported whenever it happens, unless the manager itself
       // abandoned the hook because the container had already exited.
-      if (!outcome.ok && !hooks.signal.aborted && !(waitOver && interrupt.signal.aborted)) {
+      if (!outcome.ok && !hooks.signal.aborted && !(waitOver && interrupt?.controller.signal.aborted === true)) {
         emitContainerEvent(ctx, pod, record, {
           type: 'Warning',
           reason: 'FailedPreStopHook',
@@ -104,7 +110,7 @@ async function runKill(
     const elapsedMs = clock.now() - hookStart;
     if (settled === DEADLINE) {
       preStop = { outcome: 'timedOut', elapsedMs };
-      if (termination.deadlineMs < hookStart + grace * 1000) interrupt.abort(new Error('grace period shortened'));
+      if (termination.shortened) interrupt?.controller.abort(new Error('grace period shortened'));
       if (ctx.policy.unfinishedPreStopEvent) {
         emitContainerEvent(ctx, pod, record, {
           type: 'Warning',
@@ -134,7 +140,7 @@ async function runKill(
     emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
   }
   // The `interrupt` policy: never grant more than what is left before a shortened deadline.
-  if (termination.deadlineMs < startedAt + grace * 1000) {
+  if (termination.shortened) {
     remaining = Math.min(remaining, chargedSeconds(termination.deadlineMs - clock.now()));
   }
 
@@ -174,10 +180,19 @@ async function waitUntilDeadline<T>(
 ): Promise<T | typeof DEADLINE> {
   for (;;) {
     const deadline = Math.min(termination.deadlineMs, capMs);
-    const changed = termination.deadlineChanged.promise.then(() => SHORTENED);
-    const settled = await raceDeadline(ctx.clock, Promise.race([work, changed]), deadline - ctx.clock.now());
+    const settled = await raceDeadline(ctx.clock, orShortened(ctx, termination, work), deadline - ctx.clock.now());
     if (settled !== SHORTENED) return settled as T | typeof DEADLINE;
   }
+}
+
+/**
+ * `work`, or {@link SHORTENED} as soon as the termination's deadline is lowered. Only the
+ * `interrupt` policy lowers deadlines, so under the default policy this is `work` itself.
+ */
+function orShortened<T>(ctx: ManagerContext, termination: Termination, work: Promise<T>): Promise<T | typeof SHORTENED> {
+  if (ctx.policy.shorterGraceDuringTermination !== 'interrupt') return work;
+  const shortened = termination.deadlineChanged.promise.then((): typeof SHORTENED => SHORTENED);
+  return Promise.race([work, shortened]);
 }
 
 type StopOutcome = { ok: true } | { ok: false; timedOut: boolean; error: string };
@@ -214,8 +229,8 @@ async function stopWithRuntime(
   const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
   try {
     for (;;) {
-      const changed = termination.deadlineChanged.promise.then(() => SHORTENED);
-      const settled = await raceDeadline(ctx.clock, Promise.race([...calls, changed]), issuedAt + limitMs - ctx.clock.now());
+      const pending = calls.length === 1 ? (calls[0] as Promise<void>) : Promise.race(calls);
+      const settled = await raceDeadline(ctx.clock, orShortened(ctx, termination, pending), issuedAt + limitMs - ctx.clock.now());
       if (settled === DEADLINE) {
         return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
       }

@@ -5,7 +5,6 @@ import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
-import { assertValidPod } from '../spec/validation.js';
 import type { Container, Pod } from '../spec/types.js';
 import type { ManagerContext } from './context.js';
 import { EventHub, type LifecycleManagerEvents } from './event-hub.js';
@@ -15,6 +14,7 @@ import { terminatePod } from './pod-termination.js';
 import { containerRecords, findContainer, podKey, type ContainerRecord, type PodRecord } from './records.js';
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from './results.js';
 import { startSequence } from './start-container.js';
+import { ValidatedPods } from './validated-pods.js';
 
 /** Options of {@link LifecycleManager}. */
 export interface LifecycleManagerOptions {
@@ -68,6 +68,7 @@ export class LifecycleManager {
   readonly #ctx: ManagerContext;
   readonly #hub = new EventHub();
   readonly #pods = new Map<string, PodRecord>();
+  readonly #validated: ValidatedPods;
 
   constructor(options: LifecycleManagerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -94,6 +95,7 @@ export class LifecycleManager {
       runtimeRequestTimeoutSeconds,
       hub: this.#hub,
     };
+    this.#validated = new ValidatedPods({ allowZeroSleep: this.#ctx.policy.allowZeroSleep });
   }
 
   /** Listen to `event` (Kubernetes events), `step` (internal steps) or `listenerError`. */
@@ -227,7 +229,7 @@ export class LifecycleManager {
   }
 
   #podRecord(pod: Pod): PodRecord {
-    const defaulted = assertValidPod(pod, { allowZeroSleep: this.#ctx.policy.allowZeroSleep });
+    const defaulted = this.#validated.get(pod);
     const key = podKey(defaulted);
     let record = this.#pods.get(key);
     if (record === undefined) {
@@ -243,7 +245,7 @@ export class LifecycleManager {
         shortenedDuringPass: false,
       };
       this.#pods.set(key, record);
-    } else {
+    } else if (record.pod !== defaulted) {
       record.pod = defaulted;
       for (const [name, fresh] of containerRecords(defaulted)) if (!record.containers.has(name)) record.containers.set(name, fresh);
     }

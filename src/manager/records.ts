@@ -13,6 +13,8 @@ export interface Termination {
   settled: boolean;
   /** The latest deadline (clock ms) of the kill's grace; only the `interrupt` policy lowers it. */
   deadlineMs: number;
+  /** True once the `interrupt` policy lowered the deadline. */
+  shortened: boolean;
   /** Resolved (and replaced) each time the deadline is lowered. */
   deadlineChanged: Deferred<void>;
 }

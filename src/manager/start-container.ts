@@ -1,5 +1,5 @@
 import type { Container } from '../spec/types.js';
-import { DEADLINE, callSafely, deferred, errorText, raceDeadline } from './deadline.js';
+import { DEADLINE, callSafely, deferred, errorText, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';
 import { emitContainerEvent, emitStep, runHook, type ManagerContext } from './context.js';
 import { beginKill, markExited } from './kill-container.js';
@@ -120,15 +120,17 @@ async function runPostStart(
   const { clock } = ctx;
   const hookStart = clock.now();
   emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
-  const timeout = new AbortController();
-  const signal = AbortSignal.any([record.hooks.signal, timeout.signal]);
-  const run = runHook(ctx, pod, record, container, 'PostStart', handler, signal);
   const limitSeconds = ctx.policy.postStartTimeoutSeconds;
+  // The hook's signal: aborted by the container's exit (record.hooks), or by the policy timeout
+  // when one is set (only then is a linked controller worth its cost).
+  const timeout = limitSeconds === undefined ? undefined : linkedController(record.hooks.signal);
+  const run = runHook(ctx, pod, record, container, 'PostStart', handler, timeout?.controller.signal ?? record.hooks.signal);
+  if (timeout !== undefined) void run.then(timeout.dispose);
   let report: HookReport;
   // spec §3.3: no timeout of its own, unless the postStartTimeoutSeconds policy is set (k/k#116032).
   const settled = limitSeconds === undefined ? await run : await raceDeadline(clock, run, limitSeconds * 1000);
   if (settled === DEADLINE) {
-    timeout.abort(new Error(`postStart did not complete within ${limitSeconds}s`));
+    timeout?.controller.abort(new Error(`postStart did not complete within ${limitSeconds}s`));
     const outcome = await run;
     const reason = `postStart did not complete within ${limitSeconds} seconds (policy postStartTimeoutSeconds)`;
     report = {

@@ -174,3 +174,26 @@ describe('stopContainer (spec §4.2-C)', () => {
     expect(env.reasons()).not.toContain('FailedPreStopHook');
   });
 });
+
+describe('stopContainer on a clock that moves between reads (as the real clock does)', () => {
+  it('charges only whole elapsed seconds: grace 5 with a 1 s preStop leaves 4 s (spec §4.2-C.5)', async () => {
+    const { LifecycleManager } = await import('../../src/manager/lifecycle-manager.js');
+    const { FakeRuntime } = await import('../../src/testing/fake-runtime.js');
+    const { VirtualClock } = await import('../../src/testing/virtual-clock.js');
+    const virtual = new VirtualClock();
+    let reads = 0;
+    // Every read sees a microsecond more, like performance.now() on a busy machine.
+    const drifting = {
+      now: () => virtual.now() + ++reads / 1000,
+      setTimeout: (cb: () => void, ms: number) => virtual.setTimeout(cb, ms),
+      clearTimeout: (h: unknown) => virtual.clearTimeout(h),
+    };
+    const runtime = new FakeRuntime({ clock: virtual });
+    const manager = new LifecycleManager({ runtime, httpClient: { request: async () => ({ status: 200 }) }, clock: drifting });
+    const pod = makePod([{ name: 'web', lifecycle: { preStop: { sleep: { seconds: 1 } } } }], { tgps: 5 });
+    await manager.startContainer(pod, 'web');
+    const stopping = manager.stopContainer(pod, 'web');
+    await virtual.runAll();
+    expect((await stopping).stopTimeoutSeconds).toBe(4);
+  });
+});

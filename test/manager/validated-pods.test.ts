@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { LifecycleSpecError } from '../../src/errors.js';
+import type { Pod } from '../../src/spec/types.js';
+import { setup } from './harness.js';
+
+/**
+ * The manager remembers the validated, defaulted pod per pod object (src/manager/validated-pods.ts,
+ * a performance change). These pin that an edited pod is still validated and used afresh.
+ */
+describe('validated-pod cache keeps validation behaviour (DESIGN §6: invalid pods are rejected)', () => {
+  /** The manager's calls, each run to completion on the virtual clock. */
+  const fresh = () => {
+    const { manager, settle } = setup();
+    return {
+      startContainer: (p: Pod, name: string) => settle(manager.startContainer(p, name)),
+      stopContainer: (p: Pod, name: string) => settle(manager.stopContainer(p, name)),
+      status: (p: Pod, name: string) => manager.status(p, name),
+    };
+  };
+  const pod = (): Pod => ({
+    metadata: { name: 'p', namespace: 'default', uid: 'u1' },
+    spec: { containers: [{ name: 'a', lifecycle: { preStop: { httpGet: { port: 8080 } } } }, { name: 'b' }] },
+  });
+
+  it('an in-place edit that makes the pod invalid is rejected on the next call', async () => {
+    const manager = fresh();
+    const p = pod();
+    await manager.startContainer(p, 'a');
+    p.spec!.containers[1]!.name = 'Not_A_DNS_Label';
+    await expect(manager.startContainer(p, 'Not_A_DNS_Label')).rejects.toBeInstanceOf(LifecycleSpecError);
+    p.spec!.containers[1]!.name = 'b';
+    await expect(manager.startContainer(p, 'b')).resolves.toMatchObject({ outcome: 'running' });
+  });
+
+  it('an added container, a changed grace and a replaced handler are seen on the next call', async () => {
+    const manager = fresh();
+    const p = pod();
+    await manager.startContainer(p, 'a');
+    p.spec!.containers.push({ name: 'c' });
+    await expect(manager.startContainer(p, 'c')).resolves.toMatchObject({ outcome: 'running' });
+    p.spec!.terminationGracePeriodSeconds = 7;
+    p.spec!.containers[0]!.lifecycle = { preStop: { httpGet: { port: 0 } } };
+    await expect(manager.stopContainer(p, 'a')).rejects.toBeInstanceOf(LifecycleSpecError);
+    p.spec!.containers[0]!.lifecycle = {};
+    await expect(manager.stopContainer(p, 'a')).resolves.toMatchObject({ gracePeriodSeconds: 7, outcome: 'stopped' });
+  });
+
+  it('defaulted fields (grace 30, httpGet path and scheme) do not defeat the cache, and setting them is seen', async () => {
+    const manager = fresh();
+    const p = pod();
+    await manager.startContainer(p, 'a');
+    await expect(manager.stopContainer(p, 'a')).resolves.toMatchObject({ gracePeriodSeconds: 30 });
+    await manager.startContainer(p, 'a');
+    p.spec!.containers[0]!.lifecycle!.preStop!.httpGet!.scheme = 'FTP' as never;
+    await expect(manager.stopContainer(p, 'a')).rejects.toBeInstanceOf(LifecycleSpecError);
+  });
+
+  it('a metadata edit (uid) is seen: the pod becomes another pod', async () => {
+    const manager = fresh();
+    const p = pod();
+    await manager.startContainer(p, 'a');
+    expect(manager.status(p, 'a').state).toBe('Running');
+    p.metadata!.uid = 'u2';
+    expect(manager.status(p, 'a').state).toBe('Waiting');
+  });
+});
