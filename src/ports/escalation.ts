@@ -85,11 +85,13 @@ export async function stopWithEscalation(options: EscalationOptions): Promise<Es
       await Promise.race([exited, aborted]);
       return { signalsSent, killed: stopSignal !== 'SIGKILL' };
     }
-    await sendUnlessExited(stopSignal);
+    // The SIGKILL deadline counts from the stop request, not from when the signal was delivered
+    // (CRI StopContainer), so a slow delivery never pushes the SIGKILL later.
     // timeoutSeconds = Infinity: wait for the exit without ever escalating.
     const deadline = new Promise<'deadline'>((resolve) => {
       if (Number.isFinite(timeoutSeconds)) timer = clock.setTimeout(() => resolve('deadline'), timeoutSeconds * 1000);
     });
+    await sendUnlessExited(stopSignal);
     const first = await Promise.race([exited.then(() => 'exited' as const), deadline, aborted]);
     if (first === 'exited' || isExited) return { signalsSent, killed: false };
     await sendUnlessExited('SIGKILL');

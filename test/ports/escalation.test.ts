@@ -137,3 +137,28 @@ describe('stopWithEscalation', () => {
     expect(p.received).toEqual([]);
   });
 });
+
+describe('stopWithEscalation: the deadline counts from the stop request', () => {
+  it('sends SIGKILL at request + timeout even when delivering the stop signal was slow', async () => {
+    const clock = new VirtualClock();
+    const sent: Array<[string, number]> = [];
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: 5,
+      exited,
+      sendSignal: async (signal) => {
+        sent.push([signal, clock.now()]);
+        if (signal === 'SIGTERM') await new Promise<void>((resolve) => clock.setTimeout(resolve, 3_000)); // slow delivery
+        else exit();
+      },
+    });
+    await clock.runAll();
+    await expect(stopping).resolves.toEqual({ signalsSent: ['SIGTERM', 'SIGKILL'], killed: true });
+    expect(sent).toEqual([
+      ['SIGTERM', 0],
+      ['SIGKILL', 5_000],
+    ]);
+  });
+});
