@@ -1,0 +1,15 @@
+/** The benchmark list, in run order (shared by the runner and the smoke test). */
+import { deadlineAccuracy } from './deadline-accuracy.js';
+import { lifecycleOverhead } from './lifecycle-overhead.js';
+import type { Benchmark } from './lib.js';
+import { propertyScenarios } from './property-scenarios.js';
+import { scale } from './scale.js';
+import { validation } from './validation.js';
+
+export const benchmarks: ReadonlyArray<readonly [name: string, run: Benchmark]> = [
+  ['lifecycle-overhead', lifecycleOverhead],
+  ['scale', scale],
+  ['deadline-accuracy', deadlineAccuracy],
+  ['validation', validation],
+  ['property-scenarios', propertyScenarios],
+];

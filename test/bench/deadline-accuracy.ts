@@ -1,0 +1,175 @@
+/**
+ * Benchmark 3 — deadline accuracy on the real clock. 10,000 running containers (100 pods × 100,
+ * no preStop) are stopped at once through LifecycleManager on `systemClock` with a 1 s grace
+ * (`gracePeriodOverride: 1`, policy `minimumStopGraceSeconds: 1` so the runtime gets exactly the
+ * 1 s). The runtime ignores the stop signal and escalates with `stopWithEscalation` on
+ * `systemClock`, so each container dies by SIGKILL. Lateness of each SIGKILL is measured against
+ * two deadlines:
+ * - end to end: the moment `stopContainer` was called on the manager + 1 s (the target's figure);
+ * - escalation: the moment the runtime received `stopContainer` + its `timeoutSeconds`.
+ * Target: p99 < 20 ms (end to end).
+ */
+import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
+import { stopWithEscalation } from '../../src/ports/escalation.js';
+import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
+import { systemClock } from '../../src/ports/system-clock.js';
+import type { Container, Pod } from '../../src/spec/types.js';
+import { type BenchOptions, type BenchResult, now, okHttpClient, percentile, podOf, round, target } from './lib.js';
+
+interface Kill {
+  requestedAt: number;
+  issuedAt: number;
+  timeoutSeconds: number;
+  sigkillAt: number;
+}
+
+/**
+ * The escalation as proposed in docs/performance.md: the SIGKILL timer is armed when the stop
+ * signal is sent, not after its delivery has been awaited. Only for comparison (variant
+ * `armedAtSignal`); the library's helper is `stopWithEscalation`.
+ */
+async function escalateArmedAtSignal(options: Parameters<typeof stopWithEscalation>[0]): Promise<void> {
+  const { clock, timeoutSeconds, sendSignal } = options;
+  let timer: unknown;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = clock.setTimeout(() => resolve('deadline'), timeoutSeconds * 1000);
+  });
+  try {
+    await sendSignal(options.stopSignal ?? 'SIGTERM');
+    const first = await Promise.race([Promise.resolve(options.exited).then(() => 'exited' as const), deadline]);
+    if (first === 'exited') return;
+    await sendSignal('SIGKILL');
+    await options.exited;
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}
+
+/** A runtime whose containers ignore every signal but SIGKILL; stop escalates on systemClock. */
+class StubbornRuntime implements Runtime {
+  constructor(private readonly escalate: (options: Parameters<typeof stopWithEscalation>[0]) => Promise<unknown> = stopWithEscalation) {}
+
+  readonly kills = new Map<string, Kill>();
+  readonly #exits = new Map<string, () => void>();
+  readonly #exited = new Map<string, Promise<void>>();
+  #ids = 0;
+
+  startContainer(pod: Pod, container: Container): Promise<{ id: string }> {
+    const id = `${pod.metadata!.name}/${container.name}#${++this.#ids}`;
+    this.#exited.set(id, new Promise<void>((resolve) => this.#exits.set(id, resolve)));
+    return Promise.resolve({ id });
+  }
+
+  exec(): Promise<ExecResult> {
+    return Promise.resolve({ exitCode: 0 });
+  }
+
+  async stopContainer(ref: ContainerRef, options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal }): Promise<void> {
+    const kill = this.kills.get(ref.id);
+    if (kill !== undefined) {
+      kill.issuedAt = now();
+      kill.timeoutSeconds = options.timeoutSeconds;
+    }
+    await this.escalate({
+      clock: systemClock,
+      stopSignal: options.stopSignal,
+      timeoutSeconds: options.timeoutSeconds,
+      signal: options.signal,
+      exited: this.#exited.get(ref.id)!,
+      sendSignal: (signal) => {
+        if (signal !== 'SIGKILL') return; // ignores SIGTERM
+        if (kill !== undefined) kill.sigkillAt = now();
+        this.#exits.get(ref.id)!();
+      },
+    });
+  }
+}
+
+export async function deadlineAccuracy({ short }: BenchOptions): Promise<BenchResult> {
+  const main = await measure(short, stopWithEscalation);
+  const variant = await measure(short, escalateArmedAtSignal);
+  return {
+    ...main,
+    metrics: {
+      ...main.metrics,
+      issueLoopMs: { value: round(main.loopMs, 1), unit: 'ms' },
+      armedAtSignalP99Ms: variant.metrics['p99Ms']!,
+      armedAtSignalEscalationP99Ms: variant.metrics['escalationP99Ms']!,
+    },
+    correct: main.correct && variant.correct,
+    check: `${main.check}; variant armedAtSignal: ${variant.check}`,
+    notes: [
+      'issueLoopMs: time of the one synchronous loop that calls manager.stopContainer 10,000 times',
+      'armedAtSignal*: the same run with the SIGKILL timer armed when the stop signal is sent (proposed change to stopWithEscalation)',
+    ],
+  };
+}
+
+async function measure(
+  short: boolean,
+  escalate: (options: Parameters<typeof stopWithEscalation>[0]) => Promise<unknown>,
+): Promise<BenchResult & { loopMs: number }> {
+  const podCount = short ? 2 : 100;
+  const perPod = short ? 10 : 100;
+  const total = podCount * perPod;
+  const graceSeconds = 1;
+  const runtime = new StubbornRuntime(escalate);
+  const manager = new LifecycleManager({
+    runtime,
+    httpClient: okHttpClient,
+    clock: systemClock,
+    policy: { minimumStopGraceSeconds: graceSeconds },
+  });
+  const pods = Array.from({ length: podCount }, (_, p) => podOf(`pod-${p}`, Array.from({ length: perPod }, (_, c) => ({ name: `c${c}` }))));
+  const refs: Array<[Pod, string]> = [];
+  for (const pod of pods) {
+    const results = await Promise.all(pod.spec!.containers.map((c) => manager.startContainer(pod, c.name)));
+    results.forEach((r) => refs.push([pod, r.container]));
+  }
+  const ids = pods.flatMap((pod) => pod.spec!.containers.map((c) => manager.status(pod, c.name).containerID!));
+
+  // Stop every container at once (one synchronous loop), each with its own request time.
+  const loopStart = now();
+  const stops = refs.map(([pod, name], i) => {
+    const requestedAt = now();
+    runtime.kills.set(ids[i]!, { requestedAt, issuedAt: Number.NaN, timeoutSeconds: Number.NaN, sigkillAt: Number.NaN });
+    return manager.stopContainer(pod, name, { gracePeriodOverride: graceSeconds });
+  });
+  const loopMs = now() - loopStart;
+  // systemClock unrefs its timers: keep the process alive while they are pending.
+  const keepAlive = setInterval(() => undefined, 1_000);
+  const results = await Promise.all(stops).finally(() => clearInterval(keepAlive));
+
+  const endToEnd: number[] = [];
+  const escalation: number[] = [];
+  for (const kill of runtime.kills.values()) {
+    endToEnd.push(kill.sigkillAt - (kill.requestedAt + graceSeconds * 1000));
+    escalation.push(kill.sigkillAt - (kill.issuedAt + kill.timeoutSeconds * 1000));
+  }
+  endToEnd.sort((a, b) => a - b);
+  escalation.sort((a, b) => a - b);
+  const p99 = percentile(endToEnd, 99);
+  const allKilled = results.every((r) => r.outcome === 'stopped' && r.stopTimeoutSeconds === graceSeconds) && endToEnd.every(Number.isFinite);
+  const neverEarly = endToEnd[0]! >= -1 && escalation[0]! >= -1; // 1 ms: timer granularity
+  const correct = allKilled && neverEarly && results.length === total;
+  return {
+    loopMs,
+    name: 'deadline-accuracy',
+    title: `Deadline accuracy: ${total} containers stopped at once, ${graceSeconds} s grace, SIGTERM ignored (systemClock)`,
+    params: { containers: total, graceSeconds },
+    metrics: {
+      p50Ms: { value: round(percentile(endToEnd, 50), 2), unit: 'ms' },
+      p99Ms: { value: round(p99, 2), unit: 'ms' },
+      maxMs: { value: round(endToEnd.at(-1)!, 2), unit: 'ms' },
+      escalationP50Ms: { value: round(percentile(escalation, 50), 2), unit: 'ms' },
+      escalationP99Ms: { value: round(percentile(escalation, 99), 2), unit: 'ms' },
+      escalationMaxMs: { value: round(escalation.at(-1)!, 2), unit: 'ms' },
+      minMs: { value: round(endToEnd[0]!, 2), unit: 'ms' },
+    },
+    targets: [target('p99Ms', p99, '<', 20, 'ms', short)],
+    correct,
+    check: correct
+      ? `all ${total} stopped by SIGKILL with stopTimeoutSeconds ${graceSeconds}; none before its deadline`
+      : `allKilled ${allKilled}, earliest end-to-end ${endToEnd[0]} ms, earliest escalation ${escalation[0]} ms`,
+  };
+}
