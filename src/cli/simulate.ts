@@ -1,12 +1,12 @@
 import {
-  LifecycleManager, aggregateMessage, applyDefaults, validatePod, type ContainerStatus, type KubeEvent, type LifecycleStep,
-  type Pod, type PodTerminationResult, type StartResult,
+  aggregateMessage, applyDefaults, validatePod, type ContainerStatus, type KubeEvent, type LifecycleStep, type Pod,
+  type PodTerminationResult, type StartResult,
 } from '../index.js';
-import { FakeHttpClient, FakeRuntime, VirtualClock } from '../testing/index.js';
+import { ScenarioError, runScenario, type DeleteAction, type RuntimeTimelineEntry, type ScenarioResult, type ScenarioTrace } from '../testing/index.js';
 import { formatSeconds } from './durations.js';
-import { CliError, ExitCode, errorMessage } from './errors.js';
+import { CliError, ExitCode, usageError } from './errors.js';
 import type { Scenario } from './scenario.js';
-import { SIMULATED_KUBELET_VERSION, SIMULATED_POD_IP, containersInOrder, describeHandler, scriptFakes } from './simulation-setup.js';
+import { SIMULATED_POD_IP, SIMULATION_MAX_TIMERS, containersInOrder, describeHandler, toRunnerScenario, type RunnerSetup } from './simulation-setup.js';
 
 /** A container of the simulated pod, with its hooks described. */
 export interface SimulatedContainer {
@@ -33,7 +33,7 @@ export interface SimulationTrace {
   readonly deletes: ReadonlyArray<{ readonly atMs: number; readonly gracePeriodSeconds?: number }>;
   readonly events: readonly KubeEvent[];
   readonly steps: readonly LifecycleStep[];
-  readonly runtime: FakeRuntime['timeline'];
+  readonly runtime: readonly RuntimeTimelineEntry[];
   readonly http: readonly SimulatedRequest[];
   readonly starts: readonly StartResult[];
   readonly termination?: PodTerminationResult;
@@ -43,9 +43,6 @@ export interface SimulationTrace {
   /** Virtual time at which the simulation ended. */
   readonly endMs: number;
 }
-
-const MAX_VIRTUAL_MS = 24 * 3600_000;
-const MAX_TIMERS = 100_000;
 
 /** Gives the pod what a cluster would: defaults, a namespace, a UID and a pod IP. */
 export function preparePod(input: unknown, policy: { allowZeroSleep?: boolean }): Pod {
@@ -64,114 +61,27 @@ export function preparePod(input: unknown, policy: { allowZeroSleep?: boolean })
 }
 
 /**
- * Runs the pod in virtual time on the testing kit (VirtualClock, FakeRuntime, FakeHttpClient):
- * starts every container in order (init containers and sidecars first), deletes the pod when the
- * scenario says (default: once every container is running), and records everything.
+ * Runs the pod in virtual time with the testing kit's `runScenario`: starts every container in
+ * order (init containers and sidecars first), deletes the pod when the scenario says (default:
+ * once the start sequence has settled), and records everything until no timer is left.
  */
 export async function simulate(input: unknown, scenario: Scenario): Promise<SimulationTrace> {
   const pod = preparePod(input, scenario.policy);
-  const clock = new VirtualClock();
-  const runtime = new FakeRuntime({ clock });
-  const http = new FakeHttpClient({ clock, unmatched: { status: 200 } });
-  scriptFakes(pod, scenario, runtime, http, clock);
-  let manager: LifecycleManager;
+  const setup = toRunnerScenario(pod, scenario);
+  let run: ScenarioTrace;
   try {
-    manager = new LifecycleManager({ runtime, httpClient: http, clock, policy: scenario.policy, kubeletVersion: SIMULATED_KUBELET_VERSION });
+    run = await runScenario(pod, setup.scenario, { ties: 'actionsFirst' });
   } catch (error) {
-    throw new CliError(`cannot create the manager: ${errorMessage(error)}`);
+    if (!(error instanceof ScenarioError)) throw error;
+    throw usageError('simulate', `${setup.origin(error.path)}: ${error.message.slice(`scenario.${error.path}: `.length)}`);
   }
-  const events: KubeEvent[] = [];
-  const steps: LifecycleStep[] = [];
-  const notes: string[] = [];
-  manager.on('event', (e) => events.push(e));
-  manager.on('step', (s) => steps.push(s));
-  const exitWaiters = new Map<string, () => void>();
-  runtime.onExit((ref, info) => {
-    manager.notifyExited(pod, ref.name, { exitCode: info.exitCode });
-    exitWaiters.get(ref.id)?.();
-  });
-
   const order = containersInOrder(pod);
-  const starts: StartResult[] = [];
-  const deletes: Array<{ atMs: number; gracePeriodSeconds?: number }> = [];
-  const deletions: Array<Promise<PodTerminationResult>> = [];
-  let termination: PodTerminationResult | undefined;
-  let isDeleting = false;
-  let pendingActions = 0;
-
-  const deletePod = (gracePeriodSeconds: number | undefined): void => {
-    isDeleting = true;
-    deletes.push({ atMs: clock.now(), ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }) });
-    const promise = manager.deletePod(pod, gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds });
-    deletions.push(promise);
-    void promise.then((result) => (termination = result), (error: unknown) => notes.push(`deletePod failed: ${errorMessage(error)}`));
-  };
-  const at = (ms: number, action: () => void): void => {
-    pendingActions++;
-    clock.setTimeout(() => {
-      pendingActions--;
-      action();
-    }, ms);
-  };
-
-  const startAll = async (): Promise<void> => {
-    for (const { container, kind } of order) {
-      if (isDeleting) {
-        notes.push(`${container.name} was not started: the pod was already terminating`);
-        continue;
-      }
-      const result = await manager.startContainer(pod, container.name);
-      starts.push(result);
-      if (kind === 'container') continue;
-      if (result.outcome !== 'running') {
-        notes.push(`${kind} container ${container.name} did not become Running (${result.outcome}); later containers were not started (the kubelet would restart it with back-off; restarts are not simulated)`);
-        return;
-      }
-      if (kind === 'init') {
-        const plan = scenario.init.get(container.name) ?? { afterMs: 0, exitCode: 0 };
-        const id = result.containerID as string;
-        const exited = new Promise<void>((resolve) => exitWaiters.set(id, resolve));
-        runtime.crash(id, { exitCode: plan.exitCode, afterMs: plan.afterMs });
-        await exited;
-        if (plan.exitCode !== 0) {
-          notes.push(`init container ${container.name} failed (exit ${plan.exitCode}); later containers were not started`);
-          return;
-        }
-      }
-    }
-  };
-  let startsSettled = false;
-  const started = startAll().then(
-    () => void (startsSettled = true),
-    (error: unknown) => {
-      startsSettled = true;
-      notes.push(`starting failed: ${errorMessage(error)}`);
-    },
-  );
-
-  if (scenario.deleteAtMs !== undefined) at(scenario.deleteAtMs, () => deletePod(scenario.gracePeriodSeconds));
-  else void started.then(() => deletePod(scenario.gracePeriodSeconds));
-  for (const again of scenario.deleteAgain) at(again.atMs, () => deletePod(again.gracePeriodSeconds));
-  for (const crash of scenario.crashes) {
-    at(crash.atMs, () => {
-      const state = runtime.container(crash.container);
-      if (state?.state !== 'running') {
-        notes.push(`--crash ${crash.container}@${formatSeconds(crash.atMs)} ignored: the container was not running then`);
-        return;
-      }
-      runtime.crash(state.ref.id, { exitCode: crash.exitCode });
-    });
-  }
-
-  const deletionsSettled = (): boolean => termination !== undefined || notes.some((n) => n.startsWith('deletePod failed'));
-  const isDone = (): boolean => startsSettled && pendingActions === 0 && deletes.length > 0 && deletionsSettled();
-  await driveClock(clock, isDone, notes);
-  if (!isDone()) {
-    describeStuck(notes, { startsSettled, deleted: deletes.length > 0, deletionSettled: deletionsSettled(), order: order.map((o) => o.container.name), starts });
-  }
-
-  const statuses: Record<string, ContainerStatus> = {};
-  for (const { container } of order) statuses[container.name] = manager.status(pod, container.name);
+  const startAll = run.results[0] as ScenarioResult;
+  // The default delete waits for `startAll` (`after: 0`): it ran once that settled.
+  const deletes = run.results
+    .filter((r) => r.kind === 'delete' && (r.after === undefined || run.results[r.after]?.status !== 'pending'))
+    .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+  const termination = deletes.filter((r) => r.termination !== undefined).sort((a, b) => (a.settledAtMs ?? 0) - (b.settledAtMs ?? 0)).at(-1)?.termination;
   return {
     pod: {
       name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? 'default', uid: pod.metadata?.uid ?? '',
@@ -184,44 +94,57 @@ export async function simulate(input: unknown, scenario: Scenario): Promise<Simu
       ...(container.lifecycle?.preStop ? { preStop: describeHandler(container.lifecycle.preStop, container, pod) } : {}),
       ...(container.lifecycle?.stopSignal ? { stopSignal: container.lifecycle.stopSignal } : {}),
     })),
-    deletes, events, steps, runtime: runtime.timeline,
-    http: http.requests.map((r) => ({
+    deletes: deletes.map((r) => {
+      const { gracePeriodSeconds } = setup.scenario.actions[r.index] as DeleteAction;
+      return { atMs: r.atMs, ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }) };
+    }),
+    events: run.events, steps: run.steps, runtime: run.runtime,
+    http: run.http.map((r) => ({
       atMs: r.atMs, method: r.request.method, url: r.request.url, headers: r.request.headers, ...(r.outcome === undefined ? {} : { outcome: r.outcome }),
     })),
-    starts, ...(termination === undefined ? {} : { termination }), statuses, notes, endMs: clock.now(),
+    starts: startAll.starts ?? [],
+    ...(termination === undefined ? {} : { termination }),
+    statuses: run.statuses,
+    notes: notesOf(run, setup, { order: order.map((o) => o.container.name), deleted: deletes.length > 0, hasTermination: termination !== undefined }),
+    endMs: run.endMs,
   };
 }
 
-/** Fires timers one by one until `isDone`, nothing is left to fire, or the safety limits. */
-async function driveClock(clock: VirtualClock, isDone: () => boolean, notes: string[]): Promise<void> {
-  let fired = 0;
-  let idle = 0;
-  while (!isDone()) {
-    if (fired >= MAX_TIMERS || clock.now() > MAX_VIRTUAL_MS) {
-      notes.push(`simulation stopped at ${formatSeconds(clock.now())}: more than ${MAX_TIMERS} timers or 24 h of virtual time`);
-      return;
-    }
-    if (await clock.next()) {
-      fired++;
-      idle = 0;
-      continue;
-    }
-    await clock.flush();
-    if (++idle >= 5) return; // nothing armed and nothing settling: stuck
+/** The runner's notes in the CLI's words, then what the CLI adds: failures, the guard, a stuck pod. */
+function notesOf(run: ScenarioTrace, setup: RunnerSetup, state: { order: readonly string[]; deleted: boolean; hasTermination: boolean }): string[] {
+  const startAll = run.results[0] as ScenarioResult;
+  const startAllPrefix = 'actions[0] (startAll): ';
+  const ignored = new Map(run.results.filter((r) => r.status === 'ignored').map((r) => [r.note, `${setup.origin(`actions[${r.index}]`)} ignored: the container was not running then`]));
+  const notes: string[] = [];
+  for (const note of run.notes) {
+    if (note.startsWith(startAllPrefix)) {
+      const text = note.slice(startAllPrefix.length);
+      notes.push(/ did not become Running \(.*\); later containers were not started$/.test(text)
+        ? `${text} (the kubelet would restart it with back-off; restarts are not simulated)`
+        : text);
+    } else if (ignored.has(note)) notes.push(ignored.get(note) as string);
+    // `never ran` (the default delete behind a start that never settled) and the maxTimers stop
+    // are said below in the CLI's terms.
+    else if (!/^actions\[\d+\] never ran: /.test(note) && !(run.endReason === 'maxTimers' && note.startsWith('the run stopped at '))) notes.push(note);
   }
-}
-
-function describeStuck(
-  notes: string[],
-  state: { startsSettled: boolean; deleted: boolean; deletionSettled: boolean; order: readonly string[]; starts: readonly StartResult[] },
-): void {
-  if (!state.startsSettled) {
-    const pending = state.order[state.starts.length] ?? '?';
+  if (startAll.status === 'rejected') notes.push(`starting failed: ${firstLine(startAll.error?.message)}`);
+  const failedDeletes = run.results.filter((r) => r.kind === 'delete' && r.status === 'rejected');
+  for (const r of failedDeletes) notes.push(`deletePod failed: ${firstLine(r.error?.message)}`);
+  if (run.endReason === 'maxTimers') notes.push(`simulation stopped at ${formatSeconds(run.endMs)}: more than ${SIMULATION_MAX_TIMERS} timers`);
+  const startsSettled = startAll.status !== 'pending';
+  const deletionSettled = state.hasTermination || failedDeletes.length > 0;
+  if (!startsSettled) {
+    const pending = state.order[startAll.starts?.length ?? 0] ?? '?';
     notes.push(
       `${pending} never finished starting: its postStart is still running and the kubelet sets no timeout (spec §3.3, k/k#116032); ` +
         'the pod stays ContainerCreating, and a delete waits behind it (spec §3.7). Try --policy postStartTimeoutSeconds=10',
     );
   }
   if (!state.deleted) notes.push('the pod was never deleted: the default delete comes once every container is running; use --delete-at');
-  else if (!state.deletionSettled) notes.push('the pod is stuck Terminating: the delete waits for the start sequence to finish (spec §3.7)');
+  else if (!deletionSettled) notes.push('the pod is stuck Terminating: the delete waits for the start sequence to finish (spec §3.7)');
+  return notes;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n')[0] ?? '';
 }

@@ -1,16 +1,15 @@
-import { buildHttpGetRequest, sleepOn, type Clock, type Container, type LifecycleHandler, type Pod } from '../index.js';
-import type { FakeHttpClient, FakeRuntime } from '../testing/index.js';
+import { buildHttpGetRequest, type Container, type LifecycleHandler, type Pod } from '../index.js';
+import type { ExecFault, HttpFault, Scenario as RunnerScenario, ScenarioAction, StopFault } from '../testing/index.js';
 import { formatSeconds } from './durations.js';
 import { usageError } from './errors.js';
-import type { HookScript, Scenario } from './scenario.js';
+import type { HookScript, Scenario, StopBehaviour } from './scenario.js';
 
 /** The simulated pod IP when the manifest has none (`status.podIP`). */
 export const SIMULATED_POD_IP = '10.244.0.7';
 /** The `kubeletVersion` the simulation reproduces (and sends as User-Agent). */
-export const SIMULATED_KUBELET_VERSION = '1.35';
-
-type ExecScript = Parameters<FakeRuntime['onExec']>[1];
-type RouteScript = Parameters<FakeHttpClient['route']>[1];
+const SIMULATED_KUBELET_VERSION = '1.35';
+/** `Scenario.maxTimers` of a simulation: the guard against something rescheduling forever. */
+export const SIMULATION_MAX_TIMERS = 100_000;
 
 /** Every container of the pod in start order: init containers (sidecars included), then regular. */
 export function containersInOrder(pod: Pod): Array<{ container: Container; kind: 'init' | 'sidecar' | 'container' }> {
@@ -32,98 +31,124 @@ export function describeHandler(handler: LifecycleHandler, container: Container,
   return 'no handler';
 }
 
+/** The CLI's scenario as a `runScenario` scenario, and the flag behind each part of it. */
+export interface RunnerSetup {
+  readonly scenario: RunnerScenario;
+  /**
+   * The flag a runner scenario path comes from, for messages: `actions[3].crash` → `--crash web@2s`,
+   * `hooks["web.preStop"]` → `--hook web.preStop=exit:1`; `scenario.<path>` when none does.
+   */
+  readonly origin: (path: string) => string;
+}
+
 /**
- * Scripts the fakes from the scenario: hook scripts on the exec argv or the httpGet URL of the
- * named container's hook, `--http` routes, stop behaviour. Mistakes (unknown container, missing
- * hook, an HTTP outcome on an exec hook) are usage errors that say what exists.
+ * Translates flags and scenario file into the testing kit's scenario: `startAll` at 0; the delete
+ * at `deleteAtMs`, or once the start sequence has settled; repeat deletes and crashes at their
+ * times; hook behaviours as exec or HTTP faults, by the kind of the hook's handler; `--http`
+ * routes, stop behaviours and init plans. A behaviour that does not fit its hook (an exit code
+ * for an httpGet hook) is a usage error here; `runScenario` checks the rest (container names,
+ * missing hooks) with a `ScenarioError` whose path {@link RunnerSetup.origin} turns into a flag.
  */
-export function scriptFakes(pod: Pod, scenario: Scenario, runtime: FakeRuntime, http: FakeHttpClient, clock: Clock): void {
-  const all = containersInOrder(pod).map((c) => c.container);
-  const byName = (name: string, flag: string): Container => {
-    const found = all.find((c) => c.name === name);
-    if (found === undefined) throw usageError('simulate', `${flag}: pod has no container ${JSON.stringify(name)} (containers: ${all.map((c) => c.name).join(', ')})`);
-    return found;
+export function toRunnerScenario(pod: Pod, scenario: Scenario): RunnerSetup {
+  const origins = new Map<string, string>();
+  const actions: ScenarioAction[] = [{ at: 0, startAll: true }];
+  const schedule = (action: ScenarioAction, label: string): void => {
+    origins.set(`actions[${actions.length}]`, label);
+    actions.push(action);
   };
+  const grace = (seconds: number | undefined) => (seconds === undefined ? {} : { gracePeriodSeconds: seconds });
+  if (scenario.deleteAtMs === undefined) schedule({ after: 0, delete: true, ...grace(scenario.gracePeriodSeconds) }, '--grace');
+  else schedule({ at: scenario.deleteAtMs, delete: true, ...grace(scenario.gracePeriodSeconds) }, `--delete-at ${formatSeconds(scenario.deleteAtMs)}`);
+  for (const again of scenario.deleteAgain) {
+    schedule({ at: again.atMs, delete: true, gracePeriodSeconds: again.gracePeriodSeconds }, `--delete-again ${formatSeconds(again.atMs)}:${again.gracePeriodSeconds}`);
+  }
+  for (const crash of scenario.crashes) {
+    schedule({ at: crash.atMs, crash: crash.container, exitCode: crash.exitCode }, `--crash ${crash.container}@${formatSeconds(crash.atMs)}`);
+  }
+
+  const hooks: Record<string, ExecFault | HttpFault> = {};
   for (const [key, script] of scenario.hooks) {
-    const dot = key.lastIndexOf('.');
-    const hook = key.slice(dot + 1);
-    if (dot <= 0 || (hook !== 'postStart' && hook !== 'preStop')) {
-      throw usageError('simulate', `--hook ${script.text}: expected CONTAINER.postStart or CONTAINER.preStop before =`);
-    }
-    const container = byName(key.slice(0, dot), `--hook ${script.text}`);
-    const handler = container.lifecycle?.[hook];
-    if (handler === undefined) throw usageError('simulate', `--hook ${script.text}: container ${container.name} has no ${hook} hook`);
-    if (handler.exec !== undefined) {
-      const argv = handler.exec.command ?? [];
-      const matcher = (actual: readonly string[], ref: { name: string }): boolean =>
-        ref.name === container.name && actual.length === argv.length && actual.every((a, i) => a === argv[i]);
-      runtime.onExec(matcher, execScript(script));
-    } else if (handler.httpGet !== undefined) {
-      const built = buildHttpGetRequest(handler.httpGet, container, pod, SIMULATED_KUBELET_VERSION);
-      if (!built.ok) throw usageError('simulate', `--hook ${script.text}: this httpGet hook fails before sending (${built.error}); nothing to script`);
-      http.route(built.request.url, routeScript(script, clock));
-    } else {
-      const what = handler.sleep !== undefined ? 'a sleep hook runs inside the kubelet' : 'this hook has no exec or httpGet handler';
-      throw usageError('simulate', `--hook ${script.text}: ${what}; only exec and httpGet hooks can be scripted`);
-    }
+    origins.set(`hooks[${JSON.stringify(key)}]`, `--hook ${script.text}`);
+    const handler = hookHandler(pod, key);
+    hooks[key] = handler?.httpGet !== undefined ? httpFault(script) : handler?.exec !== undefined ? execFault(script) : {};
   }
-  for (const [matcher, script] of scenario.http) http.route(routeMatcher(matcher), routeScript(script, clock));
-  for (const [name, stop] of scenario.stops) {
-    byName(name, `--stop ${name}`);
-    runtime.onStop(name, {
-      ...(stop.ignoresStopSignal ? { exitsOn: [] } : {}),
-      exitDelayMs: stop.exitAfterMs,
-      ...(stop.exitCode === undefined ? {} : { exitCode: stop.exitCode }),
-      ...(stop.reject === undefined ? {} : { reject: new Error(stop.reject) }),
-    });
+  const http = new Map<string, HttpFault>();
+  for (const [matcher, script] of scenario.http) {
+    const route = matcher.replace(/^GET\s+/i, '').trim(); // `GET /drain` → `/drain`; a URL or `host:port` as is
+    if (http.has(route)) continue; // an earlier route with the same matcher answers every request
+    origins.set(`http[${JSON.stringify(route)}]`, `--http ${script.text}`);
+    http.set(route, httpFault(script));
   }
-  for (const crash of scenario.crashes) byName(crash.container, `--crash ${crash.container}@${formatSeconds(crash.atMs)}`);
-  for (const name of scenario.init.keys()) {
-    const container = byName(name, `--init ${name}`);
-    if (container.restartPolicy === 'Always' || !(pod.spec?.initContainers ?? []).includes(container)) {
-      throw usageError('simulate', `--init ${name}: not an init container (sidecars and regular containers run until stopped)`);
-    }
-  }
+  for (const name of scenario.stops.keys()) origins.set(`stops[${JSON.stringify(name)}]`, `--stop ${name}`);
+  for (const name of scenario.init.keys()) origins.set(`init[${JSON.stringify(name)}]`, `--init ${name}`);
+  origins.set('policy', '--policy');
+
+  const runner: RunnerScenario = {
+    actions,
+    hooks,
+    http: Object.fromEntries(http),
+    stops: Object.fromEntries([...scenario.stops].map(([name, stop]) => [name, stopFault(stop)])),
+    init: Object.fromEntries([...scenario.init].map(([name, plan]) => [name, { exitAfterMs: plan.afterMs, exitCode: plan.exitCode }])),
+    policy: scenario.policy,
+    kubeletVersion: SIMULATED_KUBELET_VERSION,
+    maxTimers: SIMULATION_MAX_TIMERS,
+  };
+  const origin = (path: string): string => {
+    for (const [prefix, label] of origins) if (path === prefix || path.startsWith(`${prefix}.`)) return label;
+    return `scenario.${path}`;
+  };
+  return { scenario: runner, origin };
 }
 
-/** `GET /drain` → `/drain`; a URL or `host:port` as is. */
-function routeMatcher(text: string): string {
-  return text.replace(/^GET\s+/i, '').trim();
+/** The handler a `CONTAINER.postStart` / `CONTAINER.preStop` key names, if there is one. */
+function hookHandler(pod: Pod, key: string): LifecycleHandler | undefined {
+  const dot = key.lastIndexOf('.');
+  const hook = key.slice(dot + 1);
+  if (hook !== 'postStart' && hook !== 'preStop') return undefined;
+  const container = containersInOrder(pod).find((c) => c.container.name === key.slice(0, dot))?.container;
+  return container?.lifecycle?.[hook];
 }
 
-function execScript(script: HookScript): ExecScript {
-  const delay = script.afterMs > 0 ? { delayMs: script.afterMs } : {};
+function delay(script: HookScript): { delayMs?: number } {
+  return script.afterMs > 0 ? { delayMs: script.afterMs } : {};
+}
+
+function execFault(script: HookScript): ExecFault {
   const { action } = script;
+  const stderr = script.stderr === undefined ? {} : { stderr: script.stderr };
   switch (action.kind) {
-    case 'ok': return { exitCode: 0, stdout: '', stderr: script.stderr ?? '', ...delay };
-    case 'exit': return { exitCode: action.exitCode, stdout: '', stderr: script.stderr ?? '', ...delay };
-    case 'fail': return { exitCode: 1, stdout: '', stderr: script.stderr ?? '', ...delay };
+    case 'ok': return { exitCode: 0, ...stderr, ...delay(script) };
+    case 'exit': return { exitCode: action.exitCode, ...stderr, ...delay(script) };
+    case 'fail': return { exitCode: 1, ...stderr, ...delay(script) };
     case 'hang': return { hang: true };
-    case 'error': return { reject: new Error(action.message), ...delay };
+    case 'error': return { reject: action.message, ...delay(script) };
     default:
       throw usageError('simulate', `--hook ${script.text}: ${action.kind} is for httpGet hooks; an exec hook takes exit:N, fail, hang, error:TEXT, stderr:TEXT, after:DURATION`);
   }
 }
 
-function routeScript(script: HookScript, clock: Clock): RouteScript {
-  const delay = script.afterMs > 0 ? { delayMs: script.afterMs } : {};
+function httpFault(script: HookScript): HttpFault {
   const { action } = script;
   switch (action.kind) {
     case 'status':
-      return { status: action.status, ...(action.location === undefined ? {} : { headers: { location: action.location } }), ...delay };
-    case 'ok': return { status: 200, ...delay };
+      return { status: action.status, ...(action.location === undefined ? {} : { headers: { location: action.location } }), ...delay(script) };
+    case 'ok': return { status: 200, ...delay(script) };
     case 'hang': return { hang: true };
-    case 'plainHttp': return { plainHttp: true, ...delay };
-    case 'error': return { error: new Error(action.message), ...delay };
+    case 'plainHttp': return { plainHttp: true, ...delay(script) };
+    case 'error': return { error: action.message, ...delay(script) };
     case 'fail':
     case 'refuse':
-      return async (request, { signal }) => {
-        if (script.afterMs > 0) await sleepOn(clock, script.afterMs, signal);
-        const url = new URL(request.url);
-        const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
-        throw Object.assign(new Error(`Get "${request.url}": dial tcp ${url.hostname}:${port}: connect: connection refused`), { code: 'ECONNREFUSED' });
-      };
+      return { refuse: true, ...delay(script) };
     default:
       throw usageError('simulate', `--hook/--http ${script.text}: exit codes are for exec hooks; an HTTP route takes status:N, redirect:PATH, refuse, hang, plain-http, error:TEXT, after:DURATION`);
   }
+}
+
+function stopFault(stop: StopBehaviour): StopFault {
+  if (stop.reject !== undefined) return { reject: stop.reject }; // nothing is signalled: the rest never applies
+  return {
+    ...(stop.ignoresStopSignal ? { ignoreSigterm: true } : {}),
+    ...(stop.exitAfterMs > 0 ? { exitDelayMs: stop.exitAfterMs } : {}),
+    ...(stop.exitCode === undefined ? {} : { exitCode: stop.exitCode }),
+  };
 }

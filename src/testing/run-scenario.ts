@@ -28,6 +28,16 @@ export interface RunScenarioOptions {
   readonly hookDeliveries?: number;
   /** How duplicate deliveries run. @default { mode: 'sequential' } */
   readonly deliveryOptions?: DuplicateDeliveryOptions;
+  /**
+   * Which goes first when an `at` action and a timer armed during the run fall due at the same
+   * virtual time. `'timersFirst'`: the action sees everything due by then (a hook that ends at
+   * 10 s has ended when `{ at: 10_000, delete: true }` runs). `'actionsFirst'`: the action runs
+   * before them, as if its timer had been armed when the run started; so `{ at: 0, delete: true }`
+   * arrives while `startAll` is still starting the pod, even when every step takes 0 ms.
+   * @default 'timersFirst'
+   * @example runScenario(pod, { actions: [{ startAll: true }, { at: 0, delete: true }] }, { ties: 'actionsFirst' })
+   */
+  readonly ties?: 'timersFirst' | 'actionsFirst';
 }
 
 /**
@@ -100,8 +110,8 @@ type MutableResult = { -readonly [K in keyof ScenarioResult]: ScenarioResult[K] 
  * Play a declarative {@link Scenario} against a pod on a `VirtualClock`, a `FakeRuntime` and a
  * `FakeHttpClient` (unmatched requests get 200), and return the whole trace. Runtime exits reach
  * the manager (`notifyExited`) automatically. Actions run in time order (input order on ties),
- * each after every timer due at or before its time; then the run goes on until no timer is left
- * (or `until`). A 30-second grace takes microseconds of real time.
+ * each after every timer due at or before its time (see `options.ties`); then the run goes on
+ * until no timer is left (or `until`). A 30-second grace takes microseconds of real time.
  *
  * Rejects with `LifecycleSpecError` for an invalid pod, and with a `ScenarioError`
  * (`ERR_SCENARIO_INVALID`, naming the path such as `actions[2].crash`) for a malformed scenario.
@@ -127,7 +137,7 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
   const clock = new VirtualClock(options.microtaskTurns === undefined ? {} : { microtaskTurns: options.microtaskTurns });
   const runtime = new FakeRuntime({ clock });
   const http = new FakeHttpClient({ clock, unmatched: { status: 200 } });
-  scriptFakes(defaulted, scenario, runtime, http, kubeletVersion);
+  scriptFakes(defaulted, scenario, runtime, http, clock, kubeletVersion);
   const deliveries = options.hookDeliveries ?? 1;
   const ports = deliveries === 1 ? { runtime, httpClient: http } : deliverHooksTimes(deliveries, { runtime, httpClient: http }, options.deliveryOptions);
   const manager = new LifecycleManager({ ...ports, clock, policy, kubeletVersion });
@@ -184,8 +194,12 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
         const id = started.containerID as string;
         const state = runtime.container(id);
         const exited = new Promise<number>((resolve) => exitWaiters.set(id, resolve));
-        if (state?.state === 'running') runtime.crash(id, { exitCode: plan.exitCode ?? 0, afterMs: plan.exitAfterMs ?? 0 });
+        // Its own timer, cleared when the container exits first (killed, crashed): no stale timer keeps the run going.
+        const completes = state?.state === 'running'
+          ? clock.setTimeout(() => runtime.crash(id, { exitCode: plan.exitCode ?? 0 }), plan.exitAfterMs ?? 0, `init ${container.name} completes`)
+          : undefined;
         const exitCode = state?.state === 'running' ? await exited : (state?.exitCode ?? 0);
+        clock.clearTimeout(completes);
         if (exitCode !== 0) {
           notes.push(`actions[${result.index}] (startAll): init container ${container.name} failed (exit ${exitCode}); later containers were not started`);
           return;
@@ -227,6 +241,10 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
 
   for (const action of actions) if (action.after !== undefined) settledHooks[action.after]?.push(() => perform(action));
   for (const action of actions.filter((x) => x.after === undefined).sort((x, y) => x.atMs - y.atMs || x.index - y.index)) {
+    if (options.ties === 'actionsFirst') {
+      clock.setTimeout(() => perform(action), action.atMs, `actions[${action.index}]`);
+      continue;
+    }
     await clock.advanceTo(action.atMs);
     perform(action);
   }

@@ -36,7 +36,8 @@ const ACTION_KEYS: Readonly<Record<ScenarioActionKind, readonly string[]>> = {
 };
 const KINDS = Object.keys(ACTION_KEYS) as ScenarioActionKind[];
 const EXEC_KEYS = ['exitCode', 'stdout', 'stderr', 'delayMs', 'hang', 'reject', 'throw', 'times'];
-const HTTP_KEYS = ['status', 'headers', 'delayMs', 'hang', 'error', 'errorCode', 'plainHttp', 'times'];
+const HTTP_KEYS = ['status', 'headers', 'delayMs', 'hang', 'error', 'errorCode', 'refuse', 'plainHttp', 'times'];
+const HTTP_OUTCOMES = ['hang', 'error', 'refuse', 'plainHttp'];
 const STOP_KEYS = ['ignoreSigterm', 'exitsOn', 'exitDelayMs', 'exitCode', 'reject', 'times'];
 const START_KEYS = ['delayMs', 'reject', 'throw', 'hang', 'times'];
 const INIT_KEYS = ['exitAfterMs', 'exitCode'];
@@ -126,7 +127,7 @@ export function checkScenario(pod: Pod, scenario: Scenario): { actions: CheckedA
 
   for (const [key, fault] of entries(s['hooks'], 'hooks')) checkHookFault(order, key, fault);
   for (const [key, fault] of entries(s['exec'], 'exec')) checkFault(fault, `exec[${JSON.stringify(key)}]`, EXEC_KEYS, ['hang', 'reject', 'throw']);
-  for (const [key, fault] of entries(s['http'], 'http')) checkFault(fault, `http[${JSON.stringify(key)}]`, HTTP_KEYS, ['hang', 'error', 'plainHttp']);
+  for (const [key, fault] of entries(s['http'], 'http')) checkFault(fault, `http[${JSON.stringify(key)}]`, HTTP_KEYS, HTTP_OUTCOMES);
   for (const [name, fault] of entries(s['stops'], 'stops')) {
     known(`stops[${JSON.stringify(name)}]`, name);
     checkFault(fault, `stops[${JSON.stringify(name)}]`, STOP_KEYS, ['reject']);
@@ -154,7 +155,7 @@ function checkHookFault(order: readonly OrderedContainer[], key: string, fault: 
   if (container === undefined) throw new ScenarioError(path, `unknown container ${JSON.stringify(name)}; the pod has ${order.map((o) => o.container.name).join(', ')}`);
   const handler = container.lifecycle?.[hook];
   if (handler?.exec !== undefined) checkFault(fault, path, EXEC_KEYS, ['hang', 'reject', 'throw']);
-  else if (handler?.httpGet !== undefined) checkFault(fault, path, HTTP_KEYS, ['hang', 'error', 'plainHttp']);
+  else if (handler?.httpGet !== undefined) checkFault(fault, path, HTTP_KEYS, HTTP_OUTCOMES);
   else if (handler === undefined) throw new ScenarioError(path, `container ${name} has no ${hook} hook`);
   else throw new ScenarioError(path, `only exec and httpGet hooks can be scripted (a sleep hook runs in the kubelet; tcpSocket always fails)`);
 }
@@ -167,7 +168,7 @@ function checkFault(value: unknown, path: string, keys: readonly string[], outco
   for (const [key, v] of Object.entries(f)) {
     const at = `${path}.${key}`;
     if (v === undefined) continue;
-    if (key === 'hang' || key === 'plainHttp') {
+    if (key === 'hang' || key === 'refuse' || key === 'plainHttp') {
       if (v !== true) throw new ScenarioError(at, `expected true, got ${describe(v)}`);
     } else if (key === 'ignoreSigterm') {
       if (typeof v !== 'boolean') throw new ScenarioError(at, `expected a boolean, got ${describe(v)}`);

@@ -1,4 +1,5 @@
 import { buildHttpGetRequest } from '../hooks/http-request.js';
+import { type Clock, sleepOn } from '../ports/clock.js';
 import type { Pod } from '../spec/types.js';
 import { ScenarioError } from './errors.js';
 import type { FakeHttpClient } from './fake-http-client.js';
@@ -13,7 +14,7 @@ import { containersInOrder } from './scenario-check.js';
  * container's hook, or on the httpGet hook's URL), then `exec` and `http` by key order, then stop
  * and start behaviour. Internal to `runScenario`.
  */
-export function scriptFakes(pod: Pod, plan: FaultPlan, runtime: FakeRuntime, http: FakeHttpClient, kubeletVersion: string): void {
+export function scriptFakes(pod: Pod, plan: FaultPlan, runtime: FakeRuntime, http: FakeHttpClient, clock: Clock, kubeletVersion: string): void {
   const order = containersInOrder(pod);
   for (const [key, fault] of Object.entries(plan.hooks ?? {})) {
     const dot = key.lastIndexOf('.');
@@ -30,14 +31,14 @@ export function scriptFakes(pod: Pod, plan: FaultPlan, runtime: FakeRuntime, htt
     } else {
       const built = buildHttpGetRequest(handler.httpGet!, container, pod, kubeletVersion);
       if (!built.ok) throw new ScenarioError(`hooks[${JSON.stringify(key)}]`, `this httpGet hook fails before sending (${built.error}); nothing to script`);
-      http.route(built.request.url, routeScript(fault as HttpFault), times);
+      http.route(built.request.url, routeScript(fault as HttpFault, clock), times);
     }
   }
   for (const [argv, fault] of Object.entries(plan.exec ?? {})) {
     runtime.onExec(argv, execScript(fault), fault.times === undefined ? {} : { times: fault.times });
   }
   for (const [route, fault] of Object.entries(plan.http ?? {})) {
-    http.route(route, routeScript(fault), fault.times === undefined ? {} : { times: fault.times });
+    http.route(route, routeScript(fault, clock), fault.times === undefined ? {} : { times: fault.times });
   }
   for (const [name, fault] of Object.entries(plan.stops ?? {})) {
     runtime.onStop(name, stopScript(fault), fault.times === undefined ? {} : { times: fault.times });
@@ -59,15 +60,26 @@ export function execScript(fault: ExecFault): ExecScript {
   return { exitCode: fault.exitCode ?? 0, stdout: fault.stdout ?? '', stderr: fault.stderr ?? '', ...delay(fault) };
 }
 
-/** An {@link HttpFault} as a `FakeHttpClient` route script. */
-export function routeScript(fault: HttpFault): HttpRouteScript {
+/** An {@link HttpFault} as a `FakeHttpClient` route script; `clock` times the delay of `refuse`. */
+export function routeScript(fault: HttpFault, clock: Clock): HttpRouteScript {
   if (fault.hang === true) return { hang: true };
+  if (fault.refuse === true) return refuseConnection(clock, fault.delayMs ?? 0);
   if (fault.error !== undefined) {
     const error = Object.assign(new Error(fault.error), fault.errorCode === undefined ? {} : { code: fault.errorCode });
     return { error, ...delay(fault) };
   }
   if (fault.plainHttp === true) return { plainHttp: true, ...(fault.status === undefined ? {} : { status: fault.status }), ...delay(fault) };
   return { status: fault.status ?? 200, ...(fault.headers === undefined ? {} : { headers: fault.headers }), ...delay(fault) };
+}
+
+/** A closed port, as Go's dialer reports it: `ECONNREFUSED`, naming the URL, host and port requested. */
+function refuseConnection(clock: Clock, delayMs: number): HttpRouteScript {
+  return async (request, { signal }) => {
+    if (delayMs > 0) await sleepOn(clock, delayMs, signal);
+    const url = new URL(request.url);
+    const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
+    throw Object.assign(new Error(`Get "${request.url}": dial tcp ${url.hostname}:${port}: connect: connection refused`), { code: 'ECONNREFUSED' });
+  };
 }
 
 /** A {@link StopFault} as a `FakeRuntime` stop script. */

@@ -111,9 +111,11 @@ export interface ExecFault {
  * How a scripted HTTP request is answered (an httpGet hook, or any request matched by route).
  * Exactly one outcome: a `status` (default 200, with `headers`, e.g. `location` for a redirect),
  * `hang`, `error` (rejects with an Error of that message and `errorCode`, e.g. `ECONNREFUSED`),
- * or `plainHttp` (the port speaks plain HTTP: an `https:` request fails with
- * `HTTP_RESPONSE_TO_HTTPS_CLIENT`).
+ * `refuse` (a closed port: rejects with `ECONNREFUSED` and Go's dial error naming the request,
+ * `Get "<url>": dial tcp <host>:<port>: connect: connection refused`), or `plainHttp` (the port
+ * speaks plain HTTP: an `https:` request fails with `HTTP_RESPONSE_TO_HTTPS_CLIENT`).
  * @example { status: 500, delayMs: 2_000 }
+ * @example { refuse: true } // whatever URL the route matched
  */
 export interface HttpFault {
   readonly status?: number;
@@ -122,6 +124,8 @@ export interface HttpFault {
   readonly hang?: true;
   readonly error?: string;
   readonly errorCode?: string;
+  /** Refuse the connection, with the message for the URL actually requested. */
+  readonly refuse?: true;
   readonly plainHttp?: true;
   readonly times?: number;
 }

@@ -113,13 +113,23 @@ describe('kube-lifecycle simulate', () => {
     expect(overridden.events.map((e) => e.reason)).toContain('UnfinishedPreStopHook');
   });
 
+  it('an action at the same time as a timer goes first: --delete-at 0 arrives while the pod is starting', async () => {
+    const t = await trace(['docs/examples/sidecars.yaml', '--scenario', 'none', '--delete-at', '0'], {});
+    expect(t.runtime.filter((r) => r.kind === 'exit').map((r) => [r.container, r.atMs, r.exitCode])).toEqual([['migrate', 0, 143]]);
+    expect(t.notes).toEqual(['init container migrate failed (exit 143); later containers were not started']);
+    expect(t.endMs).toBe(0);
+  });
+
   it('explains scripting mistakes in one line (exit 2)', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['--hook', 'api.preStop=exit:1'], /--hook api.preStop=exit:1: pod has no container "api" \(containers: web\)/],
+      [['--hook', 'api.preStop=exit:1'], /--hook api.preStop=exit:1: unknown container "api"; the pod has web/],
       [['--hook', 'web.preStop=exit:1'], /exit codes are for exec hooks; an HTTP route takes status:N/],
       [['--hook', 'web.postStart=status:500'], /status is for httpGet hooks; an exec hook takes exit:N/],
       [['--hook', 'web.preStop=explode'], /unknown item "explode"/],
-      [['--hook', 'web.onStart=exit:1'], /expected CONTAINER.postStart or CONTAINER.preStop/],
+      [['--hook', 'web.onStart=exit:1'], /--hook web.onStart=exit:1: expected a key "<container>.postStart" or "<container>.preStop"/],
+      [['--stop', 'api=ignore-sigterm'], /--stop api: unknown container "api"; the pod has web/],
+      [['--crash', 'api@2s'], /--crash api@2s: unknown container "api"; the pod has web/],
+      [['--init', 'web=exit-after:1s'], /--init web: web is not an init container/],
       [['--stop', 'web=sleep'], /--stop "web=sleep": unknown item "sleep"/],
       [['--crash', 'web'], /--crash "web": expected CONTAINER@TIME/],
       [['--delete-at', 'soon'], /--delete-at "soon": expected seconds/],
