@@ -29,7 +29,7 @@ mkdirSync(scratch, { recursive: true });
 const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], root));
 const tarball = join(scratch, packed[0].filename);
 const files = packed[0].files.map((f) => f.path);
-for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/node/index.js', 'dist/cli/main.js']) {
+for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/node/index.js', 'dist/cli/main.js']) {
   if (!files.includes(required)) fail(`the tarball lacks ${required}`);
 }
 for (const f of files) {
