@@ -139,7 +139,9 @@ async function clientDo(initial: Hop, ctx: HandlerRunContext): Promise<DoResult>
       const cause = describeError(settled.error);
       // Flagged by `code` alone: use the text Go's client gives (http.ErrSchemeMismatch).
       const text = isSchemeMismatch && !cause.includes(SCHEME_MISMATCH_TEXT) ? `http: ${SCHEME_MISMATCH_TEXT}` : cause;
-      return fail(wrap(text), isSchemeMismatch);
+      // A client that already reports Go's `Get "<url>": <cause>` form (NodeHttpClient, the
+      // testing kit's FakeHttpClient) is not wrapped a second time.
+      return fail(text.startsWith(wrap('')) ? text : wrap(text), isSchemeMismatch);
     }
     const response = settled.value as unknown;
     if (response === null || typeof response !== 'object') return fail(wrap(`malformed HTTP response ${describeValue(response)}`));

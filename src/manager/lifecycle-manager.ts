@@ -186,7 +186,8 @@ export class LifecycleManager {
       { gracePeriodSeconds: requested },
       clock.now(),
     );
-    if (!deleted.changed && record.termination !== undefined) return record.termination;
+    const inFlight = record.termination !== undefined && !record.terminationSettled;
+    if (!deleted.changed && inFlight) return record.termination as Promise<PodTerminationResult>;
     record.deletion = deleted.state;
     record.deleteStartedAt ??= clock.now();
     const effective = effectiveGracePeriod({
@@ -195,7 +196,7 @@ export class LifecycleManager {
       terminationGracePeriodSeconds: record.pod.spec?.terminationGracePeriodSeconds,
     });
     record.effectiveGraceSeconds = effective.gracePeriodSeconds;
-    if (record.termination !== undefined) {
+    if (inFlight) {
       if (effective.shortened) {
         record.shortenedDuringPass = true;
         if (this.#ctx.policy.shorterGraceDuringTermination === 'interrupt') {
@@ -203,10 +204,20 @@ export class LifecycleManager {
           for (const c of record.containers.values()) if (c.termination) shortenTermination(c.termination, deadline);
         }
       }
-      return record.termination;
+      return record.termination as Promise<PodTerminationResult>;
     }
-    record.termination = terminatePod(this.#ctx, record);
-    return record.termination;
+    // A finished termination is answered again, unless a container is still running (its stop
+    // failed): then this delete retries the kill, preStop included, as the pod worker's retry
+    // would (spec §4.2-F.3, §6).
+    const isStillRunning = [...record.containers.values()].some((c) => c.phase === 'running' || c.phase === 'starting');
+    if (record.termination !== undefined && !isStillRunning) return record.termination;
+    record.terminationSettled = false;
+    const termination = terminatePod(this.#ctx, record);
+    record.termination = termination;
+    void termination.then(() => {
+      if (record.termination === termination) record.terminationSettled = true;
+    });
+    return termination;
   }
 
   /** The runtime saw the container's main process exit by itself (a crash or a normal exit). */
@@ -242,6 +253,7 @@ export class LifecycleManager {
         pod: defaulted,
         containers: containerRecords(defaulted),
         effectiveGraceSeconds: 0,
+        terminationSettled: false,
         shortenedDuringPass: false,
       };
       this.#pods.set(key, record);

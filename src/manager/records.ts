@@ -58,6 +58,8 @@ export interface PodRecord {
   /** The pod worker's effective grace (spec §4.2-A); 0 before any delete. */
   effectiveGraceSeconds: number;
   termination?: Promise<PodTerminationResult> | undefined;
+  /** True once the latest pod termination has finished. */
+  terminationSettled: boolean;
   /** Set when a shorter delete arrived during a termination pass (spec §4.2-F.3). */
   shortenedDuringPass: boolean;
 }
