@@ -12,11 +12,19 @@ export const DEADLINE = Symbol('deadline');
  * measured in docs/performance.md.)
  */
 export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: number): Promise<T | typeof DEADLINE> {
-  return pTimeout(Promise.resolve(promise), {
-    milliseconds: delayMs > 0 ? delayMs : Number.MIN_VALUE,
-    fallback: () => DEADLINE,
-    customTimers: clockTimers(clock),
-  });
+  // p-timeout builds a TimeoutError on every call (a stack capture); with a fallback it is never
+  // used, so it is built without a stack: the limit is restored before anything else can run.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return pTimeout(Promise.resolve(promise), {
+      milliseconds: delayMs > 0 ? delayMs : Number.MIN_VALUE,
+      fallback: () => DEADLINE,
+      customTimers: clockTimers(clock),
+    });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 type CustomTimers = NonNullable<Parameters<typeof pTimeout>[1]['customTimers']>;
