@@ -189,7 +189,14 @@ export class FakeRuntime implements Runtime {
 
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(options.signal.reason);
-    const onExit = (error: Error): void => controller.abort(error);
+    // An exec still running when its container's main process exits is killed with it, and the
+    // runtime reports that as exit code 137 (SIGKILL), as runc and containerd do.
+    let killedWithContainer!: (result: ExecResult) => void;
+    const killed = new Promise<ExecResult>((resolve) => (killedWithContainer = resolve));
+    const onExit = (error: Error): void => {
+      killedWithContainer({ exitCode: 137, stdout: '', stderr: '' });
+      controller.abort(error);
+    };
     options.signal.addEventListener('abort', onAbort, { once: true });
     inst.onExit.add(onExit);
     const signal = controller.signal;
@@ -202,7 +209,7 @@ export class FakeRuntime implements Runtime {
       if ('throw' in script) throw script.throw;
       return { exitCode: script.exitCode, stdout: script.stdout ?? '', stderr: script.stderr ?? '' };
     };
-    return Promise.race([untilAborted(signal), run()]).then(
+    return Promise.race([killed, untilAborted(signal), run()]).then(
       (result) => {
         this.#record({ kind: 'exec-result', ...base, exitCode: (result as Partial<ExecResult> | undefined)?.exitCode as number });
         return result;

@@ -98,14 +98,15 @@ describe('FakeRuntime: exec', () => {
     );
   });
 
-  it('fails an exec in flight when the container exits', async () => {
+  it('ends an exec in flight with exit code 137 when the container exits (killed with it, as runc reports)', async () => {
     const { clock, runtime, start } = await setup();
     runtime.onExec('hang', { hang: true });
     const ref = await start();
     const hung = runtime.exec(ref, ['hang'], { signal });
     runtime.crash('web', { afterMs: 100 });
     await clock.advance(100);
-    await expect(hung).rejects.toMatchObject({ code: 'ERR_FAKE_CONTAINER_NOT_RUNNING' });
+    await expect(hung).resolves.toEqual({ exitCode: 137, stdout: '', stderr: '' });
+    expect(runtime.timeline.filter((t) => t.kind === 'exec-result').map((t) => [t.atMs, t.exitCode])).toEqual([[100, 137]]);
   });
 });
 
