@@ -25,12 +25,9 @@ function validateMetadata(errors: FieldError[], pod: UnknownRecord): string {
   const rawMetadata = own(pod, 'metadata');
   const metadata = readObject(errors, rawMetadata, 'metadata');
   if (metadata === undefined && !isUnset(rawMetadata)) return '';
+  // The name is optional here: pods run outside a cluster need none (the API server's "name or
+  // generateName is required" is outside the lifecycle scope of spec §2). Its type is checked.
   const name = metadata === undefined ? undefined : readString(errors, own(metadata, 'name'), 'metadata.name');
-  const generateName = metadata === undefined ? undefined : own(metadata, 'generateName');
-  const nameIsWrongType = metadata !== undefined && name === undefined && !isUnset(own(metadata, 'name'));
-  if ((name === undefined || name === '') && !nameIsWrongType && !(typeof generateName === 'string' && generateName !== '')) {
-    errors.push(required('metadata.name', 'name or generateName is required'));
-  }
   return name ?? '';
 }
 
