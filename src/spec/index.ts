@@ -20,7 +20,7 @@ export {
 export type { HandlerValidationOptions } from './validate-handler.js';
 export { validateHandler, HANDLER_FIELDS, SUPPORTED_HTTP_SCHEMES } from './validate-handler.js';
 export type { LifecycleValidationOptions } from './validate-lifecycle.js';
-export { validateLifecycle, validateStopSignal, LINUX_STOP_SIGNALS, WINDOWS_STOP_SIGNALS } from './validate-lifecycle.js';
+export { validateLifecycle, validateStopSignal, DEFAULT_LIFECYCLE_PATH, LINUX_STOP_SIGNALS, WINDOWS_STOP_SIGNALS } from './validate-lifecycle.js';
 export { validatePortNumOrName, isValidPortNum, isValidPortName, isHTTPHeaderName, isDNS1123Label } from './validate-port.js';
 export type { ValidationOptions } from './validation.js';
 export { validatePod, assertValidPod, ROOT_FIELD } from './validation.js';

@@ -45,8 +45,12 @@ export function validateStopSignal(stopSignal: unknown, path: string, osName: st
   return allowed.includes(stopSignal) ? [] : [notSupported(path, stopSignal, allowed)];
 }
 
+/** The field path `validateLifecycle` reports under when none is given. */
+export const DEFAULT_LIFECYCLE_PATH = 'lifecycle';
+
 /**
- * Validates one container's `lifecycle` at `fieldPath` (e.g. `spec.containers[0].lifecycle`), as
+ * Validates one container's `lifecycle` at `fieldPath` (e.g. `spec.containers[0].lifecycle`;
+ * default `lifecycle`; the options may come second instead), as
  * the API server's `validateLifecycle` does, after applying handler defaulting (`httpGet.path` →
  * `"/"`, `httpGet.scheme` → `"HTTP"`): `postStart` then `preStop` through `validateHandler`
  * (spec §2 rules 1–5), then `stopSignal` (rule 9). Whether a lifecycle is allowed at all on this
@@ -59,7 +63,17 @@ export function validateStopSignal(stopSignal: unknown, path: string, osName: st
  *   { terminationGracePeriodSeconds: 30 })[0]?.message
  * // 'spec.containers[0].lifecycle.preStop.sleep: Invalid value: 40: must be non-negative and less than terminationGracePeriodSeconds (30)'
  */
-export function validateLifecycle(lifecycle: unknown, fieldPath: string, options: LifecycleValidationOptions = {}): FieldError[] {
+export function validateLifecycle(lifecycle: unknown, fieldPath?: string, options?: LifecycleValidationOptions): FieldError[];
+/** The same with the default field path `lifecycle`: `validateLifecycle(lifecycle, options)`. */
+export function validateLifecycle(lifecycle: unknown, options: LifecycleValidationOptions): FieldError[];
+export function validateLifecycle(
+  lifecycle: unknown,
+  pathOrOptions?: string | LifecycleValidationOptions,
+  maybeOptions?: LifecycleValidationOptions,
+): FieldError[] {
+  const fieldPath = typeof pathOrOptions === 'string' ? pathOrOptions : DEFAULT_LIFECYCLE_PATH;
+  const given = typeof pathOrOptions === 'string' ? maybeOptions : pathOrOptions;
+  const options: LifecycleValidationOptions = given !== null && typeof given === 'object' ? given : {};
   try {
     const errors: FieldError[] = [];
     if (isUnset(lifecycle)) return errors;

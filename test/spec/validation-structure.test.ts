@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LifecycleSpecError } from '../../src/errors.js';
-import { assertValidPod, validatePod, type ValidationOptions } from '../../src/spec/index.js';
+import { assertValidPod, validateLifecycle, validatePod, type ValidationOptions } from '../../src/spec/index.js';
 
 // Structural checks that spec §2 rules 1–9 need: names, shapes, JSON types, the throwing API.
 
@@ -127,5 +127,20 @@ describe('assertValidPod', () => {
     expect(error.podName).toBe('demo');
     expect(error.errors).toHaveLength(2);
     expect(error.message).toMatchInlineSnapshot(`"Pod "demo" is invalid: [spec.containers[0].lifecycle.postStart.exec.command: Required value, spec.containers[0].lifecycle.preStop: Required value: must specify a handler type]"`);
+  });
+});
+
+describe('validateLifecycle call forms', () => {
+  const lifecycle = { preStop: { sleep: { seconds: 40 } } };
+  it('takes (lifecycle, fieldPath, options), (lifecycle, options) and (lifecycle) alone', () => {
+    expect(validateLifecycle(lifecycle, 'spec.containers[0].lifecycle', { terminationGracePeriodSeconds: 30 }).map((e) => e.field)).toEqual([
+      'spec.containers[0].lifecycle.preStop.sleep',
+    ]);
+    expect(validateLifecycle(lifecycle, { terminationGracePeriodSeconds: 30 }).map((e) => e.message)).toEqual([
+      'lifecycle.preStop.sleep: Invalid value: 40: must be non-negative and less than terminationGracePeriodSeconds (30)',
+    ]);
+    // Without a grace period the sleep bound is not checked (spec §2 rule 5: gp nil → no sleep error).
+    expect(validateLifecycle(lifecycle)).toEqual([]);
+    expect(validateLifecycle({ preStop: {} }).map((e) => e.message)).toEqual(['lifecycle.preStop: Required value: must specify a handler type']);
   });
 });
