@@ -31,8 +31,8 @@ export interface HookDeliveryKeyParts {
    * e.g. `containerd://4f1c…`). A restart gets a new ID, hence a new key.
    */
   readonly containerID: string;
-  /** Which hook: `'PostStart'` or `'PreStop'`. */
-  readonly hook: HookName;
+  /** Which hook: `'PostStart'` or `'PreStop'` (the field names `'postStart'`/`'preStop'` give the same key). */
+  readonly hook: HookName | 'postStart' | 'preStop';
 }
 
 /** Options of {@link hookDeliveryKeyForRestart}. */
@@ -96,7 +96,7 @@ export function hookDeliveryKey(parts: HookDeliveryKeyParts): string {
 export function hookDeliveryKeyForRestart(
   pod: Pod,
   containerName: string,
-  hook: HookName,
+  hook: HookName | 'postStart' | 'preStop',
   options: RestartCountOptions,
 ): string {
   if (typeof pod !== 'object' || pod === null) {
@@ -134,9 +134,14 @@ function requireText(argument: string, value: unknown): string {
   return value;
 }
 
+/** The API's field spellings (`postStart`, `preStop`) name the same hooks as the kubelet's. */
+const FIELD_SPELLINGS: Readonly<Record<string, HookName>> = { postStart: 'PostStart', preStop: 'PreStop' };
+
 function requireHook(argument: string, value: unknown): HookName {
-  if (!HOOK_NAMES.includes(value as HookName)) {
-    throw new InvalidArgumentError(argument, value, "'PostStart' or 'PreStop'");
+  if (HOOK_NAMES.includes(value as HookName)) return value as HookName;
+  const canonical = typeof value === 'string' && Object.hasOwn(FIELD_SPELLINGS, value) ? FIELD_SPELLINGS[value] : undefined;
+  if (canonical === undefined) {
+    throw new InvalidArgumentError(argument, value, "'PostStart' or 'PreStop' (or the field names 'postStart', 'preStop')");
   }
-  return value as HookName;
+  return canonical;
 }

@@ -30,7 +30,7 @@ describe('hookDeliveryKey', () => {
     ['podUID', { ...parts, podUID: '' }, 'hookDeliveryKey: parts.podUID: expected a non-empty string, got ""'],
     ['containerName', { ...parts, containerName: 7 }, 'hookDeliveryKey: parts.containerName: expected a non-empty string, got 7'],
     ['containerID', { ...parts, containerID: undefined }, 'hookDeliveryKey: parts.containerID: expected a non-empty string, got undefined'],
-    ['hook', { ...parts, hook: 'preStop' }, `hookDeliveryKey: parts.hook: expected 'PostStart' or 'PreStop', got "preStop"`],
+    ['hook', { ...parts, hook: 'prestop' }, `hookDeliveryKey: parts.hook: expected 'PostStart' or 'PreStop' (or the field names 'postStart', 'preStop'), got "prestop"`],
   ])('rejects a bad %s with an InvalidArgumentError', (_field, bad, message) => {
     const act = (): string => hookDeliveryKey(bad as unknown as HookDeliveryKeyParts);
 
@@ -101,5 +101,14 @@ describe('delivery keys (properties)', () => {
   test.prop([input])('are stable and made of exactly 7 /-separated segments', (i) => {
     expect(keyOf(i)).toBe(keyOf(structuredClone(i)));
     expect(keyOf(i).split('/')).toHaveLength(7);
+  });
+});
+
+describe('hook spellings', () => {
+  it('the API field names postStart/preStop give the same key as PostStart/PreStop', () => {
+    const parts = { podUID: 'u', containerName: 'web', containerID: 'c1' };
+    expect(hookDeliveryKey({ ...parts, hook: 'preStop' })).toBe(hookDeliveryKey({ ...parts, hook: 'PreStop' }));
+    expect(hookDeliveryKey({ ...parts, hook: 'postStart' })).toBe(hookDeliveryKey({ ...parts, hook: 'PostStart' }));
+    expect(() => hookDeliveryKey({ ...parts, hook: 'prestop' as never })).toThrow(/'PostStart' or 'PreStop'/);
   });
 });
