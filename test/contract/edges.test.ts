@@ -70,12 +70,12 @@ describe('edge rules', () => {
     expect(h.manager.status(pod, 'web').restartCount).toBe(1);
   });
 
-  it('validation: duplicate container names across lists; missing metadata.name (docs/validation.md)', () => {
+  it('validation: duplicate container names across lists; metadata.name optional but typed (docs/validation.md)', () => {
     const dup = validatePod({ metadata: { name: 'p' }, spec: { containers: [{ name: 'web' }], initContainers: [{ name: 'web' }] } });
     expect(dup.map((e) => e.type)).toContain('FieldValueDuplicate');
     expect(dup.find((e) => e.type === 'FieldValueDuplicate')?.message).toMatch(/: Duplicate value: "web"$/);
-    const noName = validatePod({ metadata: {}, spec: { containers: [{ name: 'web' }] } });
-    expect(noName).toMatchObject([{ type: 'FieldValueRequired', field: 'metadata.name' }]);
+    expect(validatePod({ metadata: {}, spec: { containers: [{ name: 'web' }] } })).toEqual([]);
+    expect(validatePod({ metadata: { name: 7 }, spec: { containers: [{ name: 'web' }] } })).toMatchObject([{ type: 'FieldValueTypeInvalid', field: 'metadata.name' }]);
     expect(validatePod({ metadata: { generateName: 'p-' }, spec: { containers: [{ name: 'web' }] } })).toEqual([]);
   });
 
