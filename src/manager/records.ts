@@ -82,6 +82,12 @@ export function containerRecords(pod: Pod): Map<string, ContainerRecord> {
   return records;
 }
 
+/**
+ * The hooks controller of records that never started: a start always installs its own, and only a
+ * started instance is ever aborted, so one shared controller saves one per declared container.
+ */
+const NOT_STARTED_HOOKS = new AbortController();
+
 function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: number): ContainerRecord {
   return {
     name,
@@ -91,7 +97,7 @@ function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: 
     starts: 0,
     status: { state: 'Waiting', restartCount: 0 },
     exited: { promise: Promise.resolve(), resolve: () => undefined },
-    hooks: new AbortController(),
+    hooks: NOT_STARTED_HOOKS,
   };
 }
 
