@@ -1,5 +1,6 @@
 /** Help texts of the `kube-lifecycle` command (kept next to each other so they stay consistent). */
 
+/** `kube-lifecycle --help`. */
 export const MAIN_HELP = `kube-lifecycle: Kubernetes container lifecycle hooks and termination grace periods, outside a cluster
 
 Usage:
@@ -18,6 +19,7 @@ Exit codes: 0 ok, 1 invalid manifest or failed run, 2 usage or input error.
 Docs: docs/cli.md
 `;
 
+/** `kube-lifecycle validate --help`. */
 export const VALIDATE_HELP = `Check manifests as the API server validates lifecycle hooks and grace periods (spec §2).
 
 Usage:
@@ -40,6 +42,7 @@ Examples:
 Exit codes: 0 all valid, 1 a pod is invalid, 2 usage, unreadable file or bad YAML.
 `;
 
+/** `kube-lifecycle simulate --help`. */
 export const SIMULATE_HELP = `Run a pod in virtual time on the testing kit's fakes and show what happened.
 
 Usage:
@@ -84,6 +87,7 @@ Examples:
   kube-lifecycle simulate pod.yaml --stop web=ignore-sigterm --delete-again 15s:1
 `;
 
+/** `kube-lifecycle run --help`. */
 export const RUN_HELP = `Run a pod for real and print its events live.
 
 Usage:

@@ -159,6 +159,7 @@ export function scripted<S>(containerName: string, script: S, options: ScriptOpt
   return { match, script, left: times, label: containerName };
 }
 
+/** The first script for this container that has uses left, consuming one use (internal). */
 export function take<S>(scripts: Array<Scripted<S>>, name: string, pod: string): S | undefined {
   const found = scripts.find((s) => s.left > 0 && s.match(name, pod));
   if (found === undefined) return undefined;
