@@ -234,11 +234,13 @@ async function stopWithRuntime(
   let killAt = issuedAt + timeoutSeconds * 1000;
   const calls: Promise<void>[] = [issue(timeoutSeconds)];
   const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
+  let isGivenUp = false;
   try {
     for (;;) {
       const pending = calls.length === 1 ? (calls[0] as Promise<void>) : Promise.race(calls);
       const settled = await raceDeadline(ctx.clock, orShortened(ctx, termination, pending), issuedAt + limitMs - ctx.clock.now());
       if (settled === DEADLINE) {
+        isGivenUp = true;
         return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
       }
       if (settled !== SHORTENED) return { ok: true };
@@ -252,7 +254,9 @@ async function stopWithRuntime(
   } catch (error) {
     return { ok: false, timedOut: false, error: errorText(error) };
   } finally {
-    abort.abort(STOP_SETTLED);
+    // Tell the runtime to stop waiting on a call that may still be pending: one given up on, or
+    // the earlier of re-issued calls. A lone call that settled needs no abort.
+    if (isGivenUp || calls.length > 1) abort.abort(STOP_SETTLED);
   }
 }
 

@@ -58,10 +58,14 @@ describe('adapter faults become outcomes and events, never rejections (DESIGN §
   it('a runtime stop that never settles is given up after timeout + runtime request timeout, with ExceededGracePeriod', async () => {
     const clock = new VirtualClock();
     const fake = new FakeRuntime({ clock });
+    const stopSignals: AbortSignal[] = [];
     const runtime: Runtime = {
       startContainer: (p, c, o) => fake.startContainer(p, c, o),
       exec: (r, c, o) => fake.exec(r, c, o),
-      stopContainer: () => new Promise<void>(() => undefined),
+      stopContainer: (_ref, { signal }) => {
+        stopSignals.push(signal);
+        return new Promise<void>(() => undefined);
+      },
     };
     const manager = new LifecycleManager({ runtime, httpClient: new RecordingHttpClient(), clock, runtimeRequestTimeoutSeconds: 10 });
     const reasons: string[] = [];
@@ -75,6 +79,8 @@ describe('adapter faults become outcomes and events, never rejections (DESIGN §
     expect(clock.now()).toBe(15_000);
     expect(reasons).toContain('ExceededGracePeriod');
     expect(clock.pendingTimers).toBe(0);
+    // The runtime is told to stop waiting on the call the manager gave up on.
+    expect(stopSignals.map((s) => s.aborted)).toEqual([true]);
   });
 
   it('a throwing event listener neither breaks the manager nor hides events from other listeners', async () => {
