@@ -84,3 +84,26 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'symbol') return 'a symbol';
   return 'an object';
 }
+
+/**
+ * The text of anything thrown or rejected with: an `Error`'s message, a string as is, another
+ * object's string `message`, else `String(value)`. Never throws, whatever it is given (hostile
+ * getters, `Object.create(null)`, revoked proxies). Shared by the manager, the hook runner, the
+ * idempotency helpers and the testing kit.
+ */
+export function errorText(value: unknown): string {
+  try {
+    if (typeof value === 'string') return value;
+    if (value !== null && typeof value === 'object') {
+      const message = (value as { message?: unknown }).message;
+      if (typeof message === 'string' && message !== '') return message;
+    }
+    return String(value);
+  } catch {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return 'unknown error';
+    }
+  }
+}

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorText } from '../errors.js';
 import { goQuote } from '../spec/go-format.js';
 import type { Pod } from '../spec/types.js';
 
@@ -28,27 +29,8 @@ export function formatPodDesc(pod: Pod | null | undefined): string {
   return `${meta.name ?? ''}_${meta.namespace ?? ''}(${meta.uid ?? ''})`;
 }
 
-/**
- * The text of anything an adapter threw or rejected with: an `Error`'s message, a string as is,
- * another object's string `message`, else `String(value)`. Never throws, whatever it is given
- * (hostile getters, `Object.create(null)`, revoked proxies).
- */
-export function describeError(value: unknown): string {
-  try {
-    if (typeof value === 'string') return value;
-    if (value !== null && typeof value === 'object') {
-      const message = (value as { message?: unknown }).message;
-      if (typeof message === 'string' && message !== '') return message;
-    }
-    return String(value);
-  } catch {
-    try {
-      return Object.prototype.toString.call(value);
-    } catch {
-      return 'unknown error';
-    }
-  }
-}
+/** The text of anything an adapter threw or rejected with (see `errorText` in src/errors.ts). */
+export const describeError: (value: unknown) => string = errorText;
 
 /** A short rendering of an unexpected value for error texts: strings Go-quoted, others `String()`. */
 export function describeValue(value: unknown): string {

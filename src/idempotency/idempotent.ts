@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, errorText } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/system-clock.js';
 import { IdempotencyStoreError, type IdempotencyRecord, type IdempotencyStore } from './idempotency-store.js';
@@ -69,7 +69,7 @@ export function idempotent<Args extends unknown[], R>(
     try {
       record = await store.get(key);
     } catch (error) {
-      throw new IdempotencyStoreError('get', key, describeError(error), { cause: error });
+      throw new IdempotencyStoreError('get', key, errorText(error), { cause: error });
     }
     if (record !== undefined) {
       if (!isCompletedRecord(record)) {
@@ -85,7 +85,7 @@ export function idempotent<Args extends unknown[], R>(
     try {
       await store.set(key, completed, ttlMs === undefined ? {} : { ttlMs });
     } catch (error) {
-      throw new IdempotencyStoreError('set', key, describeError(error), { cause: error, value });
+      throw new IdempotencyStoreError('set', key, errorText(error), { cause: error, value });
     }
     return value;
   };
@@ -132,6 +132,3 @@ function isCompletedRecord(record: unknown): record is IdempotencyRecord {
   return typeof record === 'object' && record !== null && (record as { state?: unknown }).state === 'completed';
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

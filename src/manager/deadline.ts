@@ -77,17 +77,6 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve };
 }
 
-/** Render any thrown value as text, never throwing. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (typeof error === 'string') return error;
-  try {
-    return String(error);
-  } catch {
-    return 'unknown error';
-  }
-}
-
 /** Call `fn`, turning a synchronous throw into a rejection. */
 export function callSafely<T>(fn: () => PromiseLike<T> | T): Promise<T> {
   try {

@@ -1,6 +1,7 @@
+import { errorText } from '../errors.js';
 import { chargedSeconds, containerBaseGrace, stopTimeoutSeconds, type KillReason } from '../grace/kill-grace.js';
 import type { Container } from '../spec/types.js';
-import { DEADLINE, callSafely, deferred, errorText, linkedController, raceDeadline } from './deadline.js';
+import { DEADLINE, callSafely, deferred, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';
 import { emitContainerEvent, emitEvent, emitStep, runHook, type ManagerContext } from './context.js';
 import { findContainer, type ContainerRecord, type PodRecord, type Termination } from './records.js';

@@ -1,5 +1,6 @@
+import { errorText } from '../errors.js';
 import type { Container } from '../spec/types.js';
-import { DEADLINE, callSafely, deferred, errorText, linkedController, raceDeadline } from './deadline.js';
+import { DEADLINE, callSafely, deferred, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';
 import { emitContainerEvent, emitStep, runHook, type ManagerContext } from './context.js';
 import { beginKill, markExited } from './kill-container.js';

@@ -139,11 +139,6 @@ export function describeMatcher(matcher: ExecMatcher): string {
   return JSON.stringify(matcher);
 }
 
-/** Error text of any thrown value, for timeline entries. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** A script with its selector and remaining uses (internal). */
 export interface Scripted<S> {
   readonly match: (name: string, pod: string) => boolean;

@@ -1,3 +1,4 @@
+import { errorText } from '../errors.js';
 import { type Clock, sleepOn } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
 import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
@@ -5,7 +6,7 @@ import type { Container, Pod } from '../spec/types.js';
 import { TestingError } from './errors.js';
 import {
   type ExecMatcher, type ExecScript, type RuntimeTimelineEntry, type ScriptOptions, type StartScript, type StopScript,
-  type Scripted, describeMatcher, errorText, matchesExec, scripted, signalExitCode, take,
+  type Scripted, describeMatcher, matchesExec, scripted, signalExitCode, take,
 } from './fake-runtime-scripts.js';
 import { untilAborted } from './internal.js';
 
