@@ -14,7 +14,7 @@ export interface Clock {
 
 /**
  * Resolve after `delayMs` on `clock`, or reject with `signal.reason` as soon as `signal` aborts.
- * Leaves no timer armed once settled.
+ * Leaves no timer armed and no abort listener on `signal` once settled.
  */
 export function sleepOn(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -22,14 +22,21 @@ export function sleepOn(clock: Clock, delayMs: number, signal?: AbortSignal): Pr
       reject(signal.reason);
       return;
     }
+    let handle: unknown;
     const onAbort = (): void => {
       clock.clearTimeout(handle);
       reject(signal?.reason);
     };
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, delayMs));
+    // Listen before arming: a clock that fires at once must still find the listener to remove.
     signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      handle = clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, delayMs));
+    } catch (error) {
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    }
   });
 }

@@ -5,7 +5,7 @@ import {
   type HttpRouteMatcher, type HttpRouteScript, type RecordedHttpRequest,
   describeRouteMatcher, describeRouteScript, matchesRoute, renderTable,
 } from './fake-http-routes.js';
-import { untilAborted } from './internal.js';
+import { raceAbort, untilAborted } from './internal.js';
 
 /** Options of {@link FakeHttpClient}. */
 export interface FakeHttpClientOptions {
@@ -115,9 +115,10 @@ export class FakeHttpClient implements HttpClient {
 
   async #answer(script: HttpRouteScript, request: HttpRequest, url: URL, signal: AbortSignal): Promise<HttpResponse> {
     signal.throwIfAborted();
-    if (typeof script === 'function') return Promise.race([untilAborted(signal), Promise.resolve(script(request, { signal }))]);
+    // raceAbort removes its abort listener once settled: the caller's signal may be long-lived.
+    if (typeof script === 'function') return raceAbort(signal, () => script(request, { signal }));
     if ('delayMs' in script && script.delayMs !== undefined && script.delayMs > 0) await sleepOn(this.#clock, script.delayMs, signal);
-    if ('hang' in script) return untilAborted(signal);
+    if ('hang' in script) return untilAborted(signal).promise; // ends only with the abort (once listener)
     if ('error' in script) throw script.error;
     if ('plainHttp' in script) {
       if (url.protocol === 'https:') {

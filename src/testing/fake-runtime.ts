@@ -155,7 +155,8 @@ export class FakeRuntime implements Runtime {
         const delayMs = found !== undefined && 'delayMs' in found ? found.delayMs : undefined;
         if (delayMs !== undefined && delayMs > 0) await sleepOn(this.#clock, delayMs, options.signal);
         if (found !== undefined && 'reject' in found) throw found.reject;
-        if (found !== undefined && 'hang' in found) await untilAborted(options.signal);
+        // Ends only with the abort, which removes the (once) listener.
+        if (found !== undefined && 'hang' in found) await untilAborted(options.signal).promise;
       } catch (error) {
         return fail(error);
       }
@@ -204,20 +205,23 @@ export class FakeRuntime implements Runtime {
     const run = async (): Promise<ExecResult> => {
       if (typeof script === 'function') return script({ argv, ref, signal, atMs: this.#clock.now() });
       if ('delayMs' in script && script.delayMs !== undefined && script.delayMs > 0) await sleepOn(this.#clock, script.delayMs, signal);
-      if ('hang' in script) return untilAborted(signal);
+      if ('hang' in script) return untilAborted(signal).promise;
       if ('reject' in script) throw script.reject;
       if ('malformed' in script) return script.malformed as ExecResult;
       if ('throw' in script) throw script.throw;
       return { exitCode: script.exitCode, stdout: script.stdout ?? '', stderr: script.stderr ?? '' };
     };
-    return Promise.race([killed, untilAborted(signal), run()]).then(
+    const aborted = untilAborted(signal);
+    return Promise.race([killed, aborted.promise, run()]).then(
       (result) => {
         this.#record({ kind: 'exec-result', ...base, exitCode: (result as Partial<ExecResult> | undefined)?.exitCode as number });
         return result;
       },
       failed,
     ).finally(() => {
+      // Leave no listener behind on the caller's signal: the manager may pass it to many calls.
       options.signal.removeEventListener('abort', onAbort);
+      aborted.dispose();
       inst.onExit.delete(onExit);
       controller.abort();
     });

@@ -230,8 +230,12 @@ class SimulatedHttpClient implements HttpClient {
     return new Promise((resolve, reject) => {
       if (options.signal.aborted) { reject(options.signal.reason); return; }
       const delay = route?.delayMs ?? 0;
-      const t = Number.isFinite(delay) ? this.clock.setTimeout(() => resolve(answer()), delay) : undefined;
-      options.signal.addEventListener('abort', () => { if (t !== undefined) this.clock.clearTimeout(t); reject(options.signal.reason); }, { once: true });
+      // The listener goes once the request settles: the manager may pass one signal to many calls.
+      const onAbort = (): void => { if (t !== undefined) this.clock.clearTimeout(t); reject(options.signal.reason); };
+      const t = Number.isFinite(delay)
+        ? this.clock.setTimeout(() => { options.signal.removeEventListener('abort', onAbort); resolve(answer()); }, delay)
+        : undefined;
+      options.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -101,6 +101,64 @@ describe('the suites explain what a broken adapter gets wrong', () => {
     expect(String(error)).toContain('expected 302 with location "/ok" (not followed), got {"status":200');
   });
 
+  it('a runtime that leaves an abort listener per call fails the listener case, naming the calls and the fix', async () => {
+    const leaky = (fake: FakeRuntime): Runtime => {
+      const leak = (signal: AbortSignal): void => signal.addEventListener('abort', () => undefined, { once: true });
+      return {
+        startContainer: (p, c, o) => fake.startContainer(p, c, o),
+        exec: (r, argv, o) => (leak(o.signal), fake.exec(r, argv, o)),
+        stopContainer: (r, o) => (leak(o.signal), leak(o.signal), fake.stopContainer(r, o)),
+      };
+    };
+    const error = await runCase(runtimeConformanceCases(() => fakeRuntimeHarness(leaky)), /abort listeners/);
+    expect(error).toMatchObject({ code: 'ERR_CONFORMANCE' });
+    expect(String(error)).toContain('"removes its abort listeners once a call settles": 4 abort listener(s) were still on the signal');
+    expect(String(error)).toContain('(exec exiting 0 left 1, exec exiting 3 left 1, stopContainer left 2)');
+    expect(String(error)).toContain('Remove the listener when the call settles, however it ends (resolve, reject or abort)');
+  });
+
+  it('a runtime that removes its listeners passes the listener case, however it attached them', async () => {
+    const tidy = (fake: FakeRuntime): Runtime => ({
+      startContainer: async (p, c, o) => {
+        const done = new AbortController(); // removed through the { signal } option
+        o.signal.addEventListener('abort', () => undefined, { signal: done.signal });
+        try {
+          return await fake.startContainer(p, c, o);
+        } finally {
+          done.abort();
+        }
+      },
+      exec: async (r, argv, o) => {
+        const onAbort = (): void => undefined;
+        o.signal.addEventListener('abort', onAbort, true);
+        o.signal.addEventListener('abort', onAbort, true); // the same (listener, capture): one listener
+        try {
+          return await fake.exec(r, argv, o);
+        } finally {
+          o.signal.removeEventListener('abort', onAbort, { capture: true });
+        }
+      },
+      stopContainer: (r, o) => fake.stopContainer(r, o),
+    });
+    expect(await runCase(runtimeConformanceCases(() => fakeRuntimeHarness(tidy)), /abort listeners/)).toBe('passed');
+  });
+
+  it('a client that leaves an abort listener per request fails the listener case, naming the requests', async () => {
+    const leaky = (fake: FakeHttpClient): HttpClient => ({
+      request: (req, o) => {
+        const onAbort = (): void => undefined;
+        o.signal.addEventListener('abort', onAbort, { once: true });
+        o.signal.removeEventListener('abort', onAbort, true); // wrong capture flag: removes nothing
+        return fake.request(req, o).finally(() => o.signal.addEventListener('abort', () => undefined));
+      },
+    });
+    const error = await runCase(httpClientConformanceCases(() => fakeHttpHarness(leaky)), /abort listeners/);
+    expect(error).toMatchObject({ code: 'ERR_CONFORMANCE' });
+    expect(String(error)).toContain('HttpClient conformance, "removes its abort listeners once a call settles": 4 abort listener(s)');
+    expect(String(error)).toContain('(request GET /ok (resolves) left 2, request to a refused URL (rejects) left 2)');
+    expect(String(error)).toContain("signal.removeEventListener('abort', onAbort)");
+  });
+
   it('a client that ignores abort signals fails the abort case', async () => {
     const deaf = (fake: FakeHttpClient): HttpClient => ({ request: (req) => fake.request(req, { signal: new AbortController().signal }) });
     const error = await runCase(httpClientConformanceCases(() => fakeHttpHarness(deaf)), /in-flight/);

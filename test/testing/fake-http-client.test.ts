@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequest } from '../../src/ports/http-client.js';
 import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
@@ -147,5 +148,55 @@ describe('FakeHttpClient: unmatched requests and assertions', () => {
     await http.request(get('http://h/a'), { signal });
     expect(() => http.assertAllRoutesHit()).not.toThrow();
     expect(() => http.assertNoUnmatchedRequests()).not.toThrow();
+  });
+});
+
+describe('FakeHttpClient: abort listener hygiene (the manager passes one signal to many calls)', () => {
+  /** Abort listeners really attached to `s` (Node's own bookkeeping, not a wrapper). */
+  const listeners = (s: AbortSignal): number => getEventListeners(s, 'abort').length;
+
+  it('leaves no abort listener on the caller\'s signal once a request has settled, whatever the outcome', async () => {
+    const { clock, http } = setup();
+    const shared = new AbortController().signal; // never aborted: every request must clean up by itself
+    const boom = new Error('boom');
+    let answer!: (status: number) => void;
+    http
+      .route('/ok', { status: 200 }).route('/slow', { status: 204, delayMs: 100 }).route('/error', { error: boom })
+      .route('/slow-error', { error: boom, delayMs: 100 }).route('10.0.0.5:8443', { plainHttp: true })
+      .route('/fn', () => ({ status: 201 })).route('/fn-async', async () => ({ status: 202 }))
+      .route('/fn-reject', async () => Promise.reject(boom)).route('/fn-throw', () => {
+        throw boom;
+      })
+      .route('/fn-later', () => new Promise((resolve) => (answer = (status) => resolve({ status }))));
+    const urls = [
+      'http://h/ok', 'http://h/slow', 'http://h/error', 'http://h/slow-error', 'https://10.0.0.5:8443/x', 'http://h/fn',
+      'http://h/fn-async', 'http://h/fn-reject', 'http://h/fn-throw', 'http://nothing.test/refused', 'not a url',
+    ];
+    for (const url of urls) {
+      const pending = http.request(get(url), { signal: shared });
+      await clock.advance(100);
+      await pending.then(() => undefined, () => undefined);
+      expect({ url, left: listeners(shared) }).toEqual({ url, left: 0 });
+    }
+    const later = http.request(get('http://h/fn-later'), { signal: shared });
+    await clock.advance(0);
+    expect(listeners(shared)).toBe(1); // attached while the request is in flight
+    answer(203);
+    expect(await later).toEqual({ status: 203 });
+    expect(listeners(shared)).toBe(0);
+  });
+
+  it('leaves none once a hung, delayed or function request has been aborted', async () => {
+    const { clock, http } = setup();
+    http.route('/hang', { hang: true }).route('/slow', { status: 200, delayMs: 60_000 }).route('/fn', () => new Promise(() => undefined));
+    for (const url of ['http://h/hang', 'http://h/slow', 'http://h/fn']) {
+      const controller = new AbortController();
+      const pending = http.request(get(url), { signal: controller.signal });
+      await clock.advance(500);
+      expect(listeners(controller.signal)).toBeGreaterThan(0);
+      controller.abort(new Error('grace over'));
+      await expect(pending).rejects.toThrow('grace over');
+      expect({ url, left: listeners(controller.signal) }).toEqual({ url, left: 0 });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { ContainerRef } from '../../src/ports/runtime.js';
 import type { Pod } from '../../src/spec/types.js';
@@ -222,5 +223,88 @@ describe('FakeRuntime: crashes and exit listeners', () => {
     expect(() => runtime.crash('web')).toThrow(/ambiguous, running in pods shop, other; pass "pod\/web" or a container id/);
     runtime.crash('other/web');
     expect(runtime.container('other/web')?.state).toBe('exited');
+  });
+});
+
+describe('FakeRuntime: abort listener hygiene (the manager passes one signal to many calls)', () => {
+  /** Abort listeners really attached to `s` (Node's own bookkeeping, not a wrapper). */
+  const listeners = (s: AbortSignal): number => getEventListeners(s, 'abort').length;
+
+  it('leaves no abort listener on the caller\'s signal once any call has settled, whatever the outcome', async () => {
+    const { clock, runtime } = await setup();
+    const shared = new AbortController().signal; // never aborted: every call must clean up by itself
+    const boom = new Error('boom');
+    runtime
+      .onStart('slow', { delayMs: 100 }).onStart('bad', { reject: boom, delayMs: 10 }).onStart('worse', { throw: boom })
+      .onStop('stubborn', { exitsOn: [] }).onStop('broken', { reject: boom })
+      .onExec('fail', { exitCode: 3, stderr: 'no' }).onExec('slow', { exitCode: 0, delayMs: 50 })
+      .onExec('reject', { reject: boom }).onExec('throw', { throw: boom }).onExec('weird', { malformed: 42 })
+      .onExec('fn', ({ argv }) => ({ exitCode: argv.length })).onExec('fn-reject', async () => Promise.reject(boom))
+      .onExec('hang', { hang: true });
+    const settled = async (call: Promise<unknown>): Promise<void> => {
+      await clock.advance(1_000); // lets delays and escalations run; nothing here takes longer
+      await call.then(() => undefined, () => undefined);
+    };
+    const startRef = async (name: string): Promise<ContainerRef> => {
+      const { id } = await runtime.startContainer(pod, { name }, { signal: shared });
+      return { id, name, podName: 'shop', podNamespace: 'prod', podUID: 'u-1' };
+    };
+
+    const ref = await startRef('web');
+    expect(listeners(shared)).toBe(0);
+    await settled(runtime.startContainer(pod, { name: 'slow' }, { signal: shared }));
+    await settled(runtime.startContainer(pod, { name: 'bad' }, { signal: shared }));
+    expect(() => runtime.startContainer(pod, { name: 'worse' }, { signal: shared })).toThrow(boom);
+    expect(listeners(shared)).toBe(0);
+
+    for (const argv of [['ok'], ['fail'], ['slow'], ['reject'], ['weird'], ['fn', 'a'], ['fn-reject']]) {
+      await settled(runtime.exec(ref, argv, { signal: shared }));
+      expect({ argv, left: listeners(shared) }).toEqual({ argv, left: 0 });
+    }
+    expect(() => runtime.exec(ref, ['throw'], { signal: shared })).toThrow(boom);
+    await settled(runtime.exec({ ...ref, id: 'unknown' }, ['ok'], { signal: shared }));
+    expect(listeners(shared)).toBe(0);
+
+    // An exec killed with its container (exit 137), by a crash and by a stop.
+    const hung = runtime.exec(ref, ['hang'], { signal: shared });
+    expect(listeners(shared)).toBe(1); // attached while the call is in flight
+    runtime.crash('web');
+    await expect(hung).resolves.toMatchObject({ exitCode: 137 });
+    expect(listeners(shared)).toBe(0);
+    await settled(runtime.exec(ref, ['ok'], { signal: shared })); // container not running: rejects
+    const db = await startRef('db');
+    const hungInDb = runtime.exec(db, ['hang'], { signal: shared });
+    const stop = runtime.stopContainer(db, { timeoutSeconds: 30, signal: shared });
+    await settled(stop);
+    await expect(hungInDb).resolves.toMatchObject({ exitCode: 137 });
+    expect(listeners(shared)).toBe(0);
+
+    // Stops: already exited, SIGKILL after the timeout, scripted rejection.
+    await settled(runtime.stopContainer(db, { timeoutSeconds: 30, signal: shared }));
+    await settled(runtime.stopContainer(await startRef('stubborn'), { timeoutSeconds: 1, signal: shared }));
+    await settled(runtime.stopContainer(await startRef('broken'), { timeoutSeconds: 1, signal: shared }));
+    expect(runtime.container('stubborn')).toMatchObject({ state: 'exited', exitCode: 137 });
+    expect(listeners(shared)).toBe(0);
+  });
+
+  it('leaves none once a hung start, exec or stop has been aborted, nor after an exec with an aborted signal', async () => {
+    const { clock, runtime, start } = await setup();
+    runtime.onStart('side', { hang: true }).onExec('hang', { hang: true }).onStop('web', { exitsOn: [] });
+    const ref = await start();
+    const abortAfter = async (call: (s: AbortSignal) => Promise<unknown>): Promise<void> => {
+      const controller = new AbortController();
+      const pending = call(controller.signal);
+      await clock.advance(500);
+      expect(listeners(controller.signal)).toBeGreaterThan(0);
+      controller.abort(new Error('gave up'));
+      await expect(pending).rejects.toThrow('gave up');
+      expect(listeners(controller.signal)).toBe(0);
+    };
+    await abortAfter((s) => runtime.startContainer(pod, { name: 'side' }, { signal: s }));
+    await abortAfter((s) => runtime.exec(ref, ['hang'], { signal: s }));
+    await abortAfter((s) => runtime.stopContainer(ref, { timeoutSeconds: 30, signal: s }));
+    const aborted = AbortSignal.abort(new Error('too late'));
+    await expect(runtime.exec(ref, ['x'], { signal: aborted })).rejects.toThrow('too late');
+    expect(listeners(aborted)).toBe(0);
   });
 });

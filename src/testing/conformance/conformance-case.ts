@@ -66,3 +66,80 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}${'code' in error ? ` (code ${String(error.code)})` : ''}`;
   return String(error);
 }
+
+/** Counts the 'abort' listeners adapters leave on one signal (see {@link trackAbortListeners}). */
+export interface AbortListenerTracker {
+  /** Listeners added and neither removed nor (for `once` ones) fired by an abort. */
+  left(): number;
+  /** Put back the signal's own `addEventListener`/`removeEventListener` (drops the shadowing properties). */
+  restore(): void;
+}
+
+/**
+ * Count the `'abort'` listeners added to `signal` that are still attached: `addEventListener` and
+ * `removeEventListener` are shadowed by own properties of this signal instance that note each
+ * `(listener, capture)` pair (DOM identity: adding a pair twice is one listener) and delegate to
+ * the prototype's methods. A `{ once: true }` listener counts as removed only when it is removed
+ * explicitly or the signal aborts; one added with `{ signal }` when that signal aborts. (Node's
+ * `onabort` setter registers its handler through `addEventListener`, so it is counted too.)
+ */
+export function trackAbortListeners(signal: AbortSignal): AbortListenerTracker {
+  type Listener = Parameters<AbortSignal['addEventListener']>[1];
+  type AddOptions = Parameters<AbortSignal['addEventListener']>[2];
+  type RemoveOptions = Parameters<AbortSignal['removeEventListener']>[2];
+  const live: Array<{ readonly listener: Listener; readonly capture: boolean; readonly once: boolean }> = [];
+  const add = signal.addEventListener;
+  const remove = signal.removeEventListener;
+  const captureOf = (options: AddOptions | RemoveOptions): boolean =>
+    typeof options === 'boolean' ? options : Boolean(options?.capture);
+  const drop = (listener: Listener, capture: boolean): void => {
+    const at = live.findIndex((e) => e.listener === listener && e.capture === capture);
+    if (at >= 0) live.splice(at, 1);
+  };
+  const hadOwn = { add: Object.hasOwn(signal, 'addEventListener'), remove: Object.hasOwn(signal, 'removeEventListener') };
+  Object.defineProperty(signal, 'addEventListener', {
+    configurable: true, writable: true,
+    value(this: AbortSignal, type: string, listener: Listener | null, options?: AddOptions): void {
+      add.call(this, type, listener as Listener, options);
+      if (type !== 'abort' || listener === null || listener === undefined) return;
+      const capture = captureOf(options);
+      if (live.some((e) => e.listener === listener && e.capture === capture)) return;
+      const opts = typeof options === 'object' && options !== null ? options : {};
+      if (opts.signal?.aborted === true) return; // not added at all
+      live.push({ listener, capture, once: opts.once === true });
+      opts.signal?.addEventListener('abort', () => drop(listener, capture), { once: true });
+    },
+  });
+  Object.defineProperty(signal, 'removeEventListener', {
+    configurable: true, writable: true,
+    value(this: AbortSignal, type: string, listener: Listener | null, options?: RemoveOptions): void {
+      remove.call(this, type, listener as Listener, options);
+      if (type === 'abort' && listener !== null && listener !== undefined) drop(listener, captureOf(options));
+    },
+  });
+  return {
+    left: () => live.filter((e) => !(e.once && signal.aborted)).length,
+    restore: () => {
+      if (hadOwn.add) Object.defineProperty(signal, 'addEventListener', { configurable: true, writable: true, value: add });
+      else delete (signal as { addEventListener?: unknown }).addEventListener;
+      if (hadOwn.remove) Object.defineProperty(signal, 'removeEventListener', { configurable: true, writable: true, value: remove });
+      else delete (signal as { removeEventListener?: unknown }).removeEventListener;
+    },
+  };
+}
+
+/** Let a few microtask turns pass, so cleanup chained just after a call's promise has run. */
+export async function afterSettling(turns = 10): Promise<void> {
+  for (let i = 0; i < turns; i++) await Promise.resolve();
+}
+
+/** The failure detail for calls that left abort listeners: which call left how many, and how to fix it. */
+export function describeLeftListeners(leaks: ReadonlyArray<{ readonly call: string; readonly left: number }>): string {
+  const total = leaks.reduce((sum, l) => sum + l.left, 0);
+  const each = leaks.map((l) => `${l.call} left ${l.left}`).join(', ');
+  return `${total} abort listener(s) were still on the signal passed to every call once they had settled (${each}). ` +
+    'The manager passes one signal to many calls (a container\'s start, its hooks\' execs and requests, its stop), ' +
+    'so a listener left per call piles up on it: a leak, and Node\'s MaxListenersExceededWarning. ' +
+    'Remove the listener when the call settles, however it ends (resolve, reject or abort): ' +
+    'e.g. signal.removeEventListener(\'abort\', onAbort) in a finally, not only by { once: true } (see docs/adapters.md)';
+}

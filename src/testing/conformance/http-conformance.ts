@@ -1,7 +1,10 @@
 import type { Clock } from '../../ports/clock.js';
 import { HTTP_RESPONSE_TO_HTTPS_CLIENT, type HttpClient, type HttpRequest, type HttpResponse } from '../../ports/http-client.js';
 import { VirtualClock } from '../virtual-clock.js';
-import { type ConformanceCase, type Settlement, conformanceFailure, describeError, pass, track } from './conformance-case.js';
+import {
+  type ConformanceCase, type Settlement, afterSettling, conformanceFailure, describeError, describeLeftListeners, pass, track,
+  trackAbortListeners,
+} from './conformance-case.js';
 
 /** One route the harness's test server must serve for {@link httpClientConformanceCases}. */
 export interface HttpConformanceRoute {
@@ -71,7 +74,8 @@ const SUITE = 'HttpClient';
  * The conformance cases every {@link HttpClient} adapter must pass, independent of the test
  * runner: status and lower-cased headers, no redirect following (`location` exposed), non-2xx
  * resolved, a large body discarded, abort honoured, plain HTTP on HTTPS mapped to
- * `HTTP_RESPONSE_TO_HTTPS_CLIENT`, connection refused naming the URL.
+ * `HTTP_RESPONSE_TO_HTTPS_CLIENT`, connection refused naming the URL, no abort listener left on
+ * a signal once a request has settled (the manager passes one signal to many calls).
  * Register them with {@link registerConformanceCases}.
  */
 export function httpClientConformanceCases(
@@ -141,6 +145,31 @@ export function httpClientConformanceCases(
       const error = expectRejection(c, await c.get(url), `GET ${url}`);
       const message = error instanceof Error ? error.message : String(error);
       if (!message.includes(url)) throw c.fail(`expected the error message to name ${url}, got ${JSON.stringify(message)}`, error);
+    }),
+    define('removes its abort listeners once a call settles', async (h, c) => {
+      // One signal for several requests, as the manager passes a container's signal to its hooks.
+      const controller = new AbortController();
+      const tracker = trackAbortListeners(controller.signal);
+      const leaks: Array<{ call: string; left: number }> = [];
+      try {
+        const calls = [
+          { call: 'request GET /ok (resolves)', url: h.server.url('/ok'), expect: 'resolve' },
+          { call: 'request to a refused URL (rejects)', url: h.server.refusedUrl('/hook'), expect: 'reject' },
+        ] as const;
+        for (const { call, url, expect } of calls) {
+          const before = tracker.left();
+          const state = await c.get(url, controller.signal);
+          if (expect === 'resolve') expectResponse(c, state, call);
+          else expectRejection(c, state, call);
+          await afterSettling();
+          const left = tracker.left() - before;
+          if (left > 0) leaks.push({ call, left });
+        }
+        if (leaks.length > 0) throw c.fail(describeLeftListeners(leaks));
+      } finally {
+        tracker.restore();
+        controller.abort();
+      }
     }),
   ];
 }

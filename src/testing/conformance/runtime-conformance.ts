@@ -2,7 +2,10 @@ import type { Clock } from '../../ports/clock.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../ports/runtime.js';
 import type { Container, Pod } from '../../spec/types.js';
 import { VirtualClock } from '../virtual-clock.js';
-import { type ConformanceCase, type Settlement, conformanceFailure, describeError, pass, track } from './conformance-case.js';
+import {
+  type ConformanceCase, type Settlement, afterSettling, conformanceFailure, describeError, describeLeftListeners, pass, track,
+  trackAbortListeners,
+} from './conformance-case.js';
 
 /** How the main process of a conformance container reacts to signals. */
 export type ConformanceProcessBehaviour =
@@ -75,7 +78,8 @@ const SUITE = 'Runtime';
  * The conformance cases every {@link Runtime} adapter must pass, independent of the test runner:
  * exec exit codes and separate stdout/stderr, argv without a shell, stop with the default and a
  * custom signal, SIGKILL after (and not before) the timeout, stop of a stopped container, abort
- * signals honoured. Register them with {@link registerConformanceCases}.
+ * signals honoured, and no abort listener left on a signal once a call has settled (the manager
+ * passes one signal to many calls). Register them with {@link registerConformanceCases}.
  */
 export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness | Promise<RuntimeConformanceHarness>, options: RuntimeConformanceOptions = {}): ConformanceCase[] {
   const promptMs = options.promptMs ?? 2_000;
@@ -89,9 +93,9 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
         fail: (detail, cause) => conformanceFailure(SUITE, name, detail, cause),
         prompt: virtual ? 0 : promptMs,
         signal: controller.signal,
-        start: async (behaviour) => {
+        start: async (behaviour, signal = controller.signal) => {
           const { pod, container } = await harness.container(behaviour);
-          const { id } = await harness.runtime.startContainer(pod, container, { signal: controller.signal });
+          const { id } = await harness.runtime.startContainer(pod, container, { signal });
           if (typeof id !== 'string' || id === '') throw ctx.fail(`startContainer resolved with id ${JSON.stringify(id)}; expected a non-empty string`);
           const meta = pod.metadata ?? {};
           return { id, name: container.name, podName: meta.name ?? '', podNamespace: meta.namespace ?? 'default', podUID: meta.uid ?? '' };
@@ -179,6 +183,41 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
       await pass(h.clock, c.prompt, stop);
       expectRejected(c, state(), 'stopContainer aborted while waiting for the exit');
     }),
+    define('removes its abort listeners once a call settles', async (h, c) => {
+      // One signal for a container's start, its execs and its stop, as the manager passes it.
+      const controller = new AbortController();
+      const { signal } = controller;
+      const tracker = trackAbortListeners(signal);
+      const leaks: Array<{ call: string; left: number }> = [];
+      const counted = async <T>(call: string, run: () => Promise<T>): Promise<T> => {
+        const before = tracker.left();
+        const result = await run();
+        await afterSettling();
+        const left = tracker.left() - before;
+        if (left > 0) leaks.push({ call, left });
+        return result;
+      };
+      try {
+        const ref = await counted('startContainer', () => c.start('exits-on-signal', signal));
+        for (const expected of [{ exitCode: 0, stdout: 'ok', stderr: '' }, { exitCode: 3, stdout: '', stderr: 'failed' }]) {
+          const what = `exec exiting ${expected.exitCode}`;
+          const got = await counted(what, () => h.runtime.exec(ref, h.commands.exit(expected), { signal }).catch((error: unknown) => {
+            throw c.fail(`${what} rejected: ${describeError(error)}`, error);
+          }));
+          if (got.exitCode !== expected.exitCode) throw c.fail(`${what}: expected exit code ${expected.exitCode}, got ${JSON.stringify(got)}`);
+        }
+        await counted('stopContainer', async () => {
+          const stop = h.runtime.stopContainer(ref, { timeoutSeconds: 30, signal });
+          const state = track(stop);
+          await pass(h.clock, c.prompt, stop);
+          expectResolved(c, state(), 'stopContainer');
+        });
+        if (leaks.length > 0) throw c.fail(describeLeftListeners(leaks));
+      } finally {
+        tracker.restore();
+        controller.abort();
+      }
+    }),
   ];
 }
 
@@ -186,7 +225,8 @@ interface Ctx {
   readonly fail: (detail: string, cause?: unknown) => Error;
   readonly prompt: number;
   readonly signal: AbortSignal;
-  readonly start: (behaviour: ConformanceProcessBehaviour) => Promise<ContainerRef>;
+  /** Start a container of `behaviour`, with the case's signal unless `signal` is given. */
+  readonly start: (behaviour: ConformanceProcessBehaviour, signal?: AbortSignal) => Promise<ContainerRef>;
 }
 
 async function stopAndExpect(h: RuntimeConformanceHarness, c: Ctx, stopSignal: string | undefined, expected: string): Promise<void> {
