@@ -9,12 +9,10 @@
  * - escalation: the moment the runtime received `stopContainer` + its `timeoutSeconds`.
  * Target: p99 < 20 ms (end to end).
  */
-import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
-import { stopWithEscalation } from '../../src/ports/escalation.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
-import { systemClock } from '../../src/ports/system-clock.js';
 import type { Container, Pod } from '../../src/spec/types.js';
 import { type BenchOptions, type BenchResult, now, okHttpClient, percentile, podOf, round, target } from './lib.js';
+import { LifecycleManager, stopWithEscalation, systemClock } from './subject.js';
 
 interface Kill {
   requestedAt: number;

@@ -5,10 +5,9 @@
  * Rounds alternate manager and baseline so both see the same machine load; the ratio is of the
  * medians. Target: ≤ 3× the baseline.
  */
-import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { ContainerRef } from '../../src/ports/runtime.js';
-import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { type BenchOptions, type BenchResult, InstantRuntime, execHookContainer, median, now, okHttpClient, podOf, round, target } from './lib.js';
+import { LifecycleManager, VirtualClock } from './subject.js';
 
 export async function lifecycleOverhead({ short }: BenchOptions): Promise<BenchResult> {
   const cycles = short ? 200 : 20_000;

@@ -8,13 +8,10 @@
  * within grace + minimum + runtime slack. Target: < 2 s for the 1,000 (generation included).
  */
 import fc from 'fast-check';
-import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { Container, LifecycleHandler, Pod } from '../../src/spec/types.js';
-import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
-import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import type { ExecScript } from '../../src/testing/fake-runtime-scripts.js';
-import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { type BenchOptions, type BenchResult, now, round, target } from './lib.js';
+import { FakeHttpClient, FakeRuntime, LifecycleManager, VirtualClock } from './subject.js';
 
 type HookPlan =
   | { readonly kind: 'none' }

@@ -5,17 +5,19 @@
  *   npm run bench -- --short           tiny sizes (CI smoke; also BENCH_SHORT=1) → results/latest-short.json
  *   npm run bench -- --only scale,validation
  *   npm run bench -- --out /tmp/x.json --in-process
+ *   npm run bench -- --subject src     measure the sources through tsx instead of the build
  *
  * Each benchmark runs in its own child process (same Node flags) so that one's garbage, JIT
  * state and heap do not skew the next (the heap and real-clock figures need that); pass
  * `--in-process` to debug. Timing never fails the run: the exit code is non-zero only when a
  * benchmark crashes or its correctness check fails. Targets are reported as met / not met.
+ * The script builds first: by default the benchmarks measure `dist/`, the code users import
+ * (see subject.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchmarks } from './benchmarks.js';
 import { loadavg } from 'node:os';
 import { type BenchResult, hasGc, machine } from './lib.js';
 
@@ -28,10 +30,18 @@ interface Args {
   out: string | undefined;
   inProcess: boolean;
   child: string | undefined;
+  subject: 'dist' | 'src';
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { short: process.env['BENCH_SHORT'] === '1', only: undefined, out: undefined, inProcess: false, child: undefined };
+  const args: Args = {
+    short: process.env['BENCH_SHORT'] === '1',
+    only: undefined,
+    out: undefined,
+    inProcess: false,
+    child: undefined,
+    subject: process.env['BENCH_SUBJECT'] === 'src' ? 'src' : 'dist',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--short') args.short = true;
@@ -39,7 +49,11 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--out') args.out = argv[++i];
     else if (a === '--child') args.child = argv[++i];
-    else throw new Error(`unknown argument ${a}; use --short, --only a,b, --out file, --in-process`);
+    else if (a === '--subject') {
+      const value = argv[++i];
+      if (value !== 'dist' && value !== 'src') throw new Error(`--subject takes dist or src, got ${String(value)}`);
+      args.subject = value;
+    } else throw new Error(`unknown argument ${a}; use --short, --only a,b, --out file, --in-process, --subject dist|src`);
   }
   return args;
 }
@@ -47,6 +61,7 @@ function parseArgs(argv: readonly string[]): Args {
 type Outcome = BenchResult | { readonly name: string; readonly crashed: string };
 
 async function runOne(name: string, short: boolean): Promise<BenchResult> {
+  const { benchmarks } = await import('./benchmarks.js');
   const entry = benchmarks.find(([n]) => n === name);
   if (entry === undefined) throw new Error(`no benchmark named ${name}; known: ${benchmarks.map(([n]) => n).join(', ')}`);
   return entry[1]({ short });
@@ -104,6 +119,12 @@ function printTable(outcomes: readonly Outcome[], short: boolean): void {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // Read by subject.ts when the benchmarks are imported (here or in a child, which inherits it).
+  process.env['BENCH_SUBJECT'] = args.subject;
+  if (args.subject === 'dist' && !existsSync(join(here, '..', '..', 'dist', 'index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (`npm run bench` does), or pass --subject src');
+  }
+  const { benchmarks } = await import('./benchmarks.js');
   if (args.child !== undefined) {
     const result = await runOne(args.child, args.short);
     process.stdout.write(`${MARKER}${JSON.stringify(result)}\n`);
@@ -126,6 +147,7 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     short: args.short,
+    subject: args.subject,
     machine: machine(),
     loadAverage1m: loadavg()[0] ?? 0,
     gcExposed: hasGc(),
@@ -136,7 +158,10 @@ async function main(): Promise<void> {
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   printTable(outcomes, args.short);
   const m = report.machine;
-  console.log(`\nmachine: ${m['cpuModel']} × ${m['cores']}, node ${m['node']}, load ${report.loadAverage1m.toFixed(2)}; JSON: ${out}`);
+  console.log(
+    `\nmeasured: ${args.subject === 'dist' ? 'dist/ (the built package)' : 'src/ through tsx'}; machine: ${m['cpuModel']} × ${m['cores']}, ` +
+      `node ${m['node']}, load ${report.loadAverage1m.toFixed(2)}; JSON: ${out}`,
+  );
   const failed = outcomes.filter((o) => 'crashed' in o || !o.correct).map((o) => o.name);
   if (failed.length > 0) {
     console.error(`\nbenchmarks failed (crash or correctness check): ${failed.join(', ')}`);

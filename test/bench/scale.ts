@@ -7,10 +7,9 @@
  * collections of that measurement are excluded from the wall time (reported as heapMeasureMs).
  * Targets: < 5 s whole run, < 2 KiB per running container.
  */
-import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { Pod } from '../../src/spec/types.js';
-import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { type BenchOptions, type BenchResult, InstantRuntime, execHookContainer, gc, hasGc, now, okHttpClient, podOf, round, target } from './lib.js';
+import { LifecycleManager, VirtualClock } from './subject.js';
 
 export async function scale({ short }: BenchOptions): Promise<BenchResult> {
   const podCount = short ? 10 : Number(process.env['BENCH_SCALE_PODS'] ?? 1_000);

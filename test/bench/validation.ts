@@ -5,8 +5,8 @@
  * Rounds alternate the two; the ratio is of the medians. No target: the ratio is reported.
  */
 import type { Container, Pod } from '../../src/spec/types.js';
-import { validatePod } from '../../src/spec/validation.js';
 import { type BenchOptions, type BenchResult, median, now, round } from './lib.js';
+import { validatePod } from './subject.js';
 
 /** A container whose lifecycle uses every handler kind the validator checks. */
 function fullContainer(i: number): Container {
