@@ -4,8 +4,8 @@
  * @module
  */
 import type { ExecAction } from '../spec/types.js';
-import { describeError, describeValue, formatPodDesc, goQuote, goStringSlice } from './format.js';
-import { contextErrorText, settle } from './settle.js';
+import { describeError, describeValue, formatPodDesc, goQuote, goStringSlice, internalFailure } from './format.js';
+import { contextErrorText, settle, type Settled } from './settle.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';
 
 /**
@@ -16,9 +16,20 @@ import type { HandlerOutcome, HandlerRunContext } from './types.js';
  * abort of `ctx.signal` fails with `context canceled` (`context deadline exceeded` for a
  * `TimeoutError` reason) without waiting for the runtime. Never rejects.
  */
-export async function runExecHandler(exec: ExecAction, ctx: HandlerRunContext): Promise<HandlerOutcome> {
-  const command: string[] = Array.isArray(exec.command) ? exec.command.map((arg) => String(arg)) : [];
-  const settled = await settle(() => ctx.runtime.exec(ctx.ref, command, { signal: ctx.signal }), ctx.signal);
+export function runExecHandler(exec: ExecAction, ctx: HandlerRunContext): Promise<HandlerOutcome> {
+  const command: string[] = Array.isArray(exec.command) ? exec.command.map(String) : [];
+  const options = { signal: ctx.signal };
+  return settle(() => ctx.runtime.exec(ctx.ref, command, options), ctx.signal).then((settled) => {
+    try {
+      return execOutcome(settled, command, ctx);
+    } catch (thrown) {
+      return internalFailure(thrown, ctx);
+    }
+  });
+}
+
+/** The outcome of a settled ExecSync call. */
+function execOutcome(settled: Settled<unknown>, command: readonly string[], ctx: HandlerRunContext): HandlerOutcome {
   let error: string;
   let output = '';
   if (settled.kind === 'aborted') {
@@ -30,7 +41,7 @@ export async function runExecHandler(exec: ExecAction, ctx: HandlerRunContext): 
     if (typeof checked === 'string') {
       error = checked;
     } else {
-      if (checked.exitCode === 0) return { ok: true };
+      if (checked.exitCode === 0) return SUCCEEDED;
       output = checked.stdout + checked.stderr;
       error = `command '${command.join(' ')}' exited with ${checked.exitCode}: ${checked.stderr}`;
     }
@@ -41,6 +52,9 @@ export async function runExecHandler(exec: ExecAction, ctx: HandlerRunContext): 
   return { ok: false, error, message };
 }
 
+/** The outcome of every successful handler run (read-only, so shared). */
+export const SUCCEEDED: HandlerOutcome = Object.freeze({ ok: true });
+
 function checkExecResult(result: unknown): { exitCode: number; stdout: string; stderr: string } | string {
   const prefix = 'runtime returned a malformed ExecSync result';
   if (result === null || typeof result !== 'object') return `${prefix}: ${describeValue(result)}`;
@@ -48,8 +62,7 @@ function checkExecResult(result: unknown): { exitCode: number; stdout: string; s
   if (typeof exitCode !== 'number' || !Number.isInteger(exitCode)) {
     return `${prefix}: exitCode ${describeValue(exitCode)} is not an integer`;
   }
-  for (const [name, value] of [['stdout', stdout], ['stderr', stderr]] as const) {
-    if (value !== undefined && typeof value !== 'string') return `${prefix}: ${name} is not a string`;
-  }
-  return { exitCode, stdout: (stdout as string | undefined) ?? '', stderr: (stderr as string | undefined) ?? '' };
+  if (stdout !== undefined && typeof stdout !== 'string') return `${prefix}: stdout is not a string`;
+  if (stderr !== undefined && typeof stderr !== 'string') return `${prefix}: stderr is not a string`;
+  return { exitCode, stdout: stdout ?? '', stderr: stderr ?? '' };
 }

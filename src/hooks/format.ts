@@ -8,6 +8,7 @@
 import { errorText } from '../errors.js';
 import { goQuote } from '../spec/go-format.js';
 import type { Pod } from '../spec/types.js';
+import type { HandlerOutcome, HandlerRunContext } from './types.js';
 
 /** Go's `strconv.Quote`, shared with validation messages (see `src/spec/go-format.ts`). */
 export { goQuote };
@@ -36,4 +37,22 @@ export const describeError: (value: unknown) => string = errorText;
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return goQuote(value);
   return describeError(value);
+}
+
+/**
+ * The outcome of a run that failed inside the runner itself — only reachable through a malformed
+ * context or handler (e.g. a throwing getter): `internal error: <error>`, in the kubelet's
+ * message frame as far as the context can still be read.
+ */
+export function internalFailure(thrown: unknown, ctx: HandlerRunContext): HandlerOutcome {
+  const error = `internal error: ${describeError(thrown)}`;
+  let container = '';
+  let pod = '';
+  try {
+    container = goQuote(String(ctx.container.name));
+    pod = goQuote(formatPodDesc(ctx.pod));
+  } catch {
+    // keep the empty renderings
+  }
+  return { ok: false, error, message: `Lifecycle hook for Container ${container} in Pod ${pod} failed - error: ${error}` };
 }

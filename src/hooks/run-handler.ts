@@ -5,7 +5,7 @@
  */
 import type { LifecycleHandler } from '../spec/types.js';
 import { runExecHandler } from './exec-handler.js';
-import { describeError, formatPodDesc, goQuote } from './format.js';
+import { internalFailure } from './format.js';
 import { runHttpGetHandler } from './http-handler.js';
 import { runSleepHandler } from './sleep-handler.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';
@@ -24,26 +24,17 @@ import type { HandlerOutcome, HandlerRunContext } from './types.js';
  * const outcome = await runHandler({ exec: { command: ['sh', '-c', 'nginx -s quit'] } }, ctx);
  * if (!outcome.ok) console.log(outcome.message);
  */
-export async function runHandler(handler: LifecycleHandler, ctx: HandlerRunContext): Promise<HandlerOutcome> {
+export function runHandler(handler: LifecycleHandler, ctx: HandlerRunContext): Promise<HandlerOutcome> {
   try {
     const h: Partial<LifecycleHandler> = handler !== null && typeof handler === 'object' ? handler : {};
-    if (isPresent(h.exec)) return await runExecHandler(h.exec, ctx);
-    if (isPresent(h.httpGet)) return await runHttpGetHandler(h.httpGet, ctx);
-    if (isPresent(h.sleep)) return await runSleepHandler(h.sleep, ctx);
+    // The exec runner never rejects by construction; the others are guarded here.
+    if (isPresent(h.exec)) return runExecHandler(h.exec, ctx);
+    if (isPresent(h.httpGet)) return runHttpGetHandler(h.httpGet, ctx).catch((thrown: unknown) => internalFailure(thrown, ctx));
+    if (isPresent(h.sleep)) return runSleepHandler(h.sleep, ctx).catch((thrown: unknown) => internalFailure(thrown, ctx));
     const error = `invalid handler: ${formatHandler(handler)}`;
-    return { ok: false, error, message: `Cannot run handler: ${error}` };
+    return Promise.resolve({ ok: false, error, message: `Cannot run handler: ${error}` });
   } catch (thrown) {
-    // Only reachable through a malformed context or handler (e.g. a throwing getter).
-    const error = `internal error: ${describeError(thrown)}`;
-    let container = '';
-    let pod = '';
-    try {
-      container = goQuote(String(ctx.container.name));
-      pod = goQuote(formatPodDesc(ctx.pod));
-    } catch {
-      // keep the empty renderings
-    }
-    return { ok: false, error, message: `Lifecycle hook for Container ${container} in Pod ${pod} failed - error: ${error}` };
+    return Promise.resolve(internalFailure(thrown, ctx));
   }
 }
 

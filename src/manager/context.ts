@@ -6,7 +6,7 @@ import { runHandler } from '../hooks/run-handler.js';
 import type { HandlerOutcome } from '../hooks/types.js';
 import type { Container, LifecycleHandler } from '../spec/types.js';
 import type { EventHub } from './event-hub.js';
-import type { KubeEvent } from './events.js';
+import type { KubeEvent, KubeEventObject } from './events.js';
 import type { ResolvedPolicy } from './policy.js';
 import { containerFieldPath, type ContainerRecord, type PodRecord } from './records.js';
 import type { LifecycleStep } from './results.js';
@@ -34,19 +34,21 @@ export function emitContainerEvent(
   record: ContainerRecord,
   event: Pick<KubeEvent, 'type' | 'reason' | 'message'> & { detail?: string | undefined },
 ): void {
-  emitEvent(ctx, {
-    type: event.type,
-    reason: event.reason,
-    message: event.message,
-    ...(event.detail !== undefined ? { detail: event.detail } : {}),
-    object: {
-      kind: 'Container',
-      name: record.name,
-      namespace: pod.namespace,
-      fieldPath: containerFieldPath(record),
-      podName: pod.name,
-    },
-  });
+  if (!ctx.hub.hasListeners('event')) return;
+  const object: KubeEventObject = {
+    kind: 'Container',
+    name: record.name,
+    namespace: pod.namespace,
+    fieldPath: containerFieldPath(record),
+    podName: pod.name,
+  };
+  const timestamp = ctx.clock.now();
+  ctx.hub.emit(
+    'event',
+    event.detail === undefined
+      ? { type: event.type, reason: event.reason, message: event.message, object, timestamp }
+      : { type: event.type, reason: event.reason, message: event.message, detail: event.detail, object, timestamp },
+  );
 }
 
 /** Emit an internal step (only built when someone listens). */
@@ -78,6 +80,10 @@ export function runHook(
 ): Promise<HandlerOutcome> {
   const ref = record.ref;
   if (ref === undefined) return Promise.resolve({ ok: false, error: 'container has no id', message: 'container has no id' });
+  // Counted on the instance's call scope, so that its exit aborts the signal only when a hook
+  // may still be listening (see CallScope).
+  const scope = record.calls;
+  scope.pendingHooks++;
   return runHandler(handler, {
     pod: pod.pod,
     container,
@@ -90,9 +96,16 @@ export function runHook(
     policy: ctx.policy,
     signal,
     emit: (event) => emitEvent(ctx, event),
-  }).catch((error: unknown) => {
-    // The runner promises never to reject; keep the manager safe even if it did.
-    const text = error instanceof Error ? error.message : String(error);
-    return { ok: false as const, error: text, message: text };
-  });
+  }).then(
+    (outcome) => {
+      scope.pendingHooks--;
+      return outcome;
+    },
+    (error: unknown) => {
+      // The runner promises never to reject; keep the manager safe even if it did.
+      scope.pendingHooks--;
+      const text = error instanceof Error ? error.message : String(error);
+      return { ok: false as const, error: text, message: text };
+    },
+  );
 }

@@ -23,11 +23,14 @@ type AnyListener = (...args: unknown[]) => void;
 export class EventHub {
   readonly #emitter = new EventEmitter();
   readonly #wrapped = new Map<EventName, WeakMap<AnyListener, AnyListener[]>>();
+  /** Listeners per event name, kept here so that {@link hasListeners} is a field read. */
+  readonly #counts: Record<EventName, number> = { event: 0, step: 0, listenerError: 0 };
 
   on<K extends EventName>(name: K, listener: Listener<K>, once = false): void {
     const fn = listener as AnyListener;
     const wrapper: AnyListener = (...args) => {
-      if (once) this.off(name, listener);
+      // A `once` wrapper removes itself, not the oldest registration of the same function.
+      if (once) this.#remove(name, fn, wrapper);
       try {
         fn(...args);
       } catch (error) {
@@ -40,12 +43,22 @@ export class EventHub {
     list.push(wrapper);
     byName.set(fn, list);
     this.#emitter.on(name, wrapper);
+    this.#counts[name]++;
   }
 
   off<K extends EventName>(name: K, listener: Listener<K>): void {
-    const list = this.#wrapped.get(name)?.get(listener as AnyListener);
-    const wrapper = list?.shift();
-    if (wrapper !== undefined) this.#emitter.off(name, wrapper);
+    const wrapper = this.#wrapped.get(name)?.get(listener as AnyListener)?.[0];
+    if (wrapper !== undefined) this.#remove(name, listener as AnyListener, wrapper);
+  }
+
+  /** Remove one registration (`wrapper`) of `fn`; a no-op if it is already gone. */
+  #remove(name: EventName, fn: AnyListener, wrapper: AnyListener): void {
+    const list = this.#wrapped.get(name)?.get(fn);
+    const index = list?.indexOf(wrapper) ?? -1;
+    if (list === undefined || index < 0) return;
+    list.splice(index, 1);
+    this.#emitter.off(name, wrapper);
+    this.#counts[name]--;
   }
 
   emit<K extends EventName>(name: K, ...args: LifecycleManagerEvents[K]): void {
@@ -53,6 +66,6 @@ export class EventHub {
   }
 
   hasListeners(name: EventName): boolean {
-    return this.#emitter.listenerCount(name) > 0;
+    return this.#counts[name] > 0;
   }
 }

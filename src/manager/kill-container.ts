@@ -4,7 +4,11 @@ import type { Container } from '../spec/types.js';
 import { DEADLINE, callSafely, deferred, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';
 import { emitContainerEvent, emitEvent, emitStep, runHook, type ManagerContext } from './context.js';
-import { findContainer, type ContainerRecord, type PodRecord, type Termination } from './records.js';
+import type { ContainerRef } from '../ports/runtime.js';
+import {
+  containerSpec, newCallScope, releaseExitWaiters, whenExited, whenStartupDone,
+  type ContainerRecord, type PodRecord, type Termination,
+} from './records.js';
 import type { HookReport, StopResult } from './results.js';
 
 /** How one kill was asked for. */
@@ -26,13 +30,14 @@ const SHORTENED = Symbol('shortened');
  */
 const CONTAINER_EXITED = Object.freeze(new Error('container exited'));
 const STOP_SETTLED = Object.freeze(new Error('stop settled'));
+const STOP_GIVEN_UP = Object.freeze(new Error('runtime stop given up (runtime request timeout)'));
 
 /**
  * Begin killing a running container (spec §4.2-C) and register the shared {@link Termination}.
  * The caller must have checked that the container is running and not already being killed.
  */
 export function beginKill(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord, request: KillRequest): Termination {
-  const container = findContainer(pod.pod, record.name) as Container;
+  const container = containerSpec(pod.pod, record) as Container;
   const podView = pod.deletion
     ? { ...pod.pod, metadata: { ...pod.pod.metadata, deletionGracePeriodSeconds: pod.deletion.deletionGracePeriodSeconds } }
     : pod.pod;
@@ -43,7 +48,7 @@ export function beginKill(ctx: ManagerContext, pod: PodRecord, record: Container
     settled: false,
     shortened: false,
     deadlineMs: startedAt + grace * 1000,
-    deadlineChanged: deferred<void>(),
+    deadlineChanged: ctx.policy.shorterGraceDuringTermination === 'interrupt' ? deferred<void>() : undefined,
   };
   (termination as { promise: Promise<StopResult> }).promise = runKill(ctx, pod, record, container, request, grace, startedAt, termination).then(
     (result) => {
@@ -62,7 +67,7 @@ export function shortenTermination(termination: Termination, deadlineMs: number)
   termination.shortened = true;
   const changed = termination.deadlineChanged;
   termination.deadlineChanged = deferred<void>();
-  changed.resolve();
+  changed?.resolve();
 }
 
 async function runKill(
@@ -90,7 +95,7 @@ async function runKill(
   let preStop: HookReport = { outcome: 'skipped' };
   const preStopHandler = container.lifecycle?.preStop;
   if (preStopHandler !== undefined && grace > 0) {
-    const hooks = record.hooks;
+    const hooks = record.calls.controller;
     const hookStart = clock.now();
     emitStep(ctx, pod, record, { kind: 'preStopStarted', hook: 'PreStop' });
     // The hook's signal: aborted by the container's exit (hooks), or by a shortened grace under
@@ -141,7 +146,7 @@ async function runKill(
   if (remaining > 0 && prerequisites.length > 0) {
     const waitStart = clock.now();
     emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
-    const all = Promise.all(prerequisites.map((p) => p.exited.promise));
+    const all = Promise.all(prerequisites.map(whenExited));
     await waitUntilDeadline(ctx, all, termination, waitStart + remaining * 1000);
     orderingWaitMs = clock.now() - waitStart;
     remaining -= chargedSeconds(Math.min(orderingWaitMs, remaining * 1000));
@@ -154,11 +159,13 @@ async function runKill(
 
   // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer.
   const timeoutSeconds = stopTimeoutSeconds(remaining, ctx.policy.minimumStopGraceSeconds);
-  const base = { container: record.name, reason: request.reason, gracePeriodSeconds: grace, preStop, orderingWaitMs, startedAt };
-  if (ref === undefined) return { ...base, outcome: 'notRunning' };
+  const name = record.name;
+  const reason = request.reason;
+  if (ref === undefined) return { container: name, reason, gracePeriodSeconds: grace, preStop, orderingWaitMs, startedAt, outcome: 'notRunning' };
   const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
   if (stopped.ok) {
-    return { ...base, outcome: 'stopped', stopTimeoutSeconds: timeoutSeconds, exitedAt: markExited(ctx, pod, record) };
+    const exitedAt = markExited(ctx, pod, record);
+    return { container: name, reason, gracePeriodSeconds: grace, preStop, orderingWaitMs, startedAt, outcome: 'stopped', stopTimeoutSeconds: timeoutSeconds, exitedAt };
   }
   emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
   if (stopped.timedOut) {
@@ -171,7 +178,12 @@ async function runKill(
   }
   const exitedAt = record.exit?.at;
   return {
-    ...base,
+    container: name,
+    reason,
+    gracePeriodSeconds: grace,
+    preStop,
+    orderingWaitMs,
+    startedAt,
     outcome: stopped.timedOut ? 'stopTimedOut' : 'stopFailed',
     stopTimeoutSeconds: timeoutSeconds,
     error: stopped.error,
@@ -180,15 +192,22 @@ async function runKill(
 }
 
 /** Wait for `work` until the termination's (possibly lowered) deadline, or `capMs` if earlier. */
-async function waitUntilDeadline<T>(
+function waitUntilDeadline<T>(
   ctx: ManagerContext,
   work: Promise<T>,
   termination: Termination,
   capMs = Number.POSITIVE_INFINITY,
 ): Promise<T | typeof DEADLINE> {
+  const deadline = Math.min(termination.deadlineMs, capMs);
+  if (termination.deadlineChanged === undefined) return raceDeadline(ctx.clock, work, deadline - ctx.clock.now());
+  return waitUntilLowerableDeadline(ctx, work, termination, capMs);
+}
+
+/** {@link waitUntilDeadline} under the `interrupt` policy: the deadline may be lowered meanwhile. */
+async function waitUntilLowerableDeadline<T>(ctx: ManagerContext, work: Promise<T>, termination: Termination, capMs: number): Promise<T | typeof DEADLINE> {
   for (;;) {
     const deadline = Math.min(termination.deadlineMs, capMs);
-    const settled = await raceDeadline(ctx.clock, orShortened(ctx, termination, work), deadline - ctx.clock.now());
+    const settled = await raceDeadline(ctx.clock, orShortened(termination, work), deadline - ctx.clock.now());
     if (settled !== SHORTENED) return settled as T | typeof DEADLINE;
   }
 }
@@ -197,16 +216,22 @@ async function waitUntilDeadline<T>(
  * `work`, or {@link SHORTENED} as soon as the termination's deadline is lowered. Only the
  * `interrupt` policy lowers deadlines, so under the default policy this is `work` itself.
  */
-function orShortened<T>(ctx: ManagerContext, termination: Termination, work: Promise<T>): Promise<T | typeof SHORTENED> {
-  if (ctx.policy.shorterGraceDuringTermination !== 'interrupt') return work;
-  const shortened = termination.deadlineChanged.promise.then((): typeof SHORTENED => SHORTENED);
+function orShortened<T>(termination: Termination, work: Promise<T>): Promise<T | typeof SHORTENED> {
+  const changed = termination.deadlineChanged;
+  if (changed === undefined) return work;
+  const shortened = changed.promise.then((): typeof SHORTENED => SHORTENED);
   return Promise.race([work, shortened]);
 }
 
-type StopOutcome = { ok: true } | { ok: false; timedOut: boolean; error: string };
+type StopOutcome = { readonly ok: true } | { readonly ok: false; readonly timedOut: boolean; readonly error: string };
+const STOPPED: StopOutcome = Object.freeze({ ok: true });
 
-/** Call `runtime.stopContainer`, bounded by the timeout plus the runtime request timeout. */
-async function stopWithRuntime(
+/**
+ * Call `runtime.stopContainer`, bounded by the timeout plus the runtime request timeout. The call
+ * carries the instance's signal, aborted only if the manager gives up on the call; the instance,
+ * still running then, gets a fresh call scope for the retry a later stop makes.
+ */
+function stopWithRuntime(
   ctx: ManagerContext,
   pod: PodRecord,
   record: ContainerRecord,
@@ -214,8 +239,39 @@ async function stopWithRuntime(
   timeoutSeconds: number,
 ): Promise<StopOutcome> {
   const ref = record.ref;
-  if (ref === undefined) return { ok: true };
-  const stopSignal = findContainer(pod.pod, record.name)?.lifecycle?.stopSignal;
+  if (ref === undefined) return Promise.resolve(STOPPED);
+  const stopSignal = containerSpec(pod.pod, record)?.lifecycle?.stopSignal;
+  if (termination.deadlineChanged !== undefined) return stopInterruptibly(ctx, pod, record, termination, ref, stopSignal, timeoutSeconds);
+  const scope = record.calls;
+  emitStep(ctx, pod, record, { kind: 'stopRequested', seconds: timeoutSeconds, ...(stopSignal !== undefined ? { stopSignal } : {}) });
+  const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
+  const { signal } = scope.controller;
+  const options = stopSignal !== undefined ? { stopSignal, timeoutSeconds, signal } : { timeoutSeconds, signal };
+  return raceDeadline(ctx.clock, callSafely(() => ctx.runtime.stopContainer(ref, options)), limitMs).then(
+    (settled): StopOutcome => {
+      if (settled !== DEADLINE) return STOPPED;
+      scope.controller.abort(STOP_GIVEN_UP);
+      if (record.calls === scope) record.calls = newCallScope();
+      return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
+    },
+    (error: unknown): StopOutcome => ({ ok: false, timedOut: false, error: errorText(error) }),
+  );
+}
+
+/**
+ * {@link stopWithRuntime} under the `interrupt` policy: a lowered deadline re-issues the stop with
+ * the shorter timeout (spec §4.2-F.6). The calls share their own controller, aborted once one
+ * settles while another may still be pending, or when given up on.
+ */
+async function stopInterruptibly(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  termination: Termination,
+  ref: ContainerRef,
+  stopSignal: string | undefined,
+  timeoutSeconds: number,
+): Promise<StopOutcome> {
   const abort = new AbortController();
   const issue = (seconds: number): Promise<void> => {
     emitStep(ctx, pod, record, {
@@ -239,7 +295,7 @@ async function stopWithRuntime(
   try {
     for (;;) {
       const pending = calls.length === 1 ? (calls[0] as Promise<void>) : Promise.race(calls);
-      const settled = await raceDeadline(ctx.clock, orShortened(ctx, termination, pending), issuedAt + limitMs - ctx.clock.now());
+      const settled = await raceDeadline(ctx.clock, orShortened(termination, pending), issuedAt + limitMs - ctx.clock.now());
       if (settled === DEADLINE) {
         isGivenUp = true;
         return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
@@ -276,9 +332,10 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
       ...(record.status.startedAt !== undefined ? { startedAt: record.status.startedAt } : {}),
       finishedAt: at,
     };
-    // Hooks still running for this instance are abandoned now that it has exited.
-    record.hooks.abort(CONTAINER_EXITED);
-    record.exited.resolve();
+    // Hooks still running for this instance are abandoned now that it has exited. With none
+    // pending, nothing listens: the controller stays unaborted for the next instance to reuse.
+    if (record.calls.pendingHooks > 0) record.calls.controller.abort(CONTAINER_EXITED);
+    releaseExitWaiters(record);
     emitStep(ctx, pod, record, { kind: 'exited' });
   }
   return at;
@@ -289,20 +346,27 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
  * postStart), shares a kill already in flight (one termination per container instance), and
  * answers `notRunning` without preStop or stop call for a container that is not running.
  */
-export async function requestKill(
+export function requestKill(
   ctx: ManagerContext,
   pod: PodRecord,
   record: ContainerRecord,
   request: KillRequest & { readonly shareInFlight?: boolean },
 ): Promise<StopResult> {
-  if (record.phase === 'starting') await record.startupDone;
+  if (record.phase === 'starting') return whenStartupDone(record).then(() => requestKill(ctx, pod, record, request));
   const inFlight = record.termination;
-  if (inFlight !== undefined && !inFlight.settled && request.shareInFlight !== false) return inFlight.promise;
-  if (inFlight !== undefined && !inFlight.settled) await inFlight.promise;
+  if (inFlight !== undefined && !inFlight.settled) {
+    if (request.shareInFlight !== false) return inFlight.promise;
+    return inFlight.promise.then(() => killUnlessStopped(ctx, pod, record, request));
+  }
+  return killUnlessStopped(ctx, pod, record, request);
+}
+
+/** Begin a kill of a running container, or answer `notRunning` for any other. */
+function killUnlessStopped(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord, request: KillRequest): Promise<StopResult> {
   if (record.phase !== 'running') {
-    const container = findContainer(pod.pod, record.name) as Container;
+    const container = containerSpec(pod.pod, record) as Container;
     const exitedAt = record.exit?.at;
-    return {
+    return Promise.resolve({
       container: record.name,
       outcome: 'notRunning',
       reason: request.reason,
@@ -311,7 +375,7 @@ export async function requestKill(
       orderingWaitMs: 0,
       startedAt: ctx.clock.now(),
       ...(exitedAt !== undefined ? { exitedAt } : {}),
-    };
+    });
   }
   return beginKill(ctx, pod, record, request).promise;
 }

@@ -11,7 +11,7 @@ import { EventHub, type LifecycleManagerEvents } from './event-hub.js';
 import { markExited, requestKill, shortenTermination } from './kill-container.js';
 import { resolvePolicy, type LifecyclePolicy } from './policy.js';
 import { terminatePod } from './pod-termination.js';
-import { containerRecords, findContainer, podKey, type ContainerRecord, type PodRecord } from './records.js';
+import { containerRecords, containerSpec, podKey, type ContainerRecord, type PodRecord } from './records.js';
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from './results.js';
 import { startSequence } from './start-container.js';
 import { ValidatedPods } from './validated-pods.js';
@@ -69,6 +69,8 @@ export class LifecycleManager {
   readonly #hub = new EventHub();
   readonly #pods = new Map<string, PodRecord>();
   readonly #validated: ValidatedPods;
+  /** The record of each defaulted pod (a validation-cache hit answers the same defaulted object). */
+  readonly #byDefaulted = new WeakMap<Pod, PodRecord>();
 
   constructor(options: LifecycleManagerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -120,7 +122,16 @@ export class LifecycleManager {
    * Start a container and run its postStart (spec §3). Resolves once it is Running, or once a
    * failed postStart's kill has finished. Starting it again later is a restart: postStart runs again.
    */
-  async startContainer(pod: Pod, containerName: string): Promise<StartResult> {
+  startContainer(pod: Pod, containerName: string): Promise<StartResult> {
+    // Not `async`: a rejection for a bad call, without an extra promise around the sequence's.
+    try {
+      return this.#start(pod, containerName);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #start(pod: Pod, containerName: string): Promise<StartResult> {
     const { record: podRecord, container, containerRecord } = this.#resolve(pod, containerName);
     if (containerRecord.phase === 'starting' && containerRecord.startPromise !== undefined) return containerRecord.startPromise;
     if (containerRecord.phase === 'running') {
@@ -145,8 +156,18 @@ export class LifecycleManager {
    * Kill one container (spec §4.2-C): `Killing`, preStop raced against the grace, remaining grace
    * (minimum 2 s) handed to `runtime.stopContainer`. Concurrent calls share one termination.
    */
-  async stopContainer(pod: Pod, containerName: string, options: StopOptions = {}): Promise<StopResult> {
+  stopContainer(pod: Pod, containerName: string, options: StopOptions = {}): Promise<StopResult> {
+    // Not `async`: a rejection for a bad call, without an extra promise around the kill's.
+    try {
+      return this.#stop(pod, containerName, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #stop(pod: Pod, containerName: string, options: StopOptions): Promise<StopResult> {
     const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
+    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object of StopOptions');
     const override = options.gracePeriodOverride;
     if (override !== undefined && !(Number.isSafeInteger(override) && override >= 0)) {
       throw new InvalidArgumentError('gracePeriodOverride', override, 'an integer number of seconds >= 0');
@@ -239,8 +260,11 @@ export class LifecycleManager {
     return this.#resolve(pod, containerName).containerRecord.status;
   }
 
-  #podRecord(pod: Pod): PodRecord {
-    const defaulted = this.#validated.get(pod);
+  /** The record of `pod` (validated: whole, or its own layers and `containerName`'s, see ValidatedPods). */
+  #podRecord(pod: Pod, containerName?: string): PodRecord {
+    const defaulted = this.#validated.get(pod, containerName);
+    const known = this.#byDefaulted.get(defaulted);
+    if (known !== undefined && known.pod === defaulted) return known;
     const key = podKey(defaulted);
     let record = this.#pods.get(key);
     if (record === undefined) {
@@ -261,13 +285,15 @@ export class LifecycleManager {
       record.pod = defaulted;
       for (const [name, fresh] of containerRecords(defaulted)) if (!record.containers.has(name)) record.containers.set(name, fresh);
     }
+    this.#byDefaulted.set(defaulted, record);
     return record;
   }
 
   #resolve(pod: Pod, containerName: string): { record: PodRecord; container: Container; containerRecord: ContainerRecord } {
-    const record = this.#podRecord(pod);
-    const container = typeof containerName === 'string' ? findContainer(record.pod, containerName) : undefined;
-    const containerRecord = container !== undefined ? record.containers.get(container.name) : undefined;
+    const isName = typeof containerName === 'string';
+    const record = this.#podRecord(pod, isName ? containerName : undefined);
+    const containerRecord = isName ? record.containers.get(containerName) : undefined;
+    const container = containerRecord !== undefined ? containerSpec(record.pod, containerRecord) : undefined;
     if (container === undefined || containerRecord === undefined) {
       const known = [...(record.pod.spec?.initContainers ?? []), ...(record.pod.spec?.containers ?? [])].map((c) => c.name);
       throw new UnknownContainerError(record.name, String(containerName), known);

@@ -1,7 +1,7 @@
 import type { DeletionState } from '../grace/graceful-delete.js';
 import type { ContainerRef } from '../ports/runtime.js';
 import type { Container, Pod } from '../spec/types.js';
-import type { Deferred } from './deadline.js';
+import { deferred, type Deferred } from './deadline.js';
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from './results.js';
 
 /** Where a container is in its life, as the manager tracks it. */
@@ -15,8 +15,30 @@ export interface Termination {
   deadlineMs: number;
   /** True once the `interrupt` policy lowered the deadline. */
   shortened: boolean;
-  /** Resolved (and replaced) each time the deadline is lowered. */
-  deadlineChanged: Deferred<void>;
+  /**
+   * Resolved (and replaced) each time the deadline is lowered. Only under the `interrupt` policy
+   * (the only one that lowers deadlines); `undefined` otherwise.
+   */
+  deadlineChanged: Deferred<void> | undefined;
+}
+
+/**
+ * The abort controller of one container instance's adapter calls — its runtime start, its hooks'
+ * exec and HTTP calls, its runtime stop — and how many hook runs on it are still pending. The
+ * manager aborts it only when it abandons a call still pending (a hook at the instance's exit, a
+ * start past the runtime request timeout, a stop given up on); a controller never aborted is
+ * reused by the next instance. One per instance at most, instead of one per call: creating an
+ * `AbortController` was the largest single cost of a lifecycle cycle (docs/performance.md).
+ */
+export interface CallScope {
+  readonly controller: AbortController;
+  /** Hook runs started on this controller and not yet settled. */
+  pendingHooks: number;
+}
+
+/** A fresh {@link CallScope}. */
+export function newCallScope(): CallScope {
+  return { controller: new AbortController(), pendingHooks: 0 };
 }
 
 /** Per-container state (one record per declared container of a known pod). */
@@ -31,15 +53,18 @@ export interface ContainerRecord {
   ref?: ContainerRef | undefined;
   status: ContainerStatus;
   startPromise?: Promise<StartResult> | undefined;
-  /** Resolves when the start sequence leaves `starting` (postStart done, before any kill). */
-  startupDone?: Promise<void> | undefined;
+  /**
+   * Waiters for the start sequence to leave `starting` (postStart done, before any kill); made
+   * only when a kill arrives during a start (see {@link whenStartupDone}).
+   */
+  startupWaiter?: Deferred<void> | undefined;
   termination?: Termination | undefined;
   /** Exit reported by `notifyExited` (or a completed stop) for the current instance. */
   exit?: { readonly at: number; readonly exitCode?: number | undefined } | undefined;
-  /** Resolves when the current instance has exited. */
-  exited: Deferred<void>;
-  /** Aborts the hooks still running for the current instance once it has exited. */
-  hooks: AbortController;
+  /** Waiters for the current instance's exit; made only when someone waits ({@link whenExited}). */
+  exitWaiter?: Deferred<void> | undefined;
+  /** The current instance's adapter calls (see {@link CallScope}). */
+  calls: CallScope;
 }
 
 /** Per-pod state. */
@@ -83,10 +108,10 @@ export function containerRecords(pod: Pod): Map<string, ContainerRecord> {
 }
 
 /**
- * The hooks controller of records that never started: a start always installs its own, and only a
- * started instance is ever aborted, so one shared controller saves one per declared container.
+ * The call scope of records that never started, shared: a start installs its own (see
+ * `startSequence`), so one shared scope saves a controller per declared container.
  */
-const NOT_STARTED_HOOKS = new AbortController();
+export const NOT_STARTED: CallScope = Object.freeze({ controller: new AbortController(), pendingHooks: 0 }) as CallScope;
 
 function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: number): ContainerRecord {
   return {
@@ -95,10 +120,59 @@ function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: 
     index,
     phase: 'idle',
     starts: 0,
+    // Every field present from the start: one object shape for all records, no transitions.
+    ref: undefined,
     status: { state: 'Waiting', restartCount: 0 },
-    exited: { promise: Promise.resolve(), resolve: () => undefined },
-    hooks: NOT_STARTED_HOOKS,
+    startPromise: undefined,
+    startupWaiter: undefined,
+    termination: undefined,
+    exit: undefined,
+    exitWaiter: undefined,
+    calls: NOT_STARTED,
   };
+}
+
+/** Resolves once the container is not running: at once if it is idle or exited, else at its exit. */
+export function whenExited(record: ContainerRecord): Promise<void> {
+  if (record.phase === 'idle' || record.phase === 'exited') return Promise.resolve();
+  record.exitWaiter ??= deferred<void>();
+  return record.exitWaiter.promise;
+}
+
+/** Release the waiters of {@link whenExited}. */
+export function releaseExitWaiters(record: ContainerRecord): void {
+  const waiter = record.exitWaiter;
+  record.exitWaiter = undefined;
+  waiter?.resolve();
+}
+
+/** Resolves once the start sequence has left `starting` (at once if it is not starting). */
+export function whenStartupDone(record: ContainerRecord): Promise<void> {
+  if (record.phase !== 'starting') return Promise.resolve();
+  record.startupWaiter ??= deferred<void>();
+  return record.startupWaiter.promise;
+}
+
+/**
+ * The start sequence has left `starting`: release the waiters of {@link whenStartupDone}, and
+ * drop the start's promise (only a call during `starting` shares it; a running container need
+ * not keep its start result alive).
+ */
+export function startupFinished(record: ContainerRecord): void {
+  record.startPromise = undefined;
+  const waiter = record.startupWaiter;
+  record.startupWaiter = undefined;
+  waiter?.resolve();
+}
+
+/**
+ * The spec of a record's container in `pod`: found at the record's index at once, unless the
+ * pod's lists changed since the record was made (then searched by name).
+ */
+export function containerSpec(pod: Pod, record: Pick<ContainerRecord, 'kind' | 'index' | 'name'>): Container | undefined {
+  const list = record.kind === 'regular' ? pod.spec?.containers : pod.spec?.initContainers;
+  const atIndex = list?.[record.index];
+  return atIndex !== undefined && atIndex.name === record.name ? atIndex : findContainer(pod, record.name);
 }
 
 /** Find a container spec by name among containers and init containers. */

@@ -1,10 +1,10 @@
 import { errorText } from '../errors.js';
 import type { Container } from '../spec/types.js';
-import { DEADLINE, callSafely, deferred, linkedController, raceDeadline } from './deadline.js';
+import { DEADLINE, callSafely, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';
 import { emitContainerEvent, emitStep, runHook, type ManagerContext } from './context.js';
 import { beginKill, markExited } from './kill-container.js';
-import type { ContainerRecord, PodRecord } from './records.js';
+import { NOT_STARTED, newCallScope, releaseExitWaiters, startupFinished, type ContainerRecord, type PodRecord } from './records.js';
 import type { HookReport, StartResult } from './results.js';
 
 /**
@@ -26,24 +26,22 @@ export async function startSequence(
   record.ref = undefined;
   record.exit = undefined;
   record.termination = undefined;
-  record.hooks = new AbortController();
-  record.exited = deferred<void>();
+  // The instance's call scope: the previous instance's is reused unless it had to be aborted.
+  if (record.calls === NOT_STARTED || record.calls.controller.signal.aborted) record.calls = newCallScope();
+  const calls = record.calls;
   record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount };
-  const startup = deferred<void>();
-  record.startupDone = startup.promise;
   emitStep(ctx, pod, record, { kind: 'starting' });
 
   // CRI StartContainer, bounded like the kubelet's runtime request timeout.
-  const abort = new AbortController();
   let id: string;
   try {
     const started = await raceDeadline(
       clock,
-      callSafely(() => ctx.runtime.startContainer(pod.pod, container, { signal: abort.signal })),
+      callSafely(() => ctx.runtime.startContainer(pod.pod, container, { signal: calls.controller.signal })),
       ctx.runtimeRequestTimeoutSeconds * 1000,
     );
     if (started === DEADLINE) {
-      abort.abort(new Error('runtime request timeout'));
+      calls.controller.abort(new Error('runtime request timeout'));
       throw new Error(`runtime did not start the container within ${ctx.runtimeRequestTimeoutSeconds}s`);
     }
     const candidate: unknown = (started as { id?: unknown } | null | undefined)?.id;
@@ -57,7 +55,8 @@ export async function startSequence(
     record.status = { state: 'Waiting', reason: 'RunContainerError', message, restartCount };
     emitContainerEvent(ctx, pod, record, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
     emitStep(ctx, pod, record, { kind: 'startFailed', message });
-    startup.resolve();
+    startupFinished(record);
+    releaseExitWaiters(record); // it never ran: whoever waits for it to be gone may go on
     return { container: record.name, outcome: 'startFailed', postStart: { outcome: 'skipped' }, message, startedAt };
   }
 
@@ -67,19 +66,19 @@ export async function startSequence(
   emitStep(ctx, pod, record, { kind: 'started' });
 
   const postStart = await runPostStart(ctx, pod, record, container);
-  const base = { container: record.name, containerID: id, postStart, startedAt };
+  const name = record.name;
   if (postStart.outcome === 'succeeded' || postStart.outcome === 'skipped') {
     record.phase = 'running';
-    startup.resolve();
+    startupFinished(record);
     if (record.exit !== undefined) {
       // The main process exited while postStart ran: it never became Running.
       markExited(ctx, pod, record);
-      return { ...base, outcome: 'exited' };
+      return { container: name, containerID: id, postStart, startedAt, outcome: 'exited' };
     }
     const runningAt = clock.now();
     record.status = { state: 'Running', restartCount, containerID: id, startedAt: runningAt };
     emitStep(ctx, pod, record, { kind: 'running' });
-    return { ...base, outcome: 'running', runningAt };
+    return { container: name, containerID: id, postStart, startedAt, outcome: 'running', runningAt };
   }
 
   // spec §3.5: FailedPostStartHook, then kill with reason FailedPostStartHook (pod grace, preStop runs).
@@ -94,10 +93,10 @@ export async function startSequence(
   let kill;
   if (record.exit !== undefined) {
     markExited(ctx, pod, record);
-    startup.resolve();
+    startupFinished(record);
   } else {
     const termination = beginKill(ctx, pod, record, { reason: 'FailedPostStartHook', message: 'FailedPostStartHook' });
-    startup.resolve();
+    startupFinished(record);
     kill = await termination.promise;
   }
   record.status = {
@@ -107,7 +106,8 @@ export async function startSequence(
     restartCount,
     containerID: id,
   };
-  return { ...base, outcome: 'postStartFailed', message: detail, ...(kill !== undefined ? { kill } : {}) };
+  const failed = { container: name, containerID: id, postStart, startedAt, outcome: 'postStartFailed', message: detail } as const;
+  return kill !== undefined ? { ...failed, kill } : failed;
 }
 
 async function runPostStart(
@@ -122,10 +122,11 @@ async function runPostStart(
   const hookStart = clock.now();
   emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
   const limitSeconds = ctx.policy.postStartTimeoutSeconds;
-  // The hook's signal: aborted by the container's exit (record.hooks), or by the policy timeout
-  // when one is set (only then is a linked controller worth its cost).
-  const timeout = limitSeconds === undefined ? undefined : linkedController(record.hooks.signal);
-  const run = runHook(ctx, pod, record, container, 'PostStart', handler, timeout?.controller.signal ?? record.hooks.signal);
+  // The hook's signal: the instance's (aborted if it exits while the hook runs), or a linked one
+  // the policy timeout can abort too (only then is a linked controller worth its cost).
+  const instance = record.calls.controller.signal;
+  const timeout = limitSeconds === undefined ? undefined : linkedController(instance);
+  const run = runHook(ctx, pod, record, container, 'PostStart', handler, timeout?.controller.signal ?? instance);
   if (timeout !== undefined) void run.then(timeout.dispose);
   let report: HookReport;
   // spec §3.3: no timeout of its own, unless the postStartTimeoutSeconds policy is set (k/k#116032).

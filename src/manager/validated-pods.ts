@@ -4,6 +4,11 @@ import { assertValidPod, type ValidationOptions } from '../spec/validation.js';
 
 interface Entry {
   readonly defaulted: Pod;
+  /**
+   * Where each container sits in the defaulted pod, built on the first focused check: its index
+   * in `spec.containers`, or `-1 - index` in `spec.initContainers`.
+   */
+  where?: Map<string, number> | undefined;
   readonly name: unknown;
   readonly generateName: unknown;
   readonly namespace: unknown;
@@ -18,9 +23,16 @@ interface Entry {
  * by identity), and `metadata` the same name, generateName, namespace and uid. Anything else —
  * a replaced or added container, a changed grace, a swapped handler — validates again.
  *
- * Trade-off: objects below those layers that defaulting shares with the input (an `exec` or
+ * A call about one container (start, stop, status, notifyExited) checks the pod's own layers and
+ * that container's; the other containers' lists are checked by length only, so the check costs the
+ * same in a 2-container and a 100-container pod. A call about the whole pod (deletePod) checks
+ * every container.
+ *
+ * Trade-offs: objects below those layers that defaulting shares with the input (an `exec` or
  * `sleep` action, a `command` or `httpHeaders` array, a probe, `spec.os`) are not re-checked when
- * edited in place; replace the object (or pass a new pod) to have such an edit validated.
+ * edited in place; replace the object (or pass a new pod) to have such an edit validated. An
+ * in-place edit of another container than the one a call is about is seen by the first call about
+ * that container or the whole pod, and until then the manager keeps using the pod as it was.
  * Keyed weakly: a pod object the caller drops is collected with its entry.
  */
 export class ValidatedPods {
@@ -31,10 +43,13 @@ export class ValidatedPods {
     this.#options = options;
   }
 
-  /** `assertValidPod(pod)`, answered from the cache when `pod` is unchanged since last time. */
-  get(pod: Pod): Pod {
+  /**
+   * `assertValidPod(pod)`, answered from the cache when `pod` is unchanged since last time: the
+   * whole pod, or only the pod's own layers and the container named `containerName` when given.
+   */
+  get(pod: Pod, containerName?: string): Pod {
     const entry = typeof pod === 'object' && pod !== null ? this.#entries.get(pod) : undefined;
-    if (entry !== undefined && isUnchanged(pod, entry)) return entry.defaulted;
+    if (entry !== undefined && isUnchanged(pod, entry, containerName === undefined ? undefined : focusOf(entry, containerName))) return entry.defaulted;
     const defaulted = assertValidPod(pod, this.#options);
     if (typeof pod === 'object' && pod !== null && defaulted !== pod) {
       const meta = (pod as { metadata?: unknown }).metadata;
@@ -45,14 +60,34 @@ export class ValidatedPods {
   }
 }
 
-function isUnchanged(pod: Pod, entry: Entry): boolean {
+/** The container a check is focused on: its list in `spec` and its index there. */
+interface Focus {
+  readonly list: 'containers' | 'initContainers';
+  readonly index: number;
+}
+
+/** Where `name` sits in the cached pod; `undefined` (check everything) for an unknown name. */
+function focusOf(entry: Entry, name: string): Focus | undefined {
+  if (entry.where === undefined) {
+    const where = new Map<string, number>();
+    const spec = entry.defaulted.spec;
+    spec?.initContainers?.forEach((c, index) => where.set(c.name, -1 - index));
+    spec?.containers?.forEach((c, index) => where.set(c.name, index));
+    entry.where = where;
+  }
+  const at = entry.where.get(name);
+  if (at === undefined) return undefined;
+  return at >= 0 ? { list: 'containers', index: at } : { list: 'initContainers', index: -1 - at };
+}
+
+function isUnchanged(pod: Pod, entry: Entry, focus: Focus | undefined): boolean {
   try {
     const meta = (pod as { metadata?: unknown }).metadata;
     if (meta !== entry.defaulted.metadata) return false;
     if (isRecord(meta) && !(meta['name'] === entry.name && meta['generateName'] === entry.generateName && meta['namespace'] === entry.namespace && meta['uid'] === entry.uid)) {
       return false;
     }
-    return sameLayer(pod, entry.defaulted, Layer.Pod);
+    return sameLayer(pod, entry.defaulted, Layer.Pod, focus);
   } catch {
     return false; // hostile input (throwing getter, revoked proxy): validate again
   }
@@ -67,7 +102,7 @@ type Layer = (typeof Layer)[keyof typeof Layer];
  * true when `input` still has exactly those keys, each with the same value (by identity, or for
  * a copied layer, recursively the same), a defaulted key still unset in `input`.
  */
-function sameLayer(input: unknown, copy: unknown, layer: Layer): boolean {
+function sameLayer(input: unknown, copy: unknown, layer: Layer, focus?: Focus): boolean {
   if (!isRecord(input) || !isRecord(copy)) return false;
   let own = 0;
   for (const key in copy) {
@@ -81,7 +116,7 @@ function sameLayer(input: unknown, copy: unknown, layer: Layer): boolean {
     const value = input[key];
     if (value === copyValue || isDefaulted(layer, key, value, copyValue)) continue;
     if (!isRecord(value) && !Array.isArray(value)) return false;
-    if (!sameChild(layer, key, value, copyValue)) return false;
+    if (!sameChild(layer, key, value, copyValue, focus)) return false;
   }
   return ownKeyCount(input) === own;
 }
@@ -94,13 +129,18 @@ function isDefaulted(layer: Layer, key: string, value: unknown, copyValue: unkno
 }
 
 /** A key whose value defaulting copied (a different object in `copy`): compare one level down. */
-function sameChild(layer: Layer, key: string, value: UnknownRecord | unknown[], copyValue: unknown): boolean {
+function sameChild(layer: Layer, key: string, value: UnknownRecord | unknown[], copyValue: unknown, focus: Focus | undefined): boolean {
   switch (layer) {
     case Layer.Pod:
-      return key === 'spec' && sameLayer(value, copyValue, Layer.Spec);
+      return key === 'spec' && sameLayer(value, copyValue, Layer.Spec, focus);
     case Layer.Spec:
       if (!(key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers')) return false;
-      return Array.isArray(value) && sameList(value, copyValue);
+      if (!Array.isArray(value)) return false;
+      if (focus === undefined) return sameList(value, copyValue);
+      // Focused: the other lists by length, this one by the focused container only.
+      if (!Array.isArray(copyValue) || copyValue.length !== value.length) return false;
+      if (key !== focus.list) return true;
+      return value[focus.index] === copyValue[focus.index] || sameLayer(value[focus.index], copyValue[focus.index], Layer.Container);
     case Layer.Container:
       return key === 'lifecycle' && sameLayer(value, copyValue, Layer.Lifecycle);
     case Layer.Lifecycle:

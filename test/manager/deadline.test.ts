@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEADLINE, raceDeadline } from '../../src/manager/deadline.js';
+import { DEADLINE, PROBE_TURNS, raceDeadline } from '../../src/manager/deadline.js';
+import type { Clock } from '../../src/ports/clock.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 
 describe('raceDeadline (p-timeout on the injected clock)', () => {
@@ -31,5 +33,248 @@ describe('raceDeadline (p-timeout on the injected clock)', () => {
     const before = Error.stackTraceLimit;
     void raceDeadline(new VirtualClock(), Promise.resolve(1), 10);
     expect(Error.stackTraceLimit).toBe(before);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The probe: work that settles within PROBE_TURNS microtask turns needs no timer; later work is
+// raced on the clock, with the deadline counted from the call (the preStop grace timer of
+// spec §4.2-C.5.3 and the other manager waits are built on this race).
+// ---------------------------------------------------------------------------------------------
+
+/** A VirtualClock behind a spy recording the delays armed and the handles cleared on it. */
+function spiedClock(startMs = 0): { clock: VirtualClock; spy: Clock; armed: number[]; cleared: unknown[] } {
+  const clock = new VirtualClock({ startMs });
+  const armed: number[] = [];
+  const cleared: unknown[] = [];
+  const spy: Clock = {
+    now: () => clock.now(),
+    setTimeout: (callback, delayMs) => {
+      armed.push(delayMs);
+      return clock.setTimeout(callback, delayMs);
+    },
+    clearTimeout: (handle) => {
+      cleared.push(handle);
+      clock.clearTimeout(handle);
+    },
+  };
+  return { clock, spy, armed, cleared };
+}
+
+/** `value`, settled after a chain of `k` `.then()` links (one microtask turn each). */
+function afterTurns<T>(k: number, value: T): Promise<T> {
+  let chain = Promise.resolve(value);
+  for (let i = 0; i < k; i++) chain = chain.then((v) => v);
+  return chain;
+}
+
+/** A promise rejected with `error` after a chain of `k` `.then()` links. */
+function rejectedAfterTurns(k: number, error: unknown): Promise<never> {
+  return afterTurns(k, undefined).then(() => Promise.reject(error));
+}
+
+/** Let `n` microtask turns pass (no timer, no clock). */
+async function turns(n: number): Promise<void> {
+  await afterTurns(n, undefined);
+}
+
+/** Observe a promise's state synchronously. */
+function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } {
+  const seen: { state: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } = { state: 'pending' };
+  promise.then(
+    (value) => {
+      seen.state = 'fulfilled';
+      seen.value = value;
+    },
+    (error: unknown) => {
+      seen.state = 'rejected';
+      seen.error = error;
+    },
+  );
+  return seen;
+}
+
+const never = (): Promise<never> => new Promise<never>(() => undefined);
+
+describe('raceDeadline: the probe before any timer', () => {
+  it(`work already settled, or settling within k < PROBE_TURNS - 2 (= ${PROBE_TURNS - 2}) turns, resolves with its value and arms no timer`, async () => {
+    const cases: Array<{ label: string; work: () => PromiseLike<string> }> = [
+      { label: 'already resolved', work: () => Promise.resolve('v') },
+      ...Array.from({ length: PROBE_TURNS - 2 }, (_, k) => ({ label: `after ${k} turns`, work: () => afterTurns(k, `v${k}`) })),
+    ];
+    for (const { label, work } of cases) {
+      const { clock, spy, armed, cleared } = spiedClock();
+      const expected = await work();
+      await expect(raceDeadline(spy, work(), 1_000), label).resolves.toBe(expected);
+      expect({ label, armed, cleared }).toEqual({ label, armed: [], cleared: [] });
+      expect(clock.pendingTimers, label).toBe(0);
+    }
+  });
+
+  it('a rejection within the probe rejects with the very same error and arms no timer', async () => {
+    for (const k of [0, 1, PROBE_TURNS - 4]) {
+      const { clock, spy, armed } = spiedClock();
+      const error = new Error(`boom after ${k}`);
+      await expect(raceDeadline(spy, rejectedAfterTurns(k, error), 1_000)).rejects.toBe(error);
+      expect(armed, `k=${k}`).toEqual([]);
+      expect(clock.pendingTimers).toBe(0);
+    }
+    // Not only Errors: whatever the work rejects with comes through untouched.
+    const { spy, armed } = spiedClock();
+    await expect(raceDeadline(spy, Promise.reject('a string'), 10)).rejects.toBe('a string');
+    expect(armed).toEqual([]);
+  });
+
+  it('work still pending after the probe arms exactly one timer; DEADLINE comes at the original due time, not 1 ms before, and leaves no timer (spec §4.2-C.5.3)', async () => {
+    const { clock, spy, armed } = spiedClock(10_000);
+    const raced = track(raceDeadline(spy, never(), 1_000));
+    await turns(PROBE_TURNS + 4);
+    expect(armed).toEqual([1_000]);
+    expect(clock.pendingTimerList()).toEqual([{ deadlineMs: 11_000 }]);
+
+    await clock.advance(999);
+    expect(raced.state).toBe('pending');
+    expect(clock.pendingTimers).toBe(1);
+
+    await clock.advance(1);
+    expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
+    expect(clock.now()).toBe(11_000);
+    expect(clock.pendingTimers).toBe(0);
+    expect(armed).toHaveLength(1);
+  });
+
+  it('work settling after the timer is armed but before the deadline wins, and its timer is cleared', async () => {
+    const { clock, spy, armed, cleared } = spiedClock();
+    let finish!: (value: string) => void;
+    const raced = track(raceDeadline(spy, new Promise<string>((resolve) => (finish = resolve)), 1_000));
+    await turns(PROBE_TURNS + 4);
+    expect(armed).toEqual([1_000]);
+
+    await clock.advance(999);
+    finish('late but in time');
+    await clock.flush();
+    expect(raced).toEqual({ state: 'fulfilled', value: 'late but in time' });
+    expect(clock.pendingTimers).toBe(0);
+    expect(cleared).toHaveLength(1);
+
+    await clock.advance(10_000); // nothing left to fire, the result does not change
+    expect(raced.value).toBe('late but in time');
+  });
+
+  it('a rejection after the timer is armed but before the deadline rejects with that error, and its timer is cleared', async () => {
+    const { clock, spy, armed } = spiedClock();
+    let fail!: (error: unknown) => void;
+    const error = new Error('late failure');
+    const raced = track(raceDeadline(spy, new Promise<never>((_, reject) => (fail = reject)), 1_000));
+    await turns(PROBE_TURNS + 4);
+    expect(armed).toEqual([1_000]);
+    await clock.advance(500);
+    fail(error);
+    await clock.flush();
+    expect(raced).toEqual({ state: 'rejected', error });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('the deadline is counted from the call: time that passes during the probe is taken off the armed delay', async () => {
+    let now = 1_000;
+    const armed: number[] = [];
+    const fire: Array<() => void> = [];
+    const clock: Clock = {
+      now: () => now,
+      setTimeout: (callback, delayMs) => {
+        armed.push(delayMs);
+        fire.push(callback);
+        return fire.length;
+      },
+      clearTimeout: () => undefined,
+    };
+    const raced = track(raceDeadline(clock, never(), 500));
+    now = 1_003; // time moves before the probe ends
+    await turns(PROBE_TURNS + 4);
+    expect(armed).toEqual([497]);
+    fire[0]!();
+    await turns(4);
+    expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
+  });
+
+  it('a deadline already past when the probe ends is DEADLINE at once, without a timer', async () => {
+    let now = 1_000;
+    const armed: number[] = [];
+    const clock: Clock = {
+      now: () => now,
+      setTimeout: (_callback, delayMs) => armed.push(delayMs),
+      clearTimeout: () => undefined,
+    };
+    const raced = track(raceDeadline(clock, never(), 5));
+    now = 1_010;
+    await turns(PROBE_TURNS + 4);
+    expect(armed).toEqual([]);
+    expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
+  });
+
+  it('delayMs Infinity: pending work arms no finite timer and never resolves DEADLINE', async () => {
+    const { clock, spy, armed } = spiedClock();
+    let finish!: (value: string) => void;
+    const raced = track(raceDeadline(spy, new Promise<string>((resolve) => (finish = resolve)), Infinity));
+    await turns(PROBE_TURNS + 4);
+    expect(armed.filter((ms) => Number.isFinite(ms))).toEqual([]);
+    expect(clock.pendingTimerList().filter((t) => Number.isFinite(t.deadlineMs))).toEqual([]);
+    await clock.advance(1e12);
+    await clock.runAll();
+    expect(raced.state).toBe('pending');
+    finish('eventually');
+    await clock.flush();
+    expect(raced).toEqual({ state: 'fulfilled', value: 'eventually' });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('leaves Error.stackTraceLimit as it found it once the timer is armed', async () => {
+    const before = Error.stackTraceLimit;
+    Error.stackTraceLimit = 23; // a value of our own: an earlier leak would not hide a new one
+    try {
+      const { armed, spy } = spiedClock();
+      void raceDeadline(spy, never(), 10);
+      await turns(PROBE_TURNS + 4);
+      expect(armed).toEqual([10]);
+      expect(Error.stackTraceLimit).toBe(23);
+    } finally {
+      Error.stackTraceLimit = before;
+    }
+  });
+
+  it('property: the value iff the work settles before the deadline (microtask turns always beat a VirtualClock timer), else DEADLINE exactly at the due time; no timer left', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+        fc.integer({ min: 1, max: 5_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        async (settleTurn, delayMs, startMs) => {
+          const clock = new VirtualClock({ startMs });
+          const work = settleTurn === undefined ? never() : afterTurns(settleTurn, 'value');
+          const raced = track(raceDeadline(clock, work, delayMs));
+          if (delayMs > 0) {
+            await clock.advance(delayMs - 1);
+            expect(raced.state).toBe(settleTurn === undefined ? 'pending' : 'fulfilled');
+          }
+          await clock.advance(delayMs > 0 ? 1 : 0);
+          expect(raced).toEqual({ state: 'fulfilled', value: settleTurn === undefined ? DEADLINE : 'value' });
+          expect(clock.now()).toBe(startMs + delayMs);
+          expect(clock.pendingTimers).toBe(0);
+        },
+      ),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('a deadline of 0 is due at once: work settled within the probe wins, work still pending after it is DEADLINE, no timer', async () => {
+    for (const settleTurn of [0, 1, 5, 10]) {
+      const clock = new VirtualClock();
+      await expect(raceDeadline(clock, afterTurns(settleTurn, 'value'), 0)).resolves.toBe('value');
+      expect(clock.pendingTimers).toBe(0);
+    }
+    const clock = new VirtualClock();
+    await expect(raceDeadline(clock, never(), 0)).resolves.toBe(DEADLINE);
+    expect(clock.pendingTimers).toBe(0);
+    expect(clock.now()).toBe(0);
   });
 });

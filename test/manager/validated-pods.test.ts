@@ -63,4 +63,27 @@ describe('validated-pod cache keeps validation behaviour (DESIGN §6: invalid po
     p.metadata!.uid = 'u2';
     expect(manager.status(p, 'a').state).toBe('Waiting');
   });
+
+  it('an in-place edit of another container is seen by the first call about it, or about the whole pod', async () => {
+    const { manager, settle } = setup();
+    const p = pod();
+    await settle(manager.startContainer(p, 'a'));
+    p.spec!.containers[1]!.lifecycle = { preStop: { httpGet: { port: 0 } } }; // invalid (spec §2 rule 4)
+    // A call about "a" checks the pod's own layers and "a" only (the trade-off in validated-pods.ts).
+    expect(manager.status(p, 'a').state).toBe('Running');
+    expect(() => manager.status(p, 'b')).toThrow(LifecycleSpecError);
+    await expect(manager.deletePod(p)).rejects.toBeInstanceOf(LifecycleSpecError);
+    p.spec!.containers[1]!.lifecycle = {};
+    const deleted = await settle(manager.deletePod(p));
+    expect(deleted.containers.find((c) => c.container === 'a')).toMatchObject({ outcome: 'stopped' });
+  });
+
+  it('a pod-level edit (grace) is seen by a call about any one container', async () => {
+    const { manager, settle } = setup();
+    const p = pod();
+    await settle(manager.startContainer(p, 'b'));
+    p.spec!.terminationGracePeriodSeconds = 9;
+    await expect(settle(manager.stopContainer(p, 'b'))).resolves.toMatchObject({ gracePeriodSeconds: 9 });
+  });
 });
+
