@@ -1,38 +1,108 @@
 import type { Clock } from './clock.js';
+import { type TimerEntry, TimerQueue } from './timer-queue.js';
 
-/** Node fires any delay above this (about 24.8 days) after 1 ms; longer waits are chained. */
+/** Node fires any delay above this (about 24.8 days) after 1 ms; longer waits are re-armed. */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
-interface SystemTimer {
-  handle: ReturnType<typeof globalThis.setTimeout> | undefined;
+/**
+ * A timer counts as due this close to its deadline: Node counts whole milliseconds of its own
+ * loop time, so it may fire up to a millisecond before a `performance.now()` deadline.
+ */
+const EARLY_TOLERANCE_MS = 1;
+
+/**
+ * The pending timers of {@link systemClock}, multiplexed on one Node timer armed for the earliest
+ * deadline. When it fires, every timer then due runs, in deadline order (first-in first-out on
+ * ties), back to back; then it is armed for the next. Ten thousand grace expiries falling due
+ * together thus run their callbacks first and the promise chains those resume afterwards, as one
+ * batch. With one Node timer each, Node ran every callback's whole chain (the container's exit
+ * bookkeeping) before the next callback, so each expiry waited for all earlier ones' work: the
+ * late tail of the real-clock benchmark (docs/performance.md).
+ */
+const queue = new TimerQueue();
+let seq = 0;
+/**
+ * The Node timer armed for the queue, the deadline it is armed for, and the global timer
+ * functions it was armed and is to be cleared with (fake timers may come and go meanwhile).
+ */
+let nodeTimer: ReturnType<typeof globalThis.setTimeout> | undefined;
+let nodeTimerDueMs = Infinity;
+let armedWith: typeof globalThis.setTimeout | undefined;
+let clearWith: typeof globalThis.clearTimeout | undefined;
+const OWNER = Object.freeze({ clock: 'systemClock' });
+
+/** Arm the Node timer for the earliest pending deadline (again if that changed). */
+function schedule(): void {
+  const head = queue.peek();
+  const dueMs = head === undefined ? Infinity : head.deadlineMs;
+  if (dueMs === nodeTimerDueMs && armedWith === globalThis.setTimeout) return;
+  if (nodeTimer !== undefined) clearWith?.(nodeTimer);
+  nodeTimer = undefined;
+  nodeTimerDueMs = dueMs;
+  armedWith = globalThis.setTimeout;
+  clearWith = globalThis.clearTimeout;
+  if (dueMs === Infinity) return;
+  nodeTimer = globalThis.setTimeout(runDue, Math.min(Math.max(0, dueMs - performance.now()), MAX_TIMER_DELAY_MS));
+  // Pending timers never keep a process alive on their own.
+  nodeTimer.unref?.();
 }
 
 /**
- * The real clock: `performance.now()` for reading time (monotonic) and the global timers.
- * This is the only file of the core allowed to touch global time (a test enforces it).
- * Delays longer than Node's 2^31−1 ms limit are honoured by chaining timers; `Infinity` never fires.
- * Timers are `unref`'d, so a pending grace timer never keeps a process alive on its own.
+ * The Node timer fired: run every timer due by now that was armed before this turn (one armed by
+ * a callback, even with delay 0, waits for the next Node turn, as with Node's own timers, so a
+ * timer that re-arms itself cannot starve the event loop), then arm for the next one. A throwing
+ * callback does not hold up the others; the first error is rethrown once they have run, so it
+ * surfaces as an uncaught exception from a timer, as it would have from Node's own.
+ */
+function runDue(): void {
+  nodeTimer = undefined;
+  nodeTimerDueMs = Infinity;
+  const armedBefore = seq;
+  let firstError: { error: unknown } | undefined;
+  try {
+    for (;;) {
+      const head = queue.peek();
+      if (head === undefined || head.seq >= armedBefore || head.deadlineMs - performance.now() > EARLY_TOLERANCE_MS) break;
+      queue.pop();
+      try {
+        head.callback();
+      } catch (error) {
+        firstError ??= { error };
+      }
+    }
+  } finally {
+    schedule();
+  }
+  if (firstError !== undefined) throw firstError.error;
+}
+
+/**
+ * The real clock: `performance.now()` for reading time (monotonic) and one global timer for all
+ * its timers (see {@link queue}). This is the only file of the core allowed to touch global time
+ * (a test enforces it). Delays longer than Node's 2^31−1 ms limit are honoured (the Node timer is
+ * re-armed until the deadline); `Infinity` never fires; negative and NaN delays count as 0. The
+ * Node timer is `unref`'d, so pending timers never keep a process alive on their own. Installing
+ * or removing fake timers (`vi.useFakeTimers()`) is noticed at the next `setTimeout`, which arms
+ * through whatever `globalThis.setTimeout` then is.
  */
 export const systemClock: Clock = Object.freeze({
   now: (): number => performance.now(),
   setTimeout: (callback: () => void, delayMs: number): unknown => {
-    const timer: SystemTimer = { handle: undefined };
-    const deadline = performance.now() + (Number.isNaN(delayMs) || delayMs < 0 ? 0 : delayMs);
-    const arm = (remaining: number): void => {
-      if (remaining === Infinity) return;
-      const step = Math.min(remaining, MAX_TIMER_DELAY_MS);
-      timer.handle = globalThis.setTimeout(() => {
-        const left = deadline - performance.now();
-        if (left > 1) arm(left);
-        else callback();
-      }, step);
-      timer.handle.unref?.();
-    };
-    arm(deadline - performance.now());
-    return timer;
+    const delay = Number.isNaN(delayMs) || delayMs < 0 ? 0 : delayMs;
+    const deadlineMs = performance.now() + delay;
+    // A timer that never fires waits nowhere: its handle is inert ('cleared' from the start).
+    const state = deadlineMs === Infinity ? 'cleared' : 'pending';
+    const entry: TimerEntry = { deadlineMs, seq: seq++, callback, label: undefined, owner: OWNER, state };
+    if (state === 'pending') {
+      queue.push(entry);
+      if (deadlineMs < nodeTimerDueMs || armedWith !== globalThis.setTimeout) schedule();
+    }
+    return entry;
   },
   clearTimeout: (handle: unknown): void => {
-    const timer = handle as SystemTimer | undefined;
-    if (timer?.handle !== undefined) globalThis.clearTimeout(timer.handle);
+    if (typeof handle === 'object' && handle !== null && (handle as Partial<TimerEntry>).owner === OWNER) {
+      // If it was the earliest, the Node timer still fires, finds nothing due and re-arms.
+      queue.clear(handle as TimerEntry);
+    }
   },
 });

@@ -1,6 +1,6 @@
 import type { Clock } from '../ports/clock.js';
 import { VirtualClockError } from './errors.js';
-import { type TimerEntry, TimerQueue } from './timer-queue.js';
+import { type TimerEntry, TimerQueue } from '../ports/timer-queue.js';
 
 /** Options of {@link VirtualClock}. */
 export interface VirtualClockOptions {
@@ -10,10 +10,12 @@ export interface VirtualClockOptions {
    * Microtask turns run by every flush: before the first timer, between two timers, and at the
    * end of `advance`/`advanceTo`/`next`. A promise chain moves one `await` (or `.then`) per turn,
    * so this bounds how deep a chain can be and still settle before the clock moves on. Each turn
-   * costs about 25 ns (≈5 µs per flush at the default, Node 20). The `LifecycleManager`'s deepest
-   * chain (postStart exec, httpGet preStop, stop escalation) needs 21 turns, so the default leaves
-   * about 10× headroom for your own scripts. Raise it if a deep chain of yours needs more; lower
-   * it (e.g. 50) for simulations of many thousands of containers.
+   * costs about 25 ns (≈5 µs per flush at the default, Node 20). The `LifecycleManager`'s chains
+   * settle within 25 turns, and its deadline races arm their timer within 16 turns of a call
+   * (work settled by then needs none), so the default leaves about 8× headroom for your own
+   * scripts. Raise it if a deep chain of yours needs more; lower it (not below 50) for
+   * simulations of many thousands of containers: with fewer turns, a deadline can be armed only
+   * after the clock has moved past it, and then fires late.
    * @default 200
    */
   readonly microtaskTurns?: number;

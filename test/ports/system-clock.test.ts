@@ -1,6 +1,10 @@
 // Real time on purpose: this file tests the one adapter of the global timers.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/ports/system-clock.js';
+
+const realDelay = (ms: number): Promise<void> => new Promise((resolve) => globalThis.setTimeout(resolve, ms));
 
 describe('systemClock', () => {
   it('reads monotonic milliseconds and fires a timer after its delay', async () => {
@@ -34,4 +38,74 @@ describe('systemClock', () => {
       vi.useRealTimers();
     }
   });
+
+  it('fires timers in deadline order, first-in first-out on equal deadlines, several in one Node turn', async () => {
+    const fired: string[] = [];
+    const done = new Promise<void>((resolve) => systemClock.setTimeout(resolve, 40));
+    // c and d: equal delays armed in this order (their deadlines equal, or d's a hair later).
+    systemClock.setTimeout(() => fired.push('c@15'), 15);
+    systemClock.setTimeout(() => fired.push('a@5'), 5);
+    systemClock.setTimeout(() => fired.push('b@10'), 10);
+    systemClock.setTimeout(() => fired.push('d@15'), 15);
+    await done;
+    expect(fired).toEqual(['a@5', 'b@10', 'c@15', 'd@15']);
+  });
+
+  it('clearing the earliest timer leaves the later ones on time', async () => {
+    const fired = vi.fn();
+    const start = systemClock.now();
+    const first = systemClock.setTimeout(() => fired('first'), 5);
+    const second = new Promise<number>((resolve) => systemClock.setTimeout(() => resolve(systemClock.now() - start), 20));
+    systemClock.clearTimeout(first);
+    systemClock.clearTimeout(first); // twice: ignored
+    systemClock.clearTimeout({ owner: 'someone else' }); // foreign handle: ignored
+    const at = await second;
+    expect(fired).not.toHaveBeenCalled();
+    expect(at).toBeGreaterThanOrEqual(19);
+  });
+
+  it('a timer re-armed from its own callback with delay 0 runs on a later Node turn: it cannot starve the event loop', async () => {
+    let runs = 0;
+    let isStopped = false;
+    const again = (): void => {
+      runs++;
+      if (!isStopped) systemClock.setTimeout(again, 0);
+    };
+    systemClock.setTimeout(again, 0);
+    await realDelay(25); // a Node timer of the test's own still gets its turn
+    isStopped = true;
+    await realDelay(5);
+    expect(runs).toBeGreaterThan(1);
+  });
+
+  it('a throwing callback does not stop the others due with it; its error surfaces as an uncaught exception', () => {
+    const module = fileURLToPath(new URL('../../src/ports/system-clock.ts', import.meta.url));
+    const script = `
+      const { systemClock } = await import(${JSON.stringify(module)});
+      const order = [];
+      process.on('uncaughtException', (error) => { order.push('uncaught:' + error.message); });
+      systemClock.setTimeout(() => order.push('one'), 5);
+      systemClock.setTimeout(() => { order.push('two'); throw new Error('boom'); }, 5);
+      systemClock.setTimeout(() => order.push('three'), 5);
+      setTimeout(() => console.log(JSON.stringify(order)), 50);
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout.trim())).toEqual(['one', 'two', 'three', 'uncaught:boom']);
+  });
+
+  it('notices fake timers coming and going: a timer armed under real timers after fake ones still fires', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let stale: unknown;
+    try {
+      stale = systemClock.setTimeout(() => undefined, 5); // armed through the fake, never advanced
+    } finally {
+      vi.useRealTimers();
+    }
+    const start = systemClock.now();
+    const at = await new Promise<number>((resolve) => systemClock.setTimeout(() => resolve(systemClock.now() - start), 15));
+    expect(at).toBeGreaterThanOrEqual(14);
+    systemClock.clearTimeout(stale);
+  });
 });
+

@@ -1,4 +1,4 @@
-/** One armed timer of a VirtualClock (internal; the public view is `PendingTimer`). */
+/** One armed timer of a clock (internal; a VirtualClock's public view is `PendingTimer`). */
 export interface TimerEntry {
   readonly deadlineMs: number;
   /** Arming order: breaks deadline ties first-in first-out. */
@@ -17,7 +17,8 @@ const before = (a: TimerEntry, b: TimerEntry): boolean =>
 /**
  * Binary min-heap of timers ordered by (deadline, arming order), with lazy removal of cleared
  * timers: `clear` is O(1), and the heap is rebuilt when cleared entries outnumber live ones, so
- * arm-and-cancel loops (a grace timer per hook) do not grow memory. Internal to the testing kit.
+ * arm-and-cancel loops (a grace timer per hook) do not grow memory. Internal: it holds the
+ * timers of `systemClock` and of the testing kit's `VirtualClock`.
  */
 export class TimerQueue {
   readonly #heap: TimerEntry[] = [];
