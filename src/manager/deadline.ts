@@ -52,9 +52,13 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
         return;
       }
       isRacing = true;
-      const leftMs = dueMs - clock.now();
-      // Already due: nothing to race (a timer would fire before the work could settle anyway).
-      resolve(leftMs > 0 ? timedRace(clock, work, leftMs) : DEADLINE);
+      try {
+        const leftMs = dueMs - clock.now();
+        // Already due: nothing to race (a timer would fire before the work could settle anyway).
+        resolve(leftMs > 0 ? timedRace(clock, work, leftMs) : DEADLINE);
+      } catch (error) {
+        reject(error); // a clock that throws: the race fails rather than never settling
+      }
     };
     void TURN.then(probe);
   });

@@ -6,8 +6,8 @@ import { EventMessages } from './events.js';
 import { emitContainerEvent, emitEvent, emitStep, runHook, type ManagerContext } from './context.js';
 import type { ContainerRef } from '../ports/runtime.js';
 import {
-  containerSpec, newCallScope, releaseExitWaiters, whenExited, whenStartupDone,
-  type ContainerRecord, type PodRecord, type Termination,
+  NOT_STARTED, containerSpec, newCallScope, releaseExitWaiters, whenExited, whenStartupDone,
+  type CallScope, type ContainerRecord, type PodRecord, type Termination,
 } from './records.js';
 import type { HookReport, StopResult } from './results.js';
 
@@ -332,13 +332,40 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
       ...(record.status.startedAt !== undefined ? { startedAt: record.status.startedAt } : {}),
       finishedAt: at,
     };
-    // Hooks still running for this instance are abandoned now that it has exited. With none
-    // pending, nothing listens: the controller stays unaborted for the next instance to reuse.
-    if (record.calls.pendingHooks > 0) record.calls.controller.abort(CONTAINER_EXITED);
+    // Hooks still running for this instance are abandoned now that it has exited (after the
+    // runtime has had its chance to report them). With none pending, nothing listens: the
+    // controller stays unaborted for the next instance to reuse.
+    if (record.calls.pendingHooks > 0) {
+      abandonPendingHooks(record.calls);
+      record.calls = NOT_STARTED; // the next instance gets a fresh scope
+    }
     releaseExitWaiters(record);
     emitStep(ctx, pod, record, { kind: 'exited' });
   }
   return at;
+}
+
+/**
+ * Microtask turns a runtime gets, once its container has exited, to report the hook calls still
+ * pending on it before the manager aborts them (see {@link abandonPendingHooks}).
+ */
+const EXIT_REPORT_TURNS = 16;
+
+/**
+ * Abort the signal of hook calls still pending at a container's exit — after giving the runtime
+ * {@link EXIT_REPORT_TURNS} microtask turns to end them itself. An exec runs inside the container
+ * and dies with it: a runtime that reports that promptly (exit 137, as runc and `FakeRuntime` do)
+ * has the failure reported as `FailedPreStopHook` (spec §4.2-C.5.6); whatever is still pending
+ * then (a sleep, an HTTP request, an exec the runtime does not end) is abandoned, unreported.
+ */
+function abandonPendingHooks(scope: CallScope): void {
+  let turn = 0;
+  const check = (): void => {
+    if (scope.pendingHooks === 0 || scope.controller.signal.aborted) return;
+    if (++turn < EXIT_REPORT_TURNS) void Promise.resolve().then(check);
+    else scope.controller.abort(CONTAINER_EXITED);
+  };
+  void Promise.resolve().then(check);
 }
 
 /**

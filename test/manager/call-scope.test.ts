@@ -158,4 +158,51 @@ describe('the signal of a container instance (DESIGN §5 ports; spec §3, §4.2-
     expect(a!.aborted).toBe(true);
     expect(b!.aborted).toBe(false);
   });
+
+  it('an exec preStop the runtime ends with its container (exit 137) is reported even if the stop returns first (spec §4.2-C.5.6)', async () => {
+    const clock = new VirtualClock();
+    let endExec: (() => void) | undefined;
+    const runtime: Runtime = {
+      startContainer: () => Promise.resolve({ id: 'c1' }),
+      exec: (_ref, argv) =>
+        argv[0] === 'drain' ? new Promise<ExecResult>((resolve) => (endExec = () => resolve({ exitCode: 137 }))) : Promise.resolve({ exitCode: 0 }),
+      // The stop resolves at once; the exec's death is reported some microtask turns later.
+      stopContainer: () => {
+        void afterTurns(8).then(() => endExec?.());
+        return Promise.resolve();
+      },
+    };
+    const manager = new LifecycleManager({ runtime, httpClient: new RecordingHttpClient(), clock });
+    const reasons: string[] = [];
+    manager.on('event', (e) => reasons.push(e.reason));
+    const pod = makePod([hooked(['drain'])], { tgps: 2 });
+    await manager.startContainer(pod, 'web');
+    const stopping = manager.stopContainer(pod, 'web');
+    await clock.runAll();
+    expect(await stopping).toMatchObject({ outcome: 'stopped', preStop: { outcome: 'timedOut' } });
+    await clock.flush();
+    expect(reasons).toEqual(['Started', 'Killing', 'FailedPreStopHook']);
+  });
+
+  it('an exec preStop the runtime never ends is abandoned at the exit: aborted, unreported, nothing left pending', async () => {
+    const { runtime, manager, settle, clock } = setup();
+    runtime.hang.add('quit');
+    const reasons: string[] = [];
+    manager.on('event', (e) => reasons.push(e.reason));
+    const pod = makePod([hooked()], { tgps: 2 });
+    await settle(manager.startContainer(pod, 'web'));
+    await settle(manager.stopContainer(pod, 'web'));
+    await clock.flush();
+    expect(runtime.signals('exec').at(-1)!.aborted).toBe(true);
+    expect(reasons).toEqual(['Started', 'Killing']);
+    expect(clock.pendingTimers).toBe(0);
+  });
 });
+
+/** Resolves after `turns` microtask turns. */
+function afterTurns(turns: number): Promise<void> {
+  let chain = Promise.resolve();
+  for (let i = 0; i < turns; i++) chain = chain.then();
+  return chain;
+}
+

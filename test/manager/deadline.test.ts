@@ -278,3 +278,18 @@ describe('raceDeadline: the probe before any timer', () => {
     expect(clock.now()).toBe(0);
   });
 });
+
+describe('raceDeadline with a failing clock', () => {
+  it('rejects (never hangs) when the clock throws while arming the timer', async () => {
+    let calls = 0;
+    const clock: Clock = {
+      now: () => {
+        if (++calls > 1) throw new Error('clock broke');
+        return 0;
+      },
+      setTimeout: () => undefined,
+      clearTimeout: () => undefined,
+    };
+    await expect(raceDeadline(clock, never(), 1_000)).rejects.toThrow('clock broke');
+  });
+});
