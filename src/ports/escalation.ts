@@ -46,59 +46,85 @@ export interface EscalationResult {
  * });
  * ```
  */
-export async function stopWithEscalation(options: EscalationOptions): Promise<EscalationResult> {
+export function stopWithEscalation(options: EscalationOptions): Promise<EscalationResult> {
   const { clock, timeoutSeconds, sendSignal, signal } = options;
   const stopSignal = options.stopSignal ?? 'SIGTERM';
-  const signalsSent: string[] = [];
-  signal?.throwIfAborted();
-
-  let isExited = false;
-  const exited = Promise.resolve(options.exited).then(
-    () => { isExited = true; },
-    () => { isExited = true; },
-  );
-  const send = async (name: string): Promise<void> => {
-    signalsSent.push(name);
-    try {
-      await sendSignal(name);
-    } catch (error) {
-      // Signalling a process that has just exited fails (ESRCH): the stop still succeeded.
-      for (let turn = 0; turn < 4 && !isExited; turn++) await Promise.resolve();
-      if (!isExited) throw error;
-    }
-  };
-  // A signal delivery that hangs must not hold up a container that has exited meanwhile.
-  const sendUnlessExited = (name: string): Promise<unknown> => Promise.race([send(name), exited, aborted]);
-
-  let timer: unknown;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    if (signal === undefined) return;
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  try {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  // One promise and a handful of callbacks, not an async function racing five promises: a
+  // pending stop is what a burst of 10,000 holds in memory (docs/performance.md).
+  return new Promise<EscalationResult>((resolve, reject) => {
+    const signalsSent: string[] = [];
     const immediateKill = !(timeoutSeconds > 0) || stopSignal === 'SIGKILL';
+    /** Where the escalation is: delivering the stop signal, waiting, delivering SIGKILL, killed. */
+    let stage: 'stopping' | 'waiting' | 'killing' | 'killed' = immediateKill ? 'killing' : 'stopping';
+    let isExited = false;
+    let isDeadlinePassed = false;
+    let isDone = false;
+    let timer: unknown;
+
+    const finish = (error: { readonly reason: unknown } | undefined): void => {
+      if (isDone) return;
+      isDone = true;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (error !== undefined) reject(error.reason);
+      else resolve({ signalsSent, killed: immediateKill ? stopSignal !== 'SIGKILL' : stage === 'killing' || stage === 'killed' });
+    };
+    const onAbort = (): void => finish({ reason: signal?.reason });
+    const onExited = (): void => {
+      isExited = true;
+      finish(undefined); // whatever delivery may still hang: a container that has exited is stopped
+    };
+    const startKill = (): void => {
+      stage = 'killing';
+      deliver('SIGKILL', () => {
+        stage = 'killed';
+      });
+    };
+    const onDeadline = (): void => {
+      timer = undefined;
+      isDeadlinePassed = true;
+      // SIGKILL follows the stop signal's delivery: a slow one is still waited for (not its exit).
+      if (stage === 'waiting') startKill();
+    };
+    /** Send `name`; `delivered` runs once it was delivered, unless the stop is over by then. */
+    const deliver = (name: string, delivered: () => void): void => {
+      signalsSent.push(name);
+      const failed = (error: unknown): void => {
+        // Signalling a process that has just exited fails (ESRCH): the stop still succeeded.
+        let turn = 0;
+        const check = (): void => {
+          if (isDone || isExited) return;
+          if (++turn <= 4) void Promise.resolve().then(check);
+          else finish({ reason: error });
+        };
+        check();
+      };
+      let result: void | Promise<void>;
+      try {
+        result = sendSignal(name);
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      Promise.resolve(result).then(() => {
+        if (!isDone) delivered();
+      }, failed);
+    };
+
+    signal?.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(options.exited).then(onExited, onExited);
     if (immediateKill) {
-      await sendUnlessExited('SIGKILL');
-      await Promise.race([exited, aborted]);
-      return { signalsSent, killed: stopSignal !== 'SIGKILL' };
+      startKill();
+      return;
     }
     // The SIGKILL deadline counts from the stop request, not from when the signal was delivered
     // (CRI StopContainer), so a slow delivery never pushes the SIGKILL later.
     // timeoutSeconds = Infinity: wait for the exit without ever escalating.
-    const deadline = new Promise<'deadline'>((resolve) => {
-      if (Number.isFinite(timeoutSeconds)) timer = clock.setTimeout(() => resolve('deadline'), timeoutSeconds * 1000);
+    if (Number.isFinite(timeoutSeconds)) timer = clock.setTimeout(onDeadline, timeoutSeconds * 1000);
+    deliver(stopSignal, () => {
+      stage = 'waiting';
+      if (isDeadlinePassed) startKill();
     });
-    await sendUnlessExited(stopSignal);
-    const first = await Promise.race([exited.then(() => 'exited' as const), deadline, aborted]);
-    if (first === 'exited' || isExited) return { signalsSent, killed: false };
-    await sendUnlessExited('SIGKILL');
-    await Promise.race([exited, aborted]);
-    return { signalsSent, killed: true };
-  } finally {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
-  }
+  });
 }

@@ -107,5 +107,20 @@ describe('systemClock', () => {
     expect(at).toBeGreaterThanOrEqual(14);
     systemClock.clearTimeout(stale);
   });
+
+  it('runs the timer Node fired for (up to 1 ms early), but no other timer of the batch before its deadline', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const fired: string[] = [];
+      systemClock.setTimeout(() => fired.push('a'), 10);
+      systemClock.setTimeout(() => fired.push('b'), 10.6);
+      vi.advanceTimersByTime(10);
+      expect(fired).toEqual(['a']);
+      vi.advanceTimersByTime(1);
+      expect(fired).toEqual(['a', 'b']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
