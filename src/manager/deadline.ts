@@ -5,12 +5,9 @@ import type { Clock } from '../ports/clock.js';
 export const DEADLINE = Symbol('deadline');
 
 /**
- * How many microtask turns {@link raceDeadline} waits for a call to settle before arming its
- * timer. An in-memory adapter's call (a fake, a test double) settles within a few turns, and so
- * does the handler runner around it; a call doing real I/O does not, and is raced on the clock.
- * No real clock fires a timer within microtask turns; a `VirtualClock` runs `microtaskTurns`
- * (default 200) of them before moving time, so the timer is armed in time as long as the call
- * was made in a chain less than `microtaskTurns - 16` turns deep (its option says to keep ≥ 50).
+ * How many microtask turns {@link raceDeadline} gives a call to settle before handing the race
+ * to p-timeout. An in-memory adapter's call (a fake, a test double) settles within a few turns,
+ * and so does the handler runner around it; a call doing real I/O does not.
  */
 export const PROBE_TURNS = 16;
 
@@ -20,51 +17,62 @@ const TURN = Promise.resolve();
 /**
  * Race `promise` against `delayMs` on the injected clock. Resolves with the value, or
  * {@link DEADLINE}; rejects if `promise` rejects first. No timer stays armed once settled.
- * `delayMs` of `Infinity` never times out; `<= 0` is due at once (after the work has had its
- * {@link PROBE_TURNS}: work that settles without time passing always wins, as with any clock).
+ * `delayMs` of `Infinity` never times out; `<= 0` is due at once (work that settles within the
+ * first {@link PROBE_TURNS} microtask turns, before any clock moves, still wins).
  *
- * A call that settles within {@link PROBE_TURNS} microtask turns — before any timer of any clock
- * could fire — needs no timer: it resolves without one. Otherwise the deadline race is p-timeout
- * with the clock's timers as `customTimers` (DESIGN §2), armed for what is left of `delayMs`
- * counted from this call, so the deadline is the same as if the timer had been armed at once.
+ * The deadline is on the clock from the call on: a plain timer is armed at once, so a clock that
+ * moves while the work runs fires it at the right time. A call that settles within
+ * {@link PROBE_TURNS} microtask turns clears that timer and is done: an in-memory adapter costs
+ * one timer set and clear, nothing more. A call still pending then is raced by p-timeout with the
+ * clock's timers as `customTimers` (DESIGN §2), armed for what is left of the same deadline, and
+ * the first timer is cleared.
  */
 export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: number): Promise<T | typeof DEADLINE> {
   const work = Promise.resolve(promise);
   const dueMs = clock.now() + delayMs;
   return new Promise<T | typeof DEADLINE>((resolve, reject) => {
-    let isSettled = false;
-    let isRacing = false;
+    /** probing: the first timer and the probe; racing: p-timeout has it; done: settled. */
+    let stage: 'probing' | 'racing' | 'done' = 'probing';
+    const timer = delayMs < Infinity ? clock.setTimeout(() => {
+      if (stage !== 'probing') return;
+      stage = 'done';
+      resolve(DEADLINE);
+    }, delayMs > 0 ? delayMs : 0) : undefined;
+    const settle = (): boolean => {
+      if (stage !== 'probing') return false;
+      stage = 'done';
+      if (timer !== undefined) clock.clearTimeout(timer);
+      return true;
+    };
     work.then(
       (value) => {
-        isSettled = true;
-        if (!isRacing) resolve(value);
+        if (settle()) resolve(value);
       },
       (error: unknown) => {
-        isSettled = true;
-        if (!isRacing) reject(error);
+        if (settle()) reject(error);
       },
     );
     let turn = 0;
     const probe = (): void => {
-      if (isSettled) return;
+      if (stage !== 'probing') return;
       if (++turn < PROBE_TURNS) {
         void TURN.then(probe);
         return;
       }
-      isRacing = true;
       try {
         const leftMs = dueMs - clock.now();
-        // Already due: nothing to race (a timer would fire before the work could settle anyway).
-        resolve(leftMs > 0 ? timedRace(clock, work, leftMs) : DEADLINE);
+        if (leftMs <= 0) return; // due: the first timer fires (or has fired) at the deadline
+        stage = 'racing';
+        if (timer !== undefined) clock.clearTimeout(timer);
+        resolve(timedRace(clock, work, leftMs));
       } catch (error) {
+        stage = 'done';
         reject(error); // a clock that throws: the race fails rather than never settling
       }
     };
     void TURN.then(probe);
   });
 }
-
-const deadlineFallback = (): typeof DEADLINE => DEADLINE;
 
 /** p-timeout on the clock's timers: `work`, or {@link DEADLINE} after `delayMs` (> 0). */
 function timedRace<T>(clock: Clock, work: Promise<T>, delayMs: number): Promise<T | typeof DEADLINE> {
@@ -82,6 +90,8 @@ function timedRace<T>(clock: Clock, work: Promise<T>, delayMs: number): Promise<
     Error.stackTraceLimit = limit;
   }
 }
+
+const deadlineFallback = (): typeof DEADLINE => DEADLINE;
 
 type CustomTimers = NonNullable<Parameters<typeof pTimeout>[1]['customTimers']>;
 const timersByClock = new WeakMap<Clock, CustomTimers>();

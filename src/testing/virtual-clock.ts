@@ -11,11 +11,9 @@ export interface VirtualClockOptions {
    * end of `advance`/`advanceTo`/`next`. A promise chain moves one `await` (or `.then`) per turn,
    * so this bounds how deep a chain can be and still settle before the clock moves on. Each turn
    * costs about 25 ns (≈5 µs per flush at the default, Node 20). The `LifecycleManager`'s chains
-   * settle within 25 turns, and its deadline races arm their timer within 16 turns of a call
-   * (work settled by then needs none), so the default leaves about 8× headroom for your own
-   * scripts. Raise it if a deep chain of yours needs more; lower it (not below 50) for
-   * simulations of many thousands of containers: with fewer turns, a deadline can be armed only
-   * after the clock has moved past it, and then fires late.
+   * settle within 25 turns (its deadline timers are armed when each wait begins, whatever this
+   * value), so the default leaves about 8× headroom for your own scripts. Raise it if a deep
+   * chain of yours needs more; lower it (e.g. 50) for simulations of many thousands of containers.
    * @default 200
    */
   readonly microtaskTurns?: number;

@@ -37,9 +37,10 @@ describe('raceDeadline (p-timeout on the injected clock)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The probe: work that settles within PROBE_TURNS microtask turns needs no timer; later work is
-// raced on the clock, with the deadline counted from the call (the preStop grace timer of
-// spec §4.2-C.5.3 and the other manager waits are built on this race).
+// The probe: a timer is on the clock from the call on; work that settles within PROBE_TURNS
+// microtask turns clears it and is done; later work is raced by p-timeout on the clock, for what
+// is left of the same deadline (the preStop grace timer of spec §4.2-C.5.3 and the other manager
+// waits are built on this race).
 // ---------------------------------------------------------------------------------------------
 
 /** A VirtualClock behind a spy recording the delays armed and the handles cleared on it. */
@@ -96,8 +97,8 @@ function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' | 'reje
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
 
-describe('raceDeadline: the probe before any timer', () => {
-  it(`work already settled, or settling within k < PROBE_TURNS - 2 (= ${PROBE_TURNS - 2}) turns, resolves with its value and arms no timer`, async () => {
+describe('raceDeadline: the probe, then p-timeout', () => {
+  it(`work already settled, or settling within k < PROBE_TURNS - 2 (= ${PROBE_TURNS - 2}) turns, resolves with its value; its one timer is cleared`, async () => {
     const cases: Array<{ label: string; work: () => PromiseLike<string> }> = [
       { label: 'already resolved', work: () => Promise.resolve('v') },
       ...Array.from({ length: PROBE_TURNS - 2 }, (_, k) => ({ label: `after ${k} turns`, work: () => afterTurns(k, `v${k}`) })),
@@ -106,30 +107,37 @@ describe('raceDeadline: the probe before any timer', () => {
       const { clock, spy, armed, cleared } = spiedClock();
       const expected = await work();
       await expect(raceDeadline(spy, work(), 1_000), label).resolves.toBe(expected);
-      expect({ label, armed, cleared }).toEqual({ label, armed: [], cleared: [] });
+      expect({ label, armed, cleared: cleared.length }).toEqual({ label, armed: [1_000], cleared: 1 });
       expect(clock.pendingTimers, label).toBe(0);
     }
   });
 
-  it('a rejection within the probe rejects with the very same error and arms no timer', async () => {
+  it('a rejection within the probe rejects with the very same error; its timer is cleared', async () => {
     for (const k of [0, 1, PROBE_TURNS - 4]) {
       const { clock, spy, armed } = spiedClock();
       const error = new Error(`boom after ${k}`);
       await expect(raceDeadline(spy, rejectedAfterTurns(k, error), 1_000)).rejects.toBe(error);
-      expect(armed, `k=${k}`).toEqual([]);
+      expect(armed, `k=${k}`).toEqual([1_000]);
       expect(clock.pendingTimers).toBe(0);
     }
     // Not only Errors: whatever the work rejects with comes through untouched.
-    const { spy, armed } = spiedClock();
+    const { clock, spy } = spiedClock();
     await expect(raceDeadline(spy, Promise.reject('a string'), 10)).rejects.toBe('a string');
-    expect(armed).toEqual([]);
+    expect(clock.pendingTimers).toBe(0);
   });
 
-  it('work still pending after the probe arms exactly one timer; DEADLINE comes at the original due time, not 1 ms before, and leaves no timer (spec §4.2-C.5.3)', async () => {
-    const { clock, spy, armed } = spiedClock(10_000);
+  it('the deadline is on the clock from the call on, before the probe ends', () => {
+    const { clock, spy } = spiedClock(10_000);
+    void raceDeadline(spy, never(), 1_000);
+    expect(clock.pendingTimerList()).toEqual([{ deadlineMs: 11_000 }]);
+  });
+
+  it('work still pending after the probe is handed to p-timeout: one timer at the same due time; DEADLINE then, not 1 ms before, no timer left (spec §4.2-C.5.3)', async () => {
+    const { clock, spy, armed, cleared } = spiedClock(10_000);
     const raced = track(raceDeadline(spy, never(), 1_000));
     await turns(PROBE_TURNS + 4);
-    expect(armed).toEqual([1_000]);
+    expect(armed).toEqual([1_000, 1_000]); // the first timer, then p-timeout's
+    expect(cleared).toHaveLength(1); // the first one
     expect(clock.pendingTimerList()).toEqual([{ deadlineMs: 11_000 }]);
 
     await clock.advance(999);
@@ -140,34 +148,43 @@ describe('raceDeadline: the probe before any timer', () => {
     expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
     expect(clock.now()).toBe(11_000);
     expect(clock.pendingTimers).toBe(0);
-    expect(armed).toHaveLength(1);
   });
 
-  it('work settling after the timer is armed but before the deadline wins, and its timer is cleared', async () => {
-    const { clock, spy, armed, cleared } = spiedClock();
+  it('a clock that moves during the probe fires the deadline at its time (a VirtualClock with few microtask turns)', async () => {
+    const clock = new VirtualClock({ microtaskTurns: 2 });
+    const raced = track(raceDeadline(clock, never(), 500));
+    await clock.advance(499);
+    expect(raced.state).toBe('pending');
+    await clock.advance(1);
+    expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
+    expect(clock.now()).toBe(500);
+    await turns(PROBE_TURNS + 4);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('work settling after p-timeout took over but before the deadline wins, and its timer is cleared', async () => {
+    const { clock, spy, armed } = spiedClock();
     let finish!: (value: string) => void;
     const raced = track(raceDeadline(spy, new Promise<string>((resolve) => (finish = resolve)), 1_000));
     await turns(PROBE_TURNS + 4);
-    expect(armed).toEqual([1_000]);
+    expect(armed).toEqual([1_000, 1_000]);
 
     await clock.advance(999);
     finish('late but in time');
     await clock.flush();
     expect(raced).toEqual({ state: 'fulfilled', value: 'late but in time' });
     expect(clock.pendingTimers).toBe(0);
-    expect(cleared).toHaveLength(1);
 
     await clock.advance(10_000); // nothing left to fire, the result does not change
     expect(raced.value).toBe('late but in time');
   });
 
-  it('a rejection after the timer is armed but before the deadline rejects with that error, and its timer is cleared', async () => {
-    const { clock, spy, armed } = spiedClock();
+  it('a rejection after p-timeout took over but before the deadline rejects with that error, and its timer is cleared', async () => {
+    const { clock, spy } = spiedClock();
     let fail!: (error: unknown) => void;
     const error = new Error('late failure');
     const raced = track(raceDeadline(spy, new Promise<never>((_, reject) => (fail = reject)), 1_000));
     await turns(PROBE_TURNS + 4);
-    expect(armed).toEqual([1_000]);
     await clock.advance(500);
     fail(error);
     await clock.flush();
@@ -175,7 +192,7 @@ describe('raceDeadline: the probe before any timer', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('the deadline is counted from the call: time that passes during the probe is taken off the armed delay', async () => {
+  it('the deadline is counted from the call: time that passes during the probe is taken off p-timeout\'s delay', async () => {
     let now = 1_000;
     const armed: number[] = [];
     const fire: Array<() => void> = [];
@@ -191,24 +208,32 @@ describe('raceDeadline: the probe before any timer', () => {
     const raced = track(raceDeadline(clock, never(), 500));
     now = 1_003; // time moves before the probe ends
     await turns(PROBE_TURNS + 4);
-    expect(armed).toEqual([497]);
-    fire[0]!();
+    expect(armed).toEqual([500, 497]);
+    fire[1]!();
     await turns(4);
     expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
   });
 
-  it('a deadline already past when the probe ends is DEADLINE at once, without a timer', async () => {
+  it('a deadline already past when the probe ends is left to the first timer: DEADLINE when it fires', async () => {
     let now = 1_000;
     const armed: number[] = [];
+    const fire: Array<() => void> = [];
     const clock: Clock = {
       now: () => now,
-      setTimeout: (_callback, delayMs) => armed.push(delayMs),
+      setTimeout: (callback, delayMs) => {
+        armed.push(delayMs);
+        fire.push(callback);
+        return fire.length;
+      },
       clearTimeout: () => undefined,
     };
     const raced = track(raceDeadline(clock, never(), 5));
     now = 1_010;
     await turns(PROBE_TURNS + 4);
-    expect(armed).toEqual([]);
+    expect(armed).toEqual([5]); // no p-timeout for a deadline already due
+    expect(raced.state).toBe('pending');
+    fire[0]!();
+    await turns(2);
     expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
   });
 
@@ -228,14 +253,14 @@ describe('raceDeadline: the probe before any timer', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('leaves Error.stackTraceLimit as it found it once the timer is armed', async () => {
+  it('leaves Error.stackTraceLimit as it found it once p-timeout took over', async () => {
     const before = Error.stackTraceLimit;
     Error.stackTraceLimit = 23; // a value of our own: an earlier leak would not hide a new one
     try {
       const { armed, spy } = spiedClock();
       void raceDeadline(spy, never(), 10);
       await turns(PROBE_TURNS + 4);
-      expect(armed).toEqual([10]);
+      expect(armed).toEqual([10, 10]);
       expect(Error.stackTraceLimit).toBe(23);
     } finally {
       Error.stackTraceLimit = before;
@@ -266,14 +291,16 @@ describe('raceDeadline: the probe before any timer', () => {
     );
   });
 
-  it('a deadline of 0 is due at once: work settled within the probe wins, work still pending after it is DEADLINE, no timer', async () => {
+  it('a deadline of 0 is due at once: work settled within the probe wins; work still pending is DEADLINE when the clock next runs, no timer left', async () => {
     for (const settleTurn of [0, 1, 5, 10]) {
       const clock = new VirtualClock();
       await expect(raceDeadline(clock, afterTurns(settleTurn, 'value'), 0)).resolves.toBe('value');
       expect(clock.pendingTimers).toBe(0);
     }
     const clock = new VirtualClock();
-    await expect(raceDeadline(clock, never(), 0)).resolves.toBe(DEADLINE);
+    const raced = track(raceDeadline(clock, never(), 0));
+    await clock.advance(0);
+    expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
     expect(clock.pendingTimers).toBe(0);
     expect(clock.now()).toBe(0);
   });
