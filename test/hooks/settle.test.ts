@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Settled, settle } from '../../src/hooks/settle.js';
+import { deferred } from '../idempotency/helpers.js';
 
 /**
  * Count the `abort` listeners added to and removed from `signal`, through own properties on the
@@ -39,17 +40,6 @@ function track<T>(promise: Promise<Settled<T>>): { result: Settled<T> | undefine
     seen.result = result;
   });
   return seen;
-}
-
-/** A promise with its resolve and reject exposed. */
-function controlled<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 /** Run `count` settle() calls that settle at once; weak references to their `start` functions. */
@@ -99,7 +89,7 @@ describe('settle (adapter call raced against the hook signal)', () => {
   it('passes a plain value, a resolved value and a later rejection through', async () => {
     const signal = new AbortController().signal;
     await expect(settle(() => 7, signal)).resolves.toEqual({ kind: 'fulfilled', value: 7 });
-    const later = controlled<string>();
+    const later = deferred<string>();
     const pending = track(settle(() => later.promise, signal));
     await turns(5);
     expect(pending.result).toBeUndefined();
@@ -166,8 +156,8 @@ describe('settle (adapter call raced against the hook signal)', () => {
   it('an adapter that rejects after the abort is absorbed: the call stays aborted and nothing goes unhandled', async () => {
     process.on('unhandledRejection', onUnhandled);
     const controller = new AbortController();
-    const failing = controlled<never>();
-    const succeeding = controlled<string>();
+    const failing = deferred<never>();
+    const succeeding = deferred<string>();
     const rejected = track(settle(() => failing.promise, controller.signal));
     const fulfilled = track(settle(() => succeeding.promise, controller.signal));
     controller.abort();
@@ -190,7 +180,7 @@ describe('settle (adapter call raced against the hook signal)', () => {
     const countsA = countAbortListeners(a.signal);
     const countsB = countAbortListeners(b.signal);
     const onA = [0, 1, 2].map(() => track(settle(() => new Promise<never>(() => undefined), a.signal)));
-    const answerB = controlled<string>();
+    const answerB = deferred<string>();
     const onB = [0, 1].map(() => track(settle(() => answerB.promise, b.signal)));
     expect(countsA.added).toBe(1);
     expect(countsB.added).toBe(1);

@@ -97,6 +97,23 @@ function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' | 'reje
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
 
+/** A clock whose time the test sets, recording each delay armed and each timer's callback. */
+function manualClock(startMs: number): { clock: Clock; armed: number[]; fire: Array<() => void>; setNow: (ms: number) => void } {
+  let now = startMs;
+  const armed: number[] = [];
+  const fire: Array<() => void> = [];
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (callback, delayMs) => {
+      armed.push(delayMs);
+      fire.push(callback);
+      return fire.length;
+    },
+    clearTimeout: () => undefined,
+  };
+  return { clock, armed, fire, setNow: (ms) => (now = ms) };
+}
+
 describe('raceDeadline: the probe, then p-timeout', () => {
   it(`work already settled, or settling within k < PROBE_TURNS - 2 (= ${PROBE_TURNS - 2}) turns, resolves with its value; its one timer is cleared`, async () => {
     const cases: Array<{ label: string; work: () => PromiseLike<string> }> = [
@@ -193,20 +210,9 @@ describe('raceDeadline: the probe, then p-timeout', () => {
   });
 
   it('the deadline is counted from the call: time that passes during the probe is taken off p-timeout\'s delay', async () => {
-    let now = 1_000;
-    const armed: number[] = [];
-    const fire: Array<() => void> = [];
-    const clock: Clock = {
-      now: () => now,
-      setTimeout: (callback, delayMs) => {
-        armed.push(delayMs);
-        fire.push(callback);
-        return fire.length;
-      },
-      clearTimeout: () => undefined,
-    };
+    const { clock, armed, fire, setNow } = manualClock(1_000);
     const raced = track(raceDeadline(clock, never(), 500));
-    now = 1_003; // time moves before the probe ends
+    setNow(1_003); // time moves before the probe ends
     await turns(PROBE_TURNS + 4);
     expect(armed).toEqual([500, 497]);
     fire[1]!();
@@ -215,20 +221,9 @@ describe('raceDeadline: the probe, then p-timeout', () => {
   });
 
   it('a deadline already past when the probe ends is left to the first timer: DEADLINE when it fires', async () => {
-    let now = 1_000;
-    const armed: number[] = [];
-    const fire: Array<() => void> = [];
-    const clock: Clock = {
-      now: () => now,
-      setTimeout: (callback, delayMs) => {
-        armed.push(delayMs);
-        fire.push(callback);
-        return fire.length;
-      },
-      clearTimeout: () => undefined,
-    };
+    const { clock, armed, fire, setNow } = manualClock(1_000);
     const raced = track(raceDeadline(clock, never(), 5));
-    now = 1_010;
+    setNow(1_010);
     await turns(PROBE_TURNS + 4);
     expect(armed).toEqual([5]); // no p-timeout for a deadline already due
     expect(raced.state).toBe('pending');
