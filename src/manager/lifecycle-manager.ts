@@ -112,7 +112,10 @@ export class LifecycleManager {
     return this;
   }
 
-  /** Remove a listener added with {@link on} or {@link once}. */
+  /**
+   * Remove a listener added with {@link on} or {@link once}: one registration per call, the
+   * earliest still in place when the same function was added more than once.
+   */
   off<K extends keyof LifecycleManagerEvents>(name: K, listener: (...args: LifecycleManagerEvents[K]) => void): this {
     this.#hub.off(name, listener);
     return this;

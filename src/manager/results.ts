@@ -45,8 +45,11 @@ export interface StartResult {
   /**
    * - `running`: started and postStart (if any) succeeded.
    * - `startFailed`: the runtime could not start it (Waiting/`RunContainerError`).
-   * - `postStartFailed`: postStart failed or timed out; the container was killed (Waiting/`PostStartHookError`).
-   * - `exited`: the main process exited before the container became Running.
+   * - `postStartFailed`: postStart failed or timed out (Waiting/`PostStartHookError`); the
+   *   container was killed, unless it had exited already (then `kill` is absent).
+   * - `exited`: the main process exited while postStart ran and postStart still succeeded (or
+   *   there was none): the container never became Running. An exit that ends a postStart exec
+   *   (the runtime reports it killed, exit 137) is `postStartFailed`, as on a node.
    */
   readonly outcome: 'running' | 'startFailed' | 'postStartFailed' | 'exited';
   /** The runtime's container id (absent when the start failed). */

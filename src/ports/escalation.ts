@@ -27,7 +27,11 @@ export interface EscalationOptions {
 export interface EscalationResult {
   /** Signals sent, in order (the stop signal, then `SIGKILL` when the deadline passed). */
   readonly signalsSent: readonly string[];
-  /** True when the SIGKILL deadline passed before the container exited. */
+  /**
+   * True when SIGKILL was sent as an escalation: the deadline passed before the container exited,
+   * or `timeoutSeconds <= 0` sent it at once in place of another stop signal. False when the
+   * container exited in time, and when the stop signal itself was `SIGKILL`.
+   */
   readonly killed: boolean;
 }
 
@@ -58,7 +62,6 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
     /** Where the escalation is: delivering the stop signal, waiting, delivering SIGKILL, killed. */
     let stage: 'stopping' | 'waiting' | 'killing' | 'killed' = immediateKill ? 'killing' : 'stopping';
     let isExited = false;
-    let isDeadlinePassed = false;
     let isDone = false;
     let timer: unknown;
 
@@ -83,14 +86,17 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
     };
     const onDeadline = (): void => {
       timer = undefined;
-      isDeadlinePassed = true;
-      // SIGKILL follows the stop signal's delivery: a slow one is still waited for (not its exit).
-      if (stage === 'waiting') startKill();
+      // SIGKILL is due at request + timeout, even while the stop signal's delivery still hangs.
+      if (stage === 'stopping' || stage === 'waiting') startKill();
     };
-    /** Send `name`; `delivered` runs once it was delivered, unless the stop is over by then. */
+    /**
+     * Send `name`; `delivered` runs once it was delivered, unless the stop is over by then. A
+     * stop signal whose delivery fails after SIGKILL went out no longer matters.
+     */
     const deliver = (name: string, delivered: () => void): void => {
       signalsSent.push(name);
       const failed = (error: unknown): void => {
+        if (name !== 'SIGKILL' && (stage === 'killing' || stage === 'killed')) return;
         // Signalling a process that has just exited fails (ESRCH): the stop still succeeded.
         let turn = 0;
         const check = (): void => {
@@ -123,8 +129,7 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
     // timeoutSeconds = Infinity: wait for the exit without ever escalating.
     if (Number.isFinite(timeoutSeconds)) timer = clock.setTimeout(onDeadline, timeoutSeconds * 1000);
     deliver(stopSignal, () => {
-      stage = 'waiting';
-      if (isDeadlinePassed) startKill();
+      if (stage === 'stopping') stage = 'waiting';
     });
   });
 }

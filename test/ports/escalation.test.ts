@@ -161,4 +161,52 @@ describe('stopWithEscalation: the deadline counts from the stop request', () => 
       ['SIGKILL', 5_000],
     ]);
   });
+
+  it('sends SIGKILL at request + timeout even while the stop signal\'s delivery still hangs, and ignores its late failure', async () => {
+    const clock = new VirtualClock();
+    const sent: Array<[string, number]> = [];
+    let failDelivery!: (error: Error) => void;
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: 5,
+      exited,
+      sendSignal: (signal) => {
+        sent.push([signal, clock.now()]);
+        if (signal === 'SIGKILL') return void exit();
+        return new Promise<void>((_, reject) => (failDelivery = reject)); // e.g. `runc kill` hung
+      },
+    });
+    await clock.advance(4_999);
+    expect(sent).toEqual([['SIGTERM', 0]]);
+    await clock.advance(1);
+    await expect(stopping).resolves.toEqual({ signalsSent: ['SIGTERM', 'SIGKILL'], killed: true });
+    expect(sent).toEqual([
+      ['SIGTERM', 0],
+      ['SIGKILL', 5_000],
+    ]);
+    failDelivery(new Error('runc kill: context deadline exceeded')); // too late to matter
+    await clock.flush();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a stop signal that fails after SIGKILL went out, before the exit, does not fail the stop', async () => {
+    const clock = new VirtualClock();
+    let failDelivery!: (error: Error) => void;
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: 1,
+      exited,
+      sendSignal: (signal) => (signal === 'SIGKILL' ? undefined : new Promise<void>((_, reject) => (failDelivery = reject))),
+    });
+    await clock.advance(1_000); // SIGKILL sent; the process has not exited yet
+    failDelivery(new Error('late SIGTERM failure'));
+    await clock.flush();
+    exit();
+    await expect(stopping).resolves.toEqual({ signalsSent: ['SIGTERM', 'SIGKILL'], killed: true });
+  });
 });
+
