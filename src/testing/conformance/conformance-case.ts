@@ -133,6 +133,38 @@ export async function afterSettling(turns = 10): Promise<void> {
   for (let i = 0; i < turns; i++) await Promise.resolve();
 }
 
+/** Run one call of a listener check (see {@link checkAbortListeners}), counting what it left. */
+export type CountedCall = <T>(call: string, run: () => Promise<T>) => Promise<T>;
+
+/**
+ * The "removes its abort listeners once a call settles" check: `body` makes several calls with
+ * one shared signal, each through `counted(call, run)`; once all have run, `fail` is thrown with
+ * {@link describeLeftListeners} if any call left abort listeners on the signal once settled.
+ */
+export async function checkAbortListeners(
+  fail: (detail: string) => Error,
+  body: (signal: AbortSignal, counted: CountedCall) => Promise<void>,
+): Promise<void> {
+  const controller = new AbortController();
+  const tracker = trackAbortListeners(controller.signal);
+  const leaks: Array<{ call: string; left: number }> = [];
+  const counted: CountedCall = async (call, run) => {
+    const before = tracker.left();
+    const result = await run();
+    await afterSettling();
+    const left = tracker.left() - before;
+    if (left > 0) leaks.push({ call, left });
+    return result;
+  };
+  try {
+    await body(controller.signal, counted);
+    if (leaks.length > 0) throw fail(describeLeftListeners(leaks));
+  } finally {
+    tracker.restore();
+    controller.abort();
+  }
+}
+
 /** The failure detail for calls that left abort listeners: which call left how many, and how to fix it. */
 export function describeLeftListeners(leaks: ReadonlyArray<{ readonly call: string; readonly left: number }>): string {
   const total = leaks.reduce((sum, l) => sum + l.left, 0);

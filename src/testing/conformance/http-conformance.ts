@@ -2,8 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import { HTTP_RESPONSE_TO_HTTPS_CLIENT, type HttpClient, type HttpRequest, type HttpResponse } from '../../ports/http-client.js';
 import { VirtualClock } from '../virtual-clock.js';
 import {
-  type ConformanceCase, type Settlement, afterSettling, conformanceFailure, describeError, describeLeftListeners, pass, track,
-  trackAbortListeners,
+  type ConformanceCase, type Settlement, checkAbortListeners, conformanceFailure, describeError, pass, track,
 } from './conformance-case.js';
 
 /** One route the harness's test server must serve for {@link httpClientConformanceCases}. */
@@ -148,28 +147,17 @@ export function httpClientConformanceCases(
     }),
     define('removes its abort listeners once a call settles', async (h, c) => {
       // One signal for several requests, as the manager passes a container's signal to its hooks.
-      const controller = new AbortController();
-      const tracker = trackAbortListeners(controller.signal);
-      const leaks: Array<{ call: string; left: number }> = [];
-      try {
+      await checkAbortListeners(c.fail, async (signal, counted) => {
         const calls = [
           { call: 'request GET /ok (resolves)', url: h.server.url('/ok'), expect: 'resolve' },
           { call: 'request to a refused URL (rejects)', url: h.server.refusedUrl('/hook'), expect: 'reject' },
         ] as const;
         for (const { call, url, expect } of calls) {
-          const before = tracker.left();
-          const state = await c.get(url, controller.signal);
+          const state = await counted(call, () => c.get(url, signal));
           if (expect === 'resolve') expectResponse(c, state, call);
           else expectRejection(c, state, call);
-          await afterSettling();
-          const left = tracker.left() - before;
-          if (left > 0) leaks.push({ call, left });
         }
-        if (leaks.length > 0) throw c.fail(describeLeftListeners(leaks));
-      } finally {
-        tracker.restore();
-        controller.abort();
-      }
+      });
     }),
   ];
 }

@@ -3,8 +3,7 @@ import type { ContainerRef, ExecResult, Runtime } from '../../ports/runtime.js';
 import type { Container, Pod } from '../../spec/types.js';
 import { VirtualClock } from '../virtual-clock.js';
 import {
-  type ConformanceCase, type Settlement, afterSettling, conformanceFailure, describeError, describeLeftListeners, pass, track,
-  trackAbortListeners,
+  type ConformanceCase, type Settlement, checkAbortListeners, conformanceFailure, describeError, pass, track,
 } from './conformance-case.js';
 
 /** How the main process of a conformance container reacts to signals. */
@@ -185,19 +184,7 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
     }),
     define('removes its abort listeners once a call settles', async (h, c) => {
       // One signal for a container's start, its execs and its stop, as the manager passes it.
-      const controller = new AbortController();
-      const { signal } = controller;
-      const tracker = trackAbortListeners(signal);
-      const leaks: Array<{ call: string; left: number }> = [];
-      const counted = async <T>(call: string, run: () => Promise<T>): Promise<T> => {
-        const before = tracker.left();
-        const result = await run();
-        await afterSettling();
-        const left = tracker.left() - before;
-        if (left > 0) leaks.push({ call, left });
-        return result;
-      };
-      try {
+      await checkAbortListeners(c.fail, async (signal, counted) => {
         const ref = await counted('startContainer', () => c.start('exits-on-signal', signal));
         for (const expected of [{ exitCode: 0, stdout: 'ok', stderr: '' }, { exitCode: 3, stdout: '', stderr: 'failed' }]) {
           const what = `exec exiting ${expected.exitCode}`;
@@ -212,11 +199,7 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
           await pass(h.clock, c.prompt, stop);
           expectResolved(c, state(), 'stopContainer');
         });
-        if (leaks.length > 0) throw c.fail(describeLeftListeners(leaks));
-      } finally {
-        tracker.restore();
-        controller.abort();
-      }
+      });
     }),
   ];
 }
