@@ -7,20 +7,23 @@ import { describe, expect, it } from 'vitest';
 import { benchmarks } from './bench/benchmarks.js';
 
 describe('benchmarks (short mode smoke)', () => {
-  it.each(benchmarks.map(([name, run]) => [name, run] as const))('%s completes with a passing correctness check', async (name, run) => {
-    const result = await run({ short: true });
-    expect(result.name).toBe(name);
-    expect(result.check).toBeTypeOf('string');
-    expect(result.correct, result.check).toBe(true);
-    const metrics = Object.entries(result.metrics);
-    expect(metrics.length).toBeGreaterThan(0);
-    for (const [metric, { value, unit }] of metrics) {
-      expect(Number.isFinite(value), `${metric} = ${value}`).toBe(true);
-      expect(unit).not.toBe('');
-    }
-    for (const t of result.targets) {
-      expect(Object.keys(result.metrics)).toContain(t.metric);
-      expect(t.met).toBeUndefined(); // short mode never judges a target
-    }
-  });
+  it.each(benchmarks.map(([name, run]) => [name, run] as const))(
+    '%s completes with a passing correctness check',
+    async (name, run) => {
+      const result = await run({ short: true });
+      expect(result.name).toBe(name);
+      expect(result.check).toBeTypeOf('string');
+      expect(result.correct, result.check).toBe(true);
+      const metrics = Object.entries(result.metrics);
+      expect(metrics.length).toBeGreaterThan(0);
+      for (const [metric, { value, unit }] of metrics) {
+        expect(Number.isFinite(value), `${metric} = ${value}`).toBe(true);
+        expect(unit).not.toBe('');
+      }
+      for (const t of result.targets) {
+        expect(Object.keys(result.metrics)).toContain(t.metric);
+        expect(t.met).toBeUndefined(); // short mode never judges a target
+      }
+    },
+  );
 });

@@ -35,7 +35,8 @@ describe('the core stays pure (DESIGN §2)', () => {
           if (/^\s*(\*|\/\*)/.test(code)) return;
           // Method signatures of the Clock port (`setTimeout(callback: …): unknown;`) are not calls.
           if (/^\s*(setTimeout|clearTimeout)\(\w+\s*:/.test(code)) return;
-          for (const [re, what] of forbidden) if (re.test(code)) offences.push(`${rel}:${i + 1}: ${what}: ${line.trim()}`);
+          for (const [re, what] of forbidden)
+            if (re.test(code)) offences.push(`${rel}:${i + 1}: ${what}: ${line.trim()}`);
         });
     }
     expect(offences).toEqual([]);
@@ -69,7 +70,10 @@ describe('the core stays pure (DESIGN §2)', () => {
       spec: {
         terminationGracePeriodSeconds: 10,
         containers: [
-          { name: 'web', lifecycle: { postStart: { sleep: { seconds: 1 } }, preStop: { exec: { command: ['quit'] } } } },
+          {
+            name: 'web',
+            lifecycle: { postStart: { sleep: { seconds: 1 } }, preStop: { exec: { command: ['quit'] } } },
+          },
           { name: 'api', lifecycle: { preStop: { httpGet: { port: 8080, path: '/drain' } } } },
         ],
       },

@@ -63,7 +63,10 @@ export function parseArgs(command: string, argv: readonly string[], specs: reado
       ? all.find((s) => `--${s.name}` === rawName)
       : all.find((s) => s.short !== undefined && `-${s.short}` === rawName);
     if (spec === undefined) {
-      const hint = closest(rawName.replace(/^-+/, ''), all.map((s) => s.name));
+      const hint = closest(
+        rawName.replace(/^-+/, ''),
+        all.map((s) => s.name),
+      );
       throw usageError(command, `unknown flag ${rawName}${hint === undefined ? '' : ` (did you mean --${hint}?)`}`);
     }
     if (spec.kind === 'boolean') {
@@ -106,7 +109,9 @@ function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost));
+      current.push(
+        Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost),
+      );
     }
     previous = current;
   }

@@ -1,10 +1,10 @@
+import { closest } from './args.js';
 import { CliError, ExitCode, errorMessage } from './errors.js';
 import { MAIN_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { validateCommand } from './validate-command.js';
-import { closest } from './args.js';
 
 /** Options of {@link main}. */
 export interface MainOptions {
@@ -32,7 +32,8 @@ export async function main(argv: readonly string[], io: CliIo, options: MainOpti
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      if (command === 'help' && rest[0] !== undefined && COMMANDS[rest[0]] !== undefined) return await (COMMANDS[rest[0]] as (typeof COMMANDS)[string])(['--help'], io);
+      if (command === 'help' && rest[0] !== undefined && COMMANDS[rest[0]] !== undefined)
+        return await (COMMANDS[rest[0]] as (typeof COMMANDS)[string])(['--help'], io);
       (command === undefined ? io.stderr : io.stdout)(MAIN_HELP);
       return command === undefined ? ExitCode.usage : ExitCode.ok;
     }
@@ -44,7 +45,9 @@ export async function main(argv: readonly string[], io: CliIo, options: MainOpti
     if (run === undefined) {
       const hint = closest(command.replace(/^-+/, ''), Object.keys(COMMANDS));
       const what = command.startsWith('-') ? `unknown flag ${command}` : `unknown command ${JSON.stringify(command)}`;
-      throw new CliError(`${what}${hint === undefined ? '' : ` (did you mean ${hint}?)`}`, { hint: "Run 'kube-lifecycle --help' for usage." });
+      throw new CliError(`${what}${hint === undefined ? '' : ` (did you mean ${hint}?)`}`, {
+        hint: "Run 'kube-lifecycle --help' for usage.",
+      });
     }
     return await run(rest, io);
   } catch (error) {
@@ -52,7 +55,9 @@ export async function main(argv: readonly string[], io: CliIo, options: MainOpti
       io.stderr(`kube-lifecycle: ${error.message}\n${error.hint === undefined ? '' : `${error.hint}\n`}`);
       return error.exitCode;
     }
-    io.stderr(`kube-lifecycle: internal error: ${errorMessage(error)}\nPlease report this with the command line and the manifest.\n`);
+    io.stderr(
+      `kube-lifecycle: internal error: ${errorMessage(error)}\nPlease report this with the command line and the manifest.\n`,
+    );
     return ExitCode.invalid;
   }
 }

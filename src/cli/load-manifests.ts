@@ -73,7 +73,10 @@ export function parseManifest(text: string, source: string): Manifest {
     if (error !== undefined) {
       const offset = error.pos[0];
       const at = ` at line ${lineOf(offset)}, column ${offset - text.lastIndexOf('\n', offset - 1)}`;
-      throw new CliError(`${source}: invalid YAML${at}: ${errorMessage(error).replace(/ at line \d+, column \d+.*$/, '')}`, { exitCode: ExitCode.usage });
+      throw new CliError(
+        `${source}: invalid YAML${at}: ${errorMessage(error).replace(/ at line \d+, column \d+.*$/, '')}`,
+        { exitCode: ExitCode.usage },
+      );
     }
     const line = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0);
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -82,14 +85,29 @@ export function parseManifest(text: string, source: string): Manifest {
     for (const item of items) classify(item, ++index, line, pods, skipped);
   }
   if (pods.length === 0 && skipped.length === 0) {
-    throw new CliError(`${source}: no documents found (expected a Pod, or a Deployment/StatefulSet/DaemonSet/Job/CronJob)`, { exitCode: ExitCode.usage });
+    throw new CliError(
+      `${source}: no documents found (expected a Pod, or a Deployment/StatefulSet/DaemonSet/Job/CronJob)`,
+      { exitCode: ExitCode.usage },
+    );
   }
   return { source, pods, skipped };
 }
 
-function classify(value: unknown, document: number, line: number, pods: ManifestPod[], skipped: SkippedDocument[]): void {
+function classify(
+  value: unknown,
+  document: number,
+  line: number,
+  pods: ManifestPod[],
+  skipped: SkippedDocument[],
+): void {
   if (!isRecord(value)) {
-    skipped.push({ document, line, kind: '<none>', name: '<unnamed>', reason: 'not a Kubernetes object (expected a mapping with kind)' });
+    skipped.push({
+      document,
+      line,
+      kind: '<none>',
+      name: '<unnamed>',
+      reason: 'not a Kubernetes object (expected a mapping with kind)',
+    });
     return;
   }
   const kind = typeof value.kind === 'string' ? value.kind : '';
@@ -114,7 +132,12 @@ function classify(value: unknown, document: number, line: number, pods: Manifest
     kind: 'Pod',
     metadata: {
       ...templateMeta,
-      name: typeof templateMeta.name === 'string' && templateMeta.name !== '' ? templateMeta.name : name === '<unnamed>' ? kind.toLowerCase() : name,
+      name:
+        typeof templateMeta.name === 'string' && templateMeta.name !== ''
+          ? templateMeta.name
+          : name === '<unnamed>'
+            ? kind.toLowerCase()
+            : name,
       ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
     },
     spec: isRecord(template) ? template.spec : undefined,

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, kubernetesPolicy, resolvePolicy, type LifecyclePolicy } from '../index.js';
+import { InvalidArgumentError, kubernetesPolicy, type LifecyclePolicy, resolvePolicy } from '../index.js';
 import { closest } from './args.js';
 import { usageError } from './errors.js';
 
@@ -12,11 +12,16 @@ export const POLICY_KEYS = Object.keys(kubernetesPolicy) as ReadonlyArray<keyof 
  * numbers and booleans are converted by the option's type; the result is checked with
  * `resolvePolicy`, whose complaint becomes a usage error.
  */
-export function parsePolicyFlags(command: string, flags: readonly string[], base: LifecyclePolicy = {}): LifecyclePolicy {
+export function parsePolicyFlags(
+  command: string,
+  flags: readonly string[],
+  base: LifecyclePolicy = {},
+): LifecyclePolicy {
   const policy: Mutable<LifecyclePolicy> = { ...base };
   for (const flag of flags) {
     const eq = flag.indexOf('=');
-    if (eq <= 0) throw usageError(command, `--policy ${JSON.stringify(flag)}: expected key=value, e.g. httpStatus=probe`);
+    if (eq <= 0)
+      throw usageError(command, `--policy ${JSON.stringify(flag)}: expected key=value, e.g. httpStatus=probe`);
     setPolicyOption(command, policy, flag.slice(0, eq), flag.slice(eq + 1));
   }
   return checkPolicy(command, policy);
@@ -26,14 +31,18 @@ export function parsePolicyFlags(command: string, flags: readonly string[], base
 export function setPolicyOption(command: string, policy: Mutable<LifecyclePolicy>, key: string, raw: unknown): void {
   if (!(POLICY_KEYS as readonly string[]).includes(key)) {
     const hint = closest(key, POLICY_KEYS);
-    throw usageError(command, `unknown policy option ${JSON.stringify(key)}${hint === undefined ? '' : ` (did you mean ${hint}?)`}; known: ${POLICY_KEYS.join(', ')}`);
+    throw usageError(
+      command,
+      `unknown policy option ${JSON.stringify(key)}${hint === undefined ? '' : ` (did you mean ${hint}?)`}; known: ${POLICY_KEYS.join(', ')}`,
+    );
   }
   const text = String(raw).trim();
   const options = policy as Record<string, unknown>;
   switch (key as keyof LifecyclePolicy) {
     case 'unfinishedPreStopEvent':
     case 'allowZeroSleep':
-      if (text !== 'true' && text !== 'false') throw usageError(command, `policy ${key}: expected true or false, got ${JSON.stringify(text)}`);
+      if (text !== 'true' && text !== 'false')
+        throw usageError(command, `policy ${key}: expected true or false, got ${JSON.stringify(text)}`);
       options[key] = text === 'true';
       return;
     case 'minimumStopGraceSeconds':
@@ -43,7 +52,8 @@ export function setPolicyOption(command: string, policy: Mutable<LifecyclePolicy
         return;
       }
       const value = Number(text.replace(/s$/, ''));
-      if (text === '' || !Number.isFinite(value)) throw usageError(command, `policy ${key}: expected a number of seconds, got ${JSON.stringify(text)}`);
+      if (text === '' || !Number.isFinite(value))
+        throw usageError(command, `policy ${key}: expected a number of seconds, got ${JSON.stringify(text)}`);
       options[key] = value;
       return;
     }

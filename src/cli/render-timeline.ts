@@ -3,29 +3,74 @@ import type { SimulatedContainer, SimulationTrace } from './simulate.js';
 
 /** Characters of the chart; `ascii` for terminals without box drawing. */
 interface Glyphs {
-  readonly hook: string; readonly hookFailed: string; readonly running: string; readonly wait: string;
-  readonly graceStart: string; readonly grace: string; readonly graceEnd: string; readonly extension: string;
-  readonly signal: string; readonly stopping: string; readonly exit: string; readonly kill: string;
-  readonly rule: string; readonly tick: string; readonly ruleEnd: string;
+  readonly hook: string;
+  readonly hookFailed: string;
+  readonly running: string;
+  readonly wait: string;
+  readonly graceStart: string;
+  readonly grace: string;
+  readonly graceEnd: string;
+  readonly extension: string;
+  readonly signal: string;
+  readonly stopping: string;
+  readonly exit: string;
+  readonly kill: string;
+  readonly rule: string;
+  readonly tick: string;
+  readonly ruleEnd: string;
 }
 
 const UNICODE: Glyphs = {
-  hook: '█', hookFailed: '▒', running: '━', wait: '┄', graceStart: '├', grace: '─', graceEnd: '┤', extension: '╌',
-  signal: '▼', stopping: '·', exit: '✕', kill: '✖', rule: '─', tick: '┼', ruleEnd: '┤',
+  hook: '█',
+  hookFailed: '▒',
+  running: '━',
+  wait: '┄',
+  graceStart: '├',
+  grace: '─',
+  graceEnd: '┤',
+  extension: '╌',
+  signal: '▼',
+  stopping: '·',
+  exit: '✕',
+  kill: '✖',
+  rule: '─',
+  tick: '┼',
+  ruleEnd: '┤',
 };
 const ASCII: Glyphs = {
-  hook: '#', hookFailed: '%', running: '=', wait: '.', graceStart: '|', grace: '-', graceEnd: '|', extension: '+',
-  signal: 'v', stopping: '.', exit: 'X', kill: 'K', rule: '-', tick: '+', ruleEnd: '|',
+  hook: '#',
+  hookFailed: '%',
+  running: '=',
+  wait: '.',
+  graceStart: '|',
+  grace: '-',
+  graceEnd: '|',
+  extension: '+',
+  signal: 'v',
+  stopping: '.',
+  exit: 'X',
+  kill: 'K',
+  rule: '-',
+  tick: '+',
+  ruleEnd: '|',
 };
 
 const CHART_COLUMNS = 60;
 const LABEL_WIDTH = 13;
-const SCALES_MS = [50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000];
+const SCALES_MS = [
+  50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000,
+  3_600_000,
+];
 
 /** One lane of a container: a label, cells to paint, and the words that say it exactly. */
 interface Lane {
   readonly label: string;
-  readonly paint: Array<{ readonly fromMs: number; readonly toMs?: number; readonly glyph: string; readonly solid?: boolean }>;
+  readonly paint: Array<{
+    readonly fromMs: number;
+    readonly toMs?: number;
+    readonly glyph: string;
+    readonly solid?: boolean;
+  }>;
   readonly text: string;
 }
 
@@ -37,7 +82,10 @@ interface Lane {
 export function renderTimeline(trace: SimulationTrace, options: { ascii?: boolean } = {}): string {
   const g = options.ascii === true ? ASCII : UNICODE;
   const perContainer = trace.containers.map((c) => ({ container: c, lanes: lanesOf(trace, c, g) }));
-  const ends = [trace.endMs, ...perContainer.flatMap(({ lanes }) => lanes.flatMap((l) => l.paint.map((p) => p.toMs ?? p.fromMs)))];
+  const ends = [
+    trace.endMs,
+    ...perContainer.flatMap(({ lanes }) => lanes.flatMap((l) => l.paint.map((p) => p.toMs ?? p.fromMs))),
+  ];
   const spanMs = Math.max(1000, ...ends);
   const msPerColumn = SCALES_MS.find((s) => spanMs / s <= CHART_COLUMNS) ?? Math.ceil(spanMs / CHART_COLUMNS);
   const columns = Math.floor(spanMs / msPerColumn) + 1;
@@ -47,7 +95,10 @@ export function renderTimeline(trace: SimulationTrace, options: { ascii?: boolea
   if (trace.deletes.length > 0) {
     const cells = Array.from({ length: columns }, () => ' ');
     for (const d of trace.deletes) cells[Math.min(columns - 1, Math.floor(d.atMs / msPerColumn))] = g.signal;
-    const words = trace.deletes.map((d) => `delete ${formatSeconds(d.atMs)}${d.gracePeriodSeconds === undefined ? '' : ` (grace ${d.gracePeriodSeconds}s)`}`);
+    const words = trace.deletes.map(
+      (d) =>
+        `delete ${formatSeconds(d.atMs)}${d.gracePeriodSeconds === undefined ? '' : ` (grace ${d.gracePeriodSeconds}s)`}`,
+    );
     out.push(`${'pod'.padEnd(LABEL_WIDTH)}${cells.join('')}  ${words.join(', ')}`.trimEnd());
   }
   for (const { container, lanes } of perContainer) {
@@ -57,7 +108,8 @@ export function renderTimeline(trace: SimulationTrace, options: { ascii?: boolea
       const cells = Array.from({ length: columns }, () => ' ');
       for (const p of lane.paint) {
         const from = Math.min(columns - 1, Math.floor(p.fromMs / msPerColumn));
-        const to = p.toMs === undefined ? from : Math.max(from, Math.min(columns - 1, Math.ceil(p.toMs / msPerColumn) - 1));
+        const to =
+          p.toMs === undefined ? from : Math.max(from, Math.min(columns - 1, Math.ceil(p.toMs / msPerColumn) - 1));
         for (let i = from; i <= to; i++) if (p.solid !== false || cells[i] === ' ') cells[i] = p.glyph;
       }
       out.push(`  ${lane.label.padEnd(LABEL_WIDTH - 2)}${cells.join('')}  ${lane.text}`.trimEnd());
@@ -102,18 +154,30 @@ function lanesOf(trace: SimulationTrace, c: SimulatedContainer, g: Glyphs): Lane
   if (running !== undefined) {
     const endMs = killing?.time ?? exit?.atMs ?? trace.endMs;
     const endWhy = killing !== undefined ? 'until Killing' : exit !== undefined ? 'until it exited' : 'at the end';
-    lanes.push({ label: 'Running', paint: [{ fromMs: running.time, toMs: Math.max(endMs, running.time + 1), glyph: g.running }], text: `${formatSeconds(running.time)} → ${formatSeconds(endMs)} (${endWhy})` });
+    lanes.push({
+      label: 'Running',
+      paint: [{ fromMs: running.time, toMs: Math.max(endMs, running.time + 1), glyph: g.running }],
+      text: `${formatSeconds(running.time)} → ${formatSeconds(endMs)} (${endWhy})`,
+    });
   } else if (started !== undefined && c.kind !== 'init' && first('postStartStarted') === undefined) {
     lanes.push({ label: 'Running', paint: [], text: 'never Running' });
   }
   if (c.kind === 'init' && started !== undefined && exit !== undefined) {
-    lanes.push({ label: 'init', paint: [{ fromMs: started.time, toMs: Math.max(exit.atMs, started.time + 1), glyph: g.running }], text: `ran ${formatSeconds(started.time)} → ${formatSeconds(exit.atMs)}, exit ${exit.exitCode}` });
+    lanes.push({
+      label: 'init',
+      paint: [{ fromMs: started.time, toMs: Math.max(exit.atMs, started.time + 1), glyph: g.running }],
+      text: `ran ${formatSeconds(started.time)} → ${formatSeconds(exit.atMs)}, exit ${exit.exitCode}`,
+    });
   }
   hook('preStop', 'preStopStarted', 'preStopFinished', c.preStop?.split(' ')[0] ?? 'hook');
   const wait = first('orderingWaitStarted');
   if (wait !== undefined) {
     const end = first('orderingWaitFinished')?.time ?? trace.endMs;
-    lanes.push({ label: 'waits', paint: [{ fromMs: wait.time, toMs: Math.max(end, wait.time + 1), glyph: g.wait }], text: `for the containers it must outlive, ${formatSeconds(wait.time)} → ${formatSeconds(end)}` });
+    lanes.push({
+      label: 'waits',
+      paint: [{ fromMs: wait.time, toMs: Math.max(end, wait.time + 1), glyph: g.wait }],
+      text: `for the containers it must outlive, ${formatSeconds(wait.time)} → ${formatSeconds(end)}`,
+    });
   }
   if (killing !== undefined) lanes.push(graceLane(killing.time, killing.seconds ?? 0, all('stopRequested'), g));
   const stopLane = stopSignalLane(trace, c, runtime, killing !== undefined, g);
@@ -121,7 +185,12 @@ function lanesOf(trace: SimulationTrace, c: SimulatedContainer, g: Glyphs): Lane
   return lanes;
 }
 
-function graceLane(killingMs: number, graceSeconds: number, stops: ReadonlyArray<{ time: number; seconds?: number }>, g: Glyphs): Lane {
+function graceLane(
+  killingMs: number,
+  graceSeconds: number,
+  stops: ReadonlyArray<{ time: number; seconds?: number }>,
+  g: Glyphs,
+): Lane {
   const budgetEnd = killingMs + graceSeconds * 1000;
   const paint: Lane['paint'][number][] = [
     { fromMs: killingMs, toMs: Math.max(budgetEnd, killingMs + 1), glyph: g.grace },
@@ -154,7 +223,8 @@ function stopSignalLane(
   const paint: Lane['paint'][number][] = [];
   const words: string[] = [];
   const firstSignal = signals[0];
-  if (firstSignal !== undefined && exit !== undefined) paint.push({ fromMs: firstSignal.atMs, toMs: exit.atMs, glyph: g.stopping });
+  if (firstSignal !== undefined && exit !== undefined)
+    paint.push({ fromMs: firstSignal.atMs, toMs: exit.atMs, glyph: g.stopping });
   for (const s of stops) words.push(`stop ${formatSeconds(s.time)} (timeout ${s.seconds ?? 0}s)`);
   for (const s of signals) {
     paint.push({ fromMs: s.atMs, glyph: s.signal === 'SIGKILL' ? g.kill : g.signal });
@@ -162,8 +232,15 @@ function stopSignalLane(
   }
   if (failed !== undefined) words.push(`runtime stop failed: ${failed.error ?? ''}`);
   if (exit !== undefined) {
-    paint.push({ fromMs: exit.atMs, glyph: exit.exitCode === 137 && signals.some((s) => s.signal === 'SIGKILL') ? g.kill : g.exit });
-    words.push(exit.reason === 'crash' ? `exited by itself ${formatSeconds(exit.atMs)} (code ${exit.exitCode})` : `exited ${formatSeconds(exit.atMs)} (code ${exit.exitCode})`);
+    paint.push({
+      fromMs: exit.atMs,
+      glyph: exit.exitCode === 137 && signals.some((s) => s.signal === 'SIGKILL') ? g.kill : g.exit,
+    });
+    words.push(
+      exit.reason === 'crash'
+        ? `exited by itself ${formatSeconds(exit.atMs)} (code ${exit.exitCode})`
+        : `exited ${formatSeconds(exit.atMs)} (code ${exit.exitCode})`,
+    );
   } else words.push('still running at the end');
   return { label: 'stop', paint, text: words.join(', ') };
 }
@@ -178,9 +255,15 @@ function axisLabels(columns: number, msPerColumn: number): string {
 }
 
 function ruler(columns: number, g: Glyphs): string {
-  return Array.from({ length: columns }, (_, i) => (i === columns - 1 ? g.ruleEnd : i % 10 === 0 ? g.tick : g.rule)).join('');
+  return Array.from({ length: columns }, (_, i) =>
+    i === columns - 1 ? g.ruleEnd : i % 10 === 0 ? g.tick : g.rule,
+  ).join('');
 }
 
 function kindText(c: SimulatedContainer): string {
-  return c.kind === 'container' ? 'container' : c.kind === 'sidecar' ? 'sidecar: init container with restartPolicy Always' : 'init container';
+  return c.kind === 'container'
+    ? 'container'
+    : c.kind === 'sidecar'
+      ? 'sidecar: init container with restartPolicy Always'
+      : 'init container';
 }

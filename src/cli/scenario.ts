@@ -59,8 +59,16 @@ export interface Scenario {
 /** An empty scenario: every hook succeeds at once, processes exit on their stop signal. */
 export function emptyScenario(): Scenario {
   return {
-    hooks: new Map(), stops: new Map(), http: new Map(), crashes: [], init: new Map(),
-    deleteAtMs: undefined, gracePeriodSeconds: undefined, deleteAgain: [], policy: {}, pod: undefined,
+    hooks: new Map(),
+    stops: new Map(),
+    http: new Map(),
+    crashes: [],
+    init: new Map(),
+    deleteAtMs: undefined,
+    gracePeriodSeconds: undefined,
+    deleteAgain: [],
+    policy: {},
+    pod: undefined,
   };
 }
 
@@ -88,7 +96,8 @@ export function parseHookScript(where: string, text: string): HookScript {
     switch (key) {
       case 'after': {
         const ms = value === undefined ? undefined : parseDuration(value);
-        if (ms === undefined) throw new Error(`after needs a duration such as 5s or 500ms, got ${JSON.stringify(value ?? '')}`);
+        if (ms === undefined)
+          throw new Error(`after needs a duration such as 5s or 500ms, got ${JSON.stringify(value ?? '')}`);
         afterMs = ms;
         break;
       }
@@ -102,7 +111,9 @@ export function parseHookScript(where: string, text: string): HookScript {
         if (value === undefined || value === '') throw new Error('redirect needs a location, e.g. redirect:/other');
         set({ kind: 'status', status: 302, location: value });
         break;
-      case 'hang': case 'refuse': case 'fail':
+      case 'hang':
+      case 'refuse':
+      case 'fail':
         if (value !== undefined) throw new Error(`${key} takes no value`);
         set({ kind: key });
         break;
@@ -120,10 +131,17 @@ export function parseHookScript(where: string, text: string): HookScript {
         stderr = value ?? '';
         break;
       default:
-        throw new Error(`unknown item ${JSON.stringify(part)}; use exit:N, status:N, redirect:PATH, hang, refuse, fail, plain-http, error:TEXT, stderr:TEXT, after:DURATION`);
+        throw new Error(
+          `unknown item ${JSON.stringify(part)}; use exit:N, status:N, redirect:PATH, hang, refuse, fail, plain-http, error:TEXT, stderr:TEXT, after:DURATION`,
+        );
     }
   }
-  return { action: action ?? { kind: 'ok' }, afterMs, ...(stderr === undefined ? {} : { stderr }), text: `${where}=${text}` };
+  return {
+    action: action ?? { kind: 'ok' },
+    afterMs,
+    ...(stderr === undefined ? {} : { stderr }),
+    text: `${where}=${text}`,
+  };
 }
 
 /** Parses a stop behaviour: `ignore-sigterm`, `exit-after:3s`, `exit-code:0`, `reject:TEXT`. */
@@ -140,13 +158,22 @@ export function parseStopBehaviour(text: string): StopBehaviour {
     if (key === 'ignore-sigterm' || key === 'ignore') ignoresStopSignal = true;
     else if (key === 'exit-after') {
       const ms = value === undefined ? undefined : parseDuration(value);
-      if (ms === undefined) throw new Error(`exit-after needs a duration such as 3s, got ${JSON.stringify(value ?? '')}`);
+      if (ms === undefined)
+        throw new Error(`exit-after needs a duration such as 3s, got ${JSON.stringify(value ?? '')}`);
       exitAfterMs = ms;
     } else if (key === 'exit-code') exitCode = integer(key, value, 0, 255);
     else if (key === 'reject') reject = value ?? 'rpc error: code = Unavailable';
-    else throw new Error(`unknown item ${JSON.stringify(part)}; use ignore-sigterm, exit-after:DURATION, exit-code:N, reject:TEXT`);
+    else
+      throw new Error(
+        `unknown item ${JSON.stringify(part)}; use ignore-sigterm, exit-after:DURATION, exit-code:N, reject:TEXT`,
+      );
   }
-  return { ignoresStopSignal, exitAfterMs, ...(exitCode === undefined ? {} : { exitCode }), ...(reject === undefined ? {} : { reject }) };
+  return {
+    ignoresStopSignal,
+    exitAfterMs,
+    ...(exitCode === undefined ? {} : { exitCode }),
+    ...(reject === undefined ? {} : { reject }),
+  };
 }
 
 /** Parses `web@12s` or `web@12s,exit:0` (a crash) into container, time and exit code. */
@@ -154,7 +181,11 @@ export function parseCrash(text: string): { container: string; atMs: number; exi
   const match = /^([^@]+)@([^,]+)(?:,exit:(\d+))?$/.exec(text.trim());
   const atMs = match === null ? undefined : parseDuration(match[2] as string);
   if (match === null || atMs === undefined) throw new Error('expected CONTAINER@TIME[,exit:N], e.g. web@12s');
-  return { container: match[1] as string, atMs, exitCode: match[3] === undefined ? 1 : integer('exit', match[3], 0, 255) };
+  return {
+    container: match[1] as string,
+    atMs,
+    exitCode: match[3] === undefined ? 1 : integer('exit', match[3], 0, 255),
+  };
 }
 
 /** Parses `15s:1` (a repeat delete at 15 s with grace 1). */
@@ -184,7 +215,18 @@ function describeAction(action: HookAction): string {
   return action.kind;
 }
 
-const SCENARIO_KEYS = ['pod', 'deleteAt', 'grace', 'deleteAgain', 'hooks', 'stops', 'http', 'crashes', 'init', 'policy'];
+const SCENARIO_KEYS = [
+  'pod',
+  'deleteAt',
+  'grace',
+  'deleteAgain',
+  'hooks',
+  'stops',
+  'http',
+  'crashes',
+  'init',
+  'policy',
+];
 
 /** Reads a scenario file (YAML or JSON) into `scenario`; problems are usage errors naming the file. */
 export function applyScenarioText(scenario: Scenario, text: string, source: string): void {
@@ -195,26 +237,50 @@ export function applyScenarioText(scenario: Scenario, text: string, source: stri
     throw new CliError(`${source}: invalid YAML: ${errorMessage(error)}`, { exitCode: ExitCode.usage });
   }
   if (data === null || data === undefined) return;
-  if (typeof data !== 'object' || Array.isArray(data)) throw new CliError(`${source}: expected a mapping of scenario keys (${SCENARIO_KEYS.join(', ')})`);
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new CliError(`${source}: expected a mapping of scenario keys (${SCENARIO_KEYS.join(', ')})`);
   const fail = (key: string, error: unknown): never => {
     throw new CliError(`${source}: ${key}: ${errorMessage(error)}`, { exitCode: ExitCode.usage });
   };
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     try {
       switch (key) {
-        case 'pod': scenario.pod = String(value); break;
-        case 'deleteAt': scenario.deleteAtMs = duration(value); break;
-        case 'grace': scenario.gracePeriodSeconds = graceValue(value); break;
-        case 'deleteAgain': for (const item of list(value)) scenario.deleteAgain.push(parseDeleteAgain(String(item))); break;
-        case 'hooks': for (const [k, v] of entries(value)) scenario.hooks.set(k, parseHookScript(k, String(v))); break;
-        case 'stops': for (const [k, v] of entries(value)) scenario.stops.set(k, parseStopBehaviour(String(v))); break;
-        case 'http': for (const [k, v] of entries(value)) scenario.http.set(k, parseHookScript(k, String(v))); break;
-        case 'crashes': for (const item of list(value)) scenario.crashes.push(parseCrash(String(item))); break;
-        case 'init': for (const [k, v] of entries(value)) scenario.init.set(k, parseInit(String(v))); break;
-        case 'policy': for (const [k, v] of entries(value)) setPolicyOption('simulate', scenario.policy as Record<string, unknown>, k, v); break;
+        case 'pod':
+          scenario.pod = String(value);
+          break;
+        case 'deleteAt':
+          scenario.deleteAtMs = duration(value);
+          break;
+        case 'grace':
+          scenario.gracePeriodSeconds = graceValue(value);
+          break;
+        case 'deleteAgain':
+          for (const item of list(value)) scenario.deleteAgain.push(parseDeleteAgain(String(item)));
+          break;
+        case 'hooks':
+          for (const [k, v] of entries(value)) scenario.hooks.set(k, parseHookScript(k, String(v)));
+          break;
+        case 'stops':
+          for (const [k, v] of entries(value)) scenario.stops.set(k, parseStopBehaviour(String(v)));
+          break;
+        case 'http':
+          for (const [k, v] of entries(value)) scenario.http.set(k, parseHookScript(k, String(v)));
+          break;
+        case 'crashes':
+          for (const item of list(value)) scenario.crashes.push(parseCrash(String(item)));
+          break;
+        case 'init':
+          for (const [k, v] of entries(value)) scenario.init.set(k, parseInit(String(v)));
+          break;
+        case 'policy':
+          for (const [k, v] of entries(value))
+            setPolicyOption('simulate', scenario.policy as Record<string, unknown>, k, v);
+          break;
         default: {
           const hint = closest(key, SCENARIO_KEYS);
-          throw new Error(`unknown key${hint === undefined ? '' : ` (did you mean ${hint}?)`}; known: ${SCENARIO_KEYS.join(', ')}`);
+          throw new Error(
+            `unknown key${hint === undefined ? '' : ` (did you mean ${hint}?)`}; known: ${SCENARIO_KEYS.join(', ')}`,
+          );
         }
       }
     } catch (error) {

@@ -1,23 +1,40 @@
-import { parseArgs, type ParsedArgs } from './args.js';
+import { type ParsedArgs, parseArgs } from './args.js';
 import { formatSeconds, parseDuration } from './durations.js';
 import { ExitCode, usageError } from './errors.js';
 import { SIMULATE_HELP } from './help.js';
 import type { CliIo } from './io.js';
-import { readManifest, type Manifest, type ManifestPod } from './load-manifests.js';
+import { type Manifest, type ManifestPod, readManifest } from './load-manifests.js';
 import { parsePolicyFlags } from './policy-flags.js';
 import { renderEvents } from './render-events.js';
 import { renderTimeline } from './render-timeline.js';
 import {
-  applyScenarioText, emptyScenario, fromFlag, graceValue, parseCrash, parseDeleteAgain, parseHookScript, parseInit, parseStopBehaviour,
+  applyScenarioText,
+  emptyScenario,
+  fromFlag,
+  graceValue,
+  parseCrash,
+  parseDeleteAgain,
+  parseHookScript,
+  parseInit,
+  parseStopBehaviour,
   type Scenario,
 } from './scenario.js';
-import { simulate, type SimulationTrace } from './simulate.js';
+import { type SimulationTrace, simulate } from './simulate.js';
 
 const FLAGS = [
-  { name: 'delete-at', kind: 'string' }, { name: 'grace', kind: 'string' }, { name: 'delete-again', kind: 'list' },
-  { name: 'hook', kind: 'list' }, { name: 'stop', kind: 'list' }, { name: 'http', kind: 'list' }, { name: 'crash', kind: 'list' },
-  { name: 'init', kind: 'list' }, { name: 'scenario', kind: 'string' }, { name: 'policy', kind: 'list' }, { name: 'pod', kind: 'string' },
-  { name: 'json', kind: 'boolean' }, { name: 'ascii', kind: 'boolean' },
+  { name: 'delete-at', kind: 'string' },
+  { name: 'grace', kind: 'string' },
+  { name: 'delete-again', kind: 'list' },
+  { name: 'hook', kind: 'list' },
+  { name: 'stop', kind: 'list' },
+  { name: 'http', kind: 'list' },
+  { name: 'crash', kind: 'list' },
+  { name: 'init', kind: 'list' },
+  { name: 'scenario', kind: 'string' },
+  { name: 'policy', kind: 'list' },
+  { name: 'pod', kind: 'string' },
+  { name: 'json', kind: 'boolean' },
+  { name: 'ascii', kind: 'boolean' },
 ] as const;
 
 /** `kube-lifecycle simulate <file>`: the pod in virtual time; events table and timeline, or `--json`. */
@@ -29,7 +46,8 @@ export async function simulateCommand(argv: readonly string[], io: CliIo): Promi
   }
   const [file, ...extra] = args.positionals;
   if (file === undefined) throw usageError('simulate', 'missing <file>: the pod manifest to simulate');
-  if (extra.length > 0) throw usageError('simulate', `unexpected argument ${JSON.stringify(extra[0])}: simulate takes one file`);
+  if (extra.length > 0)
+    throw usageError('simulate', `unexpected argument ${JSON.stringify(extra[0])}: simulate takes one file`);
   const manifest = await readManifest(io, file);
   const scenario = emptyScenario();
   const scenarioFile = await loadScenario(io, file, args.string('scenario'), scenario);
@@ -45,7 +63,12 @@ export async function simulateCommand(argv: readonly string[], io: CliIo): Promi
 }
 
 /** Reads `--scenario FILE`, or `<manifest>.scenario.yaml` next to the manifest (`--scenario none` skips it). */
-async function loadScenario(io: CliIo, manifestFile: string, flag: string | undefined, scenario: Scenario): Promise<string | undefined> {
+async function loadScenario(
+  io: CliIo,
+  manifestFile: string,
+  flag: string | undefined,
+  scenario: Scenario,
+): Promise<string | undefined> {
   if (flag === 'none') return undefined;
   if (flag !== undefined) {
     let text: string;
@@ -53,7 +76,10 @@ async function loadScenario(io: CliIo, manifestFile: string, flag: string | unde
       text = await io.readFile(flag);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      throw usageError('simulate', `cannot read scenario ${flag}: ${code === 'ENOENT' ? 'no such file' : String((error as Error).message)}`);
+      throw usageError(
+        'simulate',
+        `cannot read scenario ${flag}: ${code === 'ENOENT' ? 'no such file' : String((error as Error).message)}`,
+      );
     }
     applyScenarioText(scenario, text, flag);
     return flag;
@@ -70,29 +96,47 @@ function applyFlags(args: ParsedArgs, scenario: Scenario): void {
   const deleteAt = args.string('delete-at');
   if (deleteAt !== undefined) {
     const ms = parseDuration(deleteAt);
-    if (ms === undefined) throw usageError('simulate', `--delete-at ${JSON.stringify(deleteAt)}: expected seconds (10) or a duration (10s, 1500ms)`);
+    if (ms === undefined)
+      throw usageError(
+        'simulate',
+        `--delete-at ${JSON.stringify(deleteAt)}: expected seconds (10) or a duration (10s, 1500ms)`,
+      );
     scenario.deleteAtMs = ms;
   }
   const grace = args.string('grace');
   if (grace !== undefined) scenario.gracePeriodSeconds = fromFlag('grace', grace, graceValue);
-  for (const text of args.list('delete-again')) scenario.deleteAgain.push(fromFlag('delete-again', text, parseDeleteAgain));
+  for (const text of args.list('delete-again'))
+    scenario.deleteAgain.push(fromFlag('delete-again', text, parseDeleteAgain));
   for (const text of args.list('hook')) {
     const [key, value] = splitAssignment('hook', text, 'web.preStop=exit:1,after:5s');
-    scenario.hooks.set(key, fromFlag('hook', text, () => parseHookScript(key, value)));
+    scenario.hooks.set(
+      key,
+      fromFlag('hook', text, () => parseHookScript(key, value)),
+    );
   }
   for (const text of args.list('stop')) {
     const [key, value] = splitAssignment('stop', text, 'web=ignore-sigterm');
-    scenario.stops.set(key, fromFlag('stop', text, () => parseStopBehaviour(value)));
+    scenario.stops.set(
+      key,
+      fromFlag('stop', text, () => parseStopBehaviour(value)),
+    );
   }
   for (const text of args.list('http')) {
     const match = /^(.*?)=((?:status|redirect|refuse|hang|fail|plain-http|error|after)\b.*)$/.exec(text);
-    if (match === null) throw usageError('simulate', `--http ${JSON.stringify(text)}: expected 'GET /path=status:500,after:2s'`);
-    scenario.http.set(match[1] as string, fromFlag('http', text, () => parseHookScript(match[1] as string, match[2] as string)));
+    if (match === null)
+      throw usageError('simulate', `--http ${JSON.stringify(text)}: expected 'GET /path=status:500,after:2s'`);
+    scenario.http.set(
+      match[1] as string,
+      fromFlag('http', text, () => parseHookScript(match[1] as string, match[2] as string)),
+    );
   }
   for (const text of args.list('crash')) scenario.crashes.push(fromFlag('crash', text, parseCrash));
   for (const text of args.list('init')) {
     const [key, value] = splitAssignment('init', text, 'migrate=exit-after:2s');
-    scenario.init.set(key, fromFlag('init', text, () => parseInit(value)));
+    scenario.init.set(
+      key,
+      fromFlag('init', text, () => parseInit(value)),
+    );
   }
   scenario.policy = parsePolicyFlags('simulate', args.list('policy'), scenario.policy);
   const pod = args.string('pod');
@@ -101,19 +145,26 @@ function applyFlags(args: ParsedArgs, scenario: Scenario): void {
 
 function splitAssignment(flag: string, text: string, example: string): [string, string] {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw usageError('simulate', `--${flag} ${JSON.stringify(text)}: expected NAME=BEHAVIOUR, e.g. ${example}`);
+  if (eq <= 0)
+    throw usageError('simulate', `--${flag} ${JSON.stringify(text)}: expected NAME=BEHAVIOUR, e.g. ${example}`);
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
 function choosePod(manifest: Manifest, name: string | undefined): ManifestPod {
   const names = manifest.pods.map((p) => p.name);
-  if (manifest.pods.length === 0) throw usageError('simulate', `${manifest.source}: no Pod or workload with a pod template`);
+  if (manifest.pods.length === 0)
+    throw usageError('simulate', `${manifest.source}: no Pod or workload with a pod template`);
   if (name !== undefined) {
     const found = manifest.pods.find((p) => p.name === name);
-    if (found === undefined) throw usageError('simulate', `--pod ${name}: not in ${manifest.source} (found: ${names.join(', ')})`);
+    if (found === undefined)
+      throw usageError('simulate', `--pod ${name}: not in ${manifest.source} (found: ${names.join(', ')})`);
     return found;
   }
-  if (manifest.pods.length > 1) throw usageError('simulate', `${manifest.source} holds ${manifest.pods.length} pods (${names.join(', ')}); choose one with --pod NAME`);
+  if (manifest.pods.length > 1)
+    throw usageError(
+      'simulate',
+      `${manifest.source} holds ${manifest.pods.length} pods (${names.join(', ')}); choose one with --pod NAME`,
+    );
   return manifest.pods[0] as ManifestPod;
 }
 
@@ -123,16 +174,22 @@ export function renderReport(
   context: { manifest: string; scenarioFile: string | undefined; entry: ManifestPod; ascii?: boolean },
 ): string {
   const { pod } = trace;
-  const from = context.entry.templatePath === '' ? '' : ` (pod template of ${context.entry.kind} "${context.entry.name}")`;
+  const from =
+    context.entry.templatePath === '' ? '' : ` (pod template of ${context.entry.kind} "${context.entry.name}")`;
   const out = [`Simulated pod "${pod.name}"${from} in virtual time: ${context.manifest}`];
   if (context.scenarioFile !== undefined) out.push(`Scenario: ${context.scenarioFile}`);
   trace.deletes.forEach((d, i) => {
-    const grace = d.gracePeriodSeconds === undefined ? `the pod's terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}s)` : `gracePeriodSeconds ${d.gracePeriodSeconds}`;
+    const grace =
+      d.gracePeriodSeconds === undefined
+        ? `the pod's terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}s)`
+        : `gracePeriodSeconds ${d.gracePeriodSeconds}`;
     out.push(`${i === 0 ? 'Deleted' : 'Deleted again'} at ${formatSeconds(d.atMs)} with ${grace}`);
   });
   out.push('', 'Containers:');
   for (const c of trace.containers) {
-    out.push(`  ${c.name} (${c.kind === 'container' ? 'container' : c.kind === 'sidecar' ? 'sidecar' : 'init container'}):`);
+    out.push(
+      `  ${c.name} (${c.kind === 'container' ? 'container' : c.kind === 'sidecar' ? 'sidecar' : 'init container'}):`,
+    );
     if (c.postStart !== undefined) out.push(`    PostStart:   ${c.postStart}`);
     if (c.preStop !== undefined) out.push(`    PreStop:     ${c.preStop}`);
     if (c.stopSignal !== undefined) out.push(`    StopSignal:  ${c.stopSignal}`);

@@ -1,12 +1,33 @@
 import {
-  aggregateMessage, applyDefaults, validatePod, type ContainerStatus, type KubeEvent, type LifecycleStep, type Pod,
-  type PodTerminationResult, type StartResult,
+  aggregateMessage,
+  applyDefaults,
+  type ContainerStatus,
+  type KubeEvent,
+  type LifecycleStep,
+  type Pod,
+  type PodTerminationResult,
+  type StartResult,
+  validatePod,
 } from '../index.js';
-import { ScenarioError, runScenario, type DeleteAction, type RuntimeTimelineEntry, type ScenarioResult, type ScenarioTrace } from '../testing/index.js';
+import {
+  type DeleteAction,
+  type RuntimeTimelineEntry,
+  runScenario,
+  ScenarioError,
+  type ScenarioResult,
+  type ScenarioTrace,
+} from '../testing/index.js';
 import { formatSeconds } from './durations.js';
 import { CliError, ExitCode, usageError } from './errors.js';
 import type { Scenario } from './scenario.js';
-import { SIMULATED_POD_IP, SIMULATION_MAX_TIMERS, containersInOrder, describeHandler, toRunnerScenario, type RunnerSetup } from './simulation-setup.js';
+import {
+  containersInOrder,
+  describeHandler,
+  type RunnerSetup,
+  SIMULATED_POD_IP,
+  SIMULATION_MAX_TIMERS,
+  toRunnerScenario,
+} from './simulation-setup.js';
 
 /** A container of the simulated pod, with its hooks described. */
 export interface SimulatedContainer {
@@ -28,7 +49,12 @@ export interface SimulatedRequest {
 
 /** Everything a simulation produced; `--json` prints it as is. Deterministic for a given input. */
 export interface SimulationTrace {
-  readonly pod: { readonly name: string; readonly namespace: string; readonly uid: string; readonly terminationGracePeriodSeconds: number };
+  readonly pod: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly uid: string;
+    readonly terminationGracePeriodSeconds: number;
+  };
   readonly containers: readonly SimulatedContainer[];
   readonly deletes: ReadonlyArray<{ readonly atMs: number; readonly gracePeriodSeconds?: number }>;
   readonly events: readonly KubeEvent[];
@@ -46,17 +72,30 @@ export interface SimulationTrace {
 
 /** Gives the pod what a cluster would: defaults, a namespace, a UID and a pod IP. */
 export function preparePod(input: unknown, policy: { allowZeroSleep?: boolean }): Pod {
-  const errors = validatePod(input, policy.allowZeroSleep === undefined ? {} : { allowZeroSleep: policy.allowZeroSleep });
+  const errors = validatePod(
+    input,
+    policy.allowZeroSleep === undefined ? {} : { allowZeroSleep: policy.allowZeroSleep },
+  );
   if (errors.length > 0) {
     const name = String((input as { metadata?: { name?: unknown } }).metadata?.name ?? '');
-    throw new CliError(`${aggregateMessage(name, errors)} (run 'kube-lifecycle validate' for the list)`, { exitCode: ExitCode.invalid });
+    throw new CliError(`${aggregateMessage(name, errors)} (run 'kube-lifecycle validate' for the list)`, {
+      exitCode: ExitCode.invalid,
+    });
   }
   const pod = applyDefaults(input as Pod);
   const name = pod.metadata?.name ?? 'pod';
   return {
     ...pod,
-    metadata: { ...pod.metadata, name, namespace: pod.metadata?.namespace ?? 'default', uid: pod.metadata?.uid ?? `sim-${name}` },
-    status: pod.status?.podIP !== undefined || (pod.status?.podIPs?.length ?? 0) > 0 ? { ...pod.status } : { ...pod.status, podIP: SIMULATED_POD_IP },
+    metadata: {
+      ...pod.metadata,
+      name,
+      namespace: pod.metadata?.namespace ?? 'default',
+      uid: pod.metadata?.uid ?? `sim-${name}`,
+    },
+    status:
+      pod.status?.podIP !== undefined || (pod.status?.podIPs?.length ?? 0) > 0
+        ? { ...pod.status }
+        : { ...pod.status, podIP: SIMULATED_POD_IP },
   };
 }
 
@@ -73,7 +112,10 @@ export async function simulate(input: unknown, scenario: Scenario): Promise<Simu
     run = await runScenario(pod, setup.scenario, { ties: 'actionsFirst' });
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
-    throw usageError('simulate', `${setup.origin(error.path)}: ${error.message.slice(`scenario.${error.path}: `.length)}`);
+    throw usageError(
+      'simulate',
+      `${setup.origin(error.path)}: ${error.message.slice(`scenario.${error.path}: `.length)}`,
+    );
   }
   const order = containersInOrder(pod);
   const startAll = run.results[0] as ScenarioResult;
@@ -81,56 +123,90 @@ export async function simulate(input: unknown, scenario: Scenario): Promise<Simu
   const deletes = run.results
     .filter((r) => r.kind === 'delete' && (r.after === undefined || run.results[r.after]?.status !== 'pending'))
     .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
-  const termination = deletes.filter((r) => r.termination !== undefined).sort((a, b) => (a.settledAtMs ?? 0) - (b.settledAtMs ?? 0)).at(-1)?.termination;
+  const termination = deletes
+    .filter((r) => r.termination !== undefined)
+    .sort((a, b) => (a.settledAtMs ?? 0) - (b.settledAtMs ?? 0))
+    .at(-1)?.termination;
   return {
     pod: {
-      name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? 'default', uid: pod.metadata?.uid ?? '',
+      name: pod.metadata?.name ?? '',
+      namespace: pod.metadata?.namespace ?? 'default',
+      uid: pod.metadata?.uid ?? '',
       terminationGracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30,
     },
     containers: order.map(({ container, kind }) => ({
       name: container.name,
       kind,
-      ...(container.lifecycle?.postStart ? { postStart: describeHandler(container.lifecycle.postStart, container, pod) } : {}),
-      ...(container.lifecycle?.preStop ? { preStop: describeHandler(container.lifecycle.preStop, container, pod) } : {}),
+      ...(container.lifecycle?.postStart
+        ? { postStart: describeHandler(container.lifecycle.postStart, container, pod) }
+        : {}),
+      ...(container.lifecycle?.preStop
+        ? { preStop: describeHandler(container.lifecycle.preStop, container, pod) }
+        : {}),
       ...(container.lifecycle?.stopSignal ? { stopSignal: container.lifecycle.stopSignal } : {}),
     })),
     deletes: deletes.map((r) => {
       const { gracePeriodSeconds } = setup.scenario.actions[r.index] as DeleteAction;
       return { atMs: r.atMs, ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }) };
     }),
-    events: run.events, steps: run.steps, runtime: run.runtime,
+    events: run.events,
+    steps: run.steps,
+    runtime: run.runtime,
     http: run.http.map((r) => ({
-      atMs: r.atMs, method: r.request.method, url: r.request.url, headers: r.request.headers, ...(r.outcome === undefined ? {} : { outcome: r.outcome }),
+      atMs: r.atMs,
+      method: r.request.method,
+      url: r.request.url,
+      headers: r.request.headers,
+      ...(r.outcome === undefined ? {} : { outcome: r.outcome }),
     })),
     starts: startAll.starts ?? [],
     ...(termination === undefined ? {} : { termination }),
     statuses: run.statuses,
-    notes: notesOf(run, setup, { order: order.map((o) => o.container.name), deleted: deletes.length > 0, hasTermination: termination !== undefined }),
+    notes: notesOf(run, setup, {
+      order: order.map((o) => o.container.name),
+      deleted: deletes.length > 0,
+      hasTermination: termination !== undefined,
+    }),
     endMs: run.endMs,
   };
 }
 
 /** The runner's notes in the CLI's words, then what the CLI adds: failures, the guard, a stuck pod. */
-function notesOf(run: ScenarioTrace, setup: RunnerSetup, state: { order: readonly string[]; deleted: boolean; hasTermination: boolean }): string[] {
+function notesOf(
+  run: ScenarioTrace,
+  setup: RunnerSetup,
+  state: { order: readonly string[]; deleted: boolean; hasTermination: boolean },
+): string[] {
   const startAll = run.results[0] as ScenarioResult;
   const startAllPrefix = 'actions[0] (startAll): ';
-  const ignored = new Map(run.results.filter((r) => r.status === 'ignored').map((r) => [r.note, `${setup.origin(`actions[${r.index}]`)} ignored: the container was not running then`]));
+  const ignored = new Map(
+    run.results
+      .filter((r) => r.status === 'ignored')
+      .map((r) => [r.note, `${setup.origin(`actions[${r.index}]`)} ignored: the container was not running then`]),
+  );
   const notes: string[] = [];
   for (const note of run.notes) {
     if (note.startsWith(startAllPrefix)) {
       const text = note.slice(startAllPrefix.length);
-      notes.push(/ did not become Running \(.*\); later containers were not started$/.test(text)
-        ? `${text} (the kubelet would restart it with back-off; restarts are not simulated)`
-        : text);
+      notes.push(
+        / did not become Running \(.*\); later containers were not started$/.test(text)
+          ? `${text} (the kubelet would restart it with back-off; restarts are not simulated)`
+          : text,
+      );
     } else if (ignored.has(note)) notes.push(ignored.get(note) as string);
     // `never ran` (the default delete behind a start that never settled) and the maxTimers stop
     // are said below in the CLI's terms.
-    else if (!/^actions\[\d+\] never ran: /.test(note) && !(run.endReason === 'maxTimers' && note.startsWith('the run stopped at '))) notes.push(note);
+    else if (
+      !/^actions\[\d+\] never ran: /.test(note) &&
+      !(run.endReason === 'maxTimers' && note.startsWith('the run stopped at '))
+    )
+      notes.push(note);
   }
   if (startAll.status === 'rejected') notes.push(`starting failed: ${firstLine(startAll.error?.message)}`);
   const failedDeletes = run.results.filter((r) => r.kind === 'delete' && r.status === 'rejected');
   for (const r of failedDeletes) notes.push(`deletePod failed: ${firstLine(r.error?.message)}`);
-  if (run.endReason === 'maxTimers') notes.push(`simulation stopped at ${formatSeconds(run.endMs)}: more than ${SIMULATION_MAX_TIMERS} timers`);
+  if (run.endReason === 'maxTimers')
+    notes.push(`simulation stopped at ${formatSeconds(run.endMs)}: more than ${SIMULATION_MAX_TIMERS} timers`);
   const startsSettled = startAll.status !== 'pending';
   const deletionSettled = state.hasTermination || failedDeletes.length > 0;
   if (!startsSettled) {
@@ -140,8 +216,10 @@ function notesOf(run: ScenarioTrace, setup: RunnerSetup, state: { order: readonl
         'the pod stays ContainerCreating, and a delete waits behind it (spec §3.7). Try --policy postStartTimeoutSeconds=10',
     );
   }
-  if (!state.deleted) notes.push('the pod was never deleted: the default delete comes once every container is running; use --delete-at');
-  else if (!deletionSettled) notes.push('the pod is stuck Terminating: the delete waits for the start sequence to finish (spec §3.7)');
+  if (!state.deleted)
+    notes.push('the pod was never deleted: the default delete comes once every container is running; use --delete-at');
+  else if (!deletionSettled)
+    notes.push('the pod is stuck Terminating: the delete waits for the start sequence to finish (spec §3.7)');
   return notes;
 }
 

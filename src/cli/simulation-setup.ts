@@ -14,7 +14,10 @@ export const SIMULATION_MAX_TIMERS = 100_000;
 /** Every container of the pod in start order: init containers (sidecars included), then regular. */
 export function containersInOrder(pod: Pod): Array<{ container: Container; kind: 'init' | 'sidecar' | 'container' }> {
   return [
-    ...(pod.spec?.initContainers ?? []).map((c) => ({ container: c, kind: c.restartPolicy === 'Always' ? ('sidecar' as const) : ('init' as const) })),
+    ...(pod.spec?.initContainers ?? []).map((c) => ({
+      container: c,
+      kind: c.restartPolicy === 'Always' ? ('sidecar' as const) : ('init' as const),
+    })),
     ...(pod.spec?.containers ?? []).map((c) => ({ container: c, kind: 'container' as const })),
   ];
 }
@@ -57,20 +60,32 @@ export function toRunnerScenario(pod: Pod, scenario: Scenario): RunnerSetup {
     actions.push(action);
   };
   const grace = (seconds: number | undefined) => (seconds === undefined ? {} : { gracePeriodSeconds: seconds });
-  if (scenario.deleteAtMs === undefined) schedule({ after: 0, delete: true, ...grace(scenario.gracePeriodSeconds) }, '--grace');
-  else schedule({ at: scenario.deleteAtMs, delete: true, ...grace(scenario.gracePeriodSeconds) }, `--delete-at ${formatSeconds(scenario.deleteAtMs)}`);
+  if (scenario.deleteAtMs === undefined)
+    schedule({ after: 0, delete: true, ...grace(scenario.gracePeriodSeconds) }, '--grace');
+  else
+    schedule(
+      { at: scenario.deleteAtMs, delete: true, ...grace(scenario.gracePeriodSeconds) },
+      `--delete-at ${formatSeconds(scenario.deleteAtMs)}`,
+    );
   for (const again of scenario.deleteAgain) {
-    schedule({ at: again.atMs, delete: true, gracePeriodSeconds: again.gracePeriodSeconds }, `--delete-again ${formatSeconds(again.atMs)}:${again.gracePeriodSeconds}`);
+    schedule(
+      { at: again.atMs, delete: true, gracePeriodSeconds: again.gracePeriodSeconds },
+      `--delete-again ${formatSeconds(again.atMs)}:${again.gracePeriodSeconds}`,
+    );
   }
   for (const crash of scenario.crashes) {
-    schedule({ at: crash.atMs, crash: crash.container, exitCode: crash.exitCode }, `--crash ${crash.container}@${formatSeconds(crash.atMs)}`);
+    schedule(
+      { at: crash.atMs, crash: crash.container, exitCode: crash.exitCode },
+      `--crash ${crash.container}@${formatSeconds(crash.atMs)}`,
+    );
   }
 
   const hooks: Record<string, ExecFault | HttpFault> = {};
   for (const [key, script] of scenario.hooks) {
     origins.set(`hooks[${JSON.stringify(key)}]`, `--hook ${script.text}`);
     const handler = hookHandler(pod, key);
-    hooks[key] = handler?.httpGet !== undefined ? httpFault(script) : handler?.exec !== undefined ? execFault(script) : {};
+    hooks[key] =
+      handler?.httpGet !== undefined ? httpFault(script) : handler?.exec !== undefined ? execFault(script) : {};
   }
   const http = new Map<string, HttpFault>();
   for (const [matcher, script] of scenario.http) {
@@ -88,7 +103,9 @@ export function toRunnerScenario(pod: Pod, scenario: Scenario): RunnerSetup {
     hooks,
     http: Object.fromEntries(http),
     stops: Object.fromEntries([...scenario.stops].map(([name, stop]) => [name, stopFault(stop)])),
-    init: Object.fromEntries([...scenario.init].map(([name, plan]) => [name, { exitAfterMs: plan.afterMs, exitCode: plan.exitCode }])),
+    init: Object.fromEntries(
+      [...scenario.init].map(([name, plan]) => [name, { exitAfterMs: plan.afterMs, exitCode: plan.exitCode }]),
+    ),
     policy: scenario.policy,
     kubeletVersion: SIMULATED_KUBELET_VERSION,
     maxTimers: SIMULATION_MAX_TIMERS,
@@ -117,13 +134,21 @@ function execFault(script: HookScript): ExecFault {
   const { action } = script;
   const stderr = script.stderr === undefined ? {} : { stderr: script.stderr };
   switch (action.kind) {
-    case 'ok': return { exitCode: 0, ...stderr, ...delay(script) };
-    case 'exit': return { exitCode: action.exitCode, ...stderr, ...delay(script) };
-    case 'fail': return { exitCode: 1, ...stderr, ...delay(script) };
-    case 'hang': return { hang: true };
-    case 'error': return { reject: action.message, ...delay(script) };
+    case 'ok':
+      return { exitCode: 0, ...stderr, ...delay(script) };
+    case 'exit':
+      return { exitCode: action.exitCode, ...stderr, ...delay(script) };
+    case 'fail':
+      return { exitCode: 1, ...stderr, ...delay(script) };
+    case 'hang':
+      return { hang: true };
+    case 'error':
+      return { reject: action.message, ...delay(script) };
     default:
-      throw usageError('simulate', `--hook ${script.text}: ${action.kind} is for httpGet hooks; an exec hook takes exit:N, fail, hang, error:TEXT, stderr:TEXT, after:DURATION`);
+      throw usageError(
+        'simulate',
+        `--hook ${script.text}: ${action.kind} is for httpGet hooks; an exec hook takes exit:N, fail, hang, error:TEXT, stderr:TEXT, after:DURATION`,
+      );
   }
 }
 
@@ -131,16 +156,27 @@ function httpFault(script: HookScript): HttpFault {
   const { action } = script;
   switch (action.kind) {
     case 'status':
-      return { status: action.status, ...(action.location === undefined ? {} : { headers: { location: action.location } }), ...delay(script) };
-    case 'ok': return { status: 200, ...delay(script) };
-    case 'hang': return { hang: true };
-    case 'plainHttp': return { plainHttp: true, ...delay(script) };
-    case 'error': return { error: action.message, ...delay(script) };
+      return {
+        status: action.status,
+        ...(action.location === undefined ? {} : { headers: { location: action.location } }),
+        ...delay(script),
+      };
+    case 'ok':
+      return { status: 200, ...delay(script) };
+    case 'hang':
+      return { hang: true };
+    case 'plainHttp':
+      return { plainHttp: true, ...delay(script) };
+    case 'error':
+      return { error: action.message, ...delay(script) };
     case 'fail':
     case 'refuse':
       return { refuse: true, ...delay(script) };
     default:
-      throw usageError('simulate', `--hook/--http ${script.text}: exit codes are for exec hooks; an HTTP route takes status:N, redirect:PATH, refuse, hang, plain-http, error:TEXT, after:DURATION`);
+      throw usageError(
+        'simulate',
+        `--hook/--http ${script.text}: exit codes are for exec hooks; an HTTP route takes status:N, redirect:PATH, refuse, hang, plain-http, error:TEXT, after:DURATION`,
+      );
   }
 }
 

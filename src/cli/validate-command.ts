@@ -1,9 +1,9 @@
-import { aggregateMessage, validatePod, type FieldError } from '../index.js';
+import { aggregateMessage, type FieldError, validatePod } from '../index.js';
 import { parseArgs } from './args.js';
 import { ExitCode, usageError } from './errors.js';
 import { VALIDATE_HELP } from './help.js';
 import type { CliIo } from './io.js';
-import { readManifest, type ManifestPod } from './load-manifests.js';
+import { type ManifestPod, readManifest } from './load-manifests.js';
 import { parsePolicyFlags } from './policy-flags.js';
 
 /** One field error as the CLI reports it: the field path is relative to the document. */
@@ -32,12 +32,20 @@ export interface DocumentResult {
  */
 export function validateManifestPod(entry: ManifestPod, options: { allowZeroSleep?: boolean } = {}): DocumentResult {
   const prefix = entry.templatePath === '' ? '' : `${entry.templatePath}.`;
-  const errors = validatePod(entry.pod, options).map((e): DocumentFieldError => ({
-    type: e.type,
-    field: prefix + e.field,
-    message: prefix + e.message,
-  }));
-  const base = { document: entry.document, line: entry.line, kind: entry.kind, name: entry.name, templatePath: entry.templatePath };
+  const errors = validatePod(entry.pod, options).map(
+    (e): DocumentFieldError => ({
+      type: e.type,
+      field: prefix + e.field,
+      message: prefix + e.message,
+    }),
+  );
+  const base = {
+    document: entry.document,
+    line: entry.line,
+    kind: entry.kind,
+    name: entry.name,
+    templatePath: entry.templatePath,
+  };
   if (errors.length === 0) return { ...base, isValid: true, errors };
   return { ...base, isValid: false, errors, message: aggregateMessage(entry.name, errors, entry.kind) };
 }
@@ -54,7 +62,8 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
   }
   const [file, ...extra] = args.positionals;
   if (file === undefined) throw usageError('validate', 'missing <file> (a path, or - for stdin)');
-  if (extra.length > 0) throw usageError('validate', `unexpected argument ${JSON.stringify(extra[0])}: validate takes one file`);
+  if (extra.length > 0)
+    throw usageError('validate', `unexpected argument ${JSON.stringify(extra[0])}: validate takes one file`);
   const policy = parsePolicyFlags('validate', args.list('policy'));
   const manifest = await readManifest(io, file);
   const results = manifest.pods.map((pod) =>
@@ -78,7 +87,9 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
     for (const error of result.errors) lines.push(`  * ${error.message}`);
   }
   for (const skip of manifest.skipped) {
-    lines.push(`${manifest.source}: document ${skip.document} (line ${skip.line}): ${skip.kind} "${skip.name}": skipped, ${skip.reason}`);
+    lines.push(
+      `${manifest.source}: document ${skip.document} (line ${skip.line}): ${skip.kind} "${skip.name}": skipped, ${skip.reason}`,
+    );
   }
   const total = results.length;
   lines.push(

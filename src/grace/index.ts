@@ -1,12 +1,12 @@
 export type { DeletionState, GracefulDeleteInput, GracefulDeleteResult } from './graceful-delete.js';
 export { gracefulDelete } from './graceful-delete.js';
-export type { KillReason, EffectiveGraceInput, EffectiveGrace, KillPlanInput, KillPlan } from './kill-grace.js';
+export type { EffectiveGrace, EffectiveGraceInput, KillPlan, KillPlanInput, KillReason } from './kill-grace.js';
 export {
-  KILL_REASONS,
-  MINIMUM_GRACE_PERIOD_SECONDS,
-  effectiveGracePeriod,
-  containerBaseGrace,
   chargedSeconds,
-  stopTimeoutSeconds,
+  containerBaseGrace,
+  effectiveGracePeriod,
+  KILL_REASONS,
   killPlan,
+  MINIMUM_GRACE_PERIOD_SECONDS,
+  stopTimeoutSeconds,
 } from './kill-grace.js';

@@ -5,7 +5,7 @@
  */
 import type { ExecAction } from '../spec/types.js';
 import { describeError, describeValue, formatPodDesc, goQuote, goStringSlice, internalFailure } from './format.js';
-import { contextErrorText, settle, type Settled } from './settle.js';
+import { contextErrorText, type Settled, settle } from './settle.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';
 
 /**

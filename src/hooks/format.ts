@@ -54,5 +54,9 @@ export function internalFailure(thrown: unknown, ctx: HandlerRunContext): Handle
   } catch {
     // keep the empty renderings
   }
-  return { ok: false, error, message: `Lifecycle hook for Container ${container} in Pod ${pod} failed - error: ${error}` };
+  return {
+    ok: false,
+    error,
+    message: `Lifecycle hook for Container ${container} in Pod ${pod} failed - error: ${error}`,
+  };
 }

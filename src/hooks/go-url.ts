@@ -151,7 +151,17 @@ const CTL = /[\x00-\x1f\x7f]/;
 
 function parseNoFragment(raw: string): GoUrl | { error: string } {
   if (CTL.test(raw)) return { error: 'net/url: invalid control character in URL' };
-  const empty: GoUrl = { scheme: '', opaque: '', user: undefined, host: '', path: '', omitHost: false, forceQuery: false, rawQuery: '', fragment: '' };
+  const empty: GoUrl = {
+    scheme: '',
+    opaque: '',
+    user: undefined,
+    host: '',
+    path: '',
+    omitHost: false,
+    forceQuery: false,
+    rawQuery: '',
+    fragment: '',
+  };
   if (raw === '') return empty;
   if (raw === '*') return { ...empty, path: '*' };
   const schemed = getScheme(raw);
@@ -165,7 +175,10 @@ function parseNoFragment(raw: string): GoUrl | { error: string } {
     rest = rest.slice(0, -1);
   } else {
     const q = rest.indexOf('?');
-    if (q >= 0) { rawQuery = rest.slice(q + 1); rest = rest.slice(0, q); }
+    if (q >= 0) {
+      rawQuery = rest.slice(q + 1);
+      rest = rest.slice(0, q);
+    }
   }
   const base = { ...empty, scheme, forceQuery, rawQuery };
   if (!rest.startsWith('/')) {
@@ -217,7 +230,10 @@ export function goUrlString(u: GoUrl): string {
   if (u.opaque !== '') {
     out += u.opaque;
   } else {
-    if ((u.scheme !== '' || u.host !== '' || u.user !== undefined) && !(u.omitHost && u.host === '' && u.user === undefined)) {
+    if (
+      (u.scheme !== '' || u.host !== '' || u.user !== undefined) &&
+      !(u.omitHost && u.host === '' && u.user === undefined)
+    ) {
       if (u.host !== '' || u.path !== '' || u.user !== undefined) out += '//';
       if (u.user !== undefined) out += `${u.user}@`;
       if (u.host !== '') out += escape(encoder.encode(u.host), 'host');
@@ -255,7 +271,10 @@ function resolvePath(base: string, ref: string): string {
   const parts = full.split('/');
   for (const part of parts) {
     elem = part;
-    if (elem === '.') { first = false; continue; }
+    if (elem === '.') {
+      first = false;
+      continue;
+    }
     if (elem === '..') {
       const str = dst.slice(1);
       const index = str.lastIndexOf('/');
@@ -287,7 +306,15 @@ export function resolveGoUrl(base: GoUrl, ref: GoUrl): GoUrl {
   if (ref.path === '' && base.opaque !== '') {
     return { ...ref, scheme, rawQuery, fragment, opaque: base.opaque, user: undefined, host: '', path: '' };
   }
-  return { ...ref, scheme, rawQuery, fragment, host: base.host, user: base.user, path: resolvePath(base.path, ref.path) };
+  return {
+    ...ref,
+    scheme,
+    rawQuery,
+    fragment,
+    host: base.host,
+    user: base.user,
+    path: resolvePath(base.path, ref.path),
+  };
 }
 
 /** Go's `net.JoinHostPort`: brackets a host that contains a colon (IPv6). */

@@ -27,8 +27,8 @@
  * @module
  */
 import { EventMessages } from '../manager/events.js';
-import { HTTP_RESPONSE_TO_HTTPS_CLIENT } from '../ports/http-client.js';
 import type { HttpRequest } from '../ports/http-client.js';
+import { HTTP_RESPONSE_TO_HTTPS_CLIENT } from '../ports/http-client.js';
 import type { HTTPGetAction } from '../spec/types.js';
 import { describeError, describeValue, formatPodDesc, goQuote } from './format.js';
 import type { GoUrl } from './go-url.js';
@@ -74,7 +74,10 @@ async function httpGetError(httpGet: HTTPGetAction, ctx: HandlerRunContext): Pro
   let result = await clientDo(initial, ctx);
   if (!result.ok && result.isSchemeMismatch) {
     const retry = await clientDo(
-      { url: { ...initial.url, scheme: 'http' }, headers: initial.headers.filter(([name]) => name !== 'Authorization') },
+      {
+        url: { ...initial.url, scheme: 'http' },
+        headers: initial.headers.filter(([name]) => name !== 'Authorization'),
+      },
       ctx,
     );
     if (retry.ok) {
@@ -115,12 +118,15 @@ async function clientDo(initial: Hop, ctx: HandlerRunContext): Promise<DoResult>
       if (loc === undefined || loc === '') return { ok: true, response: last };
       const ref = parseGoUrl(loc);
       if (!ref.ok) {
-        return fail(`Get ${goQuote(goUrlForError(req.url))}: failed to parse Location header ${goQuote(loc)}: ${ref.error}`);
+        return fail(
+          `Get ${goQuote(goUrlForError(req.url))}: failed to parse Location header ${goQuote(loc)}: ${ref.error}`,
+        );
       }
       const url = resolveGoUrl(req.url, ref.url);
       const next: Hop = { url, headers: redirectHeaders(initial, req, url, ref.url.scheme === '') };
       if (goUrlHostname(url) !== goUrlHostname((via[0] ?? initial).url)) return { ok: true, response: last };
-      if (via.length >= MAX_HTTP_REQUESTS) return fail(`Get ${goQuote(loc)}: stopped after ${MAX_HTTP_REQUESTS} redirects`);
+      if (via.length >= MAX_HTTP_REQUESTS)
+        return fail(`Get ${goQuote(loc)}: stopped after ${MAX_HTTP_REQUESTS} redirects`);
       req = next;
     }
     const wrap = (cause: string): string => `Get ${goQuote(goUrlForError(req.url))}: ${cause}`;
@@ -131,7 +137,11 @@ async function clientDo(initial: Hop, ctx: HandlerRunContext): Promise<DoResult>
     if (host === '') return fail(wrap('http: no Host in request URL'));
     via.push(req);
 
-    const request: HttpRequest = { method: 'GET', url: goUrlString(req.url), headers: req.headers.map(([n, v]) => [n, v] as const) };
+    const request: HttpRequest = {
+      method: 'GET',
+      url: goUrlString(req.url),
+      headers: req.headers.map(([n, v]) => [n, v] as const),
+    };
     const settled = await settle(() => ctx.httpClient.request(request, { signal: ctx.signal }), ctx.signal);
     if (settled.kind === 'aborted') return fail(wrap(contextErrorText(ctx.signal)));
     if (settled.kind === 'rejected') {
@@ -144,7 +154,8 @@ async function clientDo(initial: Hop, ctx: HandlerRunContext): Promise<DoResult>
       return fail(text.startsWith(wrap('')) ? text : wrap(text), isSchemeMismatch);
     }
     const response = settled.value as unknown;
-    if (response === null || typeof response !== 'object') return fail(wrap(`malformed HTTP response ${describeValue(response)}`));
+    if (response === null || typeof response !== 'object')
+      return fail(wrap(`malformed HTTP response ${describeValue(response)}`));
     const status = (response as { status?: unknown }).status;
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 999) {
       return fail(wrap(`malformed HTTP status code ${goQuote(describeError(status))}`));
@@ -159,11 +170,17 @@ function fail(error: string, isSchemeMismatch = false): DoResult {
 }
 
 /** Headers of a redirected request: the first request's, the Host rule, then Referer. */
-function redirectHeaders(initial: Hop, current: Hop, next: GoUrl, isRelative: boolean): Array<readonly [string, string]> {
+function redirectHeaders(
+  initial: Hop,
+  current: Hop,
+  next: GoUrl,
+  isRelative: boolean,
+): Array<readonly [string, string]> {
   const vhost = current.headers.find(([name]) => name === 'Host')?.[1];
   const keepHost = vhost !== undefined && vhost !== current.url.host && isRelative;
-  const headers = initial.headers.flatMap(([name, value]): Array<readonly [string, string]> =>
-    name === 'Host' ? (keepHost ? [['Host', vhost]] : []) : [[name, value]],
+  const headers = initial.headers.flatMap(
+    ([name, value]): Array<readonly [string, string]> =>
+      name === 'Host' ? (keepHost ? [['Host', vhost]] : []) : [[name, value]],
   );
   const explicit = headers.find(([name]) => name === 'Referer')?.[1] ?? '';
   let referer = '';
@@ -184,7 +201,11 @@ function headerValue(headers: unknown, name: string): string | undefined {
 
 function isSchemeMismatchError(error: unknown): boolean {
   try {
-    if (error !== null && typeof error === 'object' && (error as { code?: unknown }).code === HTTP_RESPONSE_TO_HTTPS_CLIENT) {
+    if (
+      error !== null &&
+      typeof error === 'object' &&
+      (error as { code?: unknown }).code === HTTP_RESPONSE_TO_HTTPS_CLIENT
+    ) {
       return true;
     }
   } catch {

@@ -70,7 +70,10 @@ function goAtoi(s: string): bigint | string {
  * port **name** (Go's zero value: a port without a name matches `""`), then parsed as a decimal
  * number. The result must be 1–65535 (`invalid port number: <n>`).
  */
-export function resolveContainerPort(port: unknown, container: Container): { ok: true; port: number } | { ok: false; error: string } {
+export function resolveContainerPort(
+  port: unknown,
+  container: Container,
+): { ok: true; port: number } | { ok: false; error: string } {
   let value: bigint | number;
   if (typeof port === 'string') {
     const named = (Array.isArray(container.ports) ? container.ports : []).find((p) => (p?.name ?? '') === port);
@@ -157,7 +160,17 @@ export function buildHttpGetRequest(
   const parsedPath = parseGoUrl(path);
   const base = parsedPath.ok
     ? parsedPath.url
-    : { scheme: '', opaque: '', user: undefined, host: '', path: escapeGoPath(path), omitHost: false, forceQuery: false, rawQuery: '', fragment: '' };
+    : {
+        scheme: '',
+        opaque: '',
+        user: undefined,
+        host: '',
+        path: escapeGoPath(path),
+        omitHost: false,
+        forceQuery: false,
+        rawQuery: '',
+        fragment: '',
+      };
   const formatted = goUrlString({ ...base, scheme, host: hostPort });
   // http.NewRequest parses the rendered URL again; that can fail (e.g. an invalid host).
   const reparsed = parseGoUrl(formatted);

@@ -29,8 +29,10 @@ export function runHandler(handler: LifecycleHandler, ctx: HandlerRunContext): P
     const h: Partial<LifecycleHandler> = handler !== null && typeof handler === 'object' ? handler : {};
     // The exec runner never rejects by construction; the others are guarded here.
     if (isPresent(h.exec)) return runExecHandler(h.exec, ctx);
-    if (isPresent(h.httpGet)) return runHttpGetHandler(h.httpGet, ctx).catch((thrown: unknown) => internalFailure(thrown, ctx));
-    if (isPresent(h.sleep)) return runSleepHandler(h.sleep, ctx).catch((thrown: unknown) => internalFailure(thrown, ctx));
+    if (isPresent(h.httpGet))
+      return runHttpGetHandler(h.httpGet, ctx).catch((thrown: unknown) => internalFailure(thrown, ctx));
+    if (isPresent(h.sleep))
+      return runSleepHandler(h.sleep, ctx).catch((thrown: unknown) => internalFailure(thrown, ctx));
     const error = `invalid handler: ${formatHandler(handler)}`;
     return Promise.resolve({ ok: false, error, message: `Cannot run handler: ${error}` });
   } catch (thrown) {
@@ -51,7 +53,9 @@ function isPresent<T>(value: T | null | undefined): value is T {
 export function formatHandler(handler: LifecycleHandler | null | undefined): string {
   if (handler === null || handler === undefined || typeof handler !== 'object') return 'nil';
   const tcp = handler.tcpSocket;
-  const tcpText = isPresent(tcp) ? `&TCPSocketAction{Port:${formatIntOrString(tcp.port)},Host:${tcp.host ?? ''},}` : 'nil';
+  const tcpText = isPresent(tcp)
+    ? `&TCPSocketAction{Port:${formatIntOrString(tcp.port)},Host:${tcp.host ?? ''},}`
+    : 'nil';
   return `&LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:${tcpText},Sleep:nil,}`;
 }
 

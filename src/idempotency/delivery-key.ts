@@ -66,7 +66,11 @@ const HOOK_NAMES: readonly HookName[] = ['PostStart', 'PreStop'];
  */
 export function hookDeliveryKey(parts: HookDeliveryKeyParts): string {
   if (typeof parts !== 'object' || parts === null) {
-    throw new InvalidArgumentError('hookDeliveryKey(parts)', parts, 'an object { podUID, containerName, containerID, hook }');
+    throw new InvalidArgumentError(
+      'hookDeliveryKey(parts)',
+      parts,
+      'an object { podUID, containerName, containerID, hook }',
+    );
   }
   const podUID = requireText('hookDeliveryKey: parts.podUID', parts.podUID);
   const containerName = requireText('hookDeliveryKey: parts.containerName', parts.containerName);
@@ -139,9 +143,14 @@ const FIELD_SPELLINGS: Readonly<Record<string, HookName>> = { postStart: 'PostSt
 
 function requireHook(argument: string, value: unknown): HookName {
   if (HOOK_NAMES.includes(value as HookName)) return value as HookName;
-  const canonical = typeof value === 'string' && Object.hasOwn(FIELD_SPELLINGS, value) ? FIELD_SPELLINGS[value] : undefined;
+  const canonical =
+    typeof value === 'string' && Object.hasOwn(FIELD_SPELLINGS, value) ? FIELD_SPELLINGS[value] : undefined;
   if (canonical === undefined) {
-    throw new InvalidArgumentError(argument, value, "'PostStart' or 'PreStop' (or the field names 'postStart', 'preStop')");
+    throw new InvalidArgumentError(
+      argument,
+      value,
+      "'PostStart' or 'PreStop' (or the field names 'postStart', 'preStop')",
+    );
   }
   return canonical;
 }

@@ -93,7 +93,12 @@ export class IdempotencyStoreError extends LifecycleError {
   /** The handler's result when `operation` is `'set'`; `undefined` otherwise. */
   readonly value: unknown;
 
-  constructor(operation: IdempotencyStoreOperation, key: string, detail: string, options?: { cause?: unknown; value?: unknown }) {
+  constructor(
+    operation: IdempotencyStoreOperation,
+    key: string,
+    detail: string,
+    options?: { cause?: unknown; value?: unknown },
+  ) {
     const consequence =
       operation === 'set'
         ? 'the handler ran and succeeded but its result was not remembered, so a duplicate may run it again'

@@ -1,7 +1,7 @@
-import { InvalidArgumentError, errorText } from '../errors.js';
+import { errorText, InvalidArgumentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/system-clock.js';
-import { IdempotencyStoreError, type IdempotencyRecord, type IdempotencyStore } from './idempotency-store.js';
+import { type IdempotencyRecord, type IdempotencyStore, IdempotencyStoreError } from './idempotency-store.js';
 
 /** Options of {@link idempotent}. */
 export interface IdempotentOptions<Args extends unknown[]> {
@@ -73,9 +73,14 @@ export function idempotent<Args extends unknown[], R>(
     }
     if (record !== undefined) {
       if (!isCompletedRecord(record)) {
-        throw new IdempotencyStoreError('get', key, "it returned a record that is not { state: 'completed', value, completedAt }", {
-          cause: record,
-        });
+        throw new IdempotencyStoreError(
+          'get',
+          key,
+          "it returned a record that is not { state: 'completed', value, completedAt }",
+          {
+            cause: record,
+          },
+        );
       }
       // The store gives back what the wrapper stored for this key: a result of `fn`.
       return record.value as Awaited<R>;
@@ -115,7 +120,11 @@ function checkOptions<Args extends unknown[]>(options: IdempotentOptions<Args>):
   }
   const store: unknown = options.store;
   const methods = ['get', 'set', 'delete'] as const;
-  if (typeof store !== 'object' || store === null || methods.some((m) => typeof (store as IdempotencyStore)[m] !== 'function')) {
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    methods.some((m) => typeof (store as IdempotencyStore)[m] !== 'function')
+  ) {
     throw new InvalidArgumentError('idempotent: options.store', store, 'an IdempotencyStore (get, set, delete)');
   }
   if (typeof options.key !== 'function') {
@@ -131,4 +140,3 @@ function checkOptions<Args extends unknown[]>(options: IdempotentOptions<Args>):
 function isCompletedRecord(record: unknown): record is IdempotencyRecord {
   return typeof record === 'object' && record !== null && (record as { state?: unknown }).state === 'completed';
 }
-

@@ -24,11 +24,11 @@ export type {
   IdempotencyStoreOperation,
 } from './idempotency-store.js';
 export { IdempotencyStoreError } from './idempotency-store.js';
-export type { MemoryIdempotencyStoreOptions } from './memory-idempotency-store.js';
-export {
-  MemoryIdempotencyStore,
-  DEFAULT_IDEMPOTENCY_TTL_MS,
-  DEFAULT_IDEMPOTENCY_MAX_ENTRIES,
-} from './memory-idempotency-store.js';
 export type { IdempotentOptions } from './idempotent.js';
 export { idempotent } from './idempotent.js';
+export type { MemoryIdempotencyStoreOptions } from './memory-idempotency-store.js';
+export {
+  DEFAULT_IDEMPOTENCY_MAX_ENTRIES,
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  MemoryIdempotencyStore,
+} from './memory-idempotency-store.js';

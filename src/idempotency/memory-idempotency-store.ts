@@ -112,7 +112,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    */
   set(key: string, record: IdempotencyRecord, options: IdempotencySetOptions = {}): Promise<void> {
     try {
-      const ttlMs = options.ttlMs === undefined ? this.#ttlMs : checkTtl('MemoryIdempotencyStore.set: options.ttlMs', options.ttlMs);
+      const ttlMs =
+        options.ttlMs === undefined
+          ? this.#ttlMs
+          : checkTtl('MemoryIdempotencyStore.set: options.ttlMs', options.ttlMs);
       const now = this.#clock.now();
       this.#entries.delete(key);
       this.#entries.set(key, { record, expiresAt: now + ttlMs });

@@ -1,14 +1,13 @@
-import type { HookName } from '../spec/types.js';
+import { runHandler } from '../hooks/run-handler.js';
+import type { HandlerOutcome } from '../hooks/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { Runtime } from '../ports/runtime.js';
-import { runHandler } from '../hooks/run-handler.js';
-import type { HandlerOutcome } from '../hooks/types.js';
-import type { Container, LifecycleHandler } from '../spec/types.js';
+import type { Container, HookName, LifecycleHandler } from '../spec/types.js';
 import type { EventHub } from './event-hub.js';
 import type { KubeEvent, KubeEventObject } from './events.js';
 import type { ResolvedPolicy } from './policy.js';
-import { containerFieldPath, type ContainerRecord, type PodRecord } from './records.js';
+import { type ContainerRecord, containerFieldPath, type PodRecord } from './records.js';
 import type { LifecycleStep } from './results.js';
 
 /** What the manager's internal functions share: ports, policy, and event helpers. */
@@ -79,7 +78,8 @@ export function runHook(
   signal: AbortSignal,
 ): Promise<HandlerOutcome> {
   const ref = record.ref;
-  if (ref === undefined) return Promise.resolve({ ok: false, error: 'container has no id', message: 'container has no id' });
+  if (ref === undefined)
+    return Promise.resolve({ ok: false, error: 'container has no id', message: 'container has no id' });
   // Counted on the instance's call scope, so that its exit aborts the signal only when a hook
   // may still be listening (see CallScope).
   const scope = record.calls;

@@ -33,11 +33,17 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
   return new Promise<T | typeof DEADLINE>((resolve, reject) => {
     /** probing: the first timer and the probe; racing: p-timeout has it; done: settled. */
     let stage: 'probing' | 'racing' | 'done' = 'probing';
-    const timer = delayMs < Infinity ? clock.setTimeout(() => {
-      if (stage !== 'probing') return;
-      stage = 'done';
-      resolve(DEADLINE);
-    }, delayMs > 0 ? delayMs : 0) : undefined;
+    const timer =
+      delayMs < Infinity
+        ? clock.setTimeout(
+            () => {
+              if (stage !== 'probing') return;
+              stage = 'done';
+              resolve(DEADLINE);
+            },
+            delayMs > 0 ? delayMs : 0,
+          )
+        : undefined;
     const settle = (): boolean => {
       if (stage !== 'probing') return false;
       stage = 'done';
@@ -117,7 +123,10 @@ function clockTimers(clock: Clock): CustomTimers {
  * WeakRef and a dependant-signal registry per call, a quarter of a cycle's time with GC).
  * `dispose` detaches it from `parent` once the work it guards has settled.
  */
-export function linkedController(parent: AbortSignal): { readonly controller: AbortController; readonly dispose: () => void } {
+export function linkedController(parent: AbortSignal): {
+  readonly controller: AbortController;
+  readonly dispose: () => void;
+} {
   const controller = new AbortController();
   if (parent.aborted) {
     controller.abort(parent.reason);

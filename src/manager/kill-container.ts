@@ -1,13 +1,21 @@
 import { errorText } from '../errors.js';
-import { chargedSeconds, containerBaseGrace, stopTimeoutSeconds, type KillReason } from '../grace/kill-grace.js';
-import type { Container } from '../spec/types.js';
-import { DEADLINE, callSafely, deferred, linkedController, raceDeadline } from './deadline.js';
-import { EventMessages } from './events.js';
-import { emitContainerEvent, emitEvent, emitStep, runHook, type ManagerContext } from './context.js';
+import { chargedSeconds, containerBaseGrace, type KillReason, stopTimeoutSeconds } from '../grace/kill-grace.js';
 import type { ContainerRef } from '../ports/runtime.js';
+import type { Container } from '../spec/types.js';
+import { emitContainerEvent, emitEvent, emitStep, type ManagerContext, runHook } from './context.js';
+import { callSafely, DEADLINE, deferred, linkedController, raceDeadline } from './deadline.js';
+import { EventMessages } from './events.js';
 import {
-  NOT_STARTED, containerSpec, newCallScope, releaseExitWaiters, whenExited, whenStartupDone,
-  type CallScope, type ContainerRecord, type PodRecord, type Termination,
+  type CallScope,
+  type ContainerRecord,
+  containerSpec,
+  NOT_STARTED,
+  newCallScope,
+  type PodRecord,
+  releaseExitWaiters,
+  type Termination,
+  whenExited,
+  whenStartupDone,
 } from './records.js';
 import type { HookReport, StopResult } from './results.js';
 
@@ -36,10 +44,18 @@ const STOP_GIVEN_UP = Object.freeze(new Error('runtime stop given up (runtime re
  * Begin killing a running container (spec §4.2-C) and register the shared {@link Termination}.
  * The caller must have checked that the container is running and not already being killed.
  */
-export function beginKill(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord, request: KillRequest): Termination {
+export function beginKill(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  request: KillRequest,
+): Termination {
   const container = containerSpec(pod.pod, record) as Container;
   const podView = pod.deletion
-    ? { ...pod.pod, metadata: { ...pod.pod.metadata, deletionGracePeriodSeconds: pod.deletion.deletionGracePeriodSeconds } }
+    ? {
+        ...pod.pod,
+        metadata: { ...pod.pod.metadata, deletionGracePeriodSeconds: pod.deletion.deletionGracePeriodSeconds },
+      }
     : pod.pod;
   const grace = request.overrideSeconds ?? containerBaseGrace(podView, container, request.reason);
   const startedAt = ctx.clock.now();
@@ -50,12 +66,19 @@ export function beginKill(ctx: ManagerContext, pod: PodRecord, record: Container
     deadlineMs: startedAt + grace * 1000,
     deadlineChanged: ctx.policy.shorterGraceDuringTermination === 'interrupt' ? deferred<void>() : undefined,
   };
-  (termination as { promise: Promise<StopResult> }).promise = runKill(ctx, pod, record, container, request, grace, startedAt, termination).then(
-    (result) => {
-      termination.settled = true;
-      return result;
-    },
-  );
+  (termination as { promise: Promise<StopResult> }).promise = runKill(
+    ctx,
+    pod,
+    record,
+    container,
+    request,
+    grace,
+    startedAt,
+    termination,
+  ).then((result) => {
+    termination.settled = true;
+    return result;
+  });
   record.termination = termination;
   return termination;
 }
@@ -101,9 +124,18 @@ async function runKill(
     // The hook's signal: aborted by the container's exit (hooks), or by a shortened grace under
     // the `interrupt` policy (the only caller of shortenTermination, so the only one that needs a
     // linked controller).
-    const interrupt = ctx.policy.shorterGraceDuringTermination === 'interrupt' ? linkedController(hooks.signal) : undefined;
+    const interrupt =
+      ctx.policy.shorterGraceDuringTermination === 'interrupt' ? linkedController(hooks.signal) : undefined;
     let waitOver = false;
-    const hookRun = runHook(ctx, pod, record, container, 'PreStop', preStopHandler, interrupt?.controller.signal ?? hooks.signal);
+    const hookRun = runHook(
+      ctx,
+      pod,
+      record,
+      container,
+      'PreStop',
+      preStopHandler,
+      interrupt?.controller.signal ?? hooks.signal,
+    );
     if (interrupt !== undefined) void hookRun.then(interrupt.dispose);
     const run = hookRun.then((outcome) => {
       // spec §4.2-C.5.6: a failure is reported whenever it happens, unless the manager itself
@@ -161,11 +193,30 @@ async function runKill(
   const timeoutSeconds = stopTimeoutSeconds(remaining, ctx.policy.minimumStopGraceSeconds);
   const name = record.name;
   const reason = request.reason;
-  if (ref === undefined) return { container: name, reason, gracePeriodSeconds: grace, preStop, orderingWaitMs, startedAt, outcome: 'notRunning' };
+  if (ref === undefined)
+    return {
+      container: name,
+      reason,
+      gracePeriodSeconds: grace,
+      preStop,
+      orderingWaitMs,
+      startedAt,
+      outcome: 'notRunning',
+    };
   const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
   if (stopped.ok) {
     const exitedAt = markExited(ctx, pod, record);
-    return { container: name, reason, gracePeriodSeconds: grace, preStop, orderingWaitMs, startedAt, outcome: 'stopped', stopTimeoutSeconds: timeoutSeconds, exitedAt };
+    return {
+      container: name,
+      reason,
+      gracePeriodSeconds: grace,
+      preStop,
+      orderingWaitMs,
+      startedAt,
+      outcome: 'stopped',
+      stopTimeoutSeconds: timeoutSeconds,
+      exitedAt,
+    };
   }
   emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
   if (stopped.timedOut) {
@@ -204,7 +255,12 @@ function waitUntilDeadline<T>(
 }
 
 /** {@link waitUntilDeadline} under the `interrupt` policy: the deadline may be lowered meanwhile. */
-async function waitUntilLowerableDeadline<T>(ctx: ManagerContext, work: Promise<T>, termination: Termination, capMs: number): Promise<T | typeof DEADLINE> {
+async function waitUntilLowerableDeadline<T>(
+  ctx: ManagerContext,
+  work: Promise<T>,
+  termination: Termination,
+  capMs: number,
+): Promise<T | typeof DEADLINE> {
   for (;;) {
     const deadline = Math.min(termination.deadlineMs, capMs);
     const settled = await raceDeadline(ctx.clock, orShortened(termination, work), deadline - ctx.clock.now());
@@ -241,13 +297,22 @@ function stopWithRuntime(
   const ref = record.ref;
   if (ref === undefined) return Promise.resolve(STOPPED);
   const stopSignal = containerSpec(pod.pod, record)?.lifecycle?.stopSignal;
-  if (termination.deadlineChanged !== undefined) return stopInterruptibly(ctx, pod, record, termination, ref, stopSignal, timeoutSeconds);
+  if (termination.deadlineChanged !== undefined)
+    return stopInterruptibly(ctx, pod, record, termination, ref, stopSignal, timeoutSeconds);
   const scope = record.calls;
-  emitStep(ctx, pod, record, { kind: 'stopRequested', seconds: timeoutSeconds, ...(stopSignal !== undefined ? { stopSignal } : {}) });
+  emitStep(ctx, pod, record, {
+    kind: 'stopRequested',
+    seconds: timeoutSeconds,
+    ...(stopSignal !== undefined ? { stopSignal } : {}),
+  });
   const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
   const { signal } = scope.controller;
   const options = stopSignal !== undefined ? { stopSignal, timeoutSeconds, signal } : { timeoutSeconds, signal };
-  return raceDeadline(ctx.clock, callSafely(() => ctx.runtime.stopContainer(ref, options)), limitMs).then(
+  return raceDeadline(
+    ctx.clock,
+    callSafely(() => ctx.runtime.stopContainer(ref, options)),
+    limitMs,
+  ).then(
     (settled): StopOutcome => {
       if (settled !== DEADLINE) return STOPPED;
       scope.controller.abort(STOP_GIVEN_UP);
@@ -295,14 +360,21 @@ async function stopInterruptibly(
   try {
     for (;;) {
       const pending = calls.length === 1 ? (calls[0] as Promise<void>) : Promise.race(calls);
-      const settled = await raceDeadline(ctx.clock, orShortened(termination, pending), issuedAt + limitMs - ctx.clock.now());
+      const settled = await raceDeadline(
+        ctx.clock,
+        orShortened(termination, pending),
+        issuedAt + limitMs - ctx.clock.now(),
+      );
       if (settled === DEADLINE) {
         isGivenUp = true;
         return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
       }
       if (settled !== SHORTENED) return { ok: true };
       // `interrupt` policy: re-issue the stop with the shorter timeout (spec §4.2-F.6).
-      const seconds = stopTimeoutSeconds(chargedSeconds(termination.deadlineMs - ctx.clock.now()), ctx.policy.minimumStopGraceSeconds);
+      const seconds = stopTimeoutSeconds(
+        chargedSeconds(termination.deadlineMs - ctx.clock.now()),
+        ctx.policy.minimumStopGraceSeconds,
+      );
       if (ctx.clock.now() + seconds * 1000 < killAt) {
         killAt = ctx.clock.now() + seconds * 1000;
         calls.push(issue(seconds));
@@ -389,7 +461,12 @@ export function requestKill(
 }
 
 /** Begin a kill of a running container, or answer `notRunning` for any other. */
-function killUnlessStopped(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord, request: KillRequest): Promise<StopResult> {
+function killUnlessStopped(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  request: KillRequest,
+): Promise<StopResult> {
   if (record.phase !== 'running') {
     const container = containerSpec(pod.pod, record) as Container;
     const exitedAt = record.exit?.at;

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, LifecycleError, UnknownContainerError } from '../errors.js';
 import { gracefulDelete } from '../grace/graceful-delete.js';
-import { KILL_REASONS, effectiveGracePeriod, type KillReason } from '../grace/kill-grace.js';
+import { effectiveGracePeriod, KILL_REASONS, type KillReason } from '../grace/kill-grace.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { Runtime } from '../ports/runtime.js';
@@ -9,9 +9,9 @@ import type { Container, Pod } from '../spec/types.js';
 import type { ManagerContext } from './context.js';
 import { EventHub, type LifecycleManagerEvents } from './event-hub.js';
 import { markExited, requestKill, shortenTermination } from './kill-container.js';
-import { resolvePolicy, type LifecyclePolicy } from './policy.js';
 import { terminatePod } from './pod-termination.js';
-import { containerRecords, containerSpec, podKey, type ContainerRecord, type PodRecord } from './records.js';
+import { type LifecyclePolicy, resolvePolicy } from './policy.js';
+import { type ContainerRecord, containerRecords, containerSpec, type PodRecord, podKey } from './records.js';
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from './results.js';
 import { startSequence } from './start-container.js';
 import { ValidatedPods } from './validated-pods.js';
@@ -85,8 +85,18 @@ export class LifecycleManager {
       throw new InvalidArgumentError('options.kubeletVersion', kubeletVersion, "a 'major.minor' string such as '1.35'");
     }
     const runtimeRequestTimeoutSeconds = options.runtimeRequestTimeoutSeconds ?? 120;
-    if (!(typeof runtimeRequestTimeoutSeconds === 'number' && runtimeRequestTimeoutSeconds > 0 && Number.isFinite(runtimeRequestTimeoutSeconds))) {
-      throw new InvalidArgumentError('options.runtimeRequestTimeoutSeconds', runtimeRequestTimeoutSeconds, 'a finite number of seconds > 0');
+    if (
+      !(
+        typeof runtimeRequestTimeoutSeconds === 'number' &&
+        runtimeRequestTimeoutSeconds > 0 &&
+        Number.isFinite(runtimeRequestTimeoutSeconds)
+      )
+    ) {
+      throw new InvalidArgumentError(
+        'options.runtimeRequestTimeoutSeconds',
+        runtimeRequestTimeoutSeconds,
+        'a finite number of seconds > 0',
+      );
     }
     this.#ctx = {
       clock,
@@ -136,7 +146,8 @@ export class LifecycleManager {
 
   #start(pod: Pod, containerName: string): Promise<StartResult> {
     const { record: podRecord, container, containerRecord } = this.#resolve(pod, containerName);
-    if (containerRecord.phase === 'starting' && containerRecord.startPromise !== undefined) return containerRecord.startPromise;
+    if (containerRecord.phase === 'starting' && containerRecord.startPromise !== undefined)
+      return containerRecord.startPromise;
     if (containerRecord.phase === 'running') {
       throw new LifecycleError(
         'ERR_INVALID_STATE',
@@ -170,7 +181,8 @@ export class LifecycleManager {
 
   #stop(pod: Pod, containerName: string, options: StopOptions): Promise<StopResult> {
     const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
-    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object of StopOptions');
+    if (options === null || typeof options !== 'object')
+      throw new InvalidArgumentError('options', options, 'an object of StopOptions');
     const override = options.gracePeriodOverride;
     if (override !== undefined && !(Number.isSafeInteger(override) && override >= 0)) {
       throw new InvalidArgumentError('gracePeriodOverride', override, 'an integer number of seconds >= 0');
@@ -198,7 +210,11 @@ export class LifecycleManager {
     const record = this.#podRecord(pod);
     const requested = options.gracePeriodSeconds;
     if (requested !== undefined && !Number.isSafeInteger(requested)) {
-      throw new InvalidArgumentError('gracePeriodSeconds', requested, 'an integer number of seconds (negative is treated as 1)');
+      throw new InvalidArgumentError(
+        'gracePeriodSeconds',
+        requested,
+        'an integer number of seconds (negative is treated as 1)',
+      );
     }
     const { clock } = this.#ctx;
     const deleted = gracefulDelete(
@@ -286,19 +302,25 @@ export class LifecycleManager {
       this.#pods.set(key, record);
     } else if (record.pod !== defaulted) {
       record.pod = defaulted;
-      for (const [name, fresh] of containerRecords(defaulted)) if (!record.containers.has(name)) record.containers.set(name, fresh);
+      for (const [name, fresh] of containerRecords(defaulted))
+        if (!record.containers.has(name)) record.containers.set(name, fresh);
     }
     this.#byDefaulted.set(defaulted, record);
     return record;
   }
 
-  #resolve(pod: Pod, containerName: string): { record: PodRecord; container: Container; containerRecord: ContainerRecord } {
+  #resolve(
+    pod: Pod,
+    containerName: string,
+  ): { record: PodRecord; container: Container; containerRecord: ContainerRecord } {
     const isName = typeof containerName === 'string';
     const record = this.#podRecord(pod, isName ? containerName : undefined);
     const containerRecord = isName ? record.containers.get(containerName) : undefined;
     const container = containerRecord !== undefined ? containerSpec(record.pod, containerRecord) : undefined;
     if (container === undefined || containerRecord === undefined) {
-      const known = [...(record.pod.spec?.initContainers ?? []), ...(record.pod.spec?.containers ?? [])].map((c) => c.name);
+      const known = [...(record.pod.spec?.initContainers ?? []), ...(record.pod.spec?.containers ?? [])].map(
+        (c) => c.name,
+      );
       throw new UnknownContainerError(record.name, String(containerName), known);
     }
     return { record, container, containerRecord };
@@ -306,7 +328,9 @@ export class LifecycleManager {
 }
 
 function requireMethods(name: string, value: unknown, methods: readonly string[]): void {
-  const missing = methods.filter((m) => typeof (value as Record<string, unknown> | null | undefined)?.[m] !== 'function');
+  const missing = methods.filter(
+    (m) => typeof (value as Record<string, unknown> | null | undefined)?.[m] !== 'function',
+  );
   if (value === null || typeof value !== 'object' || missing.length > 0) {
     throw new InvalidArgumentError(name, value, `an object with ${methods.map((m) => `${m}()`).join(', ')}`);
   }

@@ -77,11 +77,19 @@ export function resolvePolicy(policy: LifecyclePolicy | undefined): ResolvedPoli
     throw new InvalidArgumentError('policy.allowZeroSleep', resolved.allowZeroSleep, 'a boolean');
   }
   if (!Number.isSafeInteger(resolved.minimumStopGraceSeconds) || resolved.minimumStopGraceSeconds < 0) {
-    throw new InvalidArgumentError('policy.minimumStopGraceSeconds', resolved.minimumStopGraceSeconds, 'an integer >= 0');
+    throw new InvalidArgumentError(
+      'policy.minimumStopGraceSeconds',
+      resolved.minimumStopGraceSeconds,
+      'an integer >= 0',
+    );
   }
   const timeout = resolved.postStartTimeoutSeconds;
   if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0)) {
-    throw new InvalidArgumentError('policy.postStartTimeoutSeconds', timeout, 'a finite number of seconds > 0, or undefined');
+    throw new InvalidArgumentError(
+      'policy.postStartTimeoutSeconds',
+      timeout,
+      'a finite number of seconds > 0, or undefined',
+    );
   }
   return Object.freeze(resolved);
 }

@@ -1,7 +1,7 @@
 import type { DeletionState } from '../grace/graceful-delete.js';
 import type { ContainerRef } from '../ports/runtime.js';
 import type { Container, Pod } from '../spec/types.js';
-import { deferred, type Deferred } from './deadline.js';
+import { type Deferred, deferred } from './deadline.js';
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from './results.js';
 
 /** Where a container is in its life, as the manager tracks it. */
@@ -111,7 +111,10 @@ export function containerRecords(pod: Pod): Map<string, ContainerRecord> {
  * The call scope of records that never started, shared: a start installs its own (see
  * `startSequence`), so one shared scope saves a controller per declared container.
  */
-export const NOT_STARTED: CallScope = Object.freeze({ controller: new AbortController(), pendingHooks: 0 }) as CallScope;
+export const NOT_STARTED: CallScope = Object.freeze({
+  controller: new AbortController(),
+  pendingHooks: 0,
+}) as CallScope;
 
 function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: number): ContainerRecord {
   return {
@@ -169,7 +172,10 @@ export function startupFinished(record: ContainerRecord): void {
  * The spec of a record's container in `pod`: found at the record's index at once, unless the
  * pod's lists changed since the record was made (then searched by name).
  */
-export function containerSpec(pod: Pod, record: Pick<ContainerRecord, 'kind' | 'index' | 'name'>): Container | undefined {
+export function containerSpec(
+  pod: Pod,
+  record: Pick<ContainerRecord, 'kind' | 'index' | 'name'>,
+): Container | undefined {
   const list = record.kind === 'regular' ? pod.spec?.containers : pod.spec?.initContainers;
   const atIndex = list?.[record.index];
   return atIndex !== undefined && atIndex.name === record.name ? atIndex : findContainer(pod, record.name);

@@ -1,10 +1,17 @@
 import { errorText } from '../errors.js';
 import type { Container } from '../spec/types.js';
-import { DEADLINE, callSafely, linkedController, raceDeadline } from './deadline.js';
+import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
+import { callSafely, DEADLINE, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';
-import { emitContainerEvent, emitStep, runHook, type ManagerContext } from './context.js';
 import { beginKill, markExited } from './kill-container.js';
-import { NOT_STARTED, newCallScope, releaseExitWaiters, startupFinished, type ContainerRecord, type PodRecord } from './records.js';
+import {
+  type ContainerRecord,
+  NOT_STARTED,
+  newCallScope,
+  type PodRecord,
+  releaseExitWaiters,
+  startupFinished,
+} from './records.js';
 import type { HookReport, StartResult } from './results.js';
 
 /**
@@ -62,7 +69,11 @@ export async function startSequence(
 
   record.ref = { id, name: record.name, podName: pod.name, podNamespace: pod.namespace, podUID: pod.uid };
   record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount, containerID: id };
-  emitContainerEvent(ctx, pod, record, { type: 'Normal', reason: 'Started', message: EventMessages.started(record.name) });
+  emitContainerEvent(ctx, pod, record, {
+    type: 'Normal',
+    reason: 'Started',
+    message: EventMessages.started(record.name),
+  });
   emitStep(ctx, pod, record, { kind: 'started' });
 
   const postStart = await runPostStart(ctx, pod, record, container);
@@ -106,7 +117,14 @@ export async function startSequence(
     restartCount,
     containerID: id,
   };
-  const failed = { container: name, containerID: id, postStart, startedAt, outcome: 'postStartFailed', message: detail } as const;
+  const failed = {
+    container: name,
+    containerID: id,
+    postStart,
+    startedAt,
+    outcome: 'postStartFailed',
+    message: detail,
+  } as const;
   return kill !== undefined ? { ...failed, kill } : failed;
 }
 

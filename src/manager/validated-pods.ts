@@ -49,12 +49,22 @@ export class ValidatedPods {
    */
   get(pod: Pod, containerName?: string): Pod {
     const entry = typeof pod === 'object' && pod !== null ? this.#entries.get(pod) : undefined;
-    if (entry !== undefined && isUnchanged(pod, entry, containerName === undefined ? undefined : focusOf(entry, containerName))) return entry.defaulted;
+    if (
+      entry !== undefined &&
+      isUnchanged(pod, entry, containerName === undefined ? undefined : focusOf(entry, containerName))
+    )
+      return entry.defaulted;
     const defaulted = assertValidPod(pod, this.#options);
     if (typeof pod === 'object' && pod !== null && defaulted !== pod) {
       const meta = (pod as { metadata?: unknown }).metadata;
       const m: UnknownRecord = isRecord(meta) ? meta : {};
-      this.#entries.set(pod, { defaulted, name: m['name'], generateName: m['generateName'], namespace: m['namespace'], uid: m['uid'] });
+      this.#entries.set(pod, {
+        defaulted,
+        name: m['name'],
+        generateName: m['generateName'],
+        namespace: m['namespace'],
+        uid: m['uid'],
+      });
     }
     return defaulted;
   }
@@ -84,7 +94,15 @@ function isUnchanged(pod: Pod, entry: Entry, focus: Focus | undefined): boolean 
   try {
     const meta = (pod as { metadata?: unknown }).metadata;
     if (meta !== entry.defaulted.metadata) return false;
-    if (isRecord(meta) && !(meta['name'] === entry.name && meta['generateName'] === entry.generateName && meta['namespace'] === entry.namespace && meta['uid'] === entry.uid)) {
+    if (
+      isRecord(meta) &&
+      !(
+        meta['name'] === entry.name &&
+        meta['generateName'] === entry.generateName &&
+        meta['namespace'] === entry.namespace &&
+        meta['uid'] === entry.uid
+      )
+    ) {
       return false;
     }
     return sameLayer(pod, entry.defaulted, Layer.Pod, focus);
@@ -107,7 +125,7 @@ function sameLayer(input: unknown, copy: unknown, layer: Layer, focus?: Focus): 
   let own = 0;
   for (const key in copy) {
     const copyValue = copy[key];
-    if (!Object.prototype.hasOwnProperty.call(input, key)) {
+    if (!Object.hasOwn(input, key)) {
       // Only a key defaulting added may be missing from the input.
       if (!isDefaulted(layer, key, undefined, copyValue)) return false;
       continue;
@@ -129,7 +147,13 @@ function isDefaulted(layer: Layer, key: string, value: unknown, copyValue: unkno
 }
 
 /** A key whose value defaulting copied (a different object in `copy`): compare one level down. */
-function sameChild(layer: Layer, key: string, value: UnknownRecord | unknown[], copyValue: unknown, focus: Focus | undefined): boolean {
+function sameChild(
+  layer: Layer,
+  key: string,
+  value: UnknownRecord | unknown[],
+  copyValue: unknown,
+  focus: Focus | undefined,
+): boolean {
   switch (layer) {
     case Layer.Pod:
       return key === 'spec' && sameLayer(value, copyValue, Layer.Spec, focus);
@@ -140,7 +164,10 @@ function sameChild(layer: Layer, key: string, value: UnknownRecord | unknown[], 
       // Focused: the other lists by length, this one by the focused container only.
       if (!Array.isArray(copyValue) || copyValue.length !== value.length) return false;
       if (key !== focus.list) return true;
-      return value[focus.index] === copyValue[focus.index] || sameLayer(value[focus.index], copyValue[focus.index], Layer.Container);
+      return (
+        value[focus.index] === copyValue[focus.index] ||
+        sameLayer(value[focus.index], copyValue[focus.index], Layer.Container)
+      );
     case Layer.Container:
       return key === 'lifecycle' && sameLayer(value, copyValue, Layer.Lifecycle);
     case Layer.Lifecycle:
@@ -164,6 +191,6 @@ function sameList(list: readonly unknown[], copy: unknown): boolean {
 /** `Object.keys(record).length` without allocating the array. */
 function ownKeyCount(record: UnknownRecord): number {
   let count = 0;
-  for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) count++;
+  for (const key in record) if (Object.hasOwn(record, key)) count++;
   return count;
 }

@@ -3,7 +3,7 @@
  * up to a cap, honour an abort signal.
  * @module
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { Clock } from '../ports/clock.js';
 import { exitCodeForSignal } from './signals.js';
@@ -25,7 +25,10 @@ class CappedCollector {
   private size = 0;
   private isTruncated = false;
 
-  constructor(private readonly capBytes: number, stream: Readable | null) {
+  constructor(
+    private readonly capBytes: number,
+    stream: Readable | null,
+  ) {
     stream?.on('data', (chunk: Buffer) => this.push(chunk));
   }
 
@@ -92,7 +95,11 @@ export function runCaptured(file: string, args: readonly string[], options: RunC
   return new Promise<CapturedRun>((resolve, reject) => {
     const stdio: StdioOptions = ['ignore', 'pipe', 'pipe'];
     const child = spawn(file, [...args], {
-      env: options.env, cwd: options.cwd, stdio, detached: options.detached ?? false, shell: false,
+      env: options.env,
+      cwd: options.cwd,
+      stdio,
+      detached: options.detached ?? false,
+      shell: false,
     });
     child.once('spawn', () => options.onSpawn?.(child));
     const stdout = new CappedCollector(options.outputCapBytes, child.stdout);
@@ -129,7 +136,9 @@ export function runCaptured(file: string, args: readonly string[], options: RunC
           }
           resolve({
             exitCode: code ?? (sig === null ? 128 : exitCodeForSignal(sig)),
-            signal: sig, stdout: stdout.text(), stderr: stderr.text(),
+            signal: sig,
+            stdout: stdout.text(),
+            stderr: stderr.text(),
           });
         });
       // 'close' follows once the pipes are drained; a background child may hold them open.

@@ -91,8 +91,12 @@ export function containerRefFor(pod: Pod, container: Container, id: string): Con
  */
 export function defaultContainerId(pod: Pod, container: Container, attempt: number): string {
   const parts = [
-    'k8s', container.name, pod.metadata?.name ?? '', pod.metadata?.namespace ?? 'default',
-    pod.metadata?.uid ?? '', String(attempt),
+    'k8s',
+    container.name,
+    pod.metadata?.name ?? '',
+    pod.metadata?.namespace ?? 'default',
+    pod.metadata?.uid ?? '',
+    String(attempt),
   ];
   return parts.map((p) => p.replace(/[^A-Za-z0-9+.-]/g, '-')).join('_');
 }

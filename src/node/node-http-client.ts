@@ -29,7 +29,11 @@ export class HttpRequestError extends Error {
 }
 
 /** TLS handshake failures that mean "the server answered in plain text". */
-const PLAIN_HTTP_TLS_ERRORS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+const PLAIN_HTTP_TLS_ERRORS = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
 
 /**
  * An `HttpClient` on `node:http`/`node:https`, behaving like the kubelet's lifecycle HTTP client:
@@ -55,11 +59,15 @@ export class NodeHttpClient implements HttpClient {
     try {
       parsed = new URL(url);
     } catch (error) {
-      return Promise.reject(new HttpRequestError(url, 'ERR_INVALID_URL', `parse ${JSON.stringify(url)}: invalid URL`, error));
+      return Promise.reject(
+        new HttpRequestError(url, 'ERR_INVALID_URL', `parse ${JSON.stringify(url)}: invalid URL`, error),
+      );
     }
     const scheme = parsed.protocol.slice(0, -1);
     if (scheme !== 'http' && scheme !== 'https') {
-      return Promise.reject(new HttpRequestError(url, 'ERR_UNSUPPORTED_PROTOCOL', `unsupported protocol scheme ${JSON.stringify(scheme)}`));
+      return Promise.reject(
+        new HttpRequestError(url, 'ERR_UNSUPPORTED_PROTOCOL', `unsupported protocol scheme ${JSON.stringify(scheme)}`),
+      );
     }
     if (signal.aborted) return Promise.reject(canceled(url, signal.reason));
     const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -76,14 +84,22 @@ export class NodeHttpClient implements HttpClient {
       };
       // With headers given as a list Node adds no Host header of its own; Go sends the URL's host.
       const hasHost = request.headers.some(([name]) => name.toLowerCase() === 'host');
-      const flatHeaders = [...(hasHost ? [] : ['Host', parsed.host]), ...request.headers.flatMap(([name, value]) => [name, value])];
+      const flatHeaders = [
+        ...(hasHost ? [] : ['Host', parsed.host]),
+        ...request.headers.flatMap(([name, value]) => [name, value]),
+      ];
       const common = {
-        method: 'GET', hostname, port, path: `${parsed.pathname}${parsed.search}`,
-        headers: flatHeaders as unknown as http.OutgoingHttpHeaders, agent: false as const,
+        method: 'GET',
+        hostname,
+        port,
+        path: `${parsed.pathname}${parsed.search}`,
+        headers: flatHeaders as unknown as http.OutgoingHttpHeaders,
+        agent: false as const,
       };
-      const req = scheme === 'https'
-        ? https.request({ ...common, rejectUnauthorized: false, servername: isIP(hostname) === 0 ? hostname : '' })
-        : http.request(common);
+      const req =
+        scheme === 'https'
+          ? https.request({ ...common, rejectUnauthorized: false, servername: isIP(hostname) === 0 ? hostname : '' })
+          : http.request(common);
       const onAbort = (): void => {
         settle(() => reject(canceled(url, signal.reason)));
         req.destroy();
@@ -132,11 +148,19 @@ function canceled(url: string, reason: unknown): HttpRequestError {
 }
 
 /** Map a Node error to Go's wording (the kubelet puts it in the FailedPreStopHook detail). */
-function describeFailure(url: string, target: { hostname: string; port: number; scheme: string }, error: Error): HttpRequestError {
+function describeFailure(
+  url: string,
+  target: { hostname: string; port: number; scheme: string },
+  error: Error,
+): HttpRequestError {
   const code = (error as NodeJS.ErrnoException).code ?? 'ERR_HTTP_REQUEST';
-  const host = isIP(target.hostname) === 6 ? `[${target.hostname}]:${target.port}` : `${target.hostname}:${target.port}`;
+  const host =
+    isIP(target.hostname) === 6 ? `[${target.hostname}]:${target.port}` : `${target.hostname}:${target.port}`;
   const dial = `dial tcp ${host}`;
-  if (target.scheme === 'https' && (PLAIN_HTTP_TLS_ERRORS.has(code) || /wrong version number|packet length too long|http request/i.test(error.message))) {
+  if (
+    target.scheme === 'https' &&
+    (PLAIN_HTTP_TLS_ERRORS.has(code) || /wrong version number|packet length too long|http request/i.test(error.message))
+  ) {
     return new HttpRequestError(url, HTTP_RESPONSE_TO_HTTPS_CLIENT, 'server gave HTTP response to HTTPS client', error);
   }
   const detail: Record<string, string> = {
@@ -149,6 +173,6 @@ function describeFailure(url: string, target: { hostname: string; port: number; 
     ECONNRESET: `read tcp ${host}: read: connection reset by peer`,
     EPIPE: `write tcp ${host}: write: broken pipe`,
   };
-  const text = error.message === 'socket hang up' ? 'EOF' : detail[code] ?? error.message;
+  const text = error.message === 'socket hang up' ? 'EOF' : (detail[code] ?? error.message);
   return new HttpRequestError(url, code, text, error);
 }

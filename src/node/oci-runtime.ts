@@ -1,14 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sleepOn, type Clock } from '../ports/clock.js';
+import { type Clock, sleepOn } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
 import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
 import type { Container, Pod } from '../spec/types.js';
 import { DEFAULT_OUTPUT_CAP_BYTES, runCaptured } from './child.js';
-import { DEFAULT_PATH, containerArgv, containerEnv, containerRefFor, defaultContainerId, envList } from './container-process.js';
+import {
+  containerArgv,
+  containerEnv,
+  containerRefFor,
+  DEFAULT_PATH,
+  defaultContainerId,
+  envList,
+} from './container-process.js';
 import { NodeAdapterError } from './errors.js';
 import { buildOciConfig } from './oci-config.js';
 import type { ContainerExitStatus } from './process-runtime.js';
@@ -92,27 +99,45 @@ export class OciRuntime implements Runtime {
     const podName = pod.metadata?.name ?? '';
     const env = containerEnv(container, { PATH: DEFAULT_PATH, HOSTNAME: podName, HOME: '/root' });
     const argv = containerArgv(container, env);
-    const rootfs = resolve(typeof this.options.rootfs === 'function' ? this.options.rootfs(pod, container) : this.options.rootfs);
-    if (!(await stat(rootfs).then((s) => s.isDirectory(), () => false))) {
-      throw new NodeAdapterError('ERR_ROOTFS_NOT_FOUND',
+    const rootfs = resolve(
+      typeof this.options.rootfs === 'function' ? this.options.rootfs(pod, container) : this.options.rootfs,
+    );
+    if (
+      !(await stat(rootfs).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    ) {
+      throw new NodeAdapterError(
+        'ERR_ROOTFS_NOT_FOUND',
         `rootfs "${rootfs}" for container "${container.name}" does not exist or is not a directory: ` +
-        'pass OciRuntimeOptions.rootfs pointing at an unpacked root filesystem (e.g. a busybox one)');
+          'pass OciRuntimeOptions.rootfs pointing at an unpacked root filesystem (e.g. a busybox one)',
+      );
     }
     const key = `${pod.metadata?.namespace ?? ''}/${podName}/${pod.metadata?.uid ?? ''}/${container.name}`;
     const attempt = this.attempts.get(key) ?? 0;
     this.attempts.set(key, attempt + 1);
     const id = (this.options.containerId ?? defaultContainerId)(pod, container, attempt);
-    if ((this.containers.has(id) && this.containers.get(id)?.status === undefined) || (await this.cli.state(id)) !== undefined) {
+    if (
+      (this.containers.has(id) && this.containers.get(id)?.status === undefined) ||
+      (await this.cli.state(id)) !== undefined
+    ) {
       throw idTaken(id, this.cli.binary);
     }
     const bundle = join(this.stateDir, id);
     await rm(bundle, { recursive: true, force: true });
     await mkdir(bundle, { recursive: true });
     const config = buildOciConfig({
-      args: argv, env: envList(env), cwd: container.workingDir, hostname: podName, rootfsPath: rootfs,
+      args: argv,
+      env: envList(env),
+      cwd: container.workingDir,
+      hostname: podName,
+      rootfsPath: rootfs,
       annotations: {
-        'io.kubernetes.pod.name': podName, 'io.kubernetes.pod.namespace': pod.metadata?.namespace ?? 'default',
-        'io.kubernetes.pod.uid': pod.metadata?.uid ?? '', 'io.kubernetes.container.name': container.name,
+        'io.kubernetes.pod.name': podName,
+        'io.kubernetes.pod.namespace': pod.metadata?.namespace ?? 'default',
+        'io.kubernetes.pod.uid': pod.metadata?.uid ?? '',
+        'io.kubernetes.container.name': container.name,
       },
     });
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
@@ -137,21 +162,34 @@ export class OciRuntime implements Runtime {
   async exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
     const tracked = this.containers.get(ref.id);
     if (tracked === undefined) {
-      throw new NodeAdapterError('ERR_CONTAINER_NOT_FOUND', `exec: container "${ref.id}" is not known to this OciRuntime`, { containerId: ref.id });
+      throw new NodeAdapterError(
+        'ERR_CONTAINER_NOT_FOUND',
+        `exec: container "${ref.id}" is not known to this OciRuntime`,
+        { containerId: ref.id },
+      );
     }
     if (tracked.status !== undefined) throw notRunning(ref.id, tracked.status);
-    if (command.length === 0) throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
+    if (command.length === 0)
+      throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
     const n = tracked.execCount++;
     const pidFile = join(tracked.bundle, `exec-${n}.pid`);
     const logFile = join(tracked.bundle, `exec-${n}.log`);
     try {
-      const run = await runCaptured(this.cli.binary, [...this.cli.globalArgs(logFile), 'exec', '--pid-file', pidFile, ref.id, ...command], {
-        clock: this.clock, outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES, signal: options.signal,
-        kill: (child) => {
-          void readFile(pidFile, 'utf8').then((pid) => process.kill(Number(pid), 'SIGKILL')).catch(() => undefined);
-          child.kill('SIGKILL');
+      const run = await runCaptured(
+        this.cli.binary,
+        [...this.cli.globalArgs(logFile), 'exec', '--pid-file', pidFile, ref.id, ...command],
+        {
+          clock: this.clock,
+          outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
+          signal: options.signal,
+          kill: (child) => {
+            void readFile(pidFile, 'utf8')
+              .then((pid) => process.kill(Number(pid), 'SIGKILL'))
+              .catch(() => undefined);
+            child.kill('SIGKILL');
+          },
         },
-      }).catch((error: unknown) => {
+      ).catch((error: unknown) => {
         throw options.signal.aborted ? error : this.cli.mapSpawnError(error);
       });
       const errors = await RuncCli.logErrors(logFile);
@@ -179,7 +217,10 @@ export class OciRuntime implements Runtime {
     if (tracked === undefined) return;
     if (tracked.status === undefined) {
       await stopWithEscalation({
-        clock: this.clock, stopSignal, timeoutSeconds: options.timeoutSeconds, signal: options.signal,
+        clock: this.clock,
+        stopSignal,
+        timeoutSeconds: options.timeoutSeconds,
+        signal: options.signal,
         exited: tracked.exited,
         sendSignal: (name) => this.cli.kill(ref.id, signalNumber(name)),
       });
@@ -195,10 +236,12 @@ export class OciRuntime implements Runtime {
   /** SIGKILL every running container, wait until all are deleted and their bundles removed. */
   async dispose(): Promise<void> {
     this.isDisposed = true;
-    await Promise.all([...this.containers.values()].map(async (c) => {
-      if (c.status === undefined) await this.cli.kill(c.ref.id, 9).catch(() => c.runner.kill('SIGKILL'));
-      await c.removed;
-    }));
+    await Promise.all(
+      [...this.containers.values()].map(async (c) => {
+        if (c.status === undefined) await this.cli.kill(c.ref.id, 9).catch(() => c.runner.kill('SIGKILL'));
+        await c.removed;
+      }),
+    );
     await rmdir(this.stateDir).catch(() => undefined); // only when empty: other runtimes may share it
   }
 
@@ -211,7 +254,11 @@ export class OciRuntime implements Runtime {
       });
     });
     const tracked: Tracked = {
-      ref, bundle, runner, exited, execCount: 0,
+      ref,
+      bundle,
+      runner,
+      exited,
+      execCount: 0,
       removed: exited.then(async (status) => {
         tracked.status = status;
         await this.cli.delete(ref.id).catch(() => undefined);
@@ -236,15 +283,18 @@ export class OciRuntime implements Runtime {
         await tracked.removed;
         throw signal.reason;
       }
-      const state = tracked.status === undefined ? await this.cli.state(tracked.ref.id).catch(() => undefined) : undefined;
+      const state =
+        tracked.status === undefined ? await this.cli.state(tracked.ref.id).catch(() => undefined) : undefined;
       if (state?.status === 'running' || state?.status === 'stopped') return;
-      if (tracked.status !== undefined || state === undefined && tracked.runner.exitCode !== null) {
+      if (tracked.status !== undefined || (state === undefined && tracked.runner.exitCode !== null)) {
         const errors = await RuncCli.logErrors(logFile);
         await tracked.removed;
         if (errors.length === 0) return; // it ran and already exited: onExit reports it
         const message = errors.join('; ');
         if (/already exists/.test(message)) throw idTaken(tracked.ref.id, this.cli.binary);
-        throw new NodeAdapterError('ERR_START_FAILED', `${this.cli.binary} run ${tracked.ref.id} failed: ${message}`, { containerId: tracked.ref.id });
+        throw new NodeAdapterError('ERR_START_FAILED', `${this.cli.binary} run ${tracked.ref.id} failed: ${message}`, {
+          containerId: tracked.ref.id,
+        });
       }
       await sleepOn(this.clock, delayMs).catch(() => undefined);
       delayMs = Math.min(delayMs * 2, 50);
@@ -253,12 +303,17 @@ export class OciRuntime implements Runtime {
 }
 
 function idTaken(id: string, binary: string): NodeAdapterError {
-  return new NodeAdapterError('ERR_CONTAINER_ID_TAKEN',
+  return new NodeAdapterError(
+    'ERR_CONTAINER_ID_TAKEN',
     `container id "${id}" is already taken: a container of that id exists (${binary} state ${id}); ` +
-    `remove it with "${binary} delete --force ${id}" or choose ids with OciRuntimeOptions.containerId`, { containerId: id });
+      `remove it with "${binary} delete --force ${id}" or choose ids with OciRuntimeOptions.containerId`,
+    { containerId: id },
+  );
 }
 
 function notRunning(id: string, status: ContainerExitStatus | undefined): NodeAdapterError {
   const how = status === undefined ? '' : ` (exited with ${status.exitCode})`;
-  return new NodeAdapterError('ERR_CONTAINER_NOT_RUNNING', `exec: container "${id}" is not running${how}`, { containerId: id });
+  return new NodeAdapterError('ERR_CONTAINER_NOT_RUNNING', `exec: container "${id}" is not running${how}`, {
+    containerId: id,
+  });
 }

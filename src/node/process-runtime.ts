@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { Clock } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
@@ -6,9 +6,7 @@ import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
 import type { Container, Pod } from '../spec/types.js';
 import { DEFAULT_OUTPUT_CAP_BYTES, killGroup, runCaptured } from './child.js';
-import {
-  DEFAULT_PATH, containerArgv, containerEnv, containerRefFor, defaultContainerId,
-} from './container-process.js';
+import { containerArgv, containerEnv, containerRefFor, DEFAULT_PATH, defaultContainerId } from './container-process.js';
 import { NodeAdapterError } from './errors.js';
 import { exitCodeForSignal, signalNumber } from './signals.js';
 
@@ -91,17 +89,30 @@ export class ProcessRuntime implements Runtime {
     this.attempts.set(key, attempt + 1);
     const id = (this.options.containerId ?? defaultContainerId)(pod, container, attempt);
     if (this.containers.get(id)?.status === undefined && this.containers.has(id)) {
-      throw new NodeAdapterError('ERR_CONTAINER_ID_TAKEN', `container id "${id}" is already running`, { containerId: id });
+      throw new NodeAdapterError('ERR_CONTAINER_ID_TAKEN', `container id "${id}" is already running`, {
+        containerId: id,
+      });
     }
     const cwd = container.workingDir ?? this.options.defaultWorkingDir ?? process.cwd();
-    const isDir = await stat(cwd).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(cwd).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDir) {
-      throw new NodeAdapterError('ERR_START_FAILED', `container "${container.name}": workingDir "${cwd}" is not a directory on this host`, { containerId: id });
+      throw new NodeAdapterError(
+        'ERR_START_FAILED',
+        `container "${container.name}": workingDir "${cwd}" is not a directory on this host`,
+        { containerId: id },
+      );
     }
     const childEnv = Object.fromEntries(env);
     const output = this.options.containerOutput ?? 'ignore';
     const child = spawn(argv[0] as string, argv.slice(1), {
-      env: childEnv, cwd, detached: true, shell: false, stdio: ['ignore', output, output],
+      env: childEnv,
+      cwd,
+      detached: true,
+      shell: false,
+      stdio: ['ignore', output, output],
     });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
@@ -109,7 +120,11 @@ export class ProcessRuntime implements Runtime {
     });
     const ref = containerRefFor(pod, container, id);
     const tracked: Tracked = {
-      ref, pid: child.pid as number, env: childEnv, cwd, execs: new Set(),
+      ref,
+      pid: child.pid as number,
+      env: childEnv,
+      cwd,
+      execs: new Set(),
       exited: new Promise((resolve) => {
         child.once('exit', (code, sig) => {
           const status: ContainerExitStatus = { exitCode: code ?? exitCodeForSignal(sig ?? 'SIGKILL'), signal: sig };
@@ -131,11 +146,16 @@ export class ProcessRuntime implements Runtime {
   async exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
     const tracked = this.running(ref, 'exec');
     const [file, ...args] = command;
-    if (file === undefined) throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
+    if (file === undefined)
+      throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
     try {
       const run = await runCaptured(file, args, {
-        env: tracked.env, cwd: tracked.cwd, signal: options.signal, outputCapBytes: this.outputCapBytes,
-        clock: this.clock, detached: true,
+        env: tracked.env,
+        cwd: tracked.cwd,
+        signal: options.signal,
+        outputCapBytes: this.outputCapBytes,
+        clock: this.clock,
+        detached: true,
         onSpawn: (child) => {
           tracked.execs.add(child);
           child.once('exit', () => tracked.execs.delete(child));
@@ -158,7 +178,10 @@ export class ProcessRuntime implements Runtime {
     const tracked = this.containers.get(ref.id);
     if (tracked === undefined || tracked.status !== undefined) return;
     await stopWithEscalation({
-      clock: this.clock, stopSignal, timeoutSeconds: options.timeoutSeconds, signal: options.signal,
+      clock: this.clock,
+      stopSignal,
+      timeoutSeconds: options.timeoutSeconds,
+      signal: options.signal,
       exited: tracked.exited,
       sendSignal: (name) => killGroup(tracked.pid, signalNumber(name)),
     });
@@ -182,9 +205,10 @@ export class ProcessRuntime implements Runtime {
   }
 
   private baseEnv(pod: Pod): Record<string, string> {
-    const base: Record<string, string> = this.options.inheritEnv === true
-      ? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined))
-      : { PATH: process.env['PATH'] ?? DEFAULT_PATH, HOME: process.env['HOME'] ?? '/' };
+    const base: Record<string, string> =
+      this.options.inheritEnv === true
+        ? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined))
+        : { PATH: process.env['PATH'] ?? DEFAULT_PATH, HOME: process.env['HOME'] ?? '/' };
     base['HOSTNAME'] = pod.metadata?.name ?? '';
     return base;
   }
@@ -192,10 +216,18 @@ export class ProcessRuntime implements Runtime {
   private running(ref: ContainerRef, what: string): Tracked {
     const tracked = this.containers.get(ref.id);
     if (tracked === undefined) {
-      throw new NodeAdapterError('ERR_CONTAINER_NOT_FOUND', `${what}: container "${ref.id}" is not known to this ProcessRuntime`, { containerId: ref.id });
+      throw new NodeAdapterError(
+        'ERR_CONTAINER_NOT_FOUND',
+        `${what}: container "${ref.id}" is not known to this ProcessRuntime`,
+        { containerId: ref.id },
+      );
     }
     if (tracked.status !== undefined) {
-      throw new NodeAdapterError('ERR_CONTAINER_NOT_RUNNING', `${what}: container "${ref.id}" is not running (exited with ${tracked.status.exitCode})`, { containerId: ref.id });
+      throw new NodeAdapterError(
+        'ERR_CONTAINER_NOT_RUNNING',
+        `${what}: container "${ref.id}" is not running (exited with ${tracked.status.exitCode})`,
+        { containerId: ref.id },
+      );
     }
     return tracked;
   }

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../ports/clock.js';
-import { DEFAULT_OUTPUT_CAP_BYTES, runCaptured, type CapturedRun } from './child.js';
+import { type CapturedRun, DEFAULT_OUTPUT_CAP_BYTES, runCaptured } from './child.js';
 import { NodeAdapterError } from './errors.js';
 
 /** The state `runc state <id>` reports. */
@@ -41,10 +41,16 @@ export class RuncCli {
   }
 
   /** Run a subcommand and capture its output; never rejects on a non-zero exit. */
-  async run(args: readonly string[], options: { signal?: AbortSignal; logFile?: string; kill?: CapturedKill } = {}): Promise<CapturedRun> {
+  async run(
+    args: readonly string[],
+    options: { signal?: AbortSignal; logFile?: string; kill?: CapturedKill } = {},
+  ): Promise<CapturedRun> {
     try {
       return await runCaptured(this.options.binary, [...this.globalArgs(options.logFile), ...args], {
-        clock: this.options.clock, outputCapBytes: DEFAULT_OUTPUT_CAP_BYTES, signal: options.signal, kill: options.kill,
+        clock: this.options.clock,
+        outputCapBytes: DEFAULT_OUTPUT_CAP_BYTES,
+        signal: options.signal,
+        kill: options.kill,
       });
     } catch (error) {
       throw this.mapSpawnError(error);
@@ -70,13 +76,15 @@ export class RuncCli {
   /** `runc kill <id> <signal>`; a container that is gone or stopped is not an error. */
   async kill(id: string, signal: number): Promise<void> {
     const result = await this.run(['kill', id, String(signal)]);
-    if (result.exitCode !== 0 && !GONE.test(result.stderr)) throw this.commandFailed(['kill', id, String(signal)], result, id);
+    if (result.exitCode !== 0 && !GONE.test(result.stderr))
+      throw this.commandFailed(['kill', id, String(signal)], result, id);
   }
 
   /** `runc delete --force <id>`; a container that is already gone is not an error. */
   async delete(id: string): Promise<void> {
     const result = await this.run(['delete', '--force', id]);
-    if (result.exitCode !== 0 && !GONE.test(result.stderr)) throw this.commandFailed(['delete', '--force', id], result, id);
+    if (result.exitCode !== 0 && !GONE.test(result.stderr))
+      throw this.commandFailed(['delete', '--force', id], result, id);
   }
 
   /** Error messages (level error/fatal) a run wrote to its `--log-format json` log file. */

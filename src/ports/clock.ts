@@ -30,10 +30,13 @@ export function sleepOn(clock: Clock, delayMs: number, signal?: AbortSignal): Pr
     // Listen before arming: a clock that fires at once must still find the listener to remove.
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      handle = clock.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, delayMs));
+      handle = clock.setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, delayMs),
+      );
     } catch (error) {
       signal?.removeEventListener('abort', onAbort);
       reject(error);

@@ -71,7 +71,11 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
       if (timer !== undefined) clock.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (error !== undefined) reject(error.reason);
-      else resolve({ signalsSent, killed: immediateKill ? stopSignal !== 'SIGKILL' : stage === 'killing' || stage === 'killed' });
+      else
+        resolve({
+          signalsSent,
+          killed: immediateKill ? stopSignal !== 'SIGKILL' : stage === 'killing' || stage === 'killed',
+        });
     };
     const onAbort = (): void => finish({ reason: signal?.reason });
     const onExited = (): void => {

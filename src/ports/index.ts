@@ -1,8 +1,8 @@
 export type { Clock } from './clock.js';
 export { sleepOn } from './clock.js';
-export { systemClock } from './system-clock.js';
-export type { ContainerRef, ExecResult, Runtime } from './runtime.js';
-export type { HttpClient, HttpRequest, HttpResponse } from './http-client.js';
-export { HTTP_RESPONSE_TO_HTTPS_CLIENT } from './http-client.js';
 export type { EscalationOptions, EscalationResult } from './escalation.js';
 export { stopWithEscalation } from './escalation.js';
+export type { HttpClient, HttpRequest, HttpResponse } from './http-client.js';
+export { HTTP_RESPONSE_TO_HTTPS_CLIENT } from './http-client.js';
+export type { ContainerRef, ExecResult, Runtime } from './runtime.js';
+export { systemClock } from './system-clock.js';

@@ -160,7 +160,11 @@ export function internalError(field: string, error: unknown): FieldError {
  *
  * @example aggregateMessage('web', errors) // 'Pod "web" is invalid: spec.containers: Required value'
  */
-export function aggregateMessage(podName: string, errors: readonly Pick<FieldError, 'message'>[], kind = 'Pod'): string {
+export function aggregateMessage(
+  podName: string,
+  errors: readonly Pick<FieldError, 'message'>[],
+  kind = 'Pod',
+): string {
   const seen = new Set<string>();
   const messages: string[] = [];
   for (const error of errors) {

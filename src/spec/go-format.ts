@@ -7,15 +7,15 @@
  */
 
 const SHORT_ESCAPES: Readonly<Record<number, string>> = {
-  0x07: '\\a',
-  0x08: '\\b',
-  0x09: '\\t',
-  0x0a: '\\n',
-  0x0b: '\\v',
-  0x0c: '\\f',
-  0x0d: '\\r',
-  0x22: '\\"',
-  0x5c: '\\\\',
+  7: '\\a',
+  8: '\\b',
+  9: '\\t',
+  10: '\\n',
+  11: '\\v',
+  12: '\\f',
+  13: '\\r',
+  34: '\\"',
+  92: '\\\\',
 };
 
 // unicode.IsPrint: letters, marks, numbers, punctuation, symbols, and the ASCII space only.
@@ -105,7 +105,8 @@ function sharpV(value: unknown, depth: number, seen: Set<object>): string {
       break;
   }
   const object = value as object;
-  if (depth >= MAX_DEPTH || seen.has(object)) return Array.isArray(object) ? '[]interface {}{...}' : 'map[string]interface {}{...}';
+  if (depth >= MAX_DEPTH || seen.has(object))
+    return Array.isArray(object) ? '[]interface {}{...}' : 'map[string]interface {}{...}';
   seen.add(object);
   try {
     if (Array.isArray(object)) {

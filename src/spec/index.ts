@@ -3,24 +3,71 @@
  *
  * @module
  */
-export type {
-  IntOrString, ExecAction, HTTPHeader, HTTPGetAction, TCPSocketAction, SleepAction, LifecycleHandler,
-  Signal, Lifecycle, ContainerPort, EnvVar, Probe, Container, ObjectMeta, PodOS, PodSpec, PodIP, PodStatus, Pod, HookName,
-} from './types.js';
-export { SIGNAL_NAMES } from './types.js';
+
+export {
+  applyDefaults,
+  applyHandlerDefaults,
+  applyLifecycleDefaults,
+  DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
+} from './defaulting.js';
 export type { FieldError, FieldErrorType } from './field-error.js';
 export {
-  FIELD_ERROR_TYPE_TEXT, renderErrorBody, renderFieldError, makeFieldError, required, invalid, notSupported, forbidden,
-  typeInvalid, duplicate, notFound, tooLong, tooMany, internalError, aggregateMessage,
+  aggregateMessage,
+  duplicate,
+  FIELD_ERROR_TYPE_TEXT,
+  forbidden,
+  internalError,
+  invalid,
+  makeFieldError,
+  notFound,
+  notSupported,
+  renderErrorBody,
+  renderFieldError,
+  required,
+  tooLong,
+  tooMany,
+  typeInvalid,
 } from './field-error.js';
-export { goQuote, formatGoNumber, formatGoValue } from './go-format.js';
-export {
-  DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, applyDefaults, applyLifecycleDefaults, applyHandlerDefaults,
-} from './defaulting.js';
+export { formatGoNumber, formatGoValue, goQuote } from './go-format.js';
+export type {
+  Container,
+  ContainerPort,
+  EnvVar,
+  ExecAction,
+  HookName,
+  HTTPGetAction,
+  HTTPHeader,
+  IntOrString,
+  Lifecycle,
+  LifecycleHandler,
+  ObjectMeta,
+  Pod,
+  PodIP,
+  PodOS,
+  PodSpec,
+  PodStatus,
+  Probe,
+  Signal,
+  SleepAction,
+  TCPSocketAction,
+} from './types.js';
+export { SIGNAL_NAMES } from './types.js';
 export type { HandlerValidationOptions } from './validate-handler.js';
-export { validateHandler, HANDLER_FIELDS, SUPPORTED_HTTP_SCHEMES } from './validate-handler.js';
+export { HANDLER_FIELDS, SUPPORTED_HTTP_SCHEMES, validateHandler } from './validate-handler.js';
 export type { LifecycleValidationOptions } from './validate-lifecycle.js';
-export { validateLifecycle, validateStopSignal, DEFAULT_LIFECYCLE_PATH, LINUX_STOP_SIGNALS, WINDOWS_STOP_SIGNALS } from './validate-lifecycle.js';
-export { validatePortNumOrName, isValidPortNum, isValidPortName, isHTTPHeaderName, isDNS1123Label } from './validate-port.js';
+export {
+  DEFAULT_LIFECYCLE_PATH,
+  LINUX_STOP_SIGNALS,
+  validateLifecycle,
+  validateStopSignal,
+  WINDOWS_STOP_SIGNALS,
+} from './validate-lifecycle.js';
+export {
+  isDNS1123Label,
+  isHTTPHeaderName,
+  isValidPortName,
+  isValidPortNum,
+  validatePortNumOrName,
+} from './validate-port.js';
 export type { ValidationOptions } from './validation.js';
-export { validatePod, assertValidPod, ROOT_FIELD } from './validation.js';
+export { assertValidPod, ROOT_FIELD, validatePod } from './validation.js';

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { typeInvalid, type FieldError } from './field-error.js';
+import { type FieldError, typeInvalid } from './field-error.js';
 
 /** A non-array, non-null object. */
 export type UnknownRecord = Readonly<Record<string, unknown>>;
@@ -17,7 +17,7 @@ export function isRecord(value: unknown): value is UnknownRecord {
 
 /** Reads an *own* property only (never `__proto__`/`constructor` from the prototype chain). */
 export function own(record: UnknownRecord, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** `null` and `undefined` both mean "not set" (Go decodes JSON `null` into a nil pointer/zero value). */

@@ -5,9 +5,27 @@
  *
  * @module
  */
-import { duplicate, forbidden, internalError, invalid, notSupported, required, typeInvalid, type FieldError } from './field-error.js';
-import { isUnset, own, readArray, readInteger, readObject, readString, TYPE_DETAIL, type UnknownRecord } from './input-reader.js';
-import { validateLifecycle, type LifecycleValidationOptions } from './validate-lifecycle.js';
+import {
+  duplicate,
+  type FieldError,
+  forbidden,
+  internalError,
+  invalid,
+  notSupported,
+  required,
+  typeInvalid,
+} from './field-error.js';
+import {
+  isUnset,
+  own,
+  readArray,
+  readInteger,
+  readObject,
+  readString,
+  TYPE_DETAIL,
+  type UnknownRecord,
+} from './input-reader.js';
+import { type LifecycleValidationOptions, validateLifecycle } from './validate-lifecycle.js';
 import { isDNS1123Label } from './validate-port.js';
 
 /** The probes of a container, in the order the API server validates them. */
@@ -43,7 +61,12 @@ function readContainer(errors: FieldError[], item: unknown, path: string): Conta
 }
 
 /** Visits each well-typed entry of a container list, in order. */
-function forEachContainer(errors: FieldError[], value: unknown, path: string, visit: (entry: ContainerEntry) => void): void {
+function forEachContainer(
+  errors: FieldError[],
+  value: unknown,
+  path: string,
+  visit: (entry: ContainerEntry) => void,
+): void {
   const list = readArray(errors, value, path) ?? [];
   for (let i = 0; i < list.length; i++) {
     const itemPath = `${path}[${i}]`;
@@ -70,7 +93,11 @@ function validateProbes(errors: FieldError[], entry: ContainerEntry): void {
   }
 }
 
-function validateAllowedLifecycle(errors: FieldError[], entry: ContainerEntry, options: LifecycleValidationOptions): void {
+function validateAllowedLifecycle(
+  errors: FieldError[],
+  entry: ContainerEntry,
+  options: LifecycleValidationOptions,
+): void {
   const lifecycle = own(entry.container, 'lifecycle');
   if (!isUnset(lifecycle)) {
     for (const error of validateLifecycle(lifecycle, `${entry.path}.lifecycle`, options)) errors.push(error);
@@ -83,7 +110,11 @@ function validateAllowedLifecycle(errors: FieldError[], entry: ContainerEntry, o
  * `validateContainers` / `validateInitContainers` / `validateEphemeralContainers` do, limited to
  * names, lifecycle and probe grace periods. Linear in the number of containers.
  */
-export function validateContainerLists(errors: FieldError[], spec: UnknownRecord, options: LifecycleValidationOptions): void {
+export function validateContainerLists(
+  errors: FieldError[],
+  spec: UnknownRecord,
+  options: LifecycleValidationOptions,
+): void {
   // Regular containers: at least one; names unique among them (spec §2 rules 1–5, 8).
   const rawContainers = own(spec, 'containers');
   if (isUnset(rawContainers) || (Array.isArray(rawContainers) && rawContainers.length === 0)) {
@@ -116,7 +147,9 @@ export function validateContainerLists(errors: FieldError[], spec: UnknownRecord
     }
     for (const field of ['lifecycle', ...PROBES] as const) {
       if (!isUnset(own(entry.container, field))) {
-        errors.push(forbidden(`${entry.path}.${field}`, 'may not be set for init containers without restartPolicy=Always'));
+        errors.push(
+          forbidden(`${entry.path}.${field}`, 'may not be set for init containers without restartPolicy=Always'),
+        );
       }
     }
   });

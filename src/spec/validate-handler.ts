@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { forbidden, invalid, notSupported, required, typeInvalid, type FieldError } from './field-error.js';
+import { type FieldError, forbidden, invalid, notSupported, required, typeInvalid } from './field-error.js';
 import { integerProblem, isUnset, own, readArray, readObject, readString, TYPE_DETAIL } from './input-reader.js';
 import { isHTTPHeaderName, validatePortNumOrName } from './validate-port.js';
 
@@ -48,7 +48,8 @@ function validatePort(errors: FieldError[], port: unknown, path: string): void {
 function validateHTTPGetAction(errors: FieldError[], http: Readonly<Record<string, unknown>>, path: string): void {
   // spec §2 rule 3. After defaulting, an empty path only comes from a caller skipping defaulting.
   const pathValue = readString(errors, own(http, 'path'), `${path}.path`);
-  if (pathValue === '' || (pathValue === undefined && isUnset(own(http, 'path')))) errors.push(required(`${path}.path`));
+  if (pathValue === '' || (pathValue === undefined && isUnset(own(http, 'path'))))
+    errors.push(required(`${path}.path`));
   validatePort(errors, own(http, 'port'), `${path}.port`);
   const scheme = own(http, 'scheme');
   if (isUnset(scheme) || typeof scheme === 'string') {
@@ -69,7 +70,8 @@ function validateHTTPGetAction(errors: FieldError[], http: Readonly<Record<strin
     readString(errors, own(record, 'value'), `${headerPath}.value`);
     if (name === undefined && !isUnset(own(record, 'name'))) return;
     // Not indexed: the API server reports header-name errors at `….httpGet.httpHeaders`.
-    for (const message of isHTTPHeaderName(name ?? '')) errors.push(invalid(`${path}.httpHeaders`, name ?? '', message));
+    for (const message of isHTTPHeaderName(name ?? ''))
+      errors.push(invalid(`${path}.httpHeaders`, name ?? '', message));
   });
 }
 
@@ -99,7 +101,9 @@ function validateSleepAction(
   if (gracePeriod === undefined) return;
   if (options.allowZeroSleep ?? true) {
     if (seconds < 0 || seconds > gracePeriod) {
-      errors.push(invalid(path, seconds, `must be non-negative and less than terminationGracePeriodSeconds (${gracePeriod})`));
+      errors.push(
+        invalid(path, seconds, `must be non-negative and less than terminationGracePeriodSeconds (${gracePeriod})`),
+      );
     }
   } else if (seconds <= 0 || seconds > gracePeriod) {
     errors.push(
@@ -144,8 +148,7 @@ export function validateHandler(
     else if (name === 'tcpSocket') {
       validatePort(errors, own(action, 'port'), `${fieldPath}.port`);
       readString(errors, own(action, 'host'), `${fieldPath}.host`);
-    }
-    else validateSleepAction(errors, action, gracePeriod, fieldPath, options);
+    } else validateSleepAction(errors, action, gracePeriod, fieldPath, options);
   }
   if (numHandlers === 0) errors.push(required(path, 'must specify a handler type'));
   return errors;

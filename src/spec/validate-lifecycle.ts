@@ -4,10 +4,10 @@
  * @module
  */
 import { applyLifecycleDefaults, HOOK_FIELDS } from './defaulting.js';
-import { forbidden, internalError, notSupported, required, typeInvalid, type FieldError } from './field-error.js';
+import { type FieldError, forbidden, internalError, notSupported, required, typeInvalid } from './field-error.js';
 import { isRecord, isUnset, own, readObject, TYPE_DETAIL } from './input-reader.js';
 import { SIGNAL_NAMES } from './types.js';
-import { validateHandler, type HandlerValidationOptions } from './validate-handler.js';
+import { type HandlerValidationOptions, validateHandler } from './validate-handler.js';
 
 /** Options of {@link validateLifecycle}. */
 export interface LifecycleValidationOptions extends HandlerValidationOptions {
@@ -63,7 +63,11 @@ export const DEFAULT_LIFECYCLE_PATH = 'lifecycle';
  *   { terminationGracePeriodSeconds: 30 })[0]?.message
  * // 'spec.containers[0].lifecycle.preStop.sleep: Invalid value: 40: must be non-negative and less than terminationGracePeriodSeconds (30)'
  */
-export function validateLifecycle(lifecycle: unknown, fieldPath?: string, options?: LifecycleValidationOptions): FieldError[];
+export function validateLifecycle(
+  lifecycle: unknown,
+  fieldPath?: string,
+  options?: LifecycleValidationOptions,
+): FieldError[];
 /** The same with the default field path `lifecycle`: `validateLifecycle(lifecycle, options)`. */
 export function validateLifecycle(lifecycle: unknown, options: LifecycleValidationOptions): FieldError[];
 export function validateLifecycle(
@@ -82,7 +86,12 @@ export function validateLifecycle(
     for (const hook of HOOK_FIELDS) {
       const handler = readObject(errors, own(defaulted, hook), `${fieldPath}.${hook}`);
       if (handler === undefined) continue;
-      for (const error of validateHandler(handler, options.terminationGracePeriodSeconds, `${fieldPath}.${hook}`, options)) {
+      for (const error of validateHandler(
+        handler,
+        options.terminationGracePeriodSeconds,
+        `${fieldPath}.${hook}`,
+        options,
+      )) {
         errors.push(error);
       }
     }

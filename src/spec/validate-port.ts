@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { invalid, typeInvalid, type FieldError } from './field-error.js';
+import { type FieldError, invalid, typeInvalid } from './field-error.js';
 import { integerProblem, TYPE_DETAIL } from './input-reader.js';
 
 const encoder = new TextEncoder();
@@ -46,7 +46,8 @@ const PORT_NAME_ONE_LETTER = /[a-z]/;
 export function isValidPortName(port: string): string[] {
   const errors: string[] = [];
   if (byteLength(port) > 15) errors.push(maxLenError(15));
-  if (!PORT_NAME_CHARSET.test(port)) errors.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!PORT_NAME_CHARSET.test(port))
+    errors.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!PORT_NAME_ONE_LETTER.test(port)) errors.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errors.push('must not contain consecutive hyphens');
   if (port.startsWith('-') || port.endsWith('-')) errors.push('must not begin or end with a hyphen');
@@ -59,7 +60,13 @@ const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
 /** `validation.IsHTTPHeaderName`. */
 export function isHTTPHeaderName(name: string): string[] {
   if (HTTP_HEADER_NAME.test(name)) return [];
-  return [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", HTTP_HEADER_NAME_FMT, 'X-Header-Name')];
+  return [
+    regexError(
+      "a valid HTTP header must consist of alphanumeric characters or '-'",
+      HTTP_HEADER_NAME_FMT,
+      'X-Header-Name',
+    ),
+  ];
 }
 
 const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';

@@ -6,11 +6,27 @@
  */
 import { LifecycleSpecError } from '../errors.js';
 import { applyDefaults } from './defaulting.js';
-import { aggregateMessage, internalError, notSupported, required, typeInvalid, type FieldError } from './field-error.js';
-import { isRecord, isUnset, own, readInteger, readObject, readString, TYPE_DETAIL, type UnknownRecord } from './input-reader.js';
+import {
+  aggregateMessage,
+  type FieldError,
+  internalError,
+  notSupported,
+  required,
+  typeInvalid,
+} from './field-error.js';
+import {
+  isRecord,
+  isUnset,
+  own,
+  readInteger,
+  readObject,
+  readString,
+  TYPE_DETAIL,
+  type UnknownRecord,
+} from './input-reader.js';
 import type { Pod } from './types.js';
-import type { HandlerValidationOptions } from './validate-handler.js';
 import { validateContainerLists } from './validate-containers.js';
+import type { HandlerValidationOptions } from './validate-handler.js';
 
 /** Options of {@link validatePod} and {@link assertValidPod}. */
 export interface ValidationOptions extends HandlerValidationOptions {}

@@ -6,9 +6,23 @@
  * @module
  */
 import type { Lifecycle, LifecycleHandler, Pod } from '../spec/types.js';
-import { type Arbitrary, type FastCheckApi, type InvalidPod, invalidPod, validHandler, validLifecycle, validPod } from './pod-arbitraries.js';
+import {
+  type Arbitrary,
+  type FastCheckApi,
+  type InvalidPod,
+  invalidPod,
+  validHandler,
+  validLifecycle,
+  validPod,
+} from './pod-arbitraries.js';
 import type { FaultPlan, Scenario } from './scenario.js';
-import { type ScenarioArbitraryOptions, faultPlan, podScenario, runnablePod, scenarioFor } from './scenario-arbitraries.js';
+import {
+  faultPlan,
+  podScenario,
+  runnablePod,
+  type ScenarioArbitraryOptions,
+  scenarioFor,
+} from './scenario-arbitraries.js';
 
 /** What {@link lifecycleArbitraries} returns. */
 export interface LifecycleArbitraries {

@@ -29,7 +29,11 @@ export interface DuplicateDeliveryOptions {
  * const manager = new LifecycleManager({ runtime: duplicateDeliveryRuntime(fake, 2), httpClient, clock });
  * ```
  */
-export function duplicateDeliveryRuntime(runtime: Runtime, times: number, options: DuplicateDeliveryOptions = {}): Runtime {
+export function duplicateDeliveryRuntime(
+  runtime: Runtime,
+  times: number,
+  options: DuplicateDeliveryOptions = {},
+): Runtime {
   const deliver = deliverer(times, options, 'duplicateDeliveryRuntime');
   return {
     startContainer: (pod, container, o) => runtime.startContainer(pod, container, o),
@@ -42,7 +46,11 @@ export function duplicateDeliveryRuntime(runtime: Runtime, times: number, option
  * Wrap an {@link HttpClient} so that every request (the httpGet hooks) is delivered `times`
  * times (see {@link duplicateDeliveryRuntime}).
  */
-export function duplicateDeliveryHttpClient(client: HttpClient, times: number, options: DuplicateDeliveryOptions = {}): HttpClient {
+export function duplicateDeliveryHttpClient(
+  client: HttpClient,
+  times: number,
+  options: DuplicateDeliveryOptions = {},
+): HttpClient {
   const deliver = deliverer(times, options, 'duplicateDeliveryHttpClient');
   return { request: (request, o) => deliver(() => client.request(request, o)) };
 }
@@ -69,7 +77,10 @@ export function deliverHooksTimes(
 
 function deliverer(times: number, options: DuplicateDeliveryOptions, caller: string) {
   if (!Number.isInteger(times) || times < 1) {
-    throw new TestingError('ERR_FAKE_MISUSE', `${caller}: times must be an integer >= 1 (1 = deliver once), got ${String(times)}`);
+    throw new TestingError(
+      'ERR_FAKE_MISUSE',
+      `${caller}: times must be an integer >= 1 (1 = deliver once), got ${String(times)}`,
+    );
   }
   const { mode = 'sequential', report = 'last' } = options;
   const pick = report === 'first' ? 0 : times - 1;

@@ -1,9 +1,19 @@
 import { type Clock, sleepOn } from '../ports/clock.js';
-import { HTTP_RESPONSE_TO_HTTPS_CLIENT, type HttpClient, type HttpRequest, type HttpResponse } from '../ports/http-client.js';
+import {
+  HTTP_RESPONSE_TO_HTTPS_CLIENT,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+} from '../ports/http-client.js';
 import { TestingError } from './errors.js';
 import {
-  type HttpRouteMatcher, type HttpRouteScript, type RecordedHttpRequest,
-  describeRouteMatcher, describeRouteScript, matchesRoute, renderTable,
+  describeRouteMatcher,
+  describeRouteScript,
+  type HttpRouteMatcher,
+  type HttpRouteScript,
+  matchesRoute,
+  type RecordedHttpRequest,
+  renderTable,
 } from './fake-http-routes.js';
 import { raceAbort, untilAborted } from './internal.js';
 
@@ -20,7 +30,12 @@ export interface FakeHttpClientOptions {
   readonly unmatched?: 'refuse' | HttpRouteScript;
 }
 
-interface Route { readonly matcher: HttpRouteMatcher; readonly script: HttpRouteScript; left: number; hits: number }
+interface Route {
+  readonly matcher: HttpRouteMatcher;
+  readonly script: HttpRouteScript;
+  left: number;
+  hits: number;
+}
 
 /**
  * A scripted {@link HttpClient} on an injected clock: routes by URL, host or path answer with a
@@ -64,11 +79,16 @@ export class FakeHttpClient implements HttpClient {
   }
 
   request(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpResponse> {
-    const record: { -readonly [K in keyof RecordedHttpRequest]: RecordedHttpRequest[K] } = { atMs: this.#clock.now(), request };
+    const record: { -readonly [K in keyof RecordedHttpRequest]: RecordedHttpRequest[K] } = {
+      atMs: this.#clock.now(),
+      request,
+    };
     this.#requests.push(record);
     const settle = <T>(promise: Promise<T>): Promise<T> =>
       promise.then(
-        (response) => ((record.outcome = { status: (response as Partial<HttpResponse> | undefined)?.status as number }), response),
+        (response) => (
+          (record.outcome = { status: (response as Partial<HttpResponse> | undefined)?.status as number }), response
+        ),
         (error: unknown) => {
           record.outcome = { error: error instanceof Error ? error.message : String(error) };
           throw error;
@@ -78,7 +98,15 @@ export class FakeHttpClient implements HttpClient {
     try {
       url = new URL(request.url);
     } catch (cause) {
-      return settle(Promise.reject(new TestingError('ERR_FAKE_MISUSE', `FakeHttpClient: request.url ${JSON.stringify(request.url)} is not an absolute URL`, { cause })));
+      return settle(
+        Promise.reject(
+          new TestingError(
+            'ERR_FAKE_MISUSE',
+            `FakeHttpClient: request.url ${JSON.stringify(request.url)} is not an absolute URL`,
+            { cause },
+          ),
+        ),
+      );
     }
     const index = this.#routes.findIndex((r) => r.left > 0 && matchesRoute(r.matcher, request, url));
     const route = this.#routes[index];
@@ -95,34 +123,55 @@ export class FakeHttpClient implements HttpClient {
   assertAllRoutesHit(): void {
     const missed = this.#routes.map((r, i) => [r, i] as const).filter(([r]) => r.hits === 0);
     if (missed.length === 0) return;
-    const table = renderTable(['#', 'route', 'answers', 'hits'], missed.map(([r, i]) => [String(i), describeRouteMatcher(r.matcher), describeRouteScript(r.script), '0']));
-    throw new TestingError('ERR_FAKE_EXPECTATION', `FakeHttpClient: ${missed.length} route(s) never hit:\n\n${table}\n\n${this.#seen()}`);
+    const table = renderTable(
+      ['#', 'route', 'answers', 'hits'],
+      missed.map(([r, i]) => [String(i), describeRouteMatcher(r.matcher), describeRouteScript(r.script), '0']),
+    );
+    throw new TestingError(
+      'ERR_FAKE_EXPECTATION',
+      `FakeHttpClient: ${missed.length} route(s) never hit:\n\n${table}\n\n${this.#seen()}`,
+    );
   }
 
   /** Throws, with a table, when a request matched no route. */
   assertNoUnmatchedRequests(): void {
     const unmatched = this.#requests.filter((r) => r.routeIndex === undefined);
     if (unmatched.length === 0) return;
-    const table = renderTable(['at ms', 'method', 'url'], unmatched.map((r) => [String(r.atMs), r.request.method, r.request.url]));
-    const routes = this.#routes.length === 0 ? 'no routes are defined' : `routes: ${this.#routes.map((r) => describeRouteMatcher(r.matcher)).join(', ')}`;
-    throw new TestingError('ERR_FAKE_EXPECTATION', `FakeHttpClient: ${unmatched.length} request(s) matched no route (${routes}):\n\n${table}`);
+    const table = renderTable(
+      ['at ms', 'method', 'url'],
+      unmatched.map((r) => [String(r.atMs), r.request.method, r.request.url]),
+    );
+    const routes =
+      this.#routes.length === 0
+        ? 'no routes are defined'
+        : `routes: ${this.#routes.map((r) => describeRouteMatcher(r.matcher)).join(', ')}`;
+    throw new TestingError(
+      'ERR_FAKE_EXPECTATION',
+      `FakeHttpClient: ${unmatched.length} request(s) matched no route (${routes}):\n\n${table}`,
+    );
   }
 
   #seen(): string {
     if (this.#requests.length === 0) return 'No request was made.';
-    return `Requests made:\n\n${renderTable(['at ms', 'method', 'url'], this.#requests.map((r) => [String(r.atMs), r.request.method, r.request.url]))}`;
+    return `Requests made:\n\n${renderTable(
+      ['at ms', 'method', 'url'],
+      this.#requests.map((r) => [String(r.atMs), r.request.method, r.request.url]),
+    )}`;
   }
 
   async #answer(script: HttpRouteScript, request: HttpRequest, url: URL, signal: AbortSignal): Promise<HttpResponse> {
     signal.throwIfAborted();
     // raceAbort removes its abort listener once settled: the caller's signal may be long-lived.
     if (typeof script === 'function') return raceAbort(signal, () => script(request, { signal }));
-    if ('delayMs' in script && script.delayMs !== undefined && script.delayMs > 0) await sleepOn(this.#clock, script.delayMs, signal);
+    if ('delayMs' in script && script.delayMs !== undefined && script.delayMs > 0)
+      await sleepOn(this.#clock, script.delayMs, signal);
     if ('hang' in script) return untilAborted(signal).promise; // ends only with the abort (once listener)
     if ('error' in script) throw script.error;
     if ('plainHttp' in script) {
       if (url.protocol === 'https:') {
-        throw Object.assign(new Error(`Get "${request.url}": http: server gave HTTP response to HTTPS client`), { code: HTTP_RESPONSE_TO_HTTPS_CLIENT });
+        throw Object.assign(new Error(`Get "${request.url}": http: server gave HTTP response to HTTPS client`), {
+          code: HTTP_RESPONSE_TO_HTTPS_CLIENT,
+        });
       }
       return { status: script.status ?? 200, headers: {} };
     }
@@ -135,7 +184,9 @@ export class FakeHttpClient implements HttpClient {
 function refuse(href: string, url: URL): HttpRouteScript {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const error = Object.assign(
-    new Error(`Get "${href}": dial tcp ${url.hostname}:${port}: connect: connection refused (FakeHttpClient: no route matches this request; add one with route())`),
+    new Error(
+      `Get "${href}": dial tcp ${url.hostname}:${port}: connect: connection refused (FakeHttpClient: no route matches this request; add one with route())`,
+    ),
     { code: 'ECONNREFUSED' },
   );
   return { error };

@@ -89,9 +89,16 @@ export interface ScriptOptions {
 /** One entry of {@link FakeRuntime.timeline}: what happened, when, to which container. */
 export interface RuntimeTimelineEntry {
   readonly kind:
-    | 'start' | 'started' | 'start-failed'
-    | 'exec' | 'exec-result' | 'exec-failed'
-    | 'stop' | 'signal' | 'stopped' | 'stop-failed'
+    | 'start'
+    | 'started'
+    | 'start-failed'
+    | 'exec'
+    | 'exec-result'
+    | 'exec-failed'
+    | 'stop'
+    | 'signal'
+    | 'stopped'
+    | 'stop-failed'
     | 'exit';
   /** Virtual time on the runtime's clock. */
   readonly atMs: number;
@@ -112,7 +119,14 @@ export interface RuntimeTimelineEntry {
 }
 
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGABRT: 6,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGUSR2: 12,
+  SIGTERM: 15,
 };
 
 /** Exit code of a process ended by `signal` (128 + number; 128 when the number is not known). */
@@ -150,7 +164,8 @@ export interface Scripted<S> {
 /** Wraps a per-container script (internal). */
 export function scripted<S>(containerName: string, script: S, options: ScriptOptions): Scripted<S> {
   const { podName, times = Infinity } = options;
-  const match = (name: string, pod: string): boolean => name === containerName && (podName === undefined || podName === pod);
+  const match = (name: string, pod: string): boolean =>
+    name === containerName && (podName === undefined || podName === pod);
   return { match, script, left: times, label: containerName };
 }
 

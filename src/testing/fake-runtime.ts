@@ -5,8 +5,18 @@ import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import type { Container, Pod } from '../spec/types.js';
 import { TestingError } from './errors.js';
 import {
-  type ExecMatcher, type ExecScript, type RuntimeTimelineEntry, type ScriptOptions, type StartScript, type StopScript,
-  type Scripted, describeMatcher, matchesExec, scripted, signalExitCode, take,
+  describeMatcher,
+  type ExecMatcher,
+  type ExecScript,
+  matchesExec,
+  type RuntimeTimelineEntry,
+  type Scripted,
+  type ScriptOptions,
+  type StartScript,
+  type StopScript,
+  scripted,
+  signalExitCode,
+  take,
 } from './fake-runtime-scripts.js';
 import { untilAborted } from './internal.js';
 
@@ -37,9 +47,16 @@ export interface FakeContainerState {
 }
 
 interface Instance {
-  readonly ref: ContainerRef; state: 'running' | 'exited'; readonly startedAtMs: number;
-  exitedAtMs?: number; exitCode?: number; readonly signals: string[]; pendingExit?: unknown;
-  readonly exited: Promise<void>; readonly resolveExited: () => void; readonly onExit: Set<(error: Error) => void>;
+  readonly ref: ContainerRef;
+  state: 'running' | 'exited';
+  readonly startedAtMs: number;
+  exitedAtMs?: number;
+  exitCode?: number;
+  readonly signals: string[];
+  pendingExit?: unknown;
+  readonly exited: Promise<void>;
+  readonly resolveExited: () => void;
+  readonly onExit: Set<(error: Error) => void>;
 }
 
 const OK: ExecResult = Object.freeze({ exitCode: 0, stdout: '', stderr: '' });
@@ -162,11 +179,23 @@ export class FakeRuntime implements Runtime {
       }
       const id = `${podName}-${container.name}-${++this.#starts}`;
       const ref: ContainerRef = {
-        id, name: container.name, podName, podNamespace: pod.metadata?.namespace ?? 'default', podUID: pod.metadata?.uid ?? '',
+        id,
+        name: container.name,
+        podName,
+        podNamespace: pod.metadata?.namespace ?? 'default',
+        podUID: pod.metadata?.uid ?? '',
       };
       let resolveExited!: () => void;
       const exited = new Promise<void>((resolve) => (resolveExited = resolve));
-      this.#instances.set(id, { ref, state: 'running', startedAtMs: this.#clock.now(), signals: [], exited, resolveExited, onExit: new Set() });
+      this.#instances.set(id, {
+        ref,
+        state: 'running',
+        startedAtMs: this.#clock.now(),
+        signals: [],
+        exited,
+        resolveExited,
+        onExit: new Set(),
+      });
       this.#record({ kind: 'started', ...base, containerId: id });
       return { id };
     })();
@@ -184,7 +213,9 @@ export class FakeRuntime implements Runtime {
     if (inst === undefined) return Promise.reject(this.#unknown(ref, `exec ${JSON.stringify(argv)}`)).catch(failed);
     if (inst.state === 'exited') return Promise.reject(notRunning(inst, 'exec')).catch(failed);
     if (options.signal.aborted) return Promise.reject(options.signal.reason).catch(failed);
-    const entry = this.#execScripts.find((s) => s.left > 0 && s.match(ref.name, ref.podName) && matchesExec(s.matcher, argv, ref));
+    const entry = this.#execScripts.find(
+      (s) => s.left > 0 && s.match(ref.name, ref.podName) && matchesExec(s.matcher, argv, ref),
+    );
     if (entry !== undefined) entry.left--;
     const script = entry?.script ?? this.#defaultExec;
     if (typeof script !== 'function' && 'throw' in script) failed(script.throw);
@@ -204,7 +235,8 @@ export class FakeRuntime implements Runtime {
     const signal = controller.signal;
     const run = async (): Promise<ExecResult> => {
       if (typeof script === 'function') return script({ argv, ref, signal, atMs: this.#clock.now() });
-      if ('delayMs' in script && script.delayMs !== undefined && script.delayMs > 0) await sleepOn(this.#clock, script.delayMs, signal);
+      if ('delayMs' in script && script.delayMs !== undefined && script.delayMs > 0)
+        await sleepOn(this.#clock, script.delayMs, signal);
       if ('hang' in script) return untilAborted(signal).promise;
       if ('reject' in script) throw script.reject;
       if ('malformed' in script) return script.malformed as ExecResult;
@@ -212,25 +244,36 @@ export class FakeRuntime implements Runtime {
       return { exitCode: script.exitCode, stdout: script.stdout ?? '', stderr: script.stderr ?? '' };
     };
     const aborted = untilAborted(signal);
-    return Promise.race([killed, aborted.promise, run()]).then(
-      (result) => {
-        this.#record({ kind: 'exec-result', ...base, exitCode: (result as Partial<ExecResult> | undefined)?.exitCode as number });
+    return Promise.race([killed, aborted.promise, run()])
+      .then((result) => {
+        this.#record({
+          kind: 'exec-result',
+          ...base,
+          exitCode: (result as Partial<ExecResult> | undefined)?.exitCode as number,
+        });
         return result;
-      },
-      failed,
-    ).finally(() => {
-      // Leave no listener behind on the caller's signal: the manager may pass it to many calls.
-      options.signal.removeEventListener('abort', onAbort);
-      aborted.dispose();
-      inst.onExit.delete(onExit);
-      controller.abort();
-    });
+      }, failed)
+      .finally(() => {
+        // Leave no listener behind on the caller's signal: the manager may pass it to many calls.
+        options.signal.removeEventListener('abort', onAbort);
+        aborted.dispose();
+        inst.onExit.delete(onExit);
+        controller.abort();
+      });
   }
 
-  async stopContainer(ref: ContainerRef, options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal }): Promise<void> {
+  async stopContainer(
+    ref: ContainerRef,
+    options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
+  ): Promise<void> {
     const { stopSignal, timeoutSeconds, signal } = options;
     const base = { podName: ref.podName, container: ref.name, containerId: ref.id };
-    this.#record({ kind: 'stop', ...base, ...(stopSignal === undefined ? {} : { signal: stopSignal }), timeoutSeconds });
+    this.#record({
+      kind: 'stop',
+      ...base,
+      ...(stopSignal === undefined ? {} : { signal: stopSignal }),
+      timeoutSeconds,
+    });
     try {
       const inst = this.#instances.get(ref.id);
       if (inst === undefined) throw this.#unknown(ref, 'stopContainer');
@@ -238,7 +281,11 @@ export class FakeRuntime implements Runtime {
         const script = take(this.#stopScripts, ref.name, ref.podName) ?? {};
         if ('reject' in script) throw script.reject;
         await stopWithEscalation({
-          clock: this.#clock, stopSignal, timeoutSeconds, signal, exited: inst.exited,
+          clock: this.#clock,
+          stopSignal,
+          timeoutSeconds,
+          signal,
+          exited: inst.exited,
           sendSignal: (s) => this.#deliver(inst, s, script),
         });
       }
@@ -250,14 +297,21 @@ export class FakeRuntime implements Runtime {
   }
 
   #deliver(inst: Instance, signal: string, script: StopScript): void {
-    this.#record({ kind: 'signal', podName: inst.ref.podName, container: inst.ref.name, containerId: inst.ref.id, signal });
+    this.#record({
+      kind: 'signal',
+      podName: inst.ref.podName,
+      container: inst.ref.name,
+      containerId: inst.ref.id,
+      signal,
+    });
     inst.signals.push(signal);
     if (inst.state === 'exited') return;
     if (signal === 'SIGKILL') return this.#exit(inst, 137, 'signal');
     if (script.exitsOn !== undefined && !script.exitsOn.includes(signal)) return;
     if (inst.pendingExit !== undefined) return;
     const exit = (): void => this.#exit(inst, script.exitCode ?? signalExitCode(signal), 'signal');
-    if (script.exitDelayMs !== undefined && script.exitDelayMs > 0) inst.pendingExit = this.#clock.setTimeout(exit, script.exitDelayMs);
+    if (script.exitDelayMs !== undefined && script.exitDelayMs > 0)
+      inst.pendingExit = this.#clock.setTimeout(exit, script.exitDelayMs);
     else exit();
   }
 
@@ -265,7 +319,14 @@ export class FakeRuntime implements Runtime {
     if (inst.state === 'exited') return;
     if (inst.pendingExit !== undefined) this.#clock.clearTimeout(inst.pendingExit);
     Object.assign(inst, { state: 'exited', exitCode, exitedAtMs: this.#clock.now() });
-    this.#record({ kind: 'exit', podName: inst.ref.podName, container: inst.ref.name, containerId: inst.ref.id, exitCode, reason });
+    this.#record({
+      kind: 'exit',
+      podName: inst.ref.podName,
+      container: inst.ref.name,
+      containerId: inst.ref.id,
+      exitCode,
+      reason,
+    });
     inst.resolveExited();
     for (const abort of [...inst.onExit]) abort(notRunning(inst, 'exec'));
     for (const listener of [...this.#listeners]) {
@@ -282,19 +343,31 @@ export class FakeRuntime implements Runtime {
     if (byId !== undefined) return byId;
     const slash = target.indexOf('/');
     const [pod, name] = slash < 0 ? [undefined, target] : [target.slice(0, slash), target.slice(slash + 1)];
-    const all = [...this.#instances.values()].filter((i) => i.ref.name === name && (pod === undefined || i.ref.podName === pod));
+    const all = [...this.#instances.values()].filter(
+      (i) => i.ref.name === name && (pod === undefined || i.ref.podName === pod),
+    );
     const running = all.filter((i) => i.state === 'running');
     const pods = new Set(running.map((i) => i.ref.podName));
     if (pods.size > 1) {
-      throw new TestingError('ERR_FAKE_MISUSE', `FakeRuntime.${what}("${target}"): ambiguous, running in pods ${[...pods].join(', ')}; pass "pod/${name}" or a container id`);
+      throw new TestingError(
+        'ERR_FAKE_MISUSE',
+        `FakeRuntime.${what}("${target}"): ambiguous, running in pods ${[...pods].join(', ')}; pass "pod/${name}" or a container id`,
+      );
     }
     const found = running.at(-1) ?? all.at(-1);
-    if (found === undefined) throw new TestingError('ERR_FAKE_MISUSE', `FakeRuntime.${what}("${target}"): no such container was started; ${this.#known()}`);
+    if (found === undefined)
+      throw new TestingError(
+        'ERR_FAKE_MISUSE',
+        `FakeRuntime.${what}("${target}"): no such container was started; ${this.#known()}`,
+      );
     return found;
   }
 
   #unknown(ref: ContainerRef, what: string): TestingError {
-    return new TestingError('ERR_FAKE_MISUSE', `FakeRuntime: ${what} on container "${ref.name}" (id "${ref.id}") of pod "${ref.podName}", which this runtime never started; ${this.#known()}. Use the id returned by startContainer`);
+    return new TestingError(
+      'ERR_FAKE_MISUSE',
+      `FakeRuntime: ${what} on container "${ref.name}" (id "${ref.id}") of pod "${ref.podName}", which this runtime never started; ${this.#known()}. Use the id returned by startContainer`,
+    );
   }
 
   #known(): string {
@@ -316,5 +389,12 @@ function notRunning(inst: Instance, what: string): TestingError {
 
 function snapshot(inst: Instance): FakeContainerState {
   const { ref, state, startedAtMs, exitedAtMs, exitCode, signals } = inst;
-  return { ref, state, startedAtMs, signals: [...signals], ...(exitedAtMs === undefined ? {} : { exitedAtMs }), ...(exitCode === undefined ? {} : { exitCode }) };
+  return {
+    ref,
+    state,
+    startedAtMs,
+    signals: [...signals],
+    ...(exitedAtMs === undefined ? {} : { exitedAtMs }),
+    ...(exitCode === undefined ? {} : { exitCode }),
+  };
 }

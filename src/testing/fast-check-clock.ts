@@ -6,7 +6,12 @@ import type { VirtualClock } from './virtual-clock.js';
  * declared here so the testing kit does not depend on fast-check's types.
  */
 export interface SchedulerLike {
-  schedule<T>(task: Promise<T>, label?: string, metadata?: unknown, customAct?: (f: () => Promise<void>) => Promise<void>): Promise<T>;
+  schedule<T>(
+    task: Promise<T>,
+    label?: string,
+    metadata?: unknown,
+    customAct?: (f: () => Promise<void>) => Promise<void>,
+  ): Promise<T>;
 }
 
 /**
@@ -43,12 +48,17 @@ export function scheduledClock(scheduler: SchedulerLike, clock: VirtualClock): C
     const head = clock.pendingTimerList()[0];
     if (head === undefined || head.deadlineMs === Infinity) return;
     isWaiting = true;
-    void scheduler.schedule(Promise.resolve(), 'VirtualClock timer', { deadlineMs: head.deadlineMs }, async (trigger) => {
-      isWaiting = false;
-      await trigger();
-      await clock.next();
-      scheduleNext();
-    });
+    void scheduler.schedule(
+      Promise.resolve(),
+      'VirtualClock timer',
+      { deadlineMs: head.deadlineMs },
+      async (trigger) => {
+        isWaiting = false;
+        await trigger();
+        await clock.next();
+        scheduleNext();
+      },
+    );
   };
   return {
     now: () => clock.now(),

@@ -6,46 +6,65 @@
  *
  * @module
  */
-export { ScenarioError, TestingError, VirtualClockError } from './errors.js';
-export type { TestingErrorCode } from './errors.js';
 
-export { VirtualClock } from './virtual-clock.js';
-export type { PendingTimer, VirtualClockOptions } from './virtual-clock.js';
-
-export { FakeRuntime } from './fake-runtime.js';
-export type { FakeContainerState, FakeExitInfo, FakeRuntimeOptions } from './fake-runtime.js';
 export type {
-  ExecCall, ExecMatcher, ExecScript, RuntimeTimelineEntry, ScriptOptions, StartScript, StopScript,
-} from './fake-runtime-scripts.js';
-
-export { FakeHttpClient } from './fake-http-client.js';
-export type { FakeHttpClientOptions } from './fake-http-client.js';
-export type { HttpRouteMatcher, HttpRouteScript, RecordedHttpRequest } from './fake-http-routes.js';
-
-export { deliverHooksTimes, duplicateDeliveryHttpClient, duplicateDeliveryRuntime } from './duplicate-delivery.js';
-export type { DuplicateDeliveryOptions } from './duplicate-delivery.js';
-
-export { registerConformanceCases } from './conformance/conformance-case.js';
-export type { ConformanceCase } from './conformance/conformance-case.js';
-export { runtimeConformanceCases } from './conformance/runtime-conformance.js';
-export type {
-  ConformanceProcessBehaviour, RuntimeConformanceHarness, RuntimeConformanceOptions,
-} from './conformance/runtime-conformance.js';
-export { HTTP_CONFORMANCE_ROUTES, httpClientConformanceCases } from './conformance/http-conformance.js';
-export type { HttpConformanceHarness, HttpConformanceRoute } from './conformance/http-conformance.js';
-
-export { checkTraceInvariants } from './trace-invariants.js';
-export type { LifecycleTrace, TraceInvariantOptions, TraceViolation } from './trace-invariants.js';
-
-export { runScenario } from './run-scenario.js';
-export type { RunScenarioOptions, ScenarioResult, ScenarioTrace } from './run-scenario.js';
-export type {
-  ActionTiming, CrashAction, DeleteAction, ExecFault, FaultPlan, HttpFault, InitPlan, Scenario, ScenarioAction, ScenarioActionKind,
-  StartAction, StartAllAction, StartFault, StopAction, StopFault,
-} from './scenario.js';
-
+  Arbitrary,
+  FastCheckApi,
+  InvalidPod,
+  LifecycleArbitraries,
+  ScenarioArbitraryOptions,
+} from './arbitraries.js';
 export { lifecycleArbitraries } from './arbitraries.js';
-export type { Arbitrary, FastCheckApi, InvalidPod, LifecycleArbitraries, ScenarioArbitraryOptions } from './arbitraries.js';
-
-export { scheduledClock } from './fast-check-clock.js';
+export type { ConformanceCase } from './conformance/conformance-case.js';
+export { registerConformanceCases } from './conformance/conformance-case.js';
+export type { HttpConformanceHarness, HttpConformanceRoute } from './conformance/http-conformance.js';
+export { HTTP_CONFORMANCE_ROUTES, httpClientConformanceCases } from './conformance/http-conformance.js';
+export type {
+  ConformanceProcessBehaviour,
+  RuntimeConformanceHarness,
+  RuntimeConformanceOptions,
+} from './conformance/runtime-conformance.js';
+export { runtimeConformanceCases } from './conformance/runtime-conformance.js';
+export type { DuplicateDeliveryOptions } from './duplicate-delivery.js';
+export { deliverHooksTimes, duplicateDeliveryHttpClient, duplicateDeliveryRuntime } from './duplicate-delivery.js';
+export type { TestingErrorCode } from './errors.js';
+export { ScenarioError, TestingError, VirtualClockError } from './errors.js';
+export type { FakeHttpClientOptions } from './fake-http-client.js';
+export { FakeHttpClient } from './fake-http-client.js';
+export type { HttpRouteMatcher, HttpRouteScript, RecordedHttpRequest } from './fake-http-routes.js';
+export type { FakeContainerState, FakeExitInfo, FakeRuntimeOptions } from './fake-runtime.js';
+export { FakeRuntime } from './fake-runtime.js';
+export type {
+  ExecCall,
+  ExecMatcher,
+  ExecScript,
+  RuntimeTimelineEntry,
+  ScriptOptions,
+  StartScript,
+  StopScript,
+} from './fake-runtime-scripts.js';
 export type { SchedulerLike } from './fast-check-clock.js';
+export { scheduledClock } from './fast-check-clock.js';
+export type { RunScenarioOptions, ScenarioResult, ScenarioTrace } from './run-scenario.js';
+export { runScenario } from './run-scenario.js';
+export type {
+  ActionTiming,
+  CrashAction,
+  DeleteAction,
+  ExecFault,
+  FaultPlan,
+  HttpFault,
+  InitPlan,
+  Scenario,
+  ScenarioAction,
+  ScenarioActionKind,
+  StartAction,
+  StartAllAction,
+  StartFault,
+  StopAction,
+  StopFault,
+} from './scenario.js';
+export type { LifecycleTrace, TraceInvariantOptions, TraceViolation } from './trace-invariants.js';
+export { checkTraceInvariants } from './trace-invariants.js';
+export type { PendingTimer, VirtualClockOptions } from './virtual-clock.js';
+export { VirtualClock } from './virtual-clock.js';

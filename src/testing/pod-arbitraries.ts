@@ -6,7 +6,14 @@
  * @module
  */
 import type * as FastCheck from 'fast-check';
-import { SIGNAL_NAMES, type Container, type Lifecycle, type LifecycleHandler, type Pod, type Probe } from '../spec/types.js';
+import {
+  type Container,
+  type Lifecycle,
+  type LifecycleHandler,
+  type Pod,
+  type Probe,
+  SIGNAL_NAMES,
+} from '../spec/types.js';
 
 /** The fast-check namespace (`import fc from 'fast-check'`, or `fc` from `@fast-check/vitest`). */
 export type FastCheckApi = Omit<typeof FastCheck, 'default'>;
@@ -28,22 +35,93 @@ const c0 = (p: Pod): Container => p.spec!.containers[0]!;
 
 /** One field of a valid pod broken, with the path the API server reports (container 0 always exists). */
 const MUTATIONS: readonly Mutation[] = [
-  { name: 'grace not an integer', apply: (p) => ((p.spec as unknown as Record<string, unknown>)['terminationGracePeriodSeconds'] = 1.5, 'spec.terminationGracePeriodSeconds') },
+  {
+    name: 'grace not an integer',
+    apply: (p) => (
+      ((p.spec as unknown as Record<string, unknown>)['terminationGracePeriodSeconds'] = 1.5),
+      'spec.terminationGracePeriodSeconds'
+    ),
+  },
   { name: 'no containers', apply: (p) => ((p.spec!.containers = []), 'spec.containers') },
   { name: 'bad container name', apply: (p) => ((c0(p).name = 'Bad_Name'), 'spec.containers[0].name') },
   { name: 'empty container name', apply: (p) => ((c0(p).name = ''), 'spec.containers[0].name') },
-  { name: 'handler without action', apply: (p) => ((c0(p).lifecycle = { preStop: {} }), 'spec.containers[0].lifecycle.preStop') },
-  { name: 'two actions in one handler', apply: (p) => ((c0(p).lifecycle = { postStart: { exec: { command: ['x'] }, sleep: { seconds: 0 } } }), 'spec.containers[0].lifecycle.postStart.sleep') },
-  { name: 'empty exec command', apply: (p) => ((c0(p).lifecycle = { preStop: { exec: { command: [] } } }), 'spec.containers[0].lifecycle.preStop.exec.command') },
-  { name: 'httpGet port 0', apply: (p) => ((c0(p).lifecycle = { preStop: { httpGet: { port: 0 } } }), 'spec.containers[0].lifecycle.preStop.httpGet.port') },
-  { name: 'httpGet scheme', apply: (p) => ((c0(p).lifecycle = { postStart: { httpGet: { port: 1, scheme: 'ftp' } } }), 'spec.containers[0].lifecycle.postStart.httpGet.scheme') },
-  { name: 'header name', apply: (p) => ((c0(p).lifecycle = { postStart: { httpGet: { port: 1, httpHeaders: [{ name: 'a b', value: '' }] } } }), 'spec.containers[0].lifecycle.postStart.httpGet.httpHeaders') },
-  { name: 'sleep beyond the grace', apply: (p) => ((c0(p).lifecycle = { preStop: { sleep: { seconds: (p.spec!.terminationGracePeriodSeconds ?? 30) + 1 } } }), 'spec.containers[0].lifecycle.preStop.sleep') },
-  { name: 'probe grace 0', apply: (p) => ((c0(p).livenessProbe = { terminationGracePeriodSeconds: 0 }), 'spec.containers[0].livenessProbe.terminationGracePeriodSeconds') },
-  { name: 'stopSignal without os', apply: (p) => (delete p.spec!.os, (c0(p).lifecycle = { stopSignal: 'SIGTERM' }), 'spec.containers[0].lifecycle.stopSignal') },
-  { name: 'stopSignal not on windows', apply: (p) => ((p.spec!.os = { name: 'windows' }), (c0(p).lifecycle = { stopSignal: 'SIGHUP' }), 'spec.containers[0].lifecycle.stopSignal') },
-  { name: 'lifecycle on an init container', apply: (p) => ((p.spec!.initContainers = [{ name: 'zz-init-zz', lifecycle: {} }]), 'spec.initContainers[0].lifecycle') },
-  { name: 'duplicate container name', apply: (p) => (p.spec!.containers.push({ name: c0(p).name }), `spec.containers[${p.spec!.containers.length - 1}].name`) },
+  {
+    name: 'handler without action',
+    apply: (p) => ((c0(p).lifecycle = { preStop: {} }), 'spec.containers[0].lifecycle.preStop'),
+  },
+  {
+    name: 'two actions in one handler',
+    apply: (p) => (
+      (c0(p).lifecycle = { postStart: { exec: { command: ['x'] }, sleep: { seconds: 0 } } }),
+      'spec.containers[0].lifecycle.postStart.sleep'
+    ),
+  },
+  {
+    name: 'empty exec command',
+    apply: (p) => (
+      (c0(p).lifecycle = { preStop: { exec: { command: [] } } }), 'spec.containers[0].lifecycle.preStop.exec.command'
+    ),
+  },
+  {
+    name: 'httpGet port 0',
+    apply: (p) => (
+      (c0(p).lifecycle = { preStop: { httpGet: { port: 0 } } }), 'spec.containers[0].lifecycle.preStop.httpGet.port'
+    ),
+  },
+  {
+    name: 'httpGet scheme',
+    apply: (p) => (
+      (c0(p).lifecycle = { postStart: { httpGet: { port: 1, scheme: 'ftp' } } }),
+      'spec.containers[0].lifecycle.postStart.httpGet.scheme'
+    ),
+  },
+  {
+    name: 'header name',
+    apply: (p) => (
+      (c0(p).lifecycle = { postStart: { httpGet: { port: 1, httpHeaders: [{ name: 'a b', value: '' }] } } }),
+      'spec.containers[0].lifecycle.postStart.httpGet.httpHeaders'
+    ),
+  },
+  {
+    name: 'sleep beyond the grace',
+    apply: (p) => (
+      (c0(p).lifecycle = { preStop: { sleep: { seconds: (p.spec!.terminationGracePeriodSeconds ?? 30) + 1 } } }),
+      'spec.containers[0].lifecycle.preStop.sleep'
+    ),
+  },
+  {
+    name: 'probe grace 0',
+    apply: (p) => (
+      (c0(p).livenessProbe = { terminationGracePeriodSeconds: 0 }),
+      'spec.containers[0].livenessProbe.terminationGracePeriodSeconds'
+    ),
+  },
+  {
+    name: 'stopSignal without os',
+    apply: (p) => (
+      delete p.spec!.os, (c0(p).lifecycle = { stopSignal: 'SIGTERM' }), 'spec.containers[0].lifecycle.stopSignal'
+    ),
+  },
+  {
+    name: 'stopSignal not on windows',
+    apply: (p) => (
+      (p.spec!.os = { name: 'windows' }),
+      (c0(p).lifecycle = { stopSignal: 'SIGHUP' }),
+      'spec.containers[0].lifecycle.stopSignal'
+    ),
+  },
+  {
+    name: 'lifecycle on an init container',
+    apply: (p) => (
+      (p.spec!.initContainers = [{ name: 'zz-init-zz', lifecycle: {} }]), 'spec.initContainers[0].lifecycle'
+    ),
+  },
+  {
+    name: 'duplicate container name',
+    apply: (p) => (
+      p.spec!.containers.push({ name: c0(p).name }), `spec.containers[${p.spec!.containers.length - 1}].name`
+    ),
+  },
 ];
 
 interface Atoms {
@@ -58,17 +136,24 @@ const atomsCache = new WeakMap<FastCheckApi, Atoms>();
 function atoms(fc: FastCheckApi): Atoms {
   let found = atomsCache.get(fc);
   if (found === undefined) {
-    const port = fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.stringMatching(/^[0-9]{0,3}[a-z][a-z0-9]{0,3}(-[a-z0-9]{1,6})?$/));
-    const httpGet = fc.record(
-      {
-        path: fc.oneof(fc.constant(''), fc.constant('/'), fc.webPath()),
-        port,
-        host: fc.domain(),
-        scheme: fc.constantFrom('', 'HTTP', 'HTTPS'),
-        httpHeaders: fc.array(fc.record({ name: fc.stringMatching(/^[-A-Za-z0-9]{1,20}$/), value: fc.string() }), { maxLength: 3 }),
-      },
-      { requiredKeys: ['port'] },
-    ).map((action) => ({ httpGet: action }));
+    const port = fc.oneof(
+      fc.integer({ min: 1, max: 65535 }),
+      fc.stringMatching(/^[0-9]{0,3}[a-z][a-z0-9]{0,3}(-[a-z0-9]{1,6})?$/),
+    );
+    const httpGet = fc
+      .record(
+        {
+          path: fc.oneof(fc.constant(''), fc.constant('/'), fc.webPath()),
+          port,
+          host: fc.domain(),
+          scheme: fc.constantFrom('', 'HTTP', 'HTTPS'),
+          httpHeaders: fc.array(fc.record({ name: fc.stringMatching(/^[-A-Za-z0-9]{1,20}$/), value: fc.string() }), {
+            maxLength: 3,
+          }),
+        },
+        { requiredKeys: ['port'] },
+      )
+      .map((action) => ({ httpGet: action }));
     const exec = fc.array(fc.string(), { minLength: 1, maxLength: 4 }).map((command) => ({ exec: { command } }));
     found = { port, httpGet, exec, name: fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,14}[a-z0-9])?$/) };
     atomsCache.set(fc, found);
@@ -80,13 +165,19 @@ function atoms(fc: FastCheckApi): Atoms {
 export function validHandler(fc: FastCheckApi, gracePeriodSeconds: number): Arbitrary<LifecycleHandler> {
   const { port, httpGet, exec } = atoms(fc);
   const handlers: Array<Arbitrary<LifecycleHandler>> = [exec, httpGet, port.map((p) => ({ tcpSocket: { port: p } }))];
-  if (gracePeriodSeconds >= 0) handlers.push(fc.integer({ min: 0, max: gracePeriodSeconds }).map((seconds) => ({ sleep: { seconds } })));
+  if (gracePeriodSeconds >= 0)
+    handlers.push(fc.integer({ min: 0, max: gracePeriodSeconds }).map((seconds) => ({ sleep: { seconds } })));
   return fc.oneof(...handlers);
 }
 
 /** Valid `lifecycle` blocks for this grace; `stopSignal` only when the pod has an OS. */
-export function validLifecycle(fc: FastCheckApi, gracePeriodSeconds: number, osName?: 'linux' | 'windows'): Arbitrary<Lifecycle> {
-  const signals: readonly string[] = osName === 'linux' ? SIGNAL_NAMES : osName === 'windows' ? ['SIGKILL', 'SIGTERM'] : [];
+export function validLifecycle(
+  fc: FastCheckApi,
+  gracePeriodSeconds: number,
+  osName?: 'linux' | 'windows',
+): Arbitrary<Lifecycle> {
+  const signals: readonly string[] =
+    osName === 'linux' ? SIGNAL_NAMES : osName === 'windows' ? ['SIGKILL', 'SIGTERM'] : [];
   return fc.record(
     {
       postStart: validHandler(fc, gracePeriodSeconds),
@@ -104,13 +195,27 @@ export function validLifecycle(fc: FastCheckApi, gracePeriodSeconds: number, osN
  */
 export function validPod(fc: FastCheckApi): Arbitrary<Pod> {
   const { name } = atoms(fc);
-  const probe: Arbitrary<Probe> = fc.record({ terminationGracePeriodSeconds: fc.integer({ min: 1, max: 600 }) }, { requiredKeys: [] });
-  const probes = fc.record({ livenessProbe: probe, startupProbe: probe, readinessProbe: fc.constant({}) }, { requiredKeys: [] });
-  const container = (cname: string, kind: Kind, grace: number, osName: 'linux' | 'windows' | undefined): Arbitrary<Container> => {
+  const probe: Arbitrary<Probe> = fc.record(
+    { terminationGracePeriodSeconds: fc.integer({ min: 1, max: 600 }) },
+    { requiredKeys: [] },
+  );
+  const probes = fc.record(
+    { livenessProbe: probe, startupProbe: probe, readinessProbe: fc.constant({}) },
+    { requiredKeys: [] },
+  );
+  const container = (
+    cname: string,
+    kind: Kind,
+    grace: number,
+    osName: 'linux' | 'windows' | undefined,
+  ): Arbitrary<Container> => {
     const base = { name: cname, image: 'busybox:1.36' };
     if (kind === 'init' || kind === 'ephemeral') return fc.constant(base);
     return fc.tuple(fc.option(validLifecycle(fc, grace, osName), { nil: undefined }), probes).map(([lifecycle, p]) => ({
-      ...base, ...p, ...(lifecycle === undefined ? {} : { lifecycle }), ...(kind === 'sidecar' ? { restartPolicy: 'Always' } : {}),
+      ...base,
+      ...p,
+      ...(lifecycle === undefined ? {} : { lifecycle }),
+      ...(kind === 'sidecar' ? { restartPolicy: 'Always' } : {}),
     }));
   };
   return fc
@@ -123,7 +228,9 @@ export function validPod(fc: FastCheckApi): Arbitrary<Pod> {
     })
     .chain(({ podName, grace, osName, kinds, names }) => {
       const all: Kind[] = ['regular', ...kinds];
-      const arbs = all.map((kind, i) => container(names[i] ?? `c${i}`, kind, grace ?? 30, osName).map((c) => ({ kind, c })));
+      const arbs = all.map((kind, i) =>
+        container(names[i] ?? `c${i}`, kind, grace ?? 30, osName).map((c) => ({ kind, c })),
+      );
       return fc.tuple(...arbs).map((list): Pod => {
         const pick = (...wanted: Kind[]): Container[] => list.filter((e) => wanted.includes(e.kind)).map((e) => e.c);
         const init = pick('sidecar', 'init');

@@ -1,9 +1,15 @@
-import { LifecycleManager } from '../manager/lifecycle-manager.js';
 import type { KubeEvent } from '../manager/events.js';
-import type { ContainerStatus, LifecycleStep, PodTerminationResult, StartResult, StopResult } from '../manager/results.js';
-import { assertValidPod } from '../spec/validation.js';
+import { LifecycleManager } from '../manager/lifecycle-manager.js';
+import type {
+  ContainerStatus,
+  LifecycleStep,
+  PodTerminationResult,
+  StartResult,
+  StopResult,
+} from '../manager/results.js';
 import type { Pod } from '../spec/types.js';
-import { deliverHooksTimes, type DuplicateDeliveryOptions } from './duplicate-delivery.js';
+import { assertValidPod } from '../spec/validation.js';
+import { type DuplicateDeliveryOptions, deliverHooksTimes } from './duplicate-delivery.js';
 import { FakeHttpClient } from './fake-http-client.js';
 import type { RecordedHttpRequest } from './fake-http-routes.js';
 import { FakeRuntime } from './fake-runtime.js';
@@ -129,17 +135,26 @@ type MutableResult = { -readonly [K in keyof ScenarioResult]: ScenarioResult[K] 
  * // ['SIGTERM@13000', 'SIGKILL@35000']
  * ```
  */
-export async function runScenario(pod: Pod, scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioTrace> {
+export async function runScenario(
+  pod: Pod,
+  scenario: Scenario,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioTrace> {
   const policy = scenarioPolicy(scenario);
   const defaulted = assertValidPod(pod, { allowZeroSleep: policy.allowZeroSleep });
   const { actions } = checkScenario(defaulted, scenario);
   const kubeletVersion = scenario.kubeletVersion ?? '1.35';
-  const clock = new VirtualClock(options.microtaskTurns === undefined ? {} : { microtaskTurns: options.microtaskTurns });
+  const clock = new VirtualClock(
+    options.microtaskTurns === undefined ? {} : { microtaskTurns: options.microtaskTurns },
+  );
   const runtime = new FakeRuntime({ clock });
   const http = new FakeHttpClient({ clock, unmatched: { status: 200 } });
   scriptFakes(defaulted, scenario, runtime, http, clock, kubeletVersion);
   const deliveries = options.hookDeliveries ?? 1;
-  const ports = deliveries === 1 ? { runtime, httpClient: http } : deliverHooksTimes(deliveries, { runtime, httpClient: http }, options.deliveryOptions);
+  const ports =
+    deliveries === 1
+      ? { runtime, httpClient: http }
+      : deliverHooksTimes(deliveries, { runtime, httpClient: http }, options.deliveryOptions);
   const manager = new LifecycleManager({ ...ports, clock, policy, kubeletVersion });
 
   const events: KubeEvent[] = [];
@@ -154,8 +169,12 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
   });
 
   const results: MutableResult[] = actions.map((a) => ({
-    index: a.index, kind: a.kind, atMs: a.atMs, ...(a.after === undefined ? {} : { after: a.after }),
-    ...(a.container === undefined ? {} : { container: a.container }), status: 'pending',
+    index: a.index,
+    kind: a.kind,
+    atMs: a.atMs,
+    ...(a.after === undefined ? {} : { after: a.after }),
+    ...(a.container === undefined ? {} : { container: a.container }),
+    status: 'pending',
   }));
   const performed = new Set<number>();
   let isDeleting = false;
@@ -179,14 +198,18 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
     result.starts = starts;
     for (const { container, kind } of containersInOrder(defaulted)) {
       if (isDeleting) {
-        notes.push(`actions[${result.index}] (startAll): ${container.name} was not started: the pod was already terminating`);
+        notes.push(
+          `actions[${result.index}] (startAll): ${container.name} was not started: the pod was already terminating`,
+        );
         continue;
       }
       const started = await manager.startContainer(defaulted, container.name);
       starts.push(started);
       if (kind === 'container') continue;
       if (started.outcome !== 'running') {
-        notes.push(`actions[${result.index}] (startAll): ${kind} container ${container.name} did not become Running (${started.outcome}); later containers were not started`);
+        notes.push(
+          `actions[${result.index}] (startAll): ${kind} container ${container.name} did not become Running (${started.outcome}); later containers were not started`,
+        );
         return;
       }
       if (kind === 'init') {
@@ -195,13 +218,20 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
         const state = runtime.container(id);
         const exited = new Promise<number>((resolve) => exitWaiters.set(id, resolve));
         // Its own timer, cleared when the container exits first (killed, crashed): no stale timer keeps the run going.
-        const completes = state?.state === 'running'
-          ? clock.setTimeout(() => runtime.crash(id, { exitCode: plan.exitCode ?? 0 }), plan.exitAfterMs ?? 0, `init ${container.name} completes`)
-          : undefined;
+        const completes =
+          state?.state === 'running'
+            ? clock.setTimeout(
+                () => runtime.crash(id, { exitCode: plan.exitCode ?? 0 }),
+                plan.exitAfterMs ?? 0,
+                `init ${container.name} completes`,
+              )
+            : undefined;
         const exitCode = state?.state === 'running' ? await exited : (state?.exitCode ?? 0);
         clock.clearTimeout(completes);
         if (exitCode !== 0) {
-          notes.push(`actions[${result.index}] (startAll): init container ${container.name} failed (exit ${exitCode}); later containers were not started`);
+          notes.push(
+            `actions[${result.index}] (startAll): init container ${container.name} failed (exit ${exitCode}); later containers were not started`,
+          );
           return;
         }
       }
@@ -219,13 +249,24 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
       case 'startAll':
         return track(result, startAll(result), () => undefined);
       case 'stop':
-        return track(result, manager.stopContainer(defaulted, name, {
-          ...(a.gracePeriodOverride === undefined ? {} : { gracePeriodOverride: a.gracePeriodOverride }),
-          ...(a.reason === undefined ? {} : { reason: a.reason }),
-        }), (v) => (result.stop = v));
+        return track(
+          result,
+          manager.stopContainer(defaulted, name, {
+            ...(a.gracePeriodOverride === undefined ? {} : { gracePeriodOverride: a.gracePeriodOverride }),
+            ...(a.reason === undefined ? {} : { reason: a.reason }),
+          }),
+          (v) => (result.stop = v),
+        );
       case 'delete':
         isDeleting = true;
-        return track(result, manager.deletePod(defaulted, a.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: a.gracePeriodSeconds }), (v) => (result.termination = v));
+        return track(
+          result,
+          manager.deletePod(
+            defaulted,
+            a.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: a.gracePeriodSeconds },
+          ),
+          (v) => (result.termination = v),
+        );
       case 'crash': {
         const state = runtime.container(name);
         if (state?.state !== 'running') {
@@ -240,7 +281,9 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
   };
 
   for (const action of actions) if (action.after !== undefined) settledHooks[action.after]?.push(() => perform(action));
-  for (const action of actions.filter((x) => x.after === undefined).sort((x, y) => x.atMs - y.atMs || x.index - y.index)) {
+  for (const action of actions
+    .filter((x) => x.after === undefined)
+    .sort((x, y) => x.atMs - y.atMs || x.index - y.index)) {
     if (options.ties === 'actionsFirst') {
       clock.setTimeout(() => perform(action), action.atMs, `actions[${action.index}]`);
       continue;
@@ -250,11 +293,13 @@ export async function runScenario(pod: Pod, scenario: Scenario, options: RunScen
   }
   const endReason = await finish(clock, scenario, notes);
   for (const a of actions) {
-    if (!performed.has(a.index)) notes.push(`actions[${a.index}] never ran: actions[${a.after}] had not settled when the run ended`);
+    if (!performed.has(a.index))
+      notes.push(`actions[${a.index}] never ran: actions[${a.after}] had not settled when the run ended`);
   }
 
   const statuses: Record<string, ContainerStatus> = {};
-  for (const { container } of containersInOrder(defaulted)) statuses[container.name] = manager.status(defaulted, container.name);
+  for (const { container } of containersInOrder(defaulted))
+    statuses[container.name] = manager.status(defaulted, container.name);
   const trace = { events, steps, runtime: [...runtime.timeline] };
   return {
     ...trace,
@@ -282,7 +327,9 @@ async function finish(clock: VirtualClock, scenario: Scenario, notes: string[]):
   let fired = 0;
   while (await clock.next()) {
     if (++fired >= maxTimers && clock.pendingTimerList().some((t) => t.deadlineMs !== Infinity)) {
-      notes.push(`the run stopped at ${clock.now()} ms after ${fired} timers (maxTimers) with timers still armed: something keeps rescheduling`);
+      notes.push(
+        `the run stopped at ${clock.now()} ms after ${fired} timers (maxTimers) with timers still armed: something keeps rescheduling`,
+      );
       return 'maxTimers';
     }
   }

@@ -7,7 +7,16 @@
 import type { LifecyclePolicy } from '../manager/policy.js';
 import type { Container, LifecycleHandler, Pod } from '../spec/types.js';
 import type { Arbitrary, FastCheckApi } from './pod-arbitraries.js';
-import type { ExecFault, FaultPlan, HttpFault, InitPlan, Scenario, ScenarioAction, StartFault, StopFault } from './scenario.js';
+import type {
+  ExecFault,
+  FaultPlan,
+  HttpFault,
+  InitPlan,
+  Scenario,
+  ScenarioAction,
+  StartFault,
+  StopFault,
+} from './scenario.js';
 import { containersInOrder } from './scenario-check.js';
 
 /** Bounds of the generated pods and scenarios. */
@@ -35,19 +44,32 @@ export function runnablePod(fc: FastCheckApi, options: ScenarioArbitraryOptions 
   const { maxContainers = 3, maxSidecars = 2, maxInitContainers = 1 } = options;
   const hookKind = fc.constantFrom<HookKind>('none', 'exec', 'exec', 'httpGet', 'sleep', 'tcpSocket');
   const container = (name: string, grace: number, sidecar: boolean): Arbitrary<Container> =>
-    fc.record({ postStart: hookKind, preStop: hookKind, sleep: fc.integer({ min: 0, max: Math.min(grace, 20) }), https: fc.boolean() }).map((h) => {
-      const handler = (kind: HookKind, hook: string): LifecycleHandler | undefined => {
-        if (kind === 'exec') return { exec: { command: ['/hooks/run', name, hook] } };
-        if (kind === 'httpGet') return { httpGet: { port: 8080, path: `/hooks/${name}/${hook}`, scheme: h.https ? 'HTTPS' : 'HTTP' } };
-        if (kind === 'sleep') return { sleep: { seconds: h.sleep } };
-        if (kind === 'tcpSocket') return { tcpSocket: { port: 8080 } };
-        return undefined;
-      };
-      const postStart = handler(h.postStart, 'postStart');
-      const preStop = handler(h.preStop, 'preStop');
-      const lifecycle = { ...(postStart ? { postStart } : {}), ...(preStop ? { preStop } : {}) };
-      return { name, image: 'app:1', ...(postStart || preStop ? { lifecycle } : {}), ...(sidecar ? { restartPolicy: 'Always' } : {}) };
-    });
+    fc
+      .record({
+        postStart: hookKind,
+        preStop: hookKind,
+        sleep: fc.integer({ min: 0, max: Math.min(grace, 20) }),
+        https: fc.boolean(),
+      })
+      .map((h) => {
+        const handler = (kind: HookKind, hook: string): LifecycleHandler | undefined => {
+          if (kind === 'exec') return { exec: { command: ['/hooks/run', name, hook] } };
+          if (kind === 'httpGet')
+            return { httpGet: { port: 8080, path: `/hooks/${name}/${hook}`, scheme: h.https ? 'HTTPS' : 'HTTP' } };
+          if (kind === 'sleep') return { sleep: { seconds: h.sleep } };
+          if (kind === 'tcpSocket') return { tcpSocket: { port: 8080 } };
+          return undefined;
+        };
+        const postStart = handler(h.postStart, 'postStart');
+        const preStop = handler(h.preStop, 'preStop');
+        const lifecycle = { ...(postStart ? { postStart } : {}), ...(preStop ? { preStop } : {}) };
+        return {
+          name,
+          image: 'app:1',
+          ...(postStart || preStop ? { lifecycle } : {}),
+          ...(sidecar ? { restartPolicy: 'Always' } : {}),
+        };
+      });
   return fc
     .record({
       grace: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
@@ -61,17 +83,22 @@ export function runnablePod(fc: FastCheckApi, options: ScenarioArbitraryOptions 
         ...Array.from({ length: inits }, (_, i) => fc.constant<Container>({ name: `i${i}`, image: 'migrate:1' })),
         ...Array.from({ length: sidecars }, (_, i) => container(`s${i}`, g, true)),
       ];
-      return fc.tuple(fc.tuple(...initArbs), fc.tuple(...Array.from({ length: regular }, (_, i) => container(`c${i}`, g, false)))).map(
-        ([initContainers, containers]): Pod => ({
-          metadata: { name: 'pod', namespace: 'default', uid: 'uid-pod' },
-          spec: {
-            containers,
-            ...(initContainers.length > 0 ? { initContainers } : {}),
-            ...(grace === undefined ? {} : { terminationGracePeriodSeconds: grace }),
-          },
-          status: { podIP: '10.0.0.7' },
-        }),
-      );
+      return fc
+        .tuple(
+          fc.tuple(...initArbs),
+          fc.tuple(...Array.from({ length: regular }, (_, i) => container(`c${i}`, g, false))),
+        )
+        .map(
+          ([initContainers, containers]): Pod => ({
+            metadata: { name: 'pod', namespace: 'default', uid: 'uid-pod' },
+            spec: {
+              containers,
+              ...(initContainers.length > 0 ? { initContainers } : {}),
+              ...(grace === undefined ? {} : { terminationGracePeriodSeconds: grace }),
+            },
+            status: { podIP: '10.0.0.7' },
+          }),
+        );
     });
 }
 
@@ -106,12 +133,20 @@ export function faultPlan(fc: FastCheckApi, pod: Pod, options: ScenarioArbitrary
   for (const { container } of order) {
     for (const hook of ['postStart', 'preStop'] as const) {
       const handler = container.lifecycle?.[hook];
-      const fault = handler?.exec !== undefined ? execFault(fc, maxTimeMs) : handler?.httpGet !== undefined ? httpFault(fc, maxTimeMs) : undefined;
+      const fault =
+        handler?.exec !== undefined
+          ? execFault(fc, maxTimeMs)
+          : handler?.httpGet !== undefined
+            ? httpFault(fc, maxTimeMs)
+            : undefined;
       if (fault !== undefined) hooks[`${container.name}.${hook}`] = fc.option(fault, { nil: undefined, freq: 3 });
     }
   }
   const stop: Arbitrary<StopFault> = fc.oneof(
-    fc.record({ exitDelayMs: fc.integer({ min: 0, max: maxTimeMs }), exitCode: fc.constantFrom(0, 143) }, { requiredKeys: [] }),
+    fc.record(
+      { exitDelayMs: fc.integer({ min: 0, max: maxTimeMs }), exitCode: fc.constantFrom(0, 143) },
+      { requiredKeys: [] },
+    ),
     fc.constant({ ignoreSigterm: true }),
     fc.constant({ reject: 'rpc error: code = DeadlineExceeded', times: 1 }),
   );
@@ -120,14 +155,29 @@ export function faultPlan(fc: FastCheckApi, pod: Pod, options: ScenarioArbitrary
     fc.constant({ reject: 'image pull back-off', times: 1 }),
   );
   const perContainer = <T>(arb: Arbitrary<T>, names: readonly string[]): Arbitrary<Record<string, T>> =>
-    fc.tuple(...names.map((n) => fc.option(arb, { nil: undefined, freq: 3 }).map((v) => [n, v] as const))).map((pairs) =>
-      Object.fromEntries(pairs.filter(([, v]) => v !== undefined)) as Record<string, T>);
+    fc
+      .tuple(...names.map((n) => fc.option(arb, { nil: undefined, freq: 3 }).map((v) => [n, v] as const)))
+      .map((pairs) => Object.fromEntries(pairs.filter(([, v]) => v !== undefined)) as Record<string, T>);
   const names = order.map((o) => o.container.name);
   const inits = order.filter((o) => o.kind === 'init').map((o) => o.container.name);
-  const init: Arbitrary<InitPlan> = fc.record({ exitAfterMs: fc.integer({ min: 0, max: 5_000 }), exitCode: fc.constantFrom(0, 0, 0, 1) });
+  const init: Arbitrary<InitPlan> = fc.record({
+    exitAfterMs: fc.integer({ min: 0, max: 5_000 }),
+    exitCode: fc.constantFrom(0, 0, 0, 1),
+  });
   return fc
-    .record({ hooks: fc.record(hooks), stops: perContainer(stop, names), starts: perContainer(start, names), init: perContainer(init, inits) })
-    .map(({ hooks: h, ...rest }) => ({ hooks: Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, ExecFault | HttpFault>, ...rest }));
+    .record({
+      hooks: fc.record(hooks),
+      stops: perContainer(stop, names),
+      starts: perContainer(start, names),
+      init: perContainer(init, inits),
+    })
+    .map(({ hooks: h, ...rest }) => ({
+      hooks: Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        ExecFault | HttpFault
+      >,
+      ...rest,
+    }));
 }
 
 /** Random actions at random times, faults and a policy, for `pod`. */
@@ -140,11 +190,19 @@ export function scenarioFor(fc: FastCheckApi, pod: Pod, options: ScenarioArbitra
     fc.record({ at, start: name }),
     fc.record({ at, startAll: fc.constant(true as const) }),
     fc.record(
-      { at, stop: name, gracePeriodOverride: fc.integer({ min: 0, max: 40 }), reason: fc.constantFrom('Unknown' as const, 'LivenessProbe' as const, 'StartupProbe' as const) },
+      {
+        at,
+        stop: name,
+        gracePeriodOverride: fc.integer({ min: 0, max: 40 }),
+        reason: fc.constantFrom('Unknown' as const, 'LivenessProbe' as const, 'StartupProbe' as const),
+      },
       { requiredKeys: ['at', 'stop'] },
     ),
     fc.record({ at, crash: name, exitCode: fc.integer({ min: 0, max: 255 }) }),
-    fc.record({ at, delete: fc.constant(true as const), gracePeriodSeconds: fc.integer({ min: -1, max: 40 }) }, { requiredKeys: ['at', 'delete'] }),
+    fc.record(
+      { at, delete: fc.constant(true as const), gracePeriodSeconds: fc.integer({ min: -1, max: 40 }) },
+      { requiredKeys: ['at', 'delete'] },
+    ),
   );
   const policy: Arbitrary<LifecyclePolicy> = fc.record(
     {
@@ -157,16 +215,31 @@ export function scenarioFor(fc: FastCheckApi, pod: Pod, options: ScenarioArbitra
     { requiredKeys: [] },
   );
   return fc
-    .record({ lead: fc.boolean(), deleteWhenUp: fc.boolean(), actions: fc.array(action, { maxLength: maxActions }), faults: faultPlan(fc, pod, options), policy })
+    .record({
+      lead: fc.boolean(),
+      deleteWhenUp: fc.boolean(),
+      actions: fc.array(action, { maxLength: maxActions }),
+      faults: faultPlan(fc, pod, options),
+      policy,
+    })
     .map(({ lead, deleteWhenUp, actions, faults, policy: p }) => ({
       // With a leading startAll, half the time also "delete once the pod is up" (after: 0).
-      actions: lead ? [{ at: 0, startAll: true as const }, ...actions, ...(deleteWhenUp ? [{ after: 0, delete: true as const }] : [])] : actions,
+      actions: lead
+        ? [
+            { at: 0, startAll: true as const },
+            ...actions,
+            ...(deleteWhenUp ? [{ after: 0, delete: true as const }] : []),
+          ]
+        : actions,
       ...faults,
       policy: p,
     }));
 }
 
 /** A runnable pod with a scenario for it. */
-export function podScenario(fc: FastCheckApi, options: ScenarioArbitraryOptions = {}): Arbitrary<{ pod: Pod; scenario: Scenario }> {
+export function podScenario(
+  fc: FastCheckApi,
+  options: ScenarioArbitraryOptions = {},
+): Arbitrary<{ pod: Pod; scenario: Scenario }> {
   return runnablePod(fc, options).chain((pod) => scenarioFor(fc, pod, options).map((scenario) => ({ pod, scenario })));
 }

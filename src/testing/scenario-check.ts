@@ -1,5 +1,5 @@
 import { KILL_REASONS, type KillReason } from '../grace/kill-grace.js';
-import { resolvePolicy, type ResolvedPolicy } from '../manager/policy.js';
+import { type ResolvedPolicy, resolvePolicy } from '../manager/policy.js';
 import type { Container, Pod } from '../spec/types.js';
 import { ScenarioError } from './errors.js';
 import type { Scenario, ScenarioActionKind } from './scenario.js';
@@ -26,7 +26,19 @@ export interface OrderedContainer {
   readonly kind: 'init' | 'sidecar' | 'container';
 }
 
-const SCENARIO_KEYS = ['actions', 'hooks', 'exec', 'http', 'stops', 'starts', 'init', 'policy', 'kubeletVersion', 'until', 'maxTimers'];
+const SCENARIO_KEYS = [
+  'actions',
+  'hooks',
+  'exec',
+  'http',
+  'stops',
+  'starts',
+  'init',
+  'policy',
+  'kubeletVersion',
+  'until',
+  'maxTimers',
+];
 const ACTION_KEYS: Readonly<Record<ScenarioActionKind, readonly string[]>> = {
   start: ['at', 'after', 'start'],
   startAll: ['at', 'after', 'startAll'],
@@ -45,7 +57,10 @@ const INIT_KEYS = ['exitAfterMs', 'exitCode'];
 /** Every container of the pod in the kubelet's start order: init containers (sidecars included), then regular. */
 export function containersInOrder(pod: Pod): OrderedContainer[] {
   return [
-    ...(pod.spec?.initContainers ?? []).map((c) => ({ container: c, kind: c.restartPolicy === 'Always' ? ('sidecar' as const) : ('init' as const) })),
+    ...(pod.spec?.initContainers ?? []).map((c) => ({
+      container: c,
+      kind: c.restartPolicy === 'Always' ? ('sidecar' as const) : ('init' as const),
+    })),
     ...(pod.spec?.containers ?? []).map((c) => ({ container: c, kind: 'container' as const })),
   ];
 }
@@ -76,29 +91,43 @@ export function checkScenario(pod: Pod, scenario: Scenario): { actions: CheckedA
     return name;
   };
   const policy = scenarioPolicy(scenario);
-  if (s['kubeletVersion'] !== undefined && (typeof s['kubeletVersion'] !== 'string' || !/^\d+\.\d+$/.test(s['kubeletVersion']))) {
-    throw new ScenarioError('kubeletVersion', `expected 'major.minor' such as '1.35', got ${JSON.stringify(s['kubeletVersion'])}`);
+  if (
+    s['kubeletVersion'] !== undefined &&
+    (typeof s['kubeletVersion'] !== 'string' || !/^\d+\.\d+$/.test(s['kubeletVersion']))
+  ) {
+    throw new ScenarioError(
+      'kubeletVersion',
+      `expected 'major.minor' such as '1.35', got ${JSON.stringify(s['kubeletVersion'])}`,
+    );
   }
   const until = s['until'] === undefined ? undefined : time(s['until'], 'until');
   if (s['maxTimers'] !== undefined) integer(s['maxTimers'], 'maxTimers', 1);
 
-  if (!Array.isArray(s['actions'])) throw new ScenarioError('actions', `expected an array of actions, got ${describe(s['actions'])}`);
+  if (!Array.isArray(s['actions']))
+    throw new ScenarioError('actions', `expected an array of actions, got ${describe(s['actions'])}`);
   const actions = (s['actions'] as unknown[]).map((raw, index): CheckedAction => {
     const path = `actions[${index}]`;
     const a = record(raw, path, `an action such as { at: 0, start: 'web' }`);
     const kinds = KINDS.filter((k) => a[k] !== undefined);
     if (kinds.length !== 1) {
-      const what = kinds.length === 0 ? `no action (keys: ${Object.keys(a).join(', ') || 'none'})` : `${kinds.join(' and ')} at once`;
+      const what =
+        kinds.length === 0
+          ? `no action (keys: ${Object.keys(a).join(', ') || 'none'})`
+          : `${kinds.join(' and ')} at once`;
       throw new ScenarioError(path, `unknown action: ${what}; expected exactly one of ${KINDS.join(', ')}`);
     }
     const kind = kinds[0] as ScenarioActionKind;
     onlyKeys(a, ACTION_KEYS[kind], path);
     const atMs = a['at'] === undefined ? 0 : time(a['at'], `${path}.at`);
-    if (until !== undefined && atMs > until) throw new ScenarioError(`${path}.at`, `${atMs} ms is after until (${until} ms); the action would never run`);
+    if (until !== undefined && atMs > until)
+      throw new ScenarioError(`${path}.at`, `${atMs} ms is after until (${until} ms); the action would never run`);
     if (a['after'] !== undefined && a['at'] !== undefined) throw new ScenarioError(path, 'give at or after, not both');
     const after = a['after'];
     if (after !== undefined && !(Number.isSafeInteger(after) && (after as number) >= 0 && (after as number) < index)) {
-      throw new ScenarioError(`${path}.after`, `expected the index of an earlier action (0 to ${index - 1}), got ${describe(after)}`);
+      throw new ScenarioError(
+        `${path}.after`,
+        `expected the index of an earlier action (0 to ${index - 1}), got ${describe(after)}`,
+      );
     }
     const base = { index, atMs, kind, ...(after === undefined ? {} : { after: after as number }) };
     switch (kind) {
@@ -108,26 +137,40 @@ export function checkScenario(pod: Pod, scenario: Scenario): { actions: CheckedA
       case 'delete':
         if (a[kind] !== true) throw new ScenarioError(`${path}.${kind}`, `expected true, got ${describe(a[kind])}`);
         if (kind === 'startAll') return base;
-        return a['gracePeriodSeconds'] === undefined ? base : { ...base, gracePeriodSeconds: integer(a['gracePeriodSeconds'], `${path}.gracePeriodSeconds`, -Infinity) };
+        return a['gracePeriodSeconds'] === undefined
+          ? base
+          : { ...base, gracePeriodSeconds: integer(a['gracePeriodSeconds'], `${path}.gracePeriodSeconds`, -Infinity) };
       case 'stop': {
         const reason = a['reason'];
         if (reason !== undefined && !KILL_REASONS.includes(reason as KillReason)) {
-          throw new ScenarioError(`${path}.reason`, `expected one of ${KILL_REASONS.join(', ')}, got ${describe(reason)}`);
+          throw new ScenarioError(
+            `${path}.reason`,
+            `expected one of ${KILL_REASONS.join(', ')}, got ${describe(reason)}`,
+          );
         }
         return {
-          ...base, container: known(`${path}.stop`, a['stop']),
-          ...(a['gracePeriodOverride'] === undefined ? {} : { gracePeriodOverride: integer(a['gracePeriodOverride'], `${path}.gracePeriodOverride`, 0) }),
+          ...base,
+          container: known(`${path}.stop`, a['stop']),
+          ...(a['gracePeriodOverride'] === undefined
+            ? {}
+            : { gracePeriodOverride: integer(a['gracePeriodOverride'], `${path}.gracePeriodOverride`, 0) }),
           ...(reason === undefined ? {} : { reason: reason as KillReason }),
         };
       }
       case 'crash':
-        return { ...base, container: known(`${path}.crash`, a['crash']), exitCode: a['exitCode'] === undefined ? 1 : integer(a['exitCode'], `${path}.exitCode`, 0, 255) };
+        return {
+          ...base,
+          container: known(`${path}.crash`, a['crash']),
+          exitCode: a['exitCode'] === undefined ? 1 : integer(a['exitCode'], `${path}.exitCode`, 0, 255),
+        };
     }
   });
 
   for (const [key, fault] of entries(s['hooks'], 'hooks')) checkHookFault(order, key, fault);
-  for (const [key, fault] of entries(s['exec'], 'exec')) checkFault(fault, `exec[${JSON.stringify(key)}]`, EXEC_KEYS, ['hang', 'reject', 'throw']);
-  for (const [key, fault] of entries(s['http'], 'http')) checkFault(fault, `http[${JSON.stringify(key)}]`, HTTP_KEYS, HTTP_OUTCOMES);
+  for (const [key, fault] of entries(s['exec'], 'exec'))
+    checkFault(fault, `exec[${JSON.stringify(key)}]`, EXEC_KEYS, ['hang', 'reject', 'throw']);
+  for (const [key, fault] of entries(s['http'], 'http'))
+    checkFault(fault, `http[${JSON.stringify(key)}]`, HTTP_KEYS, HTTP_OUTCOMES);
   for (const [name, fault] of entries(s['stops'], 'stops')) {
     known(`stops[${JSON.stringify(name)}]`, name);
     checkFault(fault, `stops[${JSON.stringify(name)}]`, STOP_KEYS, ['reject']);
@@ -139,7 +182,11 @@ export function checkScenario(pod: Pod, scenario: Scenario): { actions: CheckedA
   for (const [name, plan] of entries(s['init'], 'init')) {
     const path = `init[${JSON.stringify(name)}]`;
     known(path, name);
-    if (order.find((o) => o.container.name === name)?.kind !== 'init') throw new ScenarioError(path, `${name} is not an init container (sidecars and regular containers run until stopped)`);
+    if (order.find((o) => o.container.name === name)?.kind !== 'init')
+      throw new ScenarioError(
+        path,
+        `${name} is not an init container (sidecars and regular containers run until stopped)`,
+      );
     checkFault(plan, path, INIT_KEYS, []);
   }
   return { actions, policy };
@@ -149,15 +196,24 @@ function checkHookFault(order: readonly OrderedContainer[], key: string, fault: 
   const path = `hooks[${JSON.stringify(key)}]`;
   const dot = key.lastIndexOf('.');
   const hook = key.slice(dot + 1);
-  if (dot <= 0 || (hook !== 'postStart' && hook !== 'preStop')) throw new ScenarioError(path, 'expected a key "<container>.postStart" or "<container>.preStop"');
+  if (dot <= 0 || (hook !== 'postStart' && hook !== 'preStop'))
+    throw new ScenarioError(path, 'expected a key "<container>.postStart" or "<container>.preStop"');
   const name = key.slice(0, dot);
   const container = order.find((o) => o.container.name === name)?.container;
-  if (container === undefined) throw new ScenarioError(path, `unknown container ${JSON.stringify(name)}; the pod has ${order.map((o) => o.container.name).join(', ')}`);
+  if (container === undefined)
+    throw new ScenarioError(
+      path,
+      `unknown container ${JSON.stringify(name)}; the pod has ${order.map((o) => o.container.name).join(', ')}`,
+    );
   const handler = container.lifecycle?.[hook];
   if (handler?.exec !== undefined) checkFault(fault, path, EXEC_KEYS, ['hang', 'reject', 'throw']);
   else if (handler?.httpGet !== undefined) checkFault(fault, path, HTTP_KEYS, HTTP_OUTCOMES);
   else if (handler === undefined) throw new ScenarioError(path, `container ${name} has no ${hook} hook`);
-  else throw new ScenarioError(path, `only exec and httpGet hooks can be scripted (a sleep hook runs in the kubelet; tcpSocket always fails)`);
+  else
+    throw new ScenarioError(
+      path,
+      `only exec and httpGet hooks can be scripted (a sleep hook runs in the kubelet; tcpSocket always fails)`,
+    );
 }
 
 function checkFault(value: unknown, path: string, keys: readonly string[], outcomes: readonly string[]): void {
@@ -177,18 +233,24 @@ function checkFault(value: unknown, path: string, keys: readonly string[], outco
     else if (key === 'status') integer(v, at, 100, 599);
     else if (key === 'times') integer(v, at, 1);
     else if (key === 'exitsOn') {
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ScenarioError(at, `expected an array of signal names, got ${describe(v)}`);
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+        throw new ScenarioError(at, `expected an array of signal names, got ${describe(v)}`);
     } else if (key === 'headers') {
-      if (Object.values(record(v, at, 'a mapping of header names to strings')).some((x) => typeof x !== 'string')) throw new ScenarioError(at, 'header values must be strings');
+      if (Object.values(record(v, at, 'a mapping of header names to strings')).some((x) => typeof x !== 'string'))
+        throw new ScenarioError(at, 'header values must be strings');
     } else if (typeof v !== 'string') throw new ScenarioError(at, `expected a string, got ${describe(v)}`);
   }
-  if (chosen.some((k) => k === 'hang' || k === 'throw') && f['delayMs'] !== undefined) throw new ScenarioError(`${path}.delayMs`, `does not apply with ${chosen[0]}`);
-  if (chosen.length > 0 && ['exitCode', 'stdout', 'stderr'].some((k) => f[k] !== undefined)) throw new ScenarioError(path, `${chosen[0]} and an exit result at once; choose one outcome`);
-  if (chosen.length > 0 && chosen[0] !== 'plainHttp' && (f['status'] !== undefined || f['headers'] !== undefined)) throw new ScenarioError(path, `${chosen[0]} and a status at once; choose one outcome`);
+  if (chosen.some((k) => k === 'hang' || k === 'throw') && f['delayMs'] !== undefined)
+    throw new ScenarioError(`${path}.delayMs`, `does not apply with ${chosen[0]}`);
+  if (chosen.length > 0 && ['exitCode', 'stdout', 'stderr'].some((k) => f[k] !== undefined))
+    throw new ScenarioError(path, `${chosen[0]} and an exit result at once; choose one outcome`);
+  if (chosen.length > 0 && chosen[0] !== 'plainHttp' && (f['status'] !== undefined || f['headers'] !== undefined))
+    throw new ScenarioError(path, `${chosen[0]} and a status at once; choose one outcome`);
 }
 
 function record(value: unknown, path: string, expected: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ScenarioError(path || '<root>', `expected ${expected}, got ${describe(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ScenarioError(path || '<root>', `expected ${expected}, got ${describe(value)}`);
   return value as Record<string, unknown>;
 }
 
@@ -198,12 +260,17 @@ function entries(value: unknown, path: string): Array<[string, unknown]> {
 
 function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], path: string): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new ScenarioError(path === '' ? key : `${path}.${key}`, `unknown key; expected one of ${allowed.join(', ')}`);
+    if (!allowed.includes(key))
+      throw new ScenarioError(
+        path === '' ? key : `${path}.${key}`,
+        `unknown key; expected one of ${allowed.join(', ')}`,
+      );
   }
 }
 
 function time(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ScenarioError(path, `expected a time in virtual ms >= 0, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new ScenarioError(path, `expected a time in virtual ms >= 0, got ${describe(value)}`);
   return value;
 }
 
@@ -216,5 +283,5 @@ function integer(value: unknown, path: string, min: number, max = Infinity): num
 }
 
 function describe(value: unknown): string {
-  return value === undefined ? 'nothing' : Array.isArray(value) ? 'an array' : JSON.stringify(value) ?? String(value);
+  return value === undefined ? 'nothing' : Array.isArray(value) ? 'an array' : (JSON.stringify(value) ?? String(value));
 }

@@ -14,7 +14,14 @@ import { containersInOrder } from './scenario-check.js';
  * container's hook, or on the httpGet hook's URL), then `exec` and `http` by key order, then stop
  * and start behaviour. Internal to `runScenario`.
  */
-export function scriptFakes(pod: Pod, plan: FaultPlan, runtime: FakeRuntime, http: FakeHttpClient, clock: Clock, kubeletVersion: string): void {
+export function scriptFakes(
+  pod: Pod,
+  plan: FaultPlan,
+  runtime: FakeRuntime,
+  http: FakeHttpClient,
+  clock: Clock,
+  kubeletVersion: string,
+): void {
   const order = containersInOrder(pod);
   for (const [key, fault] of Object.entries(plan.hooks ?? {})) {
     const dot = key.lastIndexOf('.');
@@ -30,7 +37,11 @@ export function scriptFakes(pod: Pod, plan: FaultPlan, runtime: FakeRuntime, htt
       runtime.onExec(matcher, execScript(fault as ExecFault), times);
     } else {
       const built = buildHttpGetRequest(handler.httpGet!, container, pod, kubeletVersion);
-      if (!built.ok) throw new ScenarioError(`hooks[${JSON.stringify(key)}]`, `this httpGet hook fails before sending (${built.error}); nothing to script`);
+      if (!built.ok)
+        throw new ScenarioError(
+          `hooks[${JSON.stringify(key)}]`,
+          `this httpGet hook fails before sending (${built.error}); nothing to script`,
+        );
       http.route(built.request.url, routeScript(fault as HttpFault, clock), times);
     }
   }
@@ -68,8 +79,13 @@ export function routeScript(fault: HttpFault, clock: Clock): HttpRouteScript {
     const error = Object.assign(new Error(fault.error), fault.errorCode === undefined ? {} : { code: fault.errorCode });
     return { error, ...delay(fault) };
   }
-  if (fault.plainHttp === true) return { plainHttp: true, ...(fault.status === undefined ? {} : { status: fault.status }), ...delay(fault) };
-  return { status: fault.status ?? 200, ...(fault.headers === undefined ? {} : { headers: fault.headers }), ...delay(fault) };
+  if (fault.plainHttp === true)
+    return { plainHttp: true, ...(fault.status === undefined ? {} : { status: fault.status }), ...delay(fault) };
+  return {
+    status: fault.status ?? 200,
+    ...(fault.headers === undefined ? {} : { headers: fault.headers }),
+    ...delay(fault),
+  };
 }
 
 /** A closed port, as Go's dialer reports it: `ECONNREFUSED`, naming the URL, host and port requested. */
@@ -78,7 +94,10 @@ function refuseConnection(clock: Clock, delayMs: number): HttpRouteScript {
     if (delayMs > 0) await sleepOn(clock, delayMs, signal);
     const url = new URL(request.url);
     const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
-    throw Object.assign(new Error(`Get "${request.url}": dial tcp ${url.hostname}:${port}: connect: connection refused`), { code: 'ECONNREFUSED' });
+    throw Object.assign(
+      new Error(`Get "${request.url}": dial tcp ${url.hostname}:${port}: connect: connection refused`),
+      { code: 'ECONNREFUSED' },
+    );
   };
 }
 

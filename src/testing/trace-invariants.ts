@@ -53,8 +53,16 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
     violations.push({ invariant, container, time, message });
   };
 
-  monotonic(trace.events.map((e) => e.timestamp), 'event timestamps', add);
-  monotonic(trace.steps.map((s) => s.time), 'step times', add);
+  monotonic(
+    trace.events.map((e) => e.timestamp),
+    'event timestamps',
+    add,
+  );
+  monotonic(
+    trace.steps.map((s) => s.time),
+    'step times',
+    add,
+  );
 
   const byInstance = new Map<string, LifecycleStep[]>();
   for (const step of trace.steps) {
@@ -79,23 +87,52 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
           postStartOk = step.outcome === 'succeeded';
           break;
         case 'running':
-          if (postStartStarted && !postStartOk) add('running-after-poststart', where, step.time, `${where} became Running at ${step.time} ms before its postStart succeeded`);
+          if (postStartStarted && !postStartOk)
+            add(
+              'running-after-poststart',
+              where,
+              step.time,
+              `${where} became Running at ${step.time} ms before its postStart succeeded`,
+            );
           break;
         case 'killing':
           killing = true;
           break;
         case 'preStopStarted':
-          if (exited) add('no-prestop-after-exit', where, step.time, `${where} started preStop at ${step.time} ms after it had exited`);
-          if (!killing) add('killing-before-prestop', where, step.time, `${where} started preStop at ${step.time} ms without a Killing first`);
+          if (exited)
+            add(
+              'no-prestop-after-exit',
+              where,
+              step.time,
+              `${where} started preStop at ${step.time} ms after it had exited`,
+            );
+          if (!killing)
+            add(
+              'killing-before-prestop',
+              where,
+              step.time,
+              `${where} started preStop at ${step.time} ms without a Killing first`,
+            );
           preStopOpen = true;
           break;
         case 'preStopFinished':
           preStopOpen = false;
           break;
         case 'stopRequested':
-          if (preStopOpen) add('prestop-before-stop', where, step.time, `${where} was asked to stop at ${step.time} ms while its preStop wait was still open`);
+          if (preStopOpen)
+            add(
+              'prestop-before-stop',
+              where,
+              step.time,
+              `${where} was asked to stop at ${step.time} ms while its preStop wait was still open`,
+            );
           if (step.seconds !== undefined && step.seconds < minimum) {
-            add('minimum-stop-grace', where, step.time, `${where} got a stop timeout of ${step.seconds} s at ${step.time} ms, below the minimum of ${minimum} s`);
+            add(
+              'minimum-stop-grace',
+              where,
+              step.time,
+              `${where} got a stop timeout of ${step.seconds} s at ${step.time} ms, below the minimum of ${minimum} s`,
+            );
           }
           break;
         case 'exited':
@@ -126,7 +163,12 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
       const earliest = Math.min(...calls.map((c) => c.atMs + (c.timeoutSeconds ?? 0) * 1000));
       const killedOnRequest = calls.some((c) => c.signal === 'SIGKILL' || (c.timeoutSeconds ?? 0) <= 0);
       if (!killedOnRequest && calls.length > 0 && entry.atMs < earliest) {
-        add('sigkill-deadline', where, entry.atMs, `${where} got SIGKILL at ${entry.atMs} ms, before its deadline of ${earliest} ms`);
+        add(
+          'sigkill-deadline',
+          where,
+          entry.atMs,
+          `${where} got SIGKILL at ${entry.atMs} ms, before its deadline of ${earliest} ms`,
+        );
       }
     }
   }
@@ -134,7 +176,12 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
     const allowed = 1 + (failedStops.get(id) ?? 0);
     if (!options.allowReissuedStops && calls.length > allowed) {
       const first = calls[0] as RuntimeTimelineEntry;
-      add('one-stop-per-instance', `${first.container} (${id})`, first.atMs, `${first.container} (${id}) was asked to stop ${calls.length} times (at ${calls.map((c) => c.atMs).join(', ')} ms)`);
+      add(
+        'one-stop-per-instance',
+        `${first.container} (${id})`,
+        first.atMs,
+        `${first.container} (${id}) was asked to stop ${calls.length} times (at ${calls.map((c) => c.atMs).join(', ')} ms)`,
+      );
     }
   }
   return violations;
@@ -148,6 +195,7 @@ function monotonic(
   for (let i = 1; i < times.length; i++) {
     const before = times[i - 1] as number;
     const now = times[i] as number;
-    if (now < before) add('time-moves-forward', '-', now, `${what} went backwards: ${before} ms then ${now} ms (entry ${i})`);
+    if (now < before)
+      add('time-moves-forward', '-', now, `${what} went backwards: ${before} ms then ${now} ms (entry ${i})`);
   }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../ports/clock.js';
-import { VirtualClockError } from './errors.js';
 import { type TimerEntry, TimerQueue } from '../ports/timer-queue.js';
+import { VirtualClockError } from './errors.js';
 
 /** Options of {@link VirtualClock}. */
 export interface VirtualClockOptions {
@@ -63,10 +63,16 @@ export class VirtualClock implements Clock {
   constructor(options: VirtualClockOptions = {}) {
     const { startMs = 0, microtaskTurns = 200 } = options;
     if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
-      throw new VirtualClockError('ERR_CLOCK_INVALID_TIME', `VirtualClock: startMs must be a finite number of milliseconds, got ${String(startMs)}`);
+      throw new VirtualClockError(
+        'ERR_CLOCK_INVALID_TIME',
+        `VirtualClock: startMs must be a finite number of milliseconds, got ${String(startMs)}`,
+      );
     }
     if (!Number.isInteger(microtaskTurns) || microtaskTurns < 0) {
-      throw new VirtualClockError('ERR_CLOCK_INVALID_TIME', `VirtualClock: microtaskTurns must be an integer >= 0, got ${String(microtaskTurns)}`);
+      throw new VirtualClockError(
+        'ERR_CLOCK_INVALID_TIME',
+        `VirtualClock: microtaskTurns must be an integer >= 0, got ${String(microtaskTurns)}`,
+      );
     }
     this.#now = startMs;
     this.#turns = microtaskTurns;
@@ -82,7 +88,14 @@ export class VirtualClock implements Clock {
    */
   readonly setTimeout = (callback: () => void, delayMs: number, label?: string): unknown => {
     const delay = Number.isNaN(delayMs) || !(delayMs > 0) ? 0 : delayMs;
-    const entry: TimerEntry = { deadlineMs: this.#now + delay, seq: this.#seq++, callback, label, state: 'pending', owner: this };
+    const entry: TimerEntry = {
+      deadlineMs: this.#now + delay,
+      seq: this.#seq++,
+      callback,
+      label,
+      state: 'pending',
+      owner: this,
+    };
     this.#queue.push(entry);
     return entry;
   };
@@ -101,7 +114,11 @@ export class VirtualClock implements Clock {
 
   /** Armed timers in the order they will fire: deadline and label. */
   pendingTimerList(): PendingTimer[] {
-    return this.#queue.list().map((e) => (e.label === undefined ? { deadlineMs: e.deadlineMs } : { deadlineMs: e.deadlineMs, label: e.label }));
+    return this.#queue
+      .list()
+      .map((e) =>
+        e.label === undefined ? { deadlineMs: e.deadlineMs } : { deadlineMs: e.deadlineMs, label: e.label },
+      );
   }
 
   /**
@@ -120,10 +137,16 @@ export class VirtualClock implements Clock {
    */
   async advance(ms: number): Promise<void> {
     if (typeof ms !== 'number' || Number.isNaN(ms) || ms === Infinity) {
-      throw new VirtualClockError('ERR_CLOCK_INVALID_TIME', `VirtualClock.advance: expected a finite number of milliseconds >= 0, got ${String(ms)}`);
+      throw new VirtualClockError(
+        'ERR_CLOCK_INVALID_TIME',
+        `VirtualClock.advance: expected a finite number of milliseconds >= 0, got ${String(ms)}`,
+      );
     }
     if (ms < 0) {
-      throw new VirtualClockError('ERR_CLOCK_BACKWARDS', `VirtualClock.advance(${ms}): time cannot go backwards; pass a duration >= 0 (now is ${this.#now} ms)`);
+      throw new VirtualClockError(
+        'ERR_CLOCK_BACKWARDS',
+        `VirtualClock.advance(${ms}): time cannot go backwards; pass a duration >= 0 (now is ${this.#now} ms)`,
+      );
     }
     await this.#runUntil(this.#now + ms, 'advance');
   }
@@ -131,7 +154,10 @@ export class VirtualClock implements Clock {
   /** Move time forward to the absolute time `t` (see {@link VirtualClock.advance}). `t` must be ≥ `now()`. */
   async advanceTo(t: number): Promise<void> {
     if (typeof t !== 'number' || !Number.isFinite(t)) {
-      throw new VirtualClockError('ERR_CLOCK_INVALID_TIME', `VirtualClock.advanceTo: expected a finite time in milliseconds, got ${String(t)}`);
+      throw new VirtualClockError(
+        'ERR_CLOCK_INVALID_TIME',
+        `VirtualClock.advanceTo: expected a finite time in milliseconds, got ${String(t)}`,
+      );
     }
     if (t < this.#now) {
       throw new VirtualClockError(
@@ -178,7 +204,9 @@ export class VirtualClock implements Clock {
         if (head === undefined || head.deadlineMs === Infinity) break;
         if (fired >= maxTimers) {
           const pending = this.pendingTimerList().filter((p) => p.deadlineMs !== Infinity);
-          const shown = pending.slice(0, 5).map((p) => `${p.deadlineMs} ms${p.label === undefined ? '' : ` (${p.label})`}`);
+          const shown = pending
+            .slice(0, 5)
+            .map((p) => `${p.deadlineMs} ms${p.label === undefined ? '' : ` (${p.label})`}`);
           throw new VirtualClockError(
             'ERR_CLOCK_TIMER_LIMIT',
             `VirtualClock.runAll: fired ${fired} timers (maxTimers) and ${pending.length} are still armed, ` +

@@ -1,7 +1,7 @@
 /** The benchmark list, in run order (shared by the runner and the smoke test). */
 import { deadlineAccuracy } from './deadline-accuracy.js';
-import { lifecycleOverhead } from './lifecycle-overhead.js';
 import type { Benchmark } from './lib.js';
+import { lifecycleOverhead } from './lifecycle-overhead.js';
 import { propertyScenarios } from './property-scenarios.js';
 import { scale } from './scale.js';
 import { validation } from './validation.js';

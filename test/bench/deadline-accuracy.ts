@@ -45,7 +45,11 @@ async function escalateArmedAtSignal(options: Parameters<typeof stopWithEscalati
 
 /** A runtime whose containers ignore every signal but SIGKILL; stop escalates on systemClock. */
 class StubbornRuntime implements Runtime {
-  constructor(private readonly escalate: (options: Parameters<typeof stopWithEscalation>[0]) => Promise<unknown> = stopWithEscalation) {}
+  constructor(
+    private readonly escalate: (
+      options: Parameters<typeof stopWithEscalation>[0],
+    ) => Promise<unknown> = stopWithEscalation,
+  ) {}
 
   readonly kills = new Map<string, Kill>();
   readonly #exits = new Map<string, () => void>();
@@ -62,7 +66,10 @@ class StubbornRuntime implements Runtime {
     return Promise.resolve({ exitCode: 0 });
   }
 
-  async stopContainer(ref: ContainerRef, options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal }): Promise<void> {
+  async stopContainer(
+    ref: ContainerRef,
+    options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
+  ): Promise<void> {
     const kill = this.kills.get(ref.id);
     if (kill !== undefined) {
       kill.issuedAt = now();
@@ -118,7 +125,12 @@ async function measure(
     clock: systemClock,
     policy: { minimumStopGraceSeconds: graceSeconds },
   });
-  const pods = Array.from({ length: podCount }, (_, p) => podOf(`pod-${p}`, Array.from({ length: perPod }, (_, c) => ({ name: `c${c}` }))));
+  const pods = Array.from({ length: podCount }, (_, p) =>
+    podOf(
+      `pod-${p}`,
+      Array.from({ length: perPod }, (_, c) => ({ name: `c${c}` })),
+    ),
+  );
   const refs: Array<[Pod, string]> = [];
   for (const pod of pods) {
     const results = await Promise.all(pod.spec!.containers.map((c) => manager.startContainer(pod, c.name)));
@@ -130,7 +142,12 @@ async function measure(
   const loopStart = now();
   const stops = refs.map(([pod, name], i) => {
     const requestedAt = now();
-    runtime.kills.set(ids[i]!, { requestedAt, issuedAt: Number.NaN, timeoutSeconds: Number.NaN, sigkillAt: Number.NaN });
+    runtime.kills.set(ids[i]!, {
+      requestedAt,
+      issuedAt: Number.NaN,
+      timeoutSeconds: Number.NaN,
+      sigkillAt: Number.NaN,
+    });
     return manager.stopContainer(pod, name, { gracePeriodOverride: graceSeconds });
   });
   const loopMs = now() - loopStart;
@@ -147,7 +164,9 @@ async function measure(
   endToEnd.sort((a, b) => a - b);
   escalation.sort((a, b) => a - b);
   const p99 = percentile(endToEnd, 99);
-  const allKilled = results.every((r) => r.outcome === 'stopped' && r.stopTimeoutSeconds === graceSeconds) && endToEnd.every(Number.isFinite);
+  const allKilled =
+    results.every((r) => r.outcome === 'stopped' && r.stopTimeoutSeconds === graceSeconds) &&
+    endToEnd.every(Number.isFinite);
   const neverEarly = endToEnd[0]! >= -1 && escalation[0]! >= -1; // 1 ms: timer granularity
   const correct = allKilled && neverEarly && results.length === total;
   return {

@@ -4,8 +4,8 @@
  * pod builders. Benchmarks may use anything (node:*, global timers); the core may not.
  */
 import { cpus, totalmem } from 'node:os';
-import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
 import type { HttpClient, HttpResponse } from '../../src/ports/http-client.js';
+import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
 import type { Container, Pod } from '../../src/spec/types.js';
 
 /** How a benchmark is run: `short` = tiny sizes, for the CI smoke only (figures meaningless). */
@@ -68,7 +68,14 @@ export function round(value: number, digits = 3): number {
   return Math.round(value * scale) / scale;
 }
 
-export function target(metric: string, value: number | undefined, op: Target['op'], limit: number, unit: string, short: boolean): Target {
+export function target(
+  metric: string,
+  value: number | undefined,
+  op: Target['op'],
+  limit: number,
+  unit: string,
+  short: boolean,
+): Target {
   const met = short || value === undefined ? undefined : op === '<' ? value < limit : value <= limit;
   return { metric, op, value: limit, unit, met };
 }
@@ -123,7 +130,10 @@ export class InstantRuntime implements Runtime {
     return Promise.resolve(EXEC_OK);
   }
 
-  stopContainer(_ref: ContainerRef, _options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal }): Promise<void> {
+  stopContainer(
+    _ref: ContainerRef,
+    _options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
+  ): Promise<void> {
     this.calls.stop++;
     return Promise.resolve();
   }

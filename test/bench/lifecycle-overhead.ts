@@ -6,7 +6,18 @@
  * medians. Target: ≤ 3× the baseline.
  */
 import type { ContainerRef } from '../../src/ports/runtime.js';
-import { type BenchOptions, type BenchResult, InstantRuntime, execHookContainer, median, now, okHttpClient, podOf, round, target } from './lib.js';
+import {
+  type BenchOptions,
+  type BenchResult,
+  execHookContainer,
+  InstantRuntime,
+  median,
+  now,
+  okHttpClient,
+  podOf,
+  round,
+  target,
+} from './lib.js';
 import { LifecycleManager, VirtualClock } from './subject.js';
 
 export async function lifecycleOverhead({ short }: BenchOptions): Promise<BenchResult> {
@@ -68,8 +79,12 @@ export async function lifecycleOverhead({ short }: BenchOptions): Promise<BenchR
   const ratio = perManager / perBaseline;
 
   const totalCycles = Math.min(cycles, 2_000) + rounds * cycles;
-  const same = managed.calls.start === plain.calls.start && managed.calls.exec === plain.calls.exec && managed.calls.stop === plain.calls.stop;
-  const expected = managed.calls.start === totalCycles && managed.calls.exec === 2 * totalCycles && managed.calls.stop === totalCycles;
+  const same =
+    managed.calls.start === plain.calls.start &&
+    managed.calls.exec === plain.calls.exec &&
+    managed.calls.stop === plain.calls.stop;
+  const expected =
+    managed.calls.start === totalCycles && managed.calls.exec === 2 * totalCycles && managed.calls.stop === totalCycles;
   const eventsOk = events === 2 * totalCycles; // Started + Killing per cycle
   const timersOk = clock.pendingTimers === 0;
   const correct = problems.length === 0 && same && expected && eventsOk && timersOk;

@@ -37,7 +37,12 @@ interface Scenario {
 const hook = (allowHang: boolean): fc.Arbitrary<HookPlan> =>
   fc.oneof(
     fc.constant<HookPlan>({ kind: 'none' }),
-    fc.record({ kind: fc.constant('exec' as const), exitCode: fc.constantFrom(0, 0, 0, 1, 137), delayMs: fc.nat(40_000), hang: allowHang ? fc.boolean() : fc.constant(false) }),
+    fc.record({
+      kind: fc.constant('exec' as const),
+      exitCode: fc.constantFrom(0, 0, 0, 1, 137),
+      delayMs: fc.nat(40_000),
+      hang: allowHang ? fc.boolean() : fc.constant(false),
+    }),
     fc.record({ kind: fc.constant('sleep' as const), seconds: fc.nat(20) }),
     fc.record({ kind: fc.constant('http' as const), status: fc.constantFrom(200, 404, 500), delayMs: fc.nat(10_000) }),
   );
@@ -45,23 +50,30 @@ const hook = (allowHang: boolean): fc.Arbitrary<HookPlan> =>
 /** fast-check arbitrary of one scenario (pod shape + fault plan). */
 export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
   .record({
-  tgps: fc.nat(60),
-  deleteGrace: fc.option(fc.nat(45), { nil: null }),
-  containers: fc.array(
-    fc.record({
-      // A postStart never hangs: the kubelet has no postStart timeout, so deletion would wait forever.
-      postStart: hook(false),
-      preStop: hook(true),
-      startFails: fc.nat(9).map((n) => n === 0),
-      ignoresSigterm: fc.boolean(),
-      exitDelayMs: fc.nat(5_000),
-      crashAfterMs: fc.option(fc.nat(30_000), { nil: null }),
-    }),
-    { minLength: 1, maxLength: 4 },
-  ),
+    tgps: fc.nat(60),
+    deleteGrace: fc.option(fc.nat(45), { nil: null }),
+    containers: fc.array(
+      fc.record({
+        // A postStart never hangs: the kubelet has no postStart timeout, so deletion would wait forever.
+        postStart: hook(false),
+        preStop: hook(true),
+        startFails: fc.nat(9).map((n) => n === 0),
+        ignoresSigterm: fc.boolean(),
+        exitDelayMs: fc.nat(5_000),
+        crashAfterMs: fc.option(fc.nat(30_000), { nil: null }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
   })
   // Validation: a sleep hook must be shorter than the pod's grace (spec §2); keep scenarios valid.
-  .map((s) => ({ ...s, containers: s.containers.map((c) => ({ ...c, postStart: fitSleep(c.postStart, s.tgps), preStop: fitSleep(c.preStop, s.tgps) })) }));
+  .map((s) => ({
+    ...s,
+    containers: s.containers.map((c) => ({
+      ...c,
+      postStart: fitSleep(c.postStart, s.tgps),
+      preStop: fitSleep(c.preStop, s.tgps),
+    })),
+  }));
 
 function fitSleep(plan: HookPlan, tgps: number): HookPlan {
   return plan.kind === 'sleep' ? { kind: 'sleep', seconds: tgps > 0 ? plan.seconds % tgps : 0 } : plan;
@@ -82,14 +94,20 @@ function handlerOf(plan: HookPlan, hookName: string): LifecycleHandler | undefin
 
 function execScript(plan: HookPlan): ExecScript | undefined {
   if (plan.kind !== 'exec') return undefined;
-  return plan.hang ? { hang: true } : { exitCode: plan.exitCode, delayMs: plan.delayMs, stderr: plan.exitCode === 0 ? '' : 'boom' };
+  return plan.hang
+    ? { hang: true }
+    : { exitCode: plan.exitCode, delayMs: plan.delayMs, stderr: plan.exitCode === 0 ? '' : 'boom' };
 }
 
 /** Clock steps (`next()` calls that fired a timer) and events, summed over every scenario run. */
 export const totals = { steps: 0, events: 0, scenarios: 0 };
 
 /** Run one scenario; returns a description of what went wrong, or undefined. */
-export async function runScenario(scenario: Scenario, index: number, microtaskTurns?: number): Promise<string | undefined> {
+export async function runScenario(
+  scenario: Scenario,
+  index: number,
+  microtaskTurns?: number,
+): Promise<string | undefined> {
   totals.scenarios++;
   const clock = new VirtualClock(microtaskTurns === undefined ? {} : { microtaskTurns });
   const runtime = new FakeRuntime({ clock });
@@ -104,7 +122,10 @@ export async function runScenario(scenario: Scenario, index: number, microtaskTu
   scenario.containers.forEach((plan, i) => {
     const c = `c${i}`;
     if (plan.startFails) runtime.onStart(c, { reject: new Error('image pull failed') });
-    for (const [hookPlan, arg] of [[plan.postStart, 'post'], [plan.preStop, 'pre']] as const) {
+    for (const [hookPlan, arg] of [
+      [plan.postStart, 'post'],
+      [plan.preStop, 'pre'],
+    ] as const) {
       const script = execScript(hookPlan);
       if (script !== undefined) runtime.onExec((argv, ref) => ref.name === c && argv[1] === arg, script);
       if (hookPlan.kind === 'http') http.route(`/${arg}`, { status: hookPlan.status, delayMs: hookPlan.delayMs });
@@ -131,10 +152,13 @@ export async function runScenario(scenario: Scenario, index: number, microtaskTu
   const started = await drive(Promise.all(containers.map((c) => manager.startContainer(pod, c.name))));
   if (started === undefined) return 'startContainer never settled';
   scenario.containers.forEach((plan, i) => {
-    if (plan.crashAfterMs !== null && started[i]!.outcome === 'running') runtime.crash(`c${i}`, { afterMs: plan.crashAfterMs });
+    if (plan.crashAfterMs !== null && started[i]!.outcome === 'running')
+      runtime.crash(`c${i}`, { afterMs: plan.crashAfterMs });
   });
   const deleteStart = clock.now();
-  const deleted = await drive(manager.deletePod(pod, scenario.deleteGrace === null ? {} : { gracePeriodSeconds: scenario.deleteGrace }));
+  const deleted = await drive(
+    manager.deletePod(pod, scenario.deleteGrace === null ? {} : { gracePeriodSeconds: scenario.deleteGrace }),
+  );
   if (deleted === undefined) return 'deletePod never settled';
   const stillRunning = runtime.containers().filter((c) => c.state === 'running');
   if (stillRunning.length > 0) return `still running after delete: ${stillRunning.map((c) => c.ref.name).join(', ')}`;
@@ -152,7 +176,10 @@ export async function propertyScenarios({ short }: BenchOptions): Promise<BenchR
   const numRuns = short ? 20 : 1_000;
   const seed = 20_251_128;
   // Warm-up outside the timed run (JIT, module init), with another seed.
-  await fc.assert(fc.asyncProperty(scenarioArbitrary, async (s) => (await runScenario(s, 0)) === undefined), { numRuns: short ? 5 : 50, seed: seed + 1 });
+  await fc.assert(
+    fc.asyncProperty(scenarioArbitrary, async (s) => (await runScenario(s, 0)) === undefined),
+    { numRuns: short ? 5 : 50, seed: seed + 1 },
+  );
   let index = 0;
   let failure: string | undefined;
   Object.assign(totals, { steps: 0, events: 0, scenarios: 0 });

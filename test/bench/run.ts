@@ -16,9 +16,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadavg } from 'node:os';
 import { type BenchResult, hasGc, machine } from './lib.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,7 +53,8 @@ function parseArgs(argv: readonly string[]): Args {
       const value = argv[++i];
       if (value !== 'dist' && value !== 'src') throw new Error(`--subject takes dist or src, got ${String(value)}`);
       args.subject = value;
-    } else throw new Error(`unknown argument ${a}; use --short, --only a,b, --out file, --in-process, --subject dist|src`);
+    } else
+      throw new Error(`unknown argument ${a}; use --short, --only a,b, --out file, --in-process, --subject dist|src`);
   }
   return args;
 }
@@ -63,22 +64,31 @@ type Outcome = BenchResult | { readonly name: string; readonly crashed: string }
 async function runOne(name: string, short: boolean): Promise<BenchResult> {
   const { benchmarks } = await import('./benchmarks.js');
   const entry = benchmarks.find(([n]) => n === name);
-  if (entry === undefined) throw new Error(`no benchmark named ${name}; known: ${benchmarks.map(([n]) => n).join(', ')}`);
+  if (entry === undefined)
+    throw new Error(`no benchmark named ${name}; known: ${benchmarks.map(([n]) => n).join(', ')}`);
   return entry[1]({ short });
 }
 
 function runChild(name: string, short: boolean): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', name, ...(short ? ['--short'] : [])], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--child', name, ...(short ? ['--short'] : [])],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.on('close', (code, signal) => {
       const line = out.split('\n').find((l) => l.startsWith(MARKER));
       if (code === 0 && line !== undefined) resolve(JSON.parse(line.slice(MARKER.length)) as BenchResult);
-      else resolve({ name, crashed: `child exited with ${signal ?? code}${out.trim() ? `: ${out.trim().slice(-2_000)}` : ''}` });
+      else
+        resolve({
+          name,
+          crashed: `child exited with ${signal ?? code}${out.trim() ? `: ${out.trim().slice(-2_000)}` : ''}`,
+        });
     });
   });
 }
@@ -110,7 +120,11 @@ function printTable(outcomes: readonly Outcome[], short: boolean): void {
     rows.push(['', 'check', o.correct ? 'ok' : `FAILED: ${o.check}`, '', '']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   console.log(line(rows[0]!));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows.slice(1)) console.log(line(r));

@@ -8,7 +8,19 @@
  * Targets: < 5 s whole run, < 2 KiB per running container.
  */
 import type { Pod } from '../../src/spec/types.js';
-import { type BenchOptions, type BenchResult, InstantRuntime, execHookContainer, gc, hasGc, now, okHttpClient, podOf, round, target } from './lib.js';
+import {
+  type BenchOptions,
+  type BenchResult,
+  execHookContainer,
+  gc,
+  hasGc,
+  InstantRuntime,
+  now,
+  okHttpClient,
+  podOf,
+  round,
+  target,
+} from './lib.js';
 import { LifecycleManager, VirtualClock } from './subject.js';
 
 export async function scale({ short }: BenchOptions): Promise<BenchResult> {
@@ -18,7 +30,12 @@ export async function scale({ short }: BenchOptions): Promise<BenchResult> {
 
   const pods: Pod[] = [];
   for (let p = 0; p < podCount; p++) {
-    pods.push(podOf(`pod-${p}`, Array.from({ length: perPod }, (_, c) => execHookContainer(`c${c}`))));
+    pods.push(
+      podOf(
+        `pod-${p}`,
+        Array.from({ length: perPod }, (_, c) => execHookContainer(`c${c}`)),
+      ),
+    );
   }
   const clock = new VirtualClock();
   const runtime = new InstantRuntime();
@@ -56,11 +73,17 @@ export async function scale({ short }: BenchOptions): Promise<BenchResult> {
   const wallMs = now() - t0 - measureMs;
 
   let stopped = 0;
-  for (const t of terminations) for (const c of t.containers) if (c.outcome === 'stopped' && c.preStop.outcome === 'succeeded') stopped++;
+  for (const t of terminations)
+    for (const c of t.containers) if (c.outcome === 'stopped' && c.preStop.outcome === 'succeeded') stopped++;
   const bytesPerContainer = (heapRunning - heapBefore) / total;
   const correct =
-    running === total && stopped === total && runtime.calls.stop === total && runtime.calls.exec === 2 * total &&
-    events === 2 * total && clock.pendingTimers === 0 && timersWhileRunning === 0;
+    running === total &&
+    stopped === total &&
+    runtime.calls.stop === total &&
+    runtime.calls.exec === 2 * total &&
+    events === 2 * total &&
+    clock.pendingTimers === 0 &&
+    timersWhileRunning === 0;
   return {
     name: 'scale',
     title: `Scale: ${podCount} pods × ${perPod} containers started, then deleted (virtual clock)`,

@@ -14,7 +14,9 @@ export const subject: 'dist' | 'src' = process.env['BENCH_SUBJECT'] === 'dist' ?
 // Paths held in variables: the type check runs before the build, when dist/ may not exist yet.
 const dist = { root: '../../dist/index.js', testing: '../../dist/testing/index.js' };
 const root = (subject === 'dist' ? await import(dist.root) : await import('../../src/index.js')) as typeof Root;
-const testing = (subject === 'dist' ? await import(dist.testing) : await import('../../src/testing/index.js')) as typeof Testing;
+const testing = (
+  subject === 'dist' ? await import(dist.testing) : await import('../../src/testing/index.js')
+) as typeof Testing;
 
 export const { LifecycleManager, stopWithEscalation, systemClock, validatePod } = root;
 export const { VirtualClock, FakeRuntime, FakeHttpClient } = testing;

@@ -26,11 +26,27 @@ function fullContainer(i: number): Container {
         kind === 0
           ? { exec: { command: ['/bin/sh', '-c', 'until curl -sf localhost:8080/ready; do sleep 1; done'] } }
           : kind === 1
-            ? { httpGet: { path: '/warmup', port: 8000 + i, scheme: 'HTTP', httpHeaders: [{ name: 'X-Warmup', value: '1' }] } }
+            ? {
+                httpGet: {
+                  path: '/warmup',
+                  port: 8000 + i,
+                  scheme: 'HTTP',
+                  httpHeaders: [{ name: 'X-Warmup', value: '1' }],
+                },
+              }
             : { sleep: { seconds: 2 } },
       preStop:
         kind === 0
-          ? { httpGet: { path: '/drain', port: 'http', httpHeaders: [{ name: 'Authorization', value: 'Bearer t' }, { name: 'X-Reason', value: 'shutdown' }] } }
+          ? {
+              httpGet: {
+                path: '/drain',
+                port: 'http',
+                httpHeaders: [
+                  { name: 'Authorization', value: 'Bearer t' },
+                  { name: 'X-Reason', value: 'shutdown' },
+                ],
+              },
+            }
           : kind === 1
             ? { exec: { command: ['/app/drain', '--timeout', '20s'] } }
             : { sleep: { seconds: 5 } },

@@ -56,10 +56,18 @@ describe('kube-lifecycle (top level)', () => {
 
   it('a missing value, a missing file and bad YAML are one-line reasons, never stack traces', async () => {
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
-      [['simulate', 'docs/examples/lifecycle-demo.yaml', '--grace'], {}, /^kube-lifecycle: flag --grace needs a value\n/],
+      [
+        ['simulate', 'docs/examples/lifecycle-demo.yaml', '--grace'],
+        {},
+        /^kube-lifecycle: flag --grace needs a value\n/,
+      ],
       [['validate', 'no/such/file.yaml'], {}, /^kube-lifecycle: cannot read no\/such\/file.yaml: no such file\n$/],
       [['validate', 'docs'], {}, /^kube-lifecycle: cannot read docs: is a directory\n$/],
-      [['validate', 'bad.yaml'], { 'bad.yaml': 'kind: Pod\n  metadata: [\n' }, /^kube-lifecycle: bad.yaml: invalid YAML at line \d+, column \d+: .+\n$/],
+      [
+        ['validate', 'bad.yaml'],
+        { 'bad.yaml': 'kind: Pod\n  metadata: [\n' },
+        /^kube-lifecycle: bad.yaml: invalid YAML at line \d+, column \d+: .+\n$/,
+      ],
       [['simulate', 'bad.yaml'], { 'bad.yaml': 'a: b\n---\n{ unclosed' }, /^kube-lifecycle: bad.yaml: invalid YAML/],
       [['validate'], {}, /^kube-lifecycle: missing <file>/],
       [['validate', 'a.yaml', 'b.yaml'], {}, /^kube-lifecycle: unexpected argument "b.yaml"/],

@@ -8,7 +8,14 @@ const manifests = readdirSync('docs/examples')
 
 describe('docs/examples', () => {
   it('has the examples the docs promise', () => {
-    for (const name of ['lifecycle-demo', 'httpget-prestop', 'sleep-prestop', 'sidecars', 'failing-poststart', 'invalid-pod']) {
+    for (const name of [
+      'lifecycle-demo',
+      'httpget-prestop',
+      'sleep-prestop',
+      'sidecars',
+      'failing-poststart',
+      'invalid-pod',
+    ]) {
       expect(manifests).toContain(`docs/examples/${name}.yaml`);
     }
   });
@@ -45,7 +52,11 @@ describe('docs/examples', () => {
 
   it('failing-poststart: FailedPostStartHook, a kill that runs preStop, Waiting/PostStartHookError (spec §3.5)', async () => {
     const run = await cli(['simulate', 'docs/examples/failing-poststart.yaml', '--json']);
-    const trace = JSON.parse(run.stdout) as { events: Array<{ reason: string; message: string }>; statuses: Record<string, { state: string; reason: string }>; steps: Array<{ kind: string }> };
+    const trace = JSON.parse(run.stdout) as {
+      events: Array<{ reason: string; message: string }>;
+      statuses: Record<string, { state: string; reason: string }>;
+      steps: Array<{ kind: string }>;
+    };
     expect(trace.events.map((e) => [e.reason, e.message])).toEqual([
       ['Started', 'Started container app'],
       ['FailedPostStartHook', 'PostStartHook failed'],
@@ -57,7 +68,10 @@ describe('docs/examples', () => {
 
   it('sidecars: every preStop at once, sidecars stopped after the main container, in reverse order (spec §4.2-C.6)', async () => {
     const run = await cli(['simulate', 'docs/examples/sidecars.yaml', '--json']);
-    const trace = JSON.parse(run.stdout) as { runtime: Array<{ kind: string; container: string; atMs: number }>; steps: Array<{ kind: string; container: string; time: number }> };
+    const trace = JSON.parse(run.stdout) as {
+      runtime: Array<{ kind: string; container: string; atMs: number }>;
+      steps: Array<{ kind: string; container: string; time: number }>;
+    };
     expect(trace.steps.filter((s) => s.kind === 'preStopStarted').map((s) => s.time)).toEqual([10_000, 10_000, 10_000]);
     expect(trace.runtime.filter((r) => r.kind === 'signal').map((r) => [r.container, r.atMs])).toEqual([
       ['shop', 18_000],

@@ -36,7 +36,10 @@ export function testIo(options: { stdin?: string; files?: Record<string, string>
 }
 
 /** Runs `kube-lifecycle <argv>` in-process. */
-export async function cli(argv: readonly string[], options: { stdin?: string; files?: Record<string, string> } = {}): Promise<CliRun> {
+export async function cli(
+  argv: readonly string[],
+  options: { stdin?: string; files?: Record<string, string> } = {},
+): Promise<CliRun> {
   const t = testIo(options);
   const code = await main(argv, t.io, { version: '0.0.0-test' });
   return { code, ...t.output() };

@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A tiny pod of local processes: `sleep 30`, a 1 s sleep preStop, grace 5. */
 function podFile(name: string, extra = ''): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `apiVersion: v1
+  writeFileSync(
+    file,
+    `apiVersion: v1
 kind: Pod
 metadata: { name: ${name} }
 spec:
@@ -22,7 +24,8 @@ spec:
     command: ["sleep", "30"]
     lifecycle:
       preStop: { sleep: { seconds: 1 } }
-${extra}`);
+${extra}`,
+  );
   return file;
 }
 
@@ -74,7 +77,9 @@ describe('kube-lifecycle run (real processes)', () => {
   });
 
   it('as a real process: SIGINT performs the graceful delete and the command exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', podFile('process')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', podFile('process')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -20,11 +20,21 @@ spec:
 
 interface Trace {
   events: Array<{ reason: string; timestamp: number; detail?: string }>;
-  runtime: Array<{ kind: string; atMs: number; container: string; signal?: string; exitCode?: number; timeoutSeconds?: number }>;
+  runtime: Array<{
+    kind: string;
+    atMs: number;
+    container: string;
+    signal?: string;
+    exitCode?: number;
+    timeoutSeconds?: number;
+  }>;
   http: Array<{ atMs: number; url: string; outcome?: { status?: number } }>;
   steps: Array<{ kind: string; time: number; outcome?: string }>;
   statuses: Record<string, { state: string; reason?: string }>;
-  termination?: { gracePeriodSeconds: number; containers: Array<{ preStop: { outcome: string }; stopTimeoutSeconds?: number; exitedAt?: number }> };
+  termination?: {
+    gracePeriodSeconds: number;
+    containers: Array<{ preStop: { outcome: string }; stopTimeoutSeconds?: number; exitedAt?: number }>;
+  };
   notes: string[];
   endMs: number;
 }
@@ -50,7 +60,14 @@ describe('kube-lifecycle simulate', () => {
   });
 
   it('is deterministic: the same input gives byte-identical output, text and JSON', async () => {
-    const argv = ['simulate', 'docs/examples/sidecars.yaml', '--hook', 'shop.preStop=hang', '--stop', 'proxy=ignore-sigterm'];
+    const argv = [
+      'simulate',
+      'docs/examples/sidecars.yaml',
+      '--hook',
+      'shop.preStop=hang',
+      '--stop',
+      'proxy=ignore-sigterm',
+    ];
     const [a, b] = [await cli(argv), await cli(argv)];
     expect(a.stdout).toBe(b.stdout);
     expect((await cli([...argv, '--json'])).stdout).toBe((await cli([...argv, '--json'])).stdout);
@@ -60,20 +77,45 @@ describe('kube-lifecycle simulate', () => {
     const t = await trace(['pod.yaml']);
     expect(t.events.map((e) => e.reason)).toEqual(['Started', 'Killing']);
     expect(t.http.map((r) => [r.atMs, r.url, r.outcome?.status])).toEqual([[0, 'http://10.244.0.7:9090/drain', 200]]);
-    expect(t.termination).toMatchObject({ gracePeriodSeconds: 30, containers: [{ preStop: { outcome: 'succeeded' }, stopTimeoutSeconds: 30 }] });
+    expect(t.termination).toMatchObject({
+      gracePeriodSeconds: 30,
+      containers: [{ preStop: { outcome: 'succeeded' }, stopTimeoutSeconds: 30 }],
+    });
   });
 
   it('--hook on an httpGet hook: a 500 still succeeds (k/k#56963) unless --policy httpStatus=probe', async () => {
     const kube = await trace(['pod.yaml', '--hook', 'web.preStop=status:500,after:2s']);
-    expect(kube.termination!.containers[0]).toMatchObject({ preStop: { outcome: 'succeeded' }, stopTimeoutSeconds: 28 });
-    const probe = await trace(['pod.yaml', '--hook', 'web.preStop=status:500,after:2s', '--policy', 'httpStatus=probe']);
+    expect(kube.termination!.containers[0]).toMatchObject({
+      preStop: { outcome: 'succeeded' },
+      stopTimeoutSeconds: 28,
+    });
+    const probe = await trace([
+      'pod.yaml',
+      '--hook',
+      'web.preStop=status:500,after:2s',
+      '--policy',
+      'httpStatus=probe',
+    ]);
     expect(probe.events.map((e) => e.reason)).toContain('FailedPreStopHook');
   });
 
   it('--stop ignore-sigterm: SIGKILL when the remaining grace runs out (spec §4.2-C.8)', async () => {
-    const t = await trace(['pod.yaml', '--delete-at', '10', '--grace', '5', '--stop', 'web=ignore-sigterm', '--hook', 'web.preStop=after:2s']);
+    const t = await trace([
+      'pod.yaml',
+      '--delete-at',
+      '10',
+      '--grace',
+      '5',
+      '--stop',
+      'web=ignore-sigterm',
+      '--hook',
+      'web.preStop=after:2s',
+    ]);
     const signals = t.runtime.filter((r) => r.kind === 'signal').map((r) => [r.signal, r.atMs]);
-    expect(signals).toEqual([['SIGTERM', 12_000], ['SIGKILL', 15_000]]);
+    expect(signals).toEqual([
+      ['SIGTERM', 12_000],
+      ['SIGKILL', 15_000],
+    ]);
     expect(t.statuses['web']).toMatchObject({ state: 'Terminated', reason: 'Error' });
   });
 
@@ -106,16 +148,25 @@ describe('kube-lifecycle simulate', () => {
   });
 
   it('reads a scenario file; flags override it', async () => {
-    const files = { 'pod.yaml': POD, 's.yaml': 'deleteAt: 4s\ngrace: 10\nhooks:\n  web.preStop: status:200,after:3s\npolicy:\n  unfinishedPreStopEvent: true\n' };
+    const files = {
+      'pod.yaml': POD,
+      's.yaml':
+        'deleteAt: 4s\ngrace: 10\nhooks:\n  web.preStop: status:200,after:3s\npolicy:\n  unfinishedPreStopEvent: true\n',
+    };
     const t = await trace(['pod.yaml', '--scenario', 's.yaml'], files);
-    expect(t.termination).toMatchObject({ gracePeriodSeconds: 10, containers: [{ stopTimeoutSeconds: 7, exitedAt: 7_000 }] });
+    expect(t.termination).toMatchObject({
+      gracePeriodSeconds: 10,
+      containers: [{ stopTimeoutSeconds: 7, exitedAt: 7_000 }],
+    });
     const overridden = await trace(['pod.yaml', '--scenario', 's.yaml', '--hook', 'web.preStop=hang'], files);
     expect(overridden.events.map((e) => e.reason)).toContain('UnfinishedPreStopHook');
   });
 
   it('an action at the same time as a timer goes first: --delete-at 0 arrives while the pod is starting', async () => {
     const t = await trace(['docs/examples/sidecars.yaml', '--scenario', 'none', '--delete-at', '0'], {});
-    expect(t.runtime.filter((r) => r.kind === 'exit').map((r) => [r.container, r.atMs, r.exitCode])).toEqual([['migrate', 0, 143]]);
+    expect(t.runtime.filter((r) => r.kind === 'exit').map((r) => [r.container, r.atMs, r.exitCode])).toEqual([
+      ['migrate', 0, 143],
+    ]);
     expect(t.notes).toEqual(['init container migrate failed (exit 143); later containers were not started']);
     expect(t.endMs).toBe(0);
   });
@@ -126,7 +177,10 @@ describe('kube-lifecycle simulate', () => {
       [['--hook', 'web.preStop=exit:1'], /exit codes are for exec hooks; an HTTP route takes status:N/],
       [['--hook', 'web.postStart=status:500'], /status is for httpGet hooks; an exec hook takes exit:N/],
       [['--hook', 'web.preStop=explode'], /unknown item "explode"/],
-      [['--hook', 'web.onStart=exit:1'], /--hook web.onStart=exit:1: expected a key "<container>.postStart" or "<container>.preStop"/],
+      [
+        ['--hook', 'web.onStart=exit:1'],
+        /--hook web.onStart=exit:1: expected a key "<container>.postStart" or "<container>.preStop"/,
+      ],
       [['--stop', 'api=ignore-sigterm'], /--stop api: unknown container "api"; the pod has web/],
       [['--crash', 'api@2s'], /--crash api@2s: unknown container "api"; the pod has web/],
       [['--init', 'web=exit-after:1s'], /--init web: web is not an init container/],
@@ -146,13 +200,17 @@ describe('kube-lifecycle simulate', () => {
   it('an invalid pod is one line with the API server message (exit 1)', async () => {
     const run = await cli(['simulate', 'docs/examples/invalid-pod.yaml']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^kube-lifecycle: Pod "broken-hooks" is invalid: \[spec\.containers\[0\].*\(run 'kube-lifecycle validate' for the list\)\n$/);
+    expect(run.stderr).toMatch(
+      /^kube-lifecycle: Pod "broken-hooks" is invalid: \[spec\.containers\[0\].*\(run 'kube-lifecycle validate' for the list\)\n$/,
+    );
   });
 
   it('asks which pod when a file holds several', async () => {
     const two = `${POD}\n---\n${POD.replace('name: web }', 'name: api }')}`;
     const run = await cli(['simulate', 'two.yaml'], { files: { 'two.yaml': two } });
     expect(run.stderr).toMatch(/holds 2 pods \(web, api\); choose one with --pod NAME/);
-    expect((await cli(['simulate', 'two.yaml', '--pod', 'api'], { files: { 'two.yaml': two } })).stdout).toContain('Simulated pod "api"');
+    expect((await cli(['simulate', 'two.yaml', '--pod', 'api'], { files: { 'two.yaml': two } })).stdout).toContain(
+      'Simulated pod "api"',
+    );
   });
 });

@@ -63,21 +63,35 @@ describe('kube-lifecycle validate', () => {
   });
 
   it('reads stdin with -, and JSON as well as YAML', async () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', lifecycle: { postStart: {} } }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', lifecycle: { postStart: {} } }] },
+    };
     const run = await cli(['validate', '-'], { stdin: JSON.stringify(pod) });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('* spec.containers[0].lifecycle.postStart: Required value: must specify a handler type');
+    expect(run.stdout).toContain(
+      '* spec.containers[0].lifecycle.postStart: Required value: must specify a handler type',
+    );
   });
 
   it('expands a kind: List', async () => {
-    const list = { kind: 'List', items: [{ kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [{ name: 'a' }] } }, { kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ name: 'b' }] } }] };
+    const list = {
+      kind: 'List',
+      items: [
+        { kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [{ name: 'a' }] } },
+        { kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ name: 'b' }] } },
+      ],
+    };
     const run = await cli(['validate', '-'], { stdin: JSON.stringify(list) });
     expect(run).toMatchObject({ code: 0 });
     expect(run.stdout).toMatch(/document 2 .*Pod "b": valid\n2 pods valid\n$/);
   });
 
   it('--policy allowZeroSleep=false rejects a zero sleep with the pre-1.34 message', async () => {
-    const pod = 'kind: Pod\nmetadata: { name: p }\nspec:\n  containers:\n  - name: c\n    lifecycle: { preStop: { sleep: { seconds: 0 } } }\n';
+    const pod =
+      'kind: Pod\nmetadata: { name: p }\nspec:\n  containers:\n  - name: c\n    lifecycle: { preStop: { sleep: { seconds: 0 } } }\n';
     expect((await cli(['validate', '-'], { stdin: pod })).code).toBe(0);
     const strict = await cli(['validate', '-', '--policy', 'allowZeroSleep=false'], { stdin: pod });
     expect(strict.code).toBe(1);
@@ -87,7 +101,9 @@ describe('kube-lifecycle validate', () => {
   it('--json prints every result with its errors', async () => {
     const run = await cli(['validate', 'docs/examples/invalid-pod.yaml', '--json']);
     expect(run.code).toBe(1);
-    const parsed = JSON.parse(run.stdout) as { results: Array<{ isValid: boolean; errors: Array<{ field: string; type: string }>; message: string }> };
+    const parsed = JSON.parse(run.stdout) as {
+      results: Array<{ isValid: boolean; errors: Array<{ field: string; type: string }>; message: string }>;
+    };
     expect(parsed.results[0]!.isValid).toBe(false);
     expect(parsed.results[0]!.errors.map((e) => e.type)).toContain('FieldValueForbidden');
     expect(parsed.results[0]!.message).toMatch(/^Pod "broken-hooks" is invalid: \[/);
@@ -102,6 +118,8 @@ describe('kube-lifecycle validate', () => {
   it('an unknown policy option is a usage error', async () => {
     const run = await cli(['validate', 'docs/examples/lifecycle-demo.yaml', '--policy', 'allowZeroSleeps=false']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^kube-lifecycle: unknown policy option "allowZeroSleeps" \(did you mean allowZeroSleep\?\)/);
+    expect(run.stderr).toMatch(
+      /^kube-lifecycle: unknown policy option "allowZeroSleeps" \(did you mean allowZeroSleep\?\)/,
+    );
   });
 });

@@ -2,18 +2,23 @@
  * Black-box round 2: the `kube-lifecycle` command run as a user runs it from the repository
  * (`npx tsx src/cli/main.ts …`, docs/cli.md), checked against docs/cli.md and the README.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = join('src', 'cli', 'main.ts');
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** `tsx src/cli/main.ts …` (what `npx tsx src/cli/main.ts` resolves to), optional stdin. */
 function cli(args: string[], stdin?: string): Promise<Run> {
@@ -21,11 +26,16 @@ function cli(args: string[], stdin?: string): Promise<Run> {
     const child = spawn(TSX, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    if (stdin !== undefined) child.stdin.end(stdin); else child.stdin.end();
+    if (stdin !== undefined) child.stdin.end(stdin);
+    else child.stdin.end();
   });
 }
 
@@ -64,16 +74,22 @@ ${extra}  containers:
     image: nginx
 ${lifecycle}`;
 
-const VALID = POD('ok', `    lifecycle:
+const VALID = POD(
+  'ok',
+  `    lifecycle:
       preStop:
         exec:
           command: ["/bin/drain"]
-`);
-const INVALID = POD('bad', `    lifecycle:
+`,
+);
+const INVALID = POD(
+  'bad',
+  `    lifecycle:
       preStop:
         httpGet:
           port: 0
-`);
+`,
+);
 
 // ---------------------------------------------------------------- top level
 
@@ -133,8 +149,12 @@ describe('kube-lifecycle validate (docs/cli.md "validate")', () => {
     ]);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 of 1 pod invalid');
     expect(r.stdout.match(/^ {2}\* /gm)).toHaveLength(6);
-    expect(r.stdout).toContain('spec.containers[1].lifecycle.preStop.sleep: Invalid value: 60: must be non-negative and less than terminationGracePeriodSeconds (10)');
-    expect(r.stdout).toContain('spec.initContainers[0].lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always');
+    expect(r.stdout).toContain(
+      'spec.containers[1].lifecycle.preStop.sleep: Invalid value: 60: must be non-negative and less than terminationGracePeriodSeconds (10)',
+    );
+    expect(r.stdout).toContain(
+      'spec.initContainers[0].lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always',
+    );
   });
 
   it('every valid example manifest passes, exit 0 (README: docs/examples/ are valid manifests)', async () => {
@@ -149,7 +169,9 @@ describe('kube-lifecycle validate (docs/cli.md "validate")', () => {
   });
 
   it('a Deployment template: field paths prefixed with spec.template, exit 1', async () => {
-    const p = file('deploy.yaml', `apiVersion: apps/v1
+    const p = file(
+      'deploy.yaml',
+      `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: api
@@ -164,15 +186,20 @@ spec:
           preStop:
             sleep:
               seconds: 9
-`);
+`,
+    );
     const r = await cli(['validate', p]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Deployment.apps "api", pod template: invalid (1 error)');
-    expect(r.stdout).toContain('* spec.template.spec.containers[0].lifecycle.preStop.sleep: Invalid value: 9: must be non-negative and less than terminationGracePeriodSeconds (5)');
+    expect(r.stdout).toContain(
+      '* spec.template.spec.containers[0].lifecycle.preStop.sleep: Invalid value: 9: must be non-negative and less than terminationGracePeriodSeconds (5)',
+    );
   });
 
   it('multi-document YAML: Pod, skipped Service, CronJob template, kind List expanded; --json shape', async () => {
-    const p = file('multi.yaml', `${VALID}---
+    const p = file(
+      'multi.yaml',
+      `${VALID}---
 apiVersion: v1
 kind: Service
 metadata:
@@ -206,35 +233,53 @@ items:
     containers:
     - name: c
       image: x
-`);
+`,
+    );
     const [text, json] = await Promise.all([cli(['validate', p]), cli(['validate', p, '--json'])]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('Pod "ok": valid');
     expect(text.stdout).toContain('Pod "listed": valid');
     expect(text.stdout).toMatch(/Service "svc": skipped/);
-    expect(text.stdout).toContain('* spec.jobTemplate.spec.template.spec.containers[0].lifecycle.postStart.exec.command: Required value');
+    expect(text.stdout).toContain(
+      '* spec.jobTemplate.spec.template.spec.containers[0].lifecycle.postStart.exec.command: Required value',
+    );
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('1 of 3 pods invalid');
 
     expect(json.code).toBe(1);
     const j = JSON.parse(json.stdout) as {
-      source: string; skipped: Array<Record<string, unknown>>;
-      results: Array<{ document: number; line: number; kind: string; name: string; templatePath: string; isValid: boolean;
-        errors: Array<{ type: string; field: string; message: string }>; message?: string }>;
+      source: string;
+      skipped: Array<Record<string, unknown>>;
+      results: Array<{
+        document: number;
+        line: number;
+        kind: string;
+        name: string;
+        templatePath: string;
+        isValid: boolean;
+        errors: Array<{ type: string; field: string; message: string }>;
+        message?: string;
+      }>;
     };
     expect(j.source).toBe(p);
     expect(j.results.map((x) => [x.kind, x.name, x.isValid])).toEqual([
-      ['Pod', 'ok', true], ['CronJob.batch', 'nightly', false], ['Pod', 'listed', true],
+      ['Pod', 'ok', true],
+      ['CronJob.batch', 'nightly', false],
+      ['Pod', 'listed', true],
     ]);
     const cron = j.results[1]!;
     expect(cron.document).toBe(3);
     expect(typeof cron.line).toBe('number');
     expect(cron.templatePath).toBe('spec.jobTemplate.spec.template');
-    expect(cron.errors).toEqual([{
-      type: 'FieldValueRequired',
-      field: 'spec.jobTemplate.spec.template.spec.containers[0].lifecycle.postStart.exec.command',
-      message: 'spec.jobTemplate.spec.template.spec.containers[0].lifecycle.postStart.exec.command: Required value',
-    }]);
-    expect(cron.message).toBe('CronJob.batch "nightly" is invalid: spec.jobTemplate.spec.template.spec.containers[0].lifecycle.postStart.exec.command: Required value');
+    expect(cron.errors).toEqual([
+      {
+        type: 'FieldValueRequired',
+        field: 'spec.jobTemplate.spec.template.spec.containers[0].lifecycle.postStart.exec.command',
+        message: 'spec.jobTemplate.spec.template.spec.containers[0].lifecycle.postStart.exec.command: Required value',
+      },
+    ]);
+    expect(cron.message).toBe(
+      'CronJob.batch "nightly" is invalid: spec.jobTemplate.spec.template.spec.containers[0].lifecycle.postStart.exec.command: Required value',
+    );
     expect(j.skipped).toHaveLength(1);
     expect(j.skipped[0]).toMatchObject({ kind: 'Service', name: 'svc' });
   });
@@ -244,16 +289,29 @@ items:
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout) as { results: Array<{ message: string; errors: unknown[] }> };
     expect(j.results[0]!.errors).toHaveLength(6);
-    expect(j.results[0]!.message).toMatch(/^Pod "broken-hooks" is invalid: \[spec\.containers\[0\]\.lifecycle\.postStart\.httpGet: Forbidden: may not specify more than 1 handler type, .*\]$/);
+    expect(j.results[0]!.message).toMatch(
+      /^Pod "broken-hooks" is invalid: \[spec\.containers\[0\]\.lifecycle\.postStart\.httpGet: Forbidden: may not specify more than 1 handler type, .*\]$/,
+    );
   });
 
   it('stdin "-": YAML and JSON manifests; valid → 0, invalid → 1', async () => {
-    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
-    const [a, b, c] = await Promise.all([cli(['validate', '-'], VALID), cli(['validate', '-'], INVALID), cli(['validate', '-'], json)]);
+    const json = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'j' },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    });
+    const [a, b, c] = await Promise.all([
+      cli(['validate', '-'], VALID),
+      cli(['validate', '-'], INVALID),
+      cli(['validate', '-'], json),
+    ]);
     expect(a.code).toBe(0);
     expect(a.stdout).toContain('Pod "ok": valid');
     expect(b.code).toBe(1);
-    expect(b.stdout).toContain('spec.containers[0].lifecycle.preStop.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive');
+    expect(b.stdout).toContain(
+      'spec.containers[0].lifecycle.preStop.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive',
+    );
     expect(c.code).toBe(0);
     expect(c.stdout).toContain('Pod "j": valid');
   });
@@ -266,15 +324,23 @@ items:
   });
 
   it('--policy allowZeroSleep=false rejects sleep.seconds 0 with the pre-1.34 message; default accepts it', async () => {
-    const p = file('zero.yaml', POD('z', `    lifecycle:
+    const p = file(
+      'zero.yaml',
+      POD(
+        'z',
+        `    lifecycle:
       preStop:
         sleep:
           seconds: 0
-`));
+`,
+      ),
+    );
     const [a, b] = await Promise.all([cli(['validate', p]), cli(['validate', p, '--policy', 'allowZeroSleep=false'])]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(1);
-    expect(b.stdout).toContain('spec.containers[0].lifecycle.preStop.sleep: Invalid value: 0: must be greater than 0 and less than terminationGracePeriodSeconds (30)');
+    expect(b.stdout).toContain(
+      'spec.containers[0].lifecycle.preStop.sleep: Invalid value: 0: must be greater than 0 and less than terminationGracePeriodSeconds (30)',
+    );
   });
 
   it('unparsable YAML → exit 2, one line on stderr starting "kube-lifecycle:", no stack trace', async () => {
@@ -290,7 +356,10 @@ items:
   });
 
   it('file and YAML errors are one line naming the file, exit 2 (docs/cli.md "Exit codes")', async () => {
-    const [a, b] = await Promise.all([cli(['validate', join(tmp, 'nope.yaml')]), cli(['validate', file('bad2.yaml', 'a: [\n')])]);
+    const [a, b] = await Promise.all([
+      cli(['validate', join(tmp, 'nope.yaml')]),
+      cli(['validate', file('bad2.yaml', 'a: [\n')]),
+    ]);
     expectUsageStyleError(a, 2, /nope\.yaml/);
     expectUsageStyleError(b, 2, /bad2\.yaml.*line \d+, column \d+/);
     expect(a.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -318,12 +387,35 @@ interface Trace {
   pod: { name: string; namespace: string; uid: string };
   containers: unknown[];
   deletes: Array<{ atMs: number; gracePeriodSeconds?: number }>;
-  events: Array<{ type: string; reason: string; message: string; detail?: string; timestamp: number; object: { kind: string; name: string } }>;
-  steps: Array<{ kind: string; time: number; container: string; seconds?: number; outcome?: string; stopSignal?: string }>;
+  events: Array<{
+    type: string;
+    reason: string;
+    message: string;
+    detail?: string;
+    timestamp: number;
+    object: { kind: string; name: string };
+  }>;
+  steps: Array<{
+    kind: string;
+    time: number;
+    container: string;
+    seconds?: number;
+    outcome?: string;
+    stopSignal?: string;
+  }>;
   runtime: Array<{ kind: string; atMs: number; signal?: string; container?: string }>;
   http: Array<{ url: string; outcome: unknown }>;
   starts: unknown;
-  termination: { gracePeriodSeconds: number; containers: Array<{ container: string; outcome: string; preStop: { outcome: string; elapsedMs?: number }; stopTimeoutSeconds?: number; exitedAt?: number }> };
+  termination: {
+    gracePeriodSeconds: number;
+    containers: Array<{
+      container: string;
+      outcome: string;
+      preStop: { outcome: string; elapsedMs?: number };
+      stopTimeoutSeconds?: number;
+      exitedAt?: number;
+    }>;
+  };
   statuses: Record<string, { state: string; exitCode?: number; reason?: string }>;
   notes: string[];
   endMs: number;
@@ -338,10 +430,14 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   const EXAMPLES = ['lifecycle-demo', 'httpget-prestop', 'sleep-prestop', 'sidecars', 'failing-poststart'];
 
   it('every example runs, exit 0, and two runs print the same bytes (text and --json)', async () => {
-    const runs = await Promise.all(EXAMPLES.flatMap((n) => [
-      cli(['simulate', `docs/examples/${n}.yaml`]), cli(['simulate', `docs/examples/${n}.yaml`]),
-      cli(['simulate', `docs/examples/${n}.yaml`, '--json']), cli(['simulate', `docs/examples/${n}.yaml`, '--json']),
-    ]));
+    const runs = await Promise.all(
+      EXAMPLES.flatMap((n) => [
+        cli(['simulate', `docs/examples/${n}.yaml`]),
+        cli(['simulate', `docs/examples/${n}.yaml`]),
+        cli(['simulate', `docs/examples/${n}.yaml`, '--json']),
+        cli(['simulate', `docs/examples/${n}.yaml`, '--json']),
+      ]),
+    );
     for (let i = 0; i < runs.length; i += 2) {
       expect(runs[i]!.code, `${EXAMPLES[Math.floor(i / 4)]}: ${runs[i]!.stderr}`).toBe(0);
       expect(runs[i]!.stdout).toBe(runs[i + 1]!.stdout);
@@ -355,7 +451,11 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'cli.md'), 'utf8');
     const block = /The timeline of `npm run demo`:\n\n```text\n([\s\S]*?)```/.exec(doc)![1]!;
     const out = r.stdout.split('\n').map((l) => l.trimEnd());
-    for (const line of block.trimEnd().split('\n').map((l) => l.trimEnd())) expect(out).toContain(line);
+    for (const line of block
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.trimEnd()))
+      expect(out).toContain(line);
     expect(r.stdout).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Started container lifecycle-demo-container/);
     expect(r.stdout).toMatch(/Normal\s+Killing\s+\S+\s+kubelet\s+Stopping container lifecycle-demo-container/);
     expect(r.stdout).toContain('Scenario: docs/examples/lifecycle-demo.scenario.yaml');
@@ -363,7 +463,20 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
 
   it('--json has every documented key; the pod gets namespace default, uid sim-<name>, pod IP 10.244.0.7', async () => {
     const j = await simJson(['docs/examples/httpget-prestop.yaml']);
-    for (const k of ['pod', 'containers', 'deletes', 'events', 'steps', 'runtime', 'http', 'starts', 'termination', 'statuses', 'notes', 'endMs']) {
+    for (const k of [
+      'pod',
+      'containers',
+      'deletes',
+      'events',
+      'steps',
+      'runtime',
+      'http',
+      'starts',
+      'termination',
+      'statuses',
+      'notes',
+      'endMs',
+    ]) {
       expect(j, k).toHaveProperty(k);
     }
     expect(j.pod).toMatchObject({ name: 'web', namespace: 'default', uid: 'sim-web' });
@@ -376,7 +489,13 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   });
 
   it('--grace overrides the pod TGPS; a hung preStop is cut at the grace and the stop gets the 2 s minimum (spec §4.2-C.5/7)', async () => {
-    const j = await simJson(['docs/examples/lifecycle-demo.yaml', '--grace', '5', '--hook', 'lifecycle-demo-container.preStop=hang']);
+    const j = await simJson([
+      'docs/examples/lifecycle-demo.yaml',
+      '--grace',
+      '5',
+      '--hook',
+      'lifecycle-demo-container.preStop=hang',
+    ]);
     expect(j.deletes[0]).toMatchObject({ atMs: 10_000 });
     expect(j.termination.gracePeriodSeconds).toBe(5);
     const c = j.termination.containers[0]!;
@@ -386,15 +505,26 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   });
 
   it('--hook …preStop=hang cut by the grace: the hung exec dies with its container and is reported, exit 137 (semantics.md "Modelling choices", spec §4.2-C.5.6)', async () => {
-    const j = await simJson(['docs/examples/lifecycle-demo.yaml', '--grace', '5', '--hook', 'lifecycle-demo-container.preStop=hang']);
+    const j = await simJson([
+      'docs/examples/lifecycle-demo.yaml',
+      '--grace',
+      '5',
+      '--hook',
+      'lifecycle-demo-container.preStop=hang',
+    ]);
     expect(j.events.map((e) => e.reason)).toEqual(['Started', 'Killing', 'FailedPreStopHook']);
     expect(j.events[2]?.detail).toContain('exited with 137: ');
   });
 
   it('--grace 0 is a force delete: preStop still gets 1 s, then 2 s before SIGKILL (spec §4.2-E)', async () => {
     const j = await simJson([
-      'docs/examples/lifecycle-demo.yaml', '--grace', '0', '--hook', 'lifecycle-demo-container.preStop=hang',
-      '--stop', 'lifecycle-demo-container=ignore-sigterm',
+      'docs/examples/lifecycle-demo.yaml',
+      '--grace',
+      '0',
+      '--hook',
+      'lifecycle-demo-container.preStop=hang',
+      '--stop',
+      'lifecycle-demo-container=ignore-sigterm',
     ]);
     const c = j.termination.containers[0]!;
     expect(c.preStop.outcome).toBe('timedOut');
@@ -406,13 +536,25 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   });
 
   it('--grace negative counts as 1 (spec §4.1 step 4)', async () => {
-    const j = await simJson(['docs/examples/lifecycle-demo.yaml', '--grace', '-5', '--hook', 'lifecycle-demo-container.preStop=hang']);
+    const j = await simJson([
+      'docs/examples/lifecycle-demo.yaml',
+      '--grace',
+      '-5',
+      '--hook',
+      'lifecycle-demo-container.preStop=hang',
+    ]);
     expect(j.termination.gracePeriodSeconds).toBe(1);
     expect(j.termination.containers[0]!.preStop.elapsedMs).toBe(1000);
   });
 
   it('--delete-at TIME in its documented forms (10, 10s, 1.5s, 500ms, 2m)', async () => {
-    const forms: Array<[string, number]> = [['3', 3000], ['3s', 3000], ['1.5s', 1500], ['2500ms', 2500], ['2m', 120_000]];
+    const forms: Array<[string, number]> = [
+      ['3', 3000],
+      ['3s', 3000],
+      ['1.5s', 1500],
+      ['2500ms', 2500],
+      ['2m', 120_000],
+    ];
     const js = await Promise.all(forms.map(([f]) => simJson(['docs/examples/sleep-prestop.yaml', '--delete-at', f])));
     js.forEach((j, i) => {
       expect(j.deletes[0]!.atMs).toBe(forms[i]![1]);
@@ -427,14 +569,23 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   });
 
   it('--hook exec behaviours combine: exit:1,after:2s,stderr:boom → FailedPreStopHook with the exec detail (spec §5.1)', async () => {
-    const j = await simJson(['docs/examples/lifecycle-demo.yaml', '--hook', 'lifecycle-demo-container.preStop=exit:1,after:2s,stderr:boom']);
+    const j = await simJson([
+      'docs/examples/lifecycle-demo.yaml',
+      '--hook',
+      'lifecycle-demo-container.preStop=exit:1,after:2s,stderr:boom',
+    ]);
     const f = j.events.filter((e) => e.reason === 'FailedPreStopHook');
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ type: 'Warning', message: 'PreStopHook failed', timestamp: 12_000 });
     expect(f[0]!.detail).toContain('exited with 1: boom');
     expect(j.termination.containers[0]!.preStop).toMatchObject({ outcome: 'failed', elapsedMs: 2000 });
     expect(j.termination.containers[0]!.stopTimeoutSeconds).toBe(28);
-    const text = await cli(['simulate', 'docs/examples/lifecycle-demo.yaml', '--hook', 'lifecycle-demo-container.preStop=exit:1,after:2s,stderr:boom']);
+    const text = await cli([
+      'simulate',
+      'docs/examples/lifecycle-demo.yaml',
+      '--hook',
+      'lifecycle-demo-container.preStop=exit:1,after:2s,stderr:boom',
+    ]);
     expect(text.stdout).toMatch(/Warning\s+FailedPreStopHook\s+\S+\s+kubelet\s+PreStopHook failed/);
     expect(text.stdout).toContain('exited with 1: boom'); // "with the hook failure details the kubelet only logs"
   });
@@ -442,7 +593,13 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   it('--hook on an httpGet hook: status:500 succeeds by default, fails with --policy httpStatus=probe', async () => {
     const [a, b] = await Promise.all([
       simJson(['docs/examples/httpget-prestop.yaml', '--hook', 'web.preStop=status:500']),
-      simJson(['docs/examples/httpget-prestop.yaml', '--hook', 'web.preStop=status:500', '--policy', 'httpStatus=probe']),
+      simJson([
+        'docs/examples/httpget-prestop.yaml',
+        '--hook',
+        'web.preStop=status:500',
+        '--policy',
+        'httpStatus=probe',
+      ]),
     ]);
     expect(a.termination.containers[0]!.preStop.outcome).toBe('succeeded');
     expect(b.termination.containers[0]!.preStop.outcome).toBe('failed');
@@ -452,19 +609,28 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   it('--hook httpGet refuse / plain-http (fallback only for HTTPS hooks)', async () => {
     const a = await simJson(['docs/examples/httpget-prestop.yaml', '--hook', 'web.preStop=refuse']);
     const f = a.events.find((e) => e.reason === 'FailedPreStopHook');
-    expect(f?.detail).toMatch(/^HTTP lifecycle hook \(\/drain\) for Container "web" in Pod "web_default\(sim-web\)" failed - error: .*connection refused/);
-    const https = file('https.yaml', POD('sec', `    lifecycle:
+    expect(f?.detail).toMatch(
+      /^HTTP lifecycle hook \(\/drain\) for Container "web" in Pod "web_default\(sim-web\)" failed - error: .*connection refused/,
+    );
+    const https = file(
+      'https.yaml',
+      POD(
+        'sec',
+        `    lifecycle:
       preStop:
         httpGet:
           port: 8443
           scheme: HTTPS
           path: /quit
-`));
+`,
+      ),
+    );
     const b = await simJson([https, '--hook', 'web.preStop=plain-http']);
     const fb = b.events.filter((e) => e.reason === 'LifecycleHTTPFallback');
     expect(fb).toHaveLength(1);
     expect(fb[0]).toMatchObject({
-      type: 'Warning', object: { kind: 'Pod', name: 'sec' },
+      type: 'Warning',
+      object: { kind: 'Pod', name: 'sec' },
       message: 'request to HTTPS lifecycle hook 10.244.0.7:8443 got HTTP response, retry with HTTP succeeded',
     });
     expect(b.termination.containers[0]!.preStop.outcome).toBe('succeeded');
@@ -490,15 +656,30 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   });
 
   it('lifecycle.stopSignal is handed to the runtime in the simulation (spec §4.2-D)', async () => {
-    const p = file('sig.yaml', POD('sig', `    lifecycle:
+    const p = file(
+      'sig.yaml',
+      POD(
+        'sig',
+        `    lifecycle:
       stopSignal: SIGUSR1
-`, '  os:\n    name: linux\n'));
+`,
+        '  os:\n    name: linux\n',
+      ),
+    );
     const j = await simJson([p]);
     expect(j.runtime.filter((e) => e.kind === 'signal').map((e) => e.signal)).toEqual(['SIGUSR1']);
   });
 
   it('--crash: the main process exits by itself; no preStop for it (spec §1.1)', async () => {
-    const j = await simJson(['docs/examples/httpget-prestop.yaml', '--scenario', 'none', '--crash', 'web@2s,exit:2', '--delete-at', '5s']);
+    const j = await simJson([
+      'docs/examples/httpget-prestop.yaml',
+      '--scenario',
+      'none',
+      '--crash',
+      'web@2s,exit:2',
+      '--delete-at',
+      '5s',
+    ]);
     expect(j.http).toEqual([]);
     expect(j.statuses.web).toMatchObject({ state: 'Terminated', exitCode: 2 });
     expect(j.termination.containers[0]!.outcome).toBe('notRunning');
@@ -517,8 +698,17 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   });
 
   it('--delete-again: a shorter repeat delete does not cut the in-flight preStop by default; with interrupt it does (k/k#113717)', async () => {
-    const base = ['docs/examples/lifecycle-demo.yaml', '--hook', 'lifecycle-demo-container.preStop=exit:0,after:20s', '--delete-again', '12s:1'];
-    const [a, b] = await Promise.all([simJson(base), simJson([...base, '--policy', 'shorterGraceDuringTermination=interrupt'])]);
+    const base = [
+      'docs/examples/lifecycle-demo.yaml',
+      '--hook',
+      'lifecycle-demo-container.preStop=exit:0,after:20s',
+      '--delete-again',
+      '12s:1',
+    ];
+    const [a, b] = await Promise.all([
+      simJson(base),
+      simJson([...base, '--policy', 'shorterGraceDuringTermination=interrupt']),
+    ]);
     expect(a.termination.containers[0]!.preStop.outcome).toBe('succeeded');
     expect(a.deletes).toHaveLength(2);
     expect(b.termination.containers[0]!.preStop.outcome).not.toBe('succeeded');
@@ -526,7 +716,10 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   });
 
   it('a scenario file given with --scenario is used; flags override it', async () => {
-    const p = file('slow.scenario.yaml', 'deleteAt: 4s\ngrace: 7\nhooks:\n  lifecycle-demo-container.preStop: exit:0,after:2s\n');
+    const p = file(
+      'slow.scenario.yaml',
+      'deleteAt: 4s\ngrace: 7\nhooks:\n  lifecycle-demo-container.preStop: exit:0,after:2s\n',
+    );
     const [a, b] = await Promise.all([
       simJson(['docs/examples/lifecycle-demo.yaml', '--scenario', p]),
       simJson(['docs/examples/lifecycle-demo.yaml', '--scenario', p, '--grace', '3']),
@@ -577,7 +770,10 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   });
 
   it('simulate: a missing file / unparsable YAML → exit 2', async () => {
-    const [a, b] = await Promise.all([cli(['simulate', join(tmp, 'none.yaml')]), cli(['simulate', file('bad3.yaml', 'x: [\n')])]);
+    const [a, b] = await Promise.all([
+      cli(['simulate', join(tmp, 'none.yaml')]),
+      cli(['simulate', file('bad3.yaml', 'x: [\n')]),
+    ]);
     expectUsageStyleError(a, 2, /none\.yaml/);
     expectUsageStyleError(b, 2, /YAML/);
   });
@@ -587,7 +783,9 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
 
 describe('kube-lifecycle run (docs/cli.md "run"), briefly', () => {
   it('SIGINT deletes the pod gracefully: preStop sleep, SIGTERM, exit 0; events printed as they happen', async () => {
-    const p = file('run.yaml', `apiVersion: v1
+    const p = file(
+      'run.yaml',
+      `apiVersion: v1
 kind: Pod
 metadata:
   name: runner
@@ -600,12 +798,17 @@ spec:
       preStop:
         sleep:
           seconds: 1
-`);
+`,
+    );
     const child = spawn(TSX, [MAIN, 'run', p], { cwd: ROOT });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const closed = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
     try {
       const t0 = Date.now();
@@ -625,4 +828,3 @@ spec:
     }
   });
 });
-

@@ -3,13 +3,20 @@
  * quick start's exact output, docs/lifecycle.md's phase/status/step table, and docs/semantics.md's
  * modelling choices.
  */
-import { describe, expect, it } from 'vitest';
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LifecycleManager, type ContainerStatus, type KubeEvent, type LifecycleStep, type Pod } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import {
+  type ContainerStatus,
+  type KubeEvent,
+  LifecycleManager,
+  type LifecycleStep,
+  type Pod,
+} from '../../src/index.js';
 import { FakeHttpClient, FakeRuntime, VirtualClock } from '../../src/testing/index.js';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -26,15 +33,20 @@ function rig(opts: { tgps?: number; preStop?: boolean; postStart?: boolean; preS
     metadata: { name: 'web', namespace: 'default', uid: 'u-1' },
     spec: {
       terminationGracePeriodSeconds: opts.tgps ?? 10,
-      containers: [{
-        name: 'web', image: 'nginx',
-        lifecycle: {
-          ...(opts.postStart ? { postStart: { exec: { command: ['/bin/register'] } } } : {}),
-          ...(opts.preStopSleepSeconds !== undefined
-            ? { preStop: { sleep: { seconds: opts.preStopSleepSeconds } } }
-            : opts.preStop !== false ? { preStop: { exec: { command: ['/bin/drain'] } } } : {}),
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx',
+          lifecycle: {
+            ...(opts.postStart ? { postStart: { exec: { command: ['/bin/register'] } } } : {}),
+            ...(opts.preStopSleepSeconds !== undefined
+              ? { preStop: { sleep: { seconds: opts.preStopSleepSeconds } } }
+              : opts.preStop !== false
+                ? { preStop: { exec: { command: ['/bin/drain'] } } }
+                : {}),
+          },
         },
-      }],
+      ],
     },
   };
   runtime.onExit((ref, { exitCode }) => manager.notifyExited(pod, ref.name, { exitCode }));
@@ -58,8 +70,12 @@ describe('README.md "Quick start"', () => {
         const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [file], { cwd: ROOT });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-        child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
         child.on('close', (c) => resolve({ code: c, stdout, stderr }));
       });
       expect(out.stderr).toBe('');
@@ -97,8 +113,16 @@ describe('docs/lifecycle.md "Phases": status and steps in every phase', () => {
     expect(h.manager.status(h.pod, 'web')).toMatchObject({ state: 'Terminated', reason: 'Completed', exitCode: 0 });
 
     expect(h.steps.map((s) => s.kind)).toEqual([
-      'starting', 'started', 'postStartStarted', 'postStartFinished', 'running',
-      'killing', 'preStopStarted', 'preStopFinished', 'stopRequested', 'exited',
+      'starting',
+      'started',
+      'postStartStarted',
+      'postStartFinished',
+      'running',
+      'killing',
+      'preStopStarted',
+      'preStopFinished',
+      'stopRequested',
+      'exited',
     ]);
     expect(h.steps.find((s) => s.kind === 'killing')?.seconds).toBe(10); // with the grace
     expect(h.steps.find((s) => s.kind === 'stopRequested')?.seconds).toBe(7); // with the timeout
@@ -152,8 +176,14 @@ describe('docs/semantics.md "Modelling choices"', () => {
     const h = rig({ preStop: false });
     const noUid: Pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
     await h.manager.startContainer(noUid, 'c');
-    const sameInDefault: Pod = { metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
-    const otherNs: Pod = { metadata: { name: 'p', namespace: 'other' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+    const sameInDefault: Pod = {
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    };
+    const otherNs: Pod = {
+      metadata: { name: 'p', namespace: 'other' },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    };
     expect(h.manager.status(sameInDefault, 'c').state).toBe('Running');
     expect(h.manager.status(otherNs, 'c').state).toBe('Waiting');
   });

@@ -21,7 +21,8 @@ describe('DESIGN §7 event shape (spec §7)', () => {
     await h.clock.advance(1_234);
     h.runtime.onExec('/drain', execAfter(2_000, { exitCode: 2 }));
     const pod = makePod({
-      name: 'shop', namespace: 'prod',
+      name: 'shop',
+      namespace: 'prod',
       initContainers: [{ name: 'side', restartPolicy: 'Always' }],
       containers: [{ name: 'web', lifecycle: { preStop: { exec: { command: ['/drain'] } } } }],
     });
@@ -31,7 +32,11 @@ describe('DESIGN §7 event shape (spec §7)', () => {
     await drive(h.clock, h.manager.deletePod(pod));
     for (const e of h.events) checkShape(e);
     expect(h.events.map((e) => [e.reason, e.timestamp])).toEqual([
-      ['Started', 1_234], ['Started', 1_234], ['Killing', 2_234], ['Killing', 2_234], ['FailedPreStopHook', 4_234],
+      ['Started', 1_234],
+      ['Started', 1_234],
+      ['Killing', 2_234],
+      ['Killing', 2_234],
+      ['FailedPreStopHook', 4_234],
     ]);
     const web = h.events.filter((e) => e.object.fieldPath === 'spec.containers{web}');
     expect(web.map((e) => e.reason)).toEqual(['Started', 'Killing', 'FailedPreStopHook']);
@@ -58,16 +63,26 @@ describe('DESIGN §7 event shape (spec §7)', () => {
     expect(EventMessages.created('web')).toBe('Created container: web');
     expect(EventMessages.failedPostStartHook).toBe('PostStartHook failed');
     expect(EventMessages.failedPreStopHook).toBe('PreStopHook failed');
-    expect(EventMessages.httpFallback('10.0.0.1:443')).toBe('request to HTTPS lifecycle hook 10.0.0.1:443 got HTTP response, retry with HTTP succeeded');
-    expect(EventMessages.exceededGracePeriod).toBe('Container runtime did not kill the pod within specified grace period.');
+    expect(EventMessages.httpFallback('10.0.0.1:443')).toBe(
+      'request to HTTPS lifecycle hook 10.0.0.1:443 got HTTP response, retry with HTTP succeeded',
+    );
+    expect(EventMessages.exceededGracePeriod).toBe(
+      'Container runtime did not kill the pod within specified grace period.',
+    );
   });
 
   it('events are delivered synchronously in causal order (Killing before the preStop exec is issued)', async () => {
     const h = harness();
     const order: string[] = [];
     h.manager.on('event', (e) => order.push(`event:${e.reason}`));
-    h.runtime.onExec('/drain', () => { order.push('exec'); return Promise.resolve({ exitCode: 0 }); });
-    h.runtime.onStop('web', () => { order.push('stop'); return Promise.resolve(); });
+    h.runtime.onExec('/drain', () => {
+      order.push('exec');
+      return Promise.resolve({ exitCode: 0 });
+    });
+    h.runtime.onStop('web', () => {
+      order.push('stop');
+      return Promise.resolve();
+    });
     const pod = makePod({ containers: [{ name: 'web', lifecycle: { preStop: { exec: { command: ['/drain'] } } } }] });
     await drive(h.clock, h.manager.startContainer(pod, 'web'));
     await drive(h.clock, h.manager.stopContainer(pod, 'web'));

@@ -3,24 +3,40 @@
  * against the pinned ports of DESIGN §5 only (not the shipped fakes).
  */
 import type {
-  Clock, Container, ContainerRef, ExecResult, HttpClient, HttpRequest, HttpResponse, KubeEvent, LifecycleStep, Pod, Runtime,
+  Clock,
+  Container,
+  ContainerRef,
+  ExecResult,
+  HttpClient,
+  HttpRequest,
+  HttpResponse,
+  KubeEvent,
+  LifecyclePolicy,
+  LifecycleStep,
+  Pod,
+  Runtime,
 } from '../../src/index.js';
 import { LifecycleManager } from '../../src/index.js';
-import type { LifecyclePolicy } from '../../src/index.js';
 
 /** Let every pending promise chain settle (macrotask turns drain the microtask queue). */
 export async function settle(turns = 4): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
-interface Timer { at: number; seq: number; cb: () => void }
+interface Timer {
+  at: number;
+  seq: number;
+  cb: () => void;
+}
 
 /** A minimal manual clock implementing the pinned Clock port. */
 export class ManualClock implements Clock {
   #now: number;
   #seq = 0;
   readonly timers = new Map<number, Timer>();
-  constructor(start = 0) { this.#now = start; }
+  constructor(start = 0) {
+    this.#now = start;
+  }
   now = (): number => this.#now;
   setTimeout = (cb: () => void, delayMs: number): unknown => {
     const id = ++this.#seq;
@@ -29,8 +45,12 @@ export class ManualClock implements Clock {
     this.timers.set(id, { at: this.#now + d, seq: id, cb });
     return id;
   };
-  clearTimeout = (handle: unknown): void => { this.timers.delete(handle as number); };
-  get pending(): number { return [...this.timers.values()].filter((t) => Number.isFinite(t.at)).length; }
+  clearTimeout = (handle: unknown): void => {
+    this.timers.delete(handle as number);
+  };
+  get pending(): number {
+    return [...this.timers.values()].filter((t) => Number.isFinite(t.at)).length;
+  }
   #nextDue(target: number): Timer | undefined {
     let next: Timer | undefined;
     for (const t of this.timers.values()) {
@@ -38,7 +58,9 @@ export class ManualClock implements Clock {
     }
     return next;
   }
-  async advance(ms: number): Promise<void> { await this.advanceTo(this.#now + ms); }
+  async advance(ms: number): Promise<void> {
+    await this.advanceTo(this.#now + ms);
+  }
   async advanceTo(target: number): Promise<void> {
     await settle();
     for (;;) {
@@ -68,7 +90,14 @@ export class ManualClock implements Clock {
 export function wait(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const h = clock.setTimeout(() => resolve(), ms);
-    signal?.addEventListener('abort', () => { clock.clearTimeout(h); reject(signal.reason); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clock.clearTimeout(h);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -83,9 +112,26 @@ export interface Call {
   optionKeys?: string[];
 }
 
-export type ExecFn = (call: { ref: ContainerRef; argv: readonly string[]; signal: AbortSignal; clock: Clock }) => unknown;
-export type StopFn = (call: { ref: ContainerRef; timeoutSeconds: number; stopSignal?: string | undefined; signal: AbortSignal; clock: Clock }) => unknown;
-export type StartFn = (call: { pod: Pod; container: Container; signal: AbortSignal; clock: Clock; n: number }) => unknown;
+export type ExecFn = (call: {
+  ref: ContainerRef;
+  argv: readonly string[];
+  signal: AbortSignal;
+  clock: Clock;
+}) => unknown;
+export type StopFn = (call: {
+  ref: ContainerRef;
+  timeoutSeconds: number;
+  stopSignal?: string | undefined;
+  signal: AbortSignal;
+  clock: Clock;
+}) => unknown;
+export type StartFn = (call: {
+  pod: Pod;
+  container: Container;
+  signal: AbortSignal;
+  clock: Clock;
+  n: number;
+}) => unknown;
 
 /** A hand-written Runtime that records every call and runs scripted behaviour. */
 export class RecordingRuntime implements Runtime {
@@ -96,15 +142,25 @@ export class RecordingRuntime implements Runtime {
   #n = 0;
   constructor(readonly clock: Clock) {}
   /** Script an exec by its argv joined with spaces. */
-  onExec(argv: string, fn: ExecFn): this { this.execScripts.set(argv, fn); return this; }
-  onStop(container: string, fn: StopFn): this { this.stopScripts.set(container, fn); return this; }
-  onStart(container: string, fn: StartFn): this { this.startScripts.set(container, fn); return this; }
+  onExec(argv: string, fn: ExecFn): this {
+    this.execScripts.set(argv, fn);
+    return this;
+  }
+  onStop(container: string, fn: StopFn): this {
+    this.stopScripts.set(container, fn);
+    return this;
+  }
+  onStart(container: string, fn: StartFn): this {
+    this.startScripts.set(container, fn);
+    return this;
+  }
 
   startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
     const n = ++this.#n;
     this.calls.push({ kind: 'start', at: this.clock.now(), container: container.name });
     const script = this.startScripts.get(container.name);
-    if (script) return script({ pod, container, signal: options.signal, clock: this.clock, n }) as Promise<{ id: string }>;
+    if (script)
+      return script({ pod, container, signal: options.signal, clock: this.clock, n }) as Promise<{ id: string }>;
     return Promise.resolve({ id: `cri://${container.name}-${n}` });
   }
   exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
@@ -113,13 +169,28 @@ export class RecordingRuntime implements Runtime {
     if (script) return script({ ref, argv: command, signal: options.signal, clock: this.clock }) as Promise<ExecResult>;
     return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
   }
-  stopContainer(ref: ContainerRef, options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal }): Promise<void> {
+  stopContainer(
+    ref: ContainerRef,
+    options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
+  ): Promise<void> {
     this.calls.push({
-      kind: 'stop', at: this.clock.now(), container: ref.name, ref: { ...ref }, timeoutSeconds: options.timeoutSeconds,
-      stopSignal: options.stopSignal, optionKeys: Object.keys(options),
+      kind: 'stop',
+      at: this.clock.now(),
+      container: ref.name,
+      ref: { ...ref },
+      timeoutSeconds: options.timeoutSeconds,
+      stopSignal: options.stopSignal,
+      optionKeys: Object.keys(options),
     });
     const script = this.stopScripts.get(ref.name);
-    if (script) return script({ ref, timeoutSeconds: options.timeoutSeconds, stopSignal: options.stopSignal, signal: options.signal, clock: this.clock }) as Promise<void>;
+    if (script)
+      return script({
+        ref,
+        timeoutSeconds: options.timeoutSeconds,
+        stopSignal: options.stopSignal,
+        signal: options.signal,
+        clock: this.clock,
+      }) as Promise<void>;
     return Promise.resolve();
   }
   of(kind: Call['kind'], container?: string): Call[] {
@@ -128,18 +199,29 @@ export class RecordingRuntime implements Runtime {
 }
 
 /** exec script helpers */
-export const execAfter = (ms: number, result: ExecResult): ExecFn => ({ clock, signal }) => wait(clock, ms, signal).then(() => result);
-export const execHang: ExecFn = ({ signal }) => new Promise((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+export const execAfter =
+  (ms: number, result: ExecResult): ExecFn =>
+  ({ clock, signal }) =>
+    wait(clock, ms, signal).then(() => result);
+export const execHang: ExecFn = ({ signal }) =>
+  new Promise((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
 /** A container that ignores the stop signal and is SIGKILLed after the timeout. */
 export const stopAtTimeout: StopFn = ({ clock, timeoutSeconds, signal }) => wait(clock, timeoutSeconds * 1000, signal);
 
-export interface RecordedRequest { at: number; url: string; headers: Array<[string, string]> }
+export interface RecordedRequest {
+  at: number;
+  url: string;
+  headers: Array<[string, string]>;
+}
 export type HttpFn = (req: HttpRequest, options: { signal: AbortSignal; clock: Clock }) => unknown;
 
 /** A hand-written HttpClient: one handler function, every request recorded. */
 export class RecordingHttpClient implements HttpClient {
   readonly requests: RecordedRequest[] = [];
-  constructor(readonly clock: Clock, public handler: HttpFn = () => Promise.resolve({ status: 200 })) {}
+  constructor(
+    readonly clock: Clock,
+    public handler: HttpFn = () => Promise.resolve({ status: 200 }),
+  ) {}
   request(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpResponse> {
     this.requests.push({ at: this.clock.now(), url: request.url, headers: request.headers.map(([k, v]) => [k, v]) });
     return this.handler(request, { signal: options.signal, clock: this.clock }) as Promise<HttpResponse>;
@@ -147,8 +229,14 @@ export class RecordingHttpClient implements HttpClient {
 }
 
 export function makePod(opts: {
-  name?: string; namespace?: string; uid?: string; tgps?: number | undefined; containers: Container[]; initContainers?: Container[];
-  podIP?: string; os?: string;
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  tgps?: number | undefined;
+  containers: Container[];
+  initContainers?: Container[];
+  podIP?: string;
+  os?: string;
 }): Pod {
   const spec: Record<string, unknown> = { containers: opts.containers };
   if (opts.tgps !== undefined) spec['terminationGracePeriodSeconds'] = opts.tgps;
@@ -171,15 +259,26 @@ export interface Harness {
   steps: LifecycleStep[];
 }
 
-export function harness(options: { policy?: LifecyclePolicy; kubeletVersion?: string; runtimeRequestTimeoutSeconds?: number; clock?: ManualClock } = {}): Harness {
+export function harness(
+  options: {
+    policy?: LifecyclePolicy;
+    kubeletVersion?: string;
+    runtimeRequestTimeoutSeconds?: number;
+    clock?: ManualClock;
+  } = {},
+): Harness {
   const clock = options.clock ?? new ManualClock();
   const runtime = new RecordingRuntime(clock);
   const http = new RecordingHttpClient(clock);
   const manager = new LifecycleManager({
-    runtime, httpClient: http, clock,
+    runtime,
+    httpClient: http,
+    clock,
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.kubeletVersion ? { kubeletVersion: options.kubeletVersion } : {}),
-    ...(options.runtimeRequestTimeoutSeconds !== undefined ? { runtimeRequestTimeoutSeconds: options.runtimeRequestTimeoutSeconds } : {}),
+    ...(options.runtimeRequestTimeoutSeconds !== undefined
+      ? { runtimeRequestTimeoutSeconds: options.runtimeRequestTimeoutSeconds }
+      : {}),
   });
   const events: KubeEvent[] = [];
   const steps: LifecycleStep[] = [];
@@ -194,11 +293,27 @@ export async function drive<T>(clock: ManualClock, p: Promise<T>): Promise<T> {
   let value: T | undefined;
   let error: unknown;
   let failed = false;
-  p.then((v) => { done = true; value = v; }, (e) => { done = true; failed = true; error = e; });
+  p.then(
+    (v) => {
+      done = true;
+      value = v;
+    },
+    (e) => {
+      done = true;
+      failed = true;
+      error = e;
+    },
+  );
   await settle();
   for (let i = 0; i < 10_000 && !done; i++) {
-    const next = [...clock.timers.values()].filter((t) => Number.isFinite(t.at)).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
-    if (next === undefined) { await settle(); if (!done) throw new Error('drive: promise never settles and no timer is armed'); break; }
+    const next = [...clock.timers.values()]
+      .filter((t) => Number.isFinite(t.at))
+      .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+    if (next === undefined) {
+      await settle();
+      if (!done) throw new Error('drive: promise never settles and no timer is armed');
+      break;
+    }
     await clock.advanceTo(next.at);
   }
   if (failed) throw error;

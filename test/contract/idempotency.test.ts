@@ -1,51 +1,84 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import {
-  IdempotencyStoreError, InvalidArgumentError, MemoryIdempotencyStore, UnknownContainerError, hookDeliveryKey, hookDeliveryKeyForRestart, idempotent,
+  hookDeliveryKey,
+  hookDeliveryKeyForRestart,
   type IdempotencyStore,
+  IdempotencyStoreError,
+  InvalidArgumentError,
+  idempotent,
+  MemoryIdempotencyStore,
+  UnknownContainerError,
 } from '../../src/index.js';
 import { ManualClock, settle } from './helpers.js';
 
 describe('DESIGN §9 hookDeliveryKey', () => {
   it('documented format, "/" and "%" escaped', () => {
-    expect(hookDeliveryKey({ podUID: '9d1c5a1e-0000-4000-8000-000000000001', containerName: 'web', containerID: 'containerd://4f1c', hook: 'PreStop' }))
-      .toBe('kube-lifecycle/hook/v1/PreStop/9d1c5a1e-0000-4000-8000-000000000001/web/id=containerd:%2F%2F4f1c');
-    expect(hookDeliveryKeyForRestart({ metadata: { name: 'web-0', uid: 'u-1' }, spec: { containers: [{ name: 'web' }] } }, 'web', 'PostStart', { restartCount: 2 }))
-      .toBe('kube-lifecycle/hook/v1/PostStart/u-1/web/restart=2');
+    expect(
+      hookDeliveryKey({
+        podUID: '9d1c5a1e-0000-4000-8000-000000000001',
+        containerName: 'web',
+        containerID: 'containerd://4f1c',
+        hook: 'PreStop',
+      }),
+    ).toBe('kube-lifecycle/hook/v1/PreStop/9d1c5a1e-0000-4000-8000-000000000001/web/id=containerd:%2F%2F4f1c');
+    expect(
+      hookDeliveryKeyForRestart(
+        { metadata: { name: 'web-0', uid: 'u-1' }, spec: { containers: [{ name: 'web' }] } },
+        'web',
+        'PostStart',
+        { restartCount: 2 },
+      ),
+    ).toBe('kube-lifecycle/hook/v1/PostStart/u-1/web/restart=2');
   });
 
   it('each part changes the key (pod UID, container, hook, instance)', () => {
     const base = { podUID: 'u', containerName: 'c', containerID: 'id1', hook: 'PreStop' as const };
     const keys = new Set([
-      hookDeliveryKey(base), hookDeliveryKey({ ...base, podUID: 'u2' }), hookDeliveryKey({ ...base, containerName: 'c2' }),
-      hookDeliveryKey({ ...base, hook: 'PostStart' }), hookDeliveryKey({ ...base, containerID: 'id2' }),
+      hookDeliveryKey(base),
+      hookDeliveryKey({ ...base, podUID: 'u2' }),
+      hookDeliveryKey({ ...base, containerName: 'c2' }),
+      hookDeliveryKey({ ...base, hook: 'PostStart' }),
+      hookDeliveryKey({ ...base, containerID: 'id2' }),
     ]);
     expect(keys.size).toBe(5);
   });
 
-  test.prop([fc.tuple(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 })), fc.tuple(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }))])(
-    'distinct inputs never collide (escaping)', (a, b) => {
-      const ka = hookDeliveryKey({ podUID: a[0], containerName: a[1], containerID: a[2], hook: 'PreStop' });
-      const kb = hookDeliveryKey({ podUID: b[0], containerName: b[1], containerID: b[2], hook: 'PreStop' });
-      expect(ka === kb).toBe(a[0] === b[0] && a[1] === b[1] && a[2] === b[2]);
-    },
-  );
+  test.prop([
+    fc.tuple(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 })),
+    fc.tuple(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 })),
+  ])('distinct inputs never collide (escaping)', (a, b) => {
+    const ka = hookDeliveryKey({ podUID: a[0], containerName: a[1], containerID: a[2], hook: 'PreStop' });
+    const kb = hookDeliveryKey({ podUID: b[0], containerName: b[1], containerID: b[2], hook: 'PreStop' });
+    expect(ka === kb).toBe(a[0] === b[0] && a[1] === b[1] && a[2] === b[2]);
+  });
 
   it('a container-ID key never equals a restart-count key', () => {
     const pod = { metadata: { uid: 'u' }, spec: { containers: [{ name: 'web' }] } };
-    expect(hookDeliveryKey({ podUID: 'u', containerName: 'web', containerID: 'restart=0', hook: 'PreStop' }))
-      .not.toBe(hookDeliveryKeyForRestart(pod, 'web', 'PreStop', { restartCount: 0 }));
+    expect(hookDeliveryKey({ podUID: 'u', containerName: 'web', containerID: 'restart=0', hook: 'PreStop' })).not.toBe(
+      hookDeliveryKeyForRestart(pod, 'web', 'PreStop', { restartCount: 0 }),
+    );
   });
 
   it('bad parts throw InvalidArgumentError; unknown container throws UnknownContainerError', () => {
-    expect(() => hookDeliveryKey({ podUID: '', containerName: 'c', containerID: 'i', hook: 'PreStop' })).toThrow(InvalidArgumentError);
-    expect(() => hookDeliveryKey({ podUID: 'u', containerName: 'c', containerID: 'i', hook: 'Stop' as never })).toThrow(InvalidArgumentError);
-    expect(() => hookDeliveryKey({ podUID: 'u', containerName: 'c', hook: 'PreStop' } as never)).toThrow(InvalidArgumentError);
+    expect(() => hookDeliveryKey({ podUID: '', containerName: 'c', containerID: 'i', hook: 'PreStop' })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => hookDeliveryKey({ podUID: 'u', containerName: 'c', containerID: 'i', hook: 'Stop' as never })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => hookDeliveryKey({ podUID: 'u', containerName: 'c', hook: 'PreStop' } as never)).toThrow(
+      InvalidArgumentError,
+    );
     const pod = { metadata: { uid: 'u' }, spec: { containers: [{ name: 'web' }] } };
     expect(() => hookDeliveryKeyForRestart(pod, 'web', 'PreStop', { restartCount: -1 })).toThrow(InvalidArgumentError);
     expect(() => hookDeliveryKeyForRestart(pod, 'web', 'PreStop', { restartCount: 1.5 })).toThrow(InvalidArgumentError);
     expect(() => hookDeliveryKeyForRestart(pod, 'nope', 'PreStop', { restartCount: 0 })).toThrow(UnknownContainerError);
-    expect(() => hookDeliveryKeyForRestart({ metadata: {}, spec: { containers: [{ name: 'web' }] } }, 'web', 'PreStop', { restartCount: 0 })).toThrow(InvalidArgumentError);
+    expect(() =>
+      hookDeliveryKeyForRestart({ metadata: {}, spec: { containers: [{ name: 'web' }] } }, 'web', 'PreStop', {
+        restartCount: 0,
+      }),
+    ).toThrow(InvalidArgumentError);
   });
 });
 
@@ -119,7 +152,10 @@ describe('DESIGN §9 idempotent()', () => {
     const store = new MemoryIdempotencyStore({ clock });
     let runs = 0;
     const gates: Array<(v: string) => void> = [];
-    const fn = (_id: string) => { runs++; return new Promise<string>((r) => gates.push(r)); };
+    const fn = (_id: string) => {
+      runs++;
+      return new Promise<string>((r) => gates.push(r));
+    };
     const wrapped = idempotent(fn, { store, key: (id) => `k/${id}`, clock, ...(ttlMs ? { ttlMs } : {}) });
     return { clock, store, wrapped, gates, runs: () => runs };
   }
@@ -162,7 +198,15 @@ describe('DESIGN §9 idempotent()', () => {
     const clock = new ManualClock();
     const store = new MemoryIdempotencyStore({ clock });
     let runs = 0;
-    const wrapped = idempotent(async () => { runs++; await settle(1); if (runs === 1) throw new Error('drain failed'); return 'ok'; }, { store, key: () => 'k', clock });
+    const wrapped = idempotent(
+      async () => {
+        runs++;
+        await settle(1);
+        if (runs === 1) throw new Error('drain failed');
+        return 'ok';
+      },
+      { store, key: () => 'k', clock },
+    );
     const results = await Promise.allSettled([wrapped(), wrapped()]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(runs).toBe(1);
@@ -172,13 +216,39 @@ describe('DESIGN §9 idempotent()', () => {
 
   it('store get failure → IdempotencyStoreError(get), fn not called; set failure → IdempotencyStoreError(set) with value', async () => {
     let runs = 0;
-    const badGet: IdempotencyStore = { get: () => Promise.reject(new Error('redis down')), set: () => Promise.resolve(), delete: () => Promise.resolve() };
-    const e1 = await idempotent(() => { runs++; return 1; }, { store: badGet, key: () => 'k' })().then(() => undefined, (e: unknown) => e);
+    const badGet: IdempotencyStore = {
+      get: () => Promise.reject(new Error('redis down')),
+      set: () => Promise.resolve(),
+      delete: () => Promise.resolve(),
+    };
+    const e1 = await idempotent(
+      () => {
+        runs++;
+        return 1;
+      },
+      { store: badGet, key: () => 'k' },
+    )().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(e1).toBeInstanceOf(IdempotencyStoreError);
     expect((e1 as IdempotencyStoreError).operation).toBe('get');
     expect(runs).toBe(0);
-    const badSet: IdempotencyStore = { get: () => Promise.resolve(undefined), set: () => Promise.reject(new Error('full')), delete: () => Promise.resolve() };
-    const e2 = await idempotent(() => { runs++; return 42; }, { store: badSet, key: () => 'k' })().then(() => undefined, (e: unknown) => e);
+    const badSet: IdempotencyStore = {
+      get: () => Promise.resolve(undefined),
+      set: () => Promise.reject(new Error('full')),
+      delete: () => Promise.resolve(),
+    };
+    const e2 = await idempotent(
+      () => {
+        runs++;
+        return 42;
+      },
+      { store: badSet, key: () => 'k' },
+    )().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(e2).toBeInstanceOf(IdempotencyStoreError);
     expect((e2 as IdempotencyStoreError).operation).toBe('set');
     expect((e2 as IdempotencyStoreError).value).toBe(42);
@@ -187,8 +257,19 @@ describe('DESIGN §9 idempotent()', () => {
 
   it('a record of unknown shape is refused with IdempotencyStoreError instead of running again', async () => {
     let runs = 0;
-    const weird: IdempotencyStore = { get: () => Promise.resolve({ state: 'pending' } as never), set: () => Promise.resolve(), delete: () => Promise.resolve() };
-    await expect(idempotent(() => { runs++; }, { store: weird, key: () => 'k' })()).rejects.toBeInstanceOf(IdempotencyStoreError);
+    const weird: IdempotencyStore = {
+      get: () => Promise.resolve({ state: 'pending' } as never),
+      set: () => Promise.resolve(),
+      delete: () => Promise.resolve(),
+    };
+    await expect(
+      idempotent(
+        () => {
+          runs++;
+        },
+        { store: weird, key: () => 'k' },
+      )(),
+    ).rejects.toBeInstanceOf(IdempotencyStoreError);
     expect(runs).toBe(0);
   });
 
@@ -196,14 +277,28 @@ describe('DESIGN §9 idempotent()', () => {
     const store = new MemoryIdempotencyStore({ clock: new ManualClock() });
     await expect(idempotent(() => 1, { store, key: () => '' })()).rejects.toBeInstanceOf(InvalidArgumentError);
     const boom = new Error('no identity');
-    await expect(idempotent(() => 1, { store, key: () => { throw boom; } })()).rejects.toBe(boom);
+    await expect(
+      idempotent(() => 1, {
+        store,
+        key: () => {
+          throw boom;
+        },
+      })(),
+    ).rejects.toBe(boom);
   });
 
   it('a synchronous throw of fn becomes a rejection, not a sync throw', async () => {
     const store = new MemoryIdempotencyStore({ clock: new ManualClock() });
-    const wrapped = idempotent(() => { throw new Error('sync'); }, { store, key: () => 'k' });
+    const wrapped = idempotent(
+      () => {
+        throw new Error('sync');
+      },
+      { store, key: () => 'k' },
+    );
     let p: Promise<unknown> | undefined;
-    expect(() => { p = wrapped(); }).not.toThrow();
+    expect(() => {
+      p = wrapped();
+    }).not.toThrow();
     await expect(p).rejects.toThrow('sync');
   });
 });

@@ -3,7 +3,9 @@ import type { Container, Pod } from '../../src/index.js';
 import { drive, execAfter, execHang, harness, makePod, settle, stopAtTimeout } from './helpers.js';
 
 const ctr = (name: string, preStop?: string[], extra: Partial<Container> = {}): Container => ({
-  name, ...(preStop ? { lifecycle: { preStop: { exec: { command: preStop } } } } : {}), ...extra,
+  name,
+  ...(preStop ? { lifecycle: { preStop: { exec: { command: preStop } } } } : {}),
+  ...extra,
 });
 
 async function startAll(h: ReturnType<typeof harness>, pod: Pod, names: string[]) {
@@ -19,9 +21,20 @@ describe('DESIGN §6 deletePod (spec §4.1, §4.2-A/B)', () => {
     const result = await drive(h.clock, h.manager.deletePod(pod, { gracePeriodSeconds: 10 }));
     expect(h.events.filter((e) => e.reason === 'Killing').map((e) => e.timestamp)).toEqual([0, 0]);
     expect(h.runtime.of('exec').map((c) => c.at)).toEqual([0, 0]);
-    expect(h.runtime.of('stop').map((c) => [c.container, c.at, c.timeoutSeconds])).toEqual([['a', 3_000, 7], ['b', 6_000, 4]]);
-    expect(result).toMatchObject({ gracePeriodSeconds: 10, deletionGracePeriodSeconds: 10, startedAt: 0, finishedAt: 6_000 });
-    expect(result.containers.map((c) => [c.container, c.gracePeriodSeconds, c.stopTimeoutSeconds])).toEqual([['a', 10, 7], ['b', 10, 4]]);
+    expect(h.runtime.of('stop').map((c) => [c.container, c.at, c.timeoutSeconds])).toEqual([
+      ['a', 3_000, 7],
+      ['b', 6_000, 4],
+    ]);
+    expect(result).toMatchObject({
+      gracePeriodSeconds: 10,
+      deletionGracePeriodSeconds: 10,
+      startedAt: 0,
+      finishedAt: 6_000,
+    });
+    expect(result.containers.map((c) => [c.container, c.gracePeriodSeconds, c.stopTimeoutSeconds])).toEqual([
+      ['a', 10, 7],
+      ['b', 10, 4],
+    ]);
   });
 
   it('without gracePeriodSeconds the pod TGPS is used (spec §4.1 step 1)', async () => {
@@ -63,7 +76,11 @@ describe('DESIGN §6 deletePod (spec §4.1, §4.2-A/B)', () => {
     const result = await drive(h.clock, h.manager.deletePod(pod));
     expect(h.runtime.of('exec').map((c) => c.container)).toEqual(['a']);
     expect(h.runtime.of('stop').map((c) => c.container)).toEqual(['a']);
-    expect(result.containers.map((c) => [c.container, c.outcome])).toEqual([['a', 'stopped'], ['b', 'notRunning'], ['c', 'notRunning']]);
+    expect(result.containers.map((c) => [c.container, c.outcome])).toEqual([
+      ['a', 'stopped'],
+      ['b', 'notRunning'],
+      ['c', 'notRunning'],
+    ]);
   });
 
   it('sidecars stop after all main containers, in reverse declaration order; their preStop runs at once (spec §4.2-C.6)', async () => {
@@ -73,13 +90,29 @@ describe('DESIGN §6 deletePod (spec §4.1, §4.2-A/B)', () => {
     h.runtime.onStop('s2', ({ clock }) => new Promise<void>((r) => clock.setTimeout(r, 1_000)));
     const pod = makePod({
       tgps: 30,
-      initContainers: [ctr('s1', ['/s1'], { restartPolicy: 'Always' }), ctr('s2', ['/s2'], { restartPolicy: 'Always' })],
+      initContainers: [
+        ctr('s1', ['/s1'], { restartPolicy: 'Always' }),
+        ctr('s2', ['/s2'], { restartPolicy: 'Always' }),
+      ],
       containers: [ctr('main', ['/main'])],
     });
     await startAll(h, pod, ['s1', 's2', 'main']);
     const result = await drive(h.clock, h.manager.deletePod(pod));
-    expect(h.runtime.of('exec').map((c) => [c.container, c.at]).sort()).toEqual([['main', 0], ['s1', 0], ['s2', 0]]);
-    expect(h.runtime.of('stop').map((c) => [c.container, c.at])).toEqual([['main', 5_000], ['s2', 7_000], ['s1', 8_000]]);
+    expect(
+      h.runtime
+        .of('exec')
+        .map((c) => [c.container, c.at])
+        .sort(),
+    ).toEqual([
+      ['main', 0],
+      ['s1', 0],
+      ['s2', 0],
+    ]);
+    expect(h.runtime.of('stop').map((c) => [c.container, c.at])).toEqual([
+      ['main', 5_000],
+      ['s2', 7_000],
+      ['s1', 8_000],
+    ]);
     const s1 = result.containers.find((c) => c.container === 's1');
     const s2 = result.containers.find((c) => c.container === 's2');
     // s2 waited 7 s for main, so its g is 30 - 7 = 23; s1 waited 8 s: 22 (spec §4.2-C.6)
@@ -92,7 +125,11 @@ describe('DESIGN §6 deletePod (spec §4.1, §4.2-A/B)', () => {
   it('a sidecar ordering wait is bounded by what is left of the grace (spec §4.2-C.6)', async () => {
     const h = harness();
     h.runtime.onStop('main', stopAtTimeout); // main ignores SIGTERM: SIGKILL at 10 + 2
-    const pod = makePod({ tgps: 10, initContainers: [ctr('side', undefined, { restartPolicy: 'Always' })], containers: [ctr('main')] });
+    const pod = makePod({
+      tgps: 10,
+      initContainers: [ctr('side', undefined, { restartPolicy: 'Always' })],
+      containers: [ctr('main')],
+    });
     await startAll(h, pod, ['side', 'main']);
     const result = await drive(h.clock, h.manager.deletePod(pod));
     const side = result.containers.find((c) => c.container === 'side');
@@ -132,7 +169,9 @@ describe('DESIGN §6 deletePod (spec §4.1, §4.2-A/B)', () => {
   it('a container still running after the first pass (stop rejected) is killed again by a repeat, shorter delete (spec §4.1, §4.2-F.3; lifecycle.md "The pod")', async () => {
     const h = harness();
     let stops = 0;
-    h.runtime.onStop('a', () => (++stops === 1 ? Promise.reject(new Error('rpc error: code = Unknown')) : Promise.resolve()));
+    h.runtime.onStop('a', () =>
+      ++stops === 1 ? Promise.reject(new Error('rpc error: code = Unknown')) : Promise.resolve(),
+    );
     const pod = makePod({ tgps: 30, containers: [ctr('a', ['/a'])] });
     await startAll(h, pod, ['a']);
     const r1 = await drive(h.clock, h.manager.deletePod(pod, { gracePeriodSeconds: 20 }));
@@ -143,7 +182,10 @@ describe('DESIGN §6 deletePod (spec §4.1, §4.2-A/B)', () => {
     // the API server stores the strictly smaller period (spec §4.1) ...
     expect(r2.deletionGracePeriodSeconds).toBe(5);
     // ... and the still-running container is killed again with it (preStop again, spec §6)
-    expect(h.runtime.of('stop').map((c) => [c.at, c.timeoutSeconds])).toEqual([[0, 20], [1_000, 5]]);
+    expect(h.runtime.of('stop').map((c) => [c.at, c.timeoutSeconds])).toEqual([
+      [0, 20],
+      [1_000, 5],
+    ]);
     expect(h.runtime.of('exec')).toHaveLength(2);
     expect(r2.containers[0]?.outcome).toBe('stopped');
     expect(h.manager.status(pod, 'a').state).toBe('Terminated');
@@ -165,7 +207,10 @@ describe('DESIGN §6 deletePod (spec §4.1, §4.2-A/B)', () => {
   it('a delete arriving during postStart waits for it (spec §3.7)', async () => {
     const h = harness();
     h.runtime.onExec('/hello', execAfter(7_000, { exitCode: 0 }));
-    const pod = makePod({ tgps: 30, containers: [{ name: 'a', lifecycle: { postStart: { exec: { command: ['/hello'] } } } }] });
+    const pod = makePod({
+      tgps: 30,
+      containers: [{ name: 'a', lifecycle: { postStart: { exec: { command: ['/hello'] } } } }],
+    });
     const starting = h.manager.startContainer(pod, 'a');
     await h.clock.advance(1_000);
     const deleting = h.manager.deletePod(pod);

@@ -1,14 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { LifecycleManager, type Container, type KubeEvent } from '../../src/index.js';
-import { drive, execHang, harness, makePod, ManualClock, RecordingHttpClient, RecordingRuntime, settle } from './helpers.js';
+import { type Container, type KubeEvent, LifecycleManager } from '../../src/index.js';
+import {
+  drive,
+  execHang,
+  harness,
+  ManualClock,
+  makePod,
+  RecordingHttpClient,
+  RecordingRuntime,
+  settle,
+} from './helpers.js';
 
 const preStopExec: Container = { name: 'web', lifecycle: { preStop: { exec: { command: ['/bin/drain'] } } } };
 
 /** DESIGN §6: "No promise returned by the manager rejects because of an adapter fault". */
 describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
   const execFaults: Array<[string, () => unknown]> = [
-    ['throws synchronously', () => { throw new Error('sync boom'); }],
-    ['throws a string synchronously', () => { throw 'sync string'; }],
+    [
+      'throws synchronously',
+      () => {
+        throw new Error('sync boom');
+      },
+    ],
+    [
+      'throws a string synchronously',
+      () => {
+        throw 'sync string';
+      },
+    ],
     ['rejects with a string', () => Promise.reject('plain string')],
     ['rejects with undefined', () => Promise.reject(undefined)],
     ['rejects with null', () => Promise.reject(null)],
@@ -17,7 +36,20 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
     ['resolves a non-numeric exitCode', () => Promise.resolve({ exitCode: 'zero' })],
     ['resolves a number', () => Promise.resolve(0)],
     ['returns a non-promise', () => ({ exitCode: 0 })],
-    ['rejects with an object whose getters throw', () => Promise.reject(new Proxy({}, { get() { throw new Error('trap'); } }))],
+    [
+      'rejects with an object whose getters throw',
+      () =>
+        Promise.reject(
+          new Proxy(
+            {},
+            {
+              get() {
+                throw new Error('trap');
+              },
+            },
+          ),
+        ),
+    ],
   ];
   for (const [label, fault] of execFaults) {
     it(`preStop exec ${label}: stopContainer resolves, kill proceeds`, async () => {
@@ -34,8 +66,12 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
 
   it('postStart exec throwing synchronously: startContainer resolves postStartFailed', async () => {
     const h = harness();
-    h.runtime.onExec('/bin/hello', () => { throw new TypeError('bad'); });
-    const pod = makePod({ containers: [{ name: 'web', lifecycle: { postStart: { exec: { command: ['/bin/hello'] } } } }] });
+    h.runtime.onExec('/bin/hello', () => {
+      throw new TypeError('bad');
+    });
+    const pod = makePod({
+      containers: [{ name: 'web', lifecycle: { postStart: { exec: { command: ['/bin/hello'] } } } }],
+    });
     const result = await drive(h.clock, h.manager.startContainer(pod, 'web'));
     expect(result.outcome).toBe('postStartFailed');
     expect(h.events.map((e) => e.reason)).toContain('FailedPostStartHook');
@@ -43,11 +79,16 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
 
   it('runtime.startContainer throwing synchronously: startFailed, Warning Failed "Error: …" (lifecycle.md)', async () => {
     const h = harness();
-    h.runtime.onStart('web', () => { throw new Error('image not found'); });
+    h.runtime.onStart('web', () => {
+      throw new Error('image not found');
+    });
     const pod = makePod({ containers: [{ name: 'web' }] });
     const result = await drive(h.clock, h.manager.startContainer(pod, 'web'));
     expect(result.outcome).toBe('startFailed');
-    expect(h.events.find((e) => e.reason === 'Failed')).toMatchObject({ type: 'Warning', message: 'Error: image not found' });
+    expect(h.events.find((e) => e.reason === 'Failed')).toMatchObject({
+      type: 'Warning',
+      message: 'Error: image not found',
+    });
     expect(h.manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', reason: 'RunContainerError' });
   });
 
@@ -71,7 +112,13 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
   });
 
   it('runtime.stopContainer throwing synchronously / rejecting with a non-Error: stopFailed, container stays Running', async () => {
-    for (const fault of [() => { throw new Error('x'); }, () => Promise.reject(42), () => Promise.reject(undefined)]) {
+    for (const fault of [
+      () => {
+        throw new Error('x');
+      },
+      () => Promise.reject(42),
+      () => Promise.reject(undefined),
+    ]) {
       const h = harness();
       h.runtime.onStop('web', fault);
       const pod = makePod({ containers: [{ name: 'web' }] });
@@ -92,16 +139,28 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
     expect(result.outcome).toBe('stopTimedOut');
     expect(h.clock.now()).toBe(15_000);
     expect(h.events.find((e) => e.reason === 'ExceededGracePeriod')).toMatchObject({
-      type: 'Warning', message: 'Container runtime did not kill the pod within specified grace period.', object: { kind: 'Pod', name: 'p' },
+      type: 'Warning',
+      message: 'Container runtime did not kill the pod within specified grace period.',
+      object: { kind: 'Pod', name: 'p' },
     });
   });
 
   it('httpClient.request throwing synchronously / resolving garbage: the hook fails, the manager resolves', async () => {
-    const faults = [() => { throw new Error('sync'); }, () => Promise.resolve(null), () => Promise.resolve({ status: 'x' }), () => Promise.reject('str')];
+    const faults = [
+      () => {
+        throw new Error('sync');
+      },
+      () => Promise.resolve(null),
+      () => Promise.resolve({ status: 'x' }),
+      () => Promise.reject('str'),
+    ];
     for (const fault of faults) {
       const h = harness();
       h.http.handler = fault;
-      const pod = makePod({ podIP: '10.0.0.7', containers: [{ name: 'web', lifecycle: { preStop: { httpGet: { port: 80 } } } }] });
+      const pod = makePod({
+        podIP: '10.0.0.7',
+        containers: [{ name: 'web', lifecycle: { preStop: { httpGet: { port: 80 } } } }],
+      });
       await drive(h.clock, h.manager.startContainer(pod, 'web'));
       const result = await drive(h.clock, h.manager.stopContainer(pod, 'web'));
       expect(result.preStop.outcome).toBe('failed');
@@ -112,7 +171,10 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
   it('an exec that never settles is abandoned at the grace and its AbortSignal fires once the container exited', async () => {
     const h = harness();
     let signal: AbortSignal | undefined;
-    h.runtime.onExec('/bin/drain', (c) => { signal = c.signal; return execHang(c); });
+    h.runtime.onExec('/bin/drain', (c) => {
+      signal = c.signal;
+      return execHang(c);
+    });
     const pod = makePod({ tgps: 3, containers: [preStopExec] });
     await drive(h.clock, h.manager.startContainer(pod, 'web'));
     const result = await drive(h.clock, h.manager.stopContainer(pod, 'web'));
@@ -128,10 +190,17 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
     const manager = new LifecycleManager({ runtime, httpClient: new RecordingHttpClient(clock), clock });
     const seen: KubeEvent[] = [];
     const listenerErrors: unknown[] = [];
-    manager.on('event', () => { throw new Error('listener bug'); });
+    manager.on('event', () => {
+      throw new Error('listener bug');
+    });
     manager.on('event', (e) => seen.push(e));
-    manager.on('step', () => { throw 'step listener bug'; });
-    manager.on('listenerError', (e) => { listenerErrors.push(e); throw new Error('and this too'); });
+    manager.on('step', () => {
+      throw 'step listener bug';
+    });
+    manager.on('listenerError', (e) => {
+      listenerErrors.push(e);
+      throw new Error('and this too');
+    });
     const pod = makePod({ containers: [preStopExec] });
     await drive(clock, manager.startContainer(pod, 'web'));
     const result = await drive(clock, manager.stopContainer(pod, 'web'));
@@ -142,7 +211,9 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
 
   it('a throwing notifyExited-path listener during the kill does not break deletePod', async () => {
     const h = harness();
-    h.manager.on('event', (e) => { if (e.reason === 'Killing') throw new Error('boom'); });
+    h.manager.on('event', (e) => {
+      if (e.reason === 'Killing') throw new Error('boom');
+    });
     const pod = makePod({ containers: [{ name: 'a' }, { name: 'b' }] });
     await drive(h.clock, h.manager.startContainer(pod, 'a'));
     await drive(h.clock, h.manager.startContainer(pod, 'b'));

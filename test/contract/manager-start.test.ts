@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LifecycleSpecError, UnknownContainerError, validatePod, type Container } from '../../src/index.js';
+import { type Container, LifecycleSpecError, UnknownContainerError, validatePod } from '../../src/index.js';
 import { drive, execAfter, harness, makePod, reasons, settle } from './helpers.js';
 
 const web = (lifecycle?: Container['lifecycle'], extra: Partial<Container> = {}): Container => ({
-  name: 'web', image: 'nginx', ...(lifecycle ? { lifecycle } : {}), ...extra,
+  name: 'web',
+  image: 'nginx',
+  ...(lifecycle ? { lifecycle } : {}),
+  ...extra,
 });
 
 describe('DESIGN §6 startContainer (spec §3)', () => {
@@ -29,7 +32,12 @@ describe('DESIGN §6 startContainer (spec §3)', () => {
 
   it('exec is handed a plain-data ContainerRef with the runtime id and pod identity (DESIGN §5)', async () => {
     const h = harness();
-    const pod = makePod({ name: 'shop', namespace: 'prod', uid: 'u-9', containers: [web({ postStart: { exec: { command: ['a'] } } })] });
+    const pod = makePod({
+      name: 'shop',
+      namespace: 'prod',
+      uid: 'u-9',
+      containers: [web({ postStart: { exec: { command: ['a'] } } })],
+    });
     await drive(h.clock, h.manager.startContainer(pod, 'web'));
     const ref = h.runtime.of('exec')[0]?.ref;
     expect(ref).toEqual({ id: 'cri://web-1', name: 'web', podName: 'shop', podNamespace: 'prod', podUID: 'u-9' });
@@ -41,23 +49,49 @@ describe('DESIGN §6 startContainer (spec §3)', () => {
     h.runtime.onExec('/bin/drain', execAfter(4_000, { exitCode: 0 }));
     const pod = makePod({
       tgps: 45,
-      containers: [web({
-        postStart: { exec: { command: ['/bin/init', '--now'] } },
-        preStop: { exec: { command: ['/bin/drain'] } },
-      }, { livenessProbe: { terminationGracePeriodSeconds: 5 } })],
+      containers: [
+        web(
+          {
+            postStart: { exec: { command: ['/bin/init', '--now'] } },
+            preStop: { exec: { command: ['/bin/drain'] } },
+          },
+          { livenessProbe: { terminationGracePeriodSeconds: 5 } },
+        ),
+      ],
     });
     const result = await drive(h.clock, h.manager.startContainer(pod, 'web'));
-    const detail = 'Exec lifecycle hook ([/bin/init --now]) for Container "web" in Pod "p_ns(uid-1)" failed - error: command \'/bin/init --now\' exited with 1: bad, message: "outbad"';
+    const detail =
+      'Exec lifecycle hook ([/bin/init --now]) for Container "web" in Pod "p_ns(uid-1)" failed - error: command \'/bin/init --now\' exited with 1: bad, message: "outbad"';
     expect(reasons(h.events)).toEqual(['Started', 'FailedPostStartHook', 'Killing']);
-    expect(h.events[1]).toMatchObject({ type: 'Warning', reason: 'FailedPostStartHook', message: 'PostStartHook failed', detail, timestamp: 2_000 });
-    expect(h.events[2]).toMatchObject({ type: 'Normal', reason: 'Killing', message: 'FailedPostStartHook', timestamp: 2_000 });
+    expect(h.events[1]).toMatchObject({
+      type: 'Warning',
+      reason: 'FailedPostStartHook',
+      message: 'PostStartHook failed',
+      detail,
+      timestamp: 2_000,
+    });
+    expect(h.events[2]).toMatchObject({
+      type: 'Normal',
+      reason: 'Killing',
+      message: 'FailedPostStartHook',
+      timestamp: 2_000,
+    });
     // preStop ran, then stop with the pod grace (45, not the probe's 5) minus 4 s
     expect(h.runtime.of('exec').map((c) => c.argv?.join(' '))).toEqual(['/bin/init --now', '/bin/drain']);
     expect(h.runtime.of('stop')).toMatchObject([{ at: 6_000, timeoutSeconds: 41 }]);
     expect(result.outcome).toBe('postStartFailed');
     expect(result.postStart).toMatchObject({ outcome: 'failed', message: detail });
-    expect(result.kill).toMatchObject({ reason: 'FailedPostStartHook', gracePeriodSeconds: 45, preStop: { outcome: 'succeeded' }, stopTimeoutSeconds: 41 });
-    expect(h.manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', reason: 'PostStartHookError', message: detail });
+    expect(result.kill).toMatchObject({
+      reason: 'FailedPostStartHook',
+      gracePeriodSeconds: 45,
+      preStop: { outcome: 'succeeded' },
+      stopTimeoutSeconds: 41,
+    });
+    expect(h.manager.status(pod, 'web')).toMatchObject({
+      state: 'Waiting',
+      reason: 'PostStartHookError',
+      message: detail,
+    });
   });
 
   it('a later startContainer is a restart: postStart runs again, restartCount grows (spec §3.6)', async () => {
@@ -113,14 +147,19 @@ describe('DESIGN §6 startContainer (spec §3)', () => {
   it('an invalid pod rejects with LifecycleSpecError carrying every FieldError; nothing runs (DESIGN §6)', async () => {
     const h = harness();
     const pod = makePod({
-      containers: [web({
-        postStart: { exec: { command: [] } },
-        preStop: { httpGet: { port: 0 } },
-      })],
+      containers: [
+        web({
+          postStart: { exec: { command: [] } },
+          preStop: { httpGet: { port: 0 } },
+        }),
+      ],
     });
     const expected = validatePod(pod);
     expect(expected.length).toBeGreaterThanOrEqual(2);
-    const error = await h.manager.startContainer(pod, 'web').then(() => undefined, (e: unknown) => e);
+    const error = await h.manager.startContainer(pod, 'web').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LifecycleSpecError);
     expect((error as LifecycleSpecError).errors.map((e) => e.message)).toEqual(expected.map((e) => e.message));
     expect((error as LifecycleSpecError).errors.map((e) => e.message)).toEqual([

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, type Container } from '../../src/index.js';
+import { type Container, InvalidArgumentError } from '../../src/index.js';
 import { drive, execAfter, execHang, harness, makePod, reasons, settle, stopAtTimeout, wait } from './helpers.js';
 
 const withPreStop = (extra: Partial<Container> = {}): Container => ({
-  name: 'web', image: 'nginx', lifecycle: { preStop: { exec: { command: ['/bin/drain'] } } }, ...extra,
+  name: 'web',
+  image: 'nginx',
+  lifecycle: { preStop: { exec: { command: ['/bin/drain'] } } },
+  ...extra,
 });
 
-async function started(h: ReturnType<typeof harness>, pod: Parameters<typeof h.manager.startContainer>[0], name = 'web') {
+async function started(
+  h: ReturnType<typeof harness>,
+  pod: Parameters<typeof h.manager.startContainer>[0],
+  name = 'web',
+) {
   await drive(h.clock, h.manager.startContainer(pod, name));
 }
 
@@ -24,8 +31,13 @@ describe('DESIGN §6 stopContainer (spec §4.2-C)', () => {
     expect(h.runtime.of('exec')[0]?.at).toBe(1_000);
     expect(h.runtime.of('stop')).toMatchObject([{ at: 5_000, timeoutSeconds: 26 }]);
     expect(result).toMatchObject({
-      outcome: 'stopped', reason: 'Unknown', gracePeriodSeconds: 30, stopTimeoutSeconds: 26,
-      preStop: { outcome: 'succeeded', elapsedMs: 4_000 }, startedAt: 1_000, exitedAt: 5_000,
+      outcome: 'stopped',
+      reason: 'Unknown',
+      gracePeriodSeconds: 30,
+      stopTimeoutSeconds: 26,
+      preStop: { outcome: 'succeeded', elapsedMs: 4_000 },
+      startedAt: 1_000,
+      exitedAt: 5_000,
     });
   });
 
@@ -33,8 +45,13 @@ describe('DESIGN §6 stopContainer (spec §4.2-C)', () => {
     const h = harness();
     const pod = makePod({ containers: [{ name: 'web' }] });
     await started(h, pod);
-    await drive(h.clock, h.manager.stopContainer(pod, 'web', { message: 'Container web failed liveness probe, will be restarted' }));
-    expect(h.events.find((e) => e.reason === 'Killing')?.message).toBe('Container web failed liveness probe, will be restarted');
+    await drive(
+      h.clock,
+      h.manager.stopContainer(pod, 'web', { message: 'Container web failed liveness probe, will be restarted' }),
+    );
+    expect(h.events.find((e) => e.reason === 'Killing')?.message).toBe(
+      'Container web failed liveness probe, will be restarted',
+    );
   });
 
   it('charges whole seconds only: a 29.999 s preStop leaves 1 s, raised to 2 (spec §4.2-C.5, C.7)', async () => {
@@ -74,7 +91,11 @@ describe('DESIGN §6 stopContainer (spec §4.2-C)', () => {
     const pod = makePod({ tgps: 30, containers: [withPreStop()] });
     await started(h, pod);
     const result = await drive(h.clock, h.manager.stopContainer(pod, 'web', { gracePeriodOverride: 10 }));
-    expect(result).toMatchObject({ gracePeriodSeconds: 10, stopTimeoutSeconds: 2, preStop: { outcome: 'timedOut', elapsedMs: 10_000 } });
+    expect(result).toMatchObject({
+      gracePeriodSeconds: 10,
+      stopTimeoutSeconds: 2,
+      preStop: { outcome: 'timedOut', elapsedMs: 10_000 },
+    });
     expect(h.runtime.of('stop')[0]?.at).toBe(10_000);
   });
 
@@ -102,10 +123,17 @@ describe('DESIGN §6 stopContainer (spec §4.2-C)', () => {
     const pod = makePod({ tgps: 30, containers: [withPreStop()] });
     await started(h, pod);
     const result = await drive(h.clock, h.manager.stopContainer(pod, 'web'));
-    const detail = 'Exec lifecycle hook ([/bin/drain]) for Container "web" in Pod "p_ns(uid-1)" failed - error: command \'/bin/drain\' exited with 7: e"x, message: "o\\ne\\"x"';
+    const detail =
+      'Exec lifecycle hook ([/bin/drain]) for Container "web" in Pod "p_ns(uid-1)" failed - error: command \'/bin/drain\' exited with 7: e"x, message: "o\\ne\\"x"';
     const failed = h.events.filter((e) => e.reason === 'FailedPreStopHook');
-    expect(failed).toEqual([expect.objectContaining({ type: 'Warning', message: 'PreStopHook failed', detail, timestamp: 2_500 })]);
-    expect(result).toMatchObject({ outcome: 'stopped', preStop: { outcome: 'failed', elapsedMs: 2_500, message: detail }, stopTimeoutSeconds: 28 });
+    expect(failed).toEqual([
+      expect.objectContaining({ type: 'Warning', message: 'PreStopHook failed', detail, timestamp: 2_500 }),
+    ]);
+    expect(result).toMatchObject({
+      outcome: 'stopped',
+      preStop: { outcome: 'failed', elapsedMs: 2_500, message: detail },
+      stopTimeoutSeconds: 28,
+    });
   });
 
   it('a preStop failing after the grace wait ended still emits FailedPreStopHook (spec §4.2-C.5.6)', async () => {
@@ -140,13 +168,28 @@ describe('DESIGN §6 stopContainer (spec §4.2-C)', () => {
 
   it('uses the liveness probe grace for a LivenessProbe kill, pod grace otherwise (spec §4.2-C.1)', async () => {
     const h = harness();
-    const pod = makePod({ tgps: 30, containers: [{ name: 'web', livenessProbe: { terminationGracePeriodSeconds: 7 }, startupProbe: { terminationGracePeriodSeconds: 9 } }] });
+    const pod = makePod({
+      tgps: 30,
+      containers: [
+        {
+          name: 'web',
+          livenessProbe: { terminationGracePeriodSeconds: 7 },
+          startupProbe: { terminationGracePeriodSeconds: 9 },
+        },
+      ],
+    });
     await started(h, pod);
-    expect((await drive(h.clock, h.manager.stopContainer(pod, 'web', { reason: 'LivenessProbe' }))).gracePeriodSeconds).toBe(7);
+    expect(
+      (await drive(h.clock, h.manager.stopContainer(pod, 'web', { reason: 'LivenessProbe' }))).gracePeriodSeconds,
+    ).toBe(7);
     await started(h, pod);
-    expect((await drive(h.clock, h.manager.stopContainer(pod, 'web', { reason: 'StartupProbe' }))).gracePeriodSeconds).toBe(9);
+    expect(
+      (await drive(h.clock, h.manager.stopContainer(pod, 'web', { reason: 'StartupProbe' }))).gracePeriodSeconds,
+    ).toBe(9);
     await started(h, pod);
-    expect((await drive(h.clock, h.manager.stopContainer(pod, 'web', { reason: 'FailedPostStartHook' }))).gracePeriodSeconds).toBe(30);
+    expect(
+      (await drive(h.clock, h.manager.stopContainer(pod, 'web', { reason: 'FailedPostStartHook' }))).gracePeriodSeconds,
+    ).toBe(30);
   });
 
   it('a container that already exited gets no preStop and no stop call (spec §4.2-B, §5.3)', async () => {
@@ -197,7 +240,10 @@ describe('DESIGN §6 stopContainer (spec §4.2-C)', () => {
     const pod = makePod({ containers: [{ name: 'web' }] });
     await started(h, pod);
     let signal: unknown;
-    h.runtime.onStop('web', (c) => { signal = c.signal; return Promise.resolve(); });
+    h.runtime.onStop('web', (c) => {
+      signal = c.signal;
+      return Promise.resolve();
+    });
     await drive(h.clock, h.manager.stopContainer(pod, 'web'));
     expect(signal).toBeInstanceOf(AbortSignal);
     expect(Number.isInteger(h.runtime.of('stop')[0]?.timeoutSeconds)).toBe(true);
@@ -207,15 +253,21 @@ describe('DESIGN §6 stopContainer (spec §4.2-C)', () => {
     const h = harness();
     const pod = makePod({ containers: [{ name: 'web' }] });
     await started(h, pod);
-    await expect(h.manager.stopContainer(pod, 'web', { gracePeriodOverride: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(h.manager.stopContainer(pod, 'web', { gracePeriodOverride: 1.5 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(h.manager.stopContainer(pod, 'web', { gracePeriodOverride: -1 })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await expect(h.manager.stopContainer(pod, 'web', { gracePeriodOverride: 1.5 })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
     expect(h.runtime.of('stop')).toEqual([]);
   });
 
   it('the stop waits for a postStart in flight (spec §3.7): kill starts only after postStart finished', async () => {
     const h = harness();
     h.runtime.onExec('/bin/hello', execAfter(8_000, { exitCode: 0 }));
-    const pod = makePod({ containers: [{ name: 'web', lifecycle: { postStart: { exec: { command: ['/bin/hello'] } } } }] });
+    const pod = makePod({
+      containers: [{ name: 'web', lifecycle: { postStart: { exec: { command: ['/bin/hello'] } } } }],
+    });
     const starting = h.manager.startContainer(pod, 'web');
     await h.clock.advance(1_000);
     const stopping = h.manager.stopContainer(pod, 'web');

@@ -3,7 +3,7 @@
  * LifecycleManager on the system clock, as docs/adapters.md describes them. Short graces only;
  * every test removes its processes, servers and temp dirs.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -11,12 +11,25 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  LifecycleManager, type Container, type ContainerRef, type KubeEvent, type LifecyclePolicy, type LifecycleStep, type Pod,
+  type Container,
+  type ContainerRef,
+  type KubeEvent,
+  LifecycleManager,
+  type LifecyclePolicy,
+  type LifecycleStep,
+  type Pod,
 } from '../../src/index.js';
 import {
-  DEFAULT_OUTPUT_CAP_BYTES, HttpRequestError, MAX_RESPONSE_BODY_BYTES, NodeAdapterError, NodeHttpClient, ProcessRuntime,
-  truncationMarker, type ContainerExitStatus,
+  type ContainerExitStatus,
+  DEFAULT_OUTPUT_CAP_BYTES,
+  HttpRequestError,
+  MAX_RESPONSE_BODY_BYTES,
+  NodeAdapterError,
+  NodeHttpClient,
+  ProcessRuntime,
+  truncationMarker,
 } from '../../src/node/index.js';
 
 // ---------------------------------------------------------------- fixtures and cleanup
@@ -25,7 +38,11 @@ const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   while (cleanups.length > 0) {
     const c = cleanups.pop()!;
-    try { await c(); } catch { /* best effort */ }
+    try {
+      await c();
+    } catch {
+      /* best effort */
+    }
   }
 });
 
@@ -36,7 +53,11 @@ function tempDir(): string {
 }
 
 function lines(path: string): string[] {
-  try { return readFileSync(path, 'utf8').split('\n').filter(Boolean); } catch { return []; }
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
@@ -77,7 +98,11 @@ function rig(pod: Pod, opts: { policy?: LifecyclePolicy; outputCapBytes?: number
     },
   });
   cleanups.push(() => runtime.dispose());
-  manager = new LifecycleManager({ runtime, httpClient: new NodeHttpClient(), ...(opts.policy ? { policy: opts.policy } : {}) });
+  manager = new LifecycleManager({
+    runtime,
+    httpClient: new NodeHttpClient(),
+    ...(opts.policy ? { policy: opts.policy } : {}),
+  });
   manager.on('event', (e) => events.push(e));
   manager.on('step', (s) => steps.push(s));
   return { runtime, manager, events, steps, exits };
@@ -97,7 +122,13 @@ function pod(containers: Container[], extra: { tgps?: number; name?: string; os?
 
 async function listen(server: http.Server | https.Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return (server.address() as AddressInfo).port;
 }
 
@@ -114,13 +145,22 @@ async function freePort(): Promise<number> {
 describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)', () => {
   it('postStart exec has written its file by the time the container is Running (spec §3.1–3.2)', async () => {
     const dir = tempDir();
-    const p = pod([{
-      name: 'main', ...shMain('trap "exit 0" TERM;', dir),
-      lifecycle: { postStart: { exec: { command: ['sh', '-c', 'sleep 0.2; echo Hello from the postStart handler > "$DIR/message"'] } } },
-    }]);
+    const p = pod([
+      {
+        name: 'main',
+        ...shMain('trap "exit 0" TERM;', dir),
+        lifecycle: {
+          postStart: {
+            exec: { command: ['sh', '-c', 'sleep 0.2; echo Hello from the postStart handler > "$DIR/message"'] },
+          },
+        },
+      },
+    ]);
     const r = rig(p);
     let fileAtRunning: boolean | undefined;
-    r.manager.on('step', (s) => { if (s.kind === 'running') fileAtRunning = existsSync(join(dir, 'message')); });
+    r.manager.on('step', (s) => {
+      if (s.kind === 'running') fileAtRunning = existsSync(join(dir, 'message'));
+    });
     const start = await r.manager.startContainer(p, 'main');
     expect(start.outcome).toBe('running');
     expect(fileAtRunning).toBe(true);
@@ -133,10 +173,13 @@ describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)
 
   it('preStop exec runs (and finishes) before the main process gets SIGTERM; the process exits on it (spec §4.2-C)', async () => {
     const dir = tempDir();
-    const p = pod([{
-      name: 'main', ...shMain('trap \'echo SIGTERM >> "$DIR/log"; exit 0\' TERM;', dir),
-      lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 0.3; echo preStop >> "$DIR/log"'] } } },
-    }]);
+    const p = pod([
+      {
+        name: 'main',
+        ...shMain('trap \'echo SIGTERM >> "$DIR/log"; exit 0\' TERM;', dir),
+        lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 0.3; echo preStop >> "$DIR/log"'] } } },
+      },
+    ]);
     const r = rig(p);
     await r.manager.startContainer(p, 'main');
     await until(() => existsSync(join(dir, 'ready')));
@@ -174,11 +217,19 @@ describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)
 
   it('lifecycle.stopSignal is the signal delivered instead of SIGTERM (spec §4.2-D)', async () => {
     const dir = tempDir();
-    const p = pod([{
-      name: 'main',
-      ...shMain('trap \'echo SIGTERM >> "$DIR/log"; exit 0\' TERM; trap \'echo SIGUSR1 >> "$DIR/log"; exit 0\' USR1;', dir),
-      lifecycle: { stopSignal: 'SIGUSR1' },
-    }], { os: 'linux' });
+    const p = pod(
+      [
+        {
+          name: 'main',
+          ...shMain(
+            'trap \'echo SIGTERM >> "$DIR/log"; exit 0\' TERM; trap \'echo SIGUSR1 >> "$DIR/log"; exit 0\' USR1;',
+            dir,
+          ),
+          lifecycle: { stopSignal: 'SIGUSR1' },
+        },
+      ],
+      { os: 'linux' },
+    );
     const r = rig(p);
     await r.manager.startContainer(p, 'main');
     await until(() => existsSync(join(dir, 'ready')));
@@ -192,10 +243,14 @@ describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)
 
   it('a main process exiting by itself reaches the manager through onExit → notifyExited: Terminated, then no preStop and no stop on delete (spec §1.1, §4.2-B)', async () => {
     const dir = tempDir();
-    const p = pod([{
-      name: 'main', command: ['sh', '-c', 'sleep 0.2; exit 3'], env: [{ name: 'DIR', value: dir }],
-      lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo ran > "$DIR/prestop"'] } } },
-    }]);
+    const p = pod([
+      {
+        name: 'main',
+        command: ['sh', '-c', 'sleep 0.2; exit 3'],
+        env: [{ name: 'DIR', value: dir }],
+        lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo ran > "$DIR/prestop"'] } } },
+      },
+    ]);
     const r = rig(p);
     await r.manager.startContainer(p, 'main');
     await until(() => r.exits.length === 1);
@@ -209,18 +264,21 @@ describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)
 
   it('a failing postStart exec: FailedPostStartHook with the exec detail, the container is killed, Waiting/PostStartHookError (spec §3.5)', async () => {
     const dir = tempDir();
-    const p = pod([{
-      name: 'main', ...shMain('trap "exit 0" TERM;', dir),
-      lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo boom >&2; exit 7'] } } },
-    }]);
+    const p = pod([
+      {
+        name: 'main',
+        ...shMain('trap "exit 0" TERM;', dir),
+        lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo boom >&2; exit 7'] } } },
+      },
+    ]);
     const r = rig(p);
     const start = await r.manager.startContainer(p, 'main');
     expect(start.outcome).toBe('postStartFailed');
     const failed = r.events.find((e) => e.reason === 'FailedPostStartHook');
     expect(failed?.message).toBe('PostStartHook failed');
     expect(failed?.detail).toBe(
-      'Exec lifecycle hook ([sh -c echo boom >&2; exit 7]) for Container "main" in Pod "web_default(u1)" failed - error: '
-      + 'command \'sh -c echo boom >&2; exit 7\' exited with 7: boom\n, message: "boom\\n"',
+      'Exec lifecycle hook ([sh -c echo boom >&2; exit 7]) for Container "main" in Pod "web_default(u1)" failed - error: ' +
+        'command \'sh -c echo boom >&2; exit 7\' exited with 7: boom\n, message: "boom\\n"',
     );
     expect(r.manager.status(p, 'main')).toMatchObject({ state: 'Waiting', reason: 'PostStartHookError' });
     expect(r.runtime.runningContainerIds()).toEqual([]);
@@ -236,19 +294,30 @@ describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)
     expect(failed?.message).toMatch(/^Error: /);
     expect(r.manager.status(p, 'main')).toMatchObject({ state: 'Waiting', reason: 'RunContainerError' });
     // directly: the adapter rejects with the documented code
-    await expect(r.runtime.startContainer(p, p.spec!.containers[0]!, { signal: new AbortController().signal }))
-      .rejects.toMatchObject({ name: 'NodeAdapterError', code: 'ERR_NO_COMMAND' });
+    await expect(
+      r.runtime.startContainer(p, p.spec!.containers[0]!, { signal: new AbortController().signal }),
+    ).rejects.toMatchObject({ name: 'NodeAdapterError', code: 'ERR_NO_COMMAND' });
   });
 
   it('teardown: a preStop exec that waits for the main process is killed with it (137) and reported FailedPreStopHook (adapters.md "teardown")', async () => {
     const dir = tempDir();
-    const p = pod([{
-      // `$$$$`: Kubernetes $(VAR) expansion turns `$$` into `$` (adapters.md "argv"), so this is the shell's `$$`
-      name: 'main', command: ['sh', '-c', 'trap "exit 0" USR1; echo $$$$ > "$DIR/pid"; while :; do sleep 0.05; done'],
-      env: [{ name: 'DIR', value: dir }],
-      // sends the quit command, then waits for the main process forever (the anti-pattern)
-      lifecycle: { preStop: { exec: { command: ['sh', '-c', 'kill -USR1 "$(cat "$DIR/pid")"; while :; do sleep 0.05; done'] } } },
-    }], { tgps: 3 });
+    const p = pod(
+      [
+        {
+          // `$$$$`: Kubernetes $(VAR) expansion turns `$$` into `$` (adapters.md "argv"), so this is the shell's `$$`
+          name: 'main',
+          command: ['sh', '-c', 'trap "exit 0" USR1; echo $$$$ > "$DIR/pid"; while :; do sleep 0.05; done'],
+          env: [{ name: 'DIR', value: dir }],
+          // sends the quit command, then waits for the main process forever (the anti-pattern)
+          lifecycle: {
+            preStop: {
+              exec: { command: ['sh', '-c', 'kill -USR1 "$(cat "$DIR/pid")"; while :; do sleep 0.05; done'] },
+            },
+          },
+        },
+      ],
+      { tgps: 3 },
+    );
     const r = rig(p);
     await r.manager.startContainer(p, 'main');
     await until(() => existsSync(join(dir, 'pid')));
@@ -281,13 +350,17 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
     const runtime = new ProcessRuntime({ outputCapBytes: 100 });
     cleanups.push(() => runtime.dispose());
     const ref = await started(c, p, runtime);
-    const res = await runtime.exec(ref, ['sh', '-c', 'head -c 5000 /dev/zero | tr "\\0" a; head -c 40 /dev/zero | tr "\\0" b >&2; exit 4'], { signal: never() });
+    const res = await runtime.exec(
+      ref,
+      ['sh', '-c', 'head -c 5000 /dev/zero | tr "\\0" a; head -c 40 /dev/zero | tr "\\0" b >&2; exit 4'],
+      { signal: never() },
+    );
     expect(res.exitCode).toBe(4);
     expect(res.stdout).toBe('a'.repeat(100) + '\n[kube-lifecycle: output truncated after 100 bytes]');
     expect(res.stderr).toBe('b'.repeat(40));
   });
 
-  it('exec: killed by signal n → 128 + n; a missing executable rejects ERR_EXEC_FAILED with runc\'s wording', async () => {
+  it("exec: killed by signal n → 128 + n; a missing executable rejects ERR_EXEC_FAILED with runc's wording", async () => {
     const dir = tempDir();
     const c: Container = { name: 'main', ...shMain('', dir) };
     const p = pod([c]);
@@ -302,7 +375,7 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
     expect((err as Error).message).toContain('exec: "no-such-binary-xyz": executable file not found in $PATH');
   });
 
-  it('exec abort kills the exec\'d process group and rejects with signal.reason', async () => {
+  it("exec abort kills the exec'd process group and rejects with signal.reason", async () => {
     const dir = tempDir();
     const c: Container = { name: 'main', ...shMain('', dir) };
     const p = pod([c]);
@@ -316,20 +389,38 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
     const pid = Number(readFileSync(join(dir, 'execpid'), 'utf8'));
     ac.abort(reason);
     await expect(pending).rejects.toBe(reason);
-    await until(() => { try { process.kill(pid, 0); return false; } catch { return true; } });
+    await until(() => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
   });
 
   it('argv: $(VAR) expanded from env, $$(VAR) literal, undefined kept; env values expanded in order; HOSTNAME = pod name; minimal base env', async () => {
     const dir = tempDir();
     const c: Container = {
       name: 'main',
-      command: ['sh', '-c', 'printf "%s\\n" "$@" "$B" "$HOSTNAME" "${SECRET_FROM_PARENT:-unset}" > "$DIR/out"; while :; do sleep 0.05; done', 'sh'],
+      command: [
+        'sh',
+        '-c',
+        'printf "%s\\n" "$@" "$B" "$HOSTNAME" "${SECRET_FROM_PARENT:-unset}" > "$DIR/out"; while :; do sleep 0.05; done',
+        'sh',
+      ],
       args: ['$(GREETING)', '$$(GREETING)', '$(UNDEFINED_VAR)'],
-      env: [{ name: 'DIR', value: dir }, { name: 'GREETING', value: 'hi' }, { name: 'B', value: '$(GREETING)-x' }],
+      env: [
+        { name: 'DIR', value: dir },
+        { name: 'GREETING', value: 'hi' },
+        { name: 'B', value: '$(GREETING)-x' },
+      ],
     };
     const p = pod([c], { name: 'envpod' });
     process.env.SECRET_FROM_PARENT = 'leak';
-    cleanups.push(() => { delete process.env.SECRET_FROM_PARENT; });
+    cleanups.push(() => {
+      delete process.env.SECRET_FROM_PARENT;
+    });
     const runtime = new ProcessRuntime();
     cleanups.push(() => runtime.dispose());
     const ref = await started(c, p, runtime);
@@ -346,8 +437,9 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
     cleanups.push(() => runtime.dispose());
     const ref = await started(c, p, runtime);
     await until(() => existsSync(join(dir, 'ready')));
-    await expect(runtime.stopContainer(ref, { stopSignal: 'SIGNOPE', timeoutSeconds: 1, signal: never() }))
-      .rejects.toMatchObject({ code: 'ERR_UNKNOWN_SIGNAL' });
+    await expect(
+      runtime.stopContainer(ref, { stopSignal: 'SIGNOPE', timeoutSeconds: 1, signal: never() }),
+    ).rejects.toMatchObject({ code: 'ERR_UNKNOWN_SIGNAL' });
     await new Promise((r) => setTimeout(r, 100));
     expect(lines(join(dir, 'log'))).toEqual([]);
     expect(runtime.runningContainerIds()).toEqual([ref.id]);
@@ -372,7 +464,10 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
     expect(runtime.runningContainerIds().sort()).toEqual([a.id, b.id].sort());
     await runtime.dispose();
     expect(runtime.runningContainerIds()).toEqual([]);
-    expect(exits).toEqual([{ exitCode: 137, signal: 'SIGKILL' }, { exitCode: 137, signal: 'SIGKILL' }]);
+    expect(exits).toEqual([
+      { exitCode: 137, signal: 'SIGKILL' },
+      { exitCode: 137, signal: 'SIGKILL' },
+    ]);
     await expect(runtime.startContainer(p, c, { signal: never() })).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
   });
 
@@ -390,10 +485,13 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
 describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, docs/adapters.md "NodeHttpClient")', () => {
   async function httpPod(port: number, extra: Record<string, unknown> = {}, policy?: LifecyclePolicy) {
     const dir = tempDir();
-    const p = pod([{
-      name: 'main', ...shMain('trap \'echo SIGTERM >> "$DIR/log"; exit 0\' TERM;', dir),
-      lifecycle: { preStop: { httpGet: { port, path: '/drain', ...extra } } },
-    }]);
+    const p = pod([
+      {
+        name: 'main',
+        ...shMain('trap \'echo SIGTERM >> "$DIR/log"; exit 0\' TERM;', dir),
+        lifecycle: { preStop: { httpGet: { port, path: '/drain', ...extra } } },
+      },
+    ]);
     const r = rig(p, policy ? { policy } : {});
     await r.manager.startContainer(p, 'main');
     await until(() => existsSync(join(dir, 'ready')));
@@ -422,7 +520,9 @@ describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, do
   });
 
   it('policy httpStatus "probe": the 500 fails the hook (FailedPreStopHook) and the kill still proceeds', async () => {
-    const server = http.createServer((_req, res) => { res.writeHead(500).end(); });
+    const server = http.createServer((_req, res) => {
+      res.writeHead(500).end();
+    });
     const port = await listen(server);
     const { p, r, dir } = await httpPod(port, {}, { httpStatus: 'probe' });
     const res = await r.manager.deletePod(p);
@@ -430,12 +530,14 @@ describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, do
     const failed = r.events.filter((e) => e.reason === 'FailedPreStopHook');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ type: 'Warning', message: 'PreStopHook failed' });
-    expect(failed[0]?.detail).toMatch(/^HTTP lifecycle hook \(\/drain\) for Container "main" in Pod "web_default\(u1\)" failed - error: /);
+    expect(failed[0]?.detail).toMatch(
+      /^HTTP lifecycle hook \(\/drain\) for Container "main" in Pod "web_default\(u1\)" failed - error: /,
+    );
     expect(res.containers[0]?.outcome).toBe('stopped');
     expect(lines(join(dir, 'log'))).toEqual(['SIGTERM']);
   });
 
-  it('connection refused: the detail carries Go\'s url.Error text exactly once', async () => {
+  it("connection refused: the detail carries Go's url.Error text exactly once", async () => {
     const port = await freePort();
     const { p, r } = await httpPod(port);
     const res = await r.manager.deletePod(p);
@@ -449,17 +551,26 @@ describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, do
     expect(failed[0]!.detail!.split('Get "')).toHaveLength(2);
     expect(res.containers[0]?.preStop.message).toBe(failed[0]?.detail);
     // directly
-    const err = await new NodeHttpClient().request(
-      { method: 'GET', url: `http://127.0.0.1:${port}/x`, headers: [] }, { signal: new AbortController().signal },
-    ).catch((e: unknown) => e);
+    const err = await new NodeHttpClient()
+      .request(
+        { method: 'GET', url: `http://127.0.0.1:${port}/x`, headers: [] },
+        { signal: new AbortController().signal },
+      )
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpRequestError);
     expect(err).toMatchObject({ code: 'ECONNREFUSED', url: `http://127.0.0.1:${port}/x` });
-    expect((err as Error).message).toBe(`Get "http://127.0.0.1:${port}/x": dial tcp 127.0.0.1:${port}: connect: connection refused`);
+    expect((err as Error).message).toBe(
+      `Get "http://127.0.0.1:${port}/x": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
   });
 
   it('a drain endpoint that never answers: preStop timedOut at the grace; the request is aborted once the container exited', async () => {
     let closed = false;
-    const server = http.createServer((req) => { req.socket.on('close', () => { closed = true; }); });
+    const server = http.createServer((req) => {
+      req.socket.on('close', () => {
+        closed = true;
+      });
+    });
     const port = await listen(server);
     const { p, r } = await httpPod(port);
     const t0 = Date.now();
@@ -477,16 +588,38 @@ describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, do
     beforeAll(() => {
       const dir = mkdtempSync(join(tmpdir(), 'kl-contract-tls-'));
       try {
-        execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
-          '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], { stdio: 'ignore' });
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-subj',
+            '/CN=localhost',
+            '-days',
+            '1',
+            '-keyout',
+            join(dir, 'k'),
+            '-out',
+            join(dir, 'c'),
+          ],
+          { stdio: 'ignore' },
+        );
         key = readFileSync(join(dir, 'k'), 'utf8');
         cert = readFileSync(join(dir, 'c'), 'utf8');
-      } finally { rmSync(dir, { recursive: true, force: true }); }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('an HTTPS hook against a self-signed certificate succeeds (no TLS verification); no fallback event', async () => {
       const seen: string[] = [];
-      const server = https.createServer({ key, cert }, (req, res) => { seen.push(String(req.url)); res.writeHead(204).end(); });
+      const server = https.createServer({ key, cert }, (req, res) => {
+        seen.push(String(req.url));
+        res.writeHead(204).end();
+      });
       const port = await listen(server);
       const { p, r } = await httpPod(port, { scheme: 'HTTPS' });
       const res = await r.manager.deletePod(p);
@@ -495,7 +628,8 @@ describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, do
       expect(r.events.map((e) => e.reason)).toEqual(['Started', 'Killing']);
       // directly
       const resp = await new NodeHttpClient().request(
-        { method: 'GET', url: `https://localhost:${port}/x`, headers: [] }, { signal: new AbortController().signal },
+        { method: 'GET', url: `https://localhost:${port}/x`, headers: [] },
+        { signal: new AbortController().signal },
       );
       expect(resp.status).toBe(204);
     });
@@ -503,12 +637,20 @@ describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, do
     it('HTTPS hook on a plain-HTTP server: one retry over http without Authorization, Warning LifecycleHTTPFallback on the Pod (spec §5.2)', async () => {
       const seen: Array<{ url: string | undefined; auth: string | undefined; other: string | undefined }> = [];
       const server = http.createServer((req, res) => {
-        seen.push({ url: req.url, auth: req.headers.authorization, other: req.headers['x-drain'] as string | undefined });
+        seen.push({
+          url: req.url,
+          auth: req.headers.authorization,
+          other: req.headers['x-drain'] as string | undefined,
+        });
         res.writeHead(200).end('ok');
       });
       const port = await listen(server);
       const { p, r } = await httpPod(port, {
-        scheme: 'HTTPS', httpHeaders: [{ name: 'Authorization', value: 'Bearer s3cret' }, { name: 'X-Drain', value: 'yes' }],
+        scheme: 'HTTPS',
+        httpHeaders: [
+          { name: 'Authorization', value: 'Bearer s3cret' },
+          { name: 'X-Drain', value: 'yes' },
+        ],
       });
       const res = await r.manager.deletePod(p);
       expect(res.containers[0]?.preStop.outcome).toBe('succeeded');
@@ -522,9 +664,12 @@ describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, do
       });
       expect(r.events.some((e) => e.reason === 'FailedPreStopHook')).toBe(false);
       // directly: the client's own error
-      const err = await new NodeHttpClient().request(
-        { method: 'GET', url: `https://127.0.0.1:${port}/x`, headers: [] }, { signal: new AbortController().signal },
-      ).catch((e: unknown) => e);
+      const err = await new NodeHttpClient()
+        .request(
+          { method: 'GET', url: `https://127.0.0.1:${port}/x`, headers: [] },
+          { signal: new AbortController().signal },
+        )
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({
         code: 'HTTP_RESPONSE_TO_HTTPS_CLIENT',
         message: `Get "https://127.0.0.1:${port}/x": server gave HTTP response to HTTPS client`,
@@ -540,7 +685,10 @@ describe('NodeHttpClient directly (docs/adapters.md "NodeHttpClient")', () => {
 
   it('no redirect following; any status resolves; header names lower-cased, repeats joined with ", "', async () => {
     const server = http.createServer((req, res) => {
-      if (req.url === '/r') { res.writeHead(302, { Location: '/elsewhere' }).end(); return; }
+      if (req.url === '/r') {
+        res.writeHead(302, { Location: '/elsewhere' }).end();
+        return;
+      }
       res.setHeader('X-Multi', ['a', 'b']);
       res.writeHead(404).end();
     });
@@ -556,12 +704,23 @@ describe('NodeHttpClient directly (docs/adapters.md "NodeHttpClient")', () => {
 
   it('headers are sent in order with repeats kept; a Host header sets the virtual host', async () => {
     let raw: string[] = [];
-    const server = http.createServer((req, res) => { raw = req.rawHeaders; res.end(); });
+    const server = http.createServer((req, res) => {
+      raw = req.rawHeaders;
+      res.end();
+    });
     const port = await listen(server);
-    await new NodeHttpClient().request({
-      method: 'GET', url: `http://127.0.0.1:${port}/`,
-      headers: [['X-A', '1'], ['Host', 'example.test'], ['X-A', '2']],
-    }, { signal: sig() });
+    await new NodeHttpClient().request(
+      {
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/`,
+        headers: [
+          ['X-A', '1'],
+          ['Host', 'example.test'],
+          ['X-A', '2'],
+        ],
+      },
+      { signal: sig() },
+    );
     const pairs: Array<[string, string]> = [];
     for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
     expect(pairs.filter(([n]) => n === 'x-a').map(([, v]) => v)).toEqual(['1', '2']);
@@ -569,18 +728,25 @@ describe('NodeHttpClient directly (docs/adapters.md "NodeHttpClient")', () => {
   });
 
   it('environment proxies are ignored (HTTP_PROXY pointing to a dead port)', async () => {
-    const server = http.createServer((_req, res) => { res.writeHead(201).end(); });
+    const server = http.createServer((_req, res) => {
+      res.writeHead(201).end();
+    });
     const port = await listen(server);
     const dead = await freePort();
     const saved = { a: process.env.HTTP_PROXY, b: process.env.http_proxy };
     process.env.HTTP_PROXY = `http://127.0.0.1:${dead}`;
     process.env.http_proxy = `http://127.0.0.1:${dead}`;
     try {
-      const r = await new NodeHttpClient().request({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: [] }, { signal: sig() });
+      const r = await new NodeHttpClient().request(
+        { method: 'GET', url: `http://127.0.0.1:${port}/`, headers: [] },
+        { signal: sig() },
+      );
       expect(r.status).toBe(201);
     } finally {
-      if (saved.a === undefined) delete process.env.HTTP_PROXY; else process.env.HTTP_PROXY = saved.a;
-      if (saved.b === undefined) delete process.env.http_proxy; else process.env.http_proxy = saved.b;
+      if (saved.a === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved.a;
+      if (saved.b === undefined) delete process.env.http_proxy;
+      else process.env.http_proxy = saved.b;
     }
   });
 
@@ -590,16 +756,25 @@ describe('NodeHttpClient directly (docs/adapters.md "NodeHttpClient")', () => {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       const chunk = Buffer.alloc(64 * 1024, 97);
       let n = 0;
-      const pump = () => { while (n < 200 && res.write(chunk)) n++; if (n < 200) res.once('drain', pump); else res.end(); };
+      const pump = () => {
+        while (n < 200 && res.write(chunk)) n++;
+        if (n < 200) res.once('drain', pump);
+        else res.end();
+      };
       pump();
     });
     const port = await listen(server);
-    const r = await new NodeHttpClient().request({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: [] }, { signal: sig() });
+    const r = await new NodeHttpClient().request(
+      { method: 'GET', url: `http://127.0.0.1:${port}/`, headers: [] },
+      { signal: sig() },
+    );
     expect(r.status).toBe(200);
   });
 
   it('abort: rejects with ABORT_ERR, message `Get "…": context canceled`, cause = signal.reason', async () => {
-    const server = http.createServer(() => { /* never answers */ });
+    const server = http.createServer(() => {
+      /* never answers */
+    });
     const port = await listen(server);
     const ac = new AbortController();
     const reason = new Error('grace over');
@@ -612,17 +787,25 @@ describe('NodeHttpClient directly (docs/adapters.md "NodeHttpClient")', () => {
     expect((err as Error).cause).toBe(reason);
   });
 
-  it('unsupported scheme: ERR_UNSUPPORTED_PROTOCOL with Go\'s text', async () => {
-    const err = await new NodeHttpClient().request({ method: 'GET', url: 'baz://h:80/', headers: [] }, { signal: sig() }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'ERR_UNSUPPORTED_PROTOCOL', message: 'Get "baz://h:80/": unsupported protocol scheme "baz"' });
+  it("unsupported scheme: ERR_UNSUPPORTED_PROTOCOL with Go's text", async () => {
+    const err = await new NodeHttpClient()
+      .request({ method: 'GET', url: 'baz://h:80/', headers: [] }, { signal: sig() })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'ERR_UNSUPPORTED_PROTOCOL',
+      message: 'Get "baz://h:80/": unsupported protocol scheme "baz"',
+    });
   });
 
   it('closed without a response: ECONNRESET, `Get "…": EOF`', async () => {
-    const server = http.createServer((req) => { req.socket.destroy(); });
+    const server = http.createServer((req) => {
+      req.socket.destroy();
+    });
     const port = await listen(server);
     const url = `http://127.0.0.1:${port}/x`;
-    const err = await new NodeHttpClient().request({ method: 'GET', url, headers: [] }, { signal: sig() }).catch((e: unknown) => e);
+    const err = await new NodeHttpClient()
+      .request({ method: 'GET', url, headers: [] }, { signal: sig() })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ECONNRESET', message: `Get "${url}": EOF` });
   });
 });
-

@@ -3,16 +3,21 @@
  * them ("Writing your own Runtime or HttpClient, and running the conformance suite"), against
  * ProcessRuntime and NodeHttpClient, through the runner-independent registration.
  */
-import http from 'node:http';
-import { describe, expect, it, test } from 'vitest';
+
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock, type Runtime } from '../../src/index.js';
+import { describe, expect, it, test } from 'vitest';
+import { type Runtime, systemClock } from '../../src/index.js';
 import { NodeHttpClient, ProcessRuntime } from '../../src/node/index.js';
 import {
-  HTTP_CONFORMANCE_ROUTES, httpClientConformanceCases, registerConformanceCases, runtimeConformanceCases, TestingError,
   type ConformanceCase,
+  HTTP_CONFORMANCE_ROUTES,
+  httpClientConformanceCases,
+  registerConformanceCases,
+  runtimeConformanceCases,
+  TestingError,
 } from '../../src/testing/index.js';
 
 const script = (exits: boolean) =>
@@ -33,20 +38,33 @@ const processHarness = () => {
     stopContainer: (ref, options) => inner.stopContainer(ref, options),
   };
   return {
-    runtime, clock: systemClock,
+    runtime,
+    clock: systemClock,
     container: (behaviour: 'exits-on-signal' | 'ignores-signals') => {
       const container = {
-        name: behaviour, command: ['sh', '-c', script(behaviour === 'exits-on-signal')],
+        name: behaviour,
+        command: ['sh', '-c', script(behaviour === 'exits-on-signal')],
         env: [{ name: 'DIR', value: dir }],
       };
       return { pod: { metadata: { name: 'conformance' }, spec: { containers: [container] } }, container };
     },
     observedSignals: () => {
-      try { return readFileSync(join(dir, 'signals'), 'utf8').split('\n').filter(Boolean); } catch { return []; }
+      try {
+        return readFileSync(join(dir, 'signals'), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
     },
     commands: {
-      exit: (r: { stdout: string; stderr: string; exitCode: number }) =>
-        ['sh', '-c', 'printf %s "$1"; printf %s "$2" >&2; exit "$3"', 'sh', r.stdout, r.stderr, String(r.exitCode)],
+      exit: (r: { stdout: string; stderr: string; exitCode: number }) => [
+        'sh',
+        '-c',
+        'printf %s "$1"; printf %s "$2" >&2; exit "$3"',
+        'sh',
+        r.stdout,
+        r.stderr,
+        String(r.exitCode),
+      ],
       echoArgs: (args: readonly string[]) => ['sh', '-c', 'for a in "$@"; do printf "%s\\n" "$a"; done', 'sh', ...args],
       hang: () => ['sleep', '1000'],
     },
@@ -68,13 +86,17 @@ const httpHarness = async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
   return {
-    client: new NodeHttpClient(), clock: systemClock,
+    client: new NodeHttpClient(),
+    clock: systemClock,
     server: {
       url: (p: string) => `http://127.0.0.1:${port}${p}`,
       httpsUrlSpeakingPlainHttp: (p: string) => `https://127.0.0.1:${port}${p}`,
       refusedUrl: (p: string) => `http://127.0.0.1:1${p}`,
     },
-    cleanup: () => { server.closeAllConnections(); server.close(); },
+    cleanup: () => {
+      server.closeAllConnections();
+      server.close();
+    },
   };
 };
 
@@ -88,9 +110,19 @@ describe('httpClientConformanceCases × NodeHttpClient (docs/adapters.md harness
 
 describe('conformance cases are runner-independent plain { name, run } lists (docs/adapters.md)', () => {
   it('registerConformanceCases hands every case to any test(name, fn) function; prefix is applied', () => {
-    const cases: ConformanceCase[] = [{ name: 'a', run: async () => {} }, { name: 'b', run: async () => {} }];
+    const cases: ConformanceCase[] = [
+      { name: 'a', run: async () => {} },
+      { name: 'b', run: async () => {} },
+    ];
     const got: string[] = [];
-    registerConformanceCases(cases, (name, fn) => { got.push(name); expect(typeof fn).toBe('function'); }, { prefix: 'X: ' });
+    registerConformanceCases(
+      cases,
+      (name, fn) => {
+        got.push(name);
+        expect(typeof fn).toBe('function');
+      },
+      { prefix: 'X: ' },
+    );
     expect(got).toHaveLength(2);
     expect(got[0]).toContain('a');
     expect(got[0]!.startsWith('X: ')).toBe(true);
@@ -98,8 +130,14 @@ describe('conformance cases are runner-independent plain { name, run } lists (do
 
   it('both suites are non-empty lists of uniquely named cases; building them calls no factory', () => {
     let calls = 0;
-    const rt = runtimeConformanceCases(() => { calls++; return processHarness(); });
-    const hc = httpClientConformanceCases(() => { calls++; return httpHarness(); });
+    const rt = runtimeConformanceCases(() => {
+      calls++;
+      return processHarness();
+    });
+    const hc = httpClientConformanceCases(() => {
+      calls++;
+      return httpHarness();
+    });
     expect(calls).toBe(0);
     for (const list of [rt, hc]) {
       expect(list.length).toBeGreaterThan(3);
@@ -110,15 +148,27 @@ describe('conformance cases are runner-independent plain { name, run } lists (do
 
   it('a broken HttpClient fails a case with TestingError ERR_CONFORMANCE naming suite and case; cleanup still runs', async () => {
     let cleaned = 0;
-    const cases = httpClientConformanceCases(() => ({
-      client: { request: async () => ({ status: 200 }) }, // ignores everything: wrong for most routes
-      clock: systemClock,
-      server: { url: (p: string) => `http://127.0.0.1:9${p}`, httpsUrlSpeakingPlainHttp: (p: string) => `https://127.0.0.1:9${p}`, refusedUrl: (p: string) => `http://127.0.0.1:1${p}` },
-      cleanup: () => { cleaned++; },
-    }), { promptMs: 200 });
+    const cases = httpClientConformanceCases(
+      () => ({
+        client: { request: async () => ({ status: 200 }) }, // ignores everything: wrong for most routes
+        clock: systemClock,
+        server: {
+          url: (p: string) => `http://127.0.0.1:9${p}`,
+          httpsUrlSpeakingPlainHttp: (p: string) => `https://127.0.0.1:9${p}`,
+          refusedUrl: (p: string) => `http://127.0.0.1:1${p}`,
+        },
+        cleanup: () => {
+          cleaned++;
+        },
+      }),
+      { promptMs: 200 },
+    );
     let failures = 0;
     for (const c of cases) {
-      const err = await c.run().then(() => undefined, (e: unknown) => e);
+      const err = await c.run().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       if (err === undefined) continue;
       failures++;
       expect(err).toBeInstanceOf(TestingError);
@@ -140,7 +190,9 @@ describe('registration with node:test (docs/adapters.md: "vitest, jest, mocha or
     try {
       const file = join(dir, 'http-conformance.test.mts');
       const src = (p: string) => JSON.stringify(pathToFileURL(join(root, p)).href);
-      writeFileSync(file, `
+      writeFileSync(
+        file,
+        `
 import http from 'node:http';
 import { test } from 'node:test';
 import { systemClock } from ${src('src/index.ts')};
@@ -166,11 +218,12 @@ registerConformanceCases(httpClientConformanceCases(async () => {
     cleanup: () => { server.closeAllConnections(); server.close(); },
   };
 }), test);
-`);
+`,
+      );
       const tsx = join(root, 'node_modules', '.bin', 'tsx');
       const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
         execFile(tsx, ['--test', '--test-reporter=tap', file], { cwd: root, timeout: 60_000 }, (err, stdout) => {
-          resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout });
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout });
         });
       });
       expect(out.stdout).toMatch(/# pass [1-9]/);

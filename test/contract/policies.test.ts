@@ -1,14 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LifecycleManager, LifecycleSpecError, kubernetesPolicy, resolvePolicy, type Container } from '../../src/index.js';
-import { drive, execAfter, execHang, harness, makePod, ManualClock, RecordingHttpClient, RecordingRuntime, settle } from './helpers.js';
+import {
+  type Container,
+  InvalidArgumentError,
+  kubernetesPolicy,
+  LifecycleManager,
+  LifecycleSpecError,
+  resolvePolicy,
+} from '../../src/index.js';
+import {
+  drive,
+  execAfter,
+  execHang,
+  harness,
+  ManualClock,
+  makePod,
+  RecordingHttpClient,
+  RecordingRuntime,
+  settle,
+} from './helpers.js';
 
 const preStopExec: Container = { name: 'web', lifecycle: { preStop: { exec: { command: ['/drain'] } } } };
 
 describe('DESIGN §8 policies: default = Kubernetes', () => {
   it('kubernetesPolicy / resolvePolicy(undefined) are the documented defaults', () => {
     expect(kubernetesPolicy).toEqual({
-      httpStatus: 'ignore', postStartTimeoutSeconds: undefined, shorterGraceDuringTermination: 'kubelet',
-      unfinishedPreStopEvent: false, minimumStopGraceSeconds: 2, allowZeroSleep: true,
+      httpStatus: 'ignore',
+      postStartTimeoutSeconds: undefined,
+      shorterGraceDuringTermination: 'kubelet',
+      unfinishedPreStopEvent: false,
+      minimumStopGraceSeconds: 2,
+      allowZeroSleep: true,
     });
     expect(resolvePolicy(undefined)).toEqual(kubernetesPolicy);
     expect(resolvePolicy({})).toEqual(kubernetesPolicy);
@@ -18,20 +39,39 @@ describe('DESIGN §8 policies: default = Kubernetes', () => {
     expect(() => resolvePolicy({ httpStatus: 'strict' as never })).toThrow(InvalidArgumentError);
     expect(() => resolvePolicy({ minimumStopGraceSeconds: -1 })).toThrow(InvalidArgumentError);
     const clock = new ManualClock();
-    expect(() => new LifecycleManager({ runtime: new RecordingRuntime(clock), httpClient: new RecordingHttpClient(clock), clock, policy: { postStartTimeoutSeconds: -5 } })).toThrow(InvalidArgumentError);
+    expect(
+      () =>
+        new LifecycleManager({
+          runtime: new RecordingRuntime(clock),
+          httpClient: new RecordingHttpClient(clock),
+          clock,
+          policy: { postStartTimeoutSeconds: -5 },
+        }),
+    ).toThrow(InvalidArgumentError);
   });
 });
 
 describe('httpStatus (k/k#56963)', () => {
-  const pod = makePod({ podIP: '10.0.0.7', containers: [{ name: 'web', lifecycle: { preStop: { httpGet: { port: 80, path: '/drain' } } } }] });
+  const pod = makePod({
+    podIP: '10.0.0.7',
+    containers: [{ name: 'web', lifecycle: { preStop: { httpGet: { port: 80, path: '/drain' } } } }],
+  });
   it("'probe': 500 fails the hook (FailedPreStopHook), 399 and 200 succeed", async () => {
-    for (const [status, outcome] of [[500, 'failed'], [404, 'failed'], [399, 'succeeded'], [200, 'succeeded']] as const) {
+    for (const [status, outcome] of [
+      [500, 'failed'],
+      [404, 'failed'],
+      [399, 'succeeded'],
+      [200, 'succeeded'],
+    ] as const) {
       const h = harness({ policy: { httpStatus: 'probe' } });
       h.http.handler = () => Promise.resolve({ status });
       await drive(h.clock, h.manager.startContainer(pod, 'web'));
       const result = await drive(h.clock, h.manager.stopContainer(pod, 'web'));
       expect(result.preStop.outcome, String(status)).toBe(outcome);
-      expect(h.events.some((e) => e.reason === 'FailedPreStopHook'), String(status)).toBe(outcome === 'failed');
+      expect(
+        h.events.some((e) => e.reason === 'FailedPreStopHook'),
+        String(status),
+      ).toBe(outcome === 'failed');
     }
   });
   it("default 'ignore': 500 succeeds", async () => {
@@ -48,7 +88,9 @@ describe('postStartTimeoutSeconds (k/k#116032)', () => {
     const h = harness();
     h.runtime.onExec('/hang', execHang);
     let settled = false;
-    void h.manager.startContainer(pod, 'web').then(() => { settled = true; });
+    void h.manager.startContainer(pod, 'web').then(() => {
+      settled = true;
+    });
     await h.clock.advance(3_600_000);
     expect(settled).toBe(false);
     expect(h.manager.status(pod, 'web').state).toBe('Waiting');
@@ -57,10 +99,16 @@ describe('postStartTimeoutSeconds (k/k#116032)', () => {
   it('policy: fails at the deadline with FailedPostStartHook, kill follows, the hook is aborted', async () => {
     const h = harness({ policy: { postStartTimeoutSeconds: 5 } });
     let signal: AbortSignal | undefined;
-    h.runtime.onExec('/hang', (c) => { signal = c.signal; return execHang(c); });
+    h.runtime.onExec('/hang', (c) => {
+      signal = c.signal;
+      return execHang(c);
+    });
     const result = await drive(h.clock, h.manager.startContainer(pod, 'web'));
     expect(result.outcome).toBe('postStartFailed');
-    expect(h.events.find((e) => e.reason === 'FailedPostStartHook')).toMatchObject({ timestamp: 5_000, message: 'PostStartHook failed' });
+    expect(h.events.find((e) => e.reason === 'FailedPostStartHook')).toMatchObject({
+      timestamp: 5_000,
+      message: 'PostStartHook failed',
+    });
     expect(h.events.find((e) => e.reason === 'Killing')?.message).toBe('FailedPostStartHook');
     expect(signal?.aborted).toBe(true);
     expect(h.manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', reason: 'PostStartHookError' });
@@ -84,10 +132,17 @@ describe('shorterGraceDuringTermination (k/k#113717, spec §4.2-F.6)', () => {
   });
   it("'interrupt': a stop already handed to the runtime is re-issued with the shorter timeout", async () => {
     const h = harness({ policy: { shorterGraceDuringTermination: 'interrupt' } });
-    h.runtime.onStop('web', ({ clock, timeoutSeconds, signal }) => new Promise<void>((resolve, reject) => {
-      const t = clock.setTimeout(resolve, timeoutSeconds * 1000);
-      signal.addEventListener('abort', () => { clock.clearTimeout(t); reject(signal.reason); });
-    }));
+    h.runtime.onStop(
+      'web',
+      ({ clock, timeoutSeconds, signal }) =>
+        new Promise<void>((resolve, reject) => {
+          const t = clock.setTimeout(resolve, timeoutSeconds * 1000);
+          signal.addEventListener('abort', () => {
+            clock.clearTimeout(t);
+            reject(signal.reason);
+          });
+        }),
+    );
     const p = makePod({ tgps: 30, containers: [{ name: 'web' }] });
     await drive(h.clock, h.manager.startContainer(p, 'web'));
     const first = h.manager.deletePod(p, { gracePeriodSeconds: 30 });
@@ -108,10 +163,14 @@ describe('unfinishedPreStopEvent (k/k#31902)', () => {
     h.runtime.onExec('/drain', execHang);
     await drive(h.clock, h.manager.startContainer(pod, 'web'));
     await drive(h.clock, h.manager.stopContainer(pod, 'web'));
-    expect(h.events.filter((e) => e.reason === 'UnfinishedPreStopHook')).toEqual([expect.objectContaining({
-      type: 'Warning', message: 'PreStop hook did not complete in 10 seconds', timestamp: 10_000,
-      object: expect.objectContaining({ kind: 'Container', fieldPath: 'spec.containers{web}' }),
-    })]);
+    expect(h.events.filter((e) => e.reason === 'UnfinishedPreStopHook')).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        message: 'PreStop hook did not complete in 10 seconds',
+        timestamp: 10_000,
+        object: expect.objectContaining({ kind: 'Container', fieldPath: 'spec.containers{web}' }),
+      }),
+    ]);
   });
   it('default: no event', async () => {
     const h = harness();
@@ -154,9 +213,14 @@ describe('allowZeroSleep (PodLifecycleSleepActionAllowZero)', () => {
   });
   it('false: the manager rejects the pod with LifecycleSpecError (pre-1.34 message)', async () => {
     const h = harness({ policy: { allowZeroSleep: false } });
-    const error = await h.manager.startContainer(pod, 'web').then(() => undefined, (e: unknown) => e);
+    const error = await h.manager.startContainer(pod, 'web').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LifecycleSpecError);
-    expect((error as LifecycleSpecError).errors[0]?.message).toMatch(/must be greater than 0 and less than terminationGracePeriodSeconds \(30\)\. Enable AllowPodLifecycleSleepActionZeroValue/);
+    expect((error as LifecycleSpecError).errors[0]?.message).toMatch(
+      /must be greater than 0 and less than terminationGracePeriodSeconds \(30\)\. Enable AllowPodLifecycleSleepActionZeroValue/,
+    );
     await settle();
     expect(h.runtime.calls).toEqual([]);
   });

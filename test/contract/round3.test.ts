@@ -17,13 +17,34 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  LifecycleManager, LifecycleSpecError, sleepOn, stopWithEscalation, systemClock,
-  type Clock, type Container, type ContainerRef, type ExecResult, type HttpClient, type HttpRequest, type HttpResponse,
-  type KubeEvent, type LifecyclePolicy, type LifecycleStep, type Pod, type Runtime,
+  type Clock,
+  type Container,
+  type ContainerRef,
+  type ExecResult,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type KubeEvent,
+  LifecycleManager,
+  type LifecyclePolicy,
+  LifecycleSpecError,
+  type LifecycleStep,
+  type Pod,
+  type Runtime,
+  sleepOn,
+  stopWithEscalation,
+  systemClock,
 } from '../../src/index.js';
 import {
-  HTTP_CONFORMANCE_ROUTES, TestingError, VirtualClock, httpClientConformanceCases, registerConformanceCases, runtimeConformanceCases,
-  type ConformanceCase, type HttpConformanceHarness, type RuntimeConformanceHarness,
+  type ConformanceCase,
+  HTTP_CONFORMANCE_ROUTES,
+  type HttpConformanceHarness,
+  httpClientConformanceCases,
+  type RuntimeConformanceHarness,
+  registerConformanceCases,
+  runtimeConformanceCases,
+  TestingError,
+  VirtualClock,
 } from '../../src/testing/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -43,9 +64,22 @@ function afterTurns(n: number): Promise<void> {
 }
 
 /** Observe how a promise stands without awaiting it. */
-function watch<T>(promise: Promise<T>): { readonly settled: boolean; readonly value: T | undefined; readonly error: unknown } {
+function watch<T>(promise: Promise<T>): {
+  readonly settled: boolean;
+  readonly value: T | undefined;
+  readonly error: unknown;
+} {
   const state = { settled: false, value: undefined as T | undefined, error: undefined as unknown };
-  promise.then((v) => { state.settled = true; state.value = v; }, (e: unknown) => { state.settled = true; state.error = e; });
+  promise.then(
+    (v) => {
+      state.settled = true;
+      state.value = v;
+    },
+    (e: unknown) => {
+      state.settled = true;
+      state.error = e;
+    },
+  );
   return state;
 }
 
@@ -58,7 +92,10 @@ async function run<T>(clock: VirtualClock, promise: Promise<T>, maxTimers = 10_0
     await clock.next();
     await drain();
   }
-  if (!state.settled) throw new Error(`run: the promise did not settle (virtual time ${clock.now()}, ${clock.pendingTimers} timers pending)`);
+  if (!state.settled)
+    throw new Error(
+      `run: the promise did not settle (virtual time ${clock.now()}, ${clock.pendingTimers} timers pending)`,
+    );
   return promise;
 }
 
@@ -124,7 +161,14 @@ interface RuntimeCall {
   settledAt?: number;
 }
 
-interface Box { readonly id: string; readonly name: string; exited: boolean; exitedAt?: number; readonly onExit: Array<() => void>; timer?: unknown }
+interface Box {
+  readonly id: string;
+  readonly name: string;
+  exited: boolean;
+  exitedAt?: number;
+  readonly onExit: Array<() => void>;
+  timer?: unknown;
+}
 
 class ScriptedRuntime implements Runtime {
   readonly calls: RuntimeCall[] = [];
@@ -150,8 +194,16 @@ class ScriptedRuntime implements Runtime {
   }
   #settle<T>(rec: RuntimeCall, p: Promise<T>): Promise<T> {
     return p.then(
-      (v) => { rec.settled = 'resolved'; rec.settledAt = this.clock.now(); return v; },
-      (e: unknown) => { rec.settled = 'rejected'; rec.settledAt = this.clock.now(); throw e; },
+      (v) => {
+        rec.settled = 'resolved';
+        rec.settledAt = this.clock.now();
+        return v;
+      },
+      (e: unknown) => {
+        rec.settled = 'rejected';
+        rec.settledAt = this.clock.now();
+        throw e;
+      },
     );
   }
   /** Time a signal aborted, or undefined when it has not. */
@@ -163,9 +215,13 @@ class ScriptedRuntime implements Runtime {
   of(kind: RuntimeCall['kind'], container?: string): RuntimeCall[] {
     return this.calls.filter((c) => c.kind === kind && (container === undefined || c.container === container));
   }
-  box(id: string): Box | undefined { return this.#boxes.get(id); }
+  box(id: string): Box | undefined {
+    return this.#boxes.get(id);
+  }
   /** End every pending 'manual' exec with `result`. */
-  endExec(result: ExecResult): void { for (const fn of this.#manual.splice(0)) fn(result); }
+  endExec(result: ExecResult): void {
+    for (const fn of this.#manual.splice(0)) fn(result);
+  }
   /** The main process exits by itself (a crash). */
   exit(id: string): void {
     const box = this.#boxes.get(id);
@@ -181,9 +237,12 @@ class ScriptedRuntime implements Runtime {
     const rec = this.#record({ kind: 'start', container: container.name, id, signal: options.signal });
     const plan = this.starts.get(container.name) ?? { kind: 'ok' };
     if (plan.kind === 'hang') {
-      return this.#settle(rec, new Promise<{ id: string }>((_resolve, reject) => {
-        options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true });
-      }));
+      return this.#settle(
+        rec,
+        new Promise<{ id: string }>((_resolve, reject) => {
+          options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true });
+        }),
+      );
     }
     this.#boxes.set(id, { id, name: container.name, exited: false, onExit: [] });
     void pod;
@@ -194,58 +253,91 @@ class ScriptedRuntime implements Runtime {
     const { signal } = options;
     const rec = this.#record({ kind: 'exec', container: ref.name, id: ref.id, signal, argv: [...command] });
     if (signal.aborted) return this.#settle(rec, Promise.reject(signal.reason));
-    const plan = this.execs.get(command[0] ?? '') ?? { kind: 'result', afterMs: 0, result: { exitCode: 0, stdout: '', stderr: '' } };
+    const plan = this.execs.get(command[0] ?? '') ?? {
+      kind: 'result',
+      afterMs: 0,
+      result: { exitCode: 0, stdout: '', stderr: '' },
+    };
     const box = this.#boxes.get(ref.id);
     switch (plan.kind) {
       case 'result':
-        return this.#settle(rec, sleepOn(this.clock, plan.afterMs, signal).then(() => plan.result));
+        return this.#settle(
+          rec,
+          sleepOn(this.clock, plan.afterMs, signal).then(() => plan.result),
+        );
       case 'hang':
-        return this.#settle(rec, new Promise<ExecResult>((_resolve, reject) => {
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-        }));
+        return this.#settle(
+          rec,
+          new Promise<ExecResult>((_resolve, reject) => {
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+          }),
+        );
       case 'diesWithContainer':
-        return this.#settle(rec, new Promise<ExecResult>((resolve, reject) => {
-          const onAbort = (): void => reject(signal.reason);
-          signal.addEventListener('abort', onAbort, { once: true });
-          const died = (): void => {
-            void afterTurns(plan.lagTurns).then(() => {
-              signal.removeEventListener('abort', onAbort);
-              resolve({ exitCode: 137, stdout: '', stderr: '' });
-            });
-          };
-          if (box === undefined || box.exited) died();
-          else box.onExit.push(died);
-        }));
+        return this.#settle(
+          rec,
+          new Promise<ExecResult>((resolve, reject) => {
+            const onAbort = (): void => reject(signal.reason);
+            signal.addEventListener('abort', onAbort, { once: true });
+            const died = (): void => {
+              void afterTurns(plan.lagTurns).then(() => {
+                signal.removeEventListener('abort', onAbort);
+                resolve({ exitCode: 137, stdout: '', stderr: '' });
+              });
+            };
+            if (box === undefined || box.exited) died();
+            else box.onExit.push(died);
+          }),
+        );
       case 'manual':
-        return this.#settle(rec, new Promise<ExecResult>((resolve, reject) => {
-          const onAbort = (): void => reject(signal.reason);
-          signal.addEventListener('abort', onAbort, { once: true });
-          this.#manual.push((result) => { signal.removeEventListener('abort', onAbort); resolve(result); });
-        }));
+        return this.#settle(
+          rec,
+          new Promise<ExecResult>((resolve, reject) => {
+            const onAbort = (): void => reject(signal.reason);
+            signal.addEventListener('abort', onAbort, { once: true });
+            this.#manual.push((result) => {
+              signal.removeEventListener('abort', onAbort);
+              resolve(result);
+            });
+          }),
+        );
     }
   }
 
-  stopContainer(ref: ContainerRef, options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal }): Promise<void> {
+  stopContainer(
+    ref: ContainerRef,
+    options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
+  ): Promise<void> {
     const { signal, timeoutSeconds } = options;
     const rec = this.#record({ kind: 'stop', container: ref.name, id: ref.id, signal, timeoutSeconds });
     const plan = this.stops.get(ref.name) ?? { kind: 'exit', exitAfterMs: 0 };
     if (plan.kind === 'hang') {
-      return this.#settle(rec, new Promise<void>((_resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      }));
+      return this.#settle(
+        rec,
+        new Promise<void>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+      );
     }
     const box = this.#boxes.get(ref.id);
     if (box === undefined || box.exited) return this.#settle(rec, Promise.resolve());
     const exited = new Promise<void>((r) => box.onExit.push(r));
     const escalation = stopWithEscalation({
-      clock: this.clock, stopSignal: options.stopSignal, timeoutSeconds, signal, exited,
+      clock: this.clock,
+      stopSignal: options.stopSignal,
+      timeoutSeconds,
+      signal,
+      exited,
       sendSignal: (s) => {
         this.signalsSent.push({ id: ref.id, signal: s, at: this.clock.now() });
         if (s === 'SIGKILL') this.exit(ref.id);
-        else if (Number.isFinite(plan.exitAfterMs)) box.timer = this.clock.setTimeout(() => this.exit(ref.id), plan.exitAfterMs);
+        else if (Number.isFinite(plan.exitAfterMs))
+          box.timer = this.clock.setTimeout(() => this.exit(ref.id), plan.exitAfterMs);
       },
     });
-    return this.#settle(rec, escalation.then(() => afterTurns(plan.resolveLagTurns ?? 0)));
+    return this.#settle(
+      rec,
+      escalation.then(() => afterTurns(plan.resolveLagTurns ?? 0)),
+    );
   }
 }
 
@@ -253,7 +345,9 @@ class ScriptedRuntime implements Runtime {
 // A hand-written HttpClient (DESIGN §5)
 // ---------------------------------------------------------------------------------------------
 
-type HttpPlan = { readonly kind: 'status'; readonly status: number; readonly afterMs: number } | { readonly kind: 'hang' };
+type HttpPlan =
+  | { readonly kind: 'status'; readonly status: number; readonly afterMs: number }
+  | { readonly kind: 'hang' };
 
 class ScriptedHttp implements HttpClient {
   readonly requests: Array<{ url: string; at: number; signal: AbortSignal; settled?: 'resolved' | 'rejected' }> = [];
@@ -261,14 +355,30 @@ class ScriptedHttp implements HttpClient {
   constructor(readonly clock: Clock) {}
   request(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpResponse> {
     const { signal } = options;
-    const rec: { url: string; at: number; signal: AbortSignal; settled?: 'resolved' | 'rejected' } = { url: request.url, at: this.clock.now(), signal };
+    const rec: { url: string; at: number; signal: AbortSignal; settled?: 'resolved' | 'rejected' } = {
+      url: request.url,
+      at: this.clock.now(),
+      signal,
+    };
     this.requests.push(rec);
     const path = new URL(request.url).pathname;
     const plan = this.routes.get(path) ?? { kind: 'status', status: 200, afterMs: 0 };
-    const p = plan.kind === 'hang'
-      ? new Promise<HttpResponse>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))
-      : sleepOn(this.clock, plan.afterMs, signal).then(() => ({ status: plan.status, headers: {} }));
-    return p.then((v) => { rec.settled = 'resolved'; return v; }, (e: unknown) => { rec.settled = 'rejected'; throw e; });
+    const p =
+      plan.kind === 'hang'
+        ? new Promise<HttpResponse>((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+          )
+        : sleepOn(this.clock, plan.afterMs, signal).then(() => ({ status: plan.status, headers: {} }));
+    return p.then(
+      (v) => {
+        rec.settled = 'resolved';
+        return v;
+      },
+      (e: unknown) => {
+        rec.settled = 'rejected';
+        throw e;
+      },
+    );
   }
 }
 
@@ -278,7 +388,10 @@ class ScriptedHttp implements HttpClient {
 
 const execHook = (cmd: string) => ({ exec: { command: [cmd] } });
 
-function makePod(containers: Container[], opts: { tgps?: number; uid?: string; name?: string; podIP?: string } = {}): Pod {
+function makePod(
+  containers: Container[],
+  opts: { tgps?: number; uid?: string; name?: string; podIP?: string } = {},
+): Pod {
   const pod: Pod = {
     metadata: { name: opts.name ?? 'shop', namespace: 'ns', uid: opts.uid ?? 'uid-r3' },
     spec: { terminationGracePeriodSeconds: opts.tgps ?? 30, containers },
@@ -287,13 +400,19 @@ function makePod(containers: Container[], opts: { tgps?: number; uid?: string; n
   return pod;
 }
 
-function setup(opts: { runtimeRequestTimeoutSeconds?: number; microtaskTurns?: number; policy?: LifecyclePolicy } = {}) {
+function setup(
+  opts: { runtimeRequestTimeoutSeconds?: number; microtaskTurns?: number; policy?: LifecyclePolicy } = {},
+) {
   const clock = new VirtualClock(opts.microtaskTurns === undefined ? {} : { microtaskTurns: opts.microtaskTurns });
   const runtime = new ScriptedRuntime(clock);
   const http = new ScriptedHttp(clock);
   const manager = new LifecycleManager({
-    runtime, httpClient: http, clock,
-    ...(opts.runtimeRequestTimeoutSeconds === undefined ? {} : { runtimeRequestTimeoutSeconds: opts.runtimeRequestTimeoutSeconds }),
+    runtime,
+    httpClient: http,
+    clock,
+    ...(opts.runtimeRequestTimeoutSeconds === undefined
+      ? {}
+      : { runtimeRequestTimeoutSeconds: opts.runtimeRequestTimeoutSeconds }),
     ...(opts.policy === undefined ? {} : { policy: opts.policy }),
   });
   const events: KubeEvent[] = [];
@@ -312,9 +431,14 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
   it('a clean cycle: start, postStart, preStop and stop of one instance carry one signal, never aborted', async () => {
     const { clock, runtime, manager } = setup();
     runtime.execs.set('/bin/pre', { kind: 'result', afterMs: 1_000, result: { exitCode: 0 } });
-    const pod = makePod([{ name: 'web', lifecycle: { postStart: execHook('/bin/post'), preStop: execHook('/bin/pre') } }]);
+    const pod = makePod([
+      { name: 'web', lifecycle: { postStart: execHook('/bin/post'), preStop: execHook('/bin/pre') } },
+    ]);
     expect(await run(clock, manager.startContainer(pod, 'web'))).toMatchObject({ outcome: 'running' });
-    expect(await run(clock, manager.stopContainer(pod, 'web'))).toMatchObject({ outcome: 'stopped', preStop: { outcome: 'succeeded' } });
+    expect(await run(clock, manager.stopContainer(pod, 'web'))).toMatchObject({
+      outcome: 'stopped',
+      preStop: { outcome: 'succeeded' },
+    });
     await clock.runAll();
     await drain();
     expect(runtime.calls.map((c) => c.kind)).toEqual(['start', 'exec', 'exec', 'stop']);
@@ -326,7 +450,9 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
 
   it('a restart reuses the never-aborted signal of the previous instance, and postStart runs again (spec §3.6)', async () => {
     const { clock, runtime, manager } = setup();
-    const pod = makePod([{ name: 'web', lifecycle: { postStart: execHook('/bin/post'), preStop: execHook('/bin/pre') } }]);
+    const pod = makePod([
+      { name: 'web', lifecycle: { postStart: execHook('/bin/post'), preStop: execHook('/bin/pre') } },
+    ]);
     for (let i = 0; i < 3; i++) {
       expect(await run(clock, manager.startContainer(pod, 'web'))).toMatchObject({ outcome: 'running' });
       expect(await run(clock, manager.stopContainer(pod, 'web'))).toMatchObject({ outcome: 'stopped' });
@@ -345,7 +471,11 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     await run(clock, manager.startContainer(pod, 'web'));
     const result = await run(clock, manager.stopContainer(pod, 'web', { gracePeriodOverride: 4 }));
     expect(result).toMatchObject({
-      outcome: 'stopped', gracePeriodSeconds: 4, stopTimeoutSeconds: 2, exitedAt: 4_500, preStop: { outcome: 'timedOut', elapsedMs: 4_000 },
+      outcome: 'stopped',
+      gracePeriodSeconds: 4,
+      stopTimeoutSeconds: 2,
+      exitedAt: 4_500,
+      preStop: { outcome: 'timedOut', elapsedMs: 4_000 },
     });
     await drain();
     const [exec] = runtime.of('exec');
@@ -382,7 +512,11 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     expect(start!.settled).toBe('rejected');
     expect(manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', reason: 'RunContainerError' });
     expect(events.filter((e) => e.reason === 'Failed')).toEqual([
-      expect.objectContaining({ type: 'Warning', timestamp: 5_000, message: expect.stringMatching(/^Error: /) as unknown }),
+      expect.objectContaining({
+        type: 'Warning',
+        timestamp: 5_000,
+        message: expect.stringMatching(/^Error: /) as unknown,
+      }),
     ]);
     expect(clock.pendingTimers).toBe(0);
 
@@ -410,12 +544,20 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     await clock.advance(1);
     await drain();
     expect(state.settled).toBe(true);
-    expect(await stopping).toMatchObject({ outcome: 'stopTimedOut', stopTimeoutSeconds: 29, preStop: { outcome: 'succeeded' } });
+    expect(await stopping).toMatchObject({
+      outcome: 'stopTimedOut',
+      stopTimeoutSeconds: 29,
+      preStop: { outcome: 'succeeded' },
+    });
     expect(runtime.abortTime(stop!.signal)).toBe(35_000);
-    expect(events.filter((e) => e.reason === 'ExceededGracePeriod')).toEqual([expect.objectContaining({
-      type: 'Warning', message: 'Container runtime did not kill the pod within specified grace period.',
-      object: expect.objectContaining({ kind: 'Pod', name: 'shop', namespace: 'ns' }) as unknown, timestamp: 35_000,
-    })]);
+    expect(events.filter((e) => e.reason === 'ExceededGracePeriod')).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        message: 'Container runtime did not kill the pod within specified grace period.',
+        object: expect.objectContaining({ kind: 'Pod', name: 'shop', namespace: 'ns' }) as unknown,
+        timestamp: 35_000,
+      }),
+    ]);
     expect(manager.status(pod, 'web').state).toBe('Running');
     expect(clock.pendingTimers).toBe(0);
   });
@@ -467,7 +609,11 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     expect(signalB.aborted).toBe(false);
     expect(runtime.of('exec', 'b')[0]!.settled).toBeUndefined(); // still running
     const resultB = await run(clock, stopB);
-    expect(resultB).toMatchObject({ outcome: 'stopped', preStop: { outcome: 'succeeded', elapsedMs: 6_000 }, stopTimeoutSeconds: 24 });
+    expect(resultB).toMatchObject({
+      outcome: 'stopped',
+      preStop: { outcome: 'succeeded', elapsedMs: 6_000 },
+      stopTimeoutSeconds: 24,
+    });
     expect(signalB.aborted).toBe(false);
     expect(reasons()).not.toContain('FailedPreStopHook');
   });
@@ -489,14 +635,27 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
       const result = await run(clock, manager.stopContainer(pod, 'web', { gracePeriodOverride: 4 }));
       await clock.runAll();
       await drain();
-      expect(result).toMatchObject({ outcome: 'stopped', exitedAt: 4_500, preStop: { outcome: 'timedOut', elapsedMs: 4_000 } });
+      expect(result).toMatchObject({
+        outcome: 'stopped',
+        exitedAt: 4_500,
+        preStop: { outcome: 'timedOut', elapsedMs: 4_000 },
+      });
       expect(runtime.of('exec')[0]?.settled).toBe('resolved');
       const failed = events.filter((e) => e.reason === 'FailedPreStopHook');
-      expect(failed).toEqual([expect.objectContaining({
-        type: 'Warning', message: 'PreStopHook failed', timestamp: 4_500,
-        detail: 'Exec lifecycle hook ([/bin/pre]) for Container "web" in Pod "shop_ns(uid-r3)" failed - error: command \'/bin/pre\' exited with 137: , message: ""',
-        object: expect.objectContaining({ kind: 'Container', name: 'web', fieldPath: 'spec.containers{web}' }) as unknown,
-      })]);
+      expect(failed).toEqual([
+        expect.objectContaining({
+          type: 'Warning',
+          message: 'PreStopHook failed',
+          timestamp: 4_500,
+          detail:
+            'Exec lifecycle hook ([/bin/pre]) for Container "web" in Pod "shop_ns(uid-r3)" failed - error: command \'/bin/pre\' exited with 137: , message: ""',
+          object: expect.objectContaining({
+            kind: 'Container',
+            name: 'web',
+            fieldPath: 'spec.containers{web}',
+          }) as unknown,
+        }),
+      ]);
       expect(clock.pendingTimers).toBe(0);
     });
   }
@@ -513,7 +672,10 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     await run(clock, stopping);
     await drain();
     expect(events.filter((e) => e.reason === 'FailedPreStopHook')).toEqual([
-      expect.objectContaining({ timestamp: 2_000, detail: expect.stringContaining("command '/bin/pre' exited with 137") as unknown }),
+      expect.objectContaining({
+        timestamp: 2_000,
+        detail: expect.stringContaining("command '/bin/pre' exited with 137") as unknown,
+      }),
     ]);
     expect(manager.status(pod, 'web').state).toBe('Terminated');
     expect(clock.pendingTimers).toBe(0);
@@ -536,13 +698,21 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     expect(state.settled).toBe(false);
     expect(post.signal.aborted).toBe(false);
     runtime.endExec({ exitCode: 137, stdout: '', stderr: '' });
-    expect(await run(clock, starting)).toMatchObject({ outcome: 'postStartFailed', postStart: { outcome: 'failed', elapsedMs: 600_000 } });
+    expect(await run(clock, starting)).toMatchObject({
+      outcome: 'postStartFailed',
+      postStart: { outcome: 'failed', elapsedMs: 600_000 },
+    });
     await drain();
-    const detail = 'Exec lifecycle hook ([/bin/post]) for Container "web" in Pod "shop_ns(uid-r3)" failed - error: command \'/bin/post\' exited with 137: , message: ""';
+    const detail =
+      'Exec lifecycle hook ([/bin/post]) for Container "web" in Pod "shop_ns(uid-r3)" failed - error: command \'/bin/post\' exited with 137: , message: ""';
     expect(events.filter((e) => e.reason === 'FailedPostStartHook')).toEqual([
       expect.objectContaining({ type: 'Warning', message: 'PostStartHook failed', timestamp: 600_000, detail }),
     ]);
-    expect(manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', reason: 'PostStartHookError', message: detail });
+    expect(manager.status(pod, 'web')).toMatchObject({
+      state: 'Waiting',
+      reason: 'PostStartHookError',
+      message: detail,
+    });
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -565,7 +735,9 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
       { container: 'a', outcome: 'stopped', exitedAt: 5_300, preStop: { outcome: 'timedOut' } },
       { container: 'b', outcome: 'stopped', exitedAt: 5_700, preStop: { outcome: 'timedOut' } },
     ]);
-    expect(events.filter((e) => e.reason === 'FailedPreStopHook').map((e) => [e.object.name, e.timestamp])).toEqual([['b', 5_700]]);
+    expect(events.filter((e) => e.reason === 'FailedPreStopHook').map((e) => [e.object.name, e.timestamp])).toEqual([
+      ['b', 5_700],
+    ]);
     const [execA, execB] = [runtime.of('exec', 'a')[0]!, runtime.of('exec', 'b')[0]!];
     expect(execA.signal).not.toBe(execB.signal);
     expect(runtime.abortTime(execA.signal)).toBe(5_300);
@@ -581,7 +753,12 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     const stopping = manager.stopContainer(pod, 'web', { gracePeriodOverride: 5 });
     await clock.advanceTo(5_500);
     await drain();
-    expect(await stopping).toMatchObject({ outcome: 'stopped', exitedAt: 5_500, stopTimeoutSeconds: 2, preStop: { outcome: 'timedOut', elapsedMs: 5_000 } });
+    expect(await stopping).toMatchObject({
+      outcome: 'stopped',
+      exitedAt: 5_500,
+      stopTimeoutSeconds: 2,
+      preStop: { outcome: 'timedOut', elapsedMs: 5_000 },
+    });
     // the 30 s sleep (due at 30 000) must be gone with the container
     expect(clock.pendingTimerList()).toEqual([]);
     await clock.advanceTo(60_000);
@@ -593,11 +770,17 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     const { clock, runtime, http, manager, reasons } = setup();
     http.routes.set('/drain', { kind: 'hang' });
     runtime.stops.set('web', { kind: 'exit', exitAfterMs: 500 });
-    const pod = makePod([{ name: 'web', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } }], { podIP: '10.0.0.9' });
+    const pod = makePod([{ name: 'web', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } }], {
+      podIP: '10.0.0.9',
+    });
     await run(clock, manager.startContainer(pod, 'web'));
     const result = await run(clock, manager.stopContainer(pod, 'web', { gracePeriodOverride: 3 }));
     await drain();
-    expect(result).toMatchObject({ outcome: 'stopped', exitedAt: 3_500, preStop: { outcome: 'timedOut', elapsedMs: 3_000 } });
+    expect(result).toMatchObject({
+      outcome: 'stopped',
+      exitedAt: 3_500,
+      preStop: { outcome: 'timedOut', elapsedMs: 3_000 },
+    });
     expect(http.requests).toHaveLength(1);
     const [request] = http.requests;
     expect(request!.url).toBe('http://10.0.0.9:8080/drain');
@@ -613,9 +796,14 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     const { clock, runtime, manager, reasons } = setup({ policy: { postStartTimeoutSeconds: 3 } });
     runtime.execs.set('/bin/post', { kind: 'hang' });
     runtime.stops.set('web', { kind: 'exit', exitAfterMs: 100 });
-    const pod = makePod([{ name: 'web', lifecycle: { postStart: execHook('/bin/post'), preStop: execHook('/bin/pre') } }]);
+    const pod = makePod([
+      { name: 'web', lifecycle: { postStart: execHook('/bin/post'), preStop: execHook('/bin/pre') } },
+    ]);
     const result = await run(clock, manager.startContainer(pod, 'web'));
-    expect(result).toMatchObject({ outcome: 'postStartFailed', kill: { outcome: 'stopped', preStop: { outcome: 'succeeded' } } });
+    expect(result).toMatchObject({
+      outcome: 'postStartFailed',
+      kill: { outcome: 'stopped', preStop: { outcome: 'succeeded' } },
+    });
     const post = runtime.of('exec').find((c) => c.argv?.[0] === '/bin/post');
     expect(post?.settled).toBe('rejected'); // the hook's abort signal fired
     const pre = runtime.of('exec').find((c) => c.argv?.[0] === '/bin/pre');
@@ -647,7 +835,10 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
       await clock.advance(1);
       await drain();
       expect(runtime.of('stop')).toMatchObject([{ at: 8_000, timeoutSeconds: 2 }]);
-      expect(await run(clock, stopping)).toMatchObject({ preStop: { outcome: 'timedOut', elapsedMs: 7_000 }, exitedAt: 8_000 });
+      expect(await run(clock, stopping)).toMatchObject({
+        preStop: { outcome: 'timedOut', elapsedMs: 7_000 },
+        exitedAt: 8_000,
+      });
       await drain();
       expect(clock.pendingTimers).toBe(0);
     });
@@ -707,7 +898,11 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
     // (what is left: the exit at 1 750, SIGKILL at 1 500 + 29 s, the give-up at 1 500 + 29 s + 120 s)
     expect(runtime.of('stop')).toMatchObject([{ at: 1_500, timeoutSeconds: 29 }]);
     expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toEqual([1_750, 30_500, 150_500]);
-    expect(await run(clock, stopping)).toMatchObject({ preStop: { outcome: 'succeeded', elapsedMs: 1_500 }, stopTimeoutSeconds: 29, exitedAt: 1_750 });
+    expect(await run(clock, stopping)).toMatchObject({
+      preStop: { outcome: 'succeeded', elapsedMs: 1_500 },
+      stopTimeoutSeconds: 29,
+      exitedAt: 1_750,
+    });
     await drain();
     expect(clock.pendingTimerList()).toEqual([]);
   });
@@ -744,8 +939,18 @@ describe('3a. systemClock in real time (CHANGELOG "systemClock keeps its timers 
   it('fires several timers in deadline order whatever the arming order', async () => {
     const order: string[] = [];
     const done = new Promise<void>((resolve) => {
-      for (const [label, ms] of [['40', 40], ['10', 10], ['30', 30], ['20', 20], ['25a', 25], ['25b', 25]] as const) {
-        systemClock.setTimeout(() => { order.push(label); if (order.length === 6) resolve(); }, ms);
+      for (const [label, ms] of [
+        ['40', 40],
+        ['10', 10],
+        ['30', 30],
+        ['20', 20],
+        ['25a', 25],
+        ['25b', 25],
+      ] as const) {
+        systemClock.setTimeout(() => {
+          order.push(label);
+          if (order.length === 6) resolve();
+        }, ms);
       }
     });
     await done;
@@ -758,7 +963,10 @@ describe('3a. systemClock in real time (CHANGELOG "systemClock keeps its timers 
     let lateAt = 0;
     const early = systemClock.setTimeout(() => fired.push('early'), 5);
     const cleared = systemClock.setTimeout(() => fired.push('cleared'), 15);
-    systemClock.setTimeout(() => { fired.push('late'); lateAt = systemClock.now(); }, 25);
+    systemClock.setTimeout(() => {
+      fired.push('late');
+      lateAt = systemClock.now();
+    }, 25);
     systemClock.clearTimeout(early);
     systemClock.clearTimeout(cleared);
     systemClock.clearTimeout(cleared); // twice
@@ -785,7 +993,11 @@ describe('3a. systemClock in real time (CHANGELOG "systemClock keeps its timers 
         log.push('A');
         systemClock.setTimeout(() => log.push(`B:${inCallback ? 'inside' : 'later'}`), 0);
         armedAt = systemClock.now();
-        systemClock.setTimeout(() => { firedAt = systemClock.now(); log.push('C'); resolve(); }, 15);
+        systemClock.setTimeout(() => {
+          firedAt = systemClock.now();
+          log.push('C');
+          resolve();
+        }, 15);
         inCallback = false;
       }, 5);
     });
@@ -796,10 +1008,18 @@ describe('3a. systemClock in real time (CHANGELOG "systemClock keeps its timers 
   it('never fires a timer before its delay minus 1 ms, including timers due together in one batch', async () => {
     const lateness: number[] = [];
     const delays = [1, 2, 3, 5, 8, 10, 10, 10, 11, 12, 15, 15.5, 16, 20, 21, 25, 30, 30, 31, 40];
-    await Promise.all(delays.map((d) => new Promise<void>((resolve) => {
-      const armed = systemClock.now();
-      systemClock.setTimeout(() => { lateness.push(systemClock.now() - (armed + d)); resolve(); }, d);
-    })));
+    await Promise.all(
+      delays.map(
+        (d) =>
+          new Promise<void>((resolve) => {
+            const armed = systemClock.now();
+            systemClock.setTimeout(() => {
+              lateness.push(systemClock.now() - (armed + d));
+              resolve();
+            }, d);
+          }),
+      ),
+    );
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(-1);
   });
 
@@ -813,13 +1033,23 @@ describe('3a. systemClock in real time (CHANGELOG "systemClock keeps its timers 
   });
 });
 
-interface FakeProcess { readonly sent: Array<{ signal: string; at: number }>; readonly exited: Promise<void>; exit(): void; isExited(): boolean }
+interface FakeProcess {
+  readonly sent: Array<{ signal: string; at: number }>;
+  readonly exited: Promise<void>;
+  exit(): void;
+  isExited(): boolean;
+}
 
 /** A main process for stopWithEscalation: `exit()` settles `exited`. */
 function fakeProcess(): FakeProcess {
   let exit!: () => void;
   let done = false;
-  const exited = new Promise<void>((r) => { exit = () => { done = true; r(); }; });
+  const exited = new Promise<void>((r) => {
+    exit = () => {
+      done = true;
+      r();
+    };
+  });
   return { sent: [], exited, exit: () => exit(), isExited: () => done };
 }
 
@@ -828,8 +1058,13 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const p = fakeProcess();
     const requestedAt = systemClock.now();
     const result = await stopWithEscalation({
-      clock: systemClock, timeoutSeconds: 0.03, exited: p.exited,
-      sendSignal: (s) => { p.sent.push({ signal: s, at: systemClock.now() }); if (s === 'SIGKILL') p.exit(); },
+      clock: systemClock,
+      timeoutSeconds: 0.03,
+      exited: p.exited,
+      sendSignal: (s) => {
+        p.sent.push({ signal: s, at: systemClock.now() });
+        if (s === 'SIGKILL') p.exit();
+      },
     });
     expect(p.sent.map((s) => s.signal)).toEqual(['SIGTERM', 'SIGKILL']);
     expect(result).toEqual({ signalsSent: ['SIGTERM', 'SIGKILL'], killed: true });
@@ -841,8 +1076,13 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
   it('systemClock: a process that exits on SIGTERM resolves without SIGKILL, and no SIGKILL follows later', async () => {
     const p = fakeProcess();
     const result = await stopWithEscalation({
-      clock: systemClock, timeoutSeconds: 0.02, exited: p.exited,
-      sendSignal: (s) => { p.sent.push({ signal: s, at: systemClock.now() }); if (s === 'SIGTERM') setTimeout(() => p.exit(), 3); },
+      clock: systemClock,
+      timeoutSeconds: 0.02,
+      exited: p.exited,
+      sendSignal: (s) => {
+        p.sent.push({ signal: s, at: systemClock.now() });
+        if (s === 'SIGTERM') setTimeout(() => p.exit(), 3);
+      },
     });
     expect(result).toEqual({ signalsSent: ['SIGTERM'], killed: false });
     await realSleep(40);
@@ -854,7 +1094,10 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const controller = new AbortController();
     const reason = new Error('given up');
     const stopping = stopWithEscalation({
-      clock: systemClock, timeoutSeconds: 0.03, exited: p.exited, signal: controller.signal,
+      clock: systemClock,
+      timeoutSeconds: 0.03,
+      exited: p.exited,
+      signal: controller.signal,
       sendSignal: (s) => void p.sent.push({ signal: s, at: systemClock.now() }),
     });
     setTimeout(() => controller.abort(reason), 5);
@@ -867,15 +1110,23 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const clock = new VirtualClock({ startMs: 1_000 });
     const p = fakeProcess();
     const stopping = stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited,
-      sendSignal: (s) => { p.sent.push({ signal: s, at: clock.now() }); if (s === 'SIGKILL') p.exit(); },
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
+      sendSignal: (s) => {
+        p.sent.push({ signal: s, at: clock.now() });
+        if (s === 'SIGKILL') p.exit();
+      },
     });
     expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toEqual([6_000]);
     await clock.advanceTo(5_999);
     expect(p.sent.map((s) => s.signal)).toEqual(['SIGTERM']);
     await clock.advance(1);
     expect(await stopping).toEqual({ signalsSent: ['SIGTERM', 'SIGKILL'], killed: true });
-    expect(p.sent).toEqual([{ signal: 'SIGTERM', at: 1_000 }, { signal: 'SIGKILL', at: 6_000 }]);
+    expect(p.sent).toEqual([
+      { signal: 'SIGTERM', at: 1_000 },
+      { signal: 'SIGKILL', at: 6_000 },
+    ]);
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -883,33 +1134,49 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const clock = new VirtualClock();
     const p = fakeProcess();
     const stopping = stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited,
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
       sendSignal: (s) => {
         p.sent.push({ signal: s, at: clock.now() });
-        if (s === 'SIGKILL') { p.exit(); return undefined; }
+        if (s === 'SIGKILL') {
+          p.exit();
+          return undefined;
+        }
         return sleepOn(clock, 3_000);
       },
     });
     await clock.runAll();
     await stopping;
-    expect(p.sent).toEqual([{ signal: 'SIGTERM', at: 0 }, { signal: 'SIGKILL', at: 5_000 }]);
+    expect(p.sent).toEqual([
+      { signal: 'SIGTERM', at: 0 },
+      { signal: 'SIGKILL', at: 5_000 },
+    ]);
   });
 
   it('VirtualClock: a stop-signal delivery that never settles does not hold back the SIGKILL due at request + timeout (DESIGN §5 "SIGKILL after timeoutSeconds")', async () => {
     const clock = new VirtualClock();
     const p = fakeProcess();
     const stopping = stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited,
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
       sendSignal: (s) => {
         p.sent.push({ signal: s, at: clock.now() });
-        if (s === 'SIGKILL') { p.exit(); return undefined; }
+        if (s === 'SIGKILL') {
+          p.exit();
+          return undefined;
+        }
         return new Promise<void>(() => undefined); // `runc kill` hung
       },
     });
     const state = watch(stopping);
     await clock.advanceTo(5_000);
     await drain();
-    expect(p.sent).toEqual([{ signal: 'SIGTERM', at: 0 }, { signal: 'SIGKILL', at: 5_000 }]);
+    expect(p.sent).toEqual([
+      { signal: 'SIGTERM', at: 0 },
+      { signal: 'SIGKILL', at: 5_000 },
+    ]);
     expect(state.settled).toBe(true);
   });
 
@@ -917,28 +1184,39 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     { label: 'timeout 0', timeoutSeconds: 0, stopSignal: undefined },
     { label: 'a negative timeout', timeoutSeconds: -3, stopSignal: undefined },
     { label: 'stop signal SIGKILL', timeoutSeconds: 30, stopSignal: 'SIGKILL' },
-  ])('SIGKILL at once, exactly once, and no timer for $label (VirtualClock)', async ({ timeoutSeconds, stopSignal }) => {
-    const clock = new VirtualClock();
-    const p = fakeProcess();
-    const stopping = stopWithEscalation({
-      clock, timeoutSeconds, stopSignal, exited: p.exited,
-      sendSignal: (s) => void p.sent.push({ signal: s, at: clock.now() }),
-    });
-    await clock.flush();
-    expect(p.sent).toEqual([{ signal: 'SIGKILL', at: 0 }]);
-    expect(clock.pendingTimers).toBe(0);
-    p.exit();
-    expect((await stopping).signalsSent).toEqual(['SIGKILL']);
-    await clock.advance(60_000);
-    expect(p.sent).toHaveLength(1);
-  });
+  ])(
+    'SIGKILL at once, exactly once, and no timer for $label (VirtualClock)',
+    async ({ timeoutSeconds, stopSignal }) => {
+      const clock = new VirtualClock();
+      const p = fakeProcess();
+      const stopping = stopWithEscalation({
+        clock,
+        timeoutSeconds,
+        stopSignal,
+        exited: p.exited,
+        sendSignal: (s) => void p.sent.push({ signal: s, at: clock.now() }),
+      });
+      await clock.flush();
+      expect(p.sent).toEqual([{ signal: 'SIGKILL', at: 0 }]);
+      expect(clock.pendingTimers).toBe(0);
+      p.exit();
+      expect((await stopping).signalsSent).toEqual(['SIGKILL']);
+      await clock.advance(60_000);
+      expect(p.sent).toHaveLength(1);
+    },
+  );
 
   it('systemClock: timeout 0 sends SIGKILL at once, without waiting', async () => {
     const p = fakeProcess();
     const t0 = systemClock.now();
     const result = await stopWithEscalation({
-      clock: systemClock, timeoutSeconds: 0, exited: p.exited,
-      sendSignal: (s) => { p.sent.push({ signal: s, at: systemClock.now() }); p.exit(); },
+      clock: systemClock,
+      timeoutSeconds: 0,
+      exited: p.exited,
+      sendSignal: (s) => {
+        p.sent.push({ signal: s, at: systemClock.now() });
+        p.exit();
+      },
     });
     expect(result.signalsSent).toEqual(['SIGKILL']);
     expect(p.sent[0]!.at - t0).toBeLessThan(10);
@@ -951,7 +1229,10 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const listeners = countAbortListeners(controller.signal);
     const reason = new Error('caller gave up');
     const stopping = stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited, signal: controller.signal,
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
+      signal: controller.signal,
       sendSignal: (s) => void p.sent.push({ signal: s, at: clock.now() }),
     });
     const state = watch(stopping);
@@ -969,10 +1250,15 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const clock = new VirtualClock();
     const p = fakeProcess();
     const reason = new Error('too late');
-    await expect(stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited, signal: AbortSignal.abort(reason),
-      sendSignal: (s) => void p.sent.push({ signal: s, at: clock.now() }),
-    })).rejects.toBe(reason);
+    await expect(
+      stopWithEscalation({
+        clock,
+        timeoutSeconds: 5,
+        exited: p.exited,
+        signal: AbortSignal.abort(reason),
+        sendSignal: (s) => void p.sent.push({ signal: s, at: clock.now() }),
+      }),
+    ).rejects.toBe(reason);
     expect(p.sent).toEqual([]);
     expect(clock.pendingTimers).toBe(0);
   });
@@ -983,8 +1269,13 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const controller = new AbortController();
     const listeners = countAbortListeners(controller.signal);
     const stopping = stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited, signal: controller.signal,
-      sendSignal: () => { clock.setTimeout(() => p.exit(), 100); },
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
+      signal: controller.signal,
+      sendSignal: () => {
+        clock.setTimeout(() => p.exit(), 100);
+      },
     });
     await clock.runAll();
     await stopping;
@@ -999,7 +1290,9 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const clock = new VirtualClock();
     const p = fakeProcess();
     const stopping = stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited,
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
       sendSignal: (s) => {
         p.sent.push({ signal: s, at: clock.now() });
         if (s !== 'SIGKILL') return undefined;
@@ -1020,8 +1313,13 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const clock = new VirtualClock();
     const p = fakeProcess();
     const stopping = stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited,
-      sendSignal: () => { p.exit(); throw esrch(); },
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
+      sendSignal: () => {
+        p.exit();
+        throw esrch();
+      },
     });
     await clock.flush();
     await expect(stopping).resolves.toMatchObject({ signalsSent: ['SIGTERM'] });
@@ -1032,7 +1330,14 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const clock = new VirtualClock();
     const p = fakeProcess();
     const error = Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
-    const stopping = stopWithEscalation({ clock, timeoutSeconds: 5, exited: p.exited, sendSignal: () => { throw error; } });
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
+      sendSignal: () => {
+        throw error;
+      },
+    });
     const state = watch(stopping);
     await clock.flush();
     await drain();
@@ -1045,8 +1350,13 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const clock = new VirtualClock();
     const p = fakeProcess();
     const stopping = stopWithEscalation({
-      clock, timeoutSeconds: 5, exited: p.exited,
-      sendSignal: () => { clock.setTimeout(() => p.exit(), 10); return new Promise<void>(() => undefined); },
+      clock,
+      timeoutSeconds: 5,
+      exited: p.exited,
+      sendSignal: () => {
+        clock.setTimeout(() => p.exit(), 10);
+        return new Promise<void>(() => undefined);
+      },
     });
     const state = watch(stopping);
     await clock.advanceTo(10);
@@ -1060,8 +1370,13 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     const p = fakeProcess();
     const t0 = systemClock.now();
     const result = await stopWithEscalation({
-      clock: systemClock, timeoutSeconds: 1, exited: p.exited,
-      sendSignal: () => { setTimeout(() => p.exit(), 5); return new Promise<void>(() => undefined); },
+      clock: systemClock,
+      timeoutSeconds: 1,
+      exited: p.exited,
+      sendSignal: () => {
+        setTimeout(() => p.exit(), 5);
+        return new Promise<void>(() => undefined);
+      },
     });
     expect(result.signalsSent).toEqual(['SIGTERM']);
     expect(systemClock.now() - t0).toBeLessThan(500);
@@ -1074,7 +1389,10 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
 
 describe('4. validation per pod object (semantics.md "Validation per pod object", performance.md "The validation cache and its trade-off")', () => {
   const fieldsOf = async (p: Promise<unknown>): Promise<string[]> => {
-    const error = await p.then(() => undefined, (e: unknown) => e);
+    const error = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LifecycleSpecError);
     return (error as LifecycleSpecError).errors.map((e) => e.field);
   };
@@ -1084,7 +1402,10 @@ describe('4. validation per pod object (semantics.md "Validation per pod object"
     const pod = makePod([{ name: 'web', lifecycle: { preStop: { sleep: { seconds: 20 } } } }, { name: 'side' }]);
     await run(clock, manager.startContainer(pod, 'web'));
     pod.spec!.terminationGracePeriodSeconds = 10;
-    const error = await manager.stopContainer(pod, 'side').then(() => undefined, (e: unknown) => e);
+    const error = await manager.stopContainer(pod, 'side').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LifecycleSpecError);
     expect((error as LifecycleSpecError).errors.map((e) => e.message)).toEqual([
       'spec.containers[0].lifecycle.preStop.sleep: Invalid value: 20: must be non-negative and less than terminationGracePeriodSeconds (10)',
@@ -1096,34 +1417,55 @@ describe('4. validation per pod object (semantics.md "Validation per pod object"
 
   const edits: Array<{ label: string; edit: (c: Container) => void; field: string; message?: string }> = [
     {
-      label: 'the httpGet layer: port 0', field: 'spec.containers[0].lifecycle.preStop.httpGet.port',
-      edit: (c) => { (c.lifecycle!.preStop!.httpGet as { port: number }).port = 0; },
-      message: 'spec.containers[0].lifecycle.preStop.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive',
+      label: 'the httpGet layer: port 0',
+      field: 'spec.containers[0].lifecycle.preStop.httpGet.port',
+      edit: (c) => {
+        (c.lifecycle!.preStop!.httpGet as { port: number }).port = 0;
+      },
+      message:
+        'spec.containers[0].lifecycle.preStop.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive',
     },
     {
-      label: 'the httpGet layer: scheme FTP', field: 'spec.containers[0].lifecycle.preStop.httpGet.scheme',
-      edit: (c) => { (c.lifecycle!.preStop!.httpGet as { scheme?: string }).scheme = 'FTP'; },
+      label: 'the httpGet layer: scheme FTP',
+      field: 'spec.containers[0].lifecycle.preStop.httpGet.scheme',
+      edit: (c) => {
+        (c.lifecycle!.preStop!.httpGet as { scheme?: string }).scheme = 'FTP';
+      },
     },
     {
-      label: 'the handler layer: a second handler type', field: 'spec.containers[0].lifecycle.preStop.sleep',
-      edit: (c) => { (c.lifecycle!.preStop as { sleep?: unknown }).sleep = { seconds: 1 }; },
+      label: 'the handler layer: a second handler type',
+      field: 'spec.containers[0].lifecycle.preStop.sleep',
+      edit: (c) => {
+        (c.lifecycle!.preStop as { sleep?: unknown }).sleep = { seconds: 1 };
+      },
     },
     {
-      label: 'the lifecycle layer: preStop replaced by an empty handler', field: 'spec.containers[0].lifecycle.preStop',
-      edit: (c) => { c.lifecycle!.preStop = {}; },
+      label: 'the lifecycle layer: preStop replaced by an empty handler',
+      field: 'spec.containers[0].lifecycle.preStop',
+      edit: (c) => {
+        c.lifecycle!.preStop = {};
+      },
     },
     {
-      label: 'the container layer: lifecycle replaced by an exec without a command', field: 'spec.containers[0].lifecycle.preStop.exec.command',
-      edit: (c) => { c.lifecycle = { preStop: { exec: { command: [] } } }; },
+      label: 'the container layer: lifecycle replaced by an exec without a command',
+      field: 'spec.containers[0].lifecycle.preStop.exec.command',
+      edit: (c) => {
+        c.lifecycle = { preStop: { exec: { command: [] } } };
+      },
     },
   ];
   for (const { label, edit, field, message } of edits) {
     it(`an in-place edit of ${label} is rejected on the next call about that container, before anything runs (spec §2)`, async () => {
       const { clock, runtime, http, manager, reasons } = setup();
-      const pod = makePod([{ name: 'web', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } }], { podIP: '10.0.0.9' });
+      const pod = makePod([{ name: 'web', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } }], {
+        podIP: '10.0.0.9',
+      });
       await run(clock, manager.startContainer(pod, 'web'));
       edit(pod.spec!.containers[0]!);
-      const error = await manager.stopContainer(pod, 'web').then(() => undefined, (e: unknown) => e);
+      const error = await manager.stopContainer(pod, 'web').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(LifecycleSpecError);
       const errors = (error as LifecycleSpecError).errors;
       expect(errors.map((e) => e.field)).toContain(field);
@@ -1136,33 +1478,46 @@ describe('4. validation per pod object (semantics.md "Validation per pod object"
 
   it('an in-place edit of another container is seen by the first call about it, not by calls about a neighbour', async () => {
     const { clock, runtime, manager } = setup();
-    const pod = makePod([
-      { name: 'a', lifecycle: { preStop: execHook('/bin/a') } },
-      { name: 'b', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } },
-    ], { podIP: '10.0.0.9' });
+    const pod = makePod(
+      [
+        { name: 'a', lifecycle: { preStop: execHook('/bin/a') } },
+        { name: 'b', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } },
+      ],
+      { podIP: '10.0.0.9' },
+    );
     await run(clock, manager.startContainer(pod, 'a'));
     await run(clock, manager.startContainer(pod, 'b'));
     (pod.spec!.containers[1]!.lifecycle!.preStop!.httpGet as { port: number }).port = 70_000;
     // a call about "a" checks the pod's layers and a's only (performance.md)
     expect(manager.status(pod, 'a').state).toBe('Running');
-    expect(await run(clock, manager.stopContainer(pod, 'a'))).toMatchObject({ outcome: 'stopped', preStop: { outcome: 'succeeded' } });
+    expect(await run(clock, manager.stopContainer(pod, 'a'))).toMatchObject({
+      outcome: 'stopped',
+      preStop: { outcome: 'succeeded' },
+    });
     // the first call about "b" sees it
     expect(() => manager.status(pod, 'b')).toThrow(LifecycleSpecError);
-    expect(await fieldsOf(manager.stopContainer(pod, 'b'))).toContain('spec.containers[1].lifecycle.preStop.httpGet.port');
+    expect(await fieldsOf(manager.stopContainer(pod, 'b'))).toContain(
+      'spec.containers[1].lifecycle.preStop.httpGet.port',
+    );
     expect(runtime.of('stop', 'b')).toEqual([]);
   });
 
   it('deletePod sees an in-place edit of any container: rejects and kills nothing', async () => {
     const { clock, runtime, http, manager, reasons } = setup();
-    const pod = makePod([
-      { name: 'a', lifecycle: { preStop: execHook('/bin/a') } },
-      { name: 'b', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } },
-    ], { podIP: '10.0.0.9' });
+    const pod = makePod(
+      [
+        { name: 'a', lifecycle: { preStop: execHook('/bin/a') } },
+        { name: 'b', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } },
+      ],
+      { podIP: '10.0.0.9' },
+    );
     await run(clock, manager.startContainer(pod, 'a'));
     await run(clock, manager.startContainer(pod, 'b'));
     expect(manager.status(pod, 'a').state).toBe('Running'); // the cache is warm
     pod.spec!.containers[1]!.lifecycle!.preStop = { exec: { command: [] } };
-    expect(await fieldsOf(manager.deletePod(pod, { gracePeriodSeconds: 10 }))).toContain('spec.containers[1].lifecycle.preStop.exec.command');
+    expect(await fieldsOf(manager.deletePod(pod, { gracePeriodSeconds: 10 }))).toContain(
+      'spec.containers[1].lifecycle.preStop.exec.command',
+    );
     await clock.runAll();
     expect(reasons()).toEqual(['Started', 'Started']);
     expect(runtime.of('exec')).toEqual([]);
@@ -1170,7 +1525,7 @@ describe('4. validation per pod object (semantics.md "Validation per pod object"
     expect(http.requests).toEqual([]);
   });
 
-  it('a valid in-place replacement of another container\'s handler is used once deletePod sees the whole pod', async () => {
+  it("a valid in-place replacement of another container's handler is used once deletePod sees the whole pod", async () => {
     const { clock, runtime, manager } = setup();
     const pod = makePod([
       { name: 'a', lifecycle: { preStop: execHook('/bin/a') } },
@@ -1198,7 +1553,9 @@ describe('4. validation per pod object (semantics.md "Validation per pod object"
     broken.spec!.containers[0]!.lifecycle!.preStop = { exec: { command: [] } };
     expect(() => manager.status(broken, 'web')).toThrow(LifecycleSpecError);
     // another uid is another pod
-    expect(manager.status({ ...structuredClone(pod), metadata: { ...pod.metadata, uid: 'other' } }, 'web').state).toBe('Waiting');
+    expect(manager.status({ ...structuredClone(pod), metadata: { ...pod.metadata, uid: 'other' } }, 'web').state).toBe(
+      'Waiting',
+    );
   });
 
   it('a metadata edit in place is seen: a changed uid makes it another pod', async () => {
@@ -1219,9 +1576,14 @@ describe('4. validation per pod object (semantics.md "Validation per pod object"
 function conformanceRuntimeHarness(leaky: boolean): () => RuntimeConformanceHarness {
   return () => {
     const clock = new VirtualClock();
-    const procs = new Map<string, { behaviour: string; signals: string[]; exited: boolean; onExit: Array<() => void> }>();
+    const procs = new Map<
+      string,
+      { behaviour: string; signals: string[]; exited: boolean; onExit: Array<() => void> }
+    >();
     let n = 0;
-    const leak = (signal: AbortSignal): void => { if (leaky) signal.addEventListener('abort', () => undefined, { once: true }); };
+    const leak = (signal: AbortSignal): void => {
+      if (leaky) signal.addEventListener('abort', () => undefined, { once: true });
+    };
     const runtime: Runtime = {
       startContainer: (_pod, container, { signal }) => {
         leak(signal);
@@ -1234,7 +1596,15 @@ function conformanceRuntimeHarness(leaky: boolean): () => RuntimeConformanceHarn
         leak(signal);
         if (signal.aborted) return Promise.reject(signal.reason);
         if (argv[0] === 'exit') return Promise.resolve(JSON.parse(argv[1]!) as ExecResult);
-        if (argv[0] === 'echo') return Promise.resolve({ exitCode: 0, stdout: argv.slice(1).map((a) => `${a}\n`).join(''), stderr: '' });
+        if (argv[0] === 'echo')
+          return Promise.resolve({
+            exitCode: 0,
+            stdout: argv
+              .slice(1)
+              .map((a) => `${a}\n`)
+              .join(''),
+            stderr: '',
+          });
         return new Promise<ExecResult>((_resolve, reject) => {
           const onAbort = (): void => reject(signal.reason);
           signal.addEventListener('abort', onAbort, { once: true });
@@ -1246,9 +1616,16 @@ function conformanceRuntimeHarness(leaky: boolean): () => RuntimeConformanceHarn
         const proc = procs.get(ref.id);
         if (proc === undefined || proc.exited) return Promise.resolve();
         const exited = new Promise<void>((r) => proc.onExit.push(r));
-        const exit = (): void => { proc.exited = true; for (const fn of proc.onExit.splice(0)) fn(); };
+        const exit = (): void => {
+          proc.exited = true;
+          for (const fn of proc.onExit.splice(0)) fn();
+        };
         return stopWithEscalation({
-          clock, stopSignal, timeoutSeconds, signal, exited,
+          clock,
+          stopSignal,
+          timeoutSeconds,
+          signal,
+          exited,
           sendSignal: (s) => {
             if (s === 'SIGKILL') return exit();
             proc.signals.push(s);
@@ -1258,8 +1635,12 @@ function conformanceRuntimeHarness(leaky: boolean): () => RuntimeConformanceHarn
       },
     };
     return {
-      runtime, clock,
-      container: (behaviour) => ({ pod: { metadata: { name: 'conformance', uid: 'u' } }, container: { name: behaviour } }),
+      runtime,
+      clock,
+      container: (behaviour) => ({
+        pod: { metadata: { name: 'conformance', uid: 'u' } },
+        container: { name: behaviour },
+      }),
       observedSignals: (ref) => procs.get(ref.id)?.signals ?? [],
       commands: {
         exit: (r) => ['exit', JSON.stringify(r)],
@@ -1279,8 +1660,18 @@ function conformanceHttpHarness(leaky: boolean): () => HttpConformanceHarness {
         if (leaky) signal.addEventListener('abort', () => undefined, { once: true });
         if (signal.aborted) return Promise.reject(signal.reason);
         const url = new URL(request.url);
-        if (url.port === '1') return Promise.reject(Object.assign(new Error(`Get "${request.url}": dial tcp ${url.host}: connect: connection refused`), { code: 'ECONNREFUSED' }));
-        if (url.protocol === 'https:') return Promise.reject(Object.assign(new Error(`Get "${request.url}": server gave HTTP response to HTTPS client`), { code: 'HTTP_RESPONSE_TO_HTTPS_CLIENT' }));
+        if (url.port === '1')
+          return Promise.reject(
+            Object.assign(new Error(`Get "${request.url}": dial tcp ${url.host}: connect: connection refused`), {
+              code: 'ECONNREFUSED',
+            }),
+          );
+        if (url.protocol === 'https:')
+          return Promise.reject(
+            Object.assign(new Error(`Get "${request.url}": server gave HTTP response to HTTPS client`), {
+              code: 'HTTP_RESPONSE_TO_HTTPS_CLIENT',
+            }),
+          );
         const route = HTTP_CONFORMANCE_ROUTES.find((r) => r.path === url.pathname);
         if (route === undefined) return Promise.resolve({ status: 404, headers: {} });
         const headers = Object.fromEntries(Object.entries(route.headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -1293,7 +1684,8 @@ function conformanceHttpHarness(leaky: boolean): () => HttpConformanceHarness {
       },
     };
     return {
-      client, clock,
+      client,
+      clock,
       server: {
         url: (p) => `http://10.0.0.7:8080${p}`,
         httpsUrlSpeakingPlainHttp: (p) => `https://10.0.0.7:8080${p}`,
@@ -1308,7 +1700,10 @@ const LISTENER_CASE = 'removes its abort listeners once a call settles';
 async function outcomes(cases: readonly ConformanceCase[]): Promise<Map<string, unknown>> {
   const failures = new Map<string, unknown>();
   for (const c of cases) {
-    const error = await c.run().then(() => undefined, (e: unknown) => e);
+    const error = await c.run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (error !== undefined) failures.set(c.name, error);
   }
   return failures;
@@ -1337,7 +1732,12 @@ describe('5c. leaky adapters fail exactly the abort-listener case, with a helpfu
     const message = (error as Error).message;
     expect(message).toContain(`Runtime conformance, "${LISTENER_CASE}"`);
     expect(message).toContain('4 abort listener(s)');
-    for (const call of ['startContainer left 1', 'exec exiting 0 left 1', 'exec exiting 3 left 1', 'stopContainer left 1']) {
+    for (const call of [
+      'startContainer left 1',
+      'exec exiting 0 left 1',
+      'exec exiting 3 left 1',
+      'stopContainer left 1',
+    ]) {
       expect(message).toContain(call);
     }
     expect(message).toMatch(/removeEventListener/);
@@ -1430,21 +1830,33 @@ describe('6. events: once()/on() and listener isolation (DESIGN §7 "A throwing 
     const boom = new Error('listener bug');
     const errors: Array<[unknown, string]> = [];
     const after: string[] = [];
-    manager.on('event', () => { throw boom; });
+    manager.on('event', () => {
+      throw boom;
+    });
     manager.on('event', (e) => void after.push(e.reason));
     manager.on('listenerError', (error, name) => void errors.push([error, name]));
     const pod = makePod([{ name: 'web', lifecycle: { preStop: execHook('/bin/pre') } }]);
     expect(await run(clock, manager.startContainer(pod, 'web'))).toMatchObject({ outcome: 'running' });
-    expect(await run(clock, manager.stopContainer(pod, 'web'))).toMatchObject({ outcome: 'stopped', stopTimeoutSeconds: 28 });
+    expect(await run(clock, manager.stopContainer(pod, 'web'))).toMatchObject({
+      outcome: 'stopped',
+      stopTimeoutSeconds: 28,
+    });
     expect(after).toEqual(['Started', 'Killing']);
-    expect(errors).toEqual([[boom, 'event'], [boom, 'event']]);
+    expect(errors).toEqual([
+      [boom, 'event'],
+      [boom, 'event'],
+    ]);
   });
 
   it('a throwing step listener and a throwing listenerError listener break nothing; non-Error throws are reported too', async () => {
     const { clock, manager, events } = setup();
     const errors: Array<[unknown, string]> = [];
-    manager.on('step', () => { throw 'a string'; }); // eslint-disable-line no-throw-literal
-    manager.on('listenerError', () => { throw new Error('listenerError listener bug'); });
+    manager.on('step', () => {
+      throw 'a string';
+    }); // eslint-disable-line no-throw-literal
+    manager.on('listenerError', () => {
+      throw new Error('listenerError listener bug');
+    });
     manager.on('listenerError', (error, name) => void errors.push([error, name]));
     const pod = onePod();
     expect(await run(clock, manager.startContainer(pod, 'web'))).toMatchObject({ outcome: 'running' });
@@ -1459,7 +1871,10 @@ describe('6. events: once()/on() and listener isolation (DESIGN §7 "A throwing 
     const { clock, manager } = setup();
     let calls = 0;
     const errors: unknown[] = [];
-    manager.once('event', () => { calls++; throw new Error('once bug'); });
+    manager.once('event', () => {
+      calls++;
+      throw new Error('once bug');
+    });
     manager.on('listenerError', (e) => void errors.push(e));
     const pod = onePod();
     await run(clock, manager.startContainer(pod, 'web'));

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectBlocks, isSkipped, writeBlocks, type CodeBlock } from './code-blocks.js';
+import { type CodeBlock, collectBlocks, isSkipped, writeBlocks } from './code-blocks.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const blocks = collectBlocks(root);
@@ -34,23 +34,54 @@ const diagnostics = new Map<string, string[]>();
 
 function check(group: readonly CodeBlock[], options: ts.CompilerOptions, tolerated: ReadonlySet<number>): void {
   if (group.length === 0) return;
-  const program = ts.createProgram(group.map((b) => b.file as string), options);
+  const program = ts.createProgram(
+    group.map((b) => b.file as string),
+    options,
+  );
   for (const block of group) {
     const source = program.getSourceFile(block.file as string);
-    const all = source === undefined ? [] : [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
-    diagnostics.set(block.file as string, all.filter((d) => !tolerated.has(d.code)).map((d) => {
-      const where = d.start === undefined || source === undefined ? '' : `line ${source.getLineAndCharacterOfPosition(d.start).line + 1}: `;
-      return `${where}TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    }));
+    const all =
+      source === undefined
+        ? []
+        : [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+    diagnostics.set(
+      block.file as string,
+      all
+        .filter((d) => !tolerated.has(d.code))
+        .map((d) => {
+          const where =
+            d.start === undefined || source === undefined
+              ? ''
+              : `line ${source.getLineAndCharacterOfPosition(d.start).line + 1}: `;
+          return `${where}TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+        }),
+    );
   }
 }
 
 beforeAll(() => {
   writeBlocks(root, checked);
-  const config = ts.getParsedCommandLineOfConfigFile(`${root}/tsconfig.json`, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  const strict: ts.CompilerOptions = { ...config?.options, noEmit: true, noUnusedLocals: false, noUnusedParameters: false };
-  check(checked.filter((b) => b.flags.includes('run')), strict, new Set());
-  check(checked.filter((b) => !b.flags.includes('run')), { ...strict, noImplicitAny: false }, TOLERATED_IN_FRAGMENTS);
+  const config = ts.getParsedCommandLineOfConfigFile(
+    `${root}/tsconfig.json`,
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
+  const strict: ts.CompilerOptions = {
+    ...config?.options,
+    noEmit: true,
+    noUnusedLocals: false,
+    noUnusedParameters: false,
+  };
+  check(
+    checked.filter((b) => b.flags.includes('run')),
+    strict,
+    new Set(),
+  );
+  check(
+    checked.filter((b) => !b.flags.includes('run')),
+    { ...strict, noImplicitAny: false },
+    TOLERATED_IN_FRAGMENTS,
+  );
 }, 120_000);
 
 const name = (b: CodeBlock): string => `${b.doc}:${b.line}${b.flags.length > 0 ? ` (${b.flags.join(' ')})` : ''}`;
@@ -62,12 +93,18 @@ describe('code blocks in README.md and docs/*.md', () => {
 
   it.each(checked.map((b) => [name(b), b] as const))('%s type-checks', (_, block) => {
     const problems = diagnostics.get(block.file as string) ?? [];
-    expect(problems, `${block.doc}:${block.line} (mark it \`\`\`ts sketch if it is not meant to compile)\n${problems.join('\n')}`).toEqual([]);
+    expect(
+      problems,
+      `${block.doc}:${block.line} (mark it \`\`\`ts sketch if it is not meant to compile)\n${problems.join('\n')}`,
+    ).toEqual([]);
   });
 
   const runnable = checked.filter((b) => b.flags.includes('run'));
   it.each(runnable.map((b) => [name(b), b] as const))('%s runs', async (_, block) => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', block.file as string], { cwd: root, timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', block.file as string], {
+      cwd: root,
+      timeout: 30_000,
+    });
     if (block.expectedOutput !== undefined) expect(stdout.trimEnd()).toBe(block.expectedOutput.trimEnd());
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
 /** One ```ts block of a Markdown file. */
@@ -41,7 +41,9 @@ export function extractBlocks(doc: string, markdown: string): CodeBlock[] {
   return blocks.map(({ end, ...block }) => {
     if (!block.flags.includes('run')) return block;
     const next = others.find((o) => o.start > end && lines.slice(end + 1, o.start).every((l) => l.trim() === ''));
-    return next !== undefined && next.lang === 'text' && next.flags.includes('output') ? { ...block, expectedOutput: next.code } : block;
+    return next !== undefined && next.lang === 'text' && next.flags.includes('output')
+      ? { ...block, expectedOutput: next.code }
+      : block;
   });
 }
 
@@ -63,7 +65,10 @@ export function writeBlocks(root: string, blocks: CodeBlock[]): string {
     mkdirSync(folder, { recursive: true });
     const file = join(folder, `line-${block.line}.ts`);
     const code = block.code
-      .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\/testing\2/g, '$1$2../../../src/testing/index.js$2')
+      .replace(
+        /(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\/testing\2/g,
+        '$1$2../../../src/testing/index.js$2',
+      )
       .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\/node\2/g, '$1$2../../../src/node/index.js$2')
       .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\2/g, '$1$2../../../src/index.js$2');
     writeFileSync(file, `${code}\nexport {};\n`);
@@ -74,7 +79,9 @@ export function writeBlocks(root: string, blocks: CodeBlock[]): string {
 
 /** README.md and every docs/*.md (not docs/examples). */
 export function markdownFiles(root: string): string[] {
-  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f));
+  const docs = readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(root, 'docs', f));
   return [join(root, 'README.md'), ...docs].map((f) => relative(root, f)).sort();
 }
 

@@ -1,5 +1,5 @@
+import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { test as propTest, fc } from '@fast-check/vitest';
 import { gracefulDelete } from '../../src/grace/graceful-delete.js';
 
 describe('gracefulDelete: first delete (spec §4.1)', () => {
@@ -20,7 +20,10 @@ describe('gracefulDelete: first delete (spec §4.1)', () => {
   });
 
   it('treats a negative period as 1 (spec §4.1 step 4, k/k#115606)', () => {
-    expect(gracefulDelete({ terminationGracePeriodSeconds: 30 }, { gracePeriodSeconds: -5 }, 0).state.deletionGracePeriodSeconds).toBe(1);
+    expect(
+      gracefulDelete({ terminationGracePeriodSeconds: 30 }, { gracePeriodSeconds: -5 }, 0).state
+        .deletionGracePeriodSeconds,
+    ).toBe(1);
     expect(gracefulDelete({ terminationGracePeriodSeconds: -3 }, {}, 0).state.deletionGracePeriodSeconds).toBe(1);
   });
 });
@@ -37,7 +40,11 @@ describe('gracefulDelete: repeat delete (spec §4.1)', () => {
 
   it('moves the timestamp to old - oldPeriod + newPeriod', () => {
     const result = gracefulDelete({ existing }, { gracePeriodSeconds: 10 }, 5_000);
-    expect(result).toEqual({ state: { deletionGracePeriodSeconds: 10, deletionTimestampMs: 10_000 }, immediate: false, changed: true });
+    expect(result).toEqual({
+      state: { deletionGracePeriodSeconds: 10, deletionTimestampMs: 10_000 },
+      immediate: false,
+      changed: true,
+    });
   });
 
   it('clamps a timestamp in the past to now, with period 1 (or 0 stays 0)', () => {
@@ -56,16 +63,16 @@ describe('gracefulDelete: repeat delete (spec §4.1)', () => {
     expect(gracefulDelete({ existing: zero }, { gracePeriodSeconds: 10 }, 1).immediate).toBe(true);
   });
 
-  propTest.prop([fc.integer({ min: 1, max: 3600 }), fc.array(fc.option(fc.integer({ min: -10, max: 3600 }), { nil: undefined }), { maxLength: 8 })])(
-    'the stored period never grows across any sequence of deletes',
-    (tgps, requests) => {
-      let state = gracefulDelete({ terminationGracePeriodSeconds: tgps }, {}, 0).state;
-      for (const [i, gracePeriodSeconds] of requests.entries()) {
-        const before = state.deletionGracePeriodSeconds;
-        state = gracefulDelete({ existing: state }, { gracePeriodSeconds }, i * 1000).state;
-        expect(state.deletionGracePeriodSeconds).toBeLessThanOrEqual(before);
-        expect(state.deletionGracePeriodSeconds).toBeGreaterThanOrEqual(0);
-      }
-    },
-  );
+  propTest.prop([
+    fc.integer({ min: 1, max: 3600 }),
+    fc.array(fc.option(fc.integer({ min: -10, max: 3600 }), { nil: undefined }), { maxLength: 8 }),
+  ])('the stored period never grows across any sequence of deletes', (tgps, requests) => {
+    let state = gracefulDelete({ terminationGracePeriodSeconds: tgps }, {}, 0).state;
+    for (const [i, gracePeriodSeconds] of requests.entries()) {
+      const before = state.deletionGracePeriodSeconds;
+      state = gracefulDelete({ existing: state }, { gracePeriodSeconds }, i * 1000).state;
+      expect(state.deletionGracePeriodSeconds).toBeLessThanOrEqual(before);
+      expect(state.deletionGracePeriodSeconds).toBeGreaterThanOrEqual(0);
+    }
+  });
 });

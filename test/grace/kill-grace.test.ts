@@ -1,5 +1,5 @@
+import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { test as propTest, fc } from '@fast-check/vitest';
 import {
   chargedSeconds,
   containerBaseGrace,
@@ -21,7 +21,9 @@ const pod = (extra: { dgps?: number; tgps?: number } = {}): Pod => ({
 
 describe('effectiveGracePeriod (spec §4.2-A)', () => {
   it('takes DGPS on the first update and marks it overridden', () => {
-    expect(effectiveGracePeriod({ previousSeconds: 0, deletionGracePeriodSeconds: 10, terminationGracePeriodSeconds: 30 })).toEqual({
+    expect(
+      effectiveGracePeriod({ previousSeconds: 0, deletionGracePeriodSeconds: 10, terminationGracePeriodSeconds: 30 }),
+    ).toEqual({
       gracePeriodSeconds: 10,
       overridden: true,
       shortened: false,
@@ -33,16 +35,28 @@ describe('effectiveGracePeriod (spec §4.2-A)', () => {
   });
 
   it('floors at 1, so a force delete (DGPS 0) still gives 1 s, not the TGPS (k/k#120449)', () => {
-    expect(effectiveGracePeriod({ previousSeconds: 0, deletionGracePeriodSeconds: 0, terminationGracePeriodSeconds: 30 }).gracePeriodSeconds).toBe(1);
+    expect(
+      effectiveGracePeriod({ previousSeconds: 0, deletionGracePeriodSeconds: 0, terminationGracePeriodSeconds: 30 })
+        .gracePeriodSeconds,
+    ).toBe(1);
   });
 
   it('only shrinks and reports the shrink (spec §4.2-A.5)', () => {
-    expect(effectiveGracePeriod({ previousSeconds: 30, deletionGracePeriodSeconds: 10 })).toMatchObject({ gracePeriodSeconds: 10, shortened: true });
-    expect(effectiveGracePeriod({ previousSeconds: 10, deletionGracePeriodSeconds: 30 })).toMatchObject({ gracePeriodSeconds: 10, shortened: false });
+    expect(effectiveGracePeriod({ previousSeconds: 30, deletionGracePeriodSeconds: 10 })).toMatchObject({
+      gracePeriodSeconds: 10,
+      shortened: true,
+    });
+    expect(effectiveGracePeriod({ previousSeconds: 10, deletionGracePeriodSeconds: 30 })).toMatchObject({
+      gracePeriodSeconds: 10,
+      shortened: false,
+    });
   });
 
   it('applies a smaller kill override (eviction)', () => {
-    expect(effectiveGracePeriod({ previousSeconds: 0, deletionGracePeriodSeconds: 30, killOverrideSeconds: 5 }).gracePeriodSeconds).toBe(5);
+    expect(
+      effectiveGracePeriod({ previousSeconds: 0, deletionGracePeriodSeconds: 30, killOverrideSeconds: 5 })
+        .gracePeriodSeconds,
+    ).toBe(5);
   });
 });
 
@@ -79,7 +93,15 @@ describe('kill arithmetic (spec §4.2-C.4-7)', () => {
   });
 
   it('applies the override before preStop, so it bounds preStop (k/k#115835)', () => {
-    expect(killPlan({ baseGraceSeconds: 30, overrideSeconds: 5, hasPreStop: true, preStopElapsedMs: 60_000, orderingWaitMs: 0 })).toEqual({
+    expect(
+      killPlan({
+        baseGraceSeconds: 30,
+        overrideSeconds: 5,
+        hasPreStop: true,
+        preStopElapsedMs: 60_000,
+        orderingWaitMs: 0,
+      }),
+    ).toEqual({
       gracePeriodSeconds: 5,
       runsPreStop: true,
       remainingSeconds: 0,
@@ -88,11 +110,17 @@ describe('kill arithmetic (spec §4.2-C.4-7)', () => {
   });
 
   it('skips preStop with a grace of 0', () => {
-    expect(killPlan({ baseGraceSeconds: 30, overrideSeconds: 0, hasPreStop: true, preStopElapsedMs: 0, orderingWaitMs: 0 }).runsPreStop).toBe(false);
+    expect(
+      killPlan({ baseGraceSeconds: 30, overrideSeconds: 0, hasPreStop: true, preStopElapsedMs: 0, orderingWaitMs: 0 })
+        .runsPreStop,
+    ).toBe(false);
   });
 
   it('reproduces the docs example: TGPS 60, hook 55 s leaves 5 s (spec §4.2-E)', () => {
-    expect(killPlan({ baseGraceSeconds: 60, hasPreStop: true, preStopElapsedMs: 55_000, orderingWaitMs: 0 }).stopTimeoutSeconds).toBe(5);
+    expect(
+      killPlan({ baseGraceSeconds: 60, hasPreStop: true, preStopElapsedMs: 55_000, orderingWaitMs: 0 })
+        .stopTimeoutSeconds,
+    ).toBe(5);
   });
 
   propTest.prop([
@@ -100,11 +128,19 @@ describe('kill arithmetic (spec §4.2-C.4-7)', () => {
     fc.boolean(),
     fc.integer({ min: 0, max: 4_000_000 }),
     fc.integer({ min: 0, max: 4_000_000 }),
-  ])('the whole kill never exceeds grace + minimum, and the stop timeout is never below it', (grace, hasPreStop, preStopMs, waitMs) => {
-    const plan = killPlan({ baseGraceSeconds: grace, hasPreStop, preStopElapsedMs: preStopMs, orderingWaitMs: waitMs });
-    expect(plan.stopTimeoutSeconds).toBeGreaterThanOrEqual(2);
-    expect(plan.remainingSeconds).toBeGreaterThanOrEqual(0);
-    const spent = plan.gracePeriodSeconds - plan.remainingSeconds; // whole seconds charged to waits
-    expect(spent + plan.stopTimeoutSeconds).toBeLessThanOrEqual(Math.max(grace, 0) + 2);
-  });
+  ])(
+    'the whole kill never exceeds grace + minimum, and the stop timeout is never below it',
+    (grace, hasPreStop, preStopMs, waitMs) => {
+      const plan = killPlan({
+        baseGraceSeconds: grace,
+        hasPreStop,
+        preStopElapsedMs: preStopMs,
+        orderingWaitMs: waitMs,
+      });
+      expect(plan.stopTimeoutSeconds).toBeGreaterThanOrEqual(2);
+      expect(plan.remainingSeconds).toBeGreaterThanOrEqual(0);
+      const spent = plan.gracePeriodSeconds - plan.remainingSeconds; // whole seconds charged to waits
+      expect(spent + plan.stopTimeoutSeconds).toBeLessThanOrEqual(Math.max(grace, 0) + 2);
+    },
+  );
 });

@@ -12,7 +12,9 @@ describe('exec handler (spec §5.1)', () => {
   });
 
   it('non-zero exit: CRI error text, output = stdout then stderr, %q-escaped', async () => {
-    const runtime = fakeRuntime(() => Promise.resolve({ exitCode: 2, stdout: 'out "1"\t\u0000é\u00a0\n', stderr: 'bad input' }));
+    const runtime = fakeRuntime(() =>
+      Promise.resolve({ exitCode: 2, stdout: 'out "1"\t\u0000é\u00a0\n', stderr: 'bad input' }),
+    );
     const outcome = await runHandler({ exec: { command: ['sh', '-c', 'exit 2'] } }, makeCtx({ runtime }));
     expect(outcome).toMatchInlineSnapshot(`
       {
@@ -29,7 +31,8 @@ describe('exec handler (spec §5.1)', () => {
     expect(outcome).toEqual({
       ok: false,
       error: 'invalid command',
-      message: 'Exec lifecycle hook ([ls --a]) for Container "containerFoo" in Pod "podFoo_nsFoo(foo-bar-quux)" failed - error: invalid command, message: ""',
+      message:
+        'Exec lifecycle hook ([ls --a]) for Container "containerFoo" in Pod "podFoo_nsFoo(foo-bar-quux)" failed - error: invalid command, message: ""',
     });
   });
 
@@ -40,15 +43,34 @@ describe('exec handler (spec §5.1)', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['exit code 1.5', { exitCode: 1.5 }, 'runtime returned a malformed ExecSync result: exitCode 1.5 is not an integer'],
-    ['exit code NaN', { exitCode: Number.NaN }, 'runtime returned a malformed ExecSync result: exitCode NaN is not an integer'],
+    [
+      'exit code 1.5',
+      { exitCode: 1.5 },
+      'runtime returned a malformed ExecSync result: exitCode 1.5 is not an integer',
+    ],
+    [
+      'exit code NaN',
+      { exitCode: Number.NaN },
+      'runtime returned a malformed ExecSync result: exitCode NaN is not an integer',
+    ],
     ['exit code missing', {}, 'runtime returned a malformed ExecSync result: exitCode undefined is not an integer'],
-    ['exit code as string', { exitCode: '0' }, 'runtime returned a malformed ExecSync result: exitCode "0" is not an integer'],
-    ['stdout not a string', { exitCode: 0, stdout: 42 }, 'runtime returned a malformed ExecSync result: stdout is not a string'],
+    [
+      'exit code as string',
+      { exitCode: '0' },
+      'runtime returned a malformed ExecSync result: exitCode "0" is not an integer',
+    ],
+    [
+      'stdout not a string',
+      { exitCode: 0, stdout: 42 },
+      'runtime returned a malformed ExecSync result: stdout is not a string',
+    ],
     ['null result', null, 'runtime returned a malformed ExecSync result: null'],
     ['undefined result', undefined, 'runtime returned a malformed ExecSync result: undefined'],
   ])('malformed result (%s) is a failure, not a throw', async (_name, result, error) => {
-    const outcome = await runHandler({ exec: { command: ['x'] } }, makeCtx({ runtime: fakeRuntime(() => Promise.resolve(result)) }));
+    const outcome = await runHandler(
+      { exec: { command: ['x'] } },
+      makeCtx({ runtime: fakeRuntime(() => Promise.resolve(result)) }),
+    );
     expect(outcome).toMatchObject({ ok: false, error });
   });
 
@@ -65,7 +87,12 @@ describe('exec handler (spec §5.1)', () => {
   it('an abort with a TimeoutError reason reads context deadline exceeded; a late rejection is absorbed', async () => {
     const controller = new AbortController();
     let rejectLate: (e: unknown) => void = () => undefined;
-    const runtime = fakeRuntime(() => new Promise((_, reject) => { rejectLate = reject; }));
+    const runtime = fakeRuntime(
+      () =>
+        new Promise((_, reject) => {
+          rejectLate = reject;
+        }),
+    );
     const pending = runHandler({ exec: { command: ['x'] } }, makeCtx({ runtime, signal: controller.signal }));
     await flush();
     controller.abort(new DOMException('timed out', 'TimeoutError'));

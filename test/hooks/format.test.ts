@@ -19,10 +19,13 @@ describe('goQuote = Go strconv.Quote / %q', () => {
     expect(goQuote(input)).toBe(expected);
   });
 
-  test.prop([fc.string({ unit: 'grapheme-ascii' })])('printable ASCII without quotes or backslashes is only wrapped', (s) => {
-    const clean = s.replace(/["\\]/g, '');
-    expect(goQuote(clean)).toBe(`"${clean}"`);
-  });
+  test.prop([fc.string({ unit: 'grapheme-ascii' })])(
+    'printable ASCII without quotes or backslashes is only wrapped',
+    (s) => {
+      const clean = s.replace(/["\\]/g, '');
+      expect(goQuote(clean)).toBe(`"${clean}"`);
+    },
+  );
 
   test.prop([fc.string({ unit: 'binary' })])('output is one line and starts and ends with a quote', (s) => {
     const quoted = goQuote(s);

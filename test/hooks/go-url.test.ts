@@ -10,8 +10,18 @@ function parse(raw: string) {
 
 describe('parseGoUrl + goUrlString round trip', () => {
   it.each([
-    'http://h:80/a/b?c=d#e', 'https://[2001:db8::1]:443/', 'http://u:p@h/x', '/rel/path', 'rel', '?q', '#f',
-    'mailto:someone', 'http://h:80', 'http://h:80?x', '/a%2Fb', 'http:/omit-host',
+    'http://h:80/a/b?c=d#e',
+    'https://[2001:db8::1]:443/',
+    'http://u:p@h/x',
+    '/rel/path',
+    'rel',
+    '?q',
+    '#f',
+    'mailto:someone',
+    'http://h:80',
+    'http://h:80?x',
+    '/a%2Fb',
+    'http:/omit-host',
   ])('%s', (raw) => {
     expect(goUrlString(parse(raw))).toBe(raw);
   });
@@ -32,17 +42,32 @@ describe('parseGoUrl + goUrlString round trip', () => {
 describe('resolveGoUrl (RFC 3986 §5.2 as Go)', () => {
   const base = parse('http://a:1/b/c/d;p?q');
   it.each([
-    ['g', 'http://a:1/b/c/g'], ['./g', 'http://a:1/b/c/g'], ['g/', 'http://a:1/b/c/g/'], ['/g', 'http://a:1/g'],
-    ['//g', 'http://g'], ['?y', 'http://a:1/b/c/d;p?y'], ['g?y', 'http://a:1/b/c/g?y'], ['#s', 'http://a:1/b/c/d;p?q#s'],
-    ['', 'http://a:1/b/c/d;p?q'], ['.', 'http://a:1/b/c/'], ['..', 'http://a:1/b/'], ['../..', 'http://a:1/'],
-    ['../../../g', 'http://a:1/g'], ['https://x/y/../z', 'https://x/z'],
+    ['g', 'http://a:1/b/c/g'],
+    ['./g', 'http://a:1/b/c/g'],
+    ['g/', 'http://a:1/b/c/g/'],
+    ['/g', 'http://a:1/g'],
+    ['//g', 'http://g'],
+    ['?y', 'http://a:1/b/c/d;p?y'],
+    ['g?y', 'http://a:1/b/c/g?y'],
+    ['#s', 'http://a:1/b/c/d;p?q#s'],
+    ['', 'http://a:1/b/c/d;p?q'],
+    ['.', 'http://a:1/b/c/'],
+    ['..', 'http://a:1/b/'],
+    ['../..', 'http://a:1/'],
+    ['../../../g', 'http://a:1/g'],
+    ['https://x/y/../z', 'https://x/z'],
   ])('%j → %s', (ref, expected) => {
     expect(goUrlString(resolveGoUrl(base, parse(ref)))).toBe(expected);
   });
 });
 
 describe('goUrlHostname', () => {
-  it.each([['http://h:80/', 'h'], ['http://[::1]:80/', '::1'], ['http://H/', 'H'], ['http://h:/', 'h']])('%s → %s', (raw, host) => {
+  it.each([
+    ['http://h:80/', 'h'],
+    ['http://[::1]:80/', '::1'],
+    ['http://H/', 'H'],
+    ['http://h:/', 'h'],
+  ])('%s → %s', (raw, host) => {
     expect(goUrlHostname(parse(raw))).toBe(host);
   });
 });

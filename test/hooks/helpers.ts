@@ -2,13 +2,14 @@
  * Tiny local fakes for the handler-runner tests (the testing kit's VirtualClock and fakes are
  * written in parallel; these keep the hook tests independent of them).
  */
+
+import type { HandlerRunContext } from '../../src/hooks/types.js';
 import type { KubeEvent } from '../../src/manager/events.js';
-import { kubernetesPolicy } from '../../src/manager/policy.js';
 import type { ResolvedPolicy } from '../../src/manager/policy.js';
+import { kubernetesPolicy } from '../../src/manager/policy.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
-import type { HandlerRunContext } from '../../src/hooks/types.js';
 import type { Container, Pod } from '../../src/spec/types.js';
 
 /** A manual clock: time moves only through `advance`. */
@@ -68,7 +69,9 @@ export function fakeRuntime(exec: (command: readonly string[], signal: AbortSign
 }
 
 /** An HTTP client answering from a function; every request is recorded. */
-export function fakeHttp(answer: (request: HttpRequest, signal: AbortSignal) => unknown): HttpClient & { requests: HttpRequest[] } {
+export function fakeHttp(
+  answer: (request: HttpRequest, signal: AbortSignal) => unknown,
+): HttpClient & { requests: HttpRequest[] } {
   const requests: HttpRequest[] = [];
   return {
     requests,
@@ -84,7 +87,9 @@ export const ok200 = (): Promise<HttpResponse> => Promise.resolve({ status: 200 
 
 /** An error as `NodeHttpClient` reports an HTTPS request answered in plain HTTP. */
 export function schemeMismatch(): Error & { code: string } {
-  return Object.assign(new Error('http: server gave HTTP response to HTTPS client'), { code: 'HTTP_RESPONSE_TO_HTTPS_CLIENT' });
+  return Object.assign(new Error('http: server gave HTTP response to HTTPS client'), {
+    code: 'HTTP_RESPONSE_TO_HTTPS_CLIENT',
+  });
 }
 
 export const container: Container = {

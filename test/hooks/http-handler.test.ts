@@ -6,9 +6,14 @@ import type { HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
 import type { HTTPGetAction } from '../../src/spec/types.js';
 import { fakeHttp, flush, makeCtx, schemeMismatch } from './helpers.js';
 
-const redirect = (location: string, status = 302): Promise<HttpResponse> => Promise.resolve({ status, headers: { location } });
+const redirect = (location: string, status = 302): Promise<HttpResponse> =>
+  Promise.resolve({ status, headers: { location } });
 
-async function run(httpGet: HTTPGetAction, answer: (request: HttpRequest, n: number) => unknown, extra: Parameters<typeof makeCtx>[0] = {}) {
+async function run(
+  httpGet: HTTPGetAction,
+  answer: (request: HttpRequest, n: number) => unknown,
+  extra: Parameters<typeof makeCtx>[0] = {},
+) {
   let n = 0;
   const http = fakeHttp((request) => answer(request, n++));
   const ctx = makeCtx({ httpClient: http, ...extra });
@@ -19,15 +24,28 @@ async function run(httpGet: HTTPGetAction, answer: (request: HttpRequest, n: num
 describe('success criterion (spec §5.2)', () => {
   it('sends one GET and succeeds on any response by default (404, 500: k/k#56963)', async () => {
     for (const status of [200, 404, 500]) {
-      const { outcome, requests } = await run({ host: 'foo', port: 8080, path: 'bar' }, () => Promise.resolve({ status }));
+      const { outcome, requests } = await run({ host: 'foo', port: 8080, path: 'bar' }, () =>
+        Promise.resolve({ status }),
+      );
       expect(outcome).toEqual({ ok: true });
-      expect(requests).toEqual([{ method: 'GET', url: 'http://foo:8080/bar', headers: [['User-Agent', 'kube-lifecycle/1.35'], ['Accept', '*/*']] }]);
+      expect(requests).toEqual([
+        {
+          method: 'GET',
+          url: 'http://foo:8080/bar',
+          headers: [
+            ['User-Agent', 'kube-lifecycle/1.35'],
+            ['Accept', '*/*'],
+          ],
+        },
+      ]);
     }
   });
 
   it("policy httpStatus 'probe': only 200–399 succeed", async () => {
     const policy = { ...kubernetesPolicy, httpStatus: 'probe' as const };
-    const bad = await run({ host: 'foo', port: 8080, path: '/bar' }, () => Promise.resolve({ status: 503 }), { policy });
+    const bad = await run({ host: 'foo', port: 8080, path: '/bar' }, () => Promise.resolve({ status: 503 }), {
+      policy,
+    });
     expect(bad.outcome).toMatchInlineSnapshot(`
       {
         "error": "HTTP probe failed with statuscode: 503",
@@ -35,14 +53,18 @@ describe('success criterion (spec §5.2)', () => {
         "ok": false,
       }
     `);
-    const good = await run({ host: 'foo', port: 8080, path: '/bar' }, () => Promise.resolve({ status: 399 }), { policy });
+    const good = await run({ host: 'foo', port: 8080, path: '/bar' }, () => Promise.resolve({ status: 399 }), {
+      policy,
+    });
     expect(good.outcome).toEqual({ ok: true });
   });
 });
 
 describe('transport errors read as Go url.Error', () => {
   it('TestRunHandlerHttpFailure [HT]', async () => {
-    const { outcome } = await run({ host: 'foo', port: 8080, path: 'bar' }, () => Promise.reject(new Error('fake http error')));
+    const { outcome } = await run({ host: 'foo', port: 8080, path: 'bar' }, () =>
+      Promise.reject(new Error('fake http error')),
+    );
     expect(outcome).toMatchInlineSnapshot(`
       {
         "error": "Get "http://foo:8080/bar": fake http error",
@@ -53,8 +75,13 @@ describe('transport errors read as Go url.Error', () => {
   });
 
   it('an unsupported scheme never reaches the client', async () => {
-    const { outcome, requests } = await run({ port: 80, path: 'foo', scheme: 'baz' }, () => Promise.resolve({ status: 200 }));
-    expect(outcome).toMatchObject({ ok: false, error: 'Get "baz://233.252.0.1:80/foo": unsupported protocol scheme "baz"' });
+    const { outcome, requests } = await run({ port: 80, path: 'foo', scheme: 'baz' }, () =>
+      Promise.resolve({ status: 200 }),
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: 'Get "baz://233.252.0.1:80/foo": unsupported protocol scheme "baz"',
+    });
     expect(requests).toHaveLength(0);
   });
 
@@ -66,14 +93,20 @@ describe('transport errors read as Go url.Error', () => {
 });
 
 describe('header values with CR/LF are never sent (Go transport check)', () => {
-  it.each(['a\r\nX-Injected: 1', 'a\nb', 'a\rb', 'nul\u0000'])('%j fails the hook before the client is called', async (value) => {
-    const { outcome, requests } = await run(
-      { host: 'foo', port: 80, path: '/', httpHeaders: [{ name: 'x-token', value }] },
-      () => Promise.resolve({ status: 200 }),
-    );
-    expect(outcome).toMatchObject({ ok: false, error: 'Get "http://foo:80/": net/http: invalid header field value for "X-Token"' });
-    expect(requests).toHaveLength(0);
-  });
+  it.each(['a\r\nX-Injected: 1', 'a\nb', 'a\rb', 'nul\u0000'])(
+    '%j fails the hook before the client is called',
+    async (value) => {
+      const { outcome, requests } = await run(
+        { host: 'foo', port: 80, path: '/', httpHeaders: [{ name: 'x-token', value }] },
+        () => Promise.resolve({ status: 200 }),
+      );
+      expect(outcome).toMatchObject({
+        ok: false,
+        error: 'Get "http://foo:80/": net/http: invalid header field value for "X-Token"',
+      });
+      expect(requests).toHaveLength(0);
+    },
+  );
 });
 
 describe('redirects (spec §5.2 Client, RedirectChecker(false) [PH])', () => {
@@ -83,7 +116,11 @@ describe('redirects (spec §5.2 Client, RedirectChecker(false) [PH])', () => {
     );
     expect(outcome).toEqual({ ok: true });
     expect(requests.map((r) => r.url)).toEqual(['http://h:80/a/b', 'http://h:80/a/c?x=1', 'http://h:81/d']);
-    expect(requests[1]?.headers).toEqual([['User-Agent', 'kube-lifecycle/1.35'], ['Accept', '*/*'], ['Referer', 'http://h:80/a/b']]);
+    expect(requests[1]?.headers).toEqual([
+      ['User-Agent', 'kube-lifecycle/1.35'],
+      ['Accept', '*/*'],
+      ['Referer', 'http://h:80/a/b'],
+    ]);
   });
 
   it(`makes at most ${MAX_HTTP_REQUESTS} requests; the next redirect fails with Go's text`, async () => {
@@ -94,7 +131,9 @@ describe('redirects (spec §5.2 Client, RedirectChecker(false) [PH])', () => {
   });
 
   it('exactly 10 requests ending in a final response succeed', async () => {
-    const { outcome, requests } = await run({ host: 'h', port: 80, path: '/0' }, (_req, n) => (n < 9 ? redirect(`/${n + 1}`) : Promise.resolve({ status: 200 })));
+    const { outcome, requests } = await run({ host: 'h', port: 80, path: '/0' }, (_req, n) =>
+      n < 9 ? redirect(`/${n + 1}`) : Promise.resolve({ status: 200 }),
+    );
     expect(outcome).toEqual({ ok: true });
     expect(requests).toHaveLength(10);
   });
@@ -124,46 +163,79 @@ describe('redirects (spec §5.2 Client, RedirectChecker(false) [PH])', () => {
 
   it('a Location that does not parse fails like Go', async () => {
     const { outcome } = await run({ host: 'h', port: 80, path: '/p' }, () => redirect('/%zz'));
-    expect(outcome).toMatchObject({ ok: false, error: 'Get "http://h:80/p": failed to parse Location header "/%zz": parse "/%zz": invalid URL escape "%zz"' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: 'Get "http://h:80/p": failed to parse Location header "/%zz": parse "/%zz": invalid URL escape "%zz"',
+    });
   });
 
   it('the virtual Host survives relative redirects only; headers (Authorization too) are copied on same host', async () => {
-    const headers = [{ name: 'Host', value: 'vhost' }, { name: 'Authorization', value: 'secret' }];
+    const headers = [
+      { name: 'Host', value: 'vhost' },
+      { name: 'Authorization', value: 'secret' },
+    ];
     const { requests } = await run({ host: 'h', port: 80, path: '/', httpHeaders: headers }, (_req, n) =>
       n === 0 ? redirect('/rel') : n === 1 ? redirect('http://h:80/abs') : Promise.resolve({ status: 200 }),
     );
     expect(requests.map((r) => r.headers.filter(([name]) => name === 'Host' || name === 'Authorization'))).toEqual([
-      [['Host', 'vhost'], ['Authorization', 'secret']],
-      [['Host', 'vhost'], ['Authorization', 'secret']],
+      [
+        ['Host', 'vhost'],
+        ['Authorization', 'secret'],
+      ],
+      [
+        ['Host', 'vhost'],
+        ['Authorization', 'secret'],
+      ],
       [['Authorization', 'secret']],
     ]);
   });
 
   it('no Referer on https → http', async () => {
-    const { requests } = await run({ host: 'h', port: 443, path: '/', scheme: 'HTTPS' }, (_req, n) => (n === 0 ? redirect('http://h:80/') : Promise.resolve({ status: 200 })));
+    const { requests } = await run({ host: 'h', port: 443, path: '/', scheme: 'HTTPS' }, (_req, n) =>
+      n === 0 ? redirect('http://h:80/') : Promise.resolve({ status: 200 }),
+    );
     expect(requests[1]?.headers.some(([name]) => name === 'Referer')).toBe(false);
   });
 });
 
 describe('HTTPS→HTTP fallback (spec §5.2, TestRunHandlerHttpsFailureFallback [HT])', () => {
-  const httpGet: HTTPGetAction = { scheme: 'HTTPS', host: '127.0.0.1', port: 8443, path: 'bar', httpHeaders: [{ name: 'Authorization', value: 'secret' }, { name: 'X-Keep', value: '1' }] };
+  const httpGet: HTTPGetAction = {
+    scheme: 'HTTPS',
+    host: '127.0.0.1',
+    port: 8443,
+    path: 'bar',
+    httpHeaders: [
+      { name: 'Authorization', value: 'secret' },
+      { name: 'X-Keep', value: '1' },
+    ],
+  };
 
   it('retries once over http without Authorization; success emits one pod event', async () => {
-    const { outcome, requests, events } = await run(httpGet, (req) => (req.url.startsWith('https:') ? Promise.reject(schemeMismatch()) : Promise.resolve({ status: 200 })));
+    const { outcome, requests, events } = await run(httpGet, (req) =>
+      req.url.startsWith('https:') ? Promise.reject(schemeMismatch()) : Promise.resolve({ status: 200 }),
+    );
     expect(outcome).toEqual({ ok: true });
     expect(requests.map((r) => r.url)).toEqual(['https://127.0.0.1:8443/bar', 'http://127.0.0.1:8443/bar']);
-    expect(requests[1]?.headers).toEqual([['X-Keep', '1'], ['User-Agent', 'kube-lifecycle/1.35'], ['Accept', '*/*']]);
-    expect(events).toEqual([{
-      type: 'Warning',
-      reason: 'LifecycleHTTPFallback',
-      message: 'request to HTTPS lifecycle hook 127.0.0.1:8443 got HTTP response, retry with HTTP succeeded',
-      object: { kind: 'Pod', name: 'podFoo', namespace: 'nsFoo' },
-    }]);
+    expect(requests[1]?.headers).toEqual([
+      ['X-Keep', '1'],
+      ['User-Agent', 'kube-lifecycle/1.35'],
+      ['Accept', '*/*'],
+    ]);
+    expect(events).toEqual([
+      {
+        type: 'Warning',
+        reason: 'LifecycleHTTPFallback',
+        message: 'request to HTTPS lifecycle hook 127.0.0.1:8443 got HTTP response, retry with HTTP succeeded',
+        object: { kind: 'Pod', name: 'podFoo', namespace: 'nsFoo' },
+      },
+    ]);
   });
 
   it('detects the condition by message alone, too', async () => {
     const { outcome, events } = await run(httpGet, (req) =>
-      req.url.startsWith('https:') ? Promise.reject(new Error('oops: server gave HTTP response to HTTPS client')) : Promise.resolve({ status: 200 }),
+      req.url.startsWith('https:')
+        ? Promise.reject(new Error('oops: server gave HTTP response to HTTPS client'))
+        : Promise.resolve({ status: 200 }),
     );
     expect(outcome).toEqual({ ok: true });
     expect(events).toHaveLength(1);
@@ -171,7 +243,9 @@ describe('HTTPS→HTTP fallback (spec §5.2, TestRunHandlerHttpsFailureFallback 
 
   it('a failed retry reports the ORIGINAL https error and emits nothing', async () => {
     const { outcome, requests, events } = await run(httpGet, (req) =>
-      req.url.startsWith('https:') ? Promise.reject(Object.assign(new Error(''), { code: 'HTTP_RESPONSE_TO_HTTPS_CLIENT' })) : Promise.reject(new Error('connection refused')),
+      req.url.startsWith('https:')
+        ? Promise.reject(Object.assign(new Error(''), { code: 'HTTP_RESPONSE_TO_HTTPS_CLIENT' }))
+        : Promise.reject(new Error('connection refused')),
     );
     expect(outcome).toMatchInlineSnapshot(`
       {
@@ -190,9 +264,15 @@ describe('HTTPS→HTTP fallback (spec §5.2, TestRunHandlerHttpsFailureFallback 
   });
 
   it('a throwing event sink does not change the outcome', async () => {
-    const { outcome } = await run(httpGet, (req) => (req.url.startsWith('https:') ? Promise.reject(schemeMismatch()) : Promise.resolve({ status: 200 })), {
-      emit: () => { throw new Error('listener'); },
-    });
+    const { outcome } = await run(
+      httpGet,
+      (req) => (req.url.startsWith('https:') ? Promise.reject(schemeMismatch()) : Promise.resolve({ status: 200 })),
+      {
+        emit: () => {
+          throw new Error('listener');
+        },
+      },
+    );
     expect(outcome).toEqual({ ok: true });
   });
 });

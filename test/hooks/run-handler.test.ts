@@ -1,6 +1,7 @@
 // Dispatch (spec §5, §5.4) and the never-throw contract of runHandler.
-import { fc, test } from '@fast-check/vitest';
+
 import { readdirSync, readFileSync } from 'node:fs';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { runHandler } from '../../src/hooks/index.js';
 import type { LifecycleHandler } from '../../src/spec/types.js';
@@ -20,7 +21,9 @@ describe('dispatch (spec §5)', () => {
   it('httpGet wins over sleep', async () => {
     const http = fakeHttp(() => Promise.resolve({ status: 200 }));
     const ctx = makeCtx({ httpClient: http });
-    await expect(runHandler({ httpGet: { host: 'h', port: 80 }, sleep: { seconds: 5 } }, ctx)).resolves.toEqual({ ok: true });
+    await expect(runHandler({ httpGet: { host: 'h', port: 80 }, sleep: { seconds: 5 } }, ctx)).resolves.toEqual({
+      ok: true,
+    });
     expect(http.requests).toHaveLength(1);
   });
 
@@ -33,7 +36,8 @@ describe('dispatch (spec §5)', () => {
       }
     `);
     expect(await runHandler({ tcpSocket: { port: 'http', host: 'h' } }, makeCtx())).toMatchObject({
-      error: 'invalid handler: &LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:&TCPSocketAction{Port:{1 0 http},Host:h,},Sleep:nil,}',
+      error:
+        'invalid handler: &LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:&TCPSocketAction{Port:{1 0 http},Host:h,},Sleep:nil,}',
     });
   });
 
@@ -43,8 +47,13 @@ describe('dispatch (spec §5)', () => {
       error: 'invalid handler: &LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:nil,Sleep:nil,}',
       message: 'Cannot run handler: invalid handler: &LifecycleHandler{Exec:nil,HTTPGet:nil,TCPSocket:nil,Sleep:nil,}',
     });
-    expect(await runHandler(null as unknown as LifecycleHandler, makeCtx())).toMatchObject({ ok: false, error: 'invalid handler: nil' });
-    expect(await runHandler({ exec: null, sleep: undefined } as unknown as LifecycleHandler, makeCtx())).toMatchObject({ ok: false });
+    expect(await runHandler(null as unknown as LifecycleHandler, makeCtx())).toMatchObject({
+      ok: false,
+      error: 'invalid handler: nil',
+    });
+    expect(await runHandler({ exec: null, sleep: undefined } as unknown as LifecycleHandler, makeCtx())).toMatchObject({
+      ok: false,
+    });
   });
 });
 
@@ -53,25 +62,38 @@ const fault = fc.oneof(
   fc.record({ kind: fc.constant('throw' as const), value: fc.anything() }),
   fc.record({ kind: fc.constant('reject' as const), value: fc.anything() }),
   fc.record({ kind: fc.constant('resolve' as const), value: fc.anything() }),
-  fc.record({ kind: fc.constant('resolve' as const), value: fc.record({ exitCode: fc.anything(), status: fc.anything(), stdout: fc.anything(), headers: fc.anything() }, { requiredKeys: [] }) }),
+  fc.record({
+    kind: fc.constant('resolve' as const),
+    value: fc.record(
+      { exitCode: fc.anything(), status: fc.anything(), stdout: fc.anything(), headers: fc.anything() },
+      { requiredKeys: [] },
+    ),
+  }),
   fc.constant({ kind: 'hang' as const, value: undefined }),
 );
 
 function misbehave(f: { kind: 'throw' | 'reject' | 'resolve' | 'hang'; value: unknown }): unknown {
   switch (f.kind) {
-    case 'throw': throw f.value;
-    case 'reject': return Promise.reject(f.value);
-    case 'resolve': return Promise.resolve(f.value);
-    case 'hang': return new Promise(() => undefined);
+    case 'throw':
+      throw f.value;
+    case 'reject':
+      return Promise.reject(f.value);
+    case 'resolve':
+      return Promise.resolve(f.value);
+    case 'hang':
+      return new Promise(() => undefined);
   }
 }
 
 describe('adapter faults become outcomes (never a rejection)', () => {
-  test.prop([fault, fc.constantFrom<LifecycleHandler>(
-    { exec: { command: ['x'] } },
-    { httpGet: { host: 'h', port: 80, path: '/' } },
-    { httpGet: { host: 'h', port: 443, path: '/', scheme: 'HTTPS' } },
-  )])('any thrown / rejected / malformed / hanging adapter result', async (f, handler) => {
+  test.prop([
+    fault,
+    fc.constantFrom<LifecycleHandler>(
+      { exec: { command: ['x'] } },
+      { httpGet: { host: 'h', port: 80, path: '/' } },
+      { httpGet: { host: 'h', port: 443, path: '/', scheme: 'HTTPS' } },
+    ),
+  ])('any thrown / rejected / malformed / hanging adapter result', async (f, handler) => {
     const controller = new AbortController();
     const ctx = makeCtx({
       runtime: fakeRuntime(() => misbehave(f)),
@@ -91,12 +113,25 @@ describe('adapter faults become outcomes (never a rejection)', () => {
   });
 
   it('hostile thrown values (throwing getters and toString) are described safely', async () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); }, getPrototypeOf: () => { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+        getPrototypeOf: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     const ctx = makeCtx({ runtime: fakeRuntime(() => Promise.reject(hostile)) });
     await expect(runHandler({ exec: { command: ['x'] } }, ctx)).resolves.toMatchObject({ ok: false });
     const noProto = Object.create(null) as object;
     const ctx2 = makeCtx({ runtime: fakeRuntime(() => Promise.reject(noProto)) });
-    await expect(runHandler({ exec: { command: ['x'] } }, ctx2)).resolves.toMatchObject({ ok: false, error: '[object Object]' });
+    await expect(runHandler({ exec: { command: ['x'] } }, ctx2)).resolves.toMatchObject({
+      ok: false,
+      error: '[object Object]',
+    });
   });
 });
 
@@ -105,7 +140,9 @@ describe('core purity (DESIGN §2)', () => {
     const dir = new URL('../../src/hooks/', import.meta.url);
     for (const file of readdirSync(dir)) {
       const source = readFileSync(new URL(file, dir), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-      expect(source, file).not.toMatch(/from ['"]node:|\bprocess\.|\b(?:globalThis\.)?set(?:Timeout|Interval|Immediate)\(|Date\.now|performance\.now/);
+      expect(source, file).not.toMatch(
+        /from ['"]node:|\bprocess\.|\b(?:globalThis\.)?set(?:Timeout|Interval|Immediate)\(|Date\.now|performance\.now/,
+      );
     }
   });
 });

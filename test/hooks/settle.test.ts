@@ -78,7 +78,10 @@ describe('settle (adapter call raced against the hook signal)', () => {
     const controller = new AbortController();
     const counts = countAbortListeners(controller.signal);
     for (let i = 0; i < 100; i++) {
-      await expect(settle(() => Promise.resolve(i), controller.signal)).resolves.toEqual({ kind: 'fulfilled', value: i });
+      await expect(settle(() => Promise.resolve(i), controller.signal)).resolves.toEqual({
+        kind: 'fulfilled',
+        value: i,
+      });
     }
     expect(counts).toEqual({ added: 1, removed: 0 });
     controller.abort();

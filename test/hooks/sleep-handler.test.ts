@@ -7,7 +7,9 @@ describe('sleep handler (spec §5.3)', () => {
   it('waits the given seconds on ctx.clock, then succeeds', async () => {
     const ctx = makeCtx();
     let outcome: unknown;
-    void runHandler({ sleep: { seconds: 5 } }, ctx).then((o) => { outcome = o; });
+    void runHandler({ sleep: { seconds: 5 } }, ctx).then((o) => {
+      outcome = o;
+    });
     await flush();
     expect(ctx.clock.pending).toBe(1);
     ctx.clock.advance(4999);
@@ -51,7 +53,9 @@ describe('sleep handler (spec §5.3)', () => {
   it('a clock that throws is a failure, not a rejection', async () => {
     const ctx = makeCtx();
     const broken = Object.assign(Object.create(ctx.clock) as typeof ctx.clock, {
-      setTimeout: () => { throw new Error('clock broke'); },
+      setTimeout: () => {
+        throw new Error('clock broke');
+      },
     });
     await expect(runHandler({ sleep: { seconds: 1 } }, { ...ctx, clock: broken })).resolves.toMatchObject({
       ok: false,

@@ -1,10 +1,15 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, UnknownContainerError } from '../../src/errors.js';
-import { hookDeliveryKey, hookDeliveryKeyForRestart, type HookDeliveryKeyParts } from '../../src/idempotency/index.js';
+import { type HookDeliveryKeyParts, hookDeliveryKey, hookDeliveryKeyForRestart } from '../../src/idempotency/index.js';
 import type { HookName, Pod } from '../../src/spec/types.js';
 
-const parts: HookDeliveryKeyParts = { podUID: 'uid-1', containerName: 'web', containerID: 'containerd://abc', hook: 'PreStop' };
+const parts: HookDeliveryKeyParts = {
+  podUID: 'uid-1',
+  containerName: 'web',
+  containerID: 'containerd://abc',
+  hook: 'PreStop',
+};
 const pod: Pod = {
   metadata: { name: 'web-0', uid: 'uid-1' },
   spec: { containers: [{ name: 'web' }], initContainers: [{ name: 'proxy', restartPolicy: 'Always' }] },
@@ -12,7 +17,9 @@ const pod: Pod = {
 
 describe('hookDeliveryKey', () => {
   it('renders a readable, versioned key with / and % escaped', () => {
-    expect(hookDeliveryKey(parts)).toMatchInlineSnapshot(`"kube-lifecycle/hook/v1/PreStop/uid-1/web/id=containerd:%2F%2Fabc"`);
+    expect(hookDeliveryKey(parts)).toMatchInlineSnapshot(
+      `"kube-lifecycle/hook/v1/PreStop/uid-1/web/id=containerd:%2F%2Fabc"`,
+    );
     expect(hookDeliveryKey({ ...parts, podUID: 'a%2Fb' })).toContain('/a%252Fb/');
   });
 
@@ -28,9 +35,21 @@ describe('hookDeliveryKey', () => {
 
   it.each([
     ['podUID', { ...parts, podUID: '' }, 'hookDeliveryKey: parts.podUID: expected a non-empty string, got ""'],
-    ['containerName', { ...parts, containerName: 7 }, 'hookDeliveryKey: parts.containerName: expected a non-empty string, got 7'],
-    ['containerID', { ...parts, containerID: undefined }, 'hookDeliveryKey: parts.containerID: expected a non-empty string, got undefined'],
-    ['hook', { ...parts, hook: 'prestop' }, `hookDeliveryKey: parts.hook: expected 'PostStart' or 'PreStop' (or the field names 'postStart', 'preStop'), got "prestop"`],
+    [
+      'containerName',
+      { ...parts, containerName: 7 },
+      'hookDeliveryKey: parts.containerName: expected a non-empty string, got 7',
+    ],
+    [
+      'containerID',
+      { ...parts, containerID: undefined },
+      'hookDeliveryKey: parts.containerID: expected a non-empty string, got undefined',
+    ],
+    [
+      'hook',
+      { ...parts, hook: 'prestop' },
+      `hookDeliveryKey: parts.hook: expected 'PostStart' or 'PreStop' (or the field names 'postStart', 'preStop'), got "prestop"`,
+    ],
   ])('rejects a bad %s with an InvalidArgumentError', (_field, bad, message) => {
     const act = (): string => hookDeliveryKey(bad as unknown as HookDeliveryKeyParts);
 
@@ -65,10 +84,14 @@ describe('hookDeliveryKeyForRestart', () => {
   });
 
   it('rejects a pod without a UID, a bad restart count and an undeclared container', () => {
-    expect(() => hookDeliveryKeyForRestart({ metadata: { name: 'p' } }, 'web', 'PreStop', { restartCount: 0 })).toThrowErrorMatchingInlineSnapshot(
+    expect(() =>
+      hookDeliveryKeyForRestart({ metadata: { name: 'p' } }, 'web', 'PreStop', { restartCount: 0 }),
+    ).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: hookDeliveryKeyForRestart: pod.metadata.uid: expected a non-empty string, got undefined]`,
     );
-    expect(() => hookDeliveryKeyForRestart(pod, 'web', 'PreStop', { restartCount: -1 })).toThrowErrorMatchingInlineSnapshot(
+    expect(() =>
+      hookDeliveryKeyForRestart(pod, 'web', 'PreStop', { restartCount: -1 }),
+    ).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: hookDeliveryKeyForRestart: options.restartCount: expected an integer >= 0, got -1]`,
     );
     expect(() => hookDeliveryKeyForRestart(pod, 'web', 'PreStop', { restartCount: 1.5 })).toThrow(InvalidArgumentError);
@@ -82,21 +105,38 @@ const tricky = fc.oneof(
   fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }),
 );
 const hook = fc.constantFrom<HookName>('PostStart', 'PreStop');
-const idInput = fc.record({ kind: fc.constant('id' as const), podUID: tricky, containerName: tricky, hook, containerID: tricky });
-const restartInput = fc.record({ kind: fc.constant('restart' as const), podUID: tricky, containerName: tricky, hook, restartCount: fc.nat() });
+const idInput = fc.record({
+  kind: fc.constant('id' as const),
+  podUID: tricky,
+  containerName: tricky,
+  hook,
+  containerID: tricky,
+});
+const restartInput = fc.record({
+  kind: fc.constant('restart' as const),
+  podUID: tricky,
+  containerName: tricky,
+  hook,
+  restartCount: fc.nat(),
+});
 const input = fc.oneof(idInput, restartInput);
 type Input = typeof input extends fc.Arbitrary<infer T> ? T : never;
 
 function keyOf(i: Input): string {
   return i.kind === 'id'
     ? hookDeliveryKey(i)
-    : hookDeliveryKeyForRestart({ metadata: { uid: i.podUID } }, i.containerName, i.hook, { restartCount: i.restartCount });
+    : hookDeliveryKeyForRestart({ metadata: { uid: i.podUID } }, i.containerName, i.hook, {
+        restartCount: i.restartCount,
+      });
 }
 
 describe('delivery keys (properties)', () => {
-  test.prop([input, input], { numRuns: 2000 })('are injective: equal keys ⇔ equal inputs, across both schemes', (a, b) => {
-    expect(keyOf(a) === keyOf(b)).toBe(JSON.stringify(a) === JSON.stringify(b));
-  });
+  test.prop([input, input], { numRuns: 2000 })(
+    'are injective: equal keys ⇔ equal inputs, across both schemes',
+    (a, b) => {
+      expect(keyOf(a) === keyOf(b)).toBe(JSON.stringify(a) === JSON.stringify(b));
+    },
+  );
 
   test.prop([input])('are stable and made of exactly 7 /-separated segments', (i) => {
     expect(keyOf(i)).toBe(keyOf(structuredClone(i)));

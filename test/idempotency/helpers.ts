@@ -1,5 +1,5 @@
-import type { Clock } from '../../src/ports/clock.js';
 import type { IdempotencyRecord, IdempotencySetOptions, IdempotencyStore } from '../../src/idempotency/index.js';
+import type { Clock } from '../../src/ports/clock.js';
 
 /** A tiny manual clock: time moves only through `advance`. Timers fire in due order. */
 export class FakeClock implements Clock {
@@ -68,7 +68,11 @@ export class SpyStore implements IdempotencyStore {
 }
 
 /** A promise with its resolve/reject exposed, to hold a handler mid-run. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {

@@ -5,7 +5,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { MemoryIdempotencyStore, idempotent, type IdempotencyStore } from '../../src/idempotency/index.js';
+import { type IdempotencyStore, idempotent, MemoryIdempotencyStore } from '../../src/idempotency/index.js';
 import { FakeClock } from './helpers.js';
 
 interface Run {
@@ -19,7 +19,11 @@ interface Run {
 }
 
 /** A store whose calls each wait for the scheduler before and after reaching `inner`. */
-function scheduledStore(s: fc.Scheduler, inner: IdempotencyStore, onStored: (value: unknown) => void): IdempotencyStore {
+function scheduledStore(
+  s: fc.Scheduler,
+  inner: IdempotencyStore,
+  onStored: (value: unknown) => void,
+): IdempotencyStore {
   const latency = <T>(label: string, value: T): Promise<T> => s.schedule(Promise.resolve(value), label);
   return {
     get: async (key) => latency(`get ${key} (reply)`, await inner.get(await latency(`get ${key}`, key))),
@@ -85,14 +89,22 @@ async function raceDeliveries(options: {
 const deliveries = fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 10 });
 
 describe('idempotent() under any interleaving (fc.scheduler)', () => {
-  test.prop([fc.scheduler(), deliveries, fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 3 })], { numRuns: 200 })(
+  test.prop([fc.scheduler(), deliveries, fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 3 })], {
+    numRuns: 200,
+  })(
     'N duplicate deliveries within the TTL run the side effect exactly once per key, all sharing its result',
     async (s, keys, ticksMs) => {
       const { runs, results } = await raceDeliveries({ s, keys, failPlan: [], ticksMs, ttlMs: 1000, maxEntries: 10 });
 
       for (const key of new Set(keys)) {
         const ofKey = runs.filter((r) => r.key === key);
-        expect(ofKey, `runs of ${key}\n${s.report().map((t) => t.label).join('\n')}`).toHaveLength(1);
+        expect(
+          ofKey,
+          `runs of ${key}\n${s
+            .report()
+            .map((t) => t.label)
+            .join('\n')}`,
+        ).toHaveLength(1);
       }
       results.forEach((result, i) => {
         expect(result).toEqual({ status: 'fulfilled', value: runs.find((r) => r.key === keys[i])?.value });
@@ -136,7 +148,11 @@ describe('idempotent() under any interleaving (fc.scheduler)', () => {
   );
 
   test.prop(
-    [fc.scheduler(), fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 3 })],
+    [
+      fc.scheduler(),
+      fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { minLength: 1, maxLength: 14 }),
+      fc.integer({ min: 1, max: 3 }),
+    ],
     { numRuns: 100 },
   )('memory stays within maxEntries however many keys are delivered', async (s, keys, maxEntries) => {
     const { results, maxSize } = await raceDeliveries({ s, keys, failPlan: [], ticksMs: [], ttlMs: 1000, maxEntries });

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError, LifecycleError } from '../../src/errors.js';
 import {
-  IdempotencyStoreError,
-  MemoryIdempotencyStore,
-  idempotent,
   type IdempotencyStore,
+  IdempotencyStoreError,
+  idempotent,
+  MemoryIdempotencyStore,
 } from '../../src/idempotency/index.js';
-import { FakeClock, SpyStore, deferred, flush } from './helpers.js';
+import { deferred, FakeClock, flush, SpyStore } from './helpers.js';
 
 describe('idempotent', () => {
   it('runs once for sequential duplicates and replays the stored result', async () => {

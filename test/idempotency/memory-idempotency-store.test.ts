@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { MemoryIdempotencyStore, type IdempotencyRecord } from '../../src/idempotency/index.js';
+import { type IdempotencyRecord, MemoryIdempotencyStore } from '../../src/idempotency/index.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { FakeClock } from './helpers.js';
 
@@ -76,7 +76,9 @@ describe('MemoryIdempotencyStore', () => {
       `[InvalidArgumentError: MemoryIdempotencyStore: options.ttlMs: expected a number of milliseconds > 0 (Infinity = never expires), got 0]`,
     );
     expect(() => new MemoryIdempotencyStore({ clock, maxEntries: 0.5 })).toThrow(InvalidArgumentError);
-    await expect(new MemoryIdempotencyStore({ clock }).set('k', record(1), { ttlMs: -1 })).rejects.toThrow(InvalidArgumentError);
+    await expect(new MemoryIdempotencyStore({ clock }).set('k', record(1), { ttlMs: -1 })).rejects.toThrow(
+      InvalidArgumentError,
+    );
   });
 });
 
@@ -88,14 +90,20 @@ type Op =
 
 const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), key, ttlMs: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    key,
+    ttlMs: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('get' as const), key }),
   fc.record({ kind: fc.constant('delete' as const), key }),
   fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 }) }),
 );
 
 describe('MemoryIdempotencyStore (model-based property)', () => {
-  test.prop([fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 50 })], { numRuns: 300 })(
+  test.prop([fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 50 })], {
+    numRuns: 300,
+  })(
     'agrees with a simple model and never holds more than maxEntries records',
     async (ops, maxEntries, defaultTtlMs) => {
       const clock = new FakeClock();

@@ -9,9 +9,13 @@ import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
 import type { Container, Pod } from '../../src/spec/types.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
-import { RecordingHttpClient, makePod } from './harness.js';
+import { makePod, RecordingHttpClient } from './harness.js';
 
-type Call = { readonly kind: 'start' | 'exec' | 'stop'; readonly signal: AbortSignal; readonly argv?: readonly string[] };
+type Call = {
+  readonly kind: 'start' | 'exec' | 'stop';
+  readonly signal: AbortSignal;
+  readonly argv?: readonly string[];
+};
 
 /** A runtime that records each call's signal; `hang` names calls that never settle by themselves. */
 class SignalRecordingRuntime implements Runtime {
@@ -63,7 +67,10 @@ function setup(runtimeRequestTimeoutSeconds?: number) {
   /** Run the clock until `promise` settles. */
   const settle = async <T>(promise: Promise<T>): Promise<T> => {
     let done = false;
-    void promise.then(() => (done = true), () => (done = true));
+    void promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
     await clock.flush();
     while (!done && clock.pendingTimers > 0) await clock.next();
     return promise;
@@ -149,7 +156,13 @@ describe('the signal of a container instance (DESIGN §5 ports; spec §3, §4.2-
   it('each container of a pod has its own signal: one exit aborts nothing of its neighbours', async () => {
     const { runtime, manager, settle } = setup();
     runtime.hang.add('slow');
-    const pod = makePod([{ ...hooked(['slow']), name: 'a' }, { ...hooked(), name: 'b' }], { tgps: 3 });
+    const pod = makePod(
+      [
+        { ...hooked(['slow']), name: 'a' },
+        { ...hooked(), name: 'b' },
+      ],
+      { tgps: 3 },
+    );
     await settle(manager.startContainer(pod, 'a'));
     await settle(manager.startContainer(pod, 'b'));
     const [a, b] = runtime.signals('start');
@@ -165,7 +178,9 @@ describe('the signal of a container instance (DESIGN §5 ports; spec §3, §4.2-
     const runtime: Runtime = {
       startContainer: () => Promise.resolve({ id: 'c1' }),
       exec: (_ref, argv) =>
-        argv[0] === 'drain' ? new Promise<ExecResult>((resolve) => (endExec = () => resolve({ exitCode: 137 }))) : Promise.resolve({ exitCode: 0 }),
+        argv[0] === 'drain'
+          ? new Promise<ExecResult>((resolve) => (endExec = () => resolve({ exitCode: 137 })))
+          : Promise.resolve({ exitCode: 0 }),
       // The stop resolves at once; the exec's death is reported some microtask turns later.
       stopContainer: () => {
         void afterTurns(8).then(() => endExec?.());
@@ -205,4 +220,3 @@ function afterTurns(turns: number): Promise<void> {
   for (let i = 0; i < turns; i++) chain = chain.then();
   return chain;
 }
-

@@ -98,7 +98,12 @@ function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' | 'reje
 const never = (): Promise<never> => new Promise<never>(() => undefined);
 
 /** A clock whose time the test sets, recording each delay armed and each timer's callback. */
-function manualClock(startMs: number): { clock: Clock; armed: number[]; fire: Array<() => void>; setNow: (ms: number) => void } {
+function manualClock(startMs: number): {
+  clock: Clock;
+  armed: number[];
+  fire: Array<() => void>;
+  setNow: (ms: number) => void;
+} {
   let now = startMs;
   const armed: number[] = [];
   const fire: Array<() => void> = [];
@@ -118,7 +123,10 @@ describe('raceDeadline: the probe, then p-timeout', () => {
   it(`work already settled, or settling within k < PROBE_TURNS - 2 (= ${PROBE_TURNS - 2}) turns, resolves with its value; its one timer is cleared`, async () => {
     const cases: Array<{ label: string; work: () => PromiseLike<string> }> = [
       { label: 'already resolved', work: () => Promise.resolve('v') },
-      ...Array.from({ length: PROBE_TURNS - 2 }, (_, k) => ({ label: `after ${k} turns`, work: () => afterTurns(k, `v${k}`) })),
+      ...Array.from({ length: PROBE_TURNS - 2 }, (_, k) => ({
+        label: `after ${k} turns`,
+        work: () => afterTurns(k, `v${k}`),
+      })),
     ];
     for (const { label, work } of cases) {
       const { clock, spy, armed, cleared } = spiedClock();
@@ -209,7 +217,7 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('the deadline is counted from the call: time that passes during the probe is taken off p-timeout\'s delay', async () => {
+  it("the deadline is counted from the call: time that passes during the probe is taken off p-timeout's delay", async () => {
     const { clock, armed, fire, setNow } = manualClock(1_000);
     const raced = track(raceDeadline(clock, never(), 500));
     setNow(1_003); // time moves before the probe ends

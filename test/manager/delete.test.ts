@@ -34,7 +34,11 @@ describe('deletePod (spec §4.1, §4.2-A/B)', () => {
     await startAll(env, pod);
     // The e2e "reduce GracePeriodSeconds": sleep 50, TGPS 100, delete with 30 → gone between 30 s and 50 s.
     const result = await env.settle(env.manager.deletePod(pod, { gracePeriodSeconds: 30 }));
-    expect(result.containers[0]).toMatchObject({ gracePeriodSeconds: 30, preStop: { outcome: 'timedOut', elapsedMs: 30_000 }, exitedAt: 30_000 });
+    expect(result.containers[0]).toMatchObject({
+      gracePeriodSeconds: 30,
+      preStop: { outcome: 'timedOut', elapsedMs: 30_000 },
+      exitedAt: 30_000,
+    });
   });
 
   it('a force delete (grace 0) still runs preStop with 1 s and then gives 2 s (spec §4.2-E)', async () => {
@@ -44,7 +48,11 @@ describe('deletePod (spec §4.1, §4.2-A/B)', () => {
     await startAll(env, pod);
     const result = await env.settle(env.manager.deletePod(pod, { gracePeriodSeconds: 0 }));
     expect(result).toMatchObject({ gracePeriodSeconds: 1, deletionGracePeriodSeconds: 0 });
-    expect(result.containers[0]).toMatchObject({ preStop: { outcome: 'timedOut', elapsedMs: 1_000 }, stopTimeoutSeconds: 2, exitedAt: 3_000 });
+    expect(result.containers[0]).toMatchObject({
+      preStop: { outcome: 'timedOut', elapsedMs: 1_000 },
+      stopTimeoutSeconds: 2,
+      exitedAt: 3_000,
+    });
   });
 
   it('skips containers that never started or already exited', async () => {
@@ -105,7 +113,11 @@ describe('deletePod (spec §4.1, §4.2-A/B)', () => {
     await env.clock.advance(5_000);
     const second = env.manager.deletePod(pod, { gracePeriodSeconds: 1 });
     const result = await env.settle(second);
-    expect(result.containers[0]).toMatchObject({ preStop: { outcome: 'succeeded', elapsedMs: 25_000 }, stopTimeoutSeconds: 5, exitedAt: 25_000 });
+    expect(result.containers[0]).toMatchObject({
+      preStop: { outcome: 'succeeded', elapsedMs: 25_000 },
+      stopTimeoutSeconds: 5,
+      exitedAt: 25_000,
+    });
     expect(result.gracePeriodSeconds).toBe(1);
     expect(await first).toBe(result);
   });
@@ -119,7 +131,11 @@ describe('deletePod (spec §4.1, §4.2-A/B)', () => {
     await env.clock.advance(5_000);
     const result = await env.settle(env.manager.deletePod(pod, { gracePeriodSeconds: 8 }));
     // New deadline: delete at 0 + 8 s. preStop cut at 8 s; 0 s left → minimum 2 → SIGKILL at 10 s.
-    expect(result.containers[0]).toMatchObject({ preStop: { outcome: 'timedOut', elapsedMs: 8_000 }, stopTimeoutSeconds: 2, exitedAt: 10_000 });
+    expect(result.containers[0]).toMatchObject({
+      preStop: { outcome: 'timedOut', elapsedMs: 8_000 },
+      stopTimeoutSeconds: 2,
+      exitedAt: 10_000,
+    });
     expect(env.clock.pendingTimers).toBe(0);
   });
 

@@ -14,7 +14,12 @@ const event: KubeEvent = {
   object: { kind: 'Pod', name: 'p', namespace: 'default' },
   timestamp: 0,
 };
-const step: LifecycleStep = { kind: 'stopRequested', time: 0, pod: { name: 'p', namespace: 'default', uid: 'u' }, container: 'web' };
+const step: LifecycleStep = {
+  kind: 'stopRequested',
+  time: 0,
+  pod: { name: 'p', namespace: 'default', uid: 'u' },
+  container: 'web',
+};
 
 const listening = (hub: EventHub): { event: boolean; step: boolean; listenerError: boolean } => ({
   event: hub.hasListeners('event'),

@@ -3,7 +3,7 @@ import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { Runtime } from '../../src/ports/runtime.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
-import { RecordingHttpClient, makePod, setup } from './harness.js';
+import { makePod, RecordingHttpClient, setup } from './harness.js';
 
 const quit = ['quit'];
 
@@ -67,7 +67,12 @@ describe('adapter faults become outcomes and events, never rejections (DESIGN §
         return new Promise<void>(() => undefined);
       },
     };
-    const manager = new LifecycleManager({ runtime, httpClient: new RecordingHttpClient(), clock, runtimeRequestTimeoutSeconds: 10 });
+    const manager = new LifecycleManager({
+      runtime,
+      httpClient: new RecordingHttpClient(),
+      clock,
+      runtimeRequestTimeoutSeconds: 10,
+    });
     const reasons: string[] = [];
     manager.on('event', (e) => reasons.push(e.reason));
     const pod = makePod([{ name: 'web' }], { tgps: 5 });
@@ -132,18 +137,35 @@ describe('programmer errors reject with typed errors (DESIGN §6)', () => {
     const pod = makePod([{ name: 'web', lifecycle: { preStop: { httpGet: { port: 0 } } } }]);
     const error = await env.manager.stopContainer(pod, 'web').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_LIFECYCLE_SPEC', name: 'LifecycleSpecError' });
-    expect((error as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['spec.containers[0].lifecycle.preStop.httpGet.port']);
+    expect((error as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
+      'spec.containers[0].lifecycle.preStop.httpGet.port',
+    ]);
   });
 
   it('bad options', async () => {
     const env = setup();
     const pod = makePod([{ name: 'web' }]);
-    await expect(env.manager.stopContainer(pod, 'web', { gracePeriodOverride: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(env.manager.stopContainer(pod, 'web', { reason: 'Bogus' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(env.manager.deletePod(pod, { gracePeriodSeconds: 1.5 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(env.manager.stopContainer(pod, 'web', { gracePeriodOverride: -1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(env.manager.stopContainer(pod, 'web', { reason: 'Bogus' as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(env.manager.deletePod(pod, { gracePeriodSeconds: 1.5 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
     expect(() => env.manager.notifyExited(pod, 'web', { exitCode: Number.NaN })).toThrow(/exitCode/);
     expect(() => new LifecycleManager({} as never)).toThrow(/options.runtime/);
-    expect(() => new LifecycleManager({ runtime: env.runtime, httpClient: env.httpClient, policy: { httpStatus: 'strict' as never } })).toThrow(/policy.httpStatus/);
-    expect(() => new LifecycleManager({ runtime: env.runtime, httpClient: env.httpClient, kubeletVersion: 'v1' })).toThrow(/kubeletVersion/);
+    expect(
+      () =>
+        new LifecycleManager({
+          runtime: env.runtime,
+          httpClient: env.httpClient,
+          policy: { httpStatus: 'strict' as never },
+        }),
+    ).toThrow(/policy.httpStatus/);
+    expect(
+      () => new LifecycleManager({ runtime: env.runtime, httpClient: env.httpClient, kubeletVersion: 'v1' }),
+    ).toThrow(/kubeletVersion/);
   });
 });

@@ -1,5 +1,5 @@
-import { LifecycleManager, type LifecycleManagerOptions } from '../../src/manager/lifecycle-manager.js';
 import type { KubeEvent } from '../../src/manager/events.js';
+import { LifecycleManager, type LifecycleManagerOptions } from '../../src/manager/lifecycle-manager.js';
 import type { LifecyclePolicy } from '../../src/manager/policy.js';
 import type { LifecycleStep } from '../../src/manager/results.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
@@ -10,7 +10,9 @@ import { VirtualClock } from '../../src/testing/virtual-clock.js';
 /** A recording HTTP client answering 200 unless a handler says otherwise. */
 export class RecordingHttpClient implements HttpClient {
   readonly requests: HttpRequest[] = [];
-  constructor(private readonly handler: (request: HttpRequest) => Promise<HttpResponse> = async () => ({ status: 200 })) {}
+  constructor(
+    private readonly handler: (request: HttpRequest) => Promise<HttpResponse> = async () => ({ status: 200 }),
+  ) {}
   request(request: HttpRequest): Promise<HttpResponse> {
     this.requests.push(request);
     return this.handler(request);
@@ -18,7 +20,10 @@ export class RecordingHttpClient implements HttpClient {
 }
 
 /** A pod with one or more containers; TGPS 30 unless given. */
-export function makePod(containers: Container[], extra: { tgps?: number; initContainers?: Container[]; name?: string } = {}): Pod {
+export function makePod(
+  containers: Container[],
+  extra: { tgps?: number; initContainers?: Container[]; name?: string } = {},
+): Pod {
   const name = extra.name ?? 'web-pod';
   return {
     metadata: { name, namespace: 'default', uid: `uid-${name}` },

@@ -6,8 +6,8 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { KubeEvent } from '../../src/manager/events.js';
+import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { LifecyclePolicy } from '../../src/manager/policy.js';
 import type { LifecycleStep } from '../../src/manager/results.js';
 import type { Container, LifecycleHandler, Pod } from '../../src/spec/types.js';
@@ -41,9 +41,20 @@ const containerPlan = fc.record<ContainerPlan>({
 const action = (containers: number): fc.Arbitrary<Action> =>
   fc.oneof(
     fc.record({ kind: fc.constant('start' as const), container: fc.nat(containers - 1) }),
-    fc.record({ kind: fc.constant('stop' as const), container: fc.nat(containers - 1), override: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }) }),
-    fc.record({ kind: fc.constant('crash' as const), container: fc.nat(containers - 1), exitCode: fc.integer({ min: 0, max: 255 }) }),
-    fc.record({ kind: fc.constant('delete' as const), grace: fc.option(fc.integer({ min: -1, max: 40 }), { nil: undefined }) }),
+    fc.record({
+      kind: fc.constant('stop' as const),
+      container: fc.nat(containers - 1),
+      override: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+    }),
+    fc.record({
+      kind: fc.constant('crash' as const),
+      container: fc.nat(containers - 1),
+      exitCode: fc.integer({ min: 0, max: 255 }),
+    }),
+    fc.record({
+      kind: fc.constant('delete' as const),
+      grace: fc.option(fc.integer({ min: -1, max: 40 }), { nil: undefined }),
+    }),
     fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 30_000 }) }),
   );
 const scenario = fc
@@ -51,9 +62,14 @@ const scenario = fc
     tgps: fc.integer({ min: 0, max: 40 }),
     plans: fc.array(containerPlan, { minLength: 1, maxLength: 3 }),
     sidecars: fc.integer({ min: 0, max: 2 }),
-    policy: fc.record<LifecyclePolicy>({ shorterGraceDuringTermination: fc.constantFrom('kubelet', 'interrupt'), unfinishedPreStopEvent: fc.boolean() }),
+    policy: fc.record<LifecyclePolicy>({
+      shorterGraceDuringTermination: fc.constantFrom('kubelet', 'interrupt'),
+      unfinishedPreStopEvent: fc.boolean(),
+    }),
   })
-  .chain((s) => fc.record({ s: fc.constant(s), actions: fc.array(action(s.plans.length + s.sidecars), { maxLength: 25 }) }));
+  .chain((s) =>
+    fc.record({ s: fc.constant(s), actions: fc.array(action(s.plans.length + s.sidecars), { maxLength: 25 }) }),
+  );
 
 function handler(plan: HookPlan, name: string, hook: string, sleepSeconds: number): LifecycleHandler | undefined {
   if (plan === 'none') return undefined;
@@ -69,7 +85,9 @@ function buildPod(tgps: number, plans: readonly ContainerPlan[], sidecars: numbe
     return {
       name,
       ...(sidecar ? { restartPolicy: 'Always' } : {}),
-      ...(postStart || preStop ? { lifecycle: { ...(postStart ? { postStart } : {}), ...(preStop ? { preStop } : {}) } } : {}),
+      ...(postStart || preStop
+        ? { lifecycle: { ...(postStart ? { postStart } : {}), ...(preStop ? { preStop } : {}) } }
+        : {}),
     };
   };
   return {
@@ -77,7 +95,9 @@ function buildPod(tgps: number, plans: readonly ContainerPlan[], sidecars: numbe
     spec: {
       terminationGracePeriodSeconds: tgps,
       containers: plans.map((p, i) => container(p, `c${i}`, false)),
-      initContainers: Array.from({ length: sidecars }, (_, i) => container(plans[i % plans.length] as ContainerPlan, `s${i}`, true)),
+      initContainers: Array.from({ length: sidecars }, (_, i) =>
+        container(plans[i % plans.length] as ContainerPlan, `s${i}`, true),
+      ),
     },
     status: { podIP: '10.1.2.3' },
   };
@@ -105,7 +125,8 @@ async function run(s: Scenario, actions: readonly Action[]) {
     runtime.onExec((argv) => argv[0] === 'exec-throw' && argv[1] === name, { throw: new Error('adapter bug') });
     if (plan.stop === 'ignore-sigterm') runtime.onStop(name, { exitsOn: [] });
     if (plan.stop === 'slow') runtime.onStop(name, { exitDelayMs: delayMs });
-    if (plan.stop === 'reject-once') runtime.onStop(name, { reject: new Error('rpc error: Unavailable') }, { times: 1 });
+    if (plan.stop === 'reject-once')
+      runtime.onStop(name, { reject: new Error('rpc error: Unavailable') }, { times: 1 });
   }
   // An HTTP client that answers after 1.5 s and, like any conformant client, honours abort.
   const http = {
@@ -133,12 +154,16 @@ async function run(s: Scenario, actions: readonly Action[]) {
       }),
     );
   for (const a of actions) {
-    const name = names[a.kind === 'start' || a.kind === 'stop' || a.kind === 'crash' ? a.container % names.length : 0] as string;
+    const name = names[
+      a.kind === 'start' || a.kind === 'stop' || a.kind === 'crash' ? a.container % names.length : 0
+    ] as string;
     if (a.kind === 'start') track(manager.startContainer(pod, name));
-    else if (a.kind === 'stop') track(manager.stopContainer(pod, name, a.override !== undefined ? { gracePeriodOverride: a.override } : {}));
+    else if (a.kind === 'stop')
+      track(manager.stopContainer(pod, name, a.override !== undefined ? { gracePeriodOverride: a.override } : {}));
     else if (a.kind === 'crash') {
       if (runtime.container(name)?.state === 'running') runtime.crash(name, { exitCode: a.exitCode });
-    } else if (a.kind === 'delete') track(manager.deletePod(pod, a.grace !== undefined ? { gracePeriodSeconds: a.grace } : {}));
+    } else if (a.kind === 'delete')
+      track(manager.deletePod(pod, a.grace !== undefined ? { gracePeriodSeconds: a.grace } : {}));
     else await clock.advance(a.ms);
   }
   // Finish: delete the pod (again), let everything play out.
@@ -152,22 +177,25 @@ async function run(s: Scenario, actions: readonly Action[]) {
   return { clock, runtime, manager, events, steps, pending: all, unexpected, names, pod };
 }
 
-test.prop([scenario], { numRuns: 150 })('random sequences keep the Kubernetes invariants and replay identically', async ({ s, actions }) => {
-  const first = await run(s, actions);
-  const hangs = s.plans.some((p) => p.postStart === 'exec-hang');
-  expect(first.unexpected).toEqual([]);
-  if (!hangs) expect(first.pending).toBe(true);
-  const violations = checkTraceInvariants(
-    { events: first.events, steps: first.steps, runtime: first.runtime.timeline },
-    { allowReissuedStops: s.policy.shorterGraceDuringTermination === 'interrupt' },
-  );
-  expect(violations).toEqual([]);
-  // Once every container is terminated (none running in the fake), no timer is left behind.
-  if (first.runtime.containers().every((c) => c.state === 'exited')) {
-    expect(first.clock.pendingTimerList()).toEqual([]);
-  }
-  // Same inputs, same trace.
-  const second = await run(s, actions);
-  expect(JSON.stringify(second.events)).toBe(JSON.stringify(first.events));
-  expect(JSON.stringify(second.runtime.timeline)).toBe(JSON.stringify(first.runtime.timeline));
-});
+test.prop([scenario], { numRuns: 150 })(
+  'random sequences keep the Kubernetes invariants and replay identically',
+  async ({ s, actions }) => {
+    const first = await run(s, actions);
+    const hangs = s.plans.some((p) => p.postStart === 'exec-hang');
+    expect(first.unexpected).toEqual([]);
+    if (!hangs) expect(first.pending).toBe(true);
+    const violations = checkTraceInvariants(
+      { events: first.events, steps: first.steps, runtime: first.runtime.timeline },
+      { allowReissuedStops: s.policy.shorterGraceDuringTermination === 'interrupt' },
+    );
+    expect(violations).toEqual([]);
+    // Once every container is terminated (none running in the fake), no timer is left behind.
+    if (first.runtime.containers().every((c) => c.state === 'exited')) {
+      expect(first.clock.pendingTimerList()).toEqual([]);
+    }
+    // Same inputs, same trace.
+    const second = await run(s, actions);
+    expect(JSON.stringify(second.events)).toBe(JSON.stringify(first.events));
+    expect(JSON.stringify(second.runtime.timeline)).toBe(JSON.stringify(first.runtime.timeline));
+  },
+);

@@ -16,7 +16,11 @@ describe('startContainer (spec §3)', () => {
     expect(events.map((e) => [e.reason, e.message])).toEqual([['Started', 'Started container web']]);
 
     const result = await settle(started);
-    expect(result).toMatchObject({ outcome: 'running', postStart: { outcome: 'succeeded', elapsedMs: 5_000 }, runningAt: 5_000 });
+    expect(result).toMatchObject({
+      outcome: 'running',
+      postStart: { outcome: 'succeeded', elapsedMs: 5_000 },
+      runningAt: 5_000,
+    });
     expect(manager.status(pod, 'web')).toMatchObject({ state: 'Running', startedAt: 5_000 });
     const kinds = runtime.timeline.map((t) => t.kind);
     expect(kinds.indexOf('started')).toBeLessThan(kinds.indexOf('exec'));
@@ -45,10 +49,24 @@ describe('startContainer (spec §3)', () => {
     ]);
     const failed = events[1]!;
     expect(failed.detail).toBe(result.message);
-    expect(failed.detail).toContain('Exec lifecycle hook ([/bin/sh -c echo hello > /tmp/msg]) for Container "web" in Pod "web-pod_default(uid-web-pod)" failed');
-    expect(result.kill).toMatchObject({ reason: 'FailedPostStartHook', gracePeriodSeconds: 30, preStop: { outcome: 'succeeded' }, stopTimeoutSeconds: 30 });
-    expect(runtime.timeline.filter((t) => t.kind === 'exec').map((t) => t.argv)).toEqual([postStartExec.exec.command, preStopExec.exec.command]);
-    expect(manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', reason: 'PostStartHookError', message: result.message });
+    expect(failed.detail).toContain(
+      'Exec lifecycle hook ([/bin/sh -c echo hello > /tmp/msg]) for Container "web" in Pod "web-pod_default(uid-web-pod)" failed',
+    );
+    expect(result.kill).toMatchObject({
+      reason: 'FailedPostStartHook',
+      gracePeriodSeconds: 30,
+      preStop: { outcome: 'succeeded' },
+      stopTimeoutSeconds: 30,
+    });
+    expect(runtime.timeline.filter((t) => t.kind === 'exec').map((t) => t.argv)).toEqual([
+      postStartExec.exec.command,
+      preStopExec.exec.command,
+    ]);
+    expect(manager.status(pod, 'web')).toMatchObject({
+      state: 'Waiting',
+      reason: 'PostStartHookError',
+      message: result.message,
+    });
   });
 
   it('a later start is a restart: postStart runs again and restartCount grows (spec §3.6)', async () => {
@@ -89,9 +107,17 @@ describe('startContainer (spec §3)', () => {
     runtime.onStart('web', { reject: new Error('image not found') });
     const pod = makePod([{ name: 'web', lifecycle: { postStart: postStartExec } }]);
     const result = await settle(manager.startContainer(pod, 'web'));
-    expect(result).toMatchObject({ outcome: 'startFailed', postStart: { outcome: 'skipped' }, message: 'image not found' });
+    expect(result).toMatchObject({
+      outcome: 'startFailed',
+      postStart: { outcome: 'skipped' },
+      message: 'image not found',
+    });
     expect(events.map((e) => [e.type, e.reason, e.message])).toEqual([['Warning', 'Failed', 'Error: image not found']]);
-    expect(manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', reason: 'RunContainerError', message: 'image not found' });
+    expect(manager.status(pod, 'web')).toMatchObject({
+      state: 'Waiting',
+      reason: 'RunContainerError',
+      message: 'image not found',
+    });
   });
 
   it('a start that never settles fails after the runtime request timeout', async () => {
@@ -112,7 +138,12 @@ describe('startContainer (spec §3)', () => {
     runtime.crash('web', { exitCode: 3 });
     const result = await settle(started);
     expect(result.outcome).toBe('exited');
-    expect(manager.status(pod, 'web')).toMatchObject({ state: 'Terminated', exitCode: 3, reason: 'Error', finishedAt: 1_000 });
+    expect(manager.status(pod, 'web')).toMatchObject({
+      state: 'Terminated',
+      exitCode: 3,
+      reason: 'Error',
+      finishedAt: 1_000,
+    });
     expect(events.map((e) => e.reason)).toEqual(['Started']);
   });
 

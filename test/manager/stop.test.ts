@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makePod, setup } from './harness.js';
 
 const quit = ['/usr/sbin/nginx', '-s', 'quit'];
-const withPreStop = (tgps = 30) => makePod([{ name: 'web', lifecycle: { preStop: { exec: { command: quit } } } }], { tgps });
+const withPreStop = (tgps = 30) =>
+  makePod([{ name: 'web', lifecycle: { preStop: { exec: { command: quit } } } }], { tgps });
 
 async function running(env: ReturnType<typeof setup>, pod = withPreStop()) {
   env.track(pod);
@@ -43,7 +44,11 @@ describe('stopContainer (spec §4.2-C)', () => {
 
     const result = await env.settle(env.manager.stopContainer(pod, 'web'));
 
-    expect(result).toMatchObject({ preStop: { outcome: 'timedOut', elapsedMs: 30_000 }, stopTimeoutSeconds: 2, exitedAt: 32_000 });
+    expect(result).toMatchObject({
+      preStop: { outcome: 'timedOut', elapsedMs: 30_000 },
+      stopTimeoutSeconds: 2,
+      exitedAt: 32_000,
+    });
     const signals = env.runtime.timeline.filter((t) => t.kind === 'signal').map((t) => [t.signal, t.atMs]);
     expect(signals).toEqual([
       ['SIGTERM', 30_000],
@@ -66,7 +71,11 @@ describe('stopContainer (spec §4.2-C)', () => {
     env.runtime.onExec(quit, { hang: true });
     const pod = await running(env);
     const result = await env.settle(env.manager.stopContainer(pod, 'web', { gracePeriodOverride: 5 }));
-    expect(result).toMatchObject({ gracePeriodSeconds: 5, preStop: { outcome: 'timedOut', elapsedMs: 5_000 }, stopTimeoutSeconds: 2 });
+    expect(result).toMatchObject({
+      gracePeriodSeconds: 5,
+      preStop: { outcome: 'timedOut', elapsedMs: 5_000 },
+      stopTimeoutSeconds: 2,
+    });
   });
 
   it('skips preStop with an override of 0 (spec §4.2-E)', async () => {
@@ -86,7 +95,12 @@ describe('stopContainer (spec §4.2-C)', () => {
     expect(result.preStop.message).toContain('exited with 1: no pid file');
     const failed = env.events.find((e) => e.reason === 'FailedPreStopHook');
     expect(failed).toMatchObject({ type: 'Warning', message: 'PreStopHook failed', detail: result.preStop.message });
-    expect(failed?.object).toMatchObject({ kind: 'Container', name: 'web', namespace: 'default', fieldPath: 'spec.containers{web}' });
+    expect(failed?.object).toMatchObject({
+      kind: 'Container',
+      name: 'web',
+      namespace: 'default',
+      fieldPath: 'spec.containers{web}',
+    });
   });
 
   it('reports a preStop failure that arrives after the grace wait ended (spec §4.2-C.5.6)', async () => {
@@ -105,7 +119,11 @@ describe('stopContainer (spec §4.2-C)', () => {
     const pod = await running(env, withPreStop(10));
     await env.settle(env.manager.stopContainer(pod, 'web'));
     const unfinished = env.events.find((e) => e.reason === 'UnfinishedPreStopHook');
-    expect(unfinished).toMatchObject({ type: 'Warning', message: 'PreStop hook did not complete in 10 seconds', timestamp: 10_000 });
+    expect(unfinished).toMatchObject({
+      type: 'Warning',
+      message: 'PreStop hook did not complete in 10 seconds',
+      timestamp: 10_000,
+    });
   });
 
   it('policy minimumStopGraceSeconds changes the floor', async () => {
@@ -131,7 +149,12 @@ describe('stopContainer (spec §4.2-C)', () => {
     const env = setup();
     env.runtime.onExec(quit, { exitCode: 0, delayMs: 1_000 });
     const pod = await running(env);
-    const [a, b] = await env.settle(Promise.all([env.manager.stopContainer(pod, 'web'), env.manager.stopContainer(pod, 'web', { gracePeriodOverride: 3 })]));
+    const [a, b] = await env.settle(
+      Promise.all([
+        env.manager.stopContainer(pod, 'web'),
+        env.manager.stopContainer(pod, 'web', { gracePeriodOverride: 3 }),
+      ]),
+    );
     expect(a).toBe(b);
     expect(env.runtime.timeline.filter((t) => t.kind === 'stop')).toHaveLength(1);
     expect(env.reasons().filter((r) => r === 'Killing')).toHaveLength(1);
@@ -139,12 +162,25 @@ describe('stopContainer (spec §4.2-C)', () => {
 
   it('uses the probe grace for probe kills (spec §4.2-C.1)', async () => {
     const env = setup();
-    const pod = makePod([{ name: 'web', livenessProbe: { terminationGracePeriodSeconds: 7 }, lifecycle: { preStop: { exec: { command: quit } } } }]);
+    const pod = makePod([
+      {
+        name: 'web',
+        livenessProbe: { terminationGracePeriodSeconds: 7 },
+        lifecycle: { preStop: { exec: { command: quit } } },
+      },
+    ]);
     await running(env, pod);
     env.runtime.onExec(quit, { hang: true });
-    const result = await env.settle(env.manager.stopContainer(pod, 'web', { reason: 'LivenessProbe', message: 'Container web failed liveness probe, will be restarted' }));
+    const result = await env.settle(
+      env.manager.stopContainer(pod, 'web', {
+        reason: 'LivenessProbe',
+        message: 'Container web failed liveness probe, will be restarted',
+      }),
+    );
     expect(result).toMatchObject({ gracePeriodSeconds: 7, preStop: { elapsedMs: 7_000 } });
-    expect(env.events.find((e) => e.reason === 'Killing')?.message).toBe('Container web failed liveness probe, will be restarted');
+    expect(env.events.find((e) => e.reason === 'Killing')?.message).toBe(
+      'Container web failed liveness probe, will be restarted',
+    );
   });
 
   it('passes lifecycle.stopSignal to the runtime (spec §4.2-D)', async () => {
@@ -189,7 +225,11 @@ describe('stopContainer on a clock that moves between reads (as the real clock d
       clearTimeout: (h: unknown) => virtual.clearTimeout(h),
     };
     const runtime = new FakeRuntime({ clock: virtual });
-    const manager = new LifecycleManager({ runtime, httpClient: { request: async () => ({ status: 200 }) }, clock: drifting });
+    const manager = new LifecycleManager({
+      runtime,
+      httpClient: { request: async () => ({ status: 200 }) },
+      clock: drifting,
+    });
     const pod = makePod([{ name: 'web', lifecycle: { preStop: { sleep: { seconds: 1 } } } }], { tgps: 5 });
     await manager.startContainer(pod, 'web');
     const stopping = manager.stopContainer(pod, 'web');

@@ -86,4 +86,3 @@ describe('validated-pod cache keeps validation behaviour (DESIGN §6: invalid po
     await expect(settle(manager.stopContainer(p, 'b'))).resolves.toMatchObject({ gracePeriodSeconds: 9 });
   });
 });
-

@@ -16,8 +16,13 @@ import type { Runtime } from '../../src/ports/runtime.js';
 import { systemClock } from '../../src/ports/system-clock.js';
 import type { Container, Pod } from '../../src/spec/types.js';
 import {
-  HTTP_CONFORMANCE_ROUTES, httpClientConformanceCases, registerConformanceCases, runtimeConformanceCases,
-  type ConformanceProcessBehaviour, type HttpConformanceHarness, type RuntimeConformanceHarness,
+  type ConformanceProcessBehaviour,
+  HTTP_CONFORMANCE_ROUTES,
+  type HttpConformanceHarness,
+  httpClientConformanceCases,
+  type RuntimeConformanceHarness,
+  registerConformanceCases,
+  runtimeConformanceCases,
 } from '../../src/testing/index.js';
 import { buildBusyboxRootfs, removeRootfs } from './helpers/busybox-rootfs.js';
 import { checkOciPrerequisites, ociSkipReason } from './helpers/oci-prerequisites.js';
@@ -25,12 +30,22 @@ import { checkOciPrerequisites, ociSkipReason } from './helpers/oci-prerequisite
 /** The main process: notes SIGTERM/SIGINT in `$DIR/signals`, exits on them or not; writes `$DIR/ready`. */
 function script(behaviour: ConformanceProcessBehaviour): string {
   const then = behaviour === 'exits-on-signal' ? '; exit 0' : '';
-  return `trap 'echo SIGTERM >> "$DIR/signals"${then}' TERM; trap 'echo SIGINT >> "$DIR/signals"${then}' INT; ` +
-    'echo ready > "$DIR/ready"; while :; do sleep 0.05; done';
+  return (
+    `trap 'echo SIGTERM >> "$DIR/signals"${then}' TERM; trap 'echo SIGINT >> "$DIR/signals"${then}' INT; ` +
+    'echo ready > "$DIR/ready"; while :; do sleep 0.05; done'
+  );
 }
 
 const commands: RuntimeConformanceHarness['commands'] = {
-  exit: (r) => ['sh', '-c', 'printf %s "$1"; printf %s "$2" >&2; exit "$3"', 'sh', r.stdout, r.stderr, String(r.exitCode)],
+  exit: (r) => [
+    'sh',
+    '-c',
+    'printf %s "$1"; printf %s "$2" >&2; exit "$3"',
+    'sh',
+    r.stdout,
+    r.stderr,
+    String(r.exitCode),
+  ],
   echoArgs: (args) => ['sh', '-c', 'for a in "$@"; do printf "%s\\n" "$a"; done', 'sh', ...args],
   hang: () => ['sleep', '1000'],
 };
@@ -60,26 +75,38 @@ function waitingForReady(runtime: Runtime, hostDirOf: (pod: Pod) => string): Run
 let caseNumber = 0;
 const conformancePod = (containers: Container[]): Pod => {
   caseNumber++;
-  return { metadata: { name: `conformance-${caseNumber}`, namespace: 'default', uid: `uid-c${caseNumber}` }, spec: { containers } };
+  return {
+    metadata: { name: `conformance-${caseNumber}`, namespace: 'default', uid: `uid-c${caseNumber}` },
+    spec: { containers },
+  };
 };
 
 describe('Runtime conformance: ProcessRuntime', () => {
-  registerConformanceCases(runtimeConformanceCases(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'kl-conf-'));
-    const runtime = new ProcessRuntime();
-    return {
-      runtime: waitingForReady(runtime, () => dir), clock: systemClock, commands,
-      container: (behaviour) => {
-        const container: Container = { name: behaviour, command: ['sh', '-c', script(behaviour)], env: [{ name: 'DIR', value: dir }] };
-        return { pod: conformancePod([container]), container };
-      },
-      observedSignals: () => readLines(join(dir, 'signals')),
-      cleanup: async () => {
-        await runtime.dispose();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }), test);
+  registerConformanceCases(
+    runtimeConformanceCases(() => {
+      const dir = mkdtempSync(join(tmpdir(), 'kl-conf-'));
+      const runtime = new ProcessRuntime();
+      return {
+        runtime: waitingForReady(runtime, () => dir),
+        clock: systemClock,
+        commands,
+        container: (behaviour) => {
+          const container: Container = {
+            name: behaviour,
+            command: ['sh', '-c', script(behaviour)],
+            env: [{ name: 'DIR', value: dir }],
+          };
+          return { pod: conformancePod([container]), container };
+        },
+        observedSignals: () => readLines(join(dir, 'signals')),
+        cleanup: async () => {
+          await runtime.dispose();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }),
+    test,
+  );
 });
 
 const oci = checkOciPrerequisites();
@@ -92,72 +119,86 @@ describe.skipIf(ociSkip !== undefined)('Runtime conformance: OciRuntime (runc)',
   });
   afterAll(() => removeRootfs(rootfs));
 
-  registerConformanceCases(runtimeConformanceCases(() => {
-    const state = mkdtempSync(join(tmpdir(), 'kl-conf-oci-'));
-    const runtimeRoot = join(state, 'runc-root');
-    const runtime = new OciRuntime({ rootfs, runtimeRoot, stateDir: join(state, 'bundles') });
-    /** Each pod gets its own directory under the shared rootfs's /tmp. */
-    const dirOf = (pod: Pod): string => `/tmp/${pod.metadata?.name ?? ''}`;
-    let current: Pod | undefined;
-    return {
-      runtime: waitingForReady(runtime, (pod) => join(rootfs, dirOf(pod))), clock: systemClock, commands,
-      container: (behaviour) => {
-        const container: Container = {
-          name: behaviour, command: ['sh', '-c', `mkdir -p "$DIR"; ${script(behaviour)}`], env: [{ name: 'DIR', value: '' }],
-        };
-        current = conformancePod([container]);
-        (container.env as Array<{ name: string; value: string }>)[0] = { name: 'DIR', value: dirOf(current) };
-        return { pod: current, container };
-      },
-      observedSignals: () => readLines(join(rootfs, dirOf(current as Pod), 'signals')),
-      cleanup: async () => {
-        await runtime.dispose();
-        expect(execFileSync('runc', ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' }).trim()).toBe('');
-        expect(existsSync(join(state, 'bundles'))).toBe(false);
-        rmSync(state, { recursive: true, force: true });
-        if (current !== undefined) rmSync(join(rootfs, dirOf(current)), { recursive: true, force: true });
-      },
-    };
-  }), test);
+  registerConformanceCases(
+    runtimeConformanceCases(() => {
+      const state = mkdtempSync(join(tmpdir(), 'kl-conf-oci-'));
+      const runtimeRoot = join(state, 'runc-root');
+      const runtime = new OciRuntime({ rootfs, runtimeRoot, stateDir: join(state, 'bundles') });
+      /** Each pod gets its own directory under the shared rootfs's /tmp. */
+      const dirOf = (pod: Pod): string => `/tmp/${pod.metadata?.name ?? ''}`;
+      let current: Pod | undefined;
+      return {
+        runtime: waitingForReady(runtime, (pod) => join(rootfs, dirOf(pod))),
+        clock: systemClock,
+        commands,
+        container: (behaviour) => {
+          const container: Container = {
+            name: behaviour,
+            command: ['sh', '-c', `mkdir -p "$DIR"; ${script(behaviour)}`],
+            env: [{ name: 'DIR', value: '' }],
+          };
+          current = conformancePod([container]);
+          (container.env as Array<{ name: string; value: string }>)[0] = { name: 'DIR', value: dirOf(current) };
+          return { pod: current, container };
+        },
+        observedSignals: () => readLines(join(rootfs, dirOf(current as Pod), 'signals')),
+        cleanup: async () => {
+          await runtime.dispose();
+          expect(execFileSync('runc', ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' }).trim()).toBe('');
+          expect(existsSync(join(state, 'bundles'))).toBe(false);
+          rmSync(state, { recursive: true, force: true });
+          if (current !== undefined) rmSync(join(rootfs, dirOf(current)), { recursive: true, force: true });
+        },
+      };
+    }),
+    test,
+  );
 });
 
 describe('HttpClient conformance: NodeHttpClient', () => {
-  registerConformanceCases(httpClientConformanceCases(async (): Promise<HttpConformanceHarness> => {
-    const server = http.createServer((req, res) => {
-      const route = HTTP_CONFORMANCE_ROUTES.find((r) => r.path === req.url);
-      if (route === undefined) {
-        res.writeHead(404).end();
-        return;
-      }
-      if (route.delayMs === Infinity) return; // never answers
-      res.writeHead(route.status, { ...route.headers, 'Content-Length': String(route.bodyBytes) });
-      res.end(Buffer.alloc(route.bodyBytes, 'x'));
-    });
-    const sockets = new Set<net.Socket>();
-    server.on('connection', (s) => {
-      sockets.add(s);
-      s.once('close', () => sockets.delete(s));
-    });
-    const port = await listen(server);
-    const closed = await listen(net.createServer(), true);
-    return {
-      client: new NodeHttpClient(), clock: systemClock,
-      server: {
-        url: (p) => `http://127.0.0.1:${port}${p}`,
-        httpsUrlSpeakingPlainHttp: (p) => `https://127.0.0.1:${port}${p}`,
-        refusedUrl: (p) => `http://127.0.0.1:${closed}${p}`,
-      },
-      cleanup: () => new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-    };
-  }), test);
+  registerConformanceCases(
+    httpClientConformanceCases(async (): Promise<HttpConformanceHarness> => {
+      const server = http.createServer((req, res) => {
+        const route = HTTP_CONFORMANCE_ROUTES.find((r) => r.path === req.url);
+        if (route === undefined) {
+          res.writeHead(404).end();
+          return;
+        }
+        if (route.delayMs === Infinity) return; // never answers
+        res.writeHead(route.status, { ...route.headers, 'Content-Length': String(route.bodyBytes) });
+        res.end(Buffer.alloc(route.bodyBytes, 'x'));
+      });
+      const sockets = new Set<net.Socket>();
+      server.on('connection', (s) => {
+        sockets.add(s);
+        s.once('close', () => sockets.delete(s));
+      });
+      const port = await listen(server);
+      const closed = await listen(net.createServer(), true);
+      return {
+        client: new NodeHttpClient(),
+        clock: systemClock,
+        server: {
+          url: (p) => `http://127.0.0.1:${port}${p}`,
+          httpsUrlSpeakingPlainHttp: (p) => `https://127.0.0.1:${port}${p}`,
+          refusedUrl: (p) => `http://127.0.0.1:${closed}${p}`,
+        },
+        cleanup: () =>
+          new Promise<void>((resolve) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => resolve());
+          }),
+      };
+    }),
+    test,
+  );
 });
 
 function readLines(file: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
   } catch {
     return [];
   }

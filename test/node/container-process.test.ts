@@ -4,7 +4,10 @@ import { NodeAdapterError } from '../../src/node/errors.js';
 import { signalNumber } from '../../src/node/signals.js';
 
 describe('expandKubeVars', () => {
-  const vars = new Map([['A', 'x'], ['B', 'y']]);
+  const vars = new Map([
+    ['A', 'x'],
+    ['B', 'y'],
+  ]);
   it.each([
     ['$(A)-$(B)', 'x-y'],
     ['$(MISSING)', '$(MISSING)'],
@@ -17,8 +20,23 @@ describe('expandKubeVars', () => {
 
 describe('container argv and env', () => {
   it('expands env in order and argv from the full env', () => {
-    const env = containerEnv({ name: 'c', env: [{ name: 'A', value: '1' }, { name: 'B', value: '$(A)2$(C)' }, { name: 'C', value: '3' }] }, { PATH: '/bin' });
-    expect([...env]).toEqual([['PATH', '/bin'], ['A', '1'], ['B', '12$(C)'], ['C', '3']]);
+    const env = containerEnv(
+      {
+        name: 'c',
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: '$(A)2$(C)' },
+          { name: 'C', value: '3' },
+        ],
+      },
+      { PATH: '/bin' },
+    );
+    expect([...env]).toEqual([
+      ['PATH', '/bin'],
+      ['A', '1'],
+      ['B', '12$(C)'],
+      ['C', '3'],
+    ]);
     expect(containerArgv({ name: 'c', command: ['echo'], args: ['$(C)'] }, env)).toEqual(['echo', '3']);
     expect(containerArgv({ name: 'c', args: ['echo', 'x'] }, env)).toEqual(['echo', 'x']);
   });
@@ -28,14 +46,24 @@ describe('container argv and env', () => {
   });
 
   it('default ids follow the dockershim form with only OCI-safe characters', () => {
-    expect(defaultContainerId({ metadata: { name: 'web', namespace: 'ns', uid: 'u/1' } }, { name: 'app' }, 2)).toBe('k8s_app_web_ns_u-1_2');
+    expect(defaultContainerId({ metadata: { name: 'web', namespace: 'ns', uid: 'u/1' } }, { name: 'app' }, 2)).toBe(
+      'k8s_app_web_ns_u-1_2',
+    );
   });
 });
 
 describe('signalNumber', () => {
   it.each([
-    ['SIGTERM', 15], ['TERM', 15], ['sigquit', 3], ['SIGKILL', 9], ['SIGCLD', 17],
-    ['SIGRTMIN', 34], ['SIGRTMIN+3', 37], ['SIGRTMAX-1', 63], ['SIGRTMAX', 64], ['10', 10],
+    ['SIGTERM', 15],
+    ['TERM', 15],
+    ['sigquit', 3],
+    ['SIGKILL', 9],
+    ['SIGCLD', 17],
+    ['SIGRTMIN', 34],
+    ['SIGRTMIN+3', 37],
+    ['SIGRTMAX-1', 63],
+    ['SIGRTMAX', 64],
+    ['10', 10],
   ])('%s → %i', (name, n) => expect(signalNumber(name)).toBe(n));
 
   it.each(['SIGBOGUS', 'SIGRTMIN-1', 'SIGRTMAX+1', '0', '65', ''])('rejects %j', (name) => {

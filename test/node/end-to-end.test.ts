@@ -4,12 +4,12 @@
  * httpGet preStop hooks against real loopback servers over HTTP, HTTPS and the HTTPS→HTTP fallback.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { KubeEvent } from '../../src/manager/events.js';
+import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import { NodeHttpClient } from '../../src/node/node-http-client.js';
 import { OciRuntime } from '../../src/node/oci-runtime.js';
 import { ProcessRuntime } from '../../src/node/process-runtime.js';
@@ -47,7 +47,9 @@ const harnesses: Record<string, (onExit: Exit) => Harness> = {
     const hostDir = mkdtempSync(join(tmpdir(), 'kl-e2e-'));
     const runtime = new ProcessRuntime({ onExit });
     return {
-      runtime, dir: hostDir, hostDir,
+      runtime,
+      dir: hostDir,
+      hostDir,
       dispose: async () => {
         await runtime.dispose();
         expect(runtime.runningContainerIds()).toEqual([]);
@@ -62,7 +64,9 @@ const harnesses: Record<string, (onExit: Exit) => Harness> = {
     const hostDir = join(rootfs, 'tmp');
     for (const f of readdirSync(hostDir)) rmSync(join(hostDir, f), { recursive: true, force: true });
     return {
-      runtime, dir: '/tmp', hostDir,
+      runtime,
+      dir: '/tmp',
+      hostDir,
       dispose: async () => {
         await runtime.dispose();
         expect(execFileSync('runc', ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' }).trim()).toBe('');
@@ -108,7 +112,10 @@ describe.each(Object.keys(harnesses))('end to end through LifecycleManager on %s
   /** A pod whose main container is a shell script; `$DIR` is the shared directory. */
   function makePod(podName: string, script: string, lifecycle: Lifecycle, terminationGracePeriodSeconds: number): Pod {
     const container: Container = {
-      name: 'main', command: ['sh', '-c', script], env: [{ name: 'DIR', value: harness.dir }], lifecycle,
+      name: 'main',
+      command: ['sh', '-c', script],
+      env: [{ name: 'DIR', value: harness.dir }],
+      lifecycle,
     };
     const pod: Pod = {
       metadata: { name: podName, namespace: 'default', uid: `uid-${podName}` },
@@ -122,15 +129,18 @@ describe.each(Object.keys(harnesses))('end to end through LifecycleManager on %s
   /** Main process: logs "term" and exits on SIGTERM, otherwise loops. */
   const GRACEFUL = 'trap "echo term >> $DIR/log; exit 0" TERM; while :; do sleep 0.05; done';
 
-  it.skipIf(isSkipped)('seed: postStart writes the message, preStop\'s quit command ends the main process', async () => {
+  it.skipIf(isSkipped)("seed: postStart writes the message, preStop's quit command ends the main process", async () => {
     setUp();
     // The main process ignores SIGTERM: only the quit command (as `nginx -s quit`) ends it quickly.
-    const pod = makePod('seed',
+    const pod = makePod(
+      'seed',
       'trap "" TERM; while [ ! -f $DIR/quit ]; do sleep 0.05; done; echo quitting >> $DIR/log',
       {
         postStart: sh('echo Hello from the postStart handler > $DIR/message'),
         preStop: sh('echo prestop >> $DIR/log; touch $DIR/quit'),
-      }, 3);
+      },
+      3,
+    );
     const started = await manager.startContainer(pod, 'main');
     expect(started.outcome).toBe('running');
     expect(manager.status(pod, 'main').state).toBe('Running');
@@ -176,23 +186,37 @@ describe.each(Object.keys(harnesses))('end to end through LifecycleManager on %s
     expect(manager.status(pod, 'main').exitCode).toBe(3);
   });
 
-  it.skipIf(isSkipped)('httpGet preStop reaches loopback servers over HTTP, HTTPS and the HTTPS→HTTP fallback', async () => {
-    setUp();
-    const plain = await startHttpServer();
-    const secure = await startHttpsServer();
-    servers.push(plain, secure);
-    const cases: Array<[string, TestServer, string]> = [['http', plain, 'HTTP'], ['https', secure, 'HTTPS'], ['fallback', plain, 'HTTPS']];
-    for (const [podName, server, scheme] of cases) {
-      const pod = makePod(podName, GRACEFUL, { preStop: { httpGet: { path: `/quit-${podName}`, port: server.port, scheme } } }, 3);
-      await manager.startContainer(pod, 'main');
-      const result = await manager.deletePod(pod);
-      expect(result.containers[0]?.preStop.outcome).toBe('succeeded');
-    }
-    expect(plain.seen.map((s) => s.url)).toEqual(['/quit-http', '/quit-fallback']);
-    expect(secure.seen.map((s) => s.url)).toEqual(['/quit-https']);
-    const fallback = events.filter((e) => e.reason === 'LifecycleHTTPFallback');
-    expect(fallback).toHaveLength(1);
-    expect(fallback[0]?.message).toBe(`request to HTTPS lifecycle hook 127.0.0.1:${plain.port} got HTTP response, retry with HTTP succeeded`);
-    expect(events.filter((e) => e.reason === 'FailedPreStopHook')).toEqual([]);
-  });
+  it.skipIf(isSkipped)(
+    'httpGet preStop reaches loopback servers over HTTP, HTTPS and the HTTPS→HTTP fallback',
+    async () => {
+      setUp();
+      const plain = await startHttpServer();
+      const secure = await startHttpsServer();
+      servers.push(plain, secure);
+      const cases: Array<[string, TestServer, string]> = [
+        ['http', plain, 'HTTP'],
+        ['https', secure, 'HTTPS'],
+        ['fallback', plain, 'HTTPS'],
+      ];
+      for (const [podName, server, scheme] of cases) {
+        const pod = makePod(
+          podName,
+          GRACEFUL,
+          { preStop: { httpGet: { path: `/quit-${podName}`, port: server.port, scheme } } },
+          3,
+        );
+        await manager.startContainer(pod, 'main');
+        const result = await manager.deletePod(pod);
+        expect(result.containers[0]?.preStop.outcome).toBe('succeeded');
+      }
+      expect(plain.seen.map((s) => s.url)).toEqual(['/quit-http', '/quit-fallback']);
+      expect(secure.seen.map((s) => s.url)).toEqual(['/quit-https']);
+      const fallback = events.filter((e) => e.reason === 'LifecycleHTTPFallback');
+      expect(fallback).toHaveLength(1);
+      expect(fallback[0]?.message).toBe(
+        `request to HTTPS lifecycle hook 127.0.0.1:${plain.port} got HTTP response, retry with HTTP succeeded`,
+      );
+      expect(events.filter((e) => e.reason === 'FailedPreStopHook')).toEqual([]);
+    },
+  );
 });

@@ -20,7 +20,11 @@ async function closedPort(): Promise<number> {
 describe('httpGet failure detail with NodeHttpClient', () => {
   it('reads like the kubelet: one Go url.Error, naming the URL and the refused connection', async () => {
     const port = await closedPort();
-    const pod: Pod = { metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [{ name: 'web' }] }, status: { podIP: '127.0.0.1' } };
+    const pod: Pod = {
+      metadata: { name: 'p', namespace: 'default', uid: 'u' },
+      spec: { containers: [{ name: 'web' }] },
+      status: { podIP: '127.0.0.1' },
+    };
     const outcome = await runHandler(
       { httpGet: { port, path: '/drain', scheme: 'HTTP' } },
       {
@@ -28,7 +32,11 @@ describe('httpGet failure detail with NodeHttpClient', () => {
         container: { name: 'web' },
         ref: { id: 'c1', name: 'web', podName: 'p', podNamespace: 'default', podUID: 'u' },
         hook: 'PreStop',
-        runtime: { startContainer: async () => ({ id: 'c1' }), exec: async () => ({ exitCode: 0 }), stopContainer: async () => undefined },
+        runtime: {
+          startContainer: async () => ({ id: 'c1' }),
+          exec: async () => ({ exitCode: 0 }),
+          stopContainer: async () => undefined,
+        },
         httpClient: new NodeHttpClient(),
         clock: systemClock,
         kubeletVersion: '1.35',

@@ -14,7 +14,10 @@ const track = async (s: Promise<TestServer>): Promise<TestServer> => {
 const get = (url: string, headers: Array<[string, string]> = [], signal = new AbortController().signal) =>
   client.request({ method: 'GET', url, headers }, { signal });
 const failure = async (p: Promise<unknown>): Promise<HttpRequestError> => {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(HttpRequestError);
   return error as HttpRequestError;
 };
@@ -25,11 +28,13 @@ afterEach(async () => {
 
 describe('NodeHttpClient over http', () => {
   it('returns the status and lower-cased headers, repeats joined with ", "', async () => {
-    const server = await track(startHttpServer((_q, res) => {
-      res.setHeader('X-Multi', ['a', 'b']);
-      res.statusCode = 503;
-      res.end('down');
-    }));
+    const server = await track(
+      startHttpServer((_q, res) => {
+        res.setHeader('X-Multi', ['a', 'b']);
+        res.statusCode = 503;
+        res.end('down');
+      }),
+    );
     const response = await get(`http://127.0.0.1:${server.port}/health?x=1`);
     expect(response.status).toBe(503);
     expect(response.headers?.['x-multi']).toBe('a, b');
@@ -39,17 +44,33 @@ describe('NodeHttpClient over http', () => {
 
   it('sends headers in order with repeats and honours Host as the virtual host', async () => {
     const server = await track(startHttpServer());
-    await get(`http://127.0.0.1:${server.port}/`, [['Host', 'vhost.example'], ['X-A', '1'], ['X-A', '2'], ['User-Agent', 'kube-lifecycle/1.35']]);
+    await get(`http://127.0.0.1:${server.port}/`, [
+      ['Host', 'vhost.example'],
+      ['X-A', '1'],
+      ['X-A', '2'],
+      ['User-Agent', 'kube-lifecycle/1.35'],
+    ]);
     const seen = server.seen[0];
     expect(seen?.host).toBe('vhost.example');
-    expect(seen?.rawHeaders.slice(0, 8)).toEqual(['Host', 'vhost.example', 'X-A', '1', 'X-A', '2', 'User-Agent', 'kube-lifecycle/1.35']);
+    expect(seen?.rawHeaders.slice(0, 8)).toEqual([
+      'Host',
+      'vhost.example',
+      'X-A',
+      '1',
+      'X-A',
+      '2',
+      'User-Agent',
+      'kube-lifecycle/1.35',
+    ]);
   });
 
   it('does not follow redirects', async () => {
-    const server = await track(startHttpServer((_q, res) => {
-      res.writeHead(302, { Location: '/elsewhere' });
-      res.end();
-    }));
+    const server = await track(
+      startHttpServer((_q, res) => {
+        res.writeHead(302, { Location: '/elsewhere' });
+        res.end();
+      }),
+    );
     const response = await get(`http://127.0.0.1:${server.port}/`);
     expect(response.status).toBe(302);
     expect(response.headers?.location).toBe('/elsewhere');
@@ -58,16 +79,20 @@ describe('NodeHttpClient over http', () => {
 
   it('reads at most 10 KiB of an endless body, then drops the connection', async () => {
     let closed = false;
-    const server = await track(startHttpServer((req, res) => {
-      res.writeHead(200);
-      const chunk = Buffer.alloc(4096, 'x');
-      const pump = (): void => {
-        while (!closed && res.write(chunk));
-        if (!closed) res.once('drain', pump);
-      };
-      req.socket.once('close', () => { closed = true; });
-      pump();
-    }));
+    const server = await track(
+      startHttpServer((req, res) => {
+        res.writeHead(200);
+        const chunk = Buffer.alloc(4096, 'x');
+        const pump = (): void => {
+          while (!closed && res.write(chunk));
+          if (!closed) res.once('drain', pump);
+        };
+        req.socket.once('close', () => {
+          closed = true;
+        });
+        pump();
+      }),
+    );
     const response = await get(`http://127.0.0.1:${server.port}/`);
     expect(response.status).toBe(200);
     expect(MAX_RESPONSE_BODY_BYTES).toBe(10240);
@@ -90,7 +115,9 @@ describe('NodeHttpClient over http', () => {
     const port = await closedPort();
     const error = await failure(get(`http://127.0.0.1:${port}/x`));
     expect(error.code).toBe('ECONNREFUSED');
-    expect(error.message).toBe(`Get "http://127.0.0.1:${port}/x": dial tcp 127.0.0.1:${port}: connect: connection refused`);
+    expect(error.message).toBe(
+      `Get "http://127.0.0.1:${port}/x": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
   });
 
   it('reports a connection closed without a response as EOF', async () => {
@@ -107,7 +134,11 @@ describe('NodeHttpClient over http', () => {
     try {
       const error = await failure(get(`http://127.0.0.1:${port}/`));
       expect(error.code).toBe('ECONNRESET');
-      expect(error.message).toMatch(new RegExp(`^Get "http://127.0.0.1:${port}/": (read tcp 127.0.0.1:${port}: read: connection reset by peer|EOF)$`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Get "http://127.0.0.1:${port}/": (read tcp 127.0.0.1:${port}: read: connection reset by peer|EOF)$`,
+        ),
+      );
     } finally {
       server.close();
     }
@@ -121,7 +152,13 @@ describe('NodeHttpClient over http', () => {
 
   it('aborts a request that never gets an answer', async () => {
     let sawClose = false;
-    const server = await track(startHttpServer((req) => req.socket.once('close', () => { sawClose = true; })));
+    const server = await track(
+      startHttpServer((req) =>
+        req.socket.once('close', () => {
+          sawClose = true;
+        }),
+      ),
+    );
     const controller = new AbortController();
     const pending = get(`http://127.0.0.1:${server.port}/hang`, [], controller.signal);
     await expect.poll(() => server.seen.length).toBe(1);
@@ -156,7 +193,9 @@ describe('NodeHttpClient over https', () => {
   it('names the URL when an https connection is refused', async () => {
     const port = await closedPort();
     const error = await failure(get(`https://127.0.0.1:${port}/`));
-    expect(error.message).toBe(`Get "https://127.0.0.1:${port}/": dial tcp 127.0.0.1:${port}: connect: connection refused`);
+    expect(error.message).toBe(
+      `Get "https://127.0.0.1:${port}/": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
   });
 });
 

@@ -3,13 +3,24 @@ import { buildOciConfig, DEFAULT_CAPABILITIES } from '../../src/node/oci-config.
 
 describe('buildOciConfig', () => {
   const config = buildOciConfig({
-    args: ['sh', '-c', 'echo hi'], env: ['PATH=/bin', 'A=1'], hostname: 'web', rootfsPath: '/srv/rootfs',
+    args: ['sh', '-c', 'echo hi'],
+    env: ['PATH=/bin', 'A=1'],
+    hostname: 'web',
+    rootfsPath: '/srv/rootfs',
     annotations: { 'io.kubernetes.pod.name': 'web' },
   });
 
   it('sets the process from the container, without a terminal, cwd "/" by default', () => {
-    expect(config.process).toMatchObject({ terminal: false, args: ['sh', '-c', 'echo hi'], env: ['PATH=/bin', 'A=1'], cwd: '/', user: { uid: 0, gid: 0 } });
-    expect(buildOciConfig({ args: ['x'], env: [], hostname: 'h', rootfsPath: '/r', cwd: '/app' }).process.cwd).toBe('/app');
+    expect(config.process).toMatchObject({
+      terminal: false,
+      args: ['sh', '-c', 'echo hi'],
+      env: ['PATH=/bin', 'A=1'],
+      cwd: '/',
+      user: { uid: 0, gid: 0 },
+    });
+    expect(buildOciConfig({ args: ['x'], env: [], hostname: 'h', rootfsPath: '/r', cwd: '/app' }).process.cwd).toBe(
+      '/app',
+    );
   });
 
   it('uses host networking (no network namespace), a writable rootfs and no resource limits', () => {
@@ -19,7 +30,7 @@ describe('buildOciConfig', () => {
     expect(config.hostname).toBe('web');
   });
 
-  it('grants containerd\'s default capabilities and keeps the annotations', () => {
+  it("grants containerd's default capabilities and keeps the annotations", () => {
     expect(config.process.capabilities.bounding).toEqual(DEFAULT_CAPABILITIES);
     expect(config.annotations).toEqual({ 'io.kubernetes.pod.name': 'web' });
   });

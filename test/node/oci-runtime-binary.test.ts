@@ -25,7 +25,9 @@ describe('OciRuntime runtimeBinary', () => {
     writeFileSync(crun, `#!/bin/sh\necho "$@" >> '${log}'\necho "fake crun refuses" >&2\nexit 1\n`);
     chmodSync(crun, 0o755);
     const runtime = new OciRuntime({ rootfs: join(dir, 'rootfs'), stateDir: join(dir, 'state'), runtimeBinary: crun });
-    const started = runtime.startContainer(pod, { name: 'a', command: ['true'] }, { signal: signal() }).catch((e: unknown) => e);
+    const started = runtime
+      .startContainer(pod, { name: 'a', command: ['true'] }, { signal: signal() })
+      .catch((e: unknown) => e);
     expect(await started).toMatchObject({ code: expect.stringMatching(/^ERR_(START_FAILED|RUNTIME_COMMAND_FAILED)$/) });
     const calls = readFileSync(log, 'utf8');
     expect(calls).toMatch(/^state k8s_a_web_default_uid-bin_0$/m); // the first OCI call, to the chosen binary
@@ -33,8 +35,14 @@ describe('OciRuntime runtimeBinary', () => {
   });
 
   it('a missing crun says how to install crun', async () => {
-    const runtime = new OciRuntime({ rootfs: join(dir, 'rootfs'), stateDir: join(dir, 'state'), runtimeBinary: join(dir, 'nowhere', 'crun') });
-    await expect(runtime.startContainer(pod, { name: 'a', command: ['true'] }, { signal: signal() })).rejects.toMatchObject({
+    const runtime = new OciRuntime({
+      rootfs: join(dir, 'rootfs'),
+      stateDir: join(dir, 'state'),
+      runtimeBinary: join(dir, 'nowhere', 'crun'),
+    });
+    await expect(
+      runtime.startContainer(pod, { name: 'a', command: ['true'] }, { signal: signal() }),
+    ).rejects.toMatchObject({
       code: 'ERR_RUNTIME_BINARY_NOT_FOUND',
       message: expect.stringContaining('apt-get install -y crun'),
     });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,10 @@ import { startHttpServer } from './helpers/servers.js';
 const prerequisites = checkOciPrerequisites();
 const skipReason = ociSkipReason(prerequisites);
 const signal = (): AbortSignal => new AbortController().signal;
-const pod = (name = 'web'): Pod => ({ metadata: { name, namespace: 'default', uid: 'uid-oci' }, spec: { containers: [] } });
+const pod = (name = 'web'): Pod => ({
+  metadata: { name, namespace: 'default', uid: 'uid-oci' },
+  spec: { containers: [] },
+});
 
 describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
   let rootfs: string;
@@ -57,23 +60,36 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
     }
   };
   /** A shell as PID 1 that writes /tmp/ready once its traps are installed. */
-  const shell = (script: string): Container => ({ name: 'main', command: ['sh', '-c', `${script}; echo ready > /tmp/ready; while :; do sleep 0.05; done`] });
+  const shell = (script: string): Container => ({
+    name: 'main',
+    command: ['sh', '-c', `${script}; echo ready > /tmp/ready; while :; do sleep 0.05; done`],
+  });
   const waitReady = () => expect.poll(() => inRootfs('tmp/ready'), { timeout: 5000 }).toBe('ready\n');
 
   it(`runs command + args with env, workingDir and the pod name as hostname (${prerequisites.isAvailable ? prerequisites.runcVersion : 'n/a'})`, async () => {
     const ref = await start({
-      name: 'main', command: ['sh', '-c'], args: ['echo "$GREETING $(hostname) $PWD" > /tmp/out; exec sleep 30'],
-      env: [{ name: 'GREETING', value: 'hi' }], workingDir: '/tmp',
+      name: 'main',
+      command: ['sh', '-c'],
+      args: ['echo "$GREETING $(hostname) $PWD" > /tmp/out; exec sleep 30'],
+      env: [{ name: 'GREETING', value: 'hi' }],
+      workingDir: '/tmp',
     });
     expect(ref.id).toBe('k8s_main_web_default_uid-oci_0');
     await expect.poll(() => inRootfs('tmp/out'), { timeout: 5000 }).toBe('hi web /tmp\n');
-    const config = JSON.parse(readFileSync(join(stateDir, ref.id, 'config.json'), 'utf8')) as { linux: { namespaces: Array<{ type: string }> } };
+    const config = JSON.parse(readFileSync(join(stateDir, ref.id, 'config.json'), 'utf8')) as {
+      linux: { namespaces: Array<{ type: string }> };
+    };
     expect(config.linux.namespaces.map((n) => n.type)).not.toContain('network');
     expect(runtime.podIP).toBe('127.0.0.1');
   });
 
   it('exec runs argv in the container and captures stdout, stderr and the exit code', async () => {
-    const ref = await start({ name: 'main', command: ['sleep', '30'], env: [{ name: 'X', value: 'from-env' }], workingDir: '/tmp' });
+    const ref = await start({
+      name: 'main',
+      command: ['sleep', '30'],
+      env: [{ name: 'X', value: 'from-env' }],
+      workingDir: '/tmp',
+    });
     const result = await runtime.exec(ref, ['sh', '-c', 'echo "$X $PWD"; echo oops >&2; exit 3'], { signal: signal() });
     expect(result).toEqual({ exitCode: 3, stdout: 'from-env /tmp\n', stderr: 'oops\n' });
   });
@@ -82,31 +98,38 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
     const server = await startHttpServer((_q, res) => res.end('hello from the host'));
     try {
       const ref = await start({ name: 'main', command: ['sleep', '30'] });
-      const result = await runtime.exec(ref, ['wget', '-q', '-O', '-', `http://127.0.0.1:${server.port}/`], { signal: signal() });
+      const result = await runtime.exec(ref, ['wget', '-q', '-O', '-', `http://127.0.0.1:${server.port}/`], {
+        signal: signal(),
+      });
       expect(result.stdout).toBe('hello from the host');
     } finally {
       await server.close();
     }
   });
 
-  it('caps exec output and rejects a missing executable with runc\'s message', async () => {
+  it("caps exec output and rejects a missing executable with runc's message", async () => {
     runtime = new OciRuntime({ rootfs, runtimeRoot, stateDir, outputCapBytes: 64 });
     const ref = await start({ name: 'main', command: ['sleep', '30'] });
     const big = await runtime.exec(ref, ['sh', '-c', 'yes | head -c 100000'], { signal: signal() });
     expect(big.stdout).toBe('y\n'.repeat(32) + truncationMarker(64));
     await expect(runtime.exec(ref, ['no-such-binary'], { signal: signal() })).rejects.toMatchObject({
-      code: 'ERR_EXEC_FAILED', message: expect.stringContaining('exec: "no-such-binary": executable file not found in $PATH'),
+      code: 'ERR_EXEC_FAILED',
+      message: expect.stringContaining('exec: "no-such-binary": executable file not found in $PATH'),
     });
   });
 
-  it('aborting exec kills the exec\'d process inside the container', async () => {
+  it("aborting exec kills the exec'd process inside the container", async () => {
     const ref = await start({ name: 'main', command: ['sleep', '30'] });
     const controller = new AbortController();
     const pending = runtime.exec(ref, ['sleep', '31'], { signal: controller.signal });
-    await expect.poll(async () => (await runtime.exec(ref, ['ps'], { signal: signal() })).stdout, { timeout: 5000 }).toContain('sleep 31');
+    await expect
+      .poll(async () => (await runtime.exec(ref, ['ps'], { signal: signal() })).stdout, { timeout: 5000 })
+      .toContain('sleep 31');
     controller.abort(new Error('hook deadline'));
     await expect(pending).rejects.toThrow('hook deadline');
-    await expect.poll(async () => (await runtime.exec(ref, ['ps'], { signal: signal() })).stdout).not.toContain('sleep 31');
+    await expect
+      .poll(async () => (await runtime.exec(ref, ['ps'], { signal: signal() })).stdout)
+      .not.toContain('sleep 31');
   });
 
   it('stopContainer: the stop signal reaches a PID 1 that handles it; container deleted, bundle removed', async () => {
@@ -141,20 +164,34 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
     await expect.poll(() => exits.length, { timeout: 5000 }).toBe(1);
     expect(exits[0]).toEqual([ref, { exitCode: 4, signal: null }]);
     await runtime.stopContainer(ref, { timeoutSeconds: 30, signal: signal() });
-    await expect(runtime.exec(ref, ['true'], { signal: signal() })).rejects.toMatchObject({ code: 'ERR_CONTAINER_NOT_RUNNING' });
+    await expect(runtime.exec(ref, ['true'], { signal: signal() })).rejects.toMatchObject({
+      code: 'ERR_CONTAINER_NOT_RUNNING',
+    });
   });
 
   it('clear errors: runc missing, rootfs missing, id taken, unknown signal', async () => {
     const noRunc = new OciRuntime({ rootfs, runtimeRoot, stateDir, runtimeBinary: '/nonexistent/runc' });
-    await expect(noRunc.startContainer(pod(), { name: 'a', command: ['true'] }, { signal: signal() })).rejects.toMatchObject({
-      code: 'ERR_RUNTIME_BINARY_NOT_FOUND', message: expect.stringContaining('apt-get install -y runc'),
+    await expect(
+      noRunc.startContainer(pod(), { name: 'a', command: ['true'] }, { signal: signal() }),
+    ).rejects.toMatchObject({
+      code: 'ERR_RUNTIME_BINARY_NOT_FOUND',
+      message: expect.stringContaining('apt-get install -y runc'),
     });
     const noRootfs = new OciRuntime({ rootfs: join(rootfs, 'missing'), runtimeRoot, stateDir });
-    await expect(noRootfs.startContainer(pod(), { name: 'a', command: ['true'] }, { signal: signal() })).rejects.toMatchObject({ code: 'ERR_ROOTFS_NOT_FOUND' });
+    await expect(
+      noRootfs.startContainer(pod(), { name: 'a', command: ['true'] }, { signal: signal() }),
+    ).rejects.toMatchObject({ code: 'ERR_ROOTFS_NOT_FOUND' });
     const ref = await start({ name: 'main', command: ['sleep', '30'] });
     const other = new OciRuntime({ rootfs, runtimeRoot, stateDir });
-    const taken = await other.startContainer(pod(), { name: 'main', command: ['sleep', '30'] }, { signal: signal() }).catch((e: unknown) => e);
-    expect(taken).toMatchObject({ code: 'ERR_CONTAINER_ID_TAKEN', message: expect.stringContaining(`runc delete --force ${ref.id}`) });
-    await expect(runtime.stopContainer(ref, { stopSignal: 'SIGNOPE', timeoutSeconds: 1, signal: signal() })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_SIGNAL' });
+    const taken = await other
+      .startContainer(pod(), { name: 'main', command: ['sleep', '30'] }, { signal: signal() })
+      .catch((e: unknown) => e);
+    expect(taken).toMatchObject({
+      code: 'ERR_CONTAINER_ID_TAKEN',
+      message: expect.stringContaining(`runc delete --force ${ref.id}`),
+    });
+    await expect(
+      runtime.stopContainer(ref, { stopSignal: 'SIGNOPE', timeoutSeconds: 1, signal: signal() }),
+    ).rejects.toMatchObject({ code: 'ERR_UNKNOWN_SIGNAL' });
   });
 });

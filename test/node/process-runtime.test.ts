@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContainerRef } from '../../src/ports/runtime.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 import { truncationMarker } from '../../src/node/child.js';
 import { NodeAdapterError } from '../../src/node/errors.js';
-import { ProcessRuntime, type ContainerExitStatus } from '../../src/node/process-runtime.js';
+import { type ContainerExitStatus, ProcessRuntime } from '../../src/node/process-runtime.js';
+import type { ContainerRef } from '../../src/ports/runtime.js';
+import type { Container, Pod } from '../../src/spec/types.js';
 
 const signal = (): AbortSignal => new AbortController().signal;
 const pod = (containers: Container[]): Pod => ({
@@ -49,21 +49,53 @@ function isAlive(pid: number): boolean {
 }
 
 /** Start a shell container that signals readiness (its traps are installed) by writing `$READY`. */
-async function startShell(script: string, env: Array<{ name: string; value: string }> = []): Promise<{ ref: ContainerRef; pid: number }> {
+async function startShell(
+  script: string,
+  env: Array<{ name: string; value: string }> = [],
+): Promise<{ ref: ContainerRef; pid: number }> {
   const ready = join(dir, `ready-${Math.random()}`);
-  const ref = await start({ name: 'main', command: ['sh', '-c', `${script.replace('while', `echo $$ > ${ready}; while`)}`], env });
-  await expect.poll(() => { try { return readFileSync(ready, 'utf8').trim(); } catch { return ''; } }, { timeout: 5000 }).not.toBe('');
+  const ref = await start({
+    name: 'main',
+    command: ['sh', '-c', `${script.replace('while', `echo $$ > ${ready}; while`)}`],
+    env,
+  });
+  await expect
+    .poll(
+      () => {
+        try {
+          return readFileSync(ready, 'utf8').trim();
+        } catch {
+          return '';
+        }
+      },
+      { timeout: 5000 },
+    )
+    .not.toBe('');
   return { ref, pid: Number(readFileSync(ready, 'utf8')) };
 }
 
 describe('ProcessRuntime', () => {
   it('starts command + args with env over a minimal environment and workingDir', async () => {
     const ref = await start({
-      name: 'main', command: ['sh', '-c'], args: ['echo "$GREETING $(GREETING) $HOSTNAME $PWD" > out; env > env; sleep 30'],
-      env: [{ name: 'GREETING', value: 'hi' }], workingDir: dir,
+      name: 'main',
+      command: ['sh', '-c'],
+      args: ['echo "$GREETING $(GREETING) $HOSTNAME $PWD" > out; env > env; sleep 30'],
+      env: [{ name: 'GREETING', value: 'hi' }],
+      workingDir: dir,
     });
     expect(ref.id).toBe('k8s_main_web_default_uid-1_0');
-    await expect.poll(() => { try { return readFileSync(join(dir, 'env'), 'utf8'); } catch { return ''; } }, { timeout: 5000 }).toMatch(/HOSTNAME/);
+    await expect
+      .poll(
+        () => {
+          try {
+            return readFileSync(join(dir, 'env'), 'utf8');
+          } catch {
+            return '';
+          }
+        },
+        { timeout: 5000 },
+      )
+      .toMatch(/HOSTNAME/);
     expect(readFileSync(join(dir, 'out'), 'utf8').trim()).toBe(`hi hi web ${dir}`);
     const env = readFileSync(join(dir, 'env'), 'utf8');
     expect(env).toMatch(/^PATH=/m);
@@ -72,7 +104,12 @@ describe('ProcessRuntime', () => {
   });
 
   it('exec runs argv without a shell, with the container env, capturing stdout and stderr', async () => {
-    const ref = await start({ name: 'main', command: ['sleep', '30'], env: [{ name: 'X', value: 'from-env' }], workingDir: dir });
+    const ref = await start({
+      name: 'main',
+      command: ['sleep', '30'],
+      env: [{ name: 'X', value: 'from-env' }],
+      workingDir: dir,
+    });
     const result = await runtime.exec(ref, ['sh', '-c', 'echo "$X $PWD"; echo oops >&2; exit 3'], { signal: signal() });
     expect(result).toEqual({ exitCode: 3, stdout: `from-env ${dir}\n`, stderr: 'oops\n' });
     const literal = await runtime.exec(ref, ['echo', '$X', '*'], { signal: signal() });
@@ -82,7 +119,9 @@ describe('ProcessRuntime', () => {
   it('caps exec output per stream and marks the truncation', async () => {
     runtime = new ProcessRuntime({ outputCapBytes: 100 });
     const ref = await start({ name: 'main', command: ['sleep', '30'] });
-    const result = await runtime.exec(ref, ['sh', '-c', 'head -c 100000 /dev/zero | tr "\\0" a; echo short >&2'], { signal: signal() });
+    const result = await runtime.exec(ref, ['sh', '-c', 'head -c 100000 /dev/zero | tr "\\0" a; echo short >&2'], {
+      signal: signal(),
+    });
     expect(result.stdout).toBe('a'.repeat(100) + truncationMarker(100));
     expect(result.stderr).toBe('short\n');
   });
@@ -90,11 +129,12 @@ describe('ProcessRuntime', () => {
   it('exec of a missing executable rejects with ERR_EXEC_FAILED', async () => {
     const ref = await start({ name: 'main', command: ['sleep', '30'] });
     await expect(runtime.exec(ref, ['no-such-binary-xyz'], { signal: signal() })).rejects.toMatchObject({
-      code: 'ERR_EXEC_FAILED', message: 'exec: "no-such-binary-xyz": executable file not found in $PATH',
+      code: 'ERR_EXEC_FAILED',
+      message: 'exec: "no-such-binary-xyz": executable file not found in $PATH',
     });
   });
 
-  it('aborting exec kills the exec\'d process group', async () => {
+  it("aborting exec kills the exec'd process group", async () => {
     const ref = await start({ name: 'main', command: ['sleep', '30'] });
     const controller = new AbortController();
     const pidFile = join(dir, 'exec.pid');
@@ -139,20 +179,28 @@ describe('ProcessRuntime', () => {
     expect(exits[0]?.[1]).toEqual({ exitCode: 0, signal: null });
     await runtime.stopContainer(ref, { timeoutSeconds: 30, signal: signal() });
     await runtime.stopContainer({ ...ref, id: 'nope' }, { timeoutSeconds: 30, signal: signal() });
-    await expect(runtime.exec(ref, ['true'], { signal: signal() })).rejects.toMatchObject({ code: 'ERR_CONTAINER_NOT_RUNNING' });
+    await expect(runtime.exec(ref, ['true'], { signal: signal() })).rejects.toMatchObject({
+      code: 'ERR_CONTAINER_NOT_RUNNING',
+    });
   });
 
   it('rejects an unknown signal name clearly', async () => {
     const ref = await start({ name: 'main', command: ['sleep', '30'] });
-    const error = await runtime.stopContainer(ref, { stopSignal: 'SIGBOGUS', timeoutSeconds: 1, signal: signal() }).catch((e: unknown) => e);
+    const error = await runtime
+      .stopContainer(ref, { stopSignal: 'SIGBOGUS', timeoutSeconds: 1, signal: signal() })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeAdapterError);
     expect((error as NodeAdapterError).code).toBe('ERR_UNKNOWN_SIGNAL');
     expect((error as Error).message).toContain('"SIGBOGUS"');
   });
 
   it('start failures are clear: missing executable, missing workingDir, no command', async () => {
-    await expect(start({ name: 'a', command: ['no-such-binary-xyz'] })).rejects.toMatchObject({ code: 'ERR_START_FAILED' });
-    await expect(start({ name: 'b', command: ['true'], workingDir: join(dir, 'missing') })).rejects.toMatchObject({ code: 'ERR_START_FAILED' });
+    await expect(start({ name: 'a', command: ['no-such-binary-xyz'] })).rejects.toMatchObject({
+      code: 'ERR_START_FAILED',
+    });
+    await expect(start({ name: 'b', command: ['true'], workingDir: join(dir, 'missing') })).rejects.toMatchObject({
+      code: 'ERR_START_FAILED',
+    });
     await expect(start({ name: 'c' })).rejects.toMatchObject({ code: 'ERR_NO_COMMAND' });
   });
 

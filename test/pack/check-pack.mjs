@@ -3,7 +3,7 @@
 // CommonJS (Node >= 20.19 loads ESM through require) — run the bin, and type-check a consumer
 // file against the emitted declarations. Exits non-zero with a reason on the first failure.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +29,17 @@ mkdirSync(scratch, { recursive: true });
 const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], root));
 const tarball = join(scratch, packed[0].filename);
 const files = packed[0].files.map((f) => f.path);
-for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/node/index.js', 'dist/cli/main.js']) {
+for (const required of [
+  'package.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'dist/index.js',
+  'dist/index.d.ts',
+  'dist/testing/index.js',
+  'dist/node/index.js',
+  'dist/cli/main.js',
+]) {
   if (!files.includes(required)) fail(`the tarball lacks ${required}`);
 }
 for (const f of files) {
@@ -44,12 +54,18 @@ writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer',
 
 // ESM import
 const esm = entries
-  .map((e, i) => `import * as m${i} from '${e}';\nfor (const n of ${JSON.stringify(expectations[e])}) if (m${i}[n] === undefined) { console.error('${e} lacks ' + n); process.exit(1); }`)
+  .map(
+    (e, i) =>
+      `import * as m${i} from '${e}';\nfor (const n of ${JSON.stringify(expectations[e])}) if (m${i}[n] === undefined) { console.error('${e} lacks ' + n); process.exit(1); }`,
+  )
   .join('\n');
 writeFileSync(join(consumer, 'esm.mjs'), `${esm}\nconsole.log('esm ok');\n`);
 // CommonJS require (require(esm), unflagged since Node 20.19)
 const cjs = entries
-  .map((e) => `{ const m = require('${e}'); for (const n of ${JSON.stringify(expectations[e])}) if (m[n] === undefined) { console.error('${e} lacks ' + n); process.exit(1); } }`)
+  .map(
+    (e) =>
+      `{ const m = require('${e}'); for (const n of ${JSON.stringify(expectations[e])}) if (m[n] === undefined) { console.error('${e} lacks ' + n); process.exit(1); } }`,
+  )
   .join('\n');
 writeFileSync(join(consumer, 'cjs.cjs'), `${cjs}\nconsole.log('cjs ok');\n`);
 for (const file of ['esm.mjs', 'cjs.cjs']) {
@@ -86,7 +102,15 @@ void errors; void stopped; void ProcessRuntime; void NodeHttpClient;
 writeFileSync(
   join(consumer, 'tsconfig.json'),
   JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], lib: ['ES2022'] },
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      types: ['node'],
+      lib: ['ES2022'],
+    },
     files: ['consumer.ts'],
   }),
 );
@@ -97,4 +121,6 @@ try {
 }
 
 rmSync(scratch, { recursive: true, force: true });
-console.log(`pack check ok: ${files.length} files; ${entries.length} entry points loaded by import and require; bin runs; declarations type-check`);
+console.log(
+  `pack check ok: ${files.length} files; ${entries.length} entry points loaded by import and require; bin runs; declarations type-check`,
+);

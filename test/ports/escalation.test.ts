@@ -30,7 +30,13 @@ describe('stopWithEscalation', () => {
   it('sends the given stop signal', async () => {
     const clock = new VirtualClock();
     const p = processStub(clock, ['SIGQUIT']);
-    const result = await stopWithEscalation({ clock, stopSignal: 'SIGQUIT', timeoutSeconds: 5, sendSignal: p.sendSignal, exited: p.exited });
+    const result = await stopWithEscalation({
+      clock,
+      stopSignal: 'SIGQUIT',
+      timeoutSeconds: 5,
+      sendSignal: p.sendSignal,
+      exited: p.exited,
+    });
     expect(result.signalsSent).toEqual(['SIGQUIT']);
   });
 
@@ -53,7 +59,15 @@ describe('stopWithEscalation', () => {
       killed: true,
     });
     const b = processStub(clock);
-    expect(await stopWithEscalation({ clock, stopSignal: 'SIGKILL', timeoutSeconds: 30, sendSignal: b.sendSignal, exited: b.exited })).toEqual({
+    expect(
+      await stopWithEscalation({
+        clock,
+        stopSignal: 'SIGKILL',
+        timeoutSeconds: 30,
+        sendSignal: b.sendSignal,
+        exited: b.exited,
+      }),
+    ).toEqual({
       signalsSent: ['SIGKILL'],
       killed: false,
     });
@@ -62,7 +76,12 @@ describe('stopWithEscalation', () => {
   it('never escalates with timeoutSeconds = Infinity', async () => {
     const clock = new VirtualClock();
     const p = processStub(clock, []);
-    const stopping = stopWithEscalation({ clock, timeoutSeconds: Infinity, sendSignal: p.sendSignal, exited: p.exited });
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: Infinity,
+      sendSignal: p.sendSignal,
+      exited: p.exited,
+    });
     await clock.advance(1e12);
     expect(p.received).toEqual(['SIGTERM@0']);
     p.exit();
@@ -113,14 +132,22 @@ describe('stopWithEscalation', () => {
   it('counts a rejected `exited` as exited', async () => {
     const clock = new VirtualClock();
     const exited = Promise.reject(new Error('wait failed'));
-    expect(await stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: () => undefined, exited })).toMatchObject({ killed: false });
+    expect(await stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: () => undefined, exited })).toMatchObject({
+      killed: false,
+    });
   });
 
   it('stops waiting on abort: rejects with the reason, disarms the timer, sends nothing more', async () => {
     const clock = new VirtualClock();
     const p = processStub(clock, []);
     const controller = new AbortController();
-    const stopping = stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: p.sendSignal, exited: p.exited, signal: controller.signal });
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: 10,
+      sendSignal: p.sendSignal,
+      exited: p.exited,
+      signal: controller.signal,
+    });
     await clock.advance(1_000);
     controller.abort(new Error('caller gave up'));
     await expect(stopping).rejects.toThrow('caller gave up');
@@ -132,7 +159,13 @@ describe('stopWithEscalation', () => {
   it('rejects at once with an already-aborted signal, sending nothing', async () => {
     const clock = new VirtualClock();
     const p = processStub(clock);
-    const stopping = stopWithEscalation({ clock, timeoutSeconds: 10, sendSignal: p.sendSignal, exited: p.exited, signal: AbortSignal.abort(new Error('too late')) });
+    const stopping = stopWithEscalation({
+      clock,
+      timeoutSeconds: 10,
+      sendSignal: p.sendSignal,
+      exited: p.exited,
+      signal: AbortSignal.abort(new Error('too late')),
+    });
     await expect(stopping).rejects.toThrow('too late');
     expect(p.received).toEqual([]);
   });
@@ -150,7 +183,8 @@ describe('stopWithEscalation: the deadline counts from the stop request', () => 
       exited,
       sendSignal: async (signal) => {
         sent.push([signal, clock.now()]);
-        if (signal === 'SIGTERM') await new Promise<void>((resolve) => clock.setTimeout(resolve, 3_000)); // slow delivery
+        if (signal === 'SIGTERM')
+          await new Promise<void>((resolve) => clock.setTimeout(resolve, 3_000)); // slow delivery
         else exit();
       },
     });
@@ -162,7 +196,7 @@ describe('stopWithEscalation: the deadline counts from the stop request', () => 
     ]);
   });
 
-  it('sends SIGKILL at request + timeout even while the stop signal\'s delivery still hangs, and ignores its late failure', async () => {
+  it("sends SIGKILL at request + timeout even while the stop signal's delivery still hangs, and ignores its late failure", async () => {
     const clock = new VirtualClock();
     const sent: Array<[string, number]> = [];
     let failDelivery!: (error: Error) => void;
@@ -200,7 +234,8 @@ describe('stopWithEscalation: the deadline counts from the stop request', () => 
       clock,
       timeoutSeconds: 1,
       exited,
-      sendSignal: (signal) => (signal === 'SIGKILL' ? undefined : new Promise<void>((_, reject) => (failDelivery = reject))),
+      sendSignal: (signal) =>
+        signal === 'SIGKILL' ? undefined : new Promise<void>((_, reject) => (failDelivery = reject)),
     });
     await clock.advance(1_000); // SIGKILL sent; the process has not exited yet
     failDelivery(new Error('late SIGTERM failure'));
@@ -209,4 +244,3 @@ describe('stopWithEscalation: the deadline counts from the stop request', () => 
     await expect(stopping).resolves.toEqual({ signalsSent: ['SIGTERM', 'SIGKILL'], killed: true });
   });
 });
-

@@ -55,7 +55,9 @@ describe('systemClock', () => {
     const fired = vi.fn();
     const start = systemClock.now();
     const first = systemClock.setTimeout(() => fired('first'), 5);
-    const second = new Promise<number>((resolve) => systemClock.setTimeout(() => resolve(systemClock.now() - start), 20));
+    const second = new Promise<number>((resolve) =>
+      systemClock.setTimeout(() => resolve(systemClock.now() - start), 20),
+    );
     systemClock.clearTimeout(first);
     systemClock.clearTimeout(first); // twice: ignored
     systemClock.clearTimeout({ owner: 'someone else' }); // foreign handle: ignored
@@ -89,7 +91,10 @@ describe('systemClock', () => {
       systemClock.setTimeout(() => order.push('three'), 5);
       setTimeout(() => console.log(JSON.stringify(order)), 50);
     `;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout.trim())).toEqual(['one', 'two', 'three', 'uncaught:boom']);
   });
@@ -103,7 +108,9 @@ describe('systemClock', () => {
       vi.useRealTimers();
     }
     const start = systemClock.now();
-    const at = await new Promise<number>((resolve) => systemClock.setTimeout(() => resolve(systemClock.now() - start), 15));
+    const at = await new Promise<number>((resolve) =>
+      systemClock.setTimeout(() => resolve(systemClock.now() - start), 15),
+    );
     expect(at).toBeGreaterThanOrEqual(14);
     systemClock.clearTimeout(stale);
   });
@@ -123,4 +130,3 @@ describe('systemClock', () => {
     }
   });
 });
-

@@ -3,18 +3,42 @@
  * our Kubernetes shapes without casts (DESIGN §6).
  */
 import type {
-  V1Container, V1ExecAction, V1HTTPGetAction, V1Lifecycle, V1LifecycleHandler, V1ObjectMeta, V1Pod, V1PodSpec, V1Probe,
-  V1SleepAction, V1TCPSocketAction,
+  V1Container,
+  V1ExecAction,
+  V1HTTPGetAction,
+  V1Lifecycle,
+  V1LifecycleHandler,
+  V1ObjectMeta,
+  V1Pod,
+  V1PodSpec,
+  V1Probe,
+  V1SleepAction,
+  V1TCPSocketAction,
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { validatePod } from '../../src/spec/index.js';
 import type {
-  Container, ExecAction, HTTPGetAction, Lifecycle, LifecycleHandler, ObjectMeta, Pod, PodSpec, Probe, SleepAction, TCPSocketAction,
+  Container,
+  ExecAction,
+  HTTPGetAction,
+  Lifecycle,
+  LifecycleHandler,
+  ObjectMeta,
+  Pod,
+  PodSpec,
+  Probe,
+  SleepAction,
+  TCPSocketAction,
 } from '../../src/spec/types.js';
 
 describe('@kubernetes/client-node compatibility', () => {
   it('accepts V1Pod and friends without casts', () => {
-    const httpGet: V1HTTPGetAction = { port: 8080, path: '/drain', scheme: 'HTTP', httpHeaders: [{ name: 'X-A', value: 'b' }] };
+    const httpGet: V1HTTPGetAction = {
+      port: 8080,
+      path: '/drain',
+      scheme: 'HTTP',
+      httpHeaders: [{ name: 'X-A', value: 'b' }],
+    };
     const preStop: V1LifecycleHandler = { httpGet };
     const lifecycle: V1Lifecycle = { preStop, postStart: { exec: { command: ['/bin/true'] } }, stopSignal: 'SIGTERM' };
     const container: V1Container = {
@@ -26,14 +50,26 @@ describe('@kubernetes/client-node compatibility', () => {
       livenessProbe: { terminationGracePeriodSeconds: 5, httpGet: { port: 'http' } },
       restartPolicy: 'Always',
     };
-    const metadata: V1ObjectMeta = { name: 'demo', namespace: 'default', uid: 'u1', deletionTimestamp: new Date(0), deletionGracePeriodSeconds: 3 };
+    const metadata: V1ObjectMeta = {
+      name: 'demo',
+      namespace: 'default',
+      uid: 'u1',
+      deletionTimestamp: new Date(0),
+      deletionGracePeriodSeconds: 3,
+    };
     const spec: V1PodSpec = {
       containers: [container],
       initContainers: [{ ...container, name: 'proxy' }],
       terminationGracePeriodSeconds: 30,
       os: { name: 'linux' },
     };
-    const v1pod: V1Pod = { apiVersion: 'v1', kind: 'Pod', metadata, spec, status: { podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }] } };
+    const v1pod: V1Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata,
+      spec,
+      status: { podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }] },
+    };
 
     // The assignments are the test: each must compile without a cast.
     const pod: Pod = v1pod;

@@ -53,22 +53,35 @@ describe('formatGoValue (field.Error bad values)', () => {
   });
 
   it('prints decoded JSON objects and arrays as %#v, keys sorted', () => {
-    expect(formatGoValue({ b: [1, 'x', null], a: { c: false } })).toMatchInlineSnapshot(`"map[string]interface {}{"a":map[string]interface {}{"c":false}, "b":[]interface {}{1, "x", interface {}(nil)}}"`);
+    expect(formatGoValue({ b: [1, 'x', null], a: { c: false } })).toMatchInlineSnapshot(
+      `"map[string]interface {}{"a":map[string]interface {}{"c":false}, "b":[]interface {}{1, "x", interface {}(nil)}}"`,
+    );
     expect(formatGoValue([])).toMatchInlineSnapshot(`"[]interface {}{}"`);
   });
 
   it('stays bounded on cycles, depth and width', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
-    expect(formatGoValue(cyclic)).toMatchInlineSnapshot(`"map[string]interface {}{"self":map[string]interface {}{...}}"`);
+    expect(formatGoValue(cyclic)).toMatchInlineSnapshot(
+      `"map[string]interface {}{"self":map[string]interface {}{...}}"`,
+    );
     let deep: unknown = 1;
     for (let i = 0; i < 10_000; i++) deep = [deep];
-    expect(formatGoValue(deep)).toMatchInlineSnapshot(`"[]interface {}{[]interface {}{[]interface {}{[]interface {}{[]interface {}{...}}}}}"`);
+    expect(formatGoValue(deep)).toMatchInlineSnapshot(
+      `"[]interface {}{[]interface {}{[]interface {}{[]interface {}{[]interface {}{...}}}}}"`,
+    );
     expect(formatGoValue(Array.from({ length: 100_000 }, (_, i) => i)).length).toBeLessThan(200);
   });
 
   it('never throws on hostile objects', () => {
-    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(formatGoValue(hostile)).toBe('<unprintable>');
     expect(formatGoValue(Symbol('s'))).toBe('"s"');
     expect(formatGoValue(() => 1)).toBe('(func())(nil)');

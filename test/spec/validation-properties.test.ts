@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
 import { LifecycleSpecError } from '../../src/errors.js';
-import { applyDefaults, assertValidPod, validateLifecycle, validatePod, type FieldError } from '../../src/spec/index.js';
+import {
+  applyDefaults,
+  assertValidPod,
+  type FieldError,
+  validateLifecycle,
+  validatePod,
+} from '../../src/spec/index.js';
 import type { Pod } from '../../src/spec/types.js';
 import { lifecycleArbitraries } from '../../src/testing/arbitraries.js';
 
@@ -9,10 +15,39 @@ import { lifecycleArbitraries } from '../../src/testing/arbitraries.js';
 const validPodArbitrary = lifecycleArbitraries(fc).validPod;
 
 const KNOWN_KEYS = [
-  '__proto__', 'constructor', 'prototype', 'toString', 'metadata', 'name', 'generateName', 'spec', 'containers', 'initContainers',
-  'ephemeralContainers', 'terminationGracePeriodSeconds', 'os', 'lifecycle', 'postStart', 'preStop', 'stopSignal', 'exec', 'command',
-  'httpGet', 'path', 'port', 'scheme', 'host', 'httpHeaders', 'value', 'tcpSocket', 'sleep', 'seconds', 'restartPolicy',
-  'livenessProbe', 'readinessProbe', 'startupProbe',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'metadata',
+  'name',
+  'generateName',
+  'spec',
+  'containers',
+  'initContainers',
+  'ephemeralContainers',
+  'terminationGracePeriodSeconds',
+  'os',
+  'lifecycle',
+  'postStart',
+  'preStop',
+  'stopSignal',
+  'exec',
+  'command',
+  'httpGet',
+  'path',
+  'port',
+  'scheme',
+  'host',
+  'httpHeaders',
+  'value',
+  'tcpSocket',
+  'sleep',
+  'seconds',
+  'restartPolicy',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
 ];
 
 /** Anything, with object keys drawn mostly from the pod shape (and the dangerous ones). */
@@ -29,7 +64,13 @@ const podishAnything = fc.anything({
 
 /** A pod skeleton whose every known slot may hold garbage. */
 const garbagePod = fc.letrec((tie) => ({
-  pod: fc.record({ metadata: fc.oneof(podishAnything, fc.record({ name: podishAnything })), spec: fc.oneof(tie('spec'), podishAnything) }, { requiredKeys: [] }),
+  pod: fc.record(
+    {
+      metadata: fc.oneof(podishAnything, fc.record({ name: podishAnything })),
+      spec: fc.oneof(tie('spec'), podishAnything),
+    },
+    { requiredKeys: [] },
+  ),
   spec: fc.record(
     {
       containers: fc.oneof(fc.array(tie('container'), { maxLength: 3 }), podishAnything),
@@ -41,14 +82,31 @@ const garbagePod = fc.letrec((tie) => ({
     { requiredKeys: [] },
   ),
   container: fc.record(
-    { name: fc.oneof(fc.string(), podishAnything), lifecycle: fc.oneof(tie('lifecycle'), podishAnything), restartPolicy: fc.oneof(fc.constant('Always'), podishAnything) },
+    {
+      name: fc.oneof(fc.string(), podishAnything),
+      lifecycle: fc.oneof(tie('lifecycle'), podishAnything),
+      restartPolicy: fc.oneof(fc.constant('Always'), podishAnything),
+    },
     { requiredKeys: [] },
   ),
-  lifecycle: fc.record({ postStart: fc.oneof(tie('handler'), podishAnything), preStop: fc.oneof(tie('handler'), podishAnything), stopSignal: podishAnything }, { requiredKeys: [] }),
+  lifecycle: fc.record(
+    {
+      postStart: fc.oneof(tie('handler'), podishAnything),
+      preStop: fc.oneof(tie('handler'), podishAnything),
+      stopSignal: podishAnything,
+    },
+    { requiredKeys: [] },
+  ),
   handler: fc.record(
     {
       exec: fc.oneof(fc.record({ command: podishAnything }), podishAnything),
-      httpGet: fc.oneof(fc.record({ port: podishAnything, path: podishAnything, scheme: podishAnything, httpHeaders: podishAnything }, { requiredKeys: [] }), podishAnything),
+      httpGet: fc.oneof(
+        fc.record(
+          { port: podishAnything, path: podishAnything, scheme: podishAnything, httpHeaders: podishAnything },
+          { requiredKeys: [] },
+        ),
+        podishAnything,
+      ),
       tcpSocket: fc.oneof(fc.record({ port: podishAnything }), podishAnything),
       sleep: fc.oneof(fc.record({ seconds: fc.oneof(fc.double(), fc.bigInt(), podishAnything) }), podishAnything),
     },
@@ -66,27 +124,41 @@ function expectWellFormed(errors: readonly FieldError[]): void {
 }
 
 function prototypeSnapshot(): string[] {
-  return [Object.prototype, Array.prototype, Function.prototype, String.prototype].flatMap((proto) => Object.getOwnPropertyNames(proto));
+  return [Object.prototype, Array.prototype, Function.prototype, String.prototype].flatMap((proto) =>
+    Object.getOwnPropertyNames(proto),
+  );
 }
 
 describe('validation never throws and never pollutes prototypes (spec §2)', () => {
   const protoBefore = prototypeSnapshot();
 
-  test.prop([fc.oneof(fc.jsonValue(), podishAnything, garbagePod)], { numRuns: 300 })('validatePod on arbitrary input', (value) => {
-    expectWellFormed(validatePod(value));
-    expectWellFormed(validatePod(value, { allowZeroSleep: false }));
-    expectWellFormed(validateLifecycle(value, 'spec.containers[0].lifecycle', { terminationGracePeriodSeconds: 30, osName: 'linux' }));
-    try {
-      assertValidPod(value);
-    } catch (error) {
-      expect(error).toBeInstanceOf(LifecycleSpecError);
-    }
-    expect(prototypeSnapshot()).toEqual(protoBefore);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-  });
+  test.prop([fc.oneof(fc.jsonValue(), podishAnything, garbagePod)], { numRuns: 300 })(
+    'validatePod on arbitrary input',
+    (value) => {
+      expectWellFormed(validatePod(value));
+      expectWellFormed(validatePod(value, { allowZeroSleep: false }));
+      expectWellFormed(
+        validateLifecycle(value, 'spec.containers[0].lifecycle', {
+          terminationGracePeriodSeconds: 30,
+          osName: 'linux',
+        }),
+      );
+      try {
+        assertValidPod(value);
+      } catch (error) {
+        expect(error).toBeInstanceOf(LifecycleSpecError);
+      }
+      expect(prototypeSnapshot()).toEqual(protoBefore);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    },
+  );
 
   test.prop([fc.jsonValue()])('JSON input (with __proto__ keys from JSON.parse) is never mutated', (value) => {
-    const text = JSON.stringify({ __proto__x: 0, spec: { containers: [{ name: 'a', lifecycle: value }] }, v: value }).replace('__proto__x', '__proto__');
+    const text = JSON.stringify({
+      __proto__x: 0,
+      spec: { containers: [{ name: 'a', lifecycle: value }] },
+      v: value,
+    }).replace('__proto__x', '__proto__');
     const parsed = JSON.parse(text) as unknown;
     const before = structuredClone(parsed);
     expectWellFormed(validatePod(parsed));
@@ -106,43 +178,137 @@ type Mutation = { readonly name: string; readonly apply: (pod: Pod) => string | 
 
 /** Mutates container 0 (always present) or the spec, returning the field path that must be reported. */
 const mutations: Mutation[] = [
-  { name: 'grace not an integer', apply: (p) => ((p.spec as unknown as Record<string, unknown>)['terminationGracePeriodSeconds'] = 1.5, 'spec.terminationGracePeriodSeconds') },
-  { name: 'no containers', apply: (p) => (p.spec!.containers = [], 'spec.containers') },
-  { name: 'bad name', apply: (p) => (p.spec!.containers[0]!.name = 'Bad_Name', 'spec.containers[0].name') },
-  { name: 'empty name', apply: (p) => (p.spec!.containers[0]!.name = '', 'spec.containers[0].name') },
-  { name: 'no handler', apply: (p) => (p.spec!.containers[0]!.lifecycle = { preStop: {} }, 'spec.containers[0].lifecycle.preStop') },
-  { name: 'two handlers', apply: (p) => (p.spec!.containers[0]!.lifecycle = { postStart: { exec: { command: ['x'] }, sleep: { seconds: 0 } } }, 'spec.containers[0].lifecycle.postStart.sleep') },
-  { name: 'empty command', apply: (p) => (p.spec!.containers[0]!.lifecycle = { preStop: { exec: { command: [] } } }, 'spec.containers[0].lifecycle.preStop.exec.command') },
-  { name: 'port 0', apply: (p) => (p.spec!.containers[0]!.lifecycle = { preStop: { httpGet: { port: 0 } } }, 'spec.containers[0].lifecycle.preStop.httpGet.port') },
-  { name: 'port name', apply: (p) => (p.spec!.containers[0]!.lifecycle = { preStop: { tcpSocket: { port: '80' } } }, 'spec.containers[0].lifecycle.preStop.tcpSocket.port') },
-  { name: 'scheme', apply: (p) => (p.spec!.containers[0]!.lifecycle = { postStart: { httpGet: { port: 1, scheme: 'ftp' } } }, 'spec.containers[0].lifecycle.postStart.httpGet.scheme') },
-  { name: 'header', apply: (p) => (p.spec!.containers[0]!.lifecycle = { postStart: { httpGet: { port: 1, httpHeaders: [{ name: 'a b', value: '' }] } } }, 'spec.containers[0].lifecycle.postStart.httpGet.httpHeaders') },
-  { name: 'sleep too long', apply: (p) => (p.spec!.containers[0]!.lifecycle = { preStop: { sleep: { seconds: (p.spec!.terminationGracePeriodSeconds ?? 30) + 1 } } }, 'spec.containers[0].lifecycle.preStop.sleep') },
-  { name: 'probe grace', apply: (p) => (p.spec!.containers[0]!.livenessProbe = { terminationGracePeriodSeconds: 0 }, 'spec.containers[0].livenessProbe.terminationGracePeriodSeconds') },
-  { name: 'readiness grace', apply: (p) => (p.spec!.containers[0]!.readinessProbe = { terminationGracePeriodSeconds: 3 }, 'spec.containers[0].readinessProbe.terminationGracePeriodSeconds') },
-  { name: 'stop signal', apply: (p) => (p.spec!.os = { name: 'windows' }, p.spec!.containers[0]!.lifecycle = { stopSignal: 'SIGHUP' }, 'spec.containers[0].lifecycle.stopSignal') },
-  { name: 'stop signal without os', apply: (p) => (delete p.spec!.os, p.spec!.containers[0]!.lifecycle = { stopSignal: 'SIGTERM' }, 'spec.containers[0].lifecycle.stopSignal') },
+  {
+    name: 'grace not an integer',
+    apply: (p) => (
+      ((p.spec as unknown as Record<string, unknown>)['terminationGracePeriodSeconds'] = 1.5),
+      'spec.terminationGracePeriodSeconds'
+    ),
+  },
+  { name: 'no containers', apply: (p) => ((p.spec!.containers = []), 'spec.containers') },
+  { name: 'bad name', apply: (p) => ((p.spec!.containers[0]!.name = 'Bad_Name'), 'spec.containers[0].name') },
+  { name: 'empty name', apply: (p) => ((p.spec!.containers[0]!.name = ''), 'spec.containers[0].name') },
+  {
+    name: 'no handler',
+    apply: (p) => ((p.spec!.containers[0]!.lifecycle = { preStop: {} }), 'spec.containers[0].lifecycle.preStop'),
+  },
+  {
+    name: 'two handlers',
+    apply: (p) => (
+      (p.spec!.containers[0]!.lifecycle = { postStart: { exec: { command: ['x'] }, sleep: { seconds: 0 } } }),
+      'spec.containers[0].lifecycle.postStart.sleep'
+    ),
+  },
+  {
+    name: 'empty command',
+    apply: (p) => (
+      (p.spec!.containers[0]!.lifecycle = { preStop: { exec: { command: [] } } }),
+      'spec.containers[0].lifecycle.preStop.exec.command'
+    ),
+  },
+  {
+    name: 'port 0',
+    apply: (p) => (
+      (p.spec!.containers[0]!.lifecycle = { preStop: { httpGet: { port: 0 } } }),
+      'spec.containers[0].lifecycle.preStop.httpGet.port'
+    ),
+  },
+  {
+    name: 'port name',
+    apply: (p) => (
+      (p.spec!.containers[0]!.lifecycle = { preStop: { tcpSocket: { port: '80' } } }),
+      'spec.containers[0].lifecycle.preStop.tcpSocket.port'
+    ),
+  },
+  {
+    name: 'scheme',
+    apply: (p) => (
+      (p.spec!.containers[0]!.lifecycle = { postStart: { httpGet: { port: 1, scheme: 'ftp' } } }),
+      'spec.containers[0].lifecycle.postStart.httpGet.scheme'
+    ),
+  },
+  {
+    name: 'header',
+    apply: (p) => (
+      (p.spec!.containers[0]!.lifecycle = {
+        postStart: { httpGet: { port: 1, httpHeaders: [{ name: 'a b', value: '' }] } },
+      }),
+      'spec.containers[0].lifecycle.postStart.httpGet.httpHeaders'
+    ),
+  },
+  {
+    name: 'sleep too long',
+    apply: (p) => (
+      (p.spec!.containers[0]!.lifecycle = {
+        preStop: { sleep: { seconds: (p.spec!.terminationGracePeriodSeconds ?? 30) + 1 } },
+      }),
+      'spec.containers[0].lifecycle.preStop.sleep'
+    ),
+  },
+  {
+    name: 'probe grace',
+    apply: (p) => (
+      (p.spec!.containers[0]!.livenessProbe = { terminationGracePeriodSeconds: 0 }),
+      'spec.containers[0].livenessProbe.terminationGracePeriodSeconds'
+    ),
+  },
+  {
+    name: 'readiness grace',
+    apply: (p) => (
+      (p.spec!.containers[0]!.readinessProbe = { terminationGracePeriodSeconds: 3 }),
+      'spec.containers[0].readinessProbe.terminationGracePeriodSeconds'
+    ),
+  },
+  {
+    name: 'stop signal',
+    apply: (p) => (
+      (p.spec!.os = { name: 'windows' }),
+      (p.spec!.containers[0]!.lifecycle = { stopSignal: 'SIGHUP' }),
+      'spec.containers[0].lifecycle.stopSignal'
+    ),
+  },
+  {
+    name: 'stop signal without os',
+    apply: (p) => (
+      delete p.spec!.os,
+      (p.spec!.containers[0]!.lifecycle = { stopSignal: 'SIGTERM' }),
+      'spec.containers[0].lifecycle.stopSignal'
+    ),
+  },
   {
     name: 'init lifecycle',
-    apply: (p) => (p.spec!.initContainers = [{ name: 'zz-init-zz', lifecycle: {} }], 'spec.initContainers[0].lifecycle'),
+    apply: (p) => (
+      (p.spec!.initContainers = [{ name: 'zz-init-zz', lifecycle: {} }]), 'spec.initContainers[0].lifecycle'
+    ),
   },
   {
     name: 'ephemeral lifecycle',
-    apply: (p) => (p.spec!.ephemeralContainers = [{ name: 'zz-eph-zz', lifecycle: {} }], 'spec.ephemeralContainers[0].lifecycle'),
+    apply: (p) => (
+      (p.spec!.ephemeralContainers = [{ name: 'zz-eph-zz', lifecycle: {} }]), 'spec.ephemeralContainers[0].lifecycle'
+    ),
   },
   {
     name: 'duplicate name',
-    apply: (p) => (p.spec!.containers.push({ name: p.spec!.containers[0]!.name }), `spec.containers[${p.spec!.containers.length - 1}].name`),
+    apply: (p) => (
+      p.spec!.containers.push({ name: p.spec!.containers[0]!.name }),
+      `spec.containers[${p.spec!.containers.length - 1}].name`
+    ),
   },
 ];
 
 describe('mutating one field of a valid pod', () => {
-  test.prop([validPodArbitrary, fc.constantFrom(...mutations)], { numRuns: 300 })('reports an error at that field', (valid, mutation) => {
-    const pod = structuredClone(valid);
-    const field = mutation.apply(pod);
-    const errors = validatePod(pod);
-    expect(errors.map((error) => error.field), mutation.name).toContain(field);
-  });
+  test.prop([validPodArbitrary, fc.constantFrom(...mutations)], { numRuns: 300 })(
+    'reports an error at that field',
+    (valid, mutation) => {
+      const pod = structuredClone(valid);
+      const field = mutation.apply(pod);
+      const errors = validatePod(pod);
+      expect(
+        errors.map((error) => error.field),
+        mutation.name,
+      ).toContain(field);
+    },
+  );
 });
 
 describe('hostile and huge input', () => {
@@ -150,7 +316,9 @@ describe('hostile and huge input', () => {
     const pod: Record<string, unknown> = { metadata: { name: 'p' } };
     const container: Record<string, unknown> = { name: 'c' };
     const lifecycle: Record<string, unknown> = { preStop: container, postStart: lifecycle_self() };
-    function lifecycle_self(): Record<string, unknown> { return {}; }
+    function lifecycle_self(): Record<string, unknown> {
+      return {};
+    }
     container['lifecycle'] = lifecycle;
     lifecycle['stopSignal'] = lifecycle;
     pod['spec'] = { containers: [container, pod, container], initContainers: [pod], os: pod };
@@ -162,13 +330,28 @@ describe('hostile and huge input', () => {
   it('throwing getters and revoked proxies become an InternalError, not a throw', () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
-    const errors = validatePod({ metadata: { name: 'p' }, spec: { containers: [{ name: 'c', get lifecycle(): never { throw new Error('boom'); } }] } });
+    const errors = validatePod({
+      metadata: { name: 'p' },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            get lifecycle(): never {
+              throw new Error('boom');
+            },
+          },
+        ],
+      },
+    });
     expect(errors.map((e) => e.message)).toContain('spec.containers[0]: Internal error: boom');
     expect(validatePod(proxy)[0]?.type).toBe('InternalError');
   });
 
   it('100 000 containers validate in linear time', () => {
-    const containers = Array.from({ length: 100_000 }, (_, i) => ({ name: `c${i}`, lifecycle: { preStop: { sleep: { seconds: 1 } } } }));
+    const containers = Array.from({ length: 100_000 }, (_, i) => ({
+      name: `c${i}`,
+      lifecycle: { preStop: { sleep: { seconds: 1 } } },
+    }));
     const started = performance.now();
     expect(validatePod({ metadata: { name: 'big' }, spec: { containers } })).toEqual([]);
     expect(performance.now() - started).toBeLessThan(5_000);

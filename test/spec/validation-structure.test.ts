@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LifecycleSpecError } from '../../src/errors.js';
-import { assertValidPod, validateLifecycle, validatePod, type ValidationOptions } from '../../src/spec/index.js';
+import { assertValidPod, type ValidationOptions, validateLifecycle, validatePod } from '../../src/spec/index.js';
 
 // Structural checks that spec §2 rules 1–9 need: names, shapes, JSON types, the throwing API.
 
@@ -8,13 +8,16 @@ const pod = (container: Record<string, unknown>, spec: Record<string, unknown> =
   metadata: { name: 'demo' },
   spec: { containers: [{ name: 'web', image: 'nginx', ...container }], ...spec },
 });
-const messages = (value: unknown, options?: ValidationOptions) => validatePod(value, options).map((error) => error.message);
+const messages = (value: unknown, options?: ValidationOptions) =>
+  validatePod(value, options).map((error) => error.message);
 
 describe('names, structure and types', () => {
   it('does not require metadata.name (outside the lifecycle scope of spec §2), but checks its type', () => {
     expect(messages({ spec: { containers: [{ name: 'web' }] } })).toEqual([]);
     expect(messages({ metadata: {}, spec: { containers: [{ name: 'web' }] } })).toEqual([]);
-    expect(messages({ metadata: { name: 42 }, spec: { containers: [{ name: 'web' }] } }).map((m) => m.split(':')[0])).toEqual(['metadata.name']);
+    expect(
+      messages({ metadata: { name: 42 }, spec: { containers: [{ name: 'web' }] } }).map((m) => m.split(':')[0]),
+    ).toEqual(['metadata.name']);
   });
 
   it('requires at least one container, and a spec', () => {
@@ -60,8 +63,18 @@ describe('names, structure and types', () => {
         containers: [
           'web',
           { name: 'a', lifecycle: { preStop: { exec: { command: 'ls -l' } }, postStart: { sleep: { seconds: 1.5 } } } },
-          { name: 'b', lifecycle: { preStop: { httpGet: { port: Number.NaN, scheme: 1, httpHeaders: {} } }, postStart: 'sleep' } },
-          { name: 'c', lifecycle: { preStop: { sleep: { seconds: 2 ** 64 } }, postStart: { tcpSocket: { port: true } }, stopSignal: 15 } },
+          {
+            name: 'b',
+            lifecycle: { preStop: { httpGet: { port: Number.NaN, scheme: 1, httpHeaders: {} } }, postStart: 'sleep' },
+          },
+          {
+            name: 'c',
+            lifecycle: {
+              preStop: { sleep: { seconds: 2 ** 64 } },
+              postStart: { tcpSocket: { port: true } },
+              stopSignal: 15,
+            },
+          },
         ],
       },
     });
@@ -89,7 +102,9 @@ describe('names, structure and types', () => {
       '{"__proto__":{"spec":{"containers":[]}},"metadata":{"name":"demo"},"spec":{"containers":[{"name":"constructor",' +
       '"lifecycle":{"__proto__":{"preStop":{}},"postStart":{"__proto__":{"exec":{"command":[]}},"sleep":{"seconds":1}}}}]}}';
     expect(messages(JSON.parse(text))).toEqual([]);
-    expect(messages({ metadata: { name: 'demo' }, spec: Object.create({ containers: [] }) })).toEqual(['spec.containers: Required value']);
+    expect(messages({ metadata: { name: 'demo' }, spec: Object.create({ containers: [] }) })).toEqual([
+      'spec.containers: Required value',
+    ]);
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('spec');
     expect(({} as Record<string, unknown>)['preStop']).toBeUndefined();
   });
@@ -126,21 +141,27 @@ describe('assertValidPod', () => {
     expect(error.code).toBe('ERR_LIFECYCLE_SPEC');
     expect(error.podName).toBe('demo');
     expect(error.errors).toHaveLength(2);
-    expect(error.message).toMatchInlineSnapshot(`"Pod "demo" is invalid: [spec.containers[0].lifecycle.postStart.exec.command: Required value, spec.containers[0].lifecycle.preStop: Required value: must specify a handler type]"`);
+    expect(error.message).toMatchInlineSnapshot(
+      `"Pod "demo" is invalid: [spec.containers[0].lifecycle.postStart.exec.command: Required value, spec.containers[0].lifecycle.preStop: Required value: must specify a handler type]"`,
+    );
   });
 });
 
 describe('validateLifecycle call forms', () => {
   const lifecycle = { preStop: { sleep: { seconds: 40 } } };
   it('takes (lifecycle, fieldPath, options), (lifecycle, options) and (lifecycle) alone', () => {
-    expect(validateLifecycle(lifecycle, 'spec.containers[0].lifecycle', { terminationGracePeriodSeconds: 30 }).map((e) => e.field)).toEqual([
-      'spec.containers[0].lifecycle.preStop.sleep',
-    ]);
+    expect(
+      validateLifecycle(lifecycle, 'spec.containers[0].lifecycle', { terminationGracePeriodSeconds: 30 }).map(
+        (e) => e.field,
+      ),
+    ).toEqual(['spec.containers[0].lifecycle.preStop.sleep']);
     expect(validateLifecycle(lifecycle, { terminationGracePeriodSeconds: 30 }).map((e) => e.message)).toEqual([
       'lifecycle.preStop.sleep: Invalid value: 40: must be non-negative and less than terminationGracePeriodSeconds (30)',
     ]);
     // Without a grace period the sleep bound is not checked (spec §2 rule 5: gp nil → no sleep error).
     expect(validateLifecycle(lifecycle)).toEqual([]);
-    expect(validateLifecycle({ preStop: {} }).map((e) => e.message)).toEqual(['lifecycle.preStop: Required value: must specify a handler type']);
+    expect(validateLifecycle({ preStop: {} }).map((e) => e.message)).toEqual([
+      'lifecycle.preStop: Required value: must specify a handler type',
+    ]);
   });
 });

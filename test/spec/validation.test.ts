@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { validateLifecycle, validatePod, type ValidationOptions } from '../../src/spec/index.js';
+import { type ValidationOptions, validateLifecycle, validatePod } from '../../src/spec/index.js';
 
 const pod = (container: Record<string, unknown>, spec: Record<string, unknown> = {}) => ({
   metadata: { name: 'demo' },
   spec: { containers: [{ name: 'web', image: 'nginx', ...container }], ...spec },
 });
-const messages = (value: unknown, options?: ValidationOptions) => validatePod(value, options).map((error) => error.message);
+const messages = (value: unknown, options?: ValidationOptions) =>
+  validatePod(value, options).map((error) => error.message);
 const lifecycle = (value: unknown, spec: Record<string, unknown> = {}, options?: ValidationOptions) =>
   messages(pod({ lifecycle: value }, spec), options);
 
@@ -23,8 +24,11 @@ describe('a valid pod', () => {
 
 describe('spec §2 rule 1: exactly one handler', () => {
   it('forbids every later handler, in the order exec, httpGet, tcpSocket, sleep, without validating it', () => {
-    expect(lifecycle({ preStop: { sleep: { seconds: -1 }, tcpSocket: { port: 0 }, httpGet: { port: 0 }, exec: { command: ['x'] } } }))
-      .toMatchInlineSnapshot(`
+    expect(
+      lifecycle({
+        preStop: { sleep: { seconds: -1 }, tcpSocket: { port: 0 }, httpGet: { port: 0 }, exec: { command: ['x'] } },
+      }),
+    ).toMatchInlineSnapshot(`
         [
           "spec.containers[0].lifecycle.preStop.httpGet: Forbidden: may not specify more than 1 handler type",
           "spec.containers[0].lifecycle.preStop.tcpSocket: Forbidden: may not specify more than 1 handler type",
@@ -64,7 +68,9 @@ describe('spec §2 rule 2: exec', () => {
 
 describe('spec §2 rule 3: httpGet', () => {
   it('rejects integer ports outside 1..65535', () => {
-    expect(lifecycle({ preStop: { httpGet: { port: 0 } }, postStart: { httpGet: { port: 65536 } } })).toMatchInlineSnapshot(`
+    expect(
+      lifecycle({ preStop: { httpGet: { port: 0 } }, postStart: { httpGet: { port: 65536 } } }),
+    ).toMatchInlineSnapshot(`
       [
         "spec.containers[0].lifecycle.postStart.httpGet.port: Invalid value: 65536: must be between 1 and 65535, inclusive",
         "spec.containers[0].lifecycle.preStop.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive",
@@ -115,7 +121,17 @@ describe('spec §2 rule 3: httpGet', () => {
   it('reports invalid header names at the unindexed httpHeaders path; values and host are free', () => {
     expect(
       lifecycle({
-        preStop: { httpGet: { port: 80, host: 'anything at all', httpHeaders: [{ name: 'Ok', value: '\n' }, { name: 'Bad Name', value: 'v' }, { name: '', value: '' }] } },
+        preStop: {
+          httpGet: {
+            port: 80,
+            host: 'anything at all',
+            httpHeaders: [
+              { name: 'Ok', value: '\n' },
+              { name: 'Bad Name', value: 'v' },
+              { name: '', value: '' },
+            ],
+          },
+        },
       }),
     ).toMatchInlineSnapshot(`
       [
@@ -140,7 +156,9 @@ describe('spec §2 rule 3: httpGet', () => {
 
 describe('spec §2 rule 4: tcpSocket', () => {
   it('validates only the port, with the same rules', () => {
-    expect(lifecycle({ preStop: { tcpSocket: { port: 70000 } }, postStart: { tcpSocket: { port: 'a--b' } } })).toMatchInlineSnapshot(`
+    expect(
+      lifecycle({ preStop: { tcpSocket: { port: 70000 } }, postStart: { tcpSocket: { port: 'a--b' } } }),
+    ).toMatchInlineSnapshot(`
       [
         "spec.containers[0].lifecycle.postStart.tcpSocket.port: Invalid value: "a--b": must not contain consecutive hyphens",
         "spec.containers[0].lifecycle.preStop.tcpSocket.port: Invalid value: 70000: must be between 1 and 65535, inclusive",
@@ -156,7 +174,9 @@ describe('spec §2 rule 5: sleep', () => {
   });
 
   it('rejects negative and too long sleeps at the .sleep path with the int value', () => {
-    expect(lifecycle({ preStop: { sleep: { seconds: -1 } }, postStart: { sleep: { seconds: 31 } } })).toMatchInlineSnapshot(`
+    expect(
+      lifecycle({ preStop: { sleep: { seconds: -1 } }, postStart: { sleep: { seconds: 31 } } }),
+    ).toMatchInlineSnapshot(`
       [
         "spec.containers[0].lifecycle.postStart.sleep: Invalid value: 31: must be non-negative and less than terminationGracePeriodSeconds (30)",
         "spec.containers[0].lifecycle.preStop.sleep: Invalid value: -1: must be non-negative and less than terminationGracePeriodSeconds (30)",
@@ -165,7 +185,9 @@ describe('spec §2 rule 5: sleep', () => {
   });
 
   it('uses the defaulted grace period (30) and an explicit one', () => {
-    expect(lifecycle({ preStop: { sleep: { seconds: 11 } } }, { terminationGracePeriodSeconds: 10 })).toMatchInlineSnapshot(`
+    expect(
+      lifecycle({ preStop: { sleep: { seconds: 11 } } }, { terminationGracePeriodSeconds: 10 }),
+    ).toMatchInlineSnapshot(`
       [
         "spec.containers[0].lifecycle.preStop.sleep: Invalid value: 11: must be non-negative and less than terminationGracePeriodSeconds (10)",
       ]
@@ -212,7 +234,10 @@ describe('spec §2 rule 6: init containers', () => {
     expect(
       messages({
         metadata: { name: 'demo' },
-        spec: { containers: [{ name: 'web' }], initContainers: [{ name: 'proxy', restartPolicy: 'Always', lifecycle: { preStop: {} } }] },
+        spec: {
+          containers: [{ name: 'web' }],
+          initContainers: [{ name: 'proxy', restartPolicy: 'Always', lifecycle: { preStop: {} } }],
+        },
       }),
     ).toMatchInlineSnapshot(`
       [
@@ -223,7 +248,10 @@ describe('spec §2 rule 6: init containers', () => {
 
   it('rejects an unknown init-container restartPolicy', () => {
     expect(
-      messages({ metadata: { name: 'demo' }, spec: { containers: [{ name: 'web' }], initContainers: [{ name: 'i', restartPolicy: 'always' }] } }),
+      messages({
+        metadata: { name: 'demo' },
+        spec: { containers: [{ name: 'web' }], initContainers: [{ name: 'i', restartPolicy: 'always' }] },
+      }),
     ).toMatchInlineSnapshot(`
       [
         "spec.initContainers[0].restartPolicy: Unsupported value: "always": supported values: "Always"",
@@ -237,7 +265,10 @@ describe('spec §2 rule 7: ephemeral containers', () => {
     expect(
       messages({
         metadata: { name: 'demo' },
-        spec: { containers: [{ name: 'web' }], ephemeralContainers: [{ name: 'debug', lifecycle: {}, readinessProbe: {} }] },
+        spec: {
+          containers: [{ name: 'web' }],
+          ephemeralContainers: [{ name: 'debug', lifecycle: {}, readinessProbe: {} }],
+        },
       }),
     ).toMatchInlineSnapshot(`
       [
@@ -281,7 +312,9 @@ describe('spec §2 rule 9: stopSignal', () => {
   it('allows any enum value on Linux and rejects others', () => {
     expect(lifecycle({ stopSignal: 'SIGRTMAX-3' }, { os: { name: 'linux' } })).toEqual([]);
     const [message] = lifecycle({ stopSignal: 'SIGFOO' }, { os: { name: 'linux' } });
-    expect(message).toMatch(/^spec\.containers\[0\]\.lifecycle\.stopSignal: Unsupported value: "SIGFOO": supported values: "SIGABRT", "SIGALRM", /);
+    expect(message).toMatch(
+      /^spec\.containers\[0\]\.lifecycle\.stopSignal: Unsupported value: "SIGFOO": supported values: "SIGABRT", "SIGALRM", /,
+    );
   });
 
   it('allows only SIGKILL and SIGTERM on Windows', () => {

@@ -2,8 +2,15 @@ import { describe, expect, it, test } from 'vitest';
 import type { HttpClient } from '../../src/ports/http-client.js';
 import type { Runtime } from '../../src/ports/runtime.js';
 import { registerConformanceCases } from '../../src/testing/conformance/conformance-case.js';
-import { HTTP_CONFORMANCE_ROUTES, type HttpConformanceHarness, httpClientConformanceCases } from '../../src/testing/conformance/http-conformance.js';
-import { type RuntimeConformanceHarness, runtimeConformanceCases } from '../../src/testing/conformance/runtime-conformance.js';
+import {
+  HTTP_CONFORMANCE_ROUTES,
+  type HttpConformanceHarness,
+  httpClientConformanceCases,
+} from '../../src/testing/conformance/http-conformance.js';
+import {
+  type RuntimeConformanceHarness,
+  runtimeConformanceCases,
+} from '../../src/testing/conformance/runtime-conformance.js';
 import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
@@ -12,8 +19,20 @@ import { VirtualClock } from '../../src/testing/virtual-clock.js';
 function fakeRuntimeHarness(wrap: (runtime: FakeRuntime) => Runtime = (r) => r): RuntimeConformanceHarness {
   const clock = new VirtualClock();
   const fake = new FakeRuntime({ clock })
-    .onExec((argv) => argv[0] === 'conformance-exit', ({ argv }) => JSON.parse(argv[1]!))
-    .onExec((argv) => argv[0] === 'conformance-echo', ({ argv }) => ({ exitCode: 0, stdout: argv.slice(1).map((a) => `${a}\n`).join('') }))
+    .onExec(
+      (argv) => argv[0] === 'conformance-exit',
+      ({ argv }) => JSON.parse(argv[1]!),
+    )
+    .onExec(
+      (argv) => argv[0] === 'conformance-echo',
+      ({ argv }) => ({
+        exitCode: 0,
+        stdout: argv
+          .slice(1)
+          .map((a) => `${a}\n`)
+          .join(''),
+      }),
+    )
     .onExec(['conformance-hang'], { hang: true });
   let n = 0;
   return {
@@ -39,7 +58,10 @@ function fakeHttpHarness(wrap: (client: FakeHttpClient) => HttpClient = (c) => c
   const fake = new FakeHttpClient({ clock }); // unmatched requests (closed.test) are refused
   fake.route('conformance.test:8443', { plainHttp: true });
   for (const r of HTTP_CONFORMANCE_ROUTES) {
-    fake.route(r.path, r.delayMs === Infinity ? { hang: true } : { status: r.status, headers: r.headers, delayMs: r.delayMs });
+    fake.route(
+      r.path,
+      r.delayMs === Infinity ? { hang: true } : { status: r.status, headers: r.headers, delayMs: r.delayMs },
+    );
   }
   fake.route('conformance.test:8080', { status: 404 });
   return {
@@ -54,27 +76,48 @@ function fakeHttpHarness(wrap: (client: FakeHttpClient) => HttpClient = (c) => c
 }
 
 describe('FakeRuntime passes the Runtime conformance suite', () => {
-  registerConformanceCases(runtimeConformanceCases(() => fakeRuntimeHarness()), test);
+  registerConformanceCases(
+    runtimeConformanceCases(() => fakeRuntimeHarness()),
+    test,
+  );
 });
 
 describe('FakeHttpClient passes the HttpClient conformance suite', () => {
-  registerConformanceCases(httpClientConformanceCases(() => fakeHttpHarness()), test, { prefix: 'fake: ' });
+  registerConformanceCases(
+    httpClientConformanceCases(() => fakeHttpHarness()),
+    test,
+    { prefix: 'fake: ' },
+  );
 });
 
 describe('the suites explain what a broken adapter gets wrong', () => {
-  const runCase = async (cases: ReadonlyArray<{ name: string; run: () => Promise<void> }>, name: RegExp): Promise<unknown> => {
+  const runCase = async (
+    cases: ReadonlyArray<{ name: string; run: () => Promise<void> }>,
+    name: RegExp,
+  ): Promise<unknown> => {
     const found = cases.find((c) => name.test(c.name));
     if (found === undefined) throw new Error(`no case matches ${String(name)}`);
-    return found.run().then(() => 'passed', (error: unknown) => error);
+    return found.run().then(
+      () => 'passed',
+      (error: unknown) => error,
+    );
   };
 
   it('a runtime that runs argv through a shell fails the argv case', async () => {
     const shelly = (fake: FakeRuntime): Runtime => ({
       startContainer: (p, c, o) => fake.startContainer(p, c, o),
       stopContainer: (r, o) => fake.stopContainer(r, o),
-      exec: (r, argv, o) => fake.exec(r, argv.map((a) => a.replace('$HOME', '/root')), o),
+      exec: (r, argv, o) =>
+        fake.exec(
+          r,
+          argv.map((a) => a.replace('$HOME', '/root')),
+          o,
+        ),
     });
-    const error = await runCase(runtimeConformanceCases(() => fakeRuntimeHarness(shelly)), /argv verbatim/);
+    const error = await runCase(
+      runtimeConformanceCases(() => fakeRuntimeHarness(shelly)),
+      /argv verbatim/,
+    );
     expect(error).toMatchObject({ code: 'ERR_CONFORMANCE' });
     expect(String(error)).toContain('is the command run through a shell?');
   });
@@ -85,7 +128,10 @@ describe('the suites explain what a broken adapter gets wrong', () => {
       exec: (r, argv, o) => fake.exec(r, argv, o),
       stopContainer: (r, o) => fake.stopContainer(r, { ...o, timeoutSeconds: 0 }),
     });
-    const error = await runCase(runtimeConformanceCases(() => fakeRuntimeHarness(hasty)), /SIGKILL after timeoutSeconds/);
+    const error = await runCase(
+      runtimeConformanceCases(() => fakeRuntimeHarness(hasty)),
+      /SIGKILL after timeoutSeconds/,
+    );
     expect(String(error)).toMatch(/stopContainer settled 999 ms after it was called, before the 1 s timeout/);
   });
 
@@ -97,7 +143,10 @@ describe('the suites explain what a broken adapter gets wrong', () => {
         return location === undefined ? res : fake.request({ ...req, url: new URL(location, req.url).href }, o);
       },
     });
-    const error = await runCase(httpClientConformanceCases(() => fakeHttpHarness(following)), /redirects/);
+    const error = await runCase(
+      httpClientConformanceCases(() => fakeHttpHarness(following)),
+      /redirects/,
+    );
     expect(String(error)).toContain('expected 302 with location "/ok" (not followed), got {"status":200');
   });
 
@@ -110,11 +159,18 @@ describe('the suites explain what a broken adapter gets wrong', () => {
         stopContainer: (r, o) => (leak(o.signal), leak(o.signal), fake.stopContainer(r, o)),
       };
     };
-    const error = await runCase(runtimeConformanceCases(() => fakeRuntimeHarness(leaky)), /abort listeners/);
+    const error = await runCase(
+      runtimeConformanceCases(() => fakeRuntimeHarness(leaky)),
+      /abort listeners/,
+    );
     expect(error).toMatchObject({ code: 'ERR_CONFORMANCE' });
-    expect(String(error)).toContain('"removes its abort listeners once a call settles": 4 abort listener(s) were still on the signal');
+    expect(String(error)).toContain(
+      '"removes its abort listeners once a call settles": 4 abort listener(s) were still on the signal',
+    );
     expect(String(error)).toContain('(exec exiting 0 left 1, exec exiting 3 left 1, stopContainer left 2)');
-    expect(String(error)).toContain('Remove the listener when the call settles, however it ends (resolve, reject or abort)');
+    expect(String(error)).toContain(
+      'Remove the listener when the call settles, however it ends (resolve, reject or abort)',
+    );
   });
 
   it('a runtime that removes its listeners passes the listener case, however it attached them', async () => {
@@ -140,7 +196,12 @@ describe('the suites explain what a broken adapter gets wrong', () => {
       },
       stopContainer: (r, o) => fake.stopContainer(r, o),
     });
-    expect(await runCase(runtimeConformanceCases(() => fakeRuntimeHarness(tidy)), /abort listeners/)).toBe('passed');
+    expect(
+      await runCase(
+        runtimeConformanceCases(() => fakeRuntimeHarness(tidy)),
+        /abort listeners/,
+      ),
+    ).toBe('passed');
   });
 
   it('a client that leaves an abort listener per request fails the listener case, naming the requests', async () => {
@@ -152,16 +213,26 @@ describe('the suites explain what a broken adapter gets wrong', () => {
         return fake.request(req, o).finally(() => o.signal.addEventListener('abort', () => undefined));
       },
     });
-    const error = await runCase(httpClientConformanceCases(() => fakeHttpHarness(leaky)), /abort listeners/);
+    const error = await runCase(
+      httpClientConformanceCases(() => fakeHttpHarness(leaky)),
+      /abort listeners/,
+    );
     expect(error).toMatchObject({ code: 'ERR_CONFORMANCE' });
-    expect(String(error)).toContain('HttpClient conformance, "removes its abort listeners once a call settles": 4 abort listener(s)');
+    expect(String(error)).toContain(
+      'HttpClient conformance, "removes its abort listeners once a call settles": 4 abort listener(s)',
+    );
     expect(String(error)).toContain('(request GET /ok (resolves) left 2, request to a refused URL (rejects) left 2)');
     expect(String(error)).toContain("signal.removeEventListener('abort', onAbort)");
   });
 
   it('a client that ignores abort signals fails the abort case', async () => {
-    const deaf = (fake: FakeHttpClient): HttpClient => ({ request: (req) => fake.request(req, { signal: new AbortController().signal }) });
-    const error = await runCase(httpClientConformanceCases(() => fakeHttpHarness(deaf)), /in-flight/);
+    const deaf = (fake: FakeHttpClient): HttpClient => ({
+      request: (req) => fake.request(req, { signal: new AbortController().signal }),
+    });
+    const error = await runCase(
+      httpClientConformanceCases(() => fakeHttpHarness(deaf)),
+      /in-flight/,
+    );
     expect(String(error)).toContain('GET /slow aborted after 50 ms did not settle within 0 ms');
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerRef } from '../../src/ports/runtime.js';
-import { deliverHooksTimes, duplicateDeliveryHttpClient, duplicateDeliveryRuntime } from '../../src/testing/duplicate-delivery.js';
+import {
+  deliverHooksTimes,
+  duplicateDeliveryHttpClient,
+  duplicateDeliveryRuntime,
+} from '../../src/testing/duplicate-delivery.js';
 import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
@@ -42,9 +46,13 @@ describe('duplicate delivery', () => {
     fake.onExec('once', { exitCode: 0 }, { times: 1 }).onExec('once', { reject: new Error('already drained') });
     await expect(duplicateDeliveryRuntime(fake, 2).exec(ref, ['once'], { signal })).rejects.toThrow('already drained');
     fake.onExec('twice', { reject: new Error('first fails') }, { times: 1 }).onExec('twice', { exitCode: 7 });
-    expect(await duplicateDeliveryRuntime(fake, 2, { report: 'last' }).exec(ref, ['twice'], { signal })).toMatchObject({ exitCode: 7 });
+    expect(await duplicateDeliveryRuntime(fake, 2, { report: 'last' }).exec(ref, ['twice'], { signal })).toMatchObject({
+      exitCode: 7,
+    });
     fake.onExec('third', { exitCode: 5 }, { times: 1 }).onExec('third', { exitCode: 6 });
-    expect(await duplicateDeliveryRuntime(fake, 2, { report: 'first' }).exec(ref, ['third'], { signal })).toMatchObject({ exitCode: 5 });
+    expect(await duplicateDeliveryRuntime(fake, 2, { report: 'first' }).exec(ref, ['third'], { signal })).toMatchObject(
+      { exitCode: 5 },
+    );
   });
 
   it('passes start and stop through once', async () => {
@@ -65,7 +73,9 @@ describe('duplicate delivery', () => {
   });
 
   it('refuses a delivery count below 1', () => {
-    expect(() => duplicateDeliveryRuntime(new FakeRuntime({ clock: new VirtualClock() }), 0)).toThrowErrorMatchingInlineSnapshot(
+    expect(() =>
+      duplicateDeliveryRuntime(new FakeRuntime({ clock: new VirtualClock() }), 0),
+    ).toThrowErrorMatchingInlineSnapshot(
       `[TestingError: duplicateDeliveryRuntime: times must be an integer >= 1 (1 = deliver once), got 0]`,
     );
   });

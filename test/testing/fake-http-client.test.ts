@@ -36,7 +36,10 @@ describe('FakeHttpClient: routes', () => {
   it('lower-cases response header names and exposes redirects through location', async () => {
     const { http } = setup();
     http.route('/old', { status: 302, headers: { Location: '/new', 'X-Trace': 'a' } });
-    expect(await http.request(get('http://h/old'), { signal })).toEqual({ status: 302, headers: { location: '/new', 'x-trace': 'a' } });
+    expect(await http.request(get('http://h/old'), { signal })).toEqual({
+      status: 302,
+      headers: { location: '/new', 'x-trace': 'a' },
+    });
   });
 
   it('honours times, then falls through to later routes', async () => {
@@ -49,7 +52,10 @@ describe('FakeHttpClient: routes', () => {
   it('delays on the clock, rejects with the scripted error, hangs until aborted', async () => {
     const { clock, http } = setup();
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    http.route('/slow', { status: 200, delayMs: 2_000 }).route('/reset', { error: reset }).route('/hang', { hang: true });
+    http
+      .route('/slow', { status: 200, delayMs: 2_000 })
+      .route('/reset', { error: reset })
+      .route('/hang', { hang: true });
     let done = false;
     const slow = http.request(get('http://h/slow'), { signal }).then(() => (done = true));
     await clock.advance(1_999);
@@ -62,7 +68,9 @@ describe('FakeHttpClient: routes', () => {
     await clock.advance(60_000);
     controller.abort(new Error('grace over'));
     await expect(hung).rejects.toThrow('grace over');
-    await expect(http.request(get('http://h/slow'), { signal: AbortSignal.abort(new Error('early')) })).rejects.toThrow('early');
+    await expect(http.request(get('http://h/slow'), { signal: AbortSignal.abort(new Error('early')) })).rejects.toThrow(
+      'early',
+    );
   });
 
   it('maps plain HTTP on an HTTPS port to HTTP_RESPONSE_TO_HTTPS_CLIENT, and answers plain http', async () => {
@@ -77,8 +85,13 @@ describe('FakeHttpClient: routes', () => {
 
   it('computes responses with a function route', async () => {
     const { http } = setup();
-    http.route('/echo', (req) => ({ status: 200, headers: { 'x-host': req.headers.find(([n]) => n === 'Host')?.[1] ?? '' } }));
-    expect(await http.request({ method: 'GET', url: 'http://h/echo', headers: [['Host', 'v.example']] }, { signal })).toEqual({
+    http.route('/echo', (req) => ({
+      status: 200,
+      headers: { 'x-host': req.headers.find(([n]) => n === 'Host')?.[1] ?? '' },
+    }));
+    expect(
+      await http.request({ method: 'GET', url: 'http://h/echo', headers: [['Host', 'v.example']] }, { signal }),
+    ).toEqual({
       status: 200,
       headers: { 'x-host': 'v.example' },
     });
@@ -155,27 +168,44 @@ describe('FakeHttpClient: abort listener hygiene (the manager passes one signal 
   /** Abort listeners really attached to `s` (Node's own bookkeeping, not a wrapper). */
   const listeners = (s: AbortSignal): number => getEventListeners(s, 'abort').length;
 
-  it('leaves no abort listener on the caller\'s signal once a request has settled, whatever the outcome', async () => {
+  it("leaves no abort listener on the caller's signal once a request has settled, whatever the outcome", async () => {
     const { clock, http } = setup();
     const shared = new AbortController().signal; // never aborted: every request must clean up by itself
     const boom = new Error('boom');
     let answer!: (status: number) => void;
     http
-      .route('/ok', { status: 200 }).route('/slow', { status: 204, delayMs: 100 }).route('/error', { error: boom })
-      .route('/slow-error', { error: boom, delayMs: 100 }).route('10.0.0.5:8443', { plainHttp: true })
-      .route('/fn', () => ({ status: 201 })).route('/fn-async', async () => ({ status: 202 }))
-      .route('/fn-reject', async () => Promise.reject(boom)).route('/fn-throw', () => {
+      .route('/ok', { status: 200 })
+      .route('/slow', { status: 204, delayMs: 100 })
+      .route('/error', { error: boom })
+      .route('/slow-error', { error: boom, delayMs: 100 })
+      .route('10.0.0.5:8443', { plainHttp: true })
+      .route('/fn', () => ({ status: 201 }))
+      .route('/fn-async', async () => ({ status: 202 }))
+      .route('/fn-reject', async () => Promise.reject(boom))
+      .route('/fn-throw', () => {
         throw boom;
       })
       .route('/fn-later', () => new Promise((resolve) => (answer = (status) => resolve({ status }))));
     const urls = [
-      'http://h/ok', 'http://h/slow', 'http://h/error', 'http://h/slow-error', 'https://10.0.0.5:8443/x', 'http://h/fn',
-      'http://h/fn-async', 'http://h/fn-reject', 'http://h/fn-throw', 'http://nothing.test/refused', 'not a url',
+      'http://h/ok',
+      'http://h/slow',
+      'http://h/error',
+      'http://h/slow-error',
+      'https://10.0.0.5:8443/x',
+      'http://h/fn',
+      'http://h/fn-async',
+      'http://h/fn-reject',
+      'http://h/fn-throw',
+      'http://nothing.test/refused',
+      'not a url',
     ];
     for (const url of urls) {
       const pending = http.request(get(url), { signal: shared });
       await clock.advance(100);
-      await pending.then(() => undefined, () => undefined);
+      await pending.then(
+        () => undefined,
+        () => undefined,
+      );
       expect({ url, left: listeners(shared) }).toEqual({ url, left: 0 });
     }
     const later = http.request(get('http://h/fn-later'), { signal: shared });
@@ -188,7 +218,10 @@ describe('FakeHttpClient: abort listener hygiene (the manager passes one signal 
 
   it('leaves none once a hung, delayed or function request has been aborted', async () => {
     const { clock, http } = setup();
-    http.route('/hang', { hang: true }).route('/slow', { status: 200, delayMs: 60_000 }).route('/fn', () => new Promise(() => undefined));
+    http
+      .route('/hang', { hang: true })
+      .route('/slow', { status: 200, delayMs: 60_000 })
+      .route('/fn', () => new Promise(() => undefined));
     for (const url of ['http://h/hang', 'http://h/slow', 'http://h/fn']) {
       const controller = new AbortController();
       const pending = http.request(get(url), { signal: controller.signal });

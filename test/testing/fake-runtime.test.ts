@@ -5,7 +5,10 @@ import type { Pod } from '../../src/spec/types.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 
-const pod: Pod = { metadata: { name: 'shop', namespace: 'prod', uid: 'u-1' }, spec: { containers: [{ name: 'web' }, { name: 'db' }] } };
+const pod: Pod = {
+  metadata: { name: 'shop', namespace: 'prod', uid: 'u-1' },
+  spec: { containers: [{ name: 'web' }, { name: 'db' }] },
+};
 const signal = new AbortController().signal;
 
 async function setup() {
@@ -70,13 +73,18 @@ describe('FakeRuntime: exec', () => {
     expect(() => runtime.exec(ref, ['throw'], { signal })).toThrow(boom);
     expect(await runtime.exec(ref, ['weird'], { signal })).toEqual({ code: 'x' });
     expect(runtime.timeline.filter((e) => e.kind === 'exec-failed').map((e) => e.error)).toEqual([
-      'grace over', 'exec failed: OCI runtime error', 'exec failed: OCI runtime error',
+      'grace over',
+      'exec failed: OCI runtime error',
+      'exec failed: OCI runtime error',
     ]);
   });
 
   it('computes results with a function script (e.g. echo argv)', async () => {
     const { runtime, start } = await setup();
-    runtime.onExec(() => true, ({ argv }) => ({ exitCode: 0, stdout: argv.slice(1).join('\n') }));
+    runtime.onExec(
+      () => true,
+      ({ argv }) => ({ exitCode: 0, stdout: argv.slice(1).join('\n') }),
+    );
     const ref = await start();
     expect((await runtime.exec(ref, ['echo', '$HOME; echo x'], { signal })).stdout).toBe('$HOME; echo x');
   });
@@ -84,7 +92,9 @@ describe('FakeRuntime: exec', () => {
   it('rejects an exec with an aborted signal without running it', async () => {
     const { runtime, start } = await setup();
     const ref = await start();
-    await expect(runtime.exec(ref, ['x'], { signal: AbortSignal.abort(new Error('too late')) })).rejects.toThrow('too late');
+    await expect(runtime.exec(ref, ['x'], { signal: AbortSignal.abort(new Error('too late')) })).rejects.toThrow(
+      'too late',
+    );
   });
 
   it('explains exec on a container it never started or that has exited', async () => {
@@ -107,7 +117,9 @@ describe('FakeRuntime: exec', () => {
     runtime.crash('web', { afterMs: 100 });
     await clock.advance(100);
     await expect(hung).resolves.toEqual({ exitCode: 137, stdout: '', stderr: '' });
-    expect(runtime.timeline.filter((t) => t.kind === 'exec-result').map((t) => [t.atMs, t.exitCode])).toEqual([[100, 137]]);
+    expect(runtime.timeline.filter((t) => t.kind === 'exec-result').map((t) => [t.atMs, t.exitCode])).toEqual([
+      [100, 137],
+    ]);
   });
 });
 
@@ -115,7 +127,10 @@ describe('FakeRuntime: start', () => {
   it('gives each start a new id; scripts reject, throw, delay and hang (until aborted)', async () => {
     const { clock, runtime } = await setup();
     const pulled = new Error('ErrImagePull');
-    runtime.onStart('web', { reject: pulled, delayMs: 10 }, { times: 1 }).onStart('db', { throw: pulled }).onStart('web', { delayMs: 500 });
+    runtime
+      .onStart('web', { reject: pulled, delayMs: 10 }, { times: 1 })
+      .onStart('db', { throw: pulled })
+      .onStart('web', { delayMs: 500 });
     const first = runtime.startContainer(pod, { name: 'web' }, { signal });
     await clock.advance(10);
     await expect(first).rejects.toBe(pulled);
@@ -131,7 +146,11 @@ describe('FakeRuntime: start', () => {
     await clock.advance(1_000);
     controller.abort(new Error('pod deleted'));
     await expect(hung).rejects.toThrow('pod deleted');
-    expect(runtime.timeline.filter((e) => e.kind === 'start-failed').map((e) => e.error)).toEqual(['ErrImagePull', 'ErrImagePull', 'pod deleted']);
+    expect(runtime.timeline.filter((e) => e.kind === 'start-failed').map((e) => e.error)).toEqual([
+      'ErrImagePull',
+      'ErrImagePull',
+      'pod deleted',
+    ]);
   });
 });
 
@@ -141,7 +160,9 @@ describe('FakeRuntime: stop', () => {
     const ref = await start();
     await runtime.stopContainer(ref, { timeoutSeconds: 30, signal });
     expect(runtime.container(ref.id)).toMatchObject({ state: 'exited', exitCode: 143, signals: ['SIGTERM'] });
-    expect(runtime.timeline.slice(2).map(({ kind, signal: s, timeoutSeconds }) => ({ kind, s, timeoutSeconds }))).toEqual([
+    expect(
+      runtime.timeline.slice(2).map(({ kind, signal: s, timeoutSeconds }) => ({ kind, s, timeoutSeconds })),
+    ).toEqual([
       { kind: 'stop', s: undefined, timeoutSeconds: 30 },
       { kind: 'signal', s: 'SIGTERM', timeoutSeconds: undefined },
       { kind: 'exit', s: undefined, timeoutSeconds: undefined },
@@ -158,7 +179,12 @@ describe('FakeRuntime: stop', () => {
     expect(runtime.container('web')?.state).toBe('running');
     await clock.advance(1);
     await stopping;
-    expect(runtime.container('web')).toMatchObject({ state: 'exited', exitCode: 0, exitedAtMs: 3_000, signals: ['SIGQUIT'] });
+    expect(runtime.container('web')).toMatchObject({
+      state: 'exited',
+      exitCode: 0,
+      exitedAtMs: 3_000,
+      signals: ['SIGQUIT'],
+    });
   });
 
   it('ignores the stop signal until SIGKILL, which comes exactly at the timeout', async () => {
@@ -170,7 +196,11 @@ describe('FakeRuntime: stop', () => {
     expect(runtime.container('web')?.signals).toEqual(['SIGTERM']);
     await clock.advance(1);
     await stopping;
-    expect(runtime.container('web')).toMatchObject({ exitCode: 137, exitedAtMs: 2_000, signals: ['SIGTERM', 'SIGKILL'] });
+    expect(runtime.container('web')).toMatchObject({
+      exitCode: 137,
+      exitedAtMs: 2_000,
+      signals: ['SIGTERM', 'SIGKILL'],
+    });
   });
 
   it('resolves at once for an exited container; a scripted rejection fails the stop', async () => {
@@ -202,7 +232,9 @@ describe('FakeRuntime: crashes and exit listeners', () => {
   it('crash() exits the main process (now or later) and tells every exit listener', async () => {
     const { clock, runtime, start } = await setup();
     const seen: string[] = [];
-    const off = runtime.onExit((ref, { exitCode, reason }) => seen.push(`${ref.name}:${exitCode}:${reason}@${clock.now()}`));
+    const off = runtime.onExit((ref, { exitCode, reason }) =>
+      seen.push(`${ref.name}:${exitCode}:${reason}@${clock.now()}`),
+    );
     await start();
     const db = await start('db');
     runtime.crash('web', { exitCode: 2, afterMs: 1_500 });
@@ -220,7 +252,9 @@ describe('FakeRuntime: crashes and exit listeners', () => {
     );
     await start();
     await runtime.startContainer({ metadata: { name: 'other' } }, { name: 'web' }, { signal });
-    expect(() => runtime.crash('web')).toThrow(/ambiguous, running in pods shop, other; pass "pod\/web" or a container id/);
+    expect(() => runtime.crash('web')).toThrow(
+      /ambiguous, running in pods shop, other; pass "pod\/web" or a container id/,
+    );
     runtime.crash('other/web');
     expect(runtime.container('other/web')?.state).toBe('exited');
   });
@@ -230,20 +264,30 @@ describe('FakeRuntime: abort listener hygiene (the manager passes one signal to 
   /** Abort listeners really attached to `s` (Node's own bookkeeping, not a wrapper). */
   const listeners = (s: AbortSignal): number => getEventListeners(s, 'abort').length;
 
-  it('leaves no abort listener on the caller\'s signal once any call has settled, whatever the outcome', async () => {
+  it("leaves no abort listener on the caller's signal once any call has settled, whatever the outcome", async () => {
     const { clock, runtime } = await setup();
     const shared = new AbortController().signal; // never aborted: every call must clean up by itself
     const boom = new Error('boom');
     runtime
-      .onStart('slow', { delayMs: 100 }).onStart('bad', { reject: boom, delayMs: 10 }).onStart('worse', { throw: boom })
-      .onStop('stubborn', { exitsOn: [] }).onStop('broken', { reject: boom })
-      .onExec('fail', { exitCode: 3, stderr: 'no' }).onExec('slow', { exitCode: 0, delayMs: 50 })
-      .onExec('reject', { reject: boom }).onExec('throw', { throw: boom }).onExec('weird', { malformed: 42 })
-      .onExec('fn', ({ argv }) => ({ exitCode: argv.length })).onExec('fn-reject', async () => Promise.reject(boom))
+      .onStart('slow', { delayMs: 100 })
+      .onStart('bad', { reject: boom, delayMs: 10 })
+      .onStart('worse', { throw: boom })
+      .onStop('stubborn', { exitsOn: [] })
+      .onStop('broken', { reject: boom })
+      .onExec('fail', { exitCode: 3, stderr: 'no' })
+      .onExec('slow', { exitCode: 0, delayMs: 50 })
+      .onExec('reject', { reject: boom })
+      .onExec('throw', { throw: boom })
+      .onExec('weird', { malformed: 42 })
+      .onExec('fn', ({ argv }) => ({ exitCode: argv.length }))
+      .onExec('fn-reject', async () => Promise.reject(boom))
       .onExec('hang', { hang: true });
     const settled = async (call: Promise<unknown>): Promise<void> => {
       await clock.advance(1_000); // lets delays and escalations run; nothing here takes longer
-      await call.then(() => undefined, () => undefined);
+      await call.then(
+        () => undefined,
+        () => undefined,
+      );
     };
     const startRef = async (name: string): Promise<ContainerRef> => {
       const { id } = await runtime.startContainer(pod, { name }, { signal: shared });

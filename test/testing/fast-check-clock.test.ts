@@ -1,30 +1,42 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { KubeEvent } from '../../src/manager/events.js';
+import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { LifecycleStep } from '../../src/manager/results.js';
 import { sleepOn } from '../../src/ports/clock.js';
-import { FakeHttpClient, FakeRuntime, VirtualClock, checkTraceInvariants, scheduledClock } from '../../src/testing/index.js';
+import {
+  checkTraceInvariants,
+  FakeHttpClient,
+  FakeRuntime,
+  scheduledClock,
+  VirtualClock,
+} from '../../src/testing/index.js';
 
 const pod = {
   metadata: { name: 'shop', namespace: 'default', uid: 'u-1' },
-  spec: { terminationGracePeriodSeconds: 5, containers: [{ name: 'web', lifecycle: { preStop: { exec: { command: ['/bin/drain'] } } } }] },
+  spec: {
+    terminationGracePeriodSeconds: 5,
+    containers: [{ name: 'web', lifecycle: { preStop: { exec: { command: ['/bin/drain'] } } } }],
+  },
 };
 
 describe('scheduledClock', () => {
-  test.prop([fc.scheduler()])('timers fire only when the scheduler picks them, in deadline order, time moving forward', async (s) => {
-    const virtual = new VirtualClock();
-    const clock = scheduledClock(s, virtual);
-    const log: string[] = [];
-    void sleepOn(clock, 300).then(() => log.push(`300@${clock.now()}`));
-    void sleepOn(clock, 100).then(() => log.push(`100@${clock.now()}`));
-    void s.schedule(Promise.resolve('task')).then(() => log.push(`task@${clock.now()}`));
-    expect(virtual.pendingTimers).toBe(2);
-    await s.waitIdle();
-    expect(log.filter((l) => !l.startsWith('task'))).toEqual(['100@100', '300@300']);
-    expect(log).toHaveLength(3); // the task ran somewhere in between, at whatever time had come
-    expect(virtual.pendingTimers).toBe(0);
-  });
+  test.prop([fc.scheduler()])(
+    'timers fire only when the scheduler picks them, in deadline order, time moving forward',
+    async (s) => {
+      const virtual = new VirtualClock();
+      const clock = scheduledClock(s, virtual);
+      const log: string[] = [];
+      void sleepOn(clock, 300).then(() => log.push(`300@${clock.now()}`));
+      void sleepOn(clock, 100).then(() => log.push(`100@${clock.now()}`));
+      void s.schedule(Promise.resolve('task')).then(() => log.push(`task@${clock.now()}`));
+      expect(virtual.pendingTimers).toBe(2);
+      await s.waitIdle();
+      expect(log.filter((l) => !l.startsWith('task'))).toEqual(['100@100', '300@300']);
+      expect(log).toHaveLength(3); // the task ran somewhere in between, at whatever time had come
+      expect(virtual.pendingTimers).toBe(0);
+    },
+  );
 
   it('explores both sides of the race between a preStop answer and the grace running out', async () => {
     const outcomes = new Set<string>();

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runScenario, type ScenarioTrace } from '../../src/testing/index.js';
 import { shop } from './scenario-fixtures.js';
 
-const started = (trace: ScenarioTrace): string[] => trace.runtime.filter((e) => e.kind === 'started').map((e) => `${e.container}@${e.atMs}`);
+const started = (trace: ScenarioTrace): string[] =>
+  trace.runtime.filter((e) => e.kind === 'started').map((e) => `${e.container}@${e.atMs}`);
 
 describe('runScenario: ties between actions and timers', () => {
   it("'timersFirst' (default): an action sees everything due at its time", async () => {
@@ -12,18 +13,34 @@ describe('runScenario: ties between actions and timers', () => {
   });
 
   it("'actionsFirst': an action runs before the timers due at its time, as if armed at the start", async () => {
-    const trace = await runScenario(shop, { actions: [{ startAll: true }, { at: 0, delete: true }] }, { ties: 'actionsFirst' });
+    const trace = await runScenario(
+      shop,
+      { actions: [{ startAll: true }, { at: 0, delete: true }] },
+      { ties: 'actionsFirst' },
+    );
     expect(started(trace)).toEqual(['migrate@0']);
-    expect(trace.results.map((r) => `${r.kind}:${r.status}@${r.atMs}`)).toEqual(['startAll:fulfilled@0', 'delete:fulfilled@0']);
-    expect(trace.notes[0]).toBe('actions[0] (startAll): init container migrate failed (exit 143); later containers were not started');
+    expect(trace.results.map((r) => `${r.kind}:${r.status}@${r.atMs}`)).toEqual([
+      'startAll:fulfilled@0',
+      'delete:fulfilled@0',
+    ]);
+    expect(trace.notes[0]).toBe(
+      'actions[0] (startAll): init container migrate failed (exit 143); later containers were not started',
+    );
     expect(trace.violations).toEqual([]);
   });
 });
 
 describe('runScenario: init containers', () => {
   it('an init container killed before it completes leaves no timer behind (endMs is the end of the deletion)', async () => {
-    const trace = await runScenario(shop, { actions: [{ startAll: true }, { at: 1_000, delete: true }], init: { migrate: { exitAfterMs: 60_000 } } });
-    expect(trace.runtime.find((e) => e.kind === 'exit')).toMatchObject({ container: 'migrate', atMs: 1_000, exitCode: 143 });
+    const trace = await runScenario(shop, {
+      actions: [{ startAll: true }, { at: 1_000, delete: true }],
+      init: { migrate: { exitAfterMs: 60_000 } },
+    });
+    expect(trace.runtime.find((e) => e.kind === 'exit')).toMatchObject({
+      container: 'migrate',
+      atMs: 1_000,
+      exitCode: 143,
+    });
     expect(trace).toMatchObject({ endReason: 'settled', endMs: 1_000, pendingTimers: [] });
   });
 });
@@ -41,8 +58,13 @@ describe('runScenario: HttpFault refuse', () => {
   });
 
   it('by route, whatever URL it matched; with a status it is refused as two outcomes', async () => {
-    const trace = await runScenario(shop, { actions: [{ start: 'proxy' }, { at: 1_000, stop: 'proxy' }], http: { '/quit': { refuse: true } } });
-    expect(trace.http[0]?.outcome).toEqual({ error: 'Get "http://10.0.0.7:8080/quit": dial tcp 10.0.0.7:8080: connect: connection refused' });
+    const trace = await runScenario(shop, {
+      actions: [{ start: 'proxy' }, { at: 1_000, stop: 'proxy' }],
+      http: { '/quit': { refuse: true } },
+    });
+    expect(trace.http[0]?.outcome).toEqual({
+      error: 'Get "http://10.0.0.7:8080/quit": dial tcp 10.0.0.7:8080: connect: connection refused',
+    });
     await expect(runScenario(shop, { actions: [], http: { '/quit': { refuse: true, status: 500 } } })).rejects.toThrow(
       'scenario.http["/quit"]: refuse and a status at once; choose one outcome',
     );

@@ -3,28 +3,52 @@ import { runScenario, type Scenario, type ScenarioTrace } from '../../src/testin
 import { shop } from './scenario-fixtures.js';
 
 const at = (trace: ScenarioTrace, kind: string, container?: string): number[] =>
-  trace.runtime.filter((e) => e.kind === kind && (container === undefined || e.container === container)).map((e) => e.atMs);
+  trace.runtime
+    .filter((e) => e.kind === kind && (container === undefined || e.container === container))
+    .map((e) => e.atMs);
 const steps = (trace: ScenarioTrace, container: string): string[] =>
-  trace.steps.filter((s) => s.container === container).map((s) => `${s.kind}${s.outcome === undefined ? '' : `:${s.outcome}`}@${s.time}`);
+  trace.steps
+    .filter((s) => s.container === container)
+    .map((s) => `${s.kind}${s.outcome === undefined ? '' : `:${s.outcome}`}@${s.time}`);
 
 describe('runScenario actions', () => {
   it('startAll starts init containers (to completion) and sidecars in order, then the regular containers', async () => {
     const trace = await runScenario(shop, { actions: [{ startAll: true }], init: { migrate: { exitAfterMs: 3_000 } } });
     expect(trace.runtime.filter((e) => e.kind === 'started').map((e) => `${e.container}@${e.atMs}`)).toEqual([
-      'migrate@0', 'proxy@3000', 'web@3000', 'api@3000',
+      'migrate@0',
+      'proxy@3000',
+      'web@3000',
+      'api@3000',
     ]);
     expect(trace.results[0]).toMatchObject({ index: 0, kind: 'startAll', status: 'fulfilled', settledAtMs: 3_000 });
-    expect(trace.results[0]?.starts?.map((s) => `${s.container}:${s.outcome}`)).toEqual(['migrate:running', 'proxy:running', 'web:running', 'api:running']);
-    expect(trace.statuses).toMatchObject({ migrate: { state: 'Terminated', exitCode: 0 }, proxy: { state: 'Running' }, web: { state: 'Running' } });
+    expect(trace.results[0]?.starts?.map((s) => `${s.container}:${s.outcome}`)).toEqual([
+      'migrate:running',
+      'proxy:running',
+      'web:running',
+      'api:running',
+    ]);
+    expect(trace.statuses).toMatchObject({
+      migrate: { state: 'Terminated', exitCode: 0 },
+      proxy: { state: 'Running' },
+      web: { state: 'Running' },
+    });
     expect(trace).toMatchObject({ endReason: 'settled', endMs: 3_000, pendingTimers: [], violations: [] });
   });
 
   it('startAll stops at a failing init container, and starts nothing in a terminating pod', async () => {
-    const failed = await runScenario(shop, { actions: [{ startAll: true }], init: { migrate: { exitAfterMs: 1_000, exitCode: 2 } } });
+    const failed = await runScenario(shop, {
+      actions: [{ startAll: true }],
+      init: { migrate: { exitAfterMs: 1_000, exitCode: 2 } },
+    });
     expect(failed.results[0]?.starts?.map((s) => s.container)).toEqual(['migrate']);
-    expect(failed.notes).toEqual(['actions[0] (startAll): init container migrate failed (exit 2); later containers were not started']);
+    expect(failed.notes).toEqual([
+      'actions[0] (startAll): init container migrate failed (exit 2); later containers were not started',
+    ]);
 
-    const deleted = await runScenario(shop, { actions: [{ startAll: true }, { at: 500, delete: true }], starts: { proxy: { delayMs: 2_000 } } });
+    const deleted = await runScenario(shop, {
+      actions: [{ startAll: true }, { at: 500, delete: true }],
+      starts: { proxy: { delayMs: 2_000 } },
+    });
     expect(deleted.results[0]?.starts?.map((s) => s.container)).toEqual(['migrate', 'proxy']);
     expect(deleted.notes).toEqual([
       'actions[0] (startAll): web was not started: the pod was already terminating',
@@ -44,20 +68,46 @@ describe('runScenario actions', () => {
       ],
     });
     expect(trace.results.map((r) => `${r.index}:${r.kind}:${r.status}@${r.atMs}`)).toEqual([
-      '0:delete:fulfilled@4000', '1:start:fulfilled@1000', '2:start:fulfilled@1000', '3:stop:fulfilled@2000', '4:crash:fulfilled@3000', '5:crash:ignored@3500',
+      '0:delete:fulfilled@4000',
+      '1:start:fulfilled@1000',
+      '2:start:fulfilled@1000',
+      '3:stop:fulfilled@2000',
+      '4:crash:fulfilled@3000',
+      '5:crash:ignored@3500',
     ]);
     expect(trace.results[1]?.start).toMatchObject({ outcome: 'running', runningAt: 1_000 });
-    expect(trace.results[3]?.stop).toMatchObject({ outcome: 'stopped', reason: 'LivenessProbe', gracePeriodSeconds: 5, startedAt: 2_000 });
-    expect(trace.runtime.find((e) => e.kind === 'exit' && e.container === 'api')).toMatchObject({ atMs: 3_000, exitCode: 3, reason: 'crash' });
+    expect(trace.results[3]?.stop).toMatchObject({
+      outcome: 'stopped',
+      reason: 'LivenessProbe',
+      gracePeriodSeconds: 5,
+      startedAt: 2_000,
+    });
+    expect(trace.runtime.find((e) => e.kind === 'exit' && e.container === 'api')).toMatchObject({
+      atMs: 3_000,
+      exitCode: 3,
+      reason: 'crash',
+    });
     expect(trace.statuses['api']).toMatchObject({ state: 'Terminated', exitCode: 3 });
-    expect(trace.results[5]?.note).toBe('actions[5]: crash of api at 3500 ms ignored: the container was not running then');
-    expect(trace.results[0]?.termination).toMatchObject({ gracePeriodSeconds: 10, deletionGracePeriodSeconds: 10, startedAt: 4_000 });
+    expect(trace.results[5]?.note).toBe(
+      'actions[5]: crash of api at 3500 ms ignored: the container was not running then',
+    );
+    expect(trace.results[0]?.termination).toMatchObject({
+      gracePeriodSeconds: 10,
+      deletionGracePeriodSeconds: 10,
+      startedAt: 4_000,
+    });
     expect(trace.violations).toEqual([]);
   });
 
   it('after: an action runs when an earlier one settles (delete once the pod is up)', async () => {
     const trace = await runScenario(shop, {
-      actions: [{ startAll: true }, { after: 0, delete: true }, { after: 1, start: 'web' }, { at: 1, crash: 'web' }, { after: 3, stop: 'api' }],
+      actions: [
+        { startAll: true },
+        { after: 0, delete: true },
+        { after: 1, start: 'web' },
+        { at: 1, crash: 'web' },
+        { after: 3, stop: 'api' },
+      ],
       init: { migrate: { exitAfterMs: 2_000 } },
     });
     expect(trace.results[1]).toMatchObject({ after: 0, atMs: 2_000, status: 'fulfilled' });
@@ -67,14 +117,21 @@ describe('runScenario actions', () => {
   });
 
   it('after: an action whose predecessor never settles never runs, with a note', async () => {
-    const trace = await runScenario(shop, { actions: [{ start: 'web' }, { after: 0, delete: true }], hooks: { 'web.postStart': { hang: true } } });
+    const trace = await runScenario(shop, {
+      actions: [{ start: 'web' }, { after: 0, delete: true }],
+      hooks: { 'web.postStart': { hang: true } },
+    });
     expect(trace.results.map((r) => r.status)).toEqual(['pending', 'pending']);
     expect(trace.notes).toEqual(['actions[1] never ran: actions[0] had not settled when the run ended']);
   });
 
   it('a manager rejection is data, not a throw', async () => {
     const trace = await runScenario(shop, { actions: [{ start: 'web' }, { at: 1, start: 'web' }] });
-    expect(trace.results[1]).toMatchObject({ status: 'rejected', settledAtMs: 1, error: { name: 'LifecycleError', code: 'ERR_INVALID_STATE' } });
+    expect(trace.results[1]).toMatchObject({
+      status: 'rejected',
+      settledAtMs: 1,
+      error: { name: 'LifecycleError', code: 'ERR_INVALID_STATE' },
+    });
   });
 
   it('a 30-second grace runs in virtual time', async () => {
@@ -86,14 +143,27 @@ describe('runScenario actions', () => {
     });
     console.log(`30 s grace scenario: ${(performance.now() - wall).toFixed(1)} ms of wall time`);
     expect(steps(trace, 'web')).toContain('preStopFinished:timedOut@31000');
-    expect(trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`)).toEqual(['SIGTERM@31000', 'SIGKILL@33000']);
+    expect(trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`)).toEqual([
+      'SIGTERM@31000',
+      'SIGKILL@33000',
+    ]);
     expect(trace.endMs).toBe(33_000);
   });
 
   it('is deterministic: the same input gives the identical trace', async () => {
     const scenario: Scenario = {
-      actions: [{ startAll: true }, { at: 2_000, crash: 'web' }, { at: 2_500, start: 'web' }, { at: 5_000, delete: true }, { at: 6_000, delete: true, gracePeriodSeconds: 1 }],
-      hooks: { 'web.postStart': { exitCode: 0, delayMs: 300 }, 'web.preStop': { exitCode: 1, stderr: 'no', delayMs: 4_000 }, 'api.preStop': { plainHttp: true, delayMs: 100 } },
+      actions: [
+        { startAll: true },
+        { at: 2_000, crash: 'web' },
+        { at: 2_500, start: 'web' },
+        { at: 5_000, delete: true },
+        { at: 6_000, delete: true, gracePeriodSeconds: 1 },
+      ],
+      hooks: {
+        'web.postStart': { exitCode: 0, delayMs: 300 },
+        'web.preStop': { exitCode: 1, stderr: 'no', delayMs: 4_000 },
+        'api.preStop': { plainHttp: true, delayMs: 100 },
+      },
       stops: { proxy: { exitDelayMs: 700 }, api: { ignoreSigterm: true } },
       policy: { shorterGraceDuringTermination: 'interrupt', unfinishedPreStopEvent: true },
     };
@@ -104,14 +174,23 @@ describe('runScenario actions', () => {
   });
 
   it('until ends the run at that time, with what is still armed', async () => {
-    const trace = await runScenario(shop, { actions: [{ start: 'web' }, { at: 1_000, stop: 'web' }], hooks: { 'web.preStop': { hang: true } }, until: 5_000 });
+    const trace = await runScenario(shop, {
+      actions: [{ start: 'web' }, { at: 1_000, stop: 'web' }],
+      hooks: { 'web.preStop': { hang: true } },
+      until: 5_000,
+    });
     expect(trace).toMatchObject({ endReason: 'until', endMs: 5_000 });
     expect(trace.pendingTimers.length).toBeGreaterThan(0);
     expect(trace.results[1]?.status).toBe('pending');
   });
 
   it('maxTimers stops a run that keeps arming timers, with a note', async () => {
-    const trace = await runScenario(shop, { actions: [{ start: 'web' }, { stop: 'web' }], hooks: { 'web.preStop': { exitCode: 0, delayMs: 1_000 } }, stops: { web: { exitDelayMs: 5_000 } }, maxTimers: 1 });
+    const trace = await runScenario(shop, {
+      actions: [{ start: 'web' }, { stop: 'web' }],
+      hooks: { 'web.preStop': { exitCode: 0, delayMs: 1_000 } },
+      stops: { web: { exitDelayMs: 5_000 } },
+      maxTimers: 1,
+    });
     expect(trace.endReason).toBe('maxTimers');
     expect(trace.notes[0]).toMatch(/^the run stopped at 1000 ms after 1 timers \(maxTimers\)/);
   });
@@ -119,7 +198,12 @@ describe('runScenario actions', () => {
   it('passes policy and kubeletVersion to the manager, and can deliver hooks twice', async () => {
     const trace = await runScenario(
       shop,
-      { actions: [{ start: 'web' }, { start: 'api' }, { at: 1, delete: true, gracePeriodSeconds: 2 }], hooks: { 'web.preStop': { hang: true } }, policy: { unfinishedPreStopEvent: true }, kubeletVersion: '1.33' },
+      {
+        actions: [{ start: 'web' }, { start: 'api' }, { at: 1, delete: true, gracePeriodSeconds: 2 }],
+        hooks: { 'web.preStop': { hang: true } },
+        policy: { unfinishedPreStopEvent: true },
+        kubeletVersion: '1.33',
+      },
       { hookDeliveries: 2, deliveryOptions: { mode: 'concurrent' } },
     );
     expect(trace.events.map((e) => e.reason)).toContain('UnfinishedPreStopHook');

@@ -10,7 +10,10 @@ export const shop: Pod = {
       { name: 'proxy', restartPolicy: 'Always', lifecycle: { preStop: { httpGet: { port: 8080, path: '/quit' } } } },
     ],
     containers: [
-      { name: 'web', lifecycle: { postStart: { exec: { command: ['/bin/warm'] } }, preStop: { exec: { command: ['/bin/drain'] } } } },
+      {
+        name: 'web',
+        lifecycle: { postStart: { exec: { command: ['/bin/warm'] } }, preStop: { exec: { command: ['/bin/drain'] } } },
+      },
       { name: 'api', lifecycle: { preStop: { httpGet: { port: 8080, path: '/drain', scheme: 'HTTPS' } } } },
     ],
   },

@@ -95,7 +95,10 @@ describe('VirtualClock: time and timers', () => {
     const { setTimeout, clearTimeout } = clock;
     const never = new Promise<never>(() => undefined);
     const raced = pTimeout(never, { milliseconds: 30_000, customTimers: { setTimeout, clearTimeout } as never });
-    const outcome = raced.then(() => 'resolved', (e: Error) => `${e.name}@${clock.now()}`);
+    const outcome = raced.then(
+      () => 'resolved',
+      (e: Error) => `${e.name}@${clock.now()}`,
+    );
     await clock.advance(29_999);
     expect(clock.pendingTimers).toBe(1);
     await clock.advance(1);

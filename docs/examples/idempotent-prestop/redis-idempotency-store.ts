@@ -33,7 +33,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async set(key: string, record: IdempotencyRecord, options: IdempotencySetOptions): Promise<void> {
     // PX takes whole milliseconds ≥ 1.
-    await this.#redis.set(this.#prefix + key, JSON.stringify(record), 'PX', Math.max(1, Math.ceil(options.ttlMs ?? this.#defaultTtlMs)));
+    await this.#redis.set(
+      this.#prefix + key,
+      JSON.stringify(record),
+      'PX',
+      Math.max(1, Math.ceil(options.ttlMs ?? this.#defaultTtlMs)),
+    );
   }
 
   async delete(key: string): Promise<void> {

@@ -10,7 +10,12 @@ describe('idempotent preStop receiver (node:http, real clock)', () => {
   });
 
   async function start(drain: () => Promise<DrainReport>) {
-    const server = createPreStopServer({ podUID: 'uid-1', containerName: 'web', containerInstance: 'instance-1', drain });
+    const server = createPreStopServer({
+      podUID: 'uid-1',
+      containerName: 'web',
+      containerInstance: 'instance-1',
+      drain,
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     close = () =>
       new Promise<void>((resolve, reject) => {

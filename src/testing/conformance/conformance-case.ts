@@ -29,7 +29,11 @@ export function registerConformanceCases(
 
 /** The failure of a conformance case. */
 export function conformanceFailure(suite: string, name: string, detail: string, cause?: unknown): TestingError {
-  return new TestingError('ERR_CONFORMANCE', `${suite} conformance, "${name}": ${detail}`, cause === undefined ? {} : { cause });
+  return new TestingError(
+    'ERR_CONFORMANCE',
+    `${suite} conformance, "${name}": ${detail}`,
+    cause === undefined ? {} : { cause },
+  );
 }
 
 /** How a promise stood after a wait. */
@@ -57,13 +61,24 @@ export async function pass(clock: Clock, ms: number, until?: Promise<unknown>): 
   if (clock instanceof VirtualClock) return clock.advance(ms);
   const controller = new AbortController();
   const sleep = sleepOn(clock, ms, controller.signal).catch(() => undefined);
-  await Promise.race(until === undefined ? [sleep] : [sleep, until.then(() => undefined, () => undefined)]);
+  await Promise.race(
+    until === undefined
+      ? [sleep]
+      : [
+          sleep,
+          until.then(
+            () => undefined,
+            () => undefined,
+          ),
+        ],
+  );
   controller.abort();
 }
 
 /** Describes a thrown value for a failure message. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}${'code' in error ? ` (code ${String(error.code)})` : ''}`;
+  if (error instanceof Error)
+    return `${error.name}: ${error.message}${'code' in error ? ` (code ${String(error.code)})` : ''}`;
   return String(error);
 }
 
@@ -96,9 +111,13 @@ export function trackAbortListeners(signal: AbortSignal): AbortListenerTracker {
     const at = live.findIndex((e) => e.listener === listener && e.capture === capture);
     if (at >= 0) live.splice(at, 1);
   };
-  const hadOwn = { add: Object.hasOwn(signal, 'addEventListener'), remove: Object.hasOwn(signal, 'removeEventListener') };
+  const hadOwn = {
+    add: Object.hasOwn(signal, 'addEventListener'),
+    remove: Object.hasOwn(signal, 'removeEventListener'),
+  };
   Object.defineProperty(signal, 'addEventListener', {
-    configurable: true, writable: true,
+    configurable: true,
+    writable: true,
     value(this: AbortSignal, type: string, listener: Listener | null, options?: AddOptions): void {
       add.call(this, type, listener as Listener, options);
       if (type !== 'abort' || listener === null || listener === undefined) return;
@@ -111,7 +130,8 @@ export function trackAbortListeners(signal: AbortSignal): AbortListenerTracker {
     },
   });
   Object.defineProperty(signal, 'removeEventListener', {
-    configurable: true, writable: true,
+    configurable: true,
+    writable: true,
     value(this: AbortSignal, type: string, listener: Listener | null, options?: RemoveOptions): void {
       remove.call(this, type, listener as Listener, options);
       if (type === 'abort' && listener !== null && listener !== undefined) drop(listener, captureOf(options));
@@ -120,9 +140,11 @@ export function trackAbortListeners(signal: AbortSignal): AbortListenerTracker {
   return {
     left: () => live.filter((e) => !(e.once && signal.aborted)).length,
     restore: () => {
-      if (hadOwn.add) Object.defineProperty(signal, 'addEventListener', { configurable: true, writable: true, value: add });
+      if (hadOwn.add)
+        Object.defineProperty(signal, 'addEventListener', { configurable: true, writable: true, value: add });
       else delete (signal as { addEventListener?: unknown }).addEventListener;
-      if (hadOwn.remove) Object.defineProperty(signal, 'removeEventListener', { configurable: true, writable: true, value: remove });
+      if (hadOwn.remove)
+        Object.defineProperty(signal, 'removeEventListener', { configurable: true, writable: true, value: remove });
       else delete (signal as { removeEventListener?: unknown }).removeEventListener;
     },
   };
@@ -169,9 +191,11 @@ export async function checkAbortListeners(
 export function describeLeftListeners(leaks: ReadonlyArray<{ readonly call: string; readonly left: number }>): string {
   const total = leaks.reduce((sum, l) => sum + l.left, 0);
   const each = leaks.map((l) => `${l.call} left ${l.left}`).join(', ');
-  return `${total} abort listener(s) were still on the signal passed to every call once they had settled (${each}). ` +
-    'The manager passes one signal to many calls (a container\'s start, its hooks\' execs and requests, its stop), ' +
-    'so a listener left per call piles up on it: a leak, and Node\'s MaxListenersExceededWarning. ' +
+  return (
+    `${total} abort listener(s) were still on the signal passed to every call once they had settled (${each}). ` +
+    "The manager passes one signal to many calls (a container's start, its hooks' execs and requests, its stop), " +
+    "so a listener left per call piles up on it: a leak, and Node's MaxListenersExceededWarning. " +
     'Remove the listener when the call settles, however it ends (resolve, reject or abort): ' +
-    'e.g. signal.removeEventListener(\'abort\', onAbort) in a finally, not only by { once: true } (see docs/adapters.md)';
+    "e.g. signal.removeEventListener('abort', onAbort) in a finally, not only by { once: true } (see docs/adapters.md)"
+  );
 }

@@ -1,8 +1,19 @@
 import type { Clock } from '../../ports/clock.js';
-import { HTTP_RESPONSE_TO_HTTPS_CLIENT, type HttpClient, type HttpRequest, type HttpResponse } from '../../ports/http-client.js';
+import {
+  HTTP_RESPONSE_TO_HTTPS_CLIENT,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+} from '../../ports/http-client.js';
 import { VirtualClock } from '../virtual-clock.js';
 import {
-  type ConformanceCase, type Settlement, checkAbortListeners, conformanceFailure, describeError, pass, track,
+  type ConformanceCase,
+  checkAbortListeners,
+  conformanceFailure,
+  describeError,
+  pass,
+  type Settlement,
+  track,
 } from './conformance-case.js';
 
 /** One route the harness's test server must serve for {@link httpClientConformanceCases}. */
@@ -25,7 +36,13 @@ export const HTTP_CONFORMANCE_ROUTES: readonly HttpConformanceRoute[] = Object.f
   { path: '/ok', status: 200, headers: { 'X-Conformance': 'yes' }, bodyBytes: 2, delayMs: 0 },
   { path: '/redirect', status: 302, headers: { Location: '/ok' }, bodyBytes: 0, delayMs: 0 },
   { path: '/not-found', status: 404, headers: {}, bodyBytes: 9, delayMs: 0 },
-  { path: '/large', status: 200, headers: { 'Content-Type': 'application/octet-stream' }, bodyBytes: 4 * 1024 * 1024, delayMs: 0 },
+  {
+    path: '/large',
+    status: 200,
+    headers: { 'Content-Type': 'application/octet-stream' },
+    bodyBytes: 4 * 1024 * 1024,
+    delayMs: 0,
+  },
   { path: '/slow', status: 200, headers: {}, bodyBytes: 0, delayMs: Infinity },
 ]);
 
@@ -87,7 +104,10 @@ export function httpClientConformanceCases(
       const harness = await factory();
       const prompt = harness.clock instanceof VirtualClock ? 0 : (options.promptMs ?? 2_000);
       const fail = (detail: string, cause?: unknown): Error => conformanceFailure(SUITE, name, detail, cause);
-      const get = async (url: string, signal: AbortSignal = new AbortController().signal): Promise<Settlement<HttpResponse>> => {
+      const get = async (
+        url: string,
+        signal: AbortSignal = new AbortController().signal,
+      ): Promise<Settlement<HttpResponse>> => {
         const request: HttpRequest = { method: 'GET', url, headers: [['User-Agent', 'kube-lifecycle/conformance']] };
         const promise = harness.client.request(request, { signal });
         const state = track(promise);
@@ -104,13 +124,15 @@ export function httpClientConformanceCases(
   return [
     define('resolves with the status and lower-cased header names', async (h, c) => {
       const res = expectResponse(c, await c.get(h.server.url('/ok')), 'GET /ok');
-      if (res.status !== 200 || res.headers?.['x-conformance'] !== 'yes') throw c.fail(`expected 200 with header "x-conformance: yes", got ${JSON.stringify(res)}`);
+      if (res.status !== 200 || res.headers?.['x-conformance'] !== 'yes')
+        throw c.fail(`expected 200 with header "x-conformance: yes", got ${JSON.stringify(res)}`);
       const upper = Object.keys(res.headers).filter((k) => k !== k.toLowerCase());
       if (upper.length > 0) throw c.fail(`header names must be lower-cased, got ${JSON.stringify(upper)}`);
     }),
     define('does not follow redirects: the 3xx comes back with its location', async (h, c) => {
       const res = expectResponse(c, await c.get(h.server.url('/redirect')), 'GET /redirect');
-      if (res.status !== 302 || res.headers?.['location'] !== '/ok') throw c.fail(`expected 302 with location "/ok" (not followed), got ${JSON.stringify(res)}`);
+      if (res.status !== 302 || res.headers?.['location'] !== '/ok')
+        throw c.fail(`expected 302 with location "/ok" (not followed), got ${JSON.stringify(res)}`);
     }),
     define('resolves non-2xx statuses instead of rejecting', async (h, c) => {
       const res = expectResponse(c, await c.get(h.server.url('/not-found')), 'GET /not-found');
@@ -122,7 +144,10 @@ export function httpClientConformanceCases(
     }),
     define('rejects promptly when the signal aborts an in-flight request', async (h, c) => {
       const controller = new AbortController();
-      const promise = h.client.request({ method: 'GET', url: h.server.url('/slow'), headers: [] }, { signal: controller.signal });
+      const promise = h.client.request(
+        { method: 'GET', url: h.server.url('/slow'), headers: [] },
+        { signal: controller.signal },
+      );
       const state = track(promise);
       await pass(h.clock, 50, promise);
       if (state().settled) throw c.fail(`GET /slow settled before the abort: ${JSON.stringify(state())}`);
@@ -131,19 +156,28 @@ export function httpClientConformanceCases(
       expectRejection(c, state(), 'GET /slow aborted after 50 ms');
     }),
     define('rejects a request whose signal is already aborted', async (h, c) => {
-      expectRejection(c, await c.get(h.server.url('/ok'), AbortSignal.abort(new Error('too late'))), 'GET /ok with an aborted signal');
+      expectRejection(
+        c,
+        await c.get(h.server.url('/ok'), AbortSignal.abort(new Error('too late'))),
+        'GET /ok with an aborted signal',
+      );
     }),
     define(`maps plain HTTP on an HTTPS port to code ${HTTP_RESPONSE_TO_HTTPS_CLIENT}`, async (h, c) => {
       const url = h.server.httpsUrlSpeakingPlainHttp('/ok');
       const error = expectRejection(c, await c.get(url), `GET ${url}`);
       const code = (error as { code?: unknown } | null)?.code;
-      if (code !== HTTP_RESPONSE_TO_HTTPS_CLIENT) throw c.fail(`expected an error with code "${HTTP_RESPONSE_TO_HTTPS_CLIENT}", got ${describeError(error)}`, error);
+      if (code !== HTTP_RESPONSE_TO_HTTPS_CLIENT)
+        throw c.fail(
+          `expected an error with code "${HTTP_RESPONSE_TO_HTTPS_CLIENT}", got ${describeError(error)}`,
+          error,
+        );
     }),
     define('rejects a refused connection with a message naming the URL', async (h, c) => {
       const url = h.server.refusedUrl('/hook');
       const error = expectRejection(c, await c.get(url), `GET ${url}`);
       const message = error instanceof Error ? error.message : String(error);
-      if (!message.includes(url)) throw c.fail(`expected the error message to name ${url}, got ${JSON.stringify(message)}`, error);
+      if (!message.includes(url))
+        throw c.fail(`expected the error message to name ${url}, got ${JSON.stringify(message)}`, error);
     }),
     define('removes its abort listeners once a call settles', async (h, c) => {
       // One signal for several requests, as the manager passes a container's signal to its hooks.
@@ -168,7 +202,11 @@ interface Ctx {
   readonly get: (url: string, signal?: AbortSignal) => Promise<Settlement<HttpResponse>>;
 }
 
-function expectResponse(c: Ctx, state: Settlement<HttpResponse>, what: string): HttpResponse & { headers: Readonly<Record<string, string>> } {
+function expectResponse(
+  c: Ctx,
+  state: Settlement<HttpResponse>,
+  what: string,
+): HttpResponse & { headers: Readonly<Record<string, string>> } {
   if (!state.settled) throw c.fail(`${what} did not settle within ${c.prompt} ms`);
   if (!state.ok) throw c.fail(`${what} rejected: ${describeError(state.error)}`, state.error);
   return { ...state.value, headers: state.value.headers ?? {} };

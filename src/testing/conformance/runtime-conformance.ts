@@ -3,7 +3,13 @@ import type { ContainerRef, ExecResult, Runtime } from '../../ports/runtime.js';
 import type { Container, Pod } from '../../spec/types.js';
 import { VirtualClock } from '../virtual-clock.js';
 import {
-  type ConformanceCase, type Settlement, checkAbortListeners, conformanceFailure, describeError, pass, track,
+  type ConformanceCase,
+  checkAbortListeners,
+  conformanceFailure,
+  describeError,
+  pass,
+  type Settlement,
+  track,
 } from './conformance-case.js';
 
 /** How the main process of a conformance container reacts to signals. */
@@ -51,7 +57,9 @@ export type ConformanceProcessBehaviour =
 export interface RuntimeConformanceHarness {
   readonly runtime: Runtime;
   readonly clock: Clock;
-  container(behaviour: ConformanceProcessBehaviour): { pod: Pod; container: Container } | Promise<{ pod: Pod; container: Container }>;
+  container(
+    behaviour: ConformanceProcessBehaviour,
+  ): { pod: Pod; container: Container } | Promise<{ pod: Pod; container: Container }>;
   observedSignals(ref: ContainerRef): readonly string[] | Promise<readonly string[]>;
   readonly commands: {
     exit(result: { exitCode: number; stdout: string; stderr: string }): readonly string[];
@@ -80,7 +88,10 @@ const SUITE = 'Runtime';
  * signals honoured, and no abort listener left on a signal once a call has settled (the manager
  * passes one signal to many calls). Register them with {@link registerConformanceCases}.
  */
-export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness | Promise<RuntimeConformanceHarness>, options: RuntimeConformanceOptions = {}): ConformanceCase[] {
+export function runtimeConformanceCases(
+  factory: () => RuntimeConformanceHarness | Promise<RuntimeConformanceHarness>,
+  options: RuntimeConformanceOptions = {},
+): ConformanceCase[] {
   const promptMs = options.promptMs ?? 2_000;
   const define = (name: string, body: (h: RuntimeConformanceHarness, c: Ctx) => Promise<void>): ConformanceCase => ({
     name,
@@ -95,9 +106,16 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
         start: async (behaviour, signal = controller.signal) => {
           const { pod, container } = await harness.container(behaviour);
           const { id } = await harness.runtime.startContainer(pod, container, { signal });
-          if (typeof id !== 'string' || id === '') throw ctx.fail(`startContainer resolved with id ${JSON.stringify(id)}; expected a non-empty string`);
+          if (typeof id !== 'string' || id === '')
+            throw ctx.fail(`startContainer resolved with id ${JSON.stringify(id)}; expected a non-empty string`);
           const meta = pod.metadata ?? {};
-          return { id, name: container.name, podName: meta.name ?? '', podNamespace: meta.namespace ?? 'default', podUID: meta.uid ?? '' };
+          return {
+            id,
+            name: container.name,
+            podName: meta.name ?? '',
+            podNamespace: meta.namespace ?? 'default',
+            podUID: meta.uid ?? '',
+          };
         },
       };
       try {
@@ -111,10 +129,14 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
   return [
     define('exec resolves with the exit code, and stdout and stderr kept apart', async (h, c) => {
       const ref = await c.start('exits-on-signal');
-      for (const expected of [{ exitCode: 0, stdout: 'out', stderr: '' }, { exitCode: 3, stdout: 'partial', stderr: 'boom' }]) {
+      for (const expected of [
+        { exitCode: 0, stdout: 'out', stderr: '' },
+        { exitCode: 3, stdout: 'partial', stderr: 'boom' },
+      ]) {
         const got = await h.runtime.exec(ref, h.commands.exit(expected), { signal: c.signal });
         const actual = { exitCode: got.exitCode, stdout: got.stdout ?? '', stderr: got.stderr ?? '' };
-        if (JSON.stringify(actual) !== JSON.stringify(expected)) throw c.fail(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
+        if (JSON.stringify(actual) !== JSON.stringify(expected))
+          throw c.fail(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
       }
     }),
     define('exec passes argv verbatim, without a shell', async (h, c) => {
@@ -123,7 +145,9 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
       const got = await h.runtime.exec(ref, h.commands.echoArgs(args), { signal: c.signal });
       const expected = args.map((a) => `${a}\n`).join('');
       if (got.exitCode !== 0 || got.stdout !== expected) {
-        throw c.fail(`expected exit 0 and stdout ${JSON.stringify(expected)}, got ${JSON.stringify(got)}; is the command run through a shell?`);
+        throw c.fail(
+          `expected exit 0 and stdout ${JSON.stringify(expected)}, got ${JSON.stringify(got)}; is the command run through a shell?`,
+        );
       }
     }),
     define('exec with an already-aborted signal rejects', async (h, c) => {
@@ -150,18 +174,27 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
     define('stopContainer sends the given stop signal (SIGINT)', async (h, c) => {
       await stopAndExpect(h, c, 'SIGINT', 'SIGINT');
     }),
-    define('stopContainer sends SIGKILL after timeoutSeconds to a process that ignores the stop signal, not before', async (h, c) => {
-      const ref = await c.start('ignores-signals');
-      const slack = h.clock instanceof VirtualClock ? 1 : c.prompt / 4;
-      const stop = h.runtime.stopContainer(ref, { timeoutSeconds: 1, signal: c.signal });
-      const state = track(stop);
-      await pass(h.clock, 1_000 - slack, stop);
-      if (state().settled) throw c.fail(`stopContainer settled ${1_000 - slack} ms after it was called, before the 1 s timeout: ${JSON.stringify(state())}`);
-      await pass(h.clock, slack + c.prompt, stop);
-      expectResolved(c, state(), 'stopContainer of a process ignoring SIGTERM, 1 s timeout');
-      const seen = await h.observedSignals(ref);
-      if (seen.join() !== 'SIGTERM') throw c.fail(`expected the process to observe ["SIGTERM"] before SIGKILL, it observed ${JSON.stringify(seen)}`);
-    }),
+    define(
+      'stopContainer sends SIGKILL after timeoutSeconds to a process that ignores the stop signal, not before',
+      async (h, c) => {
+        const ref = await c.start('ignores-signals');
+        const slack = h.clock instanceof VirtualClock ? 1 : c.prompt / 4;
+        const stop = h.runtime.stopContainer(ref, { timeoutSeconds: 1, signal: c.signal });
+        const state = track(stop);
+        await pass(h.clock, 1_000 - slack, stop);
+        if (state().settled)
+          throw c.fail(
+            `stopContainer settled ${1_000 - slack} ms after it was called, before the 1 s timeout: ${JSON.stringify(state())}`,
+          );
+        await pass(h.clock, slack + c.prompt, stop);
+        expectResolved(c, state(), 'stopContainer of a process ignoring SIGTERM, 1 s timeout');
+        const seen = await h.observedSignals(ref);
+        if (seen.join() !== 'SIGTERM')
+          throw c.fail(
+            `expected the process to observe ["SIGTERM"] before SIGKILL, it observed ${JSON.stringify(seen)}`,
+          );
+      },
+    ),
     define('stopContainer of a stopped container resolves', async (h, c) => {
       const ref = await c.start('exits-on-signal');
       const first = h.runtime.stopContainer(ref, { timeoutSeconds: 10, signal: c.signal });
@@ -186,12 +219,18 @@ export function runtimeConformanceCases(factory: () => RuntimeConformanceHarness
       // One signal for a container's start, its execs and its stop, as the manager passes it.
       await checkAbortListeners(c.fail, async (signal, counted) => {
         const ref = await counted('startContainer', () => c.start('exits-on-signal', signal));
-        for (const expected of [{ exitCode: 0, stdout: 'ok', stderr: '' }, { exitCode: 3, stdout: '', stderr: 'failed' }]) {
+        for (const expected of [
+          { exitCode: 0, stdout: 'ok', stderr: '' },
+          { exitCode: 3, stdout: '', stderr: 'failed' },
+        ]) {
           const what = `exec exiting ${expected.exitCode}`;
-          const got = await counted(what, () => h.runtime.exec(ref, h.commands.exit(expected), { signal }).catch((error: unknown) => {
-            throw c.fail(`${what} rejected: ${describeError(error)}`, error);
-          }));
-          if (got.exitCode !== expected.exitCode) throw c.fail(`${what}: expected exit code ${expected.exitCode}, got ${JSON.stringify(got)}`);
+          const got = await counted(what, () =>
+            h.runtime.exec(ref, h.commands.exit(expected), { signal }).catch((error: unknown) => {
+              throw c.fail(`${what} rejected: ${describeError(error)}`, error);
+            }),
+          );
+          if (got.exitCode !== expected.exitCode)
+            throw c.fail(`${what}: expected exit code ${expected.exitCode}, got ${JSON.stringify(got)}`);
         }
         await counted('stopContainer', async () => {
           const stop = h.runtime.stopContainer(ref, { timeoutSeconds: 30, signal });
@@ -212,18 +251,31 @@ interface Ctx {
   readonly start: (behaviour: ConformanceProcessBehaviour, signal?: AbortSignal) => Promise<ContainerRef>;
 }
 
-async function stopAndExpect(h: RuntimeConformanceHarness, c: Ctx, stopSignal: string | undefined, expected: string): Promise<void> {
+async function stopAndExpect(
+  h: RuntimeConformanceHarness,
+  c: Ctx,
+  stopSignal: string | undefined,
+  expected: string,
+): Promise<void> {
   const ref = await c.start('exits-on-signal');
-  const stop = h.runtime.stopContainer(ref, { ...(stopSignal === undefined ? {} : { stopSignal }), timeoutSeconds: 30, signal: c.signal });
+  const stop = h.runtime.stopContainer(ref, {
+    ...(stopSignal === undefined ? {} : { stopSignal }),
+    timeoutSeconds: 30,
+    signal: c.signal,
+  });
   const state = track(stop);
   await pass(h.clock, c.prompt, stop);
   expectResolved(c, state(), `stopContainer with stopSignal ${String(stopSignal)}`);
   const seen = await h.observedSignals(ref);
-  if (seen.join() !== expected) throw c.fail(`expected the main process to observe ["${expected}"], it observed ${JSON.stringify(seen)}`);
+  if (seen.join() !== expected)
+    throw c.fail(`expected the main process to observe ["${expected}"], it observed ${JSON.stringify(seen)}`);
 }
 
 async function settle<T>(promise: Promise<T>): Promise<Settlement<T>> {
-  return promise.then((value) => ({ settled: true, ok: true, value }) as const, (error: unknown) => ({ settled: true, ok: false, error }) as const);
+  return promise.then(
+    (value) => ({ settled: true, ok: true, value }) as const,
+    (error: unknown) => ({ settled: true, ok: false, error }) as const,
+  );
 }
 
 function expectResolved(c: Ctx, state: Settlement<unknown>, what: string): void {

@@ -32,7 +32,9 @@ export function buildBusyboxRootfs(busybox: string): string {
   chmodSync(join(root, 'tmp'), 0o1777);
   copyFileSync(busybox, join(root, 'bin', 'busybox'));
   chmodSync(join(root, 'bin', 'busybox'), 0o755);
-  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => a !== '' && a !== 'busybox');
+  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((a) => a !== '' && a !== 'busybox');
   for (const applet of applets) symlinkSync('busybox', join(root, 'bin', applet));
   return root;
 }

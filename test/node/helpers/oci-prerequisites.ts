@@ -17,7 +17,8 @@ export function checkOciPrerequisites(): OciPrerequisites {
     return { isAvailable: false, reason: 'runc is not installed (apt-get install -y runc)' };
   }
   const busybox = findStaticBusybox();
-  if (busybox === undefined) return { isAvailable: false, reason: 'no static busybox (apt-get install -y busybox-static)' };
+  if (busybox === undefined)
+    return { isAvailable: false, reason: 'no static busybox (apt-get install -y busybox-static)' };
   return { isAvailable: true, busybox, runcVersion };
 }
 
