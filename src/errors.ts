@@ -1,4 +1,4 @@
-import type { FieldError } from './spec/field-error.js';
+import type { FieldError } from './api/field-error.js';
 
 /** Stable machine-readable codes of every error this library throws. */
 export type LifecycleErrorCode =

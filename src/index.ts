@@ -5,6 +5,42 @@
  * @module
  */
 
+// Spec model, defaulting, validation (spec §1, §2; DESIGN §7)
+export type {
+  Container,
+  ContainerPort,
+  EnvVar,
+  ExecAction,
+  FieldError,
+  FieldErrorType,
+  HookName,
+  HTTPGetAction,
+  HTTPHeader,
+  IntOrString,
+  Lifecycle,
+  LifecycleHandler,
+  LifecycleValidationOptions,
+  ObjectMeta,
+  Pod,
+  PodIP,
+  PodOS,
+  PodSpec,
+  PodStatus,
+  Probe,
+  Signal,
+  SleepAction,
+  TCPSocketAction,
+  ValidationOptions,
+} from './api/index.js';
+export {
+  aggregateMessage,
+  applyDefaults,
+  assertValidPod,
+  renderFieldError,
+  SIGNAL_NAMES,
+  validateLifecycle,
+  validatePod,
+} from './api/index.js';
 // Errors
 export type { LifecycleErrorCode } from './errors.js';
 export { InvalidArgumentError, LifecycleError, LifecycleSpecError, UnknownContainerError } from './errors.js';
@@ -86,39 +122,3 @@ export type {
   Runtime,
 } from './ports/index.js';
 export { HTTP_RESPONSE_TO_HTTPS_CLIENT, sleepOn, stopWithEscalation, systemClock } from './ports/index.js';
-// Spec model, defaulting, validation (spec §1, §2; DESIGN §7)
-export type {
-  Container,
-  ContainerPort,
-  EnvVar,
-  ExecAction,
-  FieldError,
-  FieldErrorType,
-  HookName,
-  HTTPGetAction,
-  HTTPHeader,
-  IntOrString,
-  Lifecycle,
-  LifecycleHandler,
-  LifecycleValidationOptions,
-  ObjectMeta,
-  Pod,
-  PodIP,
-  PodOS,
-  PodSpec,
-  PodStatus,
-  Probe,
-  Signal,
-  SleepAction,
-  TCPSocketAction,
-  ValidationOptions,
-} from './spec/index.js';
-export {
-  aggregateMessage,
-  applyDefaults,
-  assertValidPod,
-  renderFieldError,
-  SIGNAL_NAMES,
-  validateLifecycle,
-  validatePod,
-} from './spec/index.js';

@@ -1,7 +1,7 @@
 /**
  * Kubelet grace arithmetic (spec §4.2-A, §4.2-C), as pure functions over whole seconds.
  */
-import type { Container, Pod } from '../spec/types.js';
+import type { Container, Pod } from '../api/types.js';
 
 /** Why a container is killed: selects the probe-level grace (spec §4.2-C.1, [KM]). */
 export type KillReason = 'StartupProbe' | 'LivenessProbe' | 'FailedPostStartHook' | 'Unknown';

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ExecAction } from '../spec/types.js';
+import type { ExecAction } from '../api/types.js';
 import { describeError, describeValue, formatPodDesc, goQuote, goStringSlice, internalFailure } from './format.js';
 import { contextErrorText, type Settled, settle } from './settle.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';

@@ -5,12 +5,13 @@
  *
  * @module
  */
+
+import { goQuote } from '../api/go-format.js';
+import type { Pod } from '../api/types.js';
 import { errorText } from '../errors.js';
-import { goQuote } from '../spec/go-format.js';
-import type { Pod } from '../spec/types.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';
 
-/** Go's `strconv.Quote`, shared with validation messages (see `src/spec/go-format.ts`). */
+/** Go's `strconv.Quote`, shared with validation messages (see `src/api/go-format.ts`). */
 export { goQuote };
 
 /** Go's `%v` of a `[]string`: `[a b c]` (elements joined by one space; `[]` when empty). */

@@ -6,8 +6,9 @@
  *
  * @module
  */
+
+import type { Container, HTTPGetAction, Pod } from '../api/types.js';
 import type { HttpRequest } from '../ports/http-client.js';
-import type { Container, HTTPGetAction, Pod } from '../spec/types.js';
 import { goQuote } from './format.js';
 import { escapeGoPath, goUrlString, joinHostPort, parseGoUrl } from './go-url.js';
 

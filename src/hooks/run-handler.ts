@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { LifecycleHandler } from '../spec/types.js';
+import type { LifecycleHandler } from '../api/types.js';
 import { runExecHandler } from './exec-handler.js';
 import { internalFailure } from './format.js';
 import { runHttpGetHandler } from './http-handler.js';

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import type { SleepAction } from '../api/types.js';
 import { sleepOn } from '../ports/clock.js';
-import type { SleepAction } from '../spec/types.js';
 import { describeError, formatPodDesc, goQuote } from './format.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';
 

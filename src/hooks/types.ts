@@ -1,9 +1,9 @@
+import type { Container, HookName, Pod } from '../api/types.js';
 import type { KubeEvent } from '../manager/events.js';
 import type { ResolvedPolicy } from '../manager/policy.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { ContainerRef, Runtime } from '../ports/runtime.js';
-import type { Container, HookName, Pod } from '../spec/types.js';
 
 /** Everything the handler runner needs to run one hook (plain data plus the ports). */
 export interface HandlerRunContext {

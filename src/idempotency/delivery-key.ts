@@ -17,8 +17,9 @@
  *
  * @module
  */
+
+import type { HookName, Pod } from '../api/types.js';
 import { InvalidArgumentError, UnknownContainerError } from '../errors.js';
-import type { HookName, Pod } from '../spec/types.js';
 
 /** The identity of one hook event, for {@link hookDeliveryKey}. All parts are required. */
 export interface HookDeliveryKeyParts {

@@ -1,9 +1,9 @@
+import type { Container, HookName, LifecycleHandler } from '../api/types.js';
 import { runHandler } from '../hooks/run-handler.js';
 import type { HandlerOutcome } from '../hooks/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { Runtime } from '../ports/runtime.js';
-import type { Container, HookName, LifecycleHandler } from '../spec/types.js';
 import type { EventHub } from './event-hub.js';
 import type { KubeEvent, KubeEventObject } from './events.js';
 import type { ResolvedPolicy } from './policy.js';

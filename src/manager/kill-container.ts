@@ -1,7 +1,7 @@
+import type { Container } from '../api/types.js';
 import { errorText } from '../errors.js';
 import { chargedSeconds, containerBaseGrace, type KillReason, stopTimeoutSeconds } from '../grace/kill-grace.js';
 import type { ContainerRef } from '../ports/runtime.js';
-import type { Container } from '../spec/types.js';
 import { emitContainerEvent, emitEvent, emitStep, type ManagerContext, runHook } from './context.js';
 import { callSafely, DEADLINE, deferred, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';

@@ -1,3 +1,4 @@
+import type { Container, Pod } from '../api/types.js';
 import { InvalidArgumentError, LifecycleError, UnknownContainerError } from '../errors.js';
 import { gracefulDelete } from '../grace/graceful-delete.js';
 import { effectiveGracePeriod, KILL_REASONS, type KillReason } from '../grace/kill-grace.js';
@@ -5,7 +6,6 @@ import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
-import type { Container, Pod } from '../spec/types.js';
 import type { ManagerContext } from './context.js';
 import { EventHub, type LifecycleManagerEvents } from './event-hub.js';
 import { markExited, requestKill, shortenTermination } from './kill-container.js';

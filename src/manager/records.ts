@@ -1,6 +1,6 @@
+import type { Container, Pod } from '../api/types.js';
 import type { DeletionState } from '../grace/graceful-delete.js';
 import type { ContainerRef } from '../ports/runtime.js';
-import type { Container, Pod } from '../spec/types.js';
 import { type Deferred, deferred } from './deadline.js';
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from './results.js';
 

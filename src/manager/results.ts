@@ -1,5 +1,5 @@
+import type { HookName } from '../api/types.js';
 import type { KillReason } from '../grace/kill-grace.js';
-import type { HookName } from '../spec/types.js';
 
 /** How a hook ended, as far as the manager's wait is concerned. */
 export type HookOutcome = 'succeeded' | 'failed' | 'timedOut' | 'skipped';

@@ -1,5 +1,5 @@
+import type { Container } from '../api/types.js';
 import { errorText } from '../errors.js';
-import type { Container } from '../spec/types.js';
 import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
 import { callSafely, DEADLINE, linkedController, raceDeadline } from './deadline.js';
 import { EventMessages } from './events.js';

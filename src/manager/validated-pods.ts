@@ -1,6 +1,6 @@
-import { isRecord, isUnset, type UnknownRecord } from '../spec/input-reader.js';
-import type { Pod } from '../spec/types.js';
-import { assertValidPod, type ValidationOptions } from '../spec/validation.js';
+import { isRecord, isUnset, type UnknownRecord } from '../api/input-reader.js';
+import type { Pod } from '../api/types.js';
+import { assertValidPod, type ValidationOptions } from '../api/validation.js';
 
 interface Entry {
   readonly defaulted: Pod;

@@ -3,8 +3,9 @@
  * (argv, environment, ids). No I/O.
  * @module
  */
+
+import type { Container, Pod } from '../api/types.js';
 import type { ContainerRef } from '../ports/runtime.js';
-import type { Container, Pod } from '../spec/types.js';
 import { NodeAdapterError } from './errors.js';
 
 /** The default `PATH` when the base environment has none (the `runc spec` / Docker default). */

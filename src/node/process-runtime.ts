@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import type { Container, Pod } from '../api/types.js';
 import type { Clock } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
 import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
-import type { Container, Pod } from '../spec/types.js';
 import { DEFAULT_OUTPUT_CAP_BYTES, killGroup, runCaptured } from './child.js';
 import { containerArgv, containerEnv, containerRefFor, DEFAULT_PATH, defaultContainerId } from './container-process.js';
 import { NodeAdapterError } from './errors.js';

@@ -1,4 +1,4 @@
-import type { Container, Pod } from '../spec/types.js';
+import type { Container, Pod } from '../api/types.js';
 
 /**
  * Identifies a started container: plain data, never an adapter's own objects.

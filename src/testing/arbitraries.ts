@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Lifecycle, LifecycleHandler, Pod } from '../spec/types.js';
+import type { Lifecycle, LifecycleHandler, Pod } from '../api/types.js';
 import {
   type Arbitrary,
   type FastCheckApi,

@@ -1,8 +1,8 @@
+import type { Container, Pod } from '../api/types.js';
 import { errorText } from '../errors.js';
 import { type Clock, sleepOn } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
 import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
-import type { Container, Pod } from '../spec/types.js';
 import { TestingError } from './errors.js';
 import {
   describeMatcher,

@@ -13,7 +13,7 @@ import {
   type Pod,
   type Probe,
   SIGNAL_NAMES,
-} from '../spec/types.js';
+} from '../api/types.js';
 
 /** The fast-check namespace (`import fc from 'fast-check'`, or `fc` from `@fast-check/vitest`). */
 export type FastCheckApi = Omit<typeof FastCheck, 'default'>;

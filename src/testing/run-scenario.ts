@@ -1,3 +1,5 @@
+import type { Pod } from '../api/types.js';
+import { assertValidPod } from '../api/validation.js';
 import type { KubeEvent } from '../manager/events.js';
 import { LifecycleManager } from '../manager/lifecycle-manager.js';
 import type {
@@ -7,8 +9,6 @@ import type {
   StartResult,
   StopResult,
 } from '../manager/results.js';
-import type { Pod } from '../spec/types.js';
-import { assertValidPod } from '../spec/validation.js';
 import { type DuplicateDeliveryOptions, deliverHooksTimes } from './duplicate-delivery.js';
 import { FakeHttpClient } from './fake-http-client.js';
 import type { RecordedHttpRequest } from './fake-http-routes.js';

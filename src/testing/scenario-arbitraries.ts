@@ -4,8 +4,9 @@
  *
  * @module
  */
+
+import type { Container, LifecycleHandler, Pod } from '../api/types.js';
 import type { LifecyclePolicy } from '../manager/policy.js';
-import type { Container, LifecycleHandler, Pod } from '../spec/types.js';
 import type { Arbitrary, FastCheckApi } from './pod-arbitraries.js';
 import type {
   ExecFault,

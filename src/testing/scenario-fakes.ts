@@ -1,6 +1,6 @@
+import type { Pod } from '../api/types.js';
 import { buildHttpGetRequest } from '../hooks/http-request.js';
 import { type Clock, sleepOn } from '../ports/clock.js';
-import type { Pod } from '../spec/types.js';
 import { ScenarioError } from './errors.js';
 import type { FakeHttpClient } from './fake-http-client.js';
 import type { HttpRouteScript } from './fake-http-routes.js';

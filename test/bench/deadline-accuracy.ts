@@ -9,8 +9,9 @@
  * - escalation: the moment the runtime received `stopContainer` + its `timeoutSeconds`.
  * Target: p99 < 20 ms (end to end).
  */
+
+import type { Container, Pod } from '../../src/api/types.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 import { type BenchOptions, type BenchResult, now, okHttpClient, percentile, podOf, round, target } from './lib.js';
 import { LifecycleManager, stopWithEscalation, systemClock } from './subject.js';
 

@@ -4,9 +4,9 @@
  * pod builders. Benchmarks may use anything (node:*, global timers); the core may not.
  */
 import { cpus, totalmem } from 'node:os';
+import type { Container, Pod } from '../../src/api/types.js';
 import type { HttpClient, HttpResponse } from '../../src/ports/http-client.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 
 /** How a benchmark is run: `short` = tiny sizes, for the CI smoke only (figures meaningless). */
 export interface BenchOptions {

@@ -8,7 +8,7 @@
  * within grace + minimum + runtime slack. Target: < 2 s for the 1,000 (generation included).
  */
 import fc from 'fast-check';
-import type { Container, LifecycleHandler, Pod } from '../../src/spec/types.js';
+import type { Container, LifecycleHandler, Pod } from '../../src/api/types.js';
 import type { ExecScript } from '../../src/testing/fake-runtime-scripts.js';
 import { type BenchOptions, type BenchResult, now, round, target } from './lib.js';
 import { FakeHttpClient, FakeRuntime, LifecycleManager, VirtualClock } from './subject.js';

@@ -7,7 +7,7 @@
  * collections of that measurement are excluded from the wall time (reported as heapMeasureMs).
  * Targets: < 5 s whole run, < 2 KiB per running container.
  */
-import type { Pod } from '../../src/spec/types.js';
+import type { Pod } from '../../src/api/types.js';
 import {
   type BenchOptions,
   type BenchResult,

@@ -4,7 +4,7 @@
  * probes' grace), against `JSON.parse(JSON.stringify(pod))` of the same pod as a yardstick.
  * Rounds alternate the two; the ratio is of the medians. No target: the ratio is reported.
  */
-import type { Container, Pod } from '../../src/spec/types.js';
+import type { Container, Pod } from '../../src/api/types.js';
 import { type BenchOptions, type BenchResult, median, now, round } from './lib.js';
 import { validatePod } from './subject.js';
 

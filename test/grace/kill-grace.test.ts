@@ -1,5 +1,6 @@
 import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import type { Container, Pod } from '../../src/api/types.js';
 import {
   chargedSeconds,
   containerBaseGrace,
@@ -7,7 +8,6 @@ import {
   killPlan,
   stopTimeoutSeconds,
 } from '../../src/grace/kill-grace.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 
 const container: Container = {
   name: 'web',

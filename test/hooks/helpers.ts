@@ -3,6 +3,7 @@
  * written in parallel; these keep the hook tests independent of them).
  */
 
+import type { Container, Pod } from '../../src/api/types.js';
 import type { HandlerRunContext } from '../../src/hooks/types.js';
 import type { KubeEvent } from '../../src/manager/events.js';
 import type { ResolvedPolicy } from '../../src/manager/policy.js';
@@ -10,7 +11,6 @@ import { kubernetesPolicy } from '../../src/manager/policy.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 
 /** A manual clock: time moves only through `advance`. */
 export class FakeClock implements Clock {

@@ -1,9 +1,9 @@
 // httpGet handler (spec §5.2): client loop, redirects, HTTPS→HTTP fallback, status policy.
 import { describe, expect, it } from 'vitest';
+import type { HTTPGetAction } from '../../src/api/types.js';
 import { MAX_HTTP_REQUESTS, runHandler } from '../../src/hooks/index.js';
 import { kubernetesPolicy } from '../../src/manager/policy.js';
 import type { HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
-import type { HTTPGetAction } from '../../src/spec/types.js';
 import { fakeHttp, flush, makeCtx, schemeMismatch } from './helpers.js';
 
 const redirect = (location: string, status = 302): Promise<HttpResponse> =>

@@ -1,13 +1,13 @@
 // Request building for httpGet handlers (spec §5.2), with the tables of
 // pkg/probe/http/request_test.go [PRT] and pkg/kubelet/lifecycle/handlers_test.go [HT] ported.
 import { describe, expect, it } from 'vitest';
+import type { Container, HTTPGetAction, HTTPHeader, Pod } from '../../src/api/types.js';
 import {
   buildHttpGetRequest,
   canonicalHeaderKey,
   checkRequestHeaders,
   resolveContainerPort,
 } from '../../src/hooks/index.js';
-import type { Container, HTTPGetAction, HTTPHeader, Pod } from '../../src/spec/types.js';
 import { container, pod } from './helpers.js';
 
 const UA = 'kube-lifecycle/1.35';

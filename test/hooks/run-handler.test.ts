@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import type { LifecycleHandler } from '../../src/api/types.js';
 import { runHandler } from '../../src/hooks/index.js';
-import type { LifecycleHandler } from '../../src/spec/types.js';
 import { fakeHttp, fakeRuntime, flush, makeCtx } from './helpers.js';
 
 describe('dispatch (spec §5)', () => {

@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import type { HookName, Pod } from '../../src/api/types.js';
 import { InvalidArgumentError, UnknownContainerError } from '../../src/errors.js';
 import { type HookDeliveryKeyParts, hookDeliveryKey, hookDeliveryKeyForRestart } from '../../src/idempotency/index.js';
-import type { HookName, Pod } from '../../src/spec/types.js';
 
 const parts: HookDeliveryKeyParts = {
   podUID: 'uid-1',

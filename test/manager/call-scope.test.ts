@@ -5,9 +5,9 @@
  * pending, and reused by the next instance when never aborted (docs/performance.md).
  */
 import { describe, expect, it } from 'vitest';
+import type { Container, Pod } from '../../src/api/types.js';
 import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { makePod, RecordingHttpClient } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Container } from '../../src/spec/types.js';
+import type { Container } from '../../src/api/types.js';
 import { makePod, setup } from './harness.js';
 
 const sleepPreStop = (seconds: number): NonNullable<Container['lifecycle']> => ({ preStop: { sleep: { seconds } } });

@@ -9,12 +9,12 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Container, Pod } from '../../src/api/types.js';
 import { NodeHttpClient } from '../../src/node/node-http-client.js';
 import { OciRuntime } from '../../src/node/oci-runtime.js';
 import { ProcessRuntime } from '../../src/node/process-runtime.js';
 import type { Runtime } from '../../src/ports/runtime.js';
 import { systemClock } from '../../src/ports/system-clock.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 import {
   type ConformanceProcessBehaviour,
   HTTP_CONFORMANCE_ROUTES,

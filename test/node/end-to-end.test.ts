@@ -8,13 +8,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Container, Lifecycle, Pod } from '../../src/api/types.js';
 import type { KubeEvent } from '../../src/manager/events.js';
 import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import { NodeHttpClient } from '../../src/node/node-http-client.js';
 import { OciRuntime } from '../../src/node/oci-runtime.js';
 import { ProcessRuntime } from '../../src/node/process-runtime.js';
 import type { ContainerRef } from '../../src/ports/runtime.js';
-import type { Container, Lifecycle, Pod } from '../../src/spec/types.js';
 import { buildBusyboxRootfs, removeRootfs } from './helpers/busybox-rootfs.js';
 import { checkOciPrerequisites, ociSkipReason } from './helpers/oci-prerequisites.js';
 import { startHttpServer, startHttpsServer, type TestServer } from './helpers/servers.js';

@@ -2,11 +2,11 @@
 // `Get "<url>": <cause>` text appears once, not wrapped a second time by the core.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { Pod } from '../../src/api/types.js';
 import { runHandler } from '../../src/hooks/run-handler.js';
 import { kubernetesPolicy } from '../../src/manager/policy.js';
 import { NodeHttpClient } from '../../src/node/node-http-client.js';
 import { systemClock } from '../../src/ports/system-clock.js';
-import type { Pod } from '../../src/spec/types.js';
 
 /** A loopback port nobody listens on: bound, then closed. */
 async function closedPort(): Promise<number> {

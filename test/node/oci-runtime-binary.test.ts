@@ -5,8 +5,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Pod } from '../../src/api/types.js';
 import { OciRuntime } from '../../src/node/oci-runtime.js';
-import type { Pod } from '../../src/spec/types.js';
 
 const pod: Pod = { metadata: { name: 'web', namespace: 'default', uid: 'uid-bin' }, spec: { containers: [] } };
 const signal = (): AbortSignal => new AbortController().signal;

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Container, Pod } from '../../src/api/types.js';
 import { truncationMarker } from '../../src/node/child.js';
 import { OciRuntime } from '../../src/node/oci-runtime.js';
 import type { ContainerExitStatus } from '../../src/node/process-runtime.js';
 import type { ContainerRef } from '../../src/ports/runtime.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 import { buildBusyboxRootfs, removeRootfs } from './helpers/busybox-rootfs.js';
 import { checkOciPrerequisites, ociSkipReason } from './helpers/oci-prerequisites.js';
 import { startHttpServer } from './helpers/servers.js';

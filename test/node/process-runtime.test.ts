@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Container, Pod } from '../../src/api/types.js';
 import { truncationMarker } from '../../src/node/child.js';
 import { NodeAdapterError } from '../../src/node/errors.js';
 import { type ContainerExitStatus, ProcessRuntime } from '../../src/node/process-runtime.js';
 import type { ContainerRef } from '../../src/ports/runtime.js';
-import type { Container, Pod } from '../../src/spec/types.js';
 
 const signal = (): AbortSignal => new AbortController().signal;
 const pod = (containers: Container[]): Pod => ({

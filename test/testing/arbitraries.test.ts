@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import fastCheck from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validatePod } from '../../src/spec/validation.js';
+import { validatePod } from '../../src/api/validation.js';
 import { lifecycleArbitraries, runScenario } from '../../src/testing/index.js';
 import { checkScenario, scenarioPolicy } from '../../src/testing/scenario-check.js';
 

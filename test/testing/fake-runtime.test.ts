@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import type { Pod } from '../../src/api/types.js';
 import type { ContainerRef } from '../../src/ports/runtime.js';
-import type { Pod } from '../../src/spec/types.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 

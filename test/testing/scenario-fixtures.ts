@@ -1,4 +1,4 @@
-import type { Pod } from '../../src/spec/types.js';
+import type { Pod } from '../../src/api/types.js';
 
 /** init `migrate`, sidecar `proxy` (httpGet preStop), `web` (exec hooks), `api` (httpGet preStop). */
 export const shop: Pod = {

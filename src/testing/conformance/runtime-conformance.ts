@@ -1,6 +1,6 @@
+import type { Container, Pod } from '../../api/types.js';
 import type { Clock } from '../../ports/clock.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../ports/runtime.js';
-import type { Container, Pod } from '../../spec/types.js';
 import { VirtualClock } from '../virtual-clock.js';
 import {
   type ConformanceCase,

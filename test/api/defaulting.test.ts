@@ -4,8 +4,8 @@ import {
   applyDefaults,
   applyLifecycleDefaults,
   DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
-} from '../../src/spec/index.js';
-import type { Pod } from '../../src/spec/types.js';
+} from '../../src/api/index.js';
+import type { Pod } from '../../src/api/types.js';
 
 // spec §2 "Order of operations": TGPS → 30 [API]; httpGet path "" → "/", scheme "" → "HTTP" [D].
 describe('applyDefaults (spec §2 defaulting)', () => {

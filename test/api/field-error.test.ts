@@ -12,7 +12,7 @@ import {
   tooLong,
   tooMany,
   typeInvalid,
-} from '../../src/spec/field-error.js';
+} from '../../src/api/field-error.js';
 
 // Bodies as apimachinery util/validation/field/errors.go renders them (spec §2 "Error string format").
 describe('field error constructors render like field.Error.Error()', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoNumber, formatGoValue, goQuote } from '../../src/spec/go-format.js';
+import { formatGoNumber, formatGoValue, goQuote } from '../../src/api/go-format.js';
 
 // Expected values are what Go's fmt/strconv print (strconv.Quote, %v of int64/float64, %#v).
 describe('goQuote (strconv.Quote)', () => {

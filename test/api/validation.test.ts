@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ValidationOptions, validateLifecycle, validatePod } from '../../src/spec/index.js';
+import { type ValidationOptions, validateLifecycle, validatePod } from '../../src/api/index.js';
 
 const pod = (container: Record<string, unknown>, spec: Record<string, unknown> = {}) => ({
   metadata: { name: 'demo' },

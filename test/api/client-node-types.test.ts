@@ -16,7 +16,7 @@ import type {
   V1TCPSocketAction,
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { validatePod } from '../../src/spec/index.js';
+import { validatePod } from '../../src/api/index.js';
 import type {
   Container,
   ExecAction,
@@ -29,7 +29,7 @@ import type {
   Probe,
   SleepAction,
   TCPSocketAction,
-} from '../../src/spec/types.js';
+} from '../../src/api/types.js';
 
 describe('@kubernetes/client-node compatibility', () => {
   it('accepts V1Pod and friends without casts', () => {
