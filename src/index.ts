@@ -112,6 +112,7 @@ export { EventMessages, kubernetesPolicy, LifecycleManager, resolvePolicy } from
 // Ports (DESIGN §5)
 export type {
   Clock,
+  ContainerExit,
   ContainerRef,
   EscalationOptions,
   EscalationResult,
@@ -119,6 +120,7 @@ export type {
   HttpClient,
   HttpRequest,
   HttpResponse,
+  PodSandbox,
   Runtime,
 } from './ports/index.js';
 export { HTTP_RESPONSE_TO_HTTPS_CLIENT, sleepOn, stopWithEscalation, systemClock } from './ports/index.js';

@@ -4,5 +4,5 @@ export type { EscalationOptions, EscalationResult } from './escalation.js';
 export { stopWithEscalation } from './escalation.js';
 export type { HttpClient, HttpRequest, HttpResponse } from './http-client.js';
 export { HTTP_RESPONSE_TO_HTTPS_CLIENT } from './http-client.js';
-export type { ContainerRef, ExecResult, Runtime } from './runtime.js';
+export type { ContainerExit, ContainerRef, ExecResult, PodSandbox, Runtime } from './runtime.js';
 export { systemClock } from './system-clock.js';

@@ -19,6 +19,24 @@ export interface ExecResult {
   readonly stderr?: string;
 }
 
+/** How a container's main process ended, as {@link Runtime.waitContainer} reports it. */
+export interface ContainerExit {
+  /** The exit code; 128 + n for a process killed by signal n. */
+  readonly exitCode: number;
+  /** The runtime's reason (e.g. `OOMKilled`); the manager derives `Completed`/`Error` when absent. */
+  readonly reason?: string;
+  /** The signal that ended the process, if the runtime knows it (e.g. `SIGKILL`). */
+  readonly signal?: string;
+}
+
+/** A pod sandbox created by {@link Runtime.runPodSandbox}. */
+export interface PodSandbox {
+  /** The runtime's sandbox id, handed back to {@link Runtime.stopPodSandbox}. */
+  readonly id: string;
+  /** The pod's IP: `status.podIP` and the default host of httpGet hooks and probes. */
+  readonly podIP?: string;
+}
+
 /**
  * The container runtime port (DESIGN §5, pinned). Three CRI-shaped calls; the core decides when
  * to make them and how long to wait, on the injected clock.
@@ -39,4 +57,18 @@ export interface Runtime {
     ref: ContainerRef,
     options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
   ): Promise<void>;
+  /**
+   * Optional (DESIGN §10): resolve once the container's main process has exited, with its exit
+   * code and reason. The manager calls it after each start; an adapter without it reports exits
+   * through `LifecycleManager.notifyExited`. Rejects only when `signal` aborts or the container is
+   * unknown to the runtime.
+   */
+  waitContainer?(ref: ContainerRef, options: { signal: AbortSignal }): Promise<ContainerExit>;
+  /**
+   * Optional (DESIGN §10): create the pod's sandbox (its network namespace) before any container
+   * starts; its `podIP` becomes the pod's IP.
+   */
+  runPodSandbox?(pod: Pod, options: { signal: AbortSignal }): Promise<PodSandbox>;
+  /** Optional (DESIGN §10): remove the sandbox once the pod's last container has stopped. */
+  stopPodSandbox?(sandboxId: string, options: { signal: AbortSignal }): Promise<void>;
 }
