@@ -1,0 +1,317 @@
+/**
+ * The probe workers of one container (spec pod §6.1, §5.3): a worker per defined probe, the
+ * results cache of the kubelet's results managers, the `started`/`ready` they imply, and the
+ * kills liveness and startup failures ask for. One `ContainerProbes` lives as long as the
+ * container is part of the pod, across restarts: each start is a new container instance.
+ *
+ * @module
+ */
+
+import type { Container, Pod } from '../api/types.js';
+import type { Clock } from '../ports/clock.js';
+import type { HttpClient } from '../ports/http-client.js';
+import type { ContainerRef, Runtime } from '../ports/runtime.js';
+import type { GrpcHealthChecker } from './grpc-health-checker.js';
+import type { ProbeRunContext } from './probe-outcome.js';
+import { podIPOf } from './probe-outcome.js';
+import { PROBE_TYPES, type ProbeType, resolveProbe } from './probe-spec.js';
+import { ProbeWorker } from './probe-worker.js';
+import type { ProbeAttempt, ProbeEvent } from './run-probe.js';
+import { judgeProbeOutcome, runProbeAttempt, runProbeWithRetries } from './run-probe.js';
+import type { TcpDialer } from './tcp-dialer.js';
+
+/** A cached probe result (`pkg/kubelet/prober/results`). */
+export type ProbeResult = 'Success' | 'Failure' | 'Unknown';
+
+/** The kill a liveness or startup failure asks for (spec pod §6.1 "Actions"). */
+export interface ProbeKill {
+  readonly probeType: 'liveness' | 'startup';
+  /** The kill reason: `LivenessProbe` or `StartupProbe`. */
+  readonly reason: 'LivenessProbe' | 'StartupProbe';
+  /** The `Killing` event message, e.g. `Container web failed liveness probe, will be restarted`. */
+  readonly message: string;
+  /** The probe-level grace, if set; the grace order (deletion grace, this, pod TGPS) is the caller's. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Whether the container restarts after the kill (pod policy ≠ Never, or a sidecar). */
+  readonly willRestart: boolean;
+  readonly ref: ContainerRef;
+}
+
+/** `started` and `ready` as the status manager writes them (spec pod §5.3). */
+export interface ProbeStatus {
+  readonly started: boolean;
+  readonly ready: boolean;
+}
+
+/** Options of {@link ContainerProbes}. Callbacks may throw: that is ignored. */
+export interface ContainerProbesOptions {
+  readonly pod: Pod;
+  readonly container: Container;
+  readonly clock: Clock;
+  readonly runtime: Runtime;
+  readonly httpClient: HttpClient;
+  readonly tcpDialer?: TcpDialer;
+  readonly grpcHealthChecker?: GrpcHealthChecker;
+  /** `major.minor` for `User-Agent: kube-probe/<version>`. @default '1.35' */
+  readonly kubeletVersion?: string;
+  /** The default probe host. @default `pod.status.podIP` */
+  readonly podIP?: string;
+  /** Every `Unhealthy`/`ProbeWarning` event, to record on the container `ref`. */
+  readonly onEvent?: (event: ProbeEvent, ref: ContainerRef) => void;
+  /** A liveness or startup failure reached its threshold on a running container: kill it. */
+  readonly onKill?: (kill: ProbeKill) => void;
+  /** `started` or `ready` changed. */
+  readonly onStatusChange?: (status: ProbeStatus) => void;
+  /** Every value written into the results cache (for traces and tests). */
+  readonly onResult?: (probeType: ProbeType, result: ProbeResult) => void;
+  /**
+   * The container instance already running when the workers are created (then their immediate
+   * first probe sees it). Without it the first probe that can see the container comes one period
+   * after creation, as in the kubelet, whose workers start at `AddPod` before the container.
+   */
+  readonly running?: { readonly ref: ContainerRef; readonly startedAt?: number };
+  /** How one attempt runs. @default the real handlers (`runProbeAttempt`) */
+  readonly attempt?: ProbeAttempt;
+}
+
+interface Instance {
+  readonly ref: ContainerRef;
+  readonly startedAt: number;
+  isRunning: boolean;
+}
+
+/** The cached value a new container instance starts with (spec pod §6.1, `worker.initialValue`). */
+export const INITIAL_PROBE_RESULTS: Readonly<Record<ProbeType, ProbeResult>> = Object.freeze({
+  liveness: 'Success',
+  readiness: 'Failure',
+  startup: 'Unknown',
+});
+
+/**
+ * The workers of one container. Create it when the pod is first synced (before or at the
+ * container's start); call {@link ContainerProbes.containerStarted} on every start,
+ * {@link ContainerProbes.containerExited} when it exits, {@link ContainerProbes.podTerminating}
+ * when pod termination begins, and {@link ContainerProbes.stop} when the pod is done.
+ *
+ * @example
+ * const probes = new ContainerProbes({ pod, container, clock, runtime, httpClient,
+ *   onKill: (kill) => killContainer(kill.ref, kill.reason, kill.message),
+ *   onStatusChange: ({ ready }) => setReady('web', ready) });
+ * probes.containerStarted({ ref, startedAt: clock.now() });
+ */
+export class ContainerProbes {
+  private readonly workers = new Map<ProbeType, ProbeWorker>();
+  private readonly results = new Map<ProbeType, ProbeResult>();
+  private readonly attempt: ProbeAttempt;
+  private instance: Instance | undefined;
+  private status: ProbeStatus = { started: false, ready: false };
+  private isTerminating = false;
+  private stopped = false;
+
+  constructor(private readonly options: ContainerProbesOptions) {
+    this.attempt = options.attempt ?? runProbeAttempt;
+    for (const type of PROBE_TYPES) {
+      const probe = resolveProbe(options.container, type);
+      if (probe === undefined) continue;
+      const worker = new ProbeWorker(
+        probe,
+        options.clock,
+        (w) => this.doProbe(w),
+        (w) => this.removeWorker(w),
+      );
+      this.workers.set(type, worker);
+    }
+    if (options.running !== undefined) this.containerStarted(options.running);
+    for (const worker of [...this.workers.values()]) worker.start();
+  }
+
+  /** `started`: running and (startup `Success`, or no startup worker). */
+  get started(): boolean {
+    return this.status.started;
+  }
+
+  /** `ready`: started, running and (readiness `Success`, or no readiness worker). */
+  get ready(): boolean {
+    return this.status.ready;
+  }
+
+  /** The probe types that have a live worker. */
+  get activeProbes(): ProbeType[] {
+    return [...this.workers.keys()];
+  }
+
+  /** The cached result of a probe type for the current instance, if any. */
+  result(type: ProbeType): ProbeResult | undefined {
+    return this.results.get(type);
+  }
+
+  /**
+   * A new container instance is running (first start or restart): every worker drops the old
+   * result, takes its initial value and leaves `onHold` (spec pod §6.1 step 4); thresholds
+   * counters are kept, as the kubelet does. The readiness worker probes at once (the status
+   * generation after a start triggers it, §5.3).
+   */
+  containerStarted(instance: { readonly ref: ContainerRef; readonly startedAt?: number }): void {
+    if (this.stopped) return;
+    this.instance = { ref: instance.ref, startedAt: instance.startedAt ?? this.options.clock.now(), isRunning: true };
+    for (const [type, worker] of this.workers) {
+      worker.isOnHold = false;
+      this.set(type, INITIAL_PROBE_RESULTS[type]);
+    }
+    this.triggerReadiness();
+  }
+
+  /** The instance's main process exited: `started`/`ready` turn false; workers write `Failure` (step 6). */
+  containerExited(): void {
+    if (this.instance === undefined || !this.instance.isRunning) return;
+    this.instance.isRunning = false;
+    this.update();
+  }
+
+  /**
+   * Pod termination began (deletion or a kill of the pod): liveness and startup workers stop and
+   * their results are dropped, as the prober manager's `StopLivenessAndStartup`; readiness keeps
+   * probing through preStop until the container stops (spec pod §6.1 step 7).
+   */
+  podTerminating(): void {
+    this.isTerminating = true;
+    this.workers.get('liveness')?.stop();
+    this.workers.get('startup')?.stop();
+  }
+
+  /** Probe readiness now and reset its ticker, if it is not `Success` on a running instance (§5.3). */
+  triggerReadiness(): void {
+    const worker = this.workers.get('readiness');
+    if (worker === undefined || this.instance?.isRunning !== true) return;
+    if (this.results.get('readiness') !== 'Success') worker.trigger();
+  }
+
+  /** Stop every worker: timers cleared, pending probes aborted, no callback afterwards. Idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const worker of [...this.workers.values()]) worker.stop();
+  }
+
+  /** True once {@link ContainerProbes.stop} ran. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** `doProbe` (spec pod §6.1), steps 3–13; false stops the worker. */
+  private async doProbe(worker: ProbeWorker): Promise<boolean> {
+    const { probe } = worker;
+    const type = probe.type;
+    const instance = this.instance;
+    if (this.stopped) return false;
+    if (instance === undefined) return true; // 3: no container yet
+    if (worker.isOnHold) return true; // 5
+    if (!instance.isRunning) {
+      this.set(type, 'Failure'); // 6: the caller stops the workers of a container that will not restart
+      return true;
+    }
+    if (this.isTerminating && type !== 'readiness') {
+      this.set(type, 'Success'); // 7
+      return false;
+    }
+    const { clock } = this.options;
+    if (Math.trunc((clock.now() - instance.startedAt) / 1000) < probe.initialDelaySeconds) return true; // 8
+    if (type === 'startup' ? this.status.started : !this.status.started) return true; // 9: startup gates both
+
+    const outcome = await runProbeWithRetries(probe, this.context(instance.ref, worker.signal), this.attempt);
+    if (this.stopped || worker.isStopped) return false;
+    if (this.instance !== instance) return true; // a result of a replaced instance is not counted
+    const judged = judgeProbeOutcome(type, outcome);
+    if (judged.event !== undefined) this.call(() => this.options.onEvent?.(judged.event as ProbeEvent, instance.ref));
+    if (judged.isError) return true; // 10: a prober error discards the result
+
+    if (judged.result === worker.lastResult)
+      worker.resultRun++; // 11
+    else {
+      worker.lastResult = judged.result;
+      worker.resultRun = 1;
+    }
+    const threshold = judged.result === 'Failure' ? probe.failureThreshold : probe.successThreshold;
+    if (worker.resultRun < threshold) return true; // 12
+    this.set(type, judged.result); // 13
+    if ((type === 'liveness' && judged.result === 'Failure') || type === 'startup') {
+      worker.isOnHold = true;
+      worker.resultRun = 0;
+    }
+    if (judged.result === 'Failure' && type !== 'readiness' && instance.isRunning) this.kill(type, instance);
+    return true;
+  }
+
+  private kill(type: 'liveness' | 'startup', instance: Instance): void {
+    const { pod, container } = this.options;
+    const probe = this.workers.get(type)?.probe;
+    const willRestart = container.restartPolicy === 'Always' || pod.spec?.restartPolicy !== 'Never';
+    const base = `Container ${container.name} failed ${type} probe`;
+    const tgps = probe?.terminationGracePeriodSeconds;
+    const kill: ProbeKill = {
+      probeType: type,
+      reason: type === 'liveness' ? 'LivenessProbe' : 'StartupProbe',
+      message: willRestart ? `${base}, will be restarted` : base,
+      ...(tgps !== undefined ? { terminationGracePeriodSeconds: tgps } : {}),
+      willRestart,
+      ref: instance.ref,
+    };
+    this.call(() => this.options.onKill?.(kill));
+  }
+
+  private context(ref: ContainerRef, signal: AbortSignal): ProbeRunContext {
+    const o = this.options;
+    return {
+      pod: o.pod,
+      container: o.container,
+      ref,
+      podIP: o.podIP ?? podIPOf(o.pod),
+      runtime: o.runtime,
+      httpClient: o.httpClient,
+      ...(o.tcpDialer !== undefined ? { tcpDialer: o.tcpDialer } : {}),
+      ...(o.grpcHealthChecker !== undefined ? { grpcHealthChecker: o.grpcHealthChecker } : {}),
+      clock: o.clock,
+      kubeletVersion: o.kubeletVersion ?? '1.35',
+      signal,
+    };
+  }
+
+  private set(type: ProbeType, result: ProbeResult): void {
+    if (this.stopped) return;
+    this.results.set(type, result);
+    this.call(() => this.options.onResult?.(type, result));
+    this.update();
+  }
+
+  /** A stopped worker is removed with its result (`worker.run`'s deferred cleanup). */
+  private removeWorker(worker: ProbeWorker): void {
+    const type = worker.probe.type;
+    if (this.workers.get(type) !== worker) return;
+    this.workers.delete(type);
+    this.results.delete(type);
+    if (!this.stopped) this.update();
+  }
+
+  /** Recompute `started`/`ready` (spec pod §5.3) and report a change. */
+  private update(): void {
+    const isRunning = this.instance?.isRunning === true;
+    const has = (type: ProbeType, value: ProbeResult): boolean =>
+      !this.workers.has(type) || this.results.get(type) === value;
+    const started = isRunning && has('startup', 'Success');
+    const ready = started && has('readiness', 'Success');
+    if (started === this.status.started && ready === this.status.ready) return;
+    const becameStarted = started && !this.status.started;
+    this.status = { started, ready };
+    const status = this.status;
+    this.call(() => this.options.onStatusChange?.(status));
+    if (becameStarted) this.triggerReadiness();
+  }
+
+  private call(callback: () => void): void {
+    try {
+      callback();
+    } catch {
+      // a throwing callback must not stop the probes
+    }
+  }
+}

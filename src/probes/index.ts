@@ -1,0 +1,25 @@
+/**
+ * Probes (DESIGN §11, spec pod §6): the ports, the handlers with probe semantics, and the
+ * per-container workers the pod worker drives.
+ *
+ * @module
+ */
+
+export type { ContainerProbesOptions, ProbeKill, ProbeResult, ProbeStatus } from './container-probes.js';
+export { ContainerProbes, INITIAL_PROBE_RESULTS } from './container-probes.js';
+export { capProbeOutput, expandProbeCommand, MAX_EXEC_OUTPUT_BYTES, runExecProbe } from './exec-probe.js';
+export type { GrpcHealthChecker } from './grpc-health-checker.js';
+export { grpcErrorOutput, runGrpcProbe } from './grpc-probe.js';
+export { runHttpGetProbe } from './http-probe.js';
+export type { ProbePortName, ProbePorts } from './missing-port.js';
+export { findMissingProbePort, MissingPortError } from './missing-port.js';
+export type { ProbeAttemptResult, ProbeOutcome, ProbeRunContext } from './probe-outcome.js';
+export { goDurationSeconds, ProbeTimeoutError, podIPOf, withDeadline } from './probe-outcome.js';
+export type { GRPCAction, ProbeAction, ProbeSpec, ProbeType, ResolvedProbe } from './probe-spec.js';
+export { PROBE_DEFAULTS, PROBE_FIELDS, PROBE_TYPES, probeTypeLabel, resolveProbe } from './probe-spec.js';
+export type { ProbeWorkerState } from './probe-worker.js';
+export { ProbeWorker } from './probe-worker.js';
+export type { ProbeAttempt, ProbeEvent, ProbeRunResult } from './run-probe.js';
+export { judgeProbeOutcome, MAX_PROBE_RETRIES, runProbeAttempt, runProbeWithRetries } from './run-probe.js';
+export type { TcpDialer } from './tcp-dialer.js';
+export { runTcpSocketProbe } from './tcp-probe.js';

@@ -1,0 +1,121 @@
+/**
+ * The timing of one probe worker (spec pod §6.1 "Timing"): `doProbe` runs at once, then on a
+ * ticker of `periodSeconds` anchored at that instant — Go's `time.Ticker`, whose channel holds
+ * one tick, so a tick that comes while a probe is still running waits for it and further ticks
+ * are dropped. A manual trigger probes at once and resets the ticker. Every wait is on the
+ * injected clock; `stop()` clears the timer and aborts the pending probe's signal.
+ *
+ * Not reproduced: the kubelet-restart jitter (a worker created less than one period after the
+ * prober manager started first sleeps `rand·period`) — there is no kubelet restart here, and a
+ * random sleep would make runs irreproducible.
+ *
+ * @module
+ */
+
+import type { Clock } from '../ports/clock.js';
+import type { ResolvedProbe } from './probe-spec.js';
+
+/** The per-worker state `doProbe` reads and writes (spec pod §6.1 steps 5, 11–13). */
+export interface ProbeWorkerState {
+  readonly probe: ResolvedProbe;
+  /** The result of the last counted run. */
+  lastResult?: 'Success' | 'Failure';
+  /** How many counted runs in a row gave `lastResult`. */
+  resultRun: number;
+  /** Set after a liveness failure or any startup result is published; cleared by a new container. */
+  isOnHold: boolean;
+  /** Aborted when the worker stops: the pending handler call gives up. */
+  readonly signal: AbortSignal;
+}
+
+/** One probe type's worker: its ticker and its state. `doProbe` returns false to stop the worker. */
+export class ProbeWorker implements ProbeWorkerState {
+  lastResult?: 'Success' | 'Failure';
+  resultRun = 0;
+  isOnHold = false;
+  private readonly controller = new AbortController();
+  private timer: unknown;
+  private anchorAt = 0;
+  private isRunning = false;
+  private hasPendingTick = false;
+  private stopped = false;
+
+  constructor(
+    readonly probe: ResolvedProbe,
+    private readonly clock: Clock,
+    private readonly doProbe: (worker: ProbeWorker) => Promise<boolean>,
+    private readonly onStopped: (worker: ProbeWorker) => void,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** True once stopped (by `stop()` or by `doProbe` returning false). */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Probe now, then every period from now. */
+  start(): void {
+    this.anchorAt = this.clock.now();
+    this.schedule();
+    this.fire();
+  }
+
+  /** The manual trigger: probe now (after a running probe) and re-anchor the ticker at now. */
+  trigger(): void {
+    if (this.stopped) return;
+    this.clock.clearTimeout(this.timer);
+    this.anchorAt = this.clock.now();
+    this.schedule();
+    this.fire();
+  }
+
+  /** Stop: no further probe, the timer cleared, the pending handler call aborted. Idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.controller.abort(new Error('probe worker stopped'));
+    this.onStopped(this);
+  }
+
+  private schedule(): void {
+    const periodMs = this.probe.periodSeconds * 1000;
+    const now = this.clock.now();
+    const ticks = Math.floor((now - this.anchorAt) / periodMs) + 1;
+    this.timer = this.clock.setTimeout(
+      () => {
+        if (this.stopped) return;
+        this.schedule();
+        this.fire();
+      },
+      this.anchorAt + ticks * periodMs - now,
+    );
+  }
+
+  private fire(): void {
+    if (this.isRunning) {
+      this.hasPendingTick = true; // the ticker channel's one buffered tick
+      return;
+    }
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    this.isRunning = true;
+    let keepGoing: boolean;
+    try {
+      keepGoing = await this.doProbe(this);
+    } catch {
+      keepGoing = true; // doProbe guards its callbacks; a bug must not kill the ticker
+    }
+    this.isRunning = false;
+    if (!keepGoing) this.stop();
+    if (this.stopped || !this.hasPendingTick) return;
+    this.hasPendingTick = false;
+    void this.run();
+  }
+}
