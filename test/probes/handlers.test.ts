@@ -172,7 +172,12 @@ describe('httpGet probe (spec pod §6.2)', () => {
 describe('tcpSocket probe (spec pod §6.2)', () => {
   it('connecting succeeds; host defaults to the pod IP; named ports resolve', async () => {
     const calls: unknown[] = [];
-    const tcpDialer = { connect: (host: string, port: number) => (calls.push([host, port]), Promise.resolve()) };
+    const tcpDialer = {
+      connect: (host: string, port: number) => {
+        calls.push([host, port]);
+        return Promise.resolve();
+      },
+    };
     expect(await runTcpSocketProbe({ port: 'http', host: '' }, 1, makeContext(app, { tcpDialer }))).toEqual({
       result: 'success',
       output: '',

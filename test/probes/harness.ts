@@ -4,7 +4,7 @@ import type { Container, Pod } from '../../src/api/types.js';
 import type { ContainerProbesOptions, ProbeKill, ProbeResult, ProbeStatus } from '../../src/probes/container-probes.js';
 import { ContainerProbes } from '../../src/probes/container-probes.js';
 import type { ProbeOutcome } from '../../src/probes/probe-outcome.js';
-import type { ProbeType } from '../../src/probes/probe-spec.js';
+import type { ProbeSpec, ProbeType } from '../../src/probes/probe-spec.js';
 import type { ProbeEvent } from '../../src/probes/run-probe.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { execRuntime, makePod, makeRef, stubHttp } from './helpers.js';
@@ -27,11 +27,19 @@ export interface Harness {
   times(type: ProbeType): number[];
 }
 
+/** A container whose probes use the full `core/v1.Probe` shape (the API model may not declare it yet). */
+export type ProbeContainer = Omit<Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> & {
+  livenessProbe?: ProbeSpec;
+  readinessProbe?: ProbeSpec;
+  startupProbe?: ProbeSpec;
+};
+
 export function harness(
-  container: Container,
+  probeContainer: ProbeContainer,
   answer: (type: ProbeType, atMs: number) => Answer,
   options: { podSpec?: Partial<Pod['spec']>; startAtCreation?: boolean; extra?: Partial<ContainerProbesOptions> } = {},
 ): Harness {
+  const container = probeContainer as Container;
   const clock = new VirtualClock();
   const pod = makePod(container, options.podSpec);
   const h = {
