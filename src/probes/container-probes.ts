@@ -156,8 +156,10 @@ export class ContainerProbes {
     this.instance = { ref: instance.ref, startedAt: instance.startedAt ?? this.options.clock.now(), isRunning: true };
     for (const [type, worker] of this.workers) {
       worker.isOnHold = false;
-      this.set(type, INITIAL_PROBE_RESULTS[type]);
+      this.set(type, INITIAL_PROBE_RESULTS[type], false);
     }
+    // One status generation, one manual trigger.
+    this.update(false);
     this.triggerReadiness();
   }
 
@@ -276,11 +278,11 @@ export class ContainerProbes {
     };
   }
 
-  private set(type: ProbeType, result: ProbeResult): void {
+  private set(type: ProbeType, result: ProbeResult, isUpdating = true): void {
     if (this.stopped) return;
     this.results.set(type, result);
     this.call(() => this.options.onResult?.(type, result));
-    this.update();
+    if (isUpdating) this.update();
   }
 
   /** A stopped worker is removed with its result (`worker.run`'s deferred cleanup). */
@@ -292,8 +294,11 @@ export class ContainerProbes {
     if (!this.stopped) this.update();
   }
 
-  /** Recompute `started`/`ready` (spec pod §5.3) and report a change. */
-  private update(): void {
+  /**
+   * Recompute `started`/`ready` (spec pod §5.3) and report a change. A change to started is a
+   * status generation: it triggers readiness (unless the caller triggers it itself).
+   */
+  private update(isTriggering = true): void {
     const isRunning = this.instance?.isRunning === true;
     const has = (type: ProbeType, value: ProbeResult): boolean =>
       !this.workers.has(type) || this.results.get(type) === value;
@@ -304,7 +309,7 @@ export class ContainerProbes {
     this.status = { started, ready };
     const status = this.status;
     this.call(() => this.options.onStatusChange?.(status));
-    if (becameStarted) this.triggerReadiness();
+    if (becameStarted && isTriggering) this.triggerReadiness();
   }
 
   private call(callback: () => void): void {

@@ -39,6 +39,7 @@ export class ProbeWorker implements ProbeWorkerState {
   private isRunning = false;
   private hasPendingTick = false;
   private stopped = false;
+  private isStarted = false;
 
   constructor(
     readonly probe: ResolvedProbe,
@@ -58,14 +59,19 @@ export class ProbeWorker implements ProbeWorkerState {
 
   /** Probe now, then every period from now. */
   start(): void {
+    if (this.isStarted || this.stopped) return;
+    this.isStarted = true;
     this.anchorAt = this.clock.now();
     this.schedule();
     this.fire();
   }
 
-  /** The manual trigger: probe now (after a running probe) and re-anchor the ticker at now. */
+  /**
+   * The manual trigger: probe now (after a running probe) and re-anchor the ticker at now.
+   * Ignored before `start()`, which probes at once anyway.
+   */
   trigger(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.isStarted) return;
     this.clock.clearTimeout(this.timer);
     this.anchorAt = this.clock.now();
     this.schedule();

@@ -37,10 +37,15 @@ export type ProbeContainer = Omit<Container, 'livenessProbe' | 'readinessProbe' 
 export function harness(
   probeContainer: ProbeContainer,
   answer: (type: ProbeType, atMs: number) => Answer,
-  options: { podSpec?: Partial<Pod['spec']>; startAtCreation?: boolean; extra?: Partial<ContainerProbesOptions> } = {},
+  options: {
+    podSpec?: Partial<Pod['spec']>;
+    startAtCreation?: boolean;
+    clock?: VirtualClock;
+    extra?: Partial<ContainerProbesOptions>;
+  } = {},
 ): Harness {
   const container = probeContainer as Container;
-  const clock = new VirtualClock();
+  const clock = options.clock ?? new VirtualClock();
   const pod = makePod(container, options.podSpec);
   const h = {
     clock,
