@@ -110,6 +110,9 @@ export class ContainerProbes {
 
   constructor(private readonly options: ContainerProbesOptions) {
     this.attempt = options.attempt ?? runProbeAttempt;
+    // A pod already being deleted: liveness/startup set Success and stop at their first run (step 7).
+    const deletion = options.pod.metadata?.deletionTimestamp;
+    this.isTerminating = deletion !== undefined && deletion !== null;
     for (const type of PROBE_TYPES) {
       const probe = resolveProbe(options.container, type);
       if (probe === undefined) continue;
@@ -181,10 +184,14 @@ export class ContainerProbes {
     this.workers.get('startup')?.stop();
   }
 
-  /** Probe readiness now and reset its ticker, if it is not `Success` on a running instance (§5.3). */
+  /**
+   * A status generation (`UpdatePodStatus`, §5.3): for a started container whose readiness is not
+   * `Success`, probe readiness now and reset its ticker. Called on each start and when `started`
+   * turns true; call it on any status sync of your own, as the kubelet does on every one.
+   */
   triggerReadiness(): void {
     const worker = this.workers.get('readiness');
-    if (worker === undefined || this.instance?.isRunning !== true) return;
+    if (worker === undefined || this.instance?.isRunning !== true || !this.status.started) return;
     if (this.results.get('readiness') !== 'Success') worker.trigger();
   }
 

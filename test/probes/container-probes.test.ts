@@ -206,6 +206,32 @@ describe('readiness (spec pod §6.1, §5.3)', () => {
   });
 });
 
+describe('a pod with deletionTimestamp (spec pod §6.1 step 7)', () => {
+  it('liveness and startup set Success and stop at their first run; readiness goes on', async () => {
+    const h = harness({ name: 'app', livenessProbe: tcp, startupProbe: tcp, readinessProbe: tcp }, () => false, {
+      startAtCreation: true,
+      podSpec: {},
+    });
+    expect(h.probes.activeProbes.sort()).toEqual(['liveness', 'readiness', 'startup']);
+    const deleted = harness({ name: 'app', livenessProbe: tcp, startupProbe: tcp, readinessProbe: tcp }, () => false, {
+      startAtCreation: true,
+      extra: { pod: { ...h.pod, metadata: { ...h.pod.metadata, deletionTimestamp: '2026-12-06T21:00:00Z' } } },
+    });
+    await deleted.clock.advance(30_000);
+    expect(deleted.probes.activeProbes).toEqual(['readiness']);
+    expect(deleted.kills).toEqual([]);
+    expect(deleted.times('liveness')).toEqual([]);
+    const written = (type: string) => deleted.results.filter((r) => r.type === type).map((r) => r.result);
+    expect([written('startup'), written('liveness')]).toEqual([
+      ['Unknown', 'Success'],
+      ['Success', 'Success'],
+    ]);
+    expect(deleted.probes.started).toBe(true); // no startup worker left (UpdatePodStatus: started = !exists)
+    h.probes.stop();
+    deleted.probes.stop();
+  });
+});
+
 describe('stop() leaves nothing running', () => {
   it('clears every timer, aborts the pending probe and reports nothing afterwards', async () => {
     const h = harness(
