@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { ContainerRef, Runtime } from '../ports/runtime.js';
 import type { GrpcHealthChecker } from './grpc-health-checker.js';
+import { type ProbeKill, probeKill } from './probe-kill.js';
 import type { ProbeRunContext } from './probe-outcome.js';
 import { podIPOf } from './probe-outcome.js';
 import { PROBE_TYPES, type ProbeType, resolveProbe } from './probe-spec.js';
@@ -20,22 +21,10 @@ import type { ProbeAttempt, ProbeEvent } from './run-probe.js';
 import { judgeProbeOutcome, runProbeAttempt, runProbeWithRetries } from './run-probe.js';
 import type { TcpDialer } from './tcp-dialer.js';
 
+export type { ProbeKill } from './probe-kill.js';
+
 /** A cached probe result (`pkg/kubelet/prober/results`). */
 export type ProbeResult = 'Success' | 'Failure' | 'Unknown';
-
-/** The kill a liveness or startup failure asks for (spec pod §6.1 "Actions"). */
-export interface ProbeKill {
-  readonly probeType: 'liveness' | 'startup';
-  /** The kill reason: `LivenessProbe` or `StartupProbe`. */
-  readonly reason: 'LivenessProbe' | 'StartupProbe';
-  /** The `Killing` event message, e.g. `Container web failed liveness probe, will be restarted`. */
-  readonly message: string;
-  /** The probe-level grace, if set; the grace order (deletion grace, this, pod TGPS) is the caller's. */
-  readonly terminationGracePeriodSeconds?: number;
-  /** Whether the container restarts after the kill (pod policy ≠ Never, or a sidecar). */
-  readonly willRestart: boolean;
-  readonly ref: ContainerRef;
-}
 
 /** `started` and `ready` as the status manager writes them (spec pod §5.3). */
 export interface ProbeStatus {
@@ -252,19 +241,8 @@ export class ContainerProbes {
   }
 
   private kill(type: 'liveness' | 'startup', instance: Instance): void {
-    const { pod, container } = this.options;
     const probe = this.workers.get(type)?.probe;
-    const willRestart = container.restartPolicy === 'Always' || pod.spec?.restartPolicy !== 'Never';
-    const base = `Container ${container.name} failed ${type} probe`;
-    const tgps = probe?.terminationGracePeriodSeconds;
-    const kill: ProbeKill = {
-      probeType: type,
-      reason: type === 'liveness' ? 'LivenessProbe' : 'StartupProbe',
-      message: willRestart ? `${base}, will be restarted` : base,
-      ...(tgps !== undefined ? { terminationGracePeriodSeconds: tgps } : {}),
-      willRestart,
-      ref: instance.ref,
-    };
+    const kill = probeKill(this.options.pod, this.options.container, type, probe, instance.ref);
     this.call(() => this.options.onKill?.(kill));
   }
 

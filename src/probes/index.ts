@@ -5,7 +5,7 @@
  * @module
  */
 
-export type { ContainerProbesOptions, ProbeKill, ProbeResult, ProbeStatus } from './container-probes.js';
+export type { ContainerProbesOptions, ProbeResult, ProbeStatus } from './container-probes.js';
 export { ContainerProbes, INITIAL_PROBE_RESULTS } from './container-probes.js';
 export { capProbeOutput, expandProbeCommand, MAX_EXEC_OUTPUT_BYTES, runExecProbe } from './exec-probe.js';
 export type { GrpcHealthChecker } from './grpc-health-checker.js';
@@ -13,6 +13,8 @@ export { grpcErrorOutput, runGrpcProbe } from './grpc-probe.js';
 export { runHttpGetProbe } from './http-probe.js';
 export type { ProbePortName, ProbePorts } from './missing-port.js';
 export { findMissingProbePort, MissingPortError } from './missing-port.js';
+export type { ProbeKill } from './probe-kill.js';
+export { probeKill } from './probe-kill.js';
 export type { ProbeAttemptResult, ProbeOutcome, ProbeRunContext } from './probe-outcome.js';
 export { goDurationSeconds, ProbeTimeoutError, podIPOf, withDeadline } from './probe-outcome.js';
 export type { GRPCAction, ProbeAction, ProbeSpec, ProbeType, ResolvedProbe } from './probe-spec.js';

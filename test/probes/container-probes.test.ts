@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Container } from '../../src/api/types.js';
 import { ContainerProbes } from '../../src/probes/container-probes.js';
 import { FakeTcpDialer } from '../../src/testing/fake-probe-ports.js';
-import { failFrom } from '../../src/testing/probe-scripts.js';
+import { failFrom, hangFrom } from '../../src/testing/probe-scripts.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { harness } from './harness.js';
 import { execRuntime, makePod, makeRef, POD_IP, stubHttp } from './helpers.js';
@@ -255,6 +255,27 @@ describe('stop() leaves nothing running', () => {
 });
 
 describe('with real handlers and the testing kit fakes (spec pod §6.3)', () => {
+  it('stop() aborts a hung tcp dial and leaves no timer', async () => {
+    const clock = new VirtualClock();
+    const dialer = new FakeTcpDialer({ clock }).script('*', 8080, hangFrom(0));
+    const container = { name: 'web', livenessProbe: { tcpSocket: { port: 8080 }, timeoutSeconds: 30 } } as never;
+    const probes = new ContainerProbes({
+      pod: makePod(container),
+      container,
+      clock,
+      runtime: execRuntime(() => Promise.resolve({ exitCode: 0 })),
+      httpClient: stubHttp(() => Promise.resolve({ status: 200 })),
+      tcpDialer: dialer,
+      running: { ref: makeRef('web') },
+    });
+    await clock.advance(1000);
+    expect(dialer.calls).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(2); // the ticker and the probe's 30 s timeout
+    probes.stop();
+    await clock.advance(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('a tcpSocket liveness outage gives Unhealthy x3 then Killing', async () => {
     const clock = new VirtualClock();
     const dialer = new FakeTcpDialer({ clock }).script(POD_IP, 8080, failFrom(30_000));
