@@ -2,6 +2,20 @@
  * Probes (DESIGN §11, spec pod §6): the ports, the handlers with probe semantics, and the
  * per-container workers the pod worker drives.
  *
+ * How a pod worker uses them:
+ * 1. at `startPod`, `findMissingProbePort(pod, { tcpDialer, grpcHealthChecker })` → throw the
+ *    `MissingPortError` (code `ERR_MISSING_PORT`) it returns;
+ * 2. per container with a probe, `new ContainerProbes({ pod, container, clock, runtime,
+ *    httpClient, tcpDialer, grpcHealthChecker, kubeletVersion, onEvent, onKill, onStatusChange })`
+ *    (`running: { ref, startedAt }` when it is created at the container's start);
+ * 3. `containerStarted({ ref, startedAt })` on each (re)start, `containerExited()` on each exit,
+ *    `podTerminating()` when pod termination begins, `stop()` when the container will not run
+ *    again or the pod is done;
+ * 4. `onKill(kill)` → kill with `kill.reason`, the `Killing` event `kill.message`, grace
+ *    `deletionGracePeriodSeconds ?? kill.terminationGracePeriodSeconds ?? pod TGPS`, then restart
+ *    per policy; `onStatusChange({ started, ready })` → container status, `ContainersReady`,
+ *    `Ready`; `onEvent(event, ref)` → a Warning event on the container.
+ *
  * @module
  */
 
