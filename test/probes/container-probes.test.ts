@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Container } from '../../src/api/types.js';
+import { sleepOn } from '../../src/ports/clock.js';
 import { ContainerProbes } from '../../src/probes/container-probes.js';
 import { FakeTcpDialer } from '../../src/testing/fake-probe-ports.js';
 import { failFrom, hangFrom } from '../../src/testing/probe-scripts.js';
@@ -172,6 +173,48 @@ describe('liveness (spec pod §6.1 steps 11–13, §6.3)', () => {
     await h.clock.advance(30_000);
     expect(h.kills).toEqual([]);
     expect(h.probes.result('liveness')).toBe('Failure'); // step 6
+  });
+});
+
+describe('a container that changes while a probe is in flight', () => {
+  const slowFailure = (clock: () => VirtualClock) => () => async (signal: AbortSignal) => {
+    await sleepOn(clock(), 500, signal);
+    return { result: 'failure' as const, output: 'down' };
+  };
+
+  it('no kill when the container exited during the probe (it is no longer running)', async () => {
+    let clock: VirtualClock | undefined;
+    const h = harness(
+      { name: 'app', livenessProbe: { ...tcp, failureThreshold: 1 } },
+      slowFailure(() => clock as VirtualClock),
+      {
+        startAtCreation: true,
+      },
+    );
+    clock = h.clock;
+    await h.clock.advance(200);
+    h.probes.containerExited();
+    await h.clock.advance(1000);
+    expect(h.events).toHaveLength(1); // the failure is still reported
+    expect(h.kills).toEqual([]);
+  });
+
+  it('a result of a replaced instance is not counted against the new one', async () => {
+    let clock: VirtualClock | undefined;
+    const h = harness(
+      { name: 'app', livenessProbe: { ...tcp, failureThreshold: 1 } },
+      slowFailure(() => clock as VirtualClock),
+      {
+        startAtCreation: true,
+      },
+    );
+    clock = h.clock;
+    await h.clock.advance(200);
+    h.probes.containerExited();
+    h.start('c2');
+    await h.clock.advance(1000);
+    expect(h.kills).toEqual([]);
+    expect(h.probes.result('liveness')).toBe('Success');
   });
 });
 
