@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Container } from '../../src/api/types.js';
 import { sleepOn } from '../../src/ports/clock.js';
 import { ContainerProbes } from '../../src/probes/container-probes.js';
+import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
 import { FakeTcpDialer } from '../../src/testing/fake-probe-ports.js';
 import { failFrom, hangFrom } from '../../src/testing/probe-scripts.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
@@ -298,6 +299,37 @@ describe('stop() leaves nothing running', () => {
 });
 
 describe('with real handlers and the testing kit fakes (spec pod §6.3)', () => {
+  it('an httpGet liveness probe answering 500 from 30 s: Unhealthy with the status, then Killing', async () => {
+    const clock = new VirtualClock();
+    const httpClient = new FakeHttpClient({ clock }).route(`http://${POD_IP}:8080/healthz`, (request) => ({
+      status: clock.now() < 30_000 ? 200 : 500,
+      headers: {},
+      ...(request.headers.some(([n, v]) => n === 'User-Agent' && v === 'kube-probe/1.35') ? {} : { status: 400 }),
+    }));
+    const container = {
+      name: 'web',
+      livenessProbe: { httpGet: { port: 8080, path: '/healthz' }, failureThreshold: 2 },
+    } as never;
+    const messages: string[] = [];
+    const probes = new ContainerProbes({
+      pod: makePod(container),
+      container,
+      clock,
+      runtime: execRuntime(() => Promise.resolve({ exitCode: 0 })),
+      httpClient,
+      running: { ref: makeRef('web') },
+      onEvent: (e) => messages.push(`${clock.now() / 1000}s ${e.reason}: ${e.message}`),
+      onKill: (k) => messages.push(`${clock.now() / 1000}s Killing: ${k.message}`),
+    });
+    await clock.advance(60_000);
+    probes.stop();
+    expect(messages).toEqual([
+      '30s Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500',
+      '40s Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500',
+      '40s Killing: Container web failed liveness probe, will be restarted',
+    ]);
+  });
+
   it('stop() aborts a hung tcp dial and leaves no timer', async () => {
     const clock = new VirtualClock();
     const dialer = new FakeTcpDialer({ clock }).script('*', 8080, hangFrom(0));
