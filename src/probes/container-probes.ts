@@ -57,6 +57,7 @@ export interface ContainerProbesOptions {
    * The container instance already running when the workers are created (then their immediate
    * first probe sees it). Without it the first probe that can see the container comes one period
    * after creation, as in the kubelet, whose workers start at `AddPod` before the container.
+   * With it, `onStatusChange` is first called inside the constructor.
    */
   readonly running?: { readonly ref: ContainerRef; readonly startedAt?: number };
   /** How one attempt runs. @default the real handlers (`runProbeAttempt`) */
