@@ -16,6 +16,8 @@
 import type { ContainerStateTerminated, PodContainerStatus } from '../api/pod-status.js';
 import { toApiTime } from '../api/pod-status.js';
 import type { Container } from '../api/types.js';
+import type { KubeEventObject } from '../manager/events.js';
+import type { ContainerExit, StartOutcome } from './container-driver.js';
 import { isContainerReady } from './pod-conditions.js';
 import type { ContainerKind } from './restart-decision.js';
 
@@ -114,5 +116,72 @@ export function renderContainerStatus(record: ContainerRecord, defaultWaitingRea
     restartCount: record.restartCount,
     image: record.spec.image ?? '',
     ...(record.containerID !== undefined ? { containerID: record.containerID } : {}),
+  };
+}
+
+/** The exit assumed for a killed container when the driver cannot tell (SIGKILL, spec pod §4.4). */
+export const DEFAULT_KILL_EXIT: ContainerExit = Object.freeze({ exitCode: 137, reason: 'Error' });
+
+/**
+ * Record the exit of the current instance: `lastExit` shifts to `priorExit`, reason `Completed`
+ * (0) / `Error` unless the runtime gave one (spec pod §4.4). `final`: the worker no longer
+ * restarts anything (completing, deleted), so the record is `done` rather than `exited`.
+ */
+export function applyExit(record: ContainerRecord, exit: ContainerExit, nowMs: number, final: boolean): void {
+  const exitCode = typeof exit?.exitCode === 'number' ? exit.exitCode : DEFAULT_KILL_EXIT.exitCode;
+  if (record.lastExit) record.priorExit = record.lastExit;
+  record.lastExit = {
+    exitCode,
+    reason: exit?.reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
+    ...(exit?.message !== undefined ? { message: exit.message } : {}),
+    ...(record.startedAtMs !== undefined ? { startedAtMs: record.startedAtMs } : {}),
+    finishedAtMs: exit?.finishedAt ?? nowMs,
+    ...(record.containerID !== undefined ? { containerID: record.containerID } : {}),
+  };
+  record.state = final ? 'done' : 'exited';
+  delete record.waiting;
+}
+
+/**
+ * Record a start that created a container (any outcome but `startFailed`): a new instance with
+ * `restartCount` (spec pod §4.4), probes reset; `running`, or exited at once (postStart failure →
+ * Waiting `PostStartHookError`). Returns whether the container is running.
+ */
+export function applyStart(
+  record: ContainerRecord,
+  outcome: Exclude<StartOutcome, { outcome: 'startFailed' }>,
+  restartCount: number,
+  calledAtMs: number,
+  nowMs: number,
+): boolean {
+  record.instances++;
+  record.restartCount = restartCount;
+  if (outcome.containerID !== undefined) record.containerID = outcome.containerID;
+  else delete record.containerID;
+  record.startedAtMs = outcome.outcome === 'running' ? (outcome.startedAt ?? nowMs) : calledAtMs;
+  if (record.spec.startupProbe !== undefined && record.kind !== 'init') record.startup = false;
+  if (record.spec.readinessProbe !== undefined && record.kind !== 'init') record.readiness = false;
+  record.state = 'running';
+  delete record.waiting;
+  if (outcome.outcome === 'running') return true;
+  applyExit(record, outcome.exit ?? DEFAULT_KILL_EXIT, nowMs, false);
+  if (outcome.outcome === 'postStartFailed') {
+    record.waiting = { reason: 'PostStartHookError', ...(outcome.message ? { message: outcome.message } : {}) };
+  }
+  return false;
+}
+
+/** The event object of a container: its pod, with the kubelet's `fieldPath` (spec pod §7.3). */
+export function containerEventObject(
+  record: Pick<ContainerRecord, 'name' | 'kind'>,
+  pod: { readonly name: string; readonly namespace: string },
+): KubeEventObject {
+  const list = record.kind === 'regular' ? 'containers' : 'initContainers';
+  return {
+    kind: 'Container',
+    name: record.name,
+    namespace: pod.namespace,
+    fieldPath: `spec.${list}{${record.name}}`,
+    podName: pod.name,
   };
 }

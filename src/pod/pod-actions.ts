@@ -33,7 +33,7 @@ export interface PodActionInput {
   readonly podRestartPolicy: string | undefined;
   /** Some regular container has started: init containers are not re-run (spec pod §3.3). */
   readonly initialized: boolean;
-  /** Containers found in back-off during this sync: not retried until the next one. */
+  /** Containers found in back-off, or whose start failed, during this sync: not retried until the next one. */
   readonly skip: ReadonlySet<string>;
   readonly gates?: RestartGates;
 }
@@ -55,7 +55,7 @@ function initAction(input: PodActionInput, c: ContainerRecord): PodAction | 'nex
     if (input.initialized) return 'next';
     switch (c.state) {
       case 'notStarted':
-        return { kind: 'start', container: c, restart: false };
+        return input.skip.has(c.name) ? WAIT : { kind: 'start', container: c, restart: false };
       case 'starting':
       case 'running':
         return WAIT; // one at a time: the next waits for exit 0 (spec pod §3.3)
@@ -70,7 +70,7 @@ function initAction(input: PodActionInput, c: ContainerRecord): PodAction | 'nex
   // sidecar (spec pod §3.4): the next init container starts once this one has started
   switch (c.state) {
     case 'notStarted':
-      return { kind: 'start', container: c, restart: false };
+      return input.skip.has(c.name) ? WAIT : { kind: 'start', container: c, restart: false };
     case 'starting':
       return WAIT;
     case 'running':
@@ -97,7 +97,9 @@ export function nextPodAction(input: PodActionInput): PodAction {
   for (const c of input.containers) {
     switch (c.state) {
       case 'notStarted':
-        return { kind: 'start', container: c, restart: false };
+        if (!input.skip.has(c.name)) return { kind: 'start', container: c, restart: false };
+        allDone = false; // its start failed in this sync: retried later (spec pod §4.3)
+        break;
       case 'starting':
         return WAIT;
       case 'running':

@@ -17,7 +17,14 @@ import { errorText, InvalidArgumentError, UnknownContainerError } from '../error
 import type { KubeEvent } from '../manager/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerDriver, ContainerExit, StartOutcome } from './container-driver.js';
-import { type ContainerRecord, newContainerRecord } from './container-record.js';
+import {
+  applyExit,
+  applyStart,
+  type ContainerRecord,
+  containerEventObject,
+  DEFAULT_KILL_EXIT,
+  newContainerRecord,
+} from './container-record.js';
 import {
   backOffEventMessage,
   CrashLoopBackOff,
@@ -51,7 +58,6 @@ export interface PodWorkerOptions {
 
 /** The kubelet's retry period after a failed sync (`backOffPeriod`, spec pod §4.1). */
 const SYNC_RETRY_MS = 10_000;
-const DEFAULT_KILL_EXIT: ContainerExit = Object.freeze({ exitCode: 137, reason: 'Error' });
 
 /**
  * Runs one pod: init containers one at a time, sidecars in order, regular containers one after
@@ -288,7 +294,6 @@ export class PodWorker {
     } catch (error) {
       outcome = { outcome: 'startFailed', message: errorText(error) };
     }
-    const at = this.#clock.now();
     if (outcome.outcome === 'startFailed') {
       c.state = previousState === 'backingOff' ? 'exited' : previousState;
       c.waiting = {
@@ -300,27 +305,10 @@ export class PodWorker {
       this.#publish();
       return;
     }
-    c.instances++;
-    c.restartCount = restartCount;
-    if (outcome.containerID !== undefined) c.containerID = outcome.containerID;
-    else delete c.containerID;
-    c.startedAtMs = outcome.outcome === 'running' ? (outcome.startedAt ?? at) : now;
+    const isRunning = applyStart(c, outcome, restartCount, now, this.#clock.now());
     if (c.kind === 'regular') this.#initialized = true;
-    if (c.spec.startupProbe !== undefined && c.kind !== 'init') c.startup = false;
-    if (c.spec.readinessProbe !== undefined && c.kind !== 'init') c.readiness = false;
-    if (outcome.outcome === 'running') {
-      c.state = 'running';
-      this.#publish();
-      this.#watchExit(c);
-      return;
-    }
-    c.state = 'running'; // so that #recordExit accepts this instance's exit
-    const exit = outcome.exit ?? DEFAULT_KILL_EXIT;
-    this.#recordExit(c, c.instances, exit, false);
-    if (outcome.outcome === 'postStartFailed') {
-      c.waiting = { reason: 'PostStartHookError', ...(outcome.message ? { message: outcome.message } : {}) };
-    }
     this.#publish();
+    if (isRunning) this.#watchExit(c);
   }
 
   #watchExit(c: ContainerRecord): void {
@@ -339,18 +327,7 @@ export class PodWorker {
 
   #recordExit(c: ContainerRecord, instance: number, exit: ContainerExit, sync = true): void {
     if (c.instances !== instance || c.state !== 'running') return; // stale or already recorded
-    const exitCode = typeof exit?.exitCode === 'number' ? exit.exitCode : 137;
-    if (c.lastExit) c.priorExit = c.lastExit;
-    c.lastExit = {
-      exitCode,
-      reason: exit?.reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
-      ...(exit?.message !== undefined ? { message: exit.message } : {}),
-      ...(c.startedAtMs !== undefined ? { startedAtMs: c.startedAtMs } : {}),
-      finishedAtMs: exit?.finishedAt ?? this.#clock.now(),
-      ...(c.containerID !== undefined ? { containerID: c.containerID } : {}),
-    };
-    c.state = this.#live() ? 'exited' : 'done';
-    delete c.waiting;
+    applyExit(c, exit, this.#clock.now(), !this.#live());
     if (!sync) return;
     this.#publish();
     if (this.#deleted && this.#isFinal()) this.#releaseWatchers();
@@ -403,15 +380,8 @@ export class PodWorker {
   }
 
   #emit(type: KubeEvent['type'], reason: string, message: string, c?: ContainerRecord): void {
-    const object: KubeEvent['object'] = c
-      ? {
-          kind: 'Container',
-          name: c.name,
-          namespace: this.#ident.namespace,
-          fieldPath: c.kind === 'regular' ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`,
-          podName: this.#ident.name,
-        }
-      : { kind: 'Pod', name: this.#ident.name, namespace: this.#ident.namespace };
+    const { name, namespace } = this.#ident;
+    const object: KubeEvent['object'] = c ? containerEventObject(c, this.#ident) : { kind: 'Pod', name, namespace };
     try {
       this.#options.onEvent?.({ type, reason, message, object, timestamp: this.#clock.now() });
     } catch {}
