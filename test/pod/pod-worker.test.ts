@@ -364,3 +364,19 @@ describe('PodWorker.waitFor (DESIGN §10)', () => {
     await expect(worker.waitFor('Ready', { timeoutMs: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 });
+
+describe('PodWorker sandbox on delete (DESIGN §10)', () => {
+  it('stops the sandbox once the last container of a deleted pod has exited', async () => {
+    const { clock, driver, worker } = setup([c('app')], {}, { sandboxIP: '10.0.0.9' });
+    worker.start();
+    await clock.advance(0);
+    worker.stop();
+    await clock.advance(0);
+    expect(driver.sandbox).toEqual({ runs: 1, stops: 0 });
+    driver.exit('app', 143);
+    await clock.advance(0);
+    expect(driver.sandbox).toEqual({ runs: 1, stops: 1 });
+    expect(worker.status().phase).toBe('Failed');
+    expect(worker.status().conditions[0]).toMatchObject({ type: 'PodReadyToStartContainers', status: 'False' });
+  });
+});
