@@ -15,6 +15,7 @@ export type {
   StopOutcome,
 } from './container-driver.js';
 export type { ContainerRecord, ContainerRecordState, RecordedExit } from './container-record.js';
+export { DEFAULT_KILL_EXIT } from './container-record.js';
 export type { CrashLoopBackOffConfig, CrashLoopBackOffPolicy } from './crash-loop-back-off.js';
 export {
   backOffEventMessage,
@@ -27,6 +28,8 @@ export {
 } from './crash-loop-back-off.js';
 export type { EventAgeFields } from './format-event-age.js';
 export { formatEventAge, humanDuration } from './format-event-age.js';
+export type { KillingProbe } from './kill-messages.js';
+export { probeKillMessage } from './kill-messages.js';
 export type { PodAction, PodActionInput } from './pod-actions.js';
 export { nextPodAction } from './pod-actions.js';
 export type { ConditionContainer, ConditionsInput } from './pod-conditions.js';

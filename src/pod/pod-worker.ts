@@ -17,11 +17,13 @@ import { InvalidArgumentError } from '../errors.js';
 import type { KubeEvent } from '../manager/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerDriver, ContainerExit } from './container-driver.js';
+import { DEFAULT_KILL_EXIT } from './container-record.js';
 import { CrashLoopBackOff, type CrashLoopBackOffPolicy, resolveCrashLoopBackOff } from './crash-loop-back-off.js';
+import { type KillingProbe, probeKillMessage } from './kill-messages.js';
 import { PodSync, type PodWorkerState } from './pod-sync.js';
 import { type PodWaitCondition, PodWaiters, type PodWaitOptions, type PodWaitView } from './pod-waiters.js';
 import { renderPodStatus } from './render-pod-status.js';
-import type { RestartGates } from './restart-decision.js';
+import { isContainerRestartable, type RestartGates } from './restart-decision.js';
 
 export type { PodWorkerState } from './pod-sync.js';
 
@@ -127,6 +129,31 @@ export class PodWorker {
     if (probe === 'readiness' && record.readiness !== undefined) record.readiness = success;
     this.#publish();
     this.#sync.kick();
+  }
+
+  /**
+   * Kill a running container because its liveness or startup probe failed (the prober calls this):
+   * the driver kills it with reason `LivenessProbe`/`StartupProbe` and the kubelet's `Killing`
+   * message (spec pod §3.2); its exit then restarts it per policy like any other exit.
+   * Resolves once it has exited; a container that is not running is left alone.
+   */
+  async killForProbe(containerName: string, probe: KillingProbe): Promise<void> {
+    const record = this.#sync.record(containerName);
+    if (record.state !== 'running' || !this.#sync.live()) return;
+    const restartable = isContainerRestartable({
+      kind: record.kind,
+      container: record.spec,
+      podRestartPolicy: this.#pod.spec?.restartPolicy,
+      ...(this.#options.gates !== undefined ? { gates: this.#options.gates } : {}),
+    });
+    const message = probeKillMessage({ kind: record.kind, name: record.name, probe, restartable });
+    const instance = record.instances;
+    let exit: ContainerExit = DEFAULT_KILL_EXIT;
+    try {
+      const reason = probe === 'liveness' ? 'LivenessProbe' : 'StartupProbe';
+      exit = (await this.#options.driver.kill(containerName, { reason, message })).exit ?? DEFAULT_KILL_EXIT;
+    } catch {}
+    this.#sync.recordExit(record, instance, exit);
   }
 
   /** The pod is deleted: end the worker now (no restart after this, a back-off wait ends at once). */

@@ -380,3 +380,38 @@ describe('PodWorker sandbox on delete (DESIGN §10)', () => {
     expect(worker.status().conditions[0]).toMatchObject({ type: 'PodReadyToStartContainers', status: 'False' });
   });
 });
+
+describe('PodWorker.killForProbe (spec pod §3.2 rules 2–3, §3.4 rule 3)', () => {
+  it('kills with the kubelet Killing message, then restarts per policy', async () => {
+    const { clock, driver, worker } = setup(
+      [c('web')],
+      {},
+      { initContainers: [c('side', { restartPolicy: 'Always' })] },
+    );
+    worker.start();
+    await clock.advance(0);
+    await worker.killForProbe('web', 'liveness');
+    await worker.killForProbe('side', 'startup');
+    await clock.advance(0);
+    expect(driver.events.filter((e) => e.reason === 'Killing').map((e) => e.message)).toEqual([
+      'Container web failed liveness probe, will be restarted',
+      'Init container side failed startup probe',
+    ]);
+    expect(driver.kills.map((k) => k.reason)).toEqual(['LivenessProbe', 'StartupProbe']);
+    expect(driver.starts.map((s) => s.name)).toEqual(['side', 'web', 'web', 'side']);
+    expect(worker.status().containerStatuses[0]?.lastState.terminated).toMatchObject({
+      exitCode: 137,
+      reason: 'Error',
+    });
+  });
+
+  it('no suffix when the container will not restart (Never pod), and the pod completes', async () => {
+    const { clock, driver, worker } = setup([c('web')], {}, { restartPolicy: 'Never' });
+    worker.start();
+    await clock.advance(0);
+    await worker.killForProbe('web', 'liveness');
+    await clock.advance(0);
+    expect(driver.events.find((e) => e.reason === 'Killing')?.message).toBe('Container web failed liveness probe');
+    expect(worker.status().phase).toBe('Failed');
+  });
+});
