@@ -1,6 +1,6 @@
 /**
  * Model-based test (STYLE §8, §13): random commands (start, exit with code, kill, delete, advance
- * clock) drive a PodWorker with a fake driver; a small reference model of the kubelet's rules
+ * clock, fail the next postStart) drive a PodWorker with a fake driver; a small reference model of the kubelet's rules
  * (spec pod §3.1 restart policy, §4.2 back-off, §5.1 phase) predicts phase, restartCount, restart
  * instants (so back-off delays) and the number of BackOff events.
  */
@@ -22,6 +22,8 @@ interface ModelContainer {
   restartAt?: number;
   entry?: { backOffMs: number; lastUpdate: number };
   starts: number[];
+  /** The next start's postStart fails: the driver kills it at once (exit 137, spec pod §4.7). */
+  failNextPostStart?: boolean;
 }
 
 interface Model {
@@ -34,6 +36,7 @@ interface Model {
 }
 
 interface Real {
+  flags: Set<string>;
   clock: VirtualClock;
   driver: FakeDriver;
   worker: PodWorker;
@@ -50,7 +53,13 @@ function restart(m: Model, c: ModelContainer, at: number): void {
   c.starts.push(at);
   c.state = 'running';
   delete c.restartAt;
-  void m;
+  if (c.failNextPostStart) {
+    c.failNextPostStart = false;
+    const saved = m.now;
+    m.now = at;
+    exitModel(m, c, 137);
+    m.now = saved;
+  }
 }
 
 function exitModel(m: Model, c: ModelContainer, code: number): void {
@@ -131,6 +140,21 @@ class KillCommand implements fc.AsyncCommand<Model, Real> {
   }
 }
 
+class FailPostStartCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number) {}
+  check(m: Readonly<Model>): boolean {
+    return m.containers[this.index] !== undefined && !m.deleted;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    r.flags.add(r.names[this.index] as string);
+    (m.containers[this.index] as ModelContainer).failNextPostStart = true;
+    await check(m, r);
+  }
+  toString(): string {
+    return `failNextPostStart(${this.index})`;
+  }
+}
+
 class DeleteCommand implements fc.AsyncCommand<Model, Real> {
   check(m: Readonly<Model>): boolean {
     return !m.deleted && !m.terminal;
@@ -158,10 +182,13 @@ class AdvanceCommand implements fc.AsyncCommand<Model, Real> {
   }
   async run(m: Model, r: Real): Promise<void> {
     const target = m.now + this.ms;
-    const due = m.containers
-      .filter((c) => c.state === 'backingOff' && (c.restartAt ?? Infinity) <= target)
-      .sort((a, b) => (a.restartAt ?? 0) - (b.restartAt ?? 0));
-    for (const c of due) restart(m, c, c.restartAt as number);
+    for (;;) {
+      const due = m.containers
+        .filter((c) => c.state === 'backingOff' && (c.restartAt ?? Infinity) <= target)
+        .sort((a, b) => (a.restartAt ?? 0) - (b.restartAt ?? 0))[0];
+      if (!due) break;
+      restart(m, due, due.restartAt as number);
+    }
     m.now = target;
     await r.clock.advance(this.ms);
     await check(m, r);
@@ -183,6 +210,7 @@ describe('PodWorker against a reference model (spec pod §3.1, §4.2, §5.1)', (
             .map(([i, code]) => new ExitCommand(i, code)),
           fc.integer({ min: 0, max: 1 }).map((i) => new KillCommand(i)),
           fc.constant(new DeleteCommand()),
+          fc.integer({ min: 0, max: 1 }).map((i) => new FailPostStartCommand(i)),
           fc
             .oneof(fc.integer({ min: 0, max: 30_000 }), fc.constantFrom(10_000, 20_000, 300_000, 600_000, 700_000))
             .map((ms) => new AdvanceCommand(ms)),
@@ -198,7 +226,13 @@ describe('PodWorker against a reference model (spec pod §3.1, §4.2, §5.1)', (
       names.map((name) => ({ name, image: `${name}:1` })),
       { restartPolicy: policy },
     );
-    const driver = new FakeDriver(clock, pod, {});
+    const flags = new Set<string>();
+    const postStartFails = (name: string) => () => flags.delete(name);
+    const driver = new FakeDriver(
+      clock,
+      pod,
+      Object.fromEntries(names.map((n) => [n, { postStartFails: postStartFails(n) }])),
+    );
     const events: KubeEvent[] = [];
     const worker = new PodWorker({ pod, driver, clock, onEvent: (e) => events.push(e) });
     worker.start();
@@ -209,6 +243,6 @@ describe('PodWorker against a reference model (spec pod §3.1, §4.2, §5.1)', (
       backOffEvents: 0,
       containers: names.map(() => ({ state: 'running', restartCount: 0, starts: [0] })),
     };
-    await fc.asyncModelRun(() => ({ model, real: { clock, driver, worker, events, names } }), commands);
+    await fc.asyncModelRun(() => ({ model, real: { flags, clock, driver, worker, events, names } }), commands);
   });
 });
