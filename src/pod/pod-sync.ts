@@ -113,6 +113,7 @@ export class PodSync {
   }
 
   async begin(): Promise<void> {
+    if (!this.live()) return; // deleted before it started
     if (this.driver.runSandbox) {
       this.state = 'sandbox';
       try {

@@ -415,3 +415,17 @@ describe('PodWorker.killForProbe (spec pod §3.2 rules 2–3, §3.4 rule 3)', ()
     expect(worker.status().phase).toBe('Failed');
   });
 });
+
+describe('PodWorker stop before start', () => {
+  it('a worker stopped before start never starts anything and start() resolves with the Pending status', async () => {
+    const { clock, driver, worker } = setup([c('app')], {}, { sandboxIP: '10.0.0.1' });
+    worker.stop();
+    const status = await worker.start();
+    await clock.advance(60_000);
+    expect(status.phase).toBe('Pending');
+    expect(driver.starts).toEqual([]);
+    expect(driver.sandbox.runs).toBe(0);
+    expect(worker.state).toBe('stopped');
+    await expect(worker.waitFor('Ready')).rejects.toMatchObject({ code: 'ERR_POD_TERMINAL' });
+  });
+});
