@@ -5,7 +5,9 @@
  *
  * Deterministic choices (spec pod §9 items 2, 7, 8): the aggregator evicts the **oldest-inserted**
  * message where client-go's `PopAny` takes an arbitrary one; rows tie on `lastTimestamp` in order
- * of first occurrence where kubectl's sort is not stable. The LRU caches (4096 entries) are not
+ * of first occurrence where kubectl's sort is not stable. Checked against client-go's
+ * `EventAggregate` (insert, then `Len() < maxEvents` passes the event unchanged, else `PopAny` and a
+ * combined copy keyed by the aggregate key). The LRU caches (4096 entries) are not
  * modelled: a list long enough to evict from them is beyond what one pod produces.
  *
  * @module
