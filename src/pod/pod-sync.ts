@@ -37,6 +37,10 @@ export interface PodSyncHost {
   readonly backOff: CrashLoopBackOff;
   readonly podRestartPolicy: string | undefined;
   readonly gates: RestartGates | undefined;
+  /** Delay between a container's exit and the worker learning of it (PLEG relist). */
+  readonly exitObservationDelayMs: number;
+  /** `[0, 1)` source for the requeue jitter `Jitter(d, 0.5)` (spec pod §4.3); none = no jitter. */
+  readonly random: (() => number) | undefined;
   readonly onEvent: ((event: KubeEvent) => void) | undefined;
   /** Render and publish the status if it changed. */
   publish(): void;
@@ -196,7 +200,9 @@ export class PodSync {
           this.emit('Warning', 'BackOff', backOffEventMessage(c.name, this.ident), c);
           this.#host.publish();
         }
-        this.arm(c.name, finishedAt + backOffMs - now, () => this.kick());
+        const waitMs = Math.max(0, finishedAt + backOffMs - now);
+        const jitterMs = this.#host.random ? this.#host.random() * 0.5 * waitMs : 0;
+        this.arm(c.name, waitMs + jitterMs, () => this.kick());
         return;
       }
       this.backOff.next(c.name, finishedAt, now);
@@ -238,9 +244,20 @@ export class PodSync {
       pending = undefined;
     }
     pending?.then(
-      (exit) => this.recordExit(c, instance, exit),
+      (exit) => this.observeExit(c, instance, exit),
       () => {}, // aborted or not observable: notifyExited remains
     );
+  }
+
+  /** An exit as the runtime reports it, seen after `exitObservationDelayMs` (spec pod §9 item 3). */
+  observeExit(c: ContainerRecord, instance: number, exit: ContainerExit): void {
+    const delayMs = this.#host.exitObservationDelayMs;
+    if (delayMs <= 0) {
+      this.recordExit(c, instance, exit);
+      return;
+    }
+    const stamped = { ...exit, finishedAt: exit.finishedAt ?? this.clock.now() };
+    this.clock.setTimeout(() => this.recordExit(c, instance, stamped), delayMs);
   }
 
   recordExit(c: ContainerRecord, instance: number, exit: ContainerExit, sync = true): void {

@@ -41,6 +41,17 @@ export interface PodWorkerOptions {
   readonly crashLoopBackOff?: CrashLoopBackOffPolicy;
   /** Feature gates. @default 1.35 defaults (`containerRestartRules: true`) */
   readonly gates?: RestartGates;
+  /**
+   * Delay before an exit is acted on, like the kubelet's PLEG relist (up to 1 s; spec pod §9
+   * item 3). `finishedAt` keeps the real exit time. @default 0
+   */
+  readonly exitObservationDelayMs?: number;
+  /**
+   * A `[0, 1)` random source (seed it for replayable runs): restarts then happen within
+   * `[expiry, expiry + 50 % of the wait)` as the kubelet's `Jitter(d, 0.5)` requeue (spec pod §4.3).
+   * @default none: a restart happens exactly when its back-off expires
+   */
+  readonly random?: () => number;
 }
 
 /**
@@ -77,6 +88,8 @@ export class PodWorker {
       podRestartPolicy: options.pod.spec?.restartPolicy,
       gates: options.gates,
       onEvent: options.onEvent,
+      exitObservationDelayMs: options.exitObservationDelayMs ?? 0,
+      random: options.random,
       publish: () => this.#publish(),
       refresh: () => this.#waiters.update(this.#view()),
     });
@@ -119,7 +132,7 @@ export class PodWorker {
   /** The runtime saw `containerName` exit by itself (for drivers without `waitExit`). */
   notifyExited(containerName: string, exit: ContainerExit): void {
     const record = this.#sync.record(containerName);
-    this.#sync.recordExit(record, record.instances, exit);
+    this.#sync.observeExit(record, record.instances, exit);
   }
 
   /** A probe result changed (the prober calls this): startup gates `started`, readiness `ready`. */

@@ -429,3 +429,32 @@ describe('PodWorker stop before start', () => {
     await expect(worker.waitFor('Ready')).rejects.toMatchObject({ code: 'ERR_POD_TERMINAL' });
   });
 });
+
+describe('PodWorker options: exitObservationDelayMs and jitter (spec pod §4.3, §9 items 2–3)', () => {
+  it('acts on an exit only after exitObservationDelayMs; finishedAt keeps the exit time', async () => {
+    const { clock, driver, worker } = setup(
+      [c('app')],
+      { app: { exitAfterMs: once(1000), exitCode: always(1) } },
+      { worker: { exitObservationDelayMs: 1000 } },
+    );
+    worker.start();
+    await clock.advance(1999);
+    expect(driver.starts).toHaveLength(1);
+    expect(worker.status().containerStatuses[0]?.state.running).toBeDefined();
+    await clock.advance(1);
+    expect(driver.starts.map((s) => s.at)).toEqual([0, 2000]);
+    expect(worker.status().containerStatuses[0]?.lastState.terminated?.finishedAt).toBe('1970-01-01T00:00:01Z');
+  });
+
+  it('a random source spreads a restart within [expiry, expiry + 50 % of the wait)', async () => {
+    const { clock, driver, worker } = setup(
+      [c('app')],
+      { app: { exitAfterMs: always(0), exitCode: always(1) } },
+      { worker: { random: () => 0.5 } },
+    );
+    worker.start();
+    await clock.advance(20_000);
+    // crash 2 at 0 → wait 10 s + 0.5·0.5·10 s = 12.5 s
+    expect(driver.starts.map((s) => s.at).slice(0, 3)).toEqual([0, 0, 12_500]);
+  });
+});
