@@ -1,0 +1,154 @@
+/**
+ * The kubelet's CrashLoopBackOff (spec pod §4): `flowcontrol.Backoff` keyed per container, with
+ * the 1.35 constants, the `KubeletCrashLoopBackOffMax` / `ReduceDefaultCrashLoopBackOffDecay`
+ * variants as policy values, and the kubelet's Waiting message and `BackOff` event text.
+ * Deterministic: no jitter (the kubelet builds `NewBackOff` without one, spec pod §4.1).
+ *
+ * @module
+ */
+
+/**
+ * Back-off figures (DESIGN §10 policy `crashLoopBackOff`). Each is optional; the defaults are the
+ * kubelet's 1.35 ones (spec pod §4.1).
+ */
+export interface CrashLoopBackOffPolicy {
+  /** First wait (after the second crash). @default 10 (1 with `reducedDecay`) */
+  readonly initialSeconds?: number;
+  /** Cap of the doubling (`maxContainerRestartPeriod`). @default 300 (`KubeletCrashLoopBackOffMax` is on in 1.35, so also with `reducedDecay`) */
+  readonly maxSeconds?: number;
+  /** An exit more than this long after the last start decision resets the back-off. @default 600 */
+  readonly resetAfterSeconds?: number;
+  /**
+   * Gate `ReduceDefaultCrashLoopBackOffDecay` (alpha in 1.35, off): initial 1 s, max 60 s, and
+   * with `KubeletCrashLoopBackOffMax` (on) the max back to 300 s unless `maxSeconds` says otherwise
+   * (spec pod §4.1, §8 item 3: code and docs disagree; this follows the code).
+   * @default false
+   */
+  readonly reducedDecay?: boolean;
+}
+
+/** Resolved back-off figures in milliseconds. */
+export interface CrashLoopBackOffConfig {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  readonly resetAfterMs: number;
+}
+
+/** 1.35 constants (spec pod §4.1). */
+export const CRASH_LOOP_BACK_OFF_DEFAULTS = Object.freeze({
+  initialSeconds: 10,
+  maxSeconds: 300,
+  reducedInitialSeconds: 1,
+  reducedMaxSeconds: 60,
+  resetAfterSeconds: 600,
+});
+
+/**
+ * `newCrashLoopBackOff(cfg)` (spec pod §4.1): start 10 s / 300 s; reduced decay → 1 s / 60 s; then
+ * `KubeletCrashLoopBackOffMax` (on in 1.35) sets max to the configured value (defaulted to 300 s)
+ * and lowers initial to max when max < initial.
+ *
+ * @example resolveCrashLoopBackOff({ maxSeconds: 2 }) // { initialMs: 2000, maxMs: 2000, resetAfterMs: 600000 }
+ */
+export function resolveCrashLoopBackOff(policy: CrashLoopBackOffPolicy = {}): CrashLoopBackOffConfig {
+  const d = CRASH_LOOP_BACK_OFF_DEFAULTS;
+  let initial: number = policy.reducedDecay ? d.reducedInitialSeconds : d.initialSeconds;
+  // KubeletCrashLoopBackOffMax on: the defaulter fills a nil max with 300 s (spec pod §4.1).
+  const max = policy.maxSeconds ?? d.maxSeconds;
+  if (policy.initialSeconds !== undefined) initial = policy.initialSeconds;
+  else if (max < initial) initial = max;
+  return {
+    initialMs: initial * 1000,
+    maxMs: max * 1000,
+    resetAfterMs: (policy.resetAfterSeconds ?? d.resetAfterSeconds) * 1000,
+  };
+}
+
+interface BackOffEntry {
+  readonly backOffMs: number;
+  readonly lastUpdateMs: number;
+}
+
+/**
+ * `flowcontrol.Backoff` as the kubelet uses it (spec pod §4.2), keyed by container. Time is
+ * passed in (clock ms); nothing here reads a clock.
+ */
+export class CrashLoopBackOff {
+  readonly config: CrashLoopBackOffConfig;
+  readonly #entries = new Map<string, BackOffEntry>();
+
+  constructor(config: CrashLoopBackOffConfig = resolveCrashLoopBackOff()) {
+    this.config = config;
+  }
+
+  /** `HasExpiredFunc`: `eventTime − lastUpdate > resetAfter`, strictly (spec pod §4.2). */
+  #expired(eventMs: number, entry: BackOffEntry): boolean {
+    return eventMs - entry.lastUpdateMs > this.config.resetAfterMs;
+  }
+
+  /**
+   * `IsInBackOffSince(key, finishedAt)`: an entry exists, has not expired, and less than its
+   * back-off has passed since `finishedAtMs`.
+   */
+  isInBackOffSince(key: string, finishedAtMs: number, nowMs: number): boolean {
+    const entry = this.#entries.get(key);
+    if (!entry || this.#expired(finishedAtMs, entry)) return false;
+    return nowMs - finishedAtMs < entry.backOffMs;
+  }
+
+  /** The current back-off of `key` in ms (0 without an entry). */
+  backOffMs(key: string): number {
+    return this.#entries.get(key)?.backOffMs ?? 0;
+  }
+
+  /** `Next(key, finishedAt)`: initial for a new or expired entry, else double up to the cap. */
+  next(key: string, finishedAtMs: number, nowMs: number): void {
+    const entry = this.#entries.get(key);
+    const backOffMs =
+      !entry || this.#expired(finishedAtMs, entry)
+        ? this.config.initialMs
+        : Math.min(entry.backOffMs * 2, this.config.maxMs);
+    this.#entries.set(key, { backOffMs, lastUpdateMs: nowMs });
+  }
+}
+
+/**
+ * Go's `time.Duration.String()` for whole milliseconds ≥ 0: `10s`, `1m20s`, `5m0s`, `1h0m0s`,
+ * `1.5s`, `500ms`, `0s`.
+ */
+export function goDurationString(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const totalSeconds = ms / 1000;
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds - hours * 3600) / 60);
+  const seconds = Number((totalSeconds - hours * 3600 - minutes * 60).toFixed(3));
+  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0) return `${minutes}m${seconds}s`;
+  return `${seconds}s`;
+}
+
+/** The pod as the kubelet names it in messages: `<name>_<namespace>(<uid>)`. */
+export function podDescription(pod: { name: string; namespace: string; uid: string }): string {
+  return `${pod.name}_${pod.namespace}(${pod.uid})`;
+}
+
+/**
+ * Waiting message while backing off (spec pod §4.4):
+ * `back-off 10s restarting failed container=app pod=web_default(uid)`.
+ */
+export function crashLoopBackOffMessage(
+  backOffMs: number,
+  container: string,
+  pod: { name: string; namespace: string; uid: string },
+): string {
+  return `back-off ${goDurationString(backOffMs)} restarting failed container=${container} pod=${podDescription(pod)}`;
+}
+
+/**
+ * Warning `BackOff` event message (spec pod §4.5):
+ * `Back-off restarting failed container app in pod web_default(uid)`.
+ */
+export function backOffEventMessage(container: string, pod: { name: string; namespace: string; uid: string }): string {
+  return `Back-off restarting failed container ${container} in pod ${podDescription(pod)}`;
+}

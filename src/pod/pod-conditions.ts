@@ -1,0 +1,130 @@
+/**
+ * The kubelet's pod conditions (`pkg/kubelet/status/generate.go`, spec pod §5.2) and the
+ * per-container `ready`/`started` rules (spec pod §5.3), as pure functions.
+ *
+ * @module
+ */
+
+import type { PodCondition, PodConditionType, PodContainerStatus, PodPhase } from '../api/pod-status.js';
+import { toApiTime } from '../api/pod-status.js';
+import type { ContainerKind } from './restart-decision.js';
+
+/** A container as the condition functions see it. */
+export interface ConditionContainer {
+  readonly name: string;
+  readonly kind: ContainerKind;
+  readonly status: PodContainerStatus | undefined;
+}
+
+/** Inputs of {@link generatePodConditions}. */
+export interface ConditionsInput {
+  /** Init containers (spec order), then regular containers. */
+  readonly containers: readonly ConditionContainer[];
+  readonly phase: PodPhase;
+  /** A sandbox with network exists (`PodReadyToStartContainers`). */
+  readonly sandboxReady: boolean;
+  /** The previous conditions: their `lastTransitionTime` is kept while `status` is unchanged. */
+  readonly previous: readonly PodCondition[];
+  readonly nowMs: number;
+}
+
+type Draft = Omit<PodCondition, 'lastTransitionTime' | 'lastProbeTime'>;
+
+/** Go's `%s` of a `[]string`: `[a b]`. */
+function goList(names: readonly string[]): string {
+  return `[${names.join(' ')}]`;
+}
+
+/** `HasAnyRegularContainerStarted`: a regular container is running or has terminated. */
+function anyRegularStarted(containers: readonly ConditionContainer[]): boolean {
+  return containers.some(
+    (c) => c.kind === 'regular' && c.status && (c.status.state.running || c.status.state.terminated),
+  );
+}
+
+function initialized(input: ConditionsInput): Draft {
+  const type = 'Initialized';
+  const inits = input.containers.filter((c) => c.kind !== 'regular');
+  if (inits.length === 0) return { type, status: 'True' };
+  const unknown: string[] = [];
+  const incomplete: string[] = [];
+  for (const c of inits) {
+    if (!c.status) unknown.push(c.name);
+    else if (c.kind === 'sidecar' ? !c.status.started : !c.status.ready) incomplete.push(c.name);
+  }
+  if (input.phase === 'Succeeded' && unknown.length === 0) return { type, status: 'True', reason: 'PodCompleted' };
+  if (anyRegularStarted(input.containers)) return { type, status: 'True' };
+  const parts: string[] = [];
+  if (unknown.length > 0) parts.push(`containers with unknown status: ${goList(unknown)}`);
+  if (incomplete.length > 0) parts.push(`containers with incomplete status: ${goList(incomplete)}`);
+  if (parts.length > 0) return { type, status: 'False', reason: 'ContainersNotInitialized', message: parts.join(', ') };
+  return { type, status: 'True' };
+}
+
+function containersReady(input: ConditionsInput): Draft {
+  const type = 'ContainersReady';
+  const unknown: string[] = [];
+  const unready: string[] = [];
+  for (const c of input.containers) {
+    if (c.kind === 'init') continue; // regular init containers never count (spec pod §5.2)
+    if (!c.status) unknown.push(c.name);
+    else if (!c.status.ready) unready.push(c.name);
+  }
+  if (input.phase === 'Succeeded' && unknown.length === 0) return { type, status: 'False', reason: 'PodCompleted' };
+  if (input.phase === 'Failed') return { type, status: 'False', reason: 'PodFailed' };
+  const parts: string[] = [];
+  if (unknown.length > 0) parts.push(`containers with unknown status: ${goList(unknown)}`);
+  if (unready.length > 0) parts.push(`containers with unready status: ${goList(unready)}`);
+  if (parts.length > 0) return { type, status: 'False', reason: 'ContainersNotReady', message: parts.join(', ') };
+  return { type, status: 'True' };
+}
+
+function stamp(draft: Draft, input: ConditionsInput): PodCondition {
+  const before = input.previous.find((c) => c.type === draft.type);
+  const lastTransitionTime =
+    before && before.status === draft.status ? before.lastTransitionTime : toApiTime(input.nowMs);
+  return Object.freeze({ ...draft, lastProbeTime: null, lastTransitionTime });
+}
+
+/**
+ * The kubelet-owned conditions in the kubelet's order (spec pod §5.2): `PodReadyToStartContainers`,
+ * `Initialized`, `Ready`, `ContainersReady`. `Ready` copies `ContainersReady` (no readiness gates
+ * here). `lastTransitionTime` moves only when a condition's `status` flips.
+ */
+export function generatePodConditions(input: ConditionsInput): PodCondition[] {
+  const sandbox: Draft = { type: 'PodReadyToStartContainers', status: input.sandboxReady ? 'True' : 'False' };
+  const ready = containersReady(input);
+  const drafts: Draft[] = [sandbox, initialized(input), { ...ready, type: 'Ready' }, ready];
+  return drafts.map((d) => stamp(d, input));
+}
+
+/** The condition of `type` in `conditions`, if present. */
+export function findCondition(conditions: readonly PodCondition[], type: PodConditionType): PodCondition | undefined {
+  return conditions.find((c) => c.type === type);
+}
+
+/**
+ * `ready` of a container (spec pod §5.3): regular init containers are ready once terminated with
+ * exit 0; sidecars and regular containers when started, running and (no readiness probe or its
+ * last result is Success).
+ */
+export function isContainerReady(input: {
+  readonly kind: ContainerKind;
+  readonly status: Pick<PodContainerStatus, 'state' | 'started'>;
+  readonly readiness: boolean | undefined;
+}): boolean {
+  const { kind, status, readiness } = input;
+  if (kind === 'init') return status.state.terminated?.exitCode === 0;
+  return status.started && status.state.running !== undefined && readiness !== false;
+}
+
+/**
+ * `started` of a container (spec pod §5.3): running and (no startup probe, or its result is
+ * Success). `startup` is `undefined` without a startup probe, else whether it has succeeded.
+ */
+export function isContainerStarted(input: {
+  readonly running: boolean;
+  readonly startup: boolean | undefined;
+}): boolean {
+  return input.running && input.startup !== false;
+}

@@ -1,0 +1,334 @@
+/**
+ * The pod worker's sync engine (spec pod §3–§4): the kubelet's `SyncPod` for one pod, one action
+ * at a time from {@link nextPodAction}, with CrashLoopBackOff, requeue timers, exit watching and
+ * completion. {@link PodWorker} owns it and turns its state into published statuses.
+ *
+ * @internal
+ * @module
+ */
+
+import type { Pod } from '../api/types.js';
+import { errorText, UnknownContainerError } from '../errors.js';
+import type { KubeEvent } from '../manager/events.js';
+import type { Clock } from '../ports/clock.js';
+import type { ContainerDriver, ContainerExit, StartOutcome } from './container-driver.js';
+import {
+  applyExit,
+  applyStart,
+  type ContainerRecord,
+  containerEventObject,
+  DEFAULT_KILL_EXIT,
+  newContainerRecord,
+} from './container-record.js';
+import { backOffEventMessage, type CrashLoopBackOff, crashLoopBackOffMessage } from './crash-loop-back-off.js';
+import { nextPodAction } from './pod-actions.js';
+import { isSidecar, type RestartGates } from './restart-decision.js';
+
+/** Named states of a {@link PodWorker}. */
+export type PodWorkerState = 'created' | 'sandbox' | 'syncing' | 'idle' | 'completing' | 'completed' | 'stopped';
+
+/** The kubelet's retry period after a failed sync (`backOffPeriod`, spec pod §4.1). */
+const SYNC_RETRY_MS = 10_000;
+
+/** What the sync engine needs from its owner. */
+export interface PodSyncHost {
+  readonly clock: Clock;
+  readonly driver: ContainerDriver;
+  readonly backOff: CrashLoopBackOff;
+  readonly podRestartPolicy: string | undefined;
+  readonly gates: RestartGates | undefined;
+  /** Delay between a container's exit and the worker learning of it (PLEG relist). */
+  readonly exitObservationDelayMs: number;
+  /** `[0, 1)` source for the requeue jitter `Jitter(d, 0.5)` (spec pod §4.3); none = no jitter. */
+  readonly random: (() => number) | undefined;
+  readonly onEvent: ((event: KubeEvent) => void) | undefined;
+  /** Render and publish the status if it changed. */
+  publish(): void;
+  /** Re-evaluate waits (the worker may have become final). */
+  refresh(): void;
+}
+
+/** The sync engine of one pod; its fields are read by {@link PodWorker} to render the status. */
+export class PodSync {
+  readonly #host: PodSyncHost;
+  readonly ident: { name: string; namespace: string; uid: string };
+  readonly clock: Clock;
+  readonly driver: ContainerDriver;
+  readonly backOff: CrashLoopBackOff;
+  readonly inits: ContainerRecord[];
+  readonly regulars: ContainerRecord[];
+  readonly timers = new Map<string, unknown>();
+  readonly watch = new AbortController();
+  state: PodWorkerState = 'created';
+  deleted = false;
+  /** Some regular container has started (spec pod §5.1 `podHasInitialized`). */
+  initialized = false;
+  syncing = false;
+  dirty = false;
+  sandbox: { id?: string; podIP?: string; ready: boolean } = { ready: false };
+
+  constructor(pod: Pod, host: PodSyncHost) {
+    this.#host = host;
+    this.clock = host.clock;
+    this.driver = host.driver;
+    this.backOff = host.backOff;
+    const meta = pod.metadata ?? {};
+    this.ident = { name: meta.name ?? '', namespace: meta.namespace ?? 'default', uid: meta.uid ?? '' };
+    this.inits = (pod.spec?.initContainers ?? []).map((c) => newContainerRecord(c, isSidecar(c) ? 'sidecar' : 'init'));
+    this.regulars = (pod.spec?.containers ?? []).map((c) => newContainerRecord(c, 'regular'));
+  }
+
+  /** Delete: no restart after this; back-off waits end at once (DESIGN §10). */
+  stop(): void {
+    if (this.state === 'stopped' || this.state === 'completed') return;
+    this.deleted = true;
+    this.state = 'stopped';
+    for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
+    this.timers.clear();
+    for (const r of this.all()) {
+      if (r.state === 'exited' || r.state === 'backingOff') this.settle(r);
+    }
+    this.#host.publish();
+    this.releaseWatchers();
+  }
+
+  all(): ContainerRecord[] {
+    return [...this.inits, ...this.regulars];
+  }
+
+  record(name: string): ContainerRecord {
+    const record = this.all().find((r) => r.name === name);
+    if (!record)
+      throw new UnknownContainerError(
+        this.ident.name,
+        name,
+        this.all().map((r) => r.name),
+      );
+    return record;
+  }
+
+  live(): boolean {
+    return this.state !== 'stopped' && this.state !== 'completed' && this.state !== 'completing';
+  }
+
+  isFinal(): boolean {
+    if (this.state === 'completed') return true;
+    return this.deleted && !this.all().some((r) => r.state === 'running' || r.state === 'starting');
+  }
+
+  async begin(): Promise<void> {
+    if (!this.live()) return; // deleted before it started
+    if (this.driver.runSandbox) {
+      this.state = 'sandbox';
+      try {
+        const info = await this.driver.runSandbox();
+        this.sandbox = { id: info.id, ...(info.podIP !== undefined ? { podIP: info.podIP } : {}), ready: true };
+      } catch (error) {
+        this.emit('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(error)}`);
+        if (this.live()) this.arm('#sandbox', SYNC_RETRY_MS, () => void this.begin());
+        return;
+      }
+    } else this.sandbox = { ready: true };
+    if (!this.live()) {
+      if (this.deleted) await this.stopSandbox(); // deleted while the sandbox was being created
+      return;
+    }
+    this.state = 'idle';
+    this.#host.publish();
+    this.kick();
+  }
+
+  kick(): void {
+    if (!this.live() || this.state === 'sandbox' || this.state === 'created') return;
+    this.dirty = true;
+    if (!this.syncing) void this.syncLoop();
+  }
+
+  async syncLoop(): Promise<void> {
+    this.syncing = true;
+    try {
+      while (this.dirty && this.live()) {
+        this.dirty = false;
+        this.state = 'syncing';
+        await this.syncOnce();
+        if (this.state === 'syncing') this.state = 'idle';
+      }
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  async syncOnce(): Promise<void> {
+    const skip = new Set<string>();
+    for (;;) {
+      if (!this.live()) return;
+      const action = nextPodAction({
+        initContainers: this.inits,
+        containers: this.regulars,
+        podRestartPolicy: this.#host.podRestartPolicy,
+        initialized: this.initialized,
+        skip,
+        ...(this.#host.gates !== undefined ? { gates: this.#host.gates } : {}),
+      });
+      if (action.kind === 'wait') return;
+      if (action.kind === 'settle') {
+        this.settle(action.container);
+        this.#host.publish();
+      } else if (action.kind === 'complete') {
+        await this.complete();
+        return;
+      } else await this.startContainer(action.container, action.restart, skip);
+    }
+  }
+
+  settle(record: ContainerRecord): void {
+    record.state = 'done';
+    delete record.waiting;
+  }
+
+  /** doBackOff then startContainer (spec pod §4.2). */
+  async startContainer(c: ContainerRecord, restart: boolean, skip: Set<string>): Promise<void> {
+    const now = this.clock.now();
+    if (restart && c.lastExit) {
+      const finishedAt = c.lastExit.finishedAtMs;
+      if (this.backOff.isInBackOffSince(c.name, finishedAt, now)) {
+        skip.add(c.name);
+        const backOffMs = this.backOff.backOffMs(c.name);
+        if (c.state !== 'backingOff') {
+          c.state = 'backingOff';
+          c.waiting = { reason: 'CrashLoopBackOff', message: crashLoopBackOffMessage(backOffMs, c.name, this.ident) };
+          this.emit('Warning', 'BackOff', backOffEventMessage(c.name, this.ident), c);
+          this.#host.publish();
+        }
+        const waitMs = Math.max(0, finishedAt + backOffMs - now);
+        const jitterMs = this.#host.random ? this.#host.random() * 0.5 * waitMs : 0;
+        this.arm(c.name, waitMs + jitterMs, () => this.kick());
+        return;
+      }
+      this.backOff.next(c.name, finishedAt, now);
+    }
+    const previousState = c.state;
+    const restartCount = c.instances === 0 ? 0 : c.restartCount + 1;
+    c.state = 'starting';
+    delete c.waiting;
+    this.#host.publish();
+    let outcome: StartOutcome;
+    try {
+      outcome = await this.driver.start(c.name, { restartCount });
+    } catch (error) {
+      outcome = { outcome: 'startFailed', message: errorText(error) };
+    }
+    if (outcome.outcome === 'startFailed') {
+      c.state = previousState === 'backingOff' ? 'exited' : previousState;
+      c.waiting = {
+        reason: outcome.reason ?? 'RunContainerError',
+        ...(outcome.message ? { message: outcome.message } : {}),
+      };
+      skip.add(c.name);
+      this.arm(c.name, SYNC_RETRY_MS, () => this.kick());
+      this.#host.publish();
+      return;
+    }
+    const isRunning = applyStart(c, outcome, restartCount, now, this.clock.now());
+    if (c.kind === 'regular') this.initialized = true;
+    this.#host.publish();
+    if (isRunning) this.watchExit(c);
+  }
+
+  watchExit(c: ContainerRecord): void {
+    const instance = c.instances;
+    let pending: Promise<ContainerExit> | undefined;
+    try {
+      pending = this.driver.waitExit?.(c.name, { signal: this.watch.signal });
+    } catch {
+      pending = undefined;
+    }
+    pending?.then(
+      (exit) => this.observeExit(c, instance, exit),
+      () => {}, // aborted or not observable: notifyExited remains
+    );
+  }
+
+  /** An exit as the runtime reports it, seen after `exitObservationDelayMs` (spec pod §9 item 3). */
+  observeExit(c: ContainerRecord, instance: number, exit: ContainerExit): void {
+    const delayMs = this.#host.exitObservationDelayMs;
+    if (delayMs <= 0) {
+      this.recordExit(c, instance, exit);
+      return;
+    }
+    const stamped = { ...exit, finishedAt: exit.finishedAt ?? this.clock.now() };
+    this.clock.setTimeout(() => this.recordExit(c, instance, stamped), delayMs);
+  }
+
+  recordExit(c: ContainerRecord, instance: number, exit: ContainerExit, sync = true): void {
+    if (c.instances !== instance || c.state !== 'running') return; // stale or already recorded
+    applyExit(c, exit, this.clock.now(), !this.live());
+    if (!sync) return;
+    this.#host.publish();
+    if (this.deleted && this.isFinal()) this.releaseWatchers();
+    this.kick();
+  }
+
+  /** KillPod (spec pod §3.2 rule 4, §3.4 rule 6): sidecars in reverse order, then the sandbox. */
+  async complete(): Promise<void> {
+    this.state = 'completing';
+    const running = (r: ContainerRecord) => r.state === 'running';
+    for (const r of [...this.regulars.filter(running), ...this.inits.filter(running).reverse()]) {
+      const instance = r.instances;
+      let exit: ContainerExit = DEFAULT_KILL_EXIT;
+      try {
+        exit = (await this.driver.kill(r.name, { reason: 'Unknown' })).exit ?? DEFAULT_KILL_EXIT;
+      } catch {}
+      this.recordExit(r, instance, exit, false);
+      this.#host.publish();
+    }
+    for (const r of this.all()) if (r.state === 'exited' || r.state === 'backingOff') this.settle(r);
+    await this.stopSandbox();
+    if (this.state === 'completing') this.state = 'completed';
+    this.releaseWatchers();
+    this.#host.publish();
+  }
+
+  releaseWatchers(): void {
+    for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
+    this.timers.clear();
+    if (this.isFinal()) {
+      this.watch.abort();
+      // a deleted pod's sandbox goes once its last container stopped (DESIGN §10 stopPodSandbox)
+      if (this.deleted && this.sandbox.ready) void this.stopSandbox().then(() => this.#host.publish());
+    }
+    this.#host.refresh();
+  }
+
+  /** `stopPodSandbox` once; the sandbox is no longer ready (PodReadyToStartContainers False). */
+  async stopSandbox(): Promise<void> {
+    const { id } = this.sandbox;
+    this.sandbox = { ...this.sandbox, ready: false };
+    if (this.driver.stopSandbox && id !== undefined) {
+      try {
+        await this.driver.stopSandbox(id);
+      } catch {}
+    }
+  }
+
+  arm(key: string, delayMs: number, fire: () => void): void {
+    const before = this.timers.get(key);
+    if (before !== undefined) this.clock.clearTimeout(before);
+    const handle = this.clock.setTimeout(
+      () => {
+        this.timers.delete(key);
+        fire();
+      },
+      Math.max(0, delayMs),
+    );
+    this.timers.set(key, handle);
+  }
+
+  emit(type: KubeEvent['type'], reason: string, message: string, c?: ContainerRecord): void {
+    const { name, namespace } = this.ident;
+    const object: KubeEvent['object'] = c ? containerEventObject(c, this.ident) : { kind: 'Pod', name, namespace };
+    try {
+      this.#host.onEvent?.({ type, reason, message, object, timestamp: this.clock.now() });
+    } catch {}
+  }
+}

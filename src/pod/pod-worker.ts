@@ -1,0 +1,209 @@
+/**
+ * The pod worker: the kubelet's per-pod loop for ONE pod on the injected clock (DESIGN §10,
+ * spec pod §3–§5). It decides when containers start and restart (ordering, restart policy,
+ * CrashLoopBackOff) and publishes a fresh immutable status after every change; a
+ * {@link ContainerDriver} does the container work.
+ *
+ * Named states (STYLE §13): `created` → `sandbox` → `syncing` ⇄ `idle` → `completing` →
+ * `completed`; `stop()` moves any state to `stopped`. The transition function is
+ * {@link nextPodAction}; container states are in `container-record.ts`.
+ *
+ * @module
+ */
+
+import type { PodLifecycleStatus } from '../api/pod-status.js';
+import type { Pod } from '../api/types.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { KubeEvent } from '../manager/events.js';
+import type { Clock } from '../ports/clock.js';
+import type { ContainerDriver, ContainerExit } from './container-driver.js';
+import { DEFAULT_KILL_EXIT } from './container-record.js';
+import { CrashLoopBackOff, type CrashLoopBackOffPolicy, resolveCrashLoopBackOff } from './crash-loop-back-off.js';
+import { type KillingProbe, probeKillMessage } from './kill-messages.js';
+import { PodSync, type PodWorkerState } from './pod-sync.js';
+import { type PodWaitCondition, PodWaiters, type PodWaitOptions, type PodWaitView } from './pod-waiters.js';
+import { renderPodStatus } from './render-pod-status.js';
+import { isContainerRestartable, type RestartGates } from './restart-decision.js';
+
+export type { PodWorkerState } from './pod-sync.js';
+
+/** Options of {@link PodWorker}. */
+export interface PodWorkerOptions {
+  /** The pod, already defaulted and validated; the worker keeps it and never mutates it. */
+  readonly pod: Pod;
+  readonly driver: ContainerDriver;
+  readonly clock: Clock;
+  /** Called with every new status snapshot, in order. A throwing listener is ignored. */
+  readonly onStatus?: (status: PodLifecycleStatus) => void;
+  /** Called with the events the worker itself emits (`BackOff`, `FailedCreatePodSandBox`). */
+  readonly onEvent?: (event: KubeEvent) => void;
+  /** Back-off figures (DESIGN §10 policy `crashLoopBackOff`). @default the kubelet's 1.35 values */
+  readonly crashLoopBackOff?: CrashLoopBackOffPolicy;
+  /** Feature gates. @default 1.35 defaults (`containerRestartRules: true`) */
+  readonly gates?: RestartGates;
+  /**
+   * Delay before an exit is acted on, like the kubelet's PLEG relist (up to 1 s; spec pod §9
+   * item 3). `finishedAt` keeps the real exit time. @default 0
+   */
+  readonly exitObservationDelayMs?: number;
+  /**
+   * A `[0, 1)` random source (seed it for replayable runs): restarts then happen within
+   * `[expiry, expiry + 50 % of the wait)` as the kubelet's `Jitter(d, 0.5)` requeue (spec pod §4.3).
+   * @default none: a restart happens exactly when its back-off expires
+   */
+  readonly random?: () => number;
+}
+
+/**
+ * Runs one pod: init containers one at a time, sidecars in order, regular containers one after
+ * another; restarts per policy after CrashLoopBackOff; completion for Never/OnFailure pods.
+ *
+ * @example
+ * ```ts
+ * const worker = new PodWorker({ pod, driver, clock, onStatus: (s) => console.log(s.phase) });
+ * await worker.start();                 // resolves once the pod leaves Pending
+ * await worker.waitFor('Ready', { timeoutMs: 60_000 });
+ * worker.stop();                        // on delete: no restart after this
+ * ```
+ */
+export class PodWorker {
+  readonly #pod: Pod;
+  readonly #clock: Clock;
+  readonly #options: PodWorkerOptions;
+  readonly #sync: PodSync;
+  readonly #waiters: PodWaiters;
+  #startTimeMs: number | undefined;
+  #status: PodLifecycleStatus;
+  #statusJson = '';
+  #started: Promise<PodLifecycleStatus> | undefined;
+
+  constructor(options: PodWorkerOptions) {
+    this.#options = options;
+    this.#pod = options.pod;
+    this.#clock = options.clock;
+    this.#sync = new PodSync(options.pod, {
+      clock: options.clock,
+      driver: options.driver,
+      backOff: new CrashLoopBackOff(resolveCrashLoopBackOff(options.crashLoopBackOff)),
+      podRestartPolicy: options.pod.spec?.restartPolicy,
+      gates: options.gates,
+      onEvent: options.onEvent,
+      exitObservationDelayMs: options.exitObservationDelayMs ?? 0,
+      random: options.random,
+      publish: () => this.#publish(),
+      refresh: () => this.#waiters.update(this.#view()),
+    });
+    this.#waiters = new PodWaiters(options.clock, this.#sync.ident.name);
+    this.#status = this.#render();
+  }
+
+  /** The worker's named state. */
+  get state(): PodWorkerState {
+    return this.#sync.state;
+  }
+
+  /** The latest status snapshot (frozen). */
+  status(): PodLifecycleStatus {
+    return this.#status;
+  }
+
+  /**
+   * Start the worker (idempotent: a second call returns the same promise). Resolves with the
+   * first status whose phase is not Pending, or the last one if the worker ends first.
+   */
+  start(): Promise<PodLifecycleStatus> {
+    if (this.#started) return this.#started;
+    this.#startTimeMs = this.#clock.now();
+    this.#publish();
+    this.#started = this.#waiters.wait((s) => s.phase !== 'Pending' || this.#sync.isFinal(), this.#view());
+    void this.#sync.begin();
+    return this.#started;
+  }
+
+  /** Wait for a condition (DESIGN §10 `waitForPod`). */
+  waitFor(condition: PodWaitCondition, options: PodWaitOptions = {}): Promise<PodLifecycleStatus> {
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
+      return Promise.reject(new InvalidArgumentError('timeoutMs', timeoutMs, 'a number of milliseconds >= 0'));
+    }
+    return this.#waiters.wait(condition, this.#view(), options);
+  }
+
+  /** The runtime saw `containerName` exit by itself (for drivers without `waitExit`). */
+  notifyExited(containerName: string, exit: ContainerExit): void {
+    const record = this.#sync.record(containerName);
+    this.#sync.observeExit(record, record.instances, exit);
+  }
+
+  /** A probe result changed (the prober calls this): startup gates `started`, readiness `ready`. */
+  setProbeResult(containerName: string, probe: 'startup' | 'readiness', success: boolean): void {
+    const record = this.#sync.record(containerName);
+    if (probe === 'startup' && record.startup !== undefined) record.startup = success;
+    if (probe === 'readiness' && record.readiness !== undefined) record.readiness = success;
+    this.#publish();
+    this.#sync.kick();
+  }
+
+  /**
+   * Kill a running container because its liveness or startup probe failed (the prober calls this):
+   * the driver kills it with reason `LivenessProbe`/`StartupProbe` and the kubelet's `Killing`
+   * message (spec pod §3.2); its exit then restarts it per policy like any other exit.
+   * Resolves once it has exited; a container that is not running is left alone.
+   */
+  async killForProbe(containerName: string, probe: KillingProbe): Promise<void> {
+    const record = this.#sync.record(containerName);
+    if (record.state !== 'running' || !this.#sync.live()) return;
+    const restartable = isContainerRestartable({
+      kind: record.kind,
+      container: record.spec,
+      podRestartPolicy: this.#pod.spec?.restartPolicy,
+      ...(this.#options.gates !== undefined ? { gates: this.#options.gates } : {}),
+    });
+    const message = probeKillMessage({ kind: record.kind, name: record.name, probe, restartable });
+    const instance = record.instances;
+    let exit: ContainerExit = DEFAULT_KILL_EXIT;
+    try {
+      const reason = probe === 'liveness' ? 'LivenessProbe' : 'StartupProbe';
+      exit = (await this.#options.driver.kill(containerName, { reason, message })).exit ?? DEFAULT_KILL_EXIT;
+    } catch {}
+    this.#sync.recordExit(record, instance, exit);
+  }
+
+  /** The pod is deleted: end the worker now (no restart after this, a back-off wait ends at once). */
+  stop(): void {
+    this.#sync.stop();
+  }
+
+  #view(): PodWaitView {
+    return { status: this.#status, deleted: this.#sync.deleted, final: this.#sync.isFinal() };
+  }
+
+  #render(): PodLifecycleStatus {
+    const sync = this.#sync;
+    return renderPodStatus({
+      initContainers: sync.inits,
+      containers: sync.regulars,
+      podRestartPolicy: this.#pod.spec?.restartPolicy,
+      deleted: sync.deleted,
+      initialized: sync.initialized,
+      sandboxReady: sync.sandbox.ready,
+      podIP: sync.sandbox.podIP,
+      startTimeMs: this.#startTimeMs,
+      previous: this.#status as PodLifecycleStatus | undefined,
+      nowMs: this.#clock.now(),
+      ...(this.#options.gates !== undefined ? { gates: this.#options.gates } : {}),
+    });
+  }
+
+  #publish(): void {
+    const next = this.#render();
+    const json = JSON.stringify(next);
+    if (json === this.#statusJson) return;
+    this.#statusJson = json;
+    this.#status = next;
+    try {
+      this.#options.onStatus?.(this.#status);
+    } catch {}
+    this.#waiters.update(this.#view());
+  }
+}
