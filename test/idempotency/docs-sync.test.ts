@@ -9,4 +9,10 @@ describe('docs/idempotency.md', () => {
 
     expect(read('docs/idempotency.md')).toContain('```ts\n' + recipe + '```');
   });
+
+  it('shows the worked drain service of "Across replicas" exactly as the file its test runs', () => {
+    const example = read('docs/examples/idempotent-prestop/drain-service.ts');
+
+    expect(read('docs/idempotency.md')).toContain(`\`\`\`ts\n${example}\`\`\``);
+  });
 });
