@@ -71,6 +71,8 @@ export { buildHttpGetRequest, formatPodDesc, runHandler } from './hooks/index.js
 // At-least-once helpers (spec §6, DESIGN §9)
 export type {
   HookDeliveryKeyParts,
+  IdempotencyClaim,
+  IdempotencyClaimOptions,
   IdempotencyRecord,
   IdempotencySetOptions,
   IdempotencyStore,
@@ -80,7 +82,9 @@ export type {
   RestartCountOptions,
 } from './idempotency/index.js';
 export {
+  DEFAULT_IDEMPOTENCY_LEASE_MS,
   DEFAULT_IDEMPOTENCY_MAX_ENTRIES,
+  DEFAULT_IDEMPOTENCY_POLL_MS,
   DEFAULT_IDEMPOTENCY_TTL_MS,
   hookDeliveryKey,
   hookDeliveryKeyForRestart,

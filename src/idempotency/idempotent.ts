@@ -1,7 +1,11 @@
-import { errorText, InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/system-clock.js';
-import { type IdempotencyRecord, type IdempotencyStore, IdempotencyStoreError } from './idempotency-store.js';
+import { type ClaimingStore, callStore, canClaim, deliverClaimed, replay } from './claimed-delivery.js';
+import { DEFAULT_IDEMPOTENCY_LEASE_MS, type IdempotencyRecord, type IdempotencyStore } from './idempotency-store.js';
+
+/** Default interval at which a duplicate polls a busy claim: 100 ms. */
+export const DEFAULT_IDEMPOTENCY_POLL_MS = 100;
 
 /** Options of {@link idempotent}. */
 export interface IdempotentOptions<Args extends unknown[]> {
@@ -19,10 +23,35 @@ export interface IdempotentOptions<Args extends unknown[]> {
    */
   readonly ttlMs?: number;
   /**
-   * Clock for the record's `completedAt` (informative; expiry is the store's job).
+   * Clock for the record's `completedAt` (informative; expiry is the store's job) and, with a
+   * claiming store, for polling a busy claim.
    * @default systemClock
    */
   readonly clock?: Clock;
+  /**
+   * With a claiming store (`claim`/`release`, DESIGN §13): how long a claim holds, in
+   * milliseconds. Make it longer than the handler ever runs: a lease is not renewed, and once it
+   * runs out mid-handler another replica may claim and run the same delivery too.
+   * @default the store's `leaseMs`, else 30_000
+   */
+  readonly leaseMs?: number;
+  /**
+   * With a claiming store: who claims. Must differ between replicas (and between wrappers that
+   * share a store). @default a random UUID per wrapper
+   */
+  readonly owner?: string;
+  /**
+   * With a claiming store: how often a duplicate that found the delivery `busy` claims again, in
+   * milliseconds, to replay the record, or run once the claim is released or its lease ends.
+   * @default 100
+   */
+  readonly pollMs?: number;
+  /**
+   * With a claiming store: how long a duplicate waits on `busy` claims before it gives up with an
+   * `IdempotencyStoreError` (`operation: 'claim'`; the handler is not run), in milliseconds.
+   * @default 2 × leaseMs (the holder's lease, then a takeover's)
+   */
+  readonly maxWaitMs?: number;
 }
 
 /**
@@ -40,8 +69,19 @@ export interface IdempotentOptions<Args extends unknown[]> {
  *   second run: a failed `get` does not run `fn`; a failed `set` rejects after `fn` succeeded
  *   (the error's `value` holds the result).
  *
- * In-flight sharing is per wrapper and per process; see {@link IdempotencyStore} for sharing
- * across processes. `fn` is called without `this`.
+ * In-flight sharing is per wrapper and per process. **Across processes**, when the store has
+ * `claim`/`release` (DESIGN §13: `RedisIdempotencyStore` from `kube-lifecycle/redis`,
+ * `MemoryIdempotencyStore`), each delivery first claims its key for `leaseMs`:
+ * - `claimed` → run `fn`, then `set` the record; a failure of `fn` releases the claim (so a retry
+ *   can run) and rejects with it;
+ * - `completed` → replay the record;
+ * - `busy` → claim again every `pollMs` on the injected clock until the record appears (replay),
+ *   or the claim is released or its lease ends (run); after `maxWaitMs` reject with an
+ *   `IdempotencyStoreError` (`operation: 'claim'`).
+ * A lease that runs out while `fn` still runs is not renewed: another replica may then run the
+ * same delivery too (the documented at-least-once edge; make `leaseMs` exceed the handler's
+ * longest run). A failed claim rejects without running `fn`; a failed release rejects with
+ * `operation: 'release'` and the handler's error in `handlerError`. `fn` is called without `this`.
  *
  * @throws {InvalidArgumentError} synchronously for a bad `fn` or options; as a rejection when
  *   `key(...)` returns something other than a non-empty string.
@@ -63,35 +103,19 @@ export function idempotent<Args extends unknown[], R>(
   const { store, key: keyOf, ttlMs } = checkOptions(options);
   const clock = options.clock ?? systemClock;
   const inFlight = new Map<string, Promise<Awaited<R>>>();
+  const claims = canClaim(store) ? claimSettings(store, options) : undefined;
 
   const deliver = async (key: string, args: Args): Promise<Awaited<R>> => {
-    let record: IdempotencyRecord | undefined;
-    try {
-      record = await store.get(key);
-    } catch (error) {
-      throw new IdempotencyStoreError('get', key, errorText(error), { cause: error });
+    if (claims !== undefined) {
+      const run = async (): Promise<Awaited<R>> => (await fn(...args)) as Awaited<R>;
+      return deliverClaimed<Awaited<R>>({ ...claims, key, clock, ttlMs }, run);
     }
-    if (record !== undefined) {
-      if (!isCompletedRecord(record)) {
-        throw new IdempotencyStoreError(
-          'get',
-          key,
-          "it returned a record that is not { state: 'completed', value, completedAt }",
-          {
-            cause: record,
-          },
-        );
-      }
-      // The store gives back what the wrapper stored for this key: a result of `fn`.
-      return record.value as Awaited<R>;
-    }
+    const record: IdempotencyRecord | undefined = await callStore('get', key, () => store.get(key));
+    // The store gives back what the wrapper stored for this key: a result of `fn`.
+    if (record !== undefined) return replay('get', key, record) as Awaited<R>;
     const value = await fn(...args);
     const completed: IdempotencyRecord<Awaited<R>> = { state: 'completed', value, completedAt: clock.now() };
-    try {
-      await store.set(key, completed, ttlMs === undefined ? {} : { ttlMs });
-    } catch (error) {
-      throw new IdempotencyStoreError('set', key, errorText(error), { cause: error, value });
-    }
+    await callStore('set', key, () => store.set(key, completed, ttlMs === undefined ? {} : { ttlMs }), { value });
     return value;
   };
 
@@ -137,6 +161,33 @@ function checkOptions<Args extends unknown[]>(options: IdempotentOptions<Args>):
   return options;
 }
 
-function isCompletedRecord(record: unknown): record is IdempotencyRecord {
-  return typeof record === 'object' && record !== null && (record as { state?: unknown }).state === 'completed';
+function claimSettings<Args extends unknown[]>(store: ClaimingStore, options: IdempotentOptions<Args>) {
+  const storeLease = typeof store.leaseMs === 'number' && store.leaseMs > 0 ? store.leaseMs : undefined;
+  const leaseMs = positive('leaseMs', options.leaseMs) ?? storeLease ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
+  const owner: unknown = options.owner ?? randomOwner();
+  if (typeof owner !== 'string' || owner.length === 0) {
+    throw new InvalidArgumentError('idempotent: options.owner', owner, 'a non-empty string, unique per replica');
+  }
+  return {
+    store,
+    owner,
+    leaseMs,
+    pollMs: positive('pollMs', options.pollMs) ?? DEFAULT_IDEMPOTENCY_POLL_MS,
+    maxWaitMs: positive('maxWaitMs', options.maxWaitMs) ?? 2 * leaseMs,
+  };
+}
+
+function positive(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(`idempotent: options.${name}`, value, 'a finite number of milliseconds > 0');
+  }
+  return value;
+}
+
+/** A random owner id: Web Crypto where there is one (Node ≥ 19, browsers), else Math.random. */
+function randomOwner(): string {
+  const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (typeof webCrypto?.randomUUID === 'function') return webCrypto.randomUUID();
+  return `owner-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 }

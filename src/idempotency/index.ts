@@ -18,14 +18,16 @@
 export type { HookDeliveryKeyParts, RestartCountOptions } from './delivery-key.js';
 export { hookDeliveryKey, hookDeliveryKeyForRestart } from './delivery-key.js';
 export type {
+  IdempotencyClaim,
+  IdempotencyClaimOptions,
   IdempotencyRecord,
   IdempotencySetOptions,
   IdempotencyStore,
   IdempotencyStoreOperation,
 } from './idempotency-store.js';
-export { IdempotencyStoreError } from './idempotency-store.js';
+export { DEFAULT_IDEMPOTENCY_LEASE_MS, IdempotencyStoreError } from './idempotency-store.js';
 export type { IdempotentOptions } from './idempotent.js';
-export { idempotent } from './idempotent.js';
+export { DEFAULT_IDEMPOTENCY_POLL_MS, idempotent } from './idempotent.js';
 export type { MemoryIdempotencyStoreOptions } from './memory-idempotency-store.js';
 export {
   DEFAULT_IDEMPOTENCY_MAX_ENTRIES,

@@ -1,6 +1,13 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { IdempotencyRecord, IdempotencySetOptions, IdempotencyStore } from './idempotency-store.js';
+import {
+  DEFAULT_IDEMPOTENCY_LEASE_MS,
+  type IdempotencyClaim,
+  type IdempotencyClaimOptions,
+  type IdempotencyRecord,
+  type IdempotencySetOptions,
+  type IdempotencyStore,
+} from './idempotency-store.js';
 
 /** Default lifetime of a record: one hour, longer than any realistic re-delivery window. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 60 * 60 * 1000;
@@ -23,6 +30,16 @@ export interface MemoryIdempotencyStoreOptions {
    * @default 10_000
    */
   readonly maxEntries?: number;
+  /**
+   * The lease `idempotent()` claims with when it is given none, in milliseconds (> 0).
+   * @default 30_000
+   */
+  readonly leaseMs?: number;
+}
+
+interface Claim {
+  readonly owner: string;
+  readonly expiresAt: number;
 }
 
 interface Entry {
@@ -40,6 +57,10 @@ interface Entry {
  *   (A serialising store would return a copy.)
  * - Lives as long as the process. Inside a container that is exactly one container instance,
  *   which matches the delivery-key rule that a restart is a new event.
+ * - Implements `claim`/`release` (DESIGN §13) on the same clock: claims expire `leaseMs` after they
+ *   are taken, are invisible to `get` and `size`, and are replaced by the record on `set`. (Within
+ *   one process the wrapper's in-flight map already shares runs; claims matter when several
+ *   wrappers share one store, and they make this store the reference for the conformance cases.)
  *
  * @example
  * ```ts
@@ -53,6 +74,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #maxEntries: number;
   /** Insertion order = storage order, so the first key is the oldest. */
   readonly #entries = new Map<string, Entry>();
+  readonly #claims = new Map<string, Claim>();
+  /** The default lease of claims for `idempotent()`, in milliseconds. */
+  readonly leaseMs: number;
 
   constructor(options: MemoryIdempotencyStoreOptions) {
     const clock: unknown = (options as MemoryIdempotencyStoreOptions | undefined)?.clock;
@@ -66,6 +90,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       throw new InvalidArgumentError('MemoryIdempotencyStore: options.maxEntries', maxEntries, 'an integer >= 1');
     }
     this.#maxEntries = maxEntries;
+    this.leaseMs = checkTtl('MemoryIdempotencyStore: options.leaseMs', options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS);
   }
 
   /**
@@ -117,6 +142,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
           ? this.#ttlMs
           : checkTtl('MemoryIdempotencyStore.set: options.ttlMs', options.ttlMs);
       const now = this.#clock.now();
+      this.#claims.delete(key);
+      const existing = this.#entries.get(key);
+      // Completing a claimed delivery keeps a live record already there: the first result wins.
+      if (options.owner !== undefined && existing !== undefined && now < existing.expiresAt) return Promise.resolve();
       this.#entries.delete(key);
       this.#entries.set(key, { record, expiresAt: now + ttlMs });
       if (this.#entries.size > this.#maxEntries) {
@@ -142,6 +171,47 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    */
   delete(key: string): Promise<void> {
     this.#entries.delete(key);
+    this.#claims.delete(key);
+    return Promise.resolve();
+  }
+
+  /**
+   * Claim `key` for `options.owner` until `options.leaseMs` from now (DESIGN §13): `completed`
+   * with the live record, `busy` while any live claim holds the key, else `claimed`.
+   * @throws {InvalidArgumentError} (as a rejection) for a lease that is not a number > 0 or an empty owner.
+   * @example
+   * ```ts
+   * await store.claim(key, { leaseMs: 30_000, owner: 'replica-a' }); // { status: 'claimed' }
+   * await store.claim(key, { leaseMs: 30_000, owner: 'replica-b' }); // { status: 'busy' }
+   * ```
+   */
+  claim(key: string, options: IdempotencyClaimOptions): Promise<IdempotencyClaim> {
+    try {
+      const leaseMs = checkTtl('MemoryIdempotencyStore.claim: options.leaseMs', options?.leaseMs);
+      const owner = checkOwner('MemoryIdempotencyStore.claim: options.owner', options.owner);
+      const now = this.#clock.now();
+      const entry = this.#entries.get(key);
+      if (entry !== undefined && now < entry.expiresAt)
+        return Promise.resolve({ status: 'completed', record: entry.record });
+      const held = this.#claims.get(key);
+      if (held !== undefined && now < held.expiresAt) return Promise.resolve({ status: 'busy' });
+      for (const [oldKey, claim] of this.#claims) if (now >= claim.expiresAt) this.#claims.delete(oldKey);
+      this.#claims.set(key, { owner, expiresAt: now + leaseMs });
+      return Promise.resolve({ status: 'claimed' });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Drop the claim on `key` if `owner` holds it (a live record, or another owner's claim, stays).
+   * @example
+   * ```ts
+   * await store.release(key, 'replica-a'); // the next claim of `key` is granted
+   * ```
+   */
+  release(key: string, owner: string): Promise<void> {
+    if (this.#claims.get(key)?.owner === owner) this.#claims.delete(key);
     return Promise.resolve();
   }
 
@@ -154,6 +224,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    */
   clear(): void {
     this.#entries.clear();
+    this.#claims.clear();
   }
 }
 
@@ -162,4 +233,10 @@ function checkTtl(argument: string, ttlMs: unknown): number {
     throw new InvalidArgumentError(argument, ttlMs, 'a number of milliseconds > 0 (Infinity = never expires)');
   }
   return ttlMs;
+}
+
+function checkOwner(argument: string, owner: unknown): string {
+  if (typeof owner !== 'string' || owner.length === 0)
+    throw new InvalidArgumentError(argument, owner, 'a non-empty string');
+  return owner;
 }

@@ -20,6 +20,11 @@ export { registerConformanceCases } from './conformance/conformance-case.js';
 export type { HttpConformanceHarness, HttpConformanceRoute } from './conformance/http-conformance.js';
 export { HTTP_CONFORMANCE_ROUTES, httpClientConformanceCases } from './conformance/http-conformance.js';
 export type {
+  IdempotencyStoreConformanceHarness,
+  IdempotencyStoreConformanceOptions,
+} from './conformance/idempotency-store-conformance.js';
+export { idempotencyStoreConformanceCases } from './conformance/idempotency-store-conformance.js';
+export type {
   ConformanceProcessBehaviour,
   RuntimeConformanceHarness,
   RuntimeConformanceOptions,

@@ -8,7 +8,7 @@
  * - ```ts run      a complete program: type-checked with the project's strict settings and run
  *                  with tsx; must exit 0 (30 s limit).
  * - ```ts sketch / ```ts nocheck   not checked (shapes, excerpts, pseudo-code).
- * `from 'kube-lifecycle'`, `'kube-lifecycle/testing'` and `'kube-lifecycle/node'` resolve to src/.
+ * `from 'kube-lifecycle'`, `'kube-lifecycle/testing'`, `'kube-lifecycle/node'` and `'kube-lifecycle/redis'` resolve to src/.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

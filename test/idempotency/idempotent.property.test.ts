@@ -6,7 +6,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { type IdempotencyStore, idempotent, MemoryIdempotencyStore } from '../../src/idempotency/index.js';
-import { FakeClock } from './helpers.js';
+import { FakeClock, flush } from './helpers.js';
 
 interface Run {
   readonly key: string;
@@ -160,4 +160,88 @@ describe('idempotent() under any interleaving (fc.scheduler)', () => {
     expect(maxSize).toBeLessThanOrEqual(maxEntries);
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
   });
+});
+
+/** `scheduledStore` with the claim pair too: every claim and release also waits for the scheduler. */
+function scheduledClaimingStore(s: fc.Scheduler, inner: MemoryIdempotencyStore): IdempotencyStore {
+  const latency = <T>(label: string, value: T): Promise<T> => s.schedule(Promise.resolve(value), label);
+  return {
+    ...scheduledStore(s, inner, () => {}),
+    claim: async (key, options) =>
+      latency(`claim ${key} ${options.owner} (reply)`, await inner.claim(await latency(`claim ${key}`, key), options)),
+    release: async (key, owner) => inner.release(await latency(`release ${key} ${owner}`, key), owner),
+  };
+}
+
+describe('idempotent() with claims: replicas sharing one store (DESIGN §13), under any interleaving', () => {
+  test.prop(
+    [
+      fc.scheduler(),
+      fc.array(fc.record({ key: fc.constantFrom('a', 'b'), replica: fc.nat(2) }), { minLength: 1, maxLength: 8 }),
+      fc.array(fc.boolean(), { maxLength: 4 }),
+    ],
+    { numRuns: 150 },
+  )(
+    'within the lease a key never runs on two replicas at once; without failures it runs exactly once; every delivery gets a run outcome',
+    async (s, deliveries, failPlan) => {
+      const clock = new FakeClock();
+      const store = scheduledClaimingStore(s, new MemoryIdempotencyStore({ clock, leaseMs: 10_000 }));
+      const runs: Array<{ key: string; ok: boolean; value: string; error?: Error }> = [];
+      const active = new Map<string, number>();
+      let maxActive = 0;
+      const handler = async (key: string): Promise<string> => {
+        const index = runs.length;
+        const run: { key: string; ok: boolean; value: string; error?: Error } = {
+          key,
+          ok: false,
+          value: `${key}#${index}`,
+        };
+        runs.push(run);
+        active.set(key, (active.get(key) ?? 0) + 1);
+        maxActive = Math.max(maxActive, active.get(key) ?? 0);
+        await s.schedule(Promise.resolve(), `work ${key}#${index}`);
+        active.set(key, (active.get(key) ?? 1) - 1);
+        if (failPlan.length > 0 && failPlan[index % failPlan.length] === true) {
+          run.error = new Error(`${key}#${index} failed`);
+          throw run.error;
+        }
+        run.ok = true;
+        return run.value;
+      };
+      const replicas = [0, 1, 2].map((i) =>
+        idempotent(handler, { store, key: (key) => key, clock, owner: `replica-${i}`, pollMs: 50, ttlMs: 1e9 }),
+      );
+      const outcomes = deliveries.map(({ key, replica }, i) =>
+        s
+          .schedule(Promise.resolve(), `deliver ${i}: ${key} to replica ${replica}`)
+          .then(() => replicas[replica]?.(key)),
+      );
+      let settled = false;
+      const all = Promise.allSettled(outcomes).then((results) => {
+        settled = true;
+        return results;
+      });
+      // Busy duplicates sleep on the clock: once nothing else can move, let one poll interval pass.
+      // Handlers never wait on the clock, so no lease runs out while a handler is still running.
+      for (let i = 0; i < 1_000 && !settled; i++) {
+        await s.waitIdle();
+        if (!settled) clock.advance(50);
+        await flush();
+      }
+      const results = await all;
+
+      expect(maxActive).toBeLessThanOrEqual(1);
+      for (const key of new Set(deliveries.map((d) => d.key))) {
+        const ofKey = runs.filter((r) => r.key === key);
+        expect(ofKey.filter((r) => r.ok).length).toBeLessThanOrEqual(1);
+        if (failPlan.every((f) => !f)) expect(ofKey).toHaveLength(1);
+      }
+      results.forEach((result, i) => {
+        const ofKey = runs.filter((r) => r.key === deliveries[i]?.key);
+        if (result.status === 'fulfilled')
+          expect(ofKey.filter((r) => r.ok).map((r) => r.value)).toContain(result.value);
+        else expect(ofKey.map((r) => r.error)).toContain(result.reason);
+      });
+    },
+  );
 });

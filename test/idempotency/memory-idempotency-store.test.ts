@@ -135,3 +135,40 @@ describe('MemoryIdempotencyStore (model-based property)', () => {
     },
   );
 });
+
+describe('MemoryIdempotencyStore claims (DESIGN §13; the shared contract: test/redis/conformance.test.ts)', () => {
+  it('claims are invisible to size, expire on the injected clock, and are dropped by delete and clear', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryIdempotencyStore({ clock, leaseMs: 500 });
+    expect(store.leaseMs).toBe(500);
+    expect(await store.claim('a', { leaseMs: 100, owner: 'x' })).toEqual({ status: 'claimed' });
+    expect(store.size).toBe(0);
+    clock.advance(99);
+    expect(await store.claim('a', { leaseMs: 100, owner: 'y' })).toEqual({ status: 'busy' });
+    clock.advance(1);
+    expect(await store.claim('a', { leaseMs: 100, owner: 'y' })).toEqual({ status: 'claimed' });
+    await store.delete('a');
+    expect(await store.claim('a', { leaseMs: 100, owner: 'z' })).toEqual({ status: 'claimed' });
+    store.clear();
+    expect(await store.claim('a', { leaseMs: 100, owner: 'w' })).toEqual({ status: 'claimed' });
+  });
+
+  it('a completion by its owner keeps a live record; a plain set replaces it', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryIdempotencyStore({ clock });
+    await store.set('k', record(1), { owner: 'a' });
+    await store.set('k', record(2), { owner: 'b' });
+    expect((await store.get('k'))?.value).toBe(1);
+    await store.set('k', record(3), {});
+    expect((await store.get('k'))?.value).toBe(3);
+  });
+
+  it.each([
+    ['leaseMs', { leaseMs: 0, owner: 'a' }],
+    ['owner', { leaseMs: 10, owner: '' }],
+  ])('claim rejects a bad %s with an InvalidArgumentError', async (_, options) => {
+    const store = new MemoryIdempotencyStore({ clock: new FakeClock() });
+    await expect(store.claim('k', options)).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(() => new MemoryIdempotencyStore({ clock: new FakeClock(), leaseMs: -1 })).toThrow(InvalidArgumentError);
+  });
+});

@@ -3,17 +3,18 @@
 // CommonJS (Node >= 20.19 loads ESM through require) — run the bin, and type-check a consumer
 // file against the emitted declarations. Exits non-zero with a reason on the first failure.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const scratch = join(root, '.tmp', 'pack-check');
-const entries = ['kube-lifecycle', 'kube-lifecycle/testing', 'kube-lifecycle/node'];
+const entries = ['kube-lifecycle', 'kube-lifecycle/testing', 'kube-lifecycle/node', 'kube-lifecycle/redis'];
 const expectations = {
   'kube-lifecycle': ['LifecycleManager', 'validatePod', 'systemClock', 'gracefulDelete', 'idempotent'],
-  'kube-lifecycle/testing': ['VirtualClock', 'FakeRuntime', 'FakeHttpClient'],
+  'kube-lifecycle/testing': ['VirtualClock', 'FakeRuntime', 'FakeHttpClient', 'idempotencyStoreConformanceCases'],
   'kube-lifecycle/node': ['ProcessRuntime', 'NodeHttpClient'],
+  'kube-lifecycle/redis': ['RedisIdempotencyStore', 'RedisStoreError'],
 };
 
 function run(cmd, args, cwd) {
@@ -38,9 +39,22 @@ for (const required of [
   'dist/index.d.ts',
   'dist/testing/index.js',
   'dist/node/index.js',
+  'dist/redis/index.js',
+  'dist/redis/index.d.ts',
   'dist/cli/main.js',
 ]) {
   if (!files.includes(required)) fail(`the tarball lacks ${required}`);
+}
+// ioredis is an optional peer: no emitted file may import it (the client is passed in and typed
+// structurally), so `kube-lifecycle/redis` loads, and its declarations type-check, without it.
+for (const f of files.filter((f) => /^dist\/.*\.(js|d\.ts)$/.test(f))) {
+  // Doc comments may show `import { Redis } from 'ioredis'` to the reader; code lines may not.
+  const code = readFileSync(join(root, f), 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s*(\*|\/\*|\/\/)/.test(line))
+    .join('\n');
+  if (/(from\s*|require\(\s*|import\(\s*)['"]ioredis['"]/.test(code))
+    fail(`${f} imports ioredis, an optional peer dependency`);
 }
 for (const f of files) {
   if (/^(src|test|docs|\.ci)\//.test(f)) fail(`the tarball ships ${f}, which is not meant for users`);
@@ -89,6 +103,7 @@ writeFileSync(
   `import { LifecycleManager, validatePod, type Pod, type KubeEvent, type StopResult } from 'kube-lifecycle';
 import { VirtualClock, FakeRuntime, FakeHttpClient } from 'kube-lifecycle/testing';
 import { ProcessRuntime, NodeHttpClient } from 'kube-lifecycle/node';
+import { RedisIdempotencyStore, type RedisIdempotencyClient } from 'kube-lifecycle/redis';
 
 const pod: Pod = { metadata: { name: 'p', uid: 'u' }, spec: { containers: [{ name: 'web', lifecycle: { preStop: { sleep: { seconds: 1 } } } }] } };
 const errors = validatePod(pod);
@@ -97,6 +112,10 @@ const manager = new LifecycleManager({ runtime: new FakeRuntime({ clock }), http
 manager.on('event', (e: KubeEvent) => void e.reason);
 const stopped: Promise<StopResult> = manager.stopContainer(pod, 'web', { gracePeriodOverride: 5 });
 void errors; void stopped; void ProcessRuntime; void NodeHttpClient;
+declare const client: RedisIdempotencyClient;
+const store = new RedisIdempotencyStore({ client, keyPrefix: 'app:' });
+const claimed: Promise<unknown> | undefined = store.claim?.('k', { leaseMs: 1000, owner: 'a' });
+void claimed;
 `,
 );
 writeFileSync(
