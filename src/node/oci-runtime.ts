@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Container, Pod } from '../api/types.js';
@@ -7,7 +7,7 @@ import { type Clock, sleepOn } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
 import type { ContainerExit, ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
-import { DEFAULT_OUTPUT_CAP_BYTES, runCaptured } from './child.js';
+import { DEFAULT_OUTPUT_CAP_BYTES } from './child.js';
 import {
   AttemptCounter,
   attemptKey,
@@ -21,6 +21,7 @@ import {
 import { NodeAdapterError } from './errors.js';
 import { type ContainerExitStatus, ExitBook, toContainerExit, unknownForWait, waitOrAbort } from './exit-book.js';
 import { buildOciConfig } from './oci-config.js';
+import { runcExec } from './oci-exec.js';
 import { RuncCli } from './runc-cli.js';
 import { exitCodeForSignal, signalName, signalNumber } from './signals.js';
 
@@ -185,46 +186,19 @@ export class OciRuntime implements Runtime {
     if (tracked.status !== undefined) throw notRunning(ref.id, tracked.status);
     if (command.length === 0)
       throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
-    const n = tracked.execCount++;
-    const pidFile = join(tracked.bundle, `exec-${n}.pid`);
-    const logFile = join(tracked.bundle, `exec-${n}.log`);
-    const done = new AbortController();
-    try {
-      const run = await runCaptured(
-        this.cli.binary,
-        ['--debug', ...this.cli.globalArgs(logFile), 'exec', '--pid-file', pidFile, ref.id, ...command],
-        {
-          clock: this.clock,
-          exitedEarly: RuncCli.loggedProcessExit(logFile, this.clock, done.signal),
-          onSpawn: (child) => {
-            this.execRunners.add(child);
-            child.once('exit', () => this.execRunners.delete(child));
-          },
-          outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
-          signal: options.signal,
-          kill: (child) => {
-            void readFile(pidFile, 'utf8')
-              .then((pid) => process.kill(Number(pid), 'SIGKILL'))
-              .catch(() => undefined);
-            child.kill('SIGKILL');
-          },
-        },
-      ).catch((error: unknown) => {
-        throw options.signal.aborted ? error : this.cli.mapSpawnError(error);
-      });
-      const errors = await RuncCli.logErrors(logFile);
-      if (errors.length > 0) {
-        if (tracked.status !== undefined || /stopped container|not running|does not exist/.test(errors.join('\n'))) {
-          throw notRunning(ref.id, tracked.status);
-        }
-        throw new NodeAdapterError('ERR_EXEC_FAILED', errors.join('; '), { containerId: ref.id });
-      }
-      return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr };
-    } finally {
-      done.abort();
-      await rm(pidFile, { force: true });
-      await rm(logFile, { force: true });
-    }
+    return runcExec({
+      cli: this.cli,
+      clock: this.clock,
+      bundle: tracked.bundle,
+      n: tracked.execCount++,
+      id: ref.id,
+      command,
+      signal: options.signal,
+      outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
+      runners: this.execRunners,
+      hasExited: () => tracked.status !== undefined,
+      notRunning: () => notRunning(ref.id, tracked.status),
+    });
   }
 
   /** `runc kill` with the stop signal, SIGKILL after `timeoutSeconds`, then delete; resolves once removed. */
