@@ -50,7 +50,11 @@ export function waitContainerCases(define: Define): ConformanceCase[] {
         if (state().settled)
           throw c.fail(`waitContainer settled while the main process was still running: ${JSON.stringify(state())}`);
         await pass(h.clock, EXITS_BY_ITSELF_AFTER_MS - 100 + c.prompt, waiting);
-        expectResolved(c, state(), 'waitContainer of a process exiting with code 3 by itself');
+        expectResolved(
+          c,
+          state(),
+          "waitContainer of a process exiting with code 3 by itself (does the harness's container('exits-by-itself') exit with code 3 after EXITS_BY_ITSELF_AFTER_MS?)",
+        );
         expectExit(c, state(), 3, undefined);
       },
     ),
