@@ -72,6 +72,13 @@ export interface RunCapturedOptions {
   readonly kill?: ((child: ChildProcess) => void) | undefined;
   /** Called once the process is spawned (e.g. to track it for cleanup). */
   readonly onSpawn?: (child: ChildProcess) => void;
+  /**
+   * Resolves with the exit code of the process the command stands for, when that can end before
+   * the command itself (`runc exec` waits for every holder of its output pipes, a background
+   * child included). The run then resolves with that code after the pipe-drain window, leaving
+   * the command to finish on its own (its further output is dropped).
+   */
+  readonly exitedEarly?: Promise<number>;
 }
 
 /** SIGKILL a process group, tolerating a group that is already gone. */
@@ -127,6 +134,20 @@ export function runCaptured(file: string, args: readonly string[], options: RunC
       fn();
     };
     child.once('error', (error) => finish(() => reject(error)));
+    options.exitedEarly?.then(
+      (exitCode) => {
+        if (settled || drainTimer !== undefined) return;
+        drainTimer = options.clock.setTimeout(
+          () =>
+            finish(() => {
+              if (signal?.aborted) reject(signal.reason);
+              else resolve({ exitCode, signal: null, stdout: stdout.text(), stderr: stderr.text() });
+            }),
+          PIPE_DRAIN_MS,
+        );
+      },
+      () => undefined,
+    );
     child.once('exit', (code, sig) => {
       const done = (): void =>
         finish(() => {
@@ -143,6 +164,7 @@ export function runCaptured(file: string, args: readonly string[], options: RunC
         });
       // 'close' follows once the pipes are drained; a background child may hold them open.
       child.once('close', done);
+      if (drainTimer !== undefined) options.clock.clearTimeout(drainTimer);
       drainTimer = options.clock.setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();

@@ -106,3 +106,65 @@ export function defaultContainerId(pod: Pod, container: Container, attempt: numb
 export function envList(env: ReadonlyMap<string, string>): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
+
+/** The `ERR_START_FAILED` error of a main process that could not be spawned. */
+export function startError(
+  container: Container,
+  argv: readonly string[],
+  id: string,
+  error: unknown,
+): NodeAdapterError {
+  return new NodeAdapterError(
+    'ERR_START_FAILED',
+    `container "${container.name}": cannot start ${JSON.stringify(argv[0])}: ${execFailure(argv[0] ?? '', error)}`,
+    { cause: error, containerId: id },
+  );
+}
+
+/** runc-like wording for a spawn failure. */
+export function execFailure(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `exec: ${JSON.stringify(file)}: executable file not found in $PATH`;
+  if (code === 'EACCES') return `exec: ${JSON.stringify(file)}: permission denied`;
+  return `exec: ${JSON.stringify(file)}: ${(error as Error).message}`;
+}
+
+/** How many (pod, container) start counters a runtime keeps; see {@link AttemptCounter}. */
+export const MAX_ATTEMPT_COUNTERS = 4096;
+
+/**
+ * Counts the starts of each (pod, container) for the `attempt` of container ids. At most
+ * `capacity` counters are kept: past it, the least recently started one whose container is not
+ * running (`isRunning(key)` false) is forgotten, so a runtime that starts many pods does not keep
+ * a counter for every container it ever started. A forgotten container counts from 0 again.
+ */
+export class AttemptCounter {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly capacity = MAX_ATTEMPT_COUNTERS) {}
+
+  /** The attempt of the next start of `key` (0 for the first), counted. */
+  next(key: string, isRunning: (key: string) => boolean): number {
+    const attempt = this.counts.get(key) ?? 0;
+    this.counts.delete(key);
+    this.counts.set(key, attempt + 1);
+    if (this.counts.size > this.capacity) {
+      for (const oldest of this.counts.keys()) {
+        if (oldest === key || isRunning(oldest)) continue;
+        this.counts.delete(oldest);
+        break;
+      }
+    }
+    return attempt;
+  }
+
+  /** How many counters are kept. */
+  get size(): number {
+    return this.counts.size;
+  }
+}
+
+/** The key of {@link AttemptCounter} for a container of a pod. */
+export function attemptKey(pod: Pod, container: Container): string {
+  return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}/${pod.metadata?.uid ?? ''}/${container.name}`;
+}

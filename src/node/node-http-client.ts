@@ -48,9 +48,27 @@ const PLAIN_HTTP_TLS_ERRORS = new Set([
  * - no timeout of its own: the request ends when the signal aborts (`Get "…": context canceled`);
  * - failures reject with an {@link HttpRequestError}; an HTTPS request answered in plain HTTP
  *   rejects with code `HTTP_RESPONSE_TO_HTTPS_CLIENT` and message
- *   `Get "<url>": server gave HTTP response to HTTPS client`.
+ *   `Get "<url>": server gave HTTP response to HTTPS client`;
+ * - {@link NodeHttpClient.dispose} ends every request in flight (code `ERR_DISPOSED`) and refuses
+ *   new ones, so nothing of the client keeps a process alive.
  */
 export class NodeHttpClient implements HttpClient {
+  /** Cancels of the requests in flight. */
+  private readonly inFlight = new Set<() => void>();
+  private disposed: Promise<void> | undefined;
+
+  /**
+   * End every request in flight (they reject with code `ERR_DISPOSED`, their sockets destroyed)
+   * and reject any later request. Idempotent.
+   */
+  dispose(): Promise<void> {
+    if (this.disposed === undefined) {
+      for (const cancel of [...this.inFlight]) cancel();
+      this.disposed = Promise.resolve();
+    }
+    return this.disposed;
+  }
+
   /** Send one GET; resolve with the status and headers once the body was drained. */
   request(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpResponse> {
     const { url } = request;
@@ -70,6 +88,7 @@ export class NodeHttpClient implements HttpClient {
       );
     }
     if (signal.aborted) return Promise.reject(canceled(url, signal.reason));
+    if (this.disposed !== undefined) return Promise.reject(disposedError(url));
     const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = parsed.port === '' ? (scheme === 'https' ? 443 : 80) : Number(parsed.port);
     const target = { hostname, port, scheme };
@@ -80,6 +99,7 @@ export class NodeHttpClient implements HttpClient {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
+        this.inFlight.delete(cancel);
         fn();
       };
       // With headers given as a list Node adds no Host header of its own; Go sends the URL's host.
@@ -105,6 +125,11 @@ export class NodeHttpClient implements HttpClient {
         req.destroy();
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      const cancel = (): void => {
+        settle(() => reject(disposedError(url)));
+        req.destroy();
+      };
+      this.inFlight.add(cancel);
       req.once('error', (error) => settle(() => reject(describeFailure(url, target, error))));
       req.once('response', (res) => {
         const response: HttpResponse = { status: res.statusCode ?? 0, headers: lowerCaseHeaders(res.rawHeaders) };
@@ -141,6 +166,10 @@ function lowerCaseHeaders(raw: readonly string[]): Record<string, string> {
     headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
   }
   return headers;
+}
+
+function disposedError(url: string): HttpRequestError {
+  return new HttpRequestError(url, 'ERR_DISPOSED', 'NodeHttpClient was disposed');
 }
 
 function canceled(url: string, reason: unknown): HttpRequestError {

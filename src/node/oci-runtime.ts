@@ -1,14 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Container, Pod } from '../api/types.js';
 import { type Clock, sleepOn } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
-import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
+import type { ContainerExit, ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
-import { DEFAULT_OUTPUT_CAP_BYTES, runCaptured } from './child.js';
+import { DEFAULT_OUTPUT_CAP_BYTES } from './child.js';
 import {
+  AttemptCounter,
+  attemptKey,
   containerArgv,
   containerEnv,
   containerRefFor,
@@ -17,8 +19,9 @@ import {
   envList,
 } from './container-process.js';
 import { NodeAdapterError } from './errors.js';
+import { type ContainerExitStatus, ExitBook, toContainerExit, unknownForWait, waitOrAbort } from './exit-book.js';
 import { buildOciConfig } from './oci-config.js';
-import type { ContainerExitStatus } from './process-runtime.js';
+import { runcExec } from './oci-exec.js';
 import { RuncCli } from './runc-cli.js';
 import { exitCodeForSignal, signalName, signalNumber } from './signals.js';
 
@@ -39,7 +42,10 @@ export interface OciRuntimeOptions {
   readonly clock?: Clock;
   /** Per-stream capture cap of `exec`. @default 1048576 (1 MiB) */
   readonly outputCapBytes?: number;
-  /** Called once per container when its main process has exited (wire to `manager.notifyExited`). */
+  /**
+   * Called once per container when its main process has exited. Kept for callers wired to
+   * `manager.notifyExited` by hand; the manager learns exits through `waitContainer` without it.
+   */
   readonly onExit?: (ref: ContainerRef, status: ContainerExitStatus) => void;
   /** Where the main processes' stdout/stderr go. @default "ignore" */
   readonly containerOutput?: 'ignore' | 'inherit';
@@ -49,6 +55,8 @@ export interface OciRuntimeOptions {
 
 interface Tracked {
   readonly ref: ContainerRef;
+  /** Its {@link attemptKey}. */
+  readonly key: string;
   readonly bundle: string;
   readonly runner: ChildProcess;
   /** Settles when the main process exited (the foreground `runc run` returned). */
@@ -69,7 +77,11 @@ interface Tracked {
  * once `runc state` reports `running`. `exec` = `runc exec` (output captured up to the cap; an
  * abort SIGKILLs the exec'd process through its `--pid-file`). `stopContainer` = `runc kill <id>
  * <signal>`, SIGKILL after the timeout through `stopWithEscalation`, then `runc delete --force`
- * and the bundle removed. Call {@link OciRuntime.dispose} when done.
+ * and the bundle removed. `waitContainer` resolves with the init process's exit status once the
+ * container is deleted; a removed container is forgotten but for that status, kept until
+ * `waitContainer` reports it. An exec whose command leaves a background process holding its
+ * output resolves when the exec'd process itself exits (runc's `--debug` log tells when), not when
+ * the background process does. Call {@link OciRuntime.dispose} when done.
  */
 export class OciRuntime implements Runtime {
   /** The pod IP of every pod on this runtime (host network). */
@@ -77,9 +89,13 @@ export class OciRuntime implements Runtime {
   private readonly clock: Clock;
   private readonly cli: RuncCli;
   private readonly stateDir: string;
+  /** Containers not yet deleted. */
   private readonly containers = new Map<string, Tracked>();
-  private readonly attempts = new Map<string, number>();
-  private isDisposed = false;
+  private readonly exits = new ExitBook();
+  private readonly attempts = new AttemptCounter();
+  /** `runc exec` processes still running (one may outlive its exec: a background child holds its pipes). */
+  private readonly execRunners = new Set<ChildProcess>();
+  private disposed: Promise<void> | undefined;
 
   constructor(private readonly options: OciRuntimeOptions) {
     this.clock = options.clock ?? systemClock;
@@ -94,7 +110,7 @@ export class OciRuntime implements Runtime {
 
   /** Write the bundle, `runc run` it in the foreground, resolve once it is running. */
   async startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
-    if (this.isDisposed) throw new NodeAdapterError('ERR_DISPOSED', 'OciRuntime was disposed');
+    if (this.disposed !== undefined) throw new NodeAdapterError('ERR_DISPOSED', 'OciRuntime was disposed');
     options.signal.throwIfAborted();
     const podName = pod.metadata?.name ?? '';
     const env = containerEnv(container, { PATH: DEFAULT_PATH, HOSTNAME: podName, HOME: '/root' });
@@ -114,14 +130,10 @@ export class OciRuntime implements Runtime {
           'pass OciRuntimeOptions.rootfs pointing at an unpacked root filesystem (e.g. a busybox one)',
       );
     }
-    const key = `${pod.metadata?.namespace ?? ''}/${podName}/${pod.metadata?.uid ?? ''}/${container.name}`;
-    const attempt = this.attempts.get(key) ?? 0;
-    this.attempts.set(key, attempt + 1);
+    const key = attemptKey(pod, container);
+    const attempt = this.attempts.next(key, (k) => [...this.containers.values()].some((c) => c.key === k));
     const id = (this.options.containerId ?? defaultContainerId)(pod, container, attempt);
-    if (
-      (this.containers.has(id) && this.containers.get(id)?.status === undefined) ||
-      (await this.cli.state(id)) !== undefined
-    ) {
+    if (this.containers.has(id) || (await this.cli.state(id)) !== undefined) {
       throw idTaken(id, this.cli.binary);
     }
     const bundle = join(this.stateDir, id);
@@ -153,7 +165,8 @@ export class OciRuntime implements Runtime {
       await rm(bundle, { recursive: true, force: true });
       throw this.cli.mapSpawnError(spawned);
     }
-    const tracked = this.track(containerRefFor(pod, container, id), bundle, runner);
+    this.exits.take(id); // a stale exit of an earlier container of that id
+    const tracked = this.track(containerRefFor(pod, container, id), key, bundle, runner);
     await this.waitRunning(tracked, logFile, options.signal);
     return { id };
   }
@@ -162,6 +175,8 @@ export class OciRuntime implements Runtime {
   async exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
     const tracked = this.containers.get(ref.id);
     if (tracked === undefined) {
+      const exit = this.exits.peek(ref.id);
+      if (exit !== undefined) throw notRunning(ref.id, exit);
       throw new NodeAdapterError(
         'ERR_CONTAINER_NOT_FOUND',
         `exec: container "${ref.id}" is not known to this OciRuntime`,
@@ -171,39 +186,19 @@ export class OciRuntime implements Runtime {
     if (tracked.status !== undefined) throw notRunning(ref.id, tracked.status);
     if (command.length === 0)
       throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
-    const n = tracked.execCount++;
-    const pidFile = join(tracked.bundle, `exec-${n}.pid`);
-    const logFile = join(tracked.bundle, `exec-${n}.log`);
-    try {
-      const run = await runCaptured(
-        this.cli.binary,
-        [...this.cli.globalArgs(logFile), 'exec', '--pid-file', pidFile, ref.id, ...command],
-        {
-          clock: this.clock,
-          outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
-          signal: options.signal,
-          kill: (child) => {
-            void readFile(pidFile, 'utf8')
-              .then((pid) => process.kill(Number(pid), 'SIGKILL'))
-              .catch(() => undefined);
-            child.kill('SIGKILL');
-          },
-        },
-      ).catch((error: unknown) => {
-        throw options.signal.aborted ? error : this.cli.mapSpawnError(error);
-      });
-      const errors = await RuncCli.logErrors(logFile);
-      if (errors.length > 0) {
-        if (tracked.status !== undefined || /stopped container|not running|does not exist/.test(errors.join('\n'))) {
-          throw notRunning(ref.id, tracked.status);
-        }
-        throw new NodeAdapterError('ERR_EXEC_FAILED', errors.join('; '), { containerId: ref.id });
-      }
-      return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr };
-    } finally {
-      await rm(pidFile, { force: true });
-      await rm(logFile, { force: true });
-    }
+    return runcExec({
+      cli: this.cli,
+      clock: this.clock,
+      bundle: tracked.bundle,
+      n: tracked.execCount++,
+      id: ref.id,
+      command,
+      signal: options.signal,
+      outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
+      runners: this.execRunners,
+      hasExited: () => tracked.status !== undefined,
+      notRunning: () => notRunning(ref.id, tracked.status),
+    });
   }
 
   /** `runc kill` with the stop signal, SIGKILL after `timeoutSeconds`, then delete; resolves once removed. */
@@ -214,7 +209,7 @@ export class OciRuntime implements Runtime {
     const stopSignal = options.stopSignal ?? 'SIGTERM';
     signalNumber(stopSignal);
     const tracked = this.containers.get(ref.id);
-    if (tracked === undefined) return;
+    if (tracked === undefined) return; // deleted (or never started here): nothing to stop
     if (tracked.status === undefined) {
       await stopWithEscalation({
         clock: this.clock,
@@ -228,24 +223,58 @@ export class OciRuntime implements Runtime {
     await tracked.removed;
   }
 
+  /**
+   * Resolve with the exit status of the container's init process (128 + n and the signal's name
+   * when signal n killed it) once the container has exited and been deleted. Resolves at once for
+   * an exit not yet reported; rejects with `ERR_CONTAINER_NOT_FOUND` for a container unknown here
+   * (or whose exit was already reported) and with `signal.reason` when `signal` aborts.
+   */
+  async waitContainer(ref: ContainerRef, options: { signal: AbortSignal }): Promise<ContainerExit> {
+    options.signal.throwIfAborted();
+    const tracked = this.containers.get(ref.id);
+    if (tracked === undefined) {
+      const status = this.exits.take(ref.id);
+      if (status === undefined) throw unknownForWait('OciRuntime', ref.id);
+      return toContainerExit(status);
+    }
+    await waitOrAbort(tracked.removed, options.signal);
+    const status = tracked.status as ContainerExitStatus;
+    this.exits.take(ref.id); // reported: forget it
+    return toContainerExit(status);
+  }
+
   /** Ids of the containers whose main process is still running. */
   runningContainerIds(): string[] {
     return [...this.containers.values()].filter((c) => c.status === undefined).map((c) => c.ref.id);
   }
 
-  /** SIGKILL every running container, wait until all are deleted and their bundles removed. */
-  async dispose(): Promise<void> {
-    this.isDisposed = true;
-    await Promise.all(
-      [...this.containers.values()].map(async (c) => {
-        if (c.status === undefined) await this.cli.kill(c.ref.id, 9).catch(() => c.runner.kill('SIGKILL'));
-        await c.removed;
-      }),
-    );
-    await rmdir(this.stateDir).catch(() => undefined); // only when empty: other runtimes may share it
+  /**
+   * SIGKILL every running container, wait until all are deleted and their bundles removed, and
+   * end any `runc exec` still draining a background process's output. Idempotent.
+   */
+  dispose(): Promise<void> {
+    this.disposed ??= (async () => {
+      await Promise.all(
+        [...this.containers.values()].map(async (c) => {
+          if (c.status === undefined) await this.cli.kill(c.ref.id, 9).catch(() => c.runner.kill('SIGKILL'));
+          await c.removed;
+        }),
+      );
+      await Promise.all(
+        [...this.execRunners].map(
+          (runner) =>
+            new Promise<void>((done) => {
+              runner.once('exit', () => done());
+              if (runner.exitCode !== null || runner.signalCode !== null || !runner.kill('SIGKILL')) done();
+            }),
+        ),
+      );
+      await rmdir(this.stateDir).catch(() => undefined); // only when empty: other runtimes may share it
+    })();
+    return this.disposed;
   }
 
-  private track(ref: ContainerRef, bundle: string, runner: ChildProcess): Tracked {
+  private track(ref: ContainerRef, key: string, bundle: string, runner: ChildProcess): Tracked {
     const exited = new Promise<ContainerExitStatus>((done) => {
       runner.once('exit', (code, sig) => {
         // runc exits with 128 + n when the container's init was killed by signal n.
@@ -255,6 +284,7 @@ export class OciRuntime implements Runtime {
     });
     const tracked: Tracked = {
       ref,
+      key,
       bundle,
       runner,
       exited,
@@ -263,6 +293,9 @@ export class OciRuntime implements Runtime {
         tracked.status = status;
         await this.cli.delete(ref.id).catch(() => undefined);
         await rm(bundle, { recursive: true, force: true });
+        // Forget the container but for its exit status, kept until waitContainer reports it.
+        this.containers.delete(ref.id);
+        this.exits.record(ref.id, status);
         try {
           this.options.onExit?.(ref, status);
         } catch {
@@ -281,6 +314,7 @@ export class OciRuntime implements Runtime {
       if (signal.aborted) {
         await this.cli.kill(tracked.ref.id, 9).catch(() => tracked.runner.kill('SIGKILL'));
         await tracked.removed;
+        this.exits.take(tracked.ref.id); // never handed out: nobody will wait for it
         throw signal.reason;
       }
       const state =

@@ -3,20 +3,25 @@ import { stat } from 'node:fs/promises';
 import type { Container, Pod } from '../api/types.js';
 import type { Clock } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
-import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
+import type { ContainerExit, ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
 import { DEFAULT_OUTPUT_CAP_BYTES, killGroup, runCaptured } from './child.js';
-import { containerArgv, containerEnv, containerRefFor, DEFAULT_PATH, defaultContainerId } from './container-process.js';
+import {
+  AttemptCounter,
+  attemptKey,
+  containerArgv,
+  containerEnv,
+  containerRefFor,
+  DEFAULT_PATH,
+  defaultContainerId,
+  execFailure,
+  startError,
+} from './container-process.js';
 import { NodeAdapterError } from './errors.js';
+import { type ContainerExitStatus, ExitBook, toContainerExit, unknownForWait, waitOrAbort } from './exit-book.js';
 import { exitCodeForSignal, signalNumber } from './signals.js';
 
-/** How a container's main process ended. */
-export interface ContainerExitStatus {
-  /** The exit code; 128 + the signal number when a signal killed it (137 for SIGKILL). */
-  readonly exitCode: number;
-  /** The signal that killed it (`"SIGKILL"`), or null when it exited by itself. */
-  readonly signal: string | null;
-}
+export type { ContainerExitStatus } from './exit-book.js';
 
 /** Options of {@link ProcessRuntime}. */
 export interface ProcessRuntimeOptions {
@@ -26,7 +31,8 @@ export interface ProcessRuntimeOptions {
   readonly outputCapBytes?: number;
   /**
    * Called once per container when its main process has exited — by itself or because it was
-   * stopped. Wire it to `manager.notifyExited` so a container that exits on its own is reported.
+   * stopped. Kept for callers wired to `manager.notifyExited` by hand; the manager learns exits
+   * through {@link ProcessRuntime.waitContainer} without it (docs/adapters.md).
    * @example onExit: (ref, { exitCode }) => manager.notifyExited(pod, ref.name, { exitCode })
    */
   readonly onExit?: (ref: ContainerRef, status: ContainerExitStatus) => void;
@@ -42,12 +48,16 @@ export interface ProcessRuntimeOptions {
 
 interface Tracked {
   readonly ref: ContainerRef;
+  /** Its {@link attemptKey}. */
+  readonly key: string;
   readonly pid: number;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** exec processes still running (killed when an exec is aborted). */
   readonly execs: Set<ChildProcess>;
+  /** Process groups of the execs, kept while anything (a background child) may be left in them. */
+  readonly execGroups: Set<number>;
   readonly exited: Promise<ContainerExitStatus>;
-  status?: ContainerExitStatus;
 }
 
 /**
@@ -60,8 +70,11 @@ interface Tracked {
  *   stream up to `outputCapBytes`, and kills the exec'd process group when the signal aborts.
  * - `stopContainer` signals the whole process group, SIGKILLs it after the timeout (through
  *   `stopWithEscalation` on the clock) and resolves once the main process exited; when the main
- *   process exits, what is left of its group and of its execs is SIGKILLed (as a PID namespace
- *   would be torn down).
+ *   process exits, what is left of its group and of its execs' groups (background processes an
+ *   exec hook left behind included) is SIGKILLed, as a PID namespace would be torn down.
+ * - `waitContainer` resolves with the exit code once the main process exited (128 + n and the
+ *   signal's name when signal n killed it). An exited container is forgotten at once except for
+ *   its exit status, which is kept until `waitContainer` reports it (at most 1024 of them).
  * - Call {@link ProcessRuntime.dispose} when done: it kills everything still running.
  */
 export class ProcessRuntime implements Runtime {
@@ -69,9 +82,11 @@ export class ProcessRuntime implements Runtime {
   readonly podIP = '127.0.0.1';
   private readonly clock: Clock;
   private readonly outputCapBytes: number;
+  /** Containers whose main process is running. */
   private readonly containers = new Map<string, Tracked>();
-  private readonly attempts = new Map<string, number>();
-  private isDisposed = false;
+  private readonly exits = new ExitBook();
+  private readonly attempts = new AttemptCounter();
+  private disposed: Promise<void> | undefined;
 
   constructor(private readonly options: ProcessRuntimeOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -80,15 +95,14 @@ export class ProcessRuntime implements Runtime {
 
   /** Spawn the main process; resolves once it is running (rejects if it cannot be spawned). */
   async startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
-    if (this.isDisposed) throw new NodeAdapterError('ERR_DISPOSED', 'ProcessRuntime was disposed');
+    if (this.disposed !== undefined) throw new NodeAdapterError('ERR_DISPOSED', 'ProcessRuntime was disposed');
     options.signal.throwIfAborted();
     const env = containerEnv(container, this.baseEnv(pod));
     const argv = containerArgv(container, env);
-    const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}/${pod.metadata?.uid ?? ''}/${container.name}`;
-    const attempt = this.attempts.get(key) ?? 0;
-    this.attempts.set(key, attempt + 1);
+    const key = attemptKey(pod, container);
+    const attempt = this.attempts.next(key, (k) => [...this.containers.values()].some((c) => c.key === k));
     const id = (this.options.containerId ?? defaultContainerId)(pod, container, attempt);
-    if (this.containers.get(id)?.status === undefined && this.containers.has(id)) {
+    if (this.containers.has(id)) {
       throw new NodeAdapterError('ERR_CONTAINER_ID_TAKEN', `container id "${id}" is already running`, {
         containerId: id,
       });
@@ -119,12 +133,15 @@ export class ProcessRuntime implements Runtime {
       child.once('error', (error) => reject(startError(container, argv, id, error)));
     });
     const ref = containerRefFor(pod, container, id);
+    this.exits.take(id); // a stale exit of an earlier container of that id
     const tracked: Tracked = {
       ref,
+      key,
       pid: child.pid as number,
       env: childEnv,
       cwd,
       execs: new Set(),
+      execGroups: new Set(),
       exited: new Promise((resolve) => {
         child.once('exit', (code, sig) => {
           const status: ContainerExitStatus = { exitCode: code ?? exitCodeForSignal(sig ?? 'SIGKILL'), signal: sig };
@@ -137,6 +154,7 @@ export class ProcessRuntime implements Runtime {
     if (options.signal.aborted) {
       killGroup(tracked.pid, 'SIGKILL');
       await tracked.exited;
+      this.exits.take(id); // never handed out: nobody will wait for it
       throw options.signal.reason;
     }
     return { id };
@@ -157,10 +175,13 @@ export class ProcessRuntime implements Runtime {
         clock: this.clock,
         detached: true,
         onSpawn: (child) => {
+          pruneGroups(tracked.execGroups);
           tracked.execs.add(child);
+          if (child.pid !== undefined) tracked.execGroups.add(child.pid);
           child.once('exit', () => tracked.execs.delete(child));
         },
       });
+      if (!this.containers.has(ref.id)) killGroups(tracked); // the container exited meanwhile
       return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr };
     } catch (error) {
       if (options.signal.aborted) throw error;
@@ -176,7 +197,7 @@ export class ProcessRuntime implements Runtime {
     const stopSignal = options.stopSignal ?? 'SIGTERM';
     signalNumber(stopSignal);
     const tracked = this.containers.get(ref.id);
-    if (tracked === undefined || tracked.status !== undefined) return;
+    if (tracked === undefined) return; // exited (or never started here): nothing to stop
     await stopWithEscalation({
       clock: this.clock,
       stopSignal,
@@ -188,20 +209,43 @@ export class ProcessRuntime implements Runtime {
     await tracked.exited;
   }
 
-  /** Ids of the containers whose main process is still running. */
-  runningContainerIds(): string[] {
-    return [...this.containers.values()].filter((c) => c.status === undefined).map((c) => c.ref.id);
+  /**
+   * Resolve once the container's main process has exited: its exit code (128 + n when signal n
+   * killed it) and the signal's name. Resolves at once for an exit not yet reported; rejects with
+   * `ERR_CONTAINER_NOT_FOUND` for a container unknown here (or whose exit was already reported)
+   * and with `signal.reason` when `signal` aborts.
+   */
+  async waitContainer(ref: ContainerRef, options: { signal: AbortSignal }): Promise<ContainerExit> {
+    options.signal.throwIfAborted();
+    const tracked = this.containers.get(ref.id);
+    if (tracked === undefined) {
+      const status = this.exits.take(ref.id);
+      if (status === undefined) throw unknownForWait('ProcessRuntime', ref.id);
+      return toContainerExit(status);
+    }
+    const status = await waitOrAbort(tracked.exited, options.signal);
+    this.exits.take(ref.id); // reported: forget it
+    return toContainerExit(status);
   }
 
-  /** SIGKILL every container and exec still running, wait for them to exit; no new starts afterwards. */
-  async dispose(): Promise<void> {
-    this.isDisposed = true;
-    const waits = [...this.containers.values()].map((c) => {
-      if (c.status === undefined) killGroup(c.pid, 'SIGKILL');
-      for (const exec of c.execs) killGroup(exec.pid, 'SIGKILL');
-      return c.exited;
-    });
-    await Promise.all(waits);
+  /** Ids of the containers whose main process is still running. */
+  runningContainerIds(): string[] {
+    return [...this.containers.keys()];
+  }
+
+  /**
+   * SIGKILL every container and exec still running (background processes of exec hooks
+   * included), wait for the main processes to exit; no new starts afterwards. Idempotent.
+   */
+  dispose(): Promise<void> {
+    this.disposed ??= Promise.all(
+      [...this.containers.values()].map((c) => {
+        killGroup(c.pid, 'SIGKILL');
+        killGroups(c);
+        return c.exited;
+      }),
+    ).then(() => undefined);
+    return this.disposed;
   }
 
   private baseEnv(pod: Pod): Record<string, string> {
@@ -215,28 +259,29 @@ export class ProcessRuntime implements Runtime {
 
   private running(ref: ContainerRef, what: string): Tracked {
     const tracked = this.containers.get(ref.id);
-    if (tracked === undefined) {
-      throw new NodeAdapterError(
-        'ERR_CONTAINER_NOT_FOUND',
-        `${what}: container "${ref.id}" is not known to this ProcessRuntime`,
-        { containerId: ref.id },
-      );
-    }
-    if (tracked.status !== undefined) {
+    if (tracked !== undefined) return tracked;
+    const exit = this.exits.peek(ref.id);
+    if (exit !== undefined) {
       throw new NodeAdapterError(
         'ERR_CONTAINER_NOT_RUNNING',
-        `${what}: container "${ref.id}" is not running (exited with ${tracked.status.exitCode})`,
+        `${what}: container "${ref.id}" is not running (exited with ${exit.exitCode})`,
         { containerId: ref.id },
       );
     }
-    return tracked;
+    throw new NodeAdapterError(
+      'ERR_CONTAINER_NOT_FOUND',
+      `${what}: container "${ref.id}" is not known to this ProcessRuntime (never started here, or exited and forgotten)`,
+      { containerId: ref.id },
+    );
   }
 
   private onMainExit(tracked: Tracked, status: ContainerExitStatus): void {
-    tracked.status = status;
+    // Forget the container but for its exit status, kept until waitContainer reports it.
+    this.containers.delete(tracked.ref.id);
+    this.exits.record(tracked.ref.id, status);
     // What a PID namespace teardown would do: nothing of the container outlives its main process.
     killGroup(tracked.pid, 'SIGKILL');
-    for (const exec of tracked.execs) killGroup(exec.pid, 'SIGKILL');
+    killGroups(tracked);
     try {
       this.options.onExit?.(tracked.ref, status);
     } catch {
@@ -245,18 +290,20 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
-function startError(container: Container, argv: readonly string[], id: string, error: unknown): NodeAdapterError {
-  return new NodeAdapterError(
-    'ERR_START_FAILED',
-    `container "${container.name}": cannot start ${JSON.stringify(argv[0])}: ${execFailure(argv[0] ?? '', error)}`,
-    { cause: error, containerId: id },
-  );
+/** SIGKILL the process groups of a container's execs (with whatever they left running). */
+function killGroups(tracked: Tracked): void {
+  for (const exec of tracked.execs) killGroup(exec.pid, 'SIGKILL');
+  for (const group of tracked.execGroups) killGroup(group, 'SIGKILL');
+  tracked.execGroups.clear();
 }
 
-/** runc-like wording for a spawn failure. */
-function execFailure(file: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return `exec: ${JSON.stringify(file)}: executable file not found in $PATH`;
-  if (code === 'EACCES') return `exec: ${JSON.stringify(file)}: permission denied`;
-  return `exec: ${JSON.stringify(file)}: ${(error as Error).message}`;
+/** Drop the exec process groups that are empty (nothing left to kill there). */
+function pruneGroups(groups: Set<number>): void {
+  for (const group of groups) {
+    try {
+      process.kill(-group, 0);
+    } catch {
+      groups.delete(group);
+    }
+  }
 }

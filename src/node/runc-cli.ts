@@ -3,7 +3,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import type { Clock } from '../ports/clock.js';
+import { type Clock, sleepOn } from '../ports/clock.js';
 import { type CapturedRun, DEFAULT_OUTPUT_CAP_BYTES, runCaptured } from './child.js';
 import { NodeAdapterError } from './errors.js';
 
@@ -101,6 +101,32 @@ export class RuncCli {
       }
     }
     return errors;
+  }
+
+  /**
+   * The exit status runc logged (`--debug`: `"msg":"process exited","status":N`) when it reaped
+   * the exec'd process: polls `logFile` on `clock` until the line appears (resolves with the status)
+   * or `stop` aborts (never settles then). runc logs it before it waits for its output pipes, which
+   * a background child of the exec'd process may hold open; crun logs nothing of the kind.
+   */
+  static async loggedProcessExit(logFile: string, clock: Clock, stop: AbortSignal): Promise<number> {
+    let delayMs = 5;
+    while (!stop.aborted) {
+      const text = await readFile(logFile, 'utf8').catch(() => '');
+      const at = text.indexOf('"process exited"');
+      if (at >= 0) {
+        const line = text.slice(text.lastIndexOf('\n', at) + 1, text.indexOf('\n', at) >>> 0);
+        try {
+          const status = (JSON.parse(line) as { status?: unknown }).status;
+          if (typeof status === 'number') return status;
+        } catch {
+          // a line still being written: read again
+        }
+      }
+      await sleepOn(clock, delayMs, stop).catch(() => undefined);
+      delayMs = Math.min(delayMs * 2, 50);
+    }
+    return new Promise<number>(() => undefined);
   }
 
   /** ENOENT → a message that says how to install the runtime. */

@@ -2,7 +2,7 @@ import type { Container, Pod } from '../api/types.js';
 import { errorText } from '../errors.js';
 import { type Clock, sleepOn } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
-import type { ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
+import type { ContainerExit, ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { TestingError } from './errors.js';
 import {
   describeMatcher,
@@ -46,12 +46,25 @@ export interface FakeContainerState {
   readonly signals: readonly string[];
 }
 
+/** Options of {@link FakeRuntime.crash}. */
+export interface FakeCrashOptions {
+  /** @default 1 */
+  readonly exitCode?: number;
+  /** Exit this long from now on the clock instead of at once. */
+  readonly afterMs?: number;
+  /** The runtime's reason `waitContainer` reports (e.g. `"OOMKilled"`). @default none: the manager derives Completed/Error */
+  readonly reason?: string;
+}
+
 interface Instance {
   readonly ref: ContainerRef;
   state: 'running' | 'exited';
   readonly startedAtMs: number;
   exitedAtMs?: number;
   exitCode?: number;
+  /** What waitContainer reports besides the code. */
+  exitReason?: string;
+  exitSignal?: string;
   readonly signals: string[];
   pendingExit?: unknown;
   readonly exited: Promise<void>;
@@ -133,11 +146,15 @@ export class FakeRuntime implements Runtime {
   /**
    * Make a running container's main process exit by itself, now or `afterMs` from now on the
    * clock. `target` is a container id, a name, or `"pod/name"` when several pods share a name.
+   * `waitContainer` then resolves with `{ exitCode, reason }`.
    * @default exitCode 1
    */
-  crash(target: string, options: { exitCode?: number; afterMs?: number } = {}): void {
+  crash(target: string, options: FakeCrashOptions = {}): void {
     const inst = this.#resolve(target, 'crash');
-    const exit = (): void => this.#exit(inst, options.exitCode ?? 1, 'crash');
+    const exit = (): void => {
+      if (inst.state === 'running' && options.reason !== undefined) inst.exitReason = options.reason;
+      this.#exit(inst, options.exitCode ?? 1, 'crash');
+    };
     if (options.afterMs === undefined) exit();
     else this.#clock.setTimeout(exit, options.afterMs);
   }
@@ -262,6 +279,31 @@ export class FakeRuntime implements Runtime {
       });
   }
 
+  /**
+   * Resolve once the container's main process has exited (a crash, or a stop signal on the
+   * clock): `{ exitCode }`, with `signal` for an exit a signal caused and `reason` when the crash
+   * gave one. At once for a container that has already exited; rejects with `signal.reason` on
+   * abort, and with a {@link TestingError} for a container this runtime never started.
+   */
+  async waitContainer(ref: ContainerRef, options: { signal: AbortSignal }): Promise<ContainerExit> {
+    const inst = this.#instances.get(ref.id);
+    if (inst === undefined) throw this.#unknown(ref, 'waitContainer');
+    options.signal.throwIfAborted();
+    if (inst.state === 'running') {
+      const aborted = untilAborted(options.signal);
+      try {
+        await Promise.race([inst.exited, aborted.promise]);
+      } finally {
+        aborted.dispose();
+      }
+    }
+    return {
+      exitCode: inst.exitCode as number,
+      ...(inst.exitSignal === undefined ? {} : { signal: inst.exitSignal }),
+      ...(inst.exitReason === undefined ? {} : { reason: inst.exitReason }),
+    };
+  }
+
   async stopContainer(
     ref: ContainerRef,
     options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
@@ -306,10 +348,18 @@ export class FakeRuntime implements Runtime {
     });
     inst.signals.push(signal);
     if (inst.state === 'exited') return;
-    if (signal === 'SIGKILL') return this.#exit(inst, 137, 'signal');
+    if (signal === 'SIGKILL') {
+      if (inst.state === 'running') inst.exitSignal = 'SIGKILL';
+      this.#exit(inst, 137, 'signal');
+      return;
+    }
     if (script.exitsOn !== undefined && !script.exitsOn.includes(signal)) return;
     if (inst.pendingExit !== undefined) return;
-    const exit = (): void => this.#exit(inst, script.exitCode ?? signalExitCode(signal), 'signal');
+    const exit = (): void => {
+      // A scripted exit code is the process's own (it handled the signal); otherwise the signal killed it.
+      if (inst.state === 'running' && script.exitCode === undefined) inst.exitSignal = signal;
+      this.#exit(inst, script.exitCode ?? signalExitCode(signal), 'signal');
+    };
     if (script.exitDelayMs !== undefined && script.exitDelayMs > 0)
       inst.pendingExit = this.#clock.setTimeout(exit, script.exitDelayMs);
     else exit();

@@ -29,7 +29,7 @@ export type {
   RuntimeConformanceHarness,
   RuntimeConformanceOptions,
 } from './conformance/runtime-conformance.js';
-export { runtimeConformanceCases } from './conformance/runtime-conformance.js';
+export { EXITS_BY_ITSELF_AFTER_MS, runtimeConformanceCases } from './conformance/runtime-conformance.js';
 export type { DuplicateDeliveryOptions } from './duplicate-delivery.js';
 export { deliverHooksTimes, duplicateDeliveryHttpClient, duplicateDeliveryRuntime } from './duplicate-delivery.js';
 export type { TestingErrorCode } from './errors.js';
@@ -37,7 +37,7 @@ export { ScenarioError, TestingError, VirtualClockError } from './errors.js';
 export type { FakeHttpClientOptions } from './fake-http-client.js';
 export { FakeHttpClient } from './fake-http-client.js';
 export type { HttpRouteMatcher, HttpRouteScript, RecordedHttpRequest } from './fake-http-routes.js';
-export type { FakeContainerState, FakeExitInfo, FakeRuntimeOptions } from './fake-runtime.js';
+export type { FakeContainerState, FakeCrashOptions, FakeExitInfo, FakeRuntimeOptions } from './fake-runtime.js';
 export { FakeRuntime } from './fake-runtime.js';
 export type {
   ExecCall,

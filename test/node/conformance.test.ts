@@ -17,6 +17,7 @@ import type { Runtime } from '../../src/ports/runtime.js';
 import { systemClock } from '../../src/ports/system-clock.js';
 import {
   type ConformanceProcessBehaviour,
+  EXITS_BY_ITSELF_AFTER_MS,
   HTTP_CONFORMANCE_ROUTES,
   type HttpConformanceHarness,
   httpClientConformanceCases,
@@ -29,6 +30,8 @@ import { checkOciPrerequisites, ociSkipReason } from './helpers/oci-prerequisite
 
 /** The main process: notes SIGTERM/SIGINT in `$DIR/signals`, exits on them or not; writes `$DIR/ready`. */
 function script(behaviour: ConformanceProcessBehaviour): string {
+  if (behaviour === 'exits-by-itself')
+    return `echo ready > "$DIR/ready"; sleep ${EXITS_BY_ITSELF_AFTER_MS / 1000}; exit 3`;
   const then = behaviour === 'exits-on-signal' ? '; exit 0' : '';
   return (
     `trap 'echo SIGTERM >> "$DIR/signals"${then}' TERM; trap 'echo SIGINT >> "$DIR/signals"${then}' INT; ` +
@@ -69,8 +72,13 @@ function waitingForReady(runtime: Runtime, hostDirOf: (pod: Pod) => string): Run
     },
     exec: (ref, command, options) => runtime.exec(ref, command, options),
     stopContainer: (ref, options) => runtime.stopContainer(ref, options),
+    ...(runtime.waitContainer === undefined
+      ? {}
+      : { waitContainer: (ref, options) => (runtime.waitContainer as Wait).call(runtime, ref, options) }),
   };
 }
+
+type Wait = NonNullable<Runtime['waitContainer']>;
 
 let caseNumber = 0;
 const conformancePod = (containers: Container[]): Pod => {

@@ -194,4 +194,35 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
       runtime.stopContainer(ref, { stopSignal: 'SIGNOPE', timeoutSeconds: 1, signal: signal() }),
     ).rejects.toMatchObject({ code: 'ERR_UNKNOWN_SIGNAL' });
   });
+
+  it('exec of a command that backgrounds a process resolves when the command exits, not the background (issue 18)', async () => {
+    const ref = await start(shell('true'));
+    await waitReady();
+    const t0 = performance.now();
+    const result = await runtime.exec(ref, ['sh', '-c', 'sleep 30 & echo started; exit 5'], { signal: signal() });
+    expect(result).toEqual({ exitCode: 5, stdout: 'started\n', stderr: '' });
+    expect(performance.now() - t0).toBeLessThan(5000); // before the fix: 30 s, until the sleep exited
+    // The background process keeps running in the container, as in a real pod.
+    const ps = await runtime.exec(ref, ['ps'], { signal: signal() });
+    expect(ps.stdout).toContain('sleep 30');
+  });
+
+  it('waitContainer reports the exit code; dispose is idempotent and leaves no runc process', async () => {
+    const ref = await start({ name: 'main', command: ['sh', '-c', 'exit 4'] });
+    expect(await runtime.waitContainer(ref, { signal: signal() })).toEqual({ exitCode: 4 });
+    const lingering = await start(shell('true'), pod('other'));
+    await waitReady();
+    await runtime.exec(lingering, ['sh', '-c', 'sleep 30 & exit 0'], { signal: signal() });
+    const first = runtime.dispose();
+    expect(runtime.dispose()).toBe(first);
+    await first;
+    const left = (() => {
+      try {
+        return execFileSync('pgrep', ['-f', `--root ${runtimeRoot} `], { encoding: 'utf8' }).trim();
+      } catch {
+        return ''; // pgrep exits 1 when nothing matches
+      }
+    })();
+    expect(left).toBe('');
+  });
 });

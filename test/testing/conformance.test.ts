@@ -8,6 +8,7 @@ import {
   httpClientConformanceCases,
 } from '../../src/testing/conformance/http-conformance.js';
 import {
+  EXITS_BY_ITSELF_AFTER_MS,
   type RuntimeConformanceHarness,
   runtimeConformanceCases,
 } from '../../src/testing/conformance/runtime-conformance.js';
@@ -41,6 +42,10 @@ function fakeRuntimeHarness(wrap: (runtime: FakeRuntime) => Runtime = (r) => r):
     container: (behaviour) => {
       const name = `${behaviour}-${++n}`;
       fake.onStop(name, behaviour === 'ignores-signals' ? { exitsOn: [] } : {});
+      if (behaviour === 'exits-by-itself') {
+        // The suite starts it right away: the crash is scripted from the start's time.
+        clock.setTimeout(() => fake.crash(name, { exitCode: 3, afterMs: EXITS_BY_ITSELF_AFTER_MS }), 0);
+      }
       return { pod: { metadata: { name: 'conformance', uid: 'u' } }, container: { name } };
     },
     observedSignals: (ref) => fake.container(ref.id)?.signals.filter((s) => s !== 'SIGKILL') ?? [],
@@ -122,6 +127,51 @@ describe('the suites explain what a broken adapter gets wrong', () => {
     expect(String(error)).toContain('is the command run through a shell?');
   });
 
+  it('a runtime whose waitContainer resolves before the exit fails the waitContainer case (DESIGN §10)', async () => {
+    const eager = (fake: FakeRuntime): Runtime => ({
+      startContainer: (p, c, o) => fake.startContainer(p, c, o),
+      exec: (r, argv, o) => fake.exec(r, argv, o),
+      stopContainer: (r, o) => fake.stopContainer(r, o),
+      waitContainer: async () => ({ exitCode: 0 }),
+    });
+    const error = await runCase(
+      runtimeConformanceCases(() => fakeRuntimeHarness(eager)),
+      /exits by itself/,
+    );
+    expect(String(error)).toContain('waitContainer settled while the main process was still running');
+  });
+
+  it('a runtime whose waitContainer leaves its abort listener fails the waitContainer listener case', async () => {
+    const leaky = (fake: FakeRuntime): Runtime => ({
+      startContainer: (p, c, o) => fake.startContainer(p, c, o),
+      exec: (r, argv, o) => fake.exec(r, argv, o),
+      stopContainer: (r, o) => fake.stopContainer(r, o),
+      waitContainer: (r, o) => {
+        o.signal.addEventListener('abort', () => undefined, { once: true });
+        return fake.waitContainer(r, o);
+      },
+    });
+    const error = await runCase(
+      runtimeConformanceCases(() => fakeRuntimeHarness(leaky)),
+      /waitContainer removes its abort listener/,
+    );
+    expect(String(error)).toContain('(waitContainer until a stop left 1)');
+  });
+
+  it('a runtime that reports a SIGKILL as a clean exit fails the 137 case', async () => {
+    const rosy = (fake: FakeRuntime): Runtime => ({
+      startContainer: (p, c, o) => fake.startContainer(p, c, o),
+      exec: (r, argv, o) => fake.exec(r, argv, o),
+      stopContainer: (r, o) => fake.stopContainer(r, o),
+      waitContainer: async (r, o) => ({ ...(await fake.waitContainer(r, o)), exitCode: 0 }),
+    });
+    const error = await runCase(
+      runtimeConformanceCases(() => fakeRuntimeHarness(rosy)),
+      /SIGKILL of stopContainer/,
+    );
+    expect(String(error)).toContain('expected exitCode 137');
+  });
+
   it('a runtime that kills at once fails the SIGKILL timing case', async () => {
     const hasty = (fake: FakeRuntime): Runtime => ({
       startContainer: (p, c, o) => fake.startContainer(p, c, o),
@@ -155,8 +205,15 @@ describe('the suites explain what a broken adapter gets wrong', () => {
       const leak = (signal: AbortSignal): void => signal.addEventListener('abort', () => undefined, { once: true });
       return {
         startContainer: (p, c, o) => fake.startContainer(p, c, o),
-        exec: (r, argv, o) => (leak(o.signal), fake.exec(r, argv, o)),
-        stopContainer: (r, o) => (leak(o.signal), leak(o.signal), fake.stopContainer(r, o)),
+        exec: (r, argv, o) => {
+          leak(o.signal);
+          return fake.exec(r, argv, o);
+        },
+        stopContainer: (r, o) => {
+          leak(o.signal);
+          leak(o.signal);
+          return fake.stopContainer(r, o);
+        },
       };
     };
     const error = await runCase(

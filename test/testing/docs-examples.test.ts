@@ -5,7 +5,8 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { LifecycleManager, sleepOn } from '../../src/index.js';
 import {
-  FakeHttpClient, FakeRuntime, VirtualClock, duplicateDeliveryRuntime, registerConformanceCases, runtimeConformanceCases,
+  EXITS_BY_ITSELF_AFTER_MS, FakeHttpClient, FakeRuntime, VirtualClock, duplicateDeliveryRuntime, registerConformanceCases,
+  runtimeConformanceCases,
 } from '../../src/testing/index.js';
 import type { RuntimeConformanceHarness } from '../../src/testing/index.js';
 import { validatePod } from '../../src/index.js';
@@ -155,6 +156,8 @@ function fakeHarness(): RuntimeConformanceHarness {
     container: (behaviour) => {
       const name = `c${++n}`;
       runtime.onStop(name, behaviour === 'ignores-signals' ? { exitsOn: [] } : {});
+      // the suite starts it at once: script its exit from the start (code 3, 500 ms later)
+      if (behaviour === 'exits-by-itself') clock.setTimeout(() => runtime.crash(name, { exitCode: 3, afterMs: EXITS_BY_ITSELF_AFTER_MS }), 0);
       return { pod: { metadata: { name: 'conformance' } }, container: { name } };
     },
     observedSignals: (ref) => runtime.container(ref.id)?.signals.filter((s) => s !== 'SIGKILL') ?? [],

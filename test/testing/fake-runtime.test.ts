@@ -352,3 +352,48 @@ describe('FakeRuntime: abort listener hygiene (the manager passes one signal to 
     expect(listeners(aborted)).toBe(0);
   });
 });
+
+describe('FakeRuntime: waitContainer (DESIGN §10)', () => {
+  it('a scripted crash resolves it on the clock with the exit code and the reason given', async () => {
+    const { clock, runtime, start } = await setup();
+    const ref = await start();
+    runtime.crash('web', { exitCode: 137, afterMs: 5_000, reason: 'OOMKilled' });
+    let exit: unknown;
+    const wait = runtime.waitContainer(ref, { signal }).then((e) => {
+      exit = e;
+    });
+    await clock.advance(4_999);
+    expect(exit).toBeUndefined();
+    await clock.advance(1);
+    await wait;
+    expect(exit).toEqual({ exitCode: 137, reason: 'OOMKilled' });
+    expect(await runtime.waitContainer(ref, { signal })).toEqual({ exitCode: 137, reason: 'OOMKilled' });
+  });
+
+  it('a stop reports the signal that ended the process; a scripted exit code is the process own', async () => {
+    const { clock, runtime, start } = await setup();
+    const web = await start('web');
+    const wait = runtime.waitContainer(web, { signal });
+    await runtime.stopContainer(web, { timeoutSeconds: 30, signal });
+    expect(await wait).toEqual({ exitCode: 143, signal: 'SIGTERM' });
+    runtime.onStop('db', { exitCode: 0, exitDelayMs: 1_000 });
+    const db = await start('db');
+    const stopped = runtime.stopContainer(db, { timeoutSeconds: 30, signal });
+    await clock.advance(1_000);
+    await stopped;
+    expect(await runtime.waitContainer(db, { signal })).toEqual({ exitCode: 0 });
+  });
+
+  it('rejects on abort without leaving a listener, and for a container it never started', async () => {
+    const { runtime, start } = await setup();
+    const ref = await start();
+    const controller = new AbortController();
+    const wait = runtime.waitContainer(ref, { signal: controller.signal });
+    controller.abort(new Error('gave up'));
+    await expect(wait).rejects.toThrow('gave up');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    await expect(runtime.waitContainer({ ...ref, id: 'nope' }, { signal })).rejects.toMatchObject({
+      code: 'ERR_FAKE_MISUSE',
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import type { Container, Pod } from '../../api/types.js';
 import type { Clock } from '../../ports/clock.js';
-import type { ContainerRef, ExecResult, Runtime } from '../../ports/runtime.js';
+import type { ContainerRef, Runtime } from '../../ports/runtime.js';
 import { VirtualClock } from '../virtual-clock.js';
 import {
   type ConformanceCase,
@@ -8,16 +8,28 @@ import {
   conformanceFailure,
   describeError,
   pass,
-  type Settlement,
   track,
 } from './conformance-case.js';
+import {
+  EXITS_BY_ITSELF_AFTER_MS,
+  expectRejected,
+  expectResolved,
+  type RuntimeCaseContext,
+  settle,
+} from './runtime-case-context.js';
+import { waitContainerCases } from './runtime-wait-cases.js';
 
 /** How the main process of a conformance container reacts to signals. */
 export type ConformanceProcessBehaviour =
   /** Exits promptly on SIGTERM and on SIGINT (the custom stop signal the suite uses). */
   | 'exits-on-signal'
   /** Notes SIGTERM and SIGINT but keeps running: only SIGKILL ends it. */
-  | 'ignores-signals';
+  | 'ignores-signals'
+  /**
+   * Exits by itself with code 3 about {@link EXITS_BY_ITSELF_AFTER_MS} after it started (on a
+   * `VirtualClock` exactly then). Used only when the runtime has `waitContainer`.
+   */
+  | 'exits-by-itself';
 
 /**
  * What a {@link Runtime} adapter author provides to run {@link runtimeConformanceCases}.
@@ -28,7 +40,9 @@ export type ConformanceProcessBehaviour =
  *   with any other clock (`systemClock`) the suite waits in real time: the SIGKILL case then
  *   takes about one second.
  * - `container(behaviour)`: a pod and container that, started with `runtime.startContainer`,
- *   run a main process behaving as asked. The suite calls `startContainer` itself.
+ *   run a main process behaving as asked (see {@link ConformanceProcessBehaviour};
+ *   `'exits-by-itself'` is asked for only when the runtime has `waitContainer`). The suite calls
+ *   `startContainer` itself.
  * - `observedSignals(ref)`: the signals that main process has caught so far, in order (it can
  *   never catch SIGKILL, so SIGKILL is never listed). A process-based harness typically has the
  *   process append each caught signal name to a file or to its stdout.
@@ -79,6 +93,8 @@ export interface RuntimeConformanceOptions {
   readonly promptMs?: number;
 }
 
+export { EXITS_BY_ITSELF_AFTER_MS };
+
 const SUITE = 'Runtime';
 
 /**
@@ -86,20 +102,25 @@ const SUITE = 'Runtime';
  * exec exit codes and separate stdout/stderr, argv without a shell, stop with the default and a
  * custom signal, SIGKILL after (and not before) the timeout, stop of a stopped container, abort
  * signals honoured, and no abort listener left on a signal once a call has settled (the manager
- * passes one signal to many calls). Register them with {@link registerConformanceCases}.
+ * passes one signal to many calls). For a runtime with the optional `waitContainer`: the exit
+ * code of a process exiting by itself (also when the wait starts after the exit), 137 after a
+ * SIGKILL, rejection on abort, no listener left. Register them with {@link registerConformanceCases}.
  */
 export function runtimeConformanceCases(
   factory: () => RuntimeConformanceHarness | Promise<RuntimeConformanceHarness>,
   options: RuntimeConformanceOptions = {},
 ): ConformanceCase[] {
   const promptMs = options.promptMs ?? 2_000;
-  const define = (name: string, body: (h: RuntimeConformanceHarness, c: Ctx) => Promise<void>): ConformanceCase => ({
+  const define = (
+    name: string,
+    body: (h: RuntimeConformanceHarness, c: RuntimeCaseContext) => Promise<void>,
+  ): ConformanceCase => ({
     name,
     run: async () => {
       const harness = await factory();
       const virtual = harness.clock instanceof VirtualClock;
       const controller = new AbortController();
-      const ctx: Ctx = {
+      const ctx: RuntimeCaseContext = {
         fail: (detail, cause) => conformanceFailure(SUITE, name, detail, cause),
         prompt: virtual ? 0 : promptMs,
         signal: controller.signal,
@@ -240,20 +261,13 @@ export function runtimeConformanceCases(
         });
       });
     }),
+    ...waitContainerCases(define),
   ];
-}
-
-interface Ctx {
-  readonly fail: (detail: string, cause?: unknown) => Error;
-  readonly prompt: number;
-  readonly signal: AbortSignal;
-  /** Start a container of `behaviour`, with the case's signal unless `signal` is given. */
-  readonly start: (behaviour: ConformanceProcessBehaviour, signal?: AbortSignal) => Promise<ContainerRef>;
 }
 
 async function stopAndExpect(
   h: RuntimeConformanceHarness,
-  c: Ctx,
+  c: RuntimeCaseContext,
   stopSignal: string | undefined,
   expected: string,
 ): Promise<void> {
@@ -269,21 +283,4 @@ async function stopAndExpect(
   const seen = await h.observedSignals(ref);
   if (seen.join() !== expected)
     throw c.fail(`expected the main process to observe ["${expected}"], it observed ${JSON.stringify(seen)}`);
-}
-
-async function settle<T>(promise: Promise<T>): Promise<Settlement<T>> {
-  return promise.then(
-    (value) => ({ settled: true, ok: true, value }) as const,
-    (error: unknown) => ({ settled: true, ok: false, error }) as const,
-  );
-}
-
-function expectResolved(c: Ctx, state: Settlement<unknown>, what: string): void {
-  if (!state.settled) throw c.fail(`${what} did not resolve within ${c.prompt} ms`);
-  if (!state.ok) throw c.fail(`${what} rejected: ${describeError(state.error)}`, state.error);
-}
-
-function expectRejected(c: Ctx, state: Settlement<ExecResult | unknown>, what: string): void {
-  if (!state.settled) throw c.fail(`${what} did not reject within ${c.prompt} ms`);
-  if (state.ok) throw c.fail(`${what} resolved with ${JSON.stringify(state.value)}; expected a rejection`);
 }
