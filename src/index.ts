@@ -121,10 +121,12 @@ export type {
   EscalationOptions,
   EscalationResult,
   ExecResult,
+  GrpcHealthChecker,
   HttpClient,
   HttpRequest,
   HttpResponse,
   PodSandbox,
   Runtime,
+  TcpDialer,
 } from './ports/index.js';
 export { HTTP_RESPONSE_TO_HTTPS_CLIENT, sleepOn, stopWithEscalation, systemClock } from './ports/index.js';

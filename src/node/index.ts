@@ -11,10 +11,10 @@ export { defaultContainerId, expandKubeVars, MAX_ATTEMPT_COUNTERS } from './cont
 export type { NodeAdapterErrorCode } from './errors.js';
 export { NodeAdapterError } from './errors.js';
 export { MAX_UNREPORTED_EXITS } from './exit-book.js';
-export type { GrpcHealthChecker, NodeGrpcHealthCheckerOptions } from './node-grpc-health-checker.js';
+export type { NodeGrpcHealthCheckerOptions } from './node-grpc-health-checker.js';
 export { GrpcHealthCheckError, NodeGrpcHealthChecker } from './node-grpc-health-checker.js';
 export { HttpRequestError, MAX_RESPONSE_BODY_BYTES, NodeHttpClient } from './node-http-client.js';
-export type { TcpDialErrorCode, TcpDialer } from './node-tcp-dialer.js';
+export type { TcpDialErrorCode } from './node-tcp-dialer.js';
 export { NodeTcpDialer, TcpDialError } from './node-tcp-dialer.js';
 export type { OciConfigInput, OciSpec } from './oci-config.js';
 export { buildOciConfig, DEFAULT_CAPABILITIES } from './oci-config.js';

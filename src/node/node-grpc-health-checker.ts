@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import http2 from 'node:http2';
 import { LifecycleError } from '../errors.js';
+import type { GrpcHealthChecker } from '../ports/grpc-health-checker.js';
 import { goDialErrorText, joinHostPort } from './dial-errors.js';
 import {
   decodeFrames,
@@ -10,16 +11,6 @@ import {
   GRPC_CODE_NAMES,
   HTTP_STATUS_TO_GRPC_CODE,
 } from './grpc-health-wire.js';
-
-/**
- * The grpc probe's port (DESIGN §11): call `grpc.health.v1.Health/Check` for `service` on
- * `host:port`; resolve with the serving status (`'SERVING'`, `'NOT_SERVING'`, `'UNKNOWN'`,
- * `'SERVICE_UNKNOWN'`), reject when the call fails or `signal` aborts. Defined here with the exact
- * shape of the port in `src/ports` (DESIGN §11).
- */
-export interface GrpcHealthChecker {
-  check(host: string, port: number, service: string, options: { signal: AbortSignal }): Promise<string>;
-}
 
 /**
  * Why a {@link NodeGrpcHealthChecker} call failed. `code` is the gRPC status code name as Go

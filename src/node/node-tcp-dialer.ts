@@ -1,15 +1,7 @@
 import net from 'node:net';
 import { LifecycleError } from '../errors.js';
+import type { TcpDialer } from '../ports/tcp-dialer.js';
 import { goDialAbortText, goDialErrorText } from './dial-errors.js';
-
-/**
- * The tcpSocket probe's port (DESIGN §11): open a TCP connection to `host:port` and close it;
- * resolve once connected, reject when it cannot connect or `signal` aborts (the probe's timeout).
- * Defined here with the exact shape of `src/ports/tcp-dialer.ts`.
- */
-export interface TcpDialer {
-  connect(host: string, port: number, options: { signal: AbortSignal }): Promise<void>;
-}
 
 /** Stable codes of {@link TcpDialError}: Node's errno (`ECONNREFUSED`, …), `ETIMEDOUT` or `ABORT_ERR`. */
 export type TcpDialErrorCode = string;

@@ -9,9 +9,10 @@
 
 import type { Container, Pod } from '../api/types.js';
 import type { Clock } from '../ports/clock.js';
+import type { GrpcHealthChecker } from '../ports/grpc-health-checker.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { ContainerRef, Runtime } from '../ports/runtime.js';
-import type { GrpcHealthChecker } from './grpc-health-checker.js';
+import type { TcpDialer } from '../ports/tcp-dialer.js';
 import { type ProbeKill, probeKill } from './probe-kill.js';
 import type { ProbeRunContext } from './probe-outcome.js';
 import { podIPOf } from './probe-outcome.js';
@@ -19,7 +20,6 @@ import { PROBE_TYPES, type ProbeType, resolveProbe } from './probe-spec.js';
 import { ProbeWorker } from './probe-worker.js';
 import type { ProbeAttempt, ProbeEvent } from './run-probe.js';
 import { judgeProbeOutcome, runProbeAttempt, runProbeWithRetries } from './run-probe.js';
-import type { TcpDialer } from './tcp-dialer.js';
 
 export type { ProbeKill } from './probe-kill.js';
 

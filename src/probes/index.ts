@@ -22,7 +22,7 @@
 export type { ContainerProbesOptions, ProbeResult, ProbeStatus } from './container-probes.js';
 export { ContainerProbes, INITIAL_PROBE_RESULTS } from './container-probes.js';
 export { capProbeOutput, expandProbeCommand, MAX_EXEC_OUTPUT_BYTES, runExecProbe } from './exec-probe.js';
-export type { GrpcHealthChecker } from './grpc-health-checker.js';
+
 export { grpcErrorOutput, runGrpcProbe } from './grpc-probe.js';
 export { runHttpGetProbe } from './http-probe.js';
 export type { ProbePortName, ProbePorts } from './missing-port.js';
@@ -37,5 +37,5 @@ export type { ProbeWorkerState } from './probe-worker.js';
 export { ProbeWorker } from './probe-worker.js';
 export type { ProbeAttempt, ProbeEvent, ProbeRunResult } from './run-probe.js';
 export { judgeProbeOutcome, MAX_PROBE_RETRIES, runProbeAttempt, runProbeWithRetries } from './run-probe.js';
-export type { TcpDialer } from './tcp-dialer.js';
+
 export { runTcpSocketProbe } from './tcp-probe.js';

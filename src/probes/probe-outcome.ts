@@ -6,10 +6,10 @@
 
 import type { Container, Pod } from '../api/types.js';
 import type { Clock } from '../ports/clock.js';
+import type { GrpcHealthChecker } from '../ports/grpc-health-checker.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { ContainerRef, Runtime } from '../ports/runtime.js';
-import type { GrpcHealthChecker } from './grpc-health-checker.js';
-import type { TcpDialer } from './tcp-dialer.js';
+import type { TcpDialer } from '../ports/tcp-dialer.js';
 
 /**
  * The kubelet's `probe.Result` of one attempt (`pkg/probe`): `warning` counts as success and

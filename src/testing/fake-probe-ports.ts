@@ -8,8 +8,8 @@
 
 import type { Clock } from '../ports/clock.js';
 import { sleepOn } from '../ports/clock.js';
-import type { GrpcHealthChecker } from '../probes/grpc-health-checker.js';
-import type { TcpDialer } from '../probes/tcp-dialer.js';
+import type { GrpcHealthChecker } from '../ports/grpc-health-checker.js';
+import type { TcpDialer } from '../ports/tcp-dialer.js';
 import type { ProbeScript, ProbeVerdict } from './probe-scripts.js';
 import { passAlways } from './probe-scripts.js';
 
