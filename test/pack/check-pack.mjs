@@ -3,17 +3,19 @@
 // CommonJS (Node >= 20.19 loads ESM through require) — run the bin, and type-check a consumer
 // file against the emitted declarations. Exits non-zero with a reason on the first failure.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const scratch = join(root, '.tmp', 'pack-check');
-const entries = ['kube-lifecycle', 'kube-lifecycle/testing', 'kube-lifecycle/node'];
+const entries = ['kube-lifecycle', 'kube-lifecycle/testing', 'kube-lifecycle/node', 'kube-lifecycle/docker'];
 const expectations = {
   'kube-lifecycle': ['LifecycleManager', 'validatePod', 'systemClock', 'gracefulDelete', 'idempotent'],
   'kube-lifecycle/testing': ['VirtualClock', 'FakeRuntime', 'FakeHttpClient'],
   'kube-lifecycle/node': ['ProcessRuntime', 'NodeHttpClient'],
+  'kube-lifecycle/docker': ['DockerRuntime', 'DockerRuntimeError'],
 };
 
 function run(cmd, args, cwd) {
@@ -38,6 +40,8 @@ for (const required of [
   'dist/index.d.ts',
   'dist/testing/index.js',
   'dist/node/index.js',
+  'dist/docker/index.js',
+  'dist/docker/index.d.ts',
   'dist/cli/main.js',
 ]) {
   if (!files.includes(required)) fail(`the tarball lacks ${required}`);
@@ -59,7 +63,23 @@ const esm = entries
       `import * as m${i} from '${e}';\nfor (const n of ${JSON.stringify(expectations[e])}) if (m${i}[n] === undefined) { console.error('${e} lacks ' + n); process.exit(1); }`,
   )
   .join('\n');
-writeFileSync(join(consumer, 'esm.mjs'), `${esm}\nconsole.log('esm ok');\n`);
+// dockerode is an optional peer: the subpath loads whether or not it is installed; constructing a
+// DockerRuntime (no daemon call) works when dockerode resolves from the consumer, and otherwise
+// fails with the typed error naming the install command.
+const hasDockerode = (() => {
+  try {
+    createRequire(join(consumer, 'index.js')).resolve('dockerode');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const dockerodeCheck = hasDockerode
+  ? `import { DockerRuntime } from 'kube-lifecycle/docker'; new DockerRuntime({ network: 'host' });`
+  : `import { DockerRuntime } from 'kube-lifecycle/docker';
+try { new DockerRuntime(); console.error('DockerRuntime constructed without dockerode'); process.exit(1); }
+catch (e) { if (e.code !== 'ERR_DOCKERODE_MISSING' || !e.message.includes('npm i dockerode')) { console.error('unexpected: ' + e.code + ' ' + e.message); process.exit(1); } }`;
+writeFileSync(join(consumer, 'esm.mjs'), `${esm}\n${dockerodeCheck}\nconsole.log('esm ok');\n`);
 // CommonJS require (require(esm), unflagged since Node 20.19)
 const cjs = entries
   .map(
@@ -89,6 +109,7 @@ writeFileSync(
   `import { LifecycleManager, validatePod, type Pod, type KubeEvent, type StopResult } from 'kube-lifecycle';
 import { VirtualClock, FakeRuntime, FakeHttpClient } from 'kube-lifecycle/testing';
 import { ProcessRuntime, NodeHttpClient } from 'kube-lifecycle/node';
+import { DockerRuntime, DockerRuntimeError, type DockerRuntimeOptions, type DockerPullEvent } from 'kube-lifecycle/docker';
 
 const pod: Pod = { metadata: { name: 'p', uid: 'u' }, spec: { containers: [{ name: 'web', lifecycle: { preStop: { sleep: { seconds: 1 } } } }] } };
 const errors = validatePod(pod);
@@ -96,7 +117,8 @@ const clock = new VirtualClock();
 const manager = new LifecycleManager({ runtime: new FakeRuntime({ clock }), httpClient: new FakeHttpClient({ clock }), clock });
 manager.on('event', (e: KubeEvent) => void e.reason);
 const stopped: Promise<StopResult> = manager.stopContainer(pod, 'web', { gracePeriodOverride: 5 });
-void errors; void stopped; void ProcessRuntime; void NodeHttpClient;
+const dockerOptions: DockerRuntimeOptions = { network: 'host', pullPolicy: 'IfNotPresent', onPull: (e: DockerPullEvent) => void e.message };
+void errors; void stopped; void ProcessRuntime; void NodeHttpClient; void dockerOptions; void DockerRuntime; void DockerRuntimeError;
 `,
 );
 writeFileSync(
