@@ -305,6 +305,18 @@ export class DockerRuntime implements Runtime {
       (info.NetworkSettings as { IPAddress?: string }).IPAddress ||
       networks.find((n) => n.IPAddress)?.IPAddress ||
       undefined;
+    if (podIP === undefined) {
+      // A daemon started with --bridge=none accepts NetworkMode 'bridge' and gives no address.
+      await removeContainers(this.#daemon, [id], `removing the sandbox of pod "${pod.name}"`).catch(() => undefined);
+      this.#created.delete(id);
+      throw new DockerRuntimeError(
+        'ERR_NETWORK_UNAVAILABLE',
+        `the sandbox of pod "${pod.name}" got no IP address on the 'bridge' network: this daemon has no working ` +
+          "bridge (dockerd started with --bridge=none?). Use new DockerRuntime({ network: 'host' }), or a daemon " +
+          'with its default bridge',
+        { containerId: id },
+      );
+    }
     return { id, key, pod, podIP };
   }
 }
