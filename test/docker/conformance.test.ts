@@ -15,13 +15,16 @@ import {
   runtimeConformanceCases,
 } from '../../src/testing/index.js';
 import { acquireDaemon, type TestDaemon } from './helpers/daemon.js';
+import { findPodman } from './helpers/podman.js';
 import { containerStdout, ensureTestImage, TEST_IMAGE, TEST_SANDBOX_COMMAND } from './helpers/test-image.js';
 
 const availability = await acquireDaemon();
 const daemon: TestDaemon | undefined = availability.isAvailable ? availability.daemon : undefined;
+const podman = await findPodman();
 
 beforeAll(async () => {
   if (daemon !== undefined) await ensureTestImage(daemon.docker);
+  if (podman !== undefined) await ensureTestImage(podman.docker);
 }, 120_000);
 afterAll(async () => daemon?.stop(), 60_000);
 
@@ -67,10 +70,9 @@ function waitingForReady(runtime: Runtime, d: TestDaemon): Runtime {
 
 let caseNumber = 0;
 
-describe.skipIf(daemon === undefined)('Runtime conformance: DockerRuntime (network host)', () => {
+function registerSuite(d: TestDaemon): void {
   registerConformanceCases(
     runtimeConformanceCases(() => {
-      const d = daemon as TestDaemon;
       const runtime = new DockerRuntime({
         docker: { socketPath: d.socketPath },
         network: 'host',
@@ -103,4 +105,13 @@ describe.skipIf(daemon === undefined)('Runtime conformance: DockerRuntime (netwo
     }),
     test,
   );
+}
+
+describe.skipIf(daemon === undefined)('Runtime conformance: DockerRuntime on Docker (network host)', () => {
+  registerSuite(daemon as TestDaemon);
+});
+
+// Podman's Docker-compatible socket: the same adapter, tested when Podman is present.
+describe.skipIf(podman === undefined)('Runtime conformance: DockerRuntime on Podman (network host)', () => {
+  registerSuite(podman as TestDaemon);
 });

@@ -3,7 +3,7 @@
  * when it answers, else a private `dockerd` started here (vfs storage, no iptables, no bridge, its
  * own data/exec roots and socket under a short /tmp dir) and stopped by its pid at the end.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -57,6 +57,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** dockerd leaves its default netns (an nsfs mount) under the exec root: unmount what is under `dir`. */
+function unmountUnder(dir: string): void {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((target) => target.startsWith(`${dir}/`))
+    .reverse();
+  for (const target of mounts) {
+    try {
+      execFileSync('umount', [target]);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Start a private dockerd; resolves once it answers. */
 async function startPrivate(dockerd: string): Promise<TestDaemon> {
   const dir = mkdtempSync('/tmp/kld-'); // short: a Unix socket path is limited to 107 bytes
@@ -85,6 +101,7 @@ async function startPrivate(dockerd: string): Promise<TestDaemon> {
       if (!(await waitFor(() => !isAlive(pid), 20_000))) process.kill(pid, 'SIGKILL');
       await waitFor(() => !isAlive(pid), 5_000);
     }
+    unmountUnder(dir);
     rmSync(dir, { recursive: true, force: true });
   };
   if (!(await waitFor(() => answers(socketPath), 30_000))) {
