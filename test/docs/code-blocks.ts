@@ -70,6 +70,10 @@ export function writeBlocks(root: string, blocks: CodeBlock[]): string {
         '$1$2../../../src/testing/index.js$2',
       )
       .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\/node\2/g, '$1$2../../../src/node/index.js$2')
+      .replace(
+        /(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\/docker\2/g,
+        '$1$2../../../src/docker/index.js$2',
+      )
       .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\2/g, '$1$2../../../src/index.js$2');
     writeFileSync(file, `${code}\nexport {};\n`);
     block.file = file;
