@@ -8,7 +8,6 @@ import {
   containerCreateOptions,
   effectivePullPolicy,
   type ImagePullPolicy,
-  isImagePullPolicy,
   sandboxCreateOptions,
 } from './container-config.js';
 import { type Daemon, execInContainer, stopContainer, waitContainer } from './container-ops.js';
@@ -24,36 +23,8 @@ import {
   podKey,
   SANDBOX_CONTAINER_NAME,
 } from './names.js';
+import { DEFAULT_SANDBOX_IMAGE, type DockerRuntimeOptions, validateOptions } from './options.js';
 import { listManaged, removeContainers, type SweepOptions, type SweepResult, sandboxesLast, sweep } from './sweep.js';
-
-/** The pause image the kubelet (1.31+) uses for sandboxes. */
-export const DEFAULT_SANDBOX_IMAGE = 'registry.k8s.io/pause:3.10';
-
-/** Options of {@link DockerRuntime} (DESIGN §12). */
-export interface DockerRuntimeOptions {
-  /** The daemon: a dockerode instance or its connection options. @default `DOCKER_HOST`, else `/var/run/docker.sock` */
-  readonly docker?: DockerOption;
-  /**
-   * The image of each pod's sandbox container, which holds the pod's network (and IPC) namespace.
-   * Pulled if not present (so, offline, it must be on the machine). @default 'registry.k8s.io/pause:3.10'
-   */
-  readonly sandboxImage?: string;
-  /**
-   * The sandbox's command, for a sandbox image without a suitable entrypoint (e.g. a busybox image:
-   * `['sleep', '2147483647']`). @default the image's entrypoint (`/pause`)
-   */
-  readonly sandboxCommand?: readonly string[];
-  /**
-   * `bridge`: each sandbox gets its own IP on Docker's default bridge; that IP is the pod IP.
-   * `host`: pods share the host's network (for daemons without a bridge); the pod IP is `127.0.0.1`.
-   * @default 'bridge'
-   */
-  readonly network?: 'bridge' | 'host';
-  /** Overrides every container's `imagePullPolicy`. @default each container's, else the API default by tag */
-  readonly pullPolicy?: ImagePullPolicy;
-  /** Called with the kubelet's `Pulling`/`Pulled`/`Failed` lines and the daemon's pull progress. */
-  readonly onPull?: (event: DockerPullEvent) => void;
-}
 
 interface SandboxRecord {
   readonly id: string;
@@ -98,19 +69,10 @@ export class DockerRuntime implements Runtime {
   /**
    * @throws DockerRuntimeError `ERR_DOCKERODE_MISSING` when dockerode is not installed,
    * `ERR_INVALID_OPTION` for a bad option. No daemon call is made here.
+   * @param internal For tests only: `require`, to simulate a missing dockerode.
    */
   constructor(options: DockerRuntimeOptions = {}, internal: { require?: RequireFunction } = {}) {
-    const invalid = (what: string, got: unknown): never => {
-      throw new DockerRuntimeError('ERR_INVALID_OPTION', `DockerRuntime option ${what}, got ${JSON.stringify(got)}`);
-    };
-    if (options.network !== undefined && options.network !== 'bridge' && options.network !== 'host')
-      invalid("network: expected 'bridge' or 'host'", options.network);
-    if (options.pullPolicy !== undefined && !isImagePullPolicy(options.pullPolicy))
-      invalid("pullPolicy: expected 'Always', 'IfNotPresent' or 'Never'", options.pullPolicy);
-    if (options.onPull !== undefined && typeof options.onPull !== 'function')
-      invalid('onPull: expected a function', typeof options.onPull);
-    if (options.sandboxImage !== undefined && (typeof options.sandboxImage !== 'string' || options.sandboxImage === ''))
-      invalid('sandboxImage: expected an image reference', options.sandboxImage);
+    validateOptions(options);
     this.network = options.network ?? 'bridge';
     this.#sandboxImage = options.sandboxImage ?? DEFAULT_SANDBOX_IMAGE;
     this.#sandboxCommand = options.sandboxCommand;
@@ -154,6 +116,10 @@ export class DockerRuntime implements Runtime {
     });
   }
 
+  /**
+   * Make sure the image is there (pull policy, `onPull` lines), create the container in the pod's
+   * sandbox (created first if needed) and start it; resolves with the Docker container id.
+   */
   async startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
     this.#checkOpen();
     options.signal.throwIfAborted();
@@ -187,6 +153,7 @@ export class DockerRuntime implements Runtime {
     return { id };
   }
 
+  /** CRI ExecSync: argv without a shell, stdout/stderr kept apart; an abort rejects at once. */
   exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
     return execInContainer(this.#daemon, ref, command, options.signal);
   }

@@ -8,11 +8,12 @@
 export type { DockerConnectionOptions, DockerOption, DockerodeInstance } from './connection.js';
 export type { ImagePullPolicy } from './container-config.js';
 export { defaultPullPolicy, expandKubeVars } from './container-config.js';
-export type { DockerRuntimeOptions } from './docker-runtime.js';
-export { DEFAULT_SANDBOX_IMAGE, DockerRuntime } from './docker-runtime.js';
+export { DockerRuntime } from './docker-runtime.js';
 export type { DockerFault, DockerRuntimeErrorCode } from './errors.js';
 export { DockerRuntimeError } from './errors.js';
 export type { DockerPullEvent } from './images.js';
 export { formatGoDuration } from './images.js';
 export { ADAPTER_LABELS, KUBERNETES_LABELS, kubeletContainerName } from './names.js';
+export type { DockerRuntimeOptions } from './options.js';
+export { DEFAULT_SANDBOX_IMAGE } from './options.js';
 export type { SweepOptions, SweepResult } from './sweep.js';
