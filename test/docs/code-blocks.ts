@@ -71,6 +71,10 @@ export function writeBlocks(root: string, blocks: CodeBlock[]): string {
       )
       .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\/node\2/g, '$1$2../../../src/node/index.js$2')
       .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\/redis\2/g, '$1$2../../../src/redis/index.js$2')
+      .replace(
+        /(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\/docker\2/g,
+        '$1$2../../../src/docker/index.js$2',
+      )
       .replace(/(from\s+|import\s*\(\s*|import\s+)(['"])kube-lifecycle\2/g, '$1$2../../../src/index.js$2');
     writeFileSync(file, `${code}\nexport {};\n`);
     block.file = file;

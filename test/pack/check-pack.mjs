@@ -4,17 +4,19 @@
 // file against the emitted declarations. Exits non-zero with a reason on the first failure.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const scratch = join(root, '.tmp', 'pack-check');
-const entries = ['kube-lifecycle', 'kube-lifecycle/testing', 'kube-lifecycle/node', 'kube-lifecycle/redis'];
+const entries = ['kube-lifecycle', 'kube-lifecycle/testing', 'kube-lifecycle/node', 'kube-lifecycle/redis', 'kube-lifecycle/docker'];
 const expectations = {
   'kube-lifecycle': ['LifecycleManager', 'validatePod', 'systemClock', 'gracefulDelete', 'idempotent'],
   'kube-lifecycle/testing': ['VirtualClock', 'FakeRuntime', 'FakeHttpClient', 'idempotencyStoreConformanceCases'],
   'kube-lifecycle/node': ['ProcessRuntime', 'NodeHttpClient'],
   'kube-lifecycle/redis': ['RedisIdempotencyStore', 'RedisStoreError'],
+  'kube-lifecycle/docker': ['DockerRuntime', 'DockerRuntimeError'],
 };
 
 function run(cmd, args, cwd) {
@@ -41,6 +43,8 @@ for (const required of [
   'dist/node/index.js',
   'dist/redis/index.js',
   'dist/redis/index.d.ts',
+  'dist/docker/index.js',
+  'dist/docker/index.d.ts',
   'dist/cli/main.js',
 ]) {
   if (!files.includes(required)) fail(`the tarball lacks ${required}`);
@@ -73,7 +77,23 @@ const esm = entries
       `import * as m${i} from '${e}';\nfor (const n of ${JSON.stringify(expectations[e])}) if (m${i}[n] === undefined) { console.error('${e} lacks ' + n); process.exit(1); }`,
   )
   .join('\n');
-writeFileSync(join(consumer, 'esm.mjs'), `${esm}\nconsole.log('esm ok');\n`);
+// dockerode is an optional peer: the subpath loads whether or not it is installed; constructing a
+// DockerRuntime (no daemon call) works when dockerode resolves from the consumer, and otherwise
+// fails with the typed error naming the install command.
+const hasDockerode = (() => {
+  try {
+    createRequire(join(consumer, 'index.js')).resolve('dockerode');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const dockerodeCheck = hasDockerode
+  ? `import { DockerRuntime } from 'kube-lifecycle/docker'; new DockerRuntime({ network: 'host' });`
+  : `import { DockerRuntime } from 'kube-lifecycle/docker';
+try { new DockerRuntime(); console.error('DockerRuntime constructed without dockerode'); process.exit(1); }
+catch (e) { if (e.code !== 'ERR_DOCKERODE_MISSING' || !e.message.includes('npm i dockerode')) { console.error('unexpected: ' + e.code + ' ' + e.message); process.exit(1); } }`;
+writeFileSync(join(consumer, 'esm.mjs'), `${esm}\n${dockerodeCheck}\nconsole.log('esm ok');\n`);
 // CommonJS require (require(esm), unflagged since Node 20.19)
 const cjs = entries
   .map(
@@ -104,6 +124,7 @@ writeFileSync(
 import { VirtualClock, FakeRuntime, FakeHttpClient } from 'kube-lifecycle/testing';
 import { ProcessRuntime, NodeHttpClient } from 'kube-lifecycle/node';
 import { RedisIdempotencyStore, type RedisIdempotencyClient } from 'kube-lifecycle/redis';
+import { DockerRuntime, DockerRuntimeError, type DockerRuntimeOptions, type DockerPullEvent } from 'kube-lifecycle/docker';
 
 const pod: Pod = { metadata: { name: 'p', uid: 'u' }, spec: { containers: [{ name: 'web', lifecycle: { preStop: { sleep: { seconds: 1 } } } }] } };
 const errors = validatePod(pod);
@@ -111,11 +132,12 @@ const clock = new VirtualClock();
 const manager = new LifecycleManager({ runtime: new FakeRuntime({ clock }), httpClient: new FakeHttpClient({ clock }), clock });
 manager.on('event', (e: KubeEvent) => void e.reason);
 const stopped: Promise<StopResult> = manager.stopContainer(pod, 'web', { gracePeriodOverride: 5 });
-void errors; void stopped; void ProcessRuntime; void NodeHttpClient;
 declare const client: RedisIdempotencyClient;
 const store = new RedisIdempotencyStore({ client, keyPrefix: 'app:' });
 const claimed: Promise<unknown> | undefined = store.claim?.('k', { leaseMs: 1000, owner: 'a' });
 void claimed;
+const dockerOptions: DockerRuntimeOptions = { network: 'host', pullPolicy: 'IfNotPresent', onPull: (e: DockerPullEvent) => void e.message };
+void errors; void stopped; void ProcessRuntime; void NodeHttpClient; void dockerOptions; void DockerRuntime; void DockerRuntimeError;
 `,
 );
 writeFileSync(
