@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { applyDefaults, assertValidPod, type FieldError, validateLifecycle, validatePod } from '../../src/api/index.js';
-import type { Pod } from '../../src/api/types.js';
+import type { Container, Pod } from '../../src/api/types.js';
 import { LifecycleSpecError } from '../../src/errors.js';
 import { lifecycleArbitraries } from '../../src/testing/arbitraries.js';
 
@@ -284,7 +284,7 @@ const mutations: Mutation[] = [
   {
     name: 'duplicate name',
     apply: (p) => (
-      p.spec!.containers.push({ name: p.spec!.containers[0]!.name }),
+      (p.spec!.containers as Container[]).push({ name: p.spec!.containers[0]!.name }),
       `spec.containers[${p.spec!.containers.length - 1}].name`
     ),
   },
