@@ -116,11 +116,17 @@ function defaultContainer(container: unknown): unknown {
   return copy;
 }
 
-/** Copies a container list with each container defaulted; a list past the limit is left as it is. */
+/**
+ * Copies a container list with each container defaulted; a list past the limit, or sparse (JSON has
+ * no holes), is left as it is for validation to report.
+ */
 function defaultContainerList(list: readonly unknown[]): readonly unknown[] {
   if (list.length > MAX_CONTAINERS_PER_LIST) return list;
   const copy: unknown[] = [];
-  for (let i = 0; i < list.length; i++) copy.push(defaultContainer(list[i]));
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) return list;
+    copy.push(defaultContainer(list[i]));
+  }
   return copy;
 }
 

@@ -107,8 +107,12 @@ export function dropDisabledFields<T>(pod: T, featureGates?: FeatureGates): T {
     const containers = own(spec, list);
     if (!Array.isArray(containers) || containers.length > MAX_CONTAINERS_PER_LIST) continue;
     const copy: unknown[] = [];
-    for (let i = 0; i < containers.length; i++) copy.push(dropFromContainer(containers[i], list, gates));
-    specCopy[list] = copy;
+    for (let i = 0; i < containers.length; i++) {
+      // A sparse list is left for validation to report.
+      if (!(i in containers)) break;
+      copy.push(dropFromContainer(containers[i], list, gates));
+    }
+    if (copy.length === containers.length) specCopy[list] = copy;
   }
   const podCopy = without(pod, []);
   podCopy['spec'] = specCopy;

@@ -34,6 +34,7 @@ export const TYPE_DETAIL = {
   intOrString: 'must be of type integer or string',
   safeInteger: `must be a safe integer (between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER})`,
   int32: 'must be a 32-bit integer (between -2147483648 and 2147483647)',
+  dense: 'must not have holes (a sparse array cannot come from JSON)',
 } as const;
 
 /**
@@ -90,8 +91,9 @@ export function readInteger(errors: FieldError[], value: unknown, path: string):
 /**
  * An array at `path` that validation may walk: `undefined` when unset, of the wrong type (a
  * TypeInvalid error), longer than `max` (a TooMany error with the limit) or longer than what is
- * left of `budget` (a TooMany error with what is left). A walked list is charged to the budget.
- * Holes of a sparse array read as `undefined`.
+ * left of `budget` (a TooMany error with what is left), or sparse (one TypeInvalid error for the
+ * list, found at its first hole: JSON has no holes, and one error per hole would be unbounded
+ * work). A list that was looked at is charged to the budget.
  */
 export function readList(
   errors: FieldError[],
@@ -112,6 +114,12 @@ export function readList(
       return undefined;
     }
     budget.remaining -= list.length;
+  }
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) {
+      errors.push(typeInvalid(path, list, TYPE_DETAIL.dense));
+      return undefined;
+    }
   }
   return list;
 }
