@@ -22,7 +22,7 @@ const withLifecycle = (lifecycle: unknown, spec: Record<string, unknown> = {}) =
 });
 
 describe('fidelity (issue 18)', () => {
-  it('stopSignal "" on Linux is NotSupported with the whole sorted list, not Required (validateStopSignal)', () => {
+  it('stopSignal empty on Linux is NotSupported with the whole sorted list, not Required (validateStopSignal)', () => {
     const [message, ...rest] = messages(withLifecycle({ stopSignal: '' }, { os: { name: 'linux' } }));
     expect(rest).toEqual([]);
     expect(message).toBe(
@@ -40,7 +40,7 @@ describe('fidelity (issue 18)', () => {
     ]);
   });
 
-  it('a missing port stays "Required value" where Go says "Invalid value: 0" (same verdict; docs/semantics.md)', () => {
+  it('a missing port stays Required where Go says Invalid value 0 (same verdict; docs/semantics.md)', () => {
     expect(messages(withLifecycle({ preStop: { httpGet: {} } }))).toEqual([
       'spec.containers[0].lifecycle.preStop.httpGet.port: Required value',
     ]);
@@ -48,7 +48,7 @@ describe('fidelity (issue 18)', () => {
 });
 
 describe('bounded work on hostile input (issue 18)', () => {
-  it('new Array(2**32 - 1) as a container list is one TooMany, answered at once', () => {
+  it('a container list claiming length 2^32-1 (new Array) is one TooMany, answered at once', () => {
     const started = performance.now();
     const errors = validatePod({ metadata: { name: 'p' }, spec: { containers: new Array(2 ** 32 - 1) } });
     expect(errors.map((e) => e.message)).toEqual([
@@ -132,7 +132,7 @@ describe('bounded work on hostile input (issue 18)', () => {
 });
 
 describe('types accept readonly input and "| undefined" (issue 18, exactOptionalPropertyTypes)', () => {
-  it('an `as const` pod and explicit undefined fields compile without casts', () => {
+  it('an as-const pod and explicit undefined fields compile without casts', () => {
     const frozen = {
       metadata: { name: 'web', namespace: undefined },
       spec: {

@@ -90,7 +90,7 @@ describe('probe handler (spec pod §2.2, validateHandler with handlerFromProbe)'
     ]);
   });
 
-  it('a probe has no sleep handler (handlerFromProbe copies none): sleep alone is "must specify a handler type"', () => {
+  it('a probe has no sleep handler (handlerFromProbe copies none): sleep alone is must-specify-a-handler-type', () => {
     expect(messages(pod({ startupProbe: { sleep: { seconds: 1 } } }))).toEqual([
       'spec.containers[0].startupProbe: Required value: must specify a handler type',
     ]);
@@ -119,7 +119,7 @@ describe('probe handler (spec pod §2.2, validateHandler with handlerFromProbe)'
 });
 
 describe('probe numbers (spec pod §2.2, validateProbe → ValidateNonnegativeField)', () => {
-  it('rejects negative values with "must be greater than or equal to 0", in validateProbe order', () => {
+  it('rejects negative numbers (must be greater than or equal to 0), in validateProbe order', () => {
     expect(
       messages(
         pod({
@@ -164,7 +164,7 @@ describe('per-kind rules (spec pod §2.2)', () => {
     expect(messages(pod({ readinessProbe: { ...exec, successThreshold: 3 } }))).toEqual([]);
   });
 
-  it('readiness TGPS <= 0 gets BOTH errors: validateProbe "> 0", then validateReadinessProbe "must not be set" (issue 18)', () => {
+  it("readiness TGPS <= 0 gets BOTH errors: validateProbe's > 0, then validateReadinessProbe's must-not-be-set (issue 18)", () => {
     expect(messages(pod({ readinessProbe: { ...exec, terminationGracePeriodSeconds: 0 } }))).toEqual([
       'spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0',
       'spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 0: must not be set for readinessProbes',

@@ -34,7 +34,7 @@ const pod = (
 const messages = (value: unknown, options = {}) => validatePod(value, options).map((e) => e.message);
 
 describe('pod restartPolicy (spec pod §2.3, validateRestartPolicy)', () => {
-  it('accepts Always, OnFailure, Never; defaults "" to Always; rejects others in Go order', () => {
+  it('accepts Always, OnFailure, Never; defaults the empty string to Always; rejects others in Go order', () => {
     for (const policy of ['Always', 'OnFailure', 'Never', '', undefined]) {
       expect(messages(pod({}, undefined, { restartPolicy: policy }))).toEqual([]);
     }
@@ -60,7 +60,7 @@ describe('ContainerRestartRules on (1.35 default, spec pod §1.2)', () => {
     expect(messages(pod({}, { restartPolicy: 'Never' }))).toEqual([]);
   });
 
-  it('rules need an explicit restartPolicy: Required "must specify restartPolicy when restart rules are used"', () => {
+  it('rules need an explicit restartPolicy (Required: must specify restartPolicy when restart rules are used)', () => {
     expect(messages(pod({ restartPolicyRules: [rule()] }))).toEqual([
       'spec.containers[0].restartPolicy: Required value: must specify restartPolicy when restart rules are used',
     ]);
