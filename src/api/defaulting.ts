@@ -1,11 +1,14 @@
 /**
  * API-server defaulting for the fields lifecycle semantics read (spec §2, "Order of
- * operations"): `spec.terminationGracePeriodSeconds` → 30 ([API]), and for every lifecycle
- * `httpGet` handler `path` → `"/"` and `scheme` → `"HTTP"` (`SetDefaults_HTTPGetAction` [D]).
+ * operations"; spec pod §2.1): `spec.terminationGracePeriodSeconds` → 30 ([API]),
+ * `spec.restartPolicy` → `"Always"`, probe numbers (`SetDefaults_Probe`), and for every `httpGet`
+ * of a hook or probe `path` → `"/"` and `scheme` → `"HTTP"` (`SetDefaults_HTTPGetAction`), all
+ * read in `pkg/apis/core/v1/defaults.go` [D].
  *
  * @module
  */
 import { isRecord, isUnset, own, type UnknownRecord } from './input-reader.js';
+import { MAX_CONTAINERS_PER_LIST } from './limits.js';
 import type { Pod } from './types.js';
 
 /** `DefaultTerminationGracePeriodSeconds` of core/v1. */
@@ -16,6 +19,23 @@ export const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContai
 
 /** The hooks of a `Lifecycle`, in the order the API server validates them. */
 export const HOOK_FIELDS = ['postStart', 'preStop'] as const;
+
+/** The probes of a container, in the order the API server validates them. */
+export const PROBE_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+
+/** `DefaultRestartPolicy` of a pod (`SetDefaults_PodSpec`). */
+export const DEFAULT_RESTART_POLICY = 'Always';
+
+/**
+ * `SetDefaults_Probe` [D]: a probe number that is `0` (Go's zero value: unset, `null` or `0`)
+ * becomes this. `initialDelaySeconds` is not defaulted.
+ */
+export const PROBE_DEFAULTS = Object.freeze({
+  timeoutSeconds: 1,
+  periodSeconds: 10,
+  successThreshold: 1,
+  failureThreshold: 3,
+} as const);
 
 /** Copies own enumerable properties into a fresh plain object (safe for `__proto__` keys). */
 function copyRecord(record: UnknownRecord): Record<string, unknown> {
@@ -31,13 +51,20 @@ function setOwn(record: Record<string, unknown>, key: string, value: unknown): v
 }
 
 /**
- * Defaults one `LifecycleHandler`: an `httpGet` whose `path` is unset or `""` gets `"/"`, whose
- * `scheme` is unset or `""` gets `"HTTP"`. Returns a new object (or the input itself when it is
- * not an object). Never mutates its input.
+ * Defaults one `LifecycleHandler` or `ProbeHandler`: an `httpGet` whose `path` is unset or `""`
+ * gets `"/"`, whose `scheme` is unset or `""` gets `"HTTP"`; a `grpc` without `service` gets
+ * `""` (`+default=""`). Returns a new object (or the input itself when it is not an object).
+ * Never mutates its input.
  */
 export function applyHandlerDefaults<T>(handler: T): T {
   if (!isRecord(handler)) return handler;
   const copy = copyRecord(handler);
+  const grpc = own(handler, 'grpc');
+  if (isRecord(grpc) && isUnset(own(grpc, 'service'))) {
+    const action = copyRecord(grpc);
+    setOwn(action, 'service', '');
+    setOwn(copy, 'grpc', action);
+  }
   const httpGet = own(handler, 'httpGet');
   if (isRecord(httpGet)) {
     const action = copyRecord(httpGet);
@@ -61,28 +88,64 @@ export function applyLifecycleDefaults<T>(lifecycle: T): T {
   return copy as T;
 }
 
+/**
+ * Defaults one `Probe` (spec pod §2.1): `timeoutSeconds` 1, `periodSeconds` 10,
+ * `successThreshold` 1, `failureThreshold` 3 where the value is unset, `null` or `0` (an explicit
+ * 0 is Go's zero value, so `periodSeconds: 0` means 10), then the handler defaults of
+ * {@link applyHandlerDefaults}. Negative values are kept (validation reports them). Never mutates.
+ */
+export function applyProbeDefaults<T>(probe: T): T {
+  if (!isRecord(probe)) return probe;
+  const copy = applyHandlerDefaults(probe) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(PROBE_DEFAULTS)) {
+    const given = own(probe, field);
+    if (isUnset(given) || given === 0) setOwn(copy, field, value);
+  }
+  return copy as T;
+}
+
 function defaultContainer(container: unknown): unknown {
   if (!isRecord(container)) return container;
-  const lifecycle = own(container, 'lifecycle');
-  if (!isRecord(lifecycle)) return copyRecord(container);
   const copy = copyRecord(container);
-  setOwn(copy, 'lifecycle', applyLifecycleDefaults(lifecycle));
+  const lifecycle = own(container, 'lifecycle');
+  if (isRecord(lifecycle)) setOwn(copy, 'lifecycle', applyLifecycleDefaults(lifecycle));
+  for (const field of PROBE_FIELDS) {
+    const probe = own(container, field);
+    if (isRecord(probe)) setOwn(copy, field, applyProbeDefaults(probe));
+  }
+  return copy;
+}
+
+/**
+ * Copies a container list with each container defaulted; a list past the limit, or sparse (JSON has
+ * no holes), is left as it is for validation to report.
+ */
+function defaultContainerList(list: readonly unknown[]): readonly unknown[] {
+  if (list.length > MAX_CONTAINERS_PER_LIST) return list;
+  const copy: unknown[] = [];
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) return list;
+    copy.push(defaultContainer(list[i]));
+  }
   return copy;
 }
 
 /**
  * Applies API-server defaulting to a pod, as the API server does before validating a submitted
- * manifest (spec §2):
+ * manifest (spec §2, spec pod §2.1):
  * - `spec.terminationGracePeriodSeconds` unset or `null` → `30`;
+ * - `spec.restartPolicy` unset, `null` or `""` → `"Always"`;
  * - for every container of `containers`, `initContainers` and `ephemeralContainers`, for both
- *   `postStart` and `preStop`: `httpGet.path` unset/`null`/`""` → `"/"`, `httpGet.scheme`
- *   unset/`null`/`""` → `"HTTP"`.
+ *   `postStart` and `preStop` and every probe: `httpGet.path` unset/`null`/`""` → `"/"`,
+ *   `httpGet.scheme` unset/`null`/`""` → `"HTTP"`; probe numbers as {@link applyProbeDefaults}.
  *
  * Never mutates its input and never throws on well-formed-or-garbage JSON: the pod, its spec,
  * the container lists, containers, lifecycles, handlers and `httpGet` objects are fresh copies;
  * every other value (unknown fields included) is carried over as is and shared with the input, so
  * treat the result as immutable. A value of the wrong shape is left untouched (validation reports
- * it), and a non-object input is returned as it is.
+ * it), and a non-object input is returned as it is. A container list longer than
+ * {@link MAX_CONTAINERS_PER_LIST} is carried over undefaulted (validation rejects it), so the work
+ * stays bounded whatever length a (sparse) array claims.
  *
  * @example applyDefaults({ spec: { containers: [] } }).spec.terminationGracePeriodSeconds === 30
  */
@@ -104,9 +167,11 @@ function defaultPod<T>(pod: T): T {
   if (isUnset(own(spec, 'terminationGracePeriodSeconds'))) {
     setOwn(specCopy, 'terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
   }
+  const restartPolicy = own(spec, 'restartPolicy');
+  if (isUnset(restartPolicy) || restartPolicy === '') setOwn(specCopy, 'restartPolicy', DEFAULT_RESTART_POLICY);
   for (const list of CONTAINER_LISTS) {
     const containers = own(spec, list);
-    if (Array.isArray(containers)) setOwn(specCopy, list, containers.map(defaultContainer));
+    if (Array.isArray(containers)) setOwn(specCopy, list, defaultContainerList(containers));
   }
   setOwn(copy, 'spec', specCopy);
   return copy as T;

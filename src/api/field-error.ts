@@ -127,9 +127,15 @@ export function notFound(field: string, value: unknown): FieldError {
   return makeFieldError('FieldValueNotFound', field, value, '');
 }
 
-/** `field.TooLong`: the value is longer than `maxLength` bytes (the value is not printed). */
+/**
+ * `field.TooLong` as apimachinery 1.35 words it: `may not be more than <n> bytes` (`byte` for 1;
+ * `value is too long` for a negative limit). The value is not printed. Kubernetes also uses it for
+ * lists (1.35's too many `restartPolicyRules`, k/k#137135), hence "bytes" there too.
+ */
 export function tooLong(field: string, value: unknown, maxLength: number): FieldError {
-  return makeFieldError('FieldValueTooLong', field, value, `must have at most ${maxLength} bytes`);
+  const detail =
+    maxLength >= 0 ? `may not be more than ${maxLength} ${maxLength === 1 ? 'byte' : 'bytes'}` : 'value is too long';
+  return makeFieldError('FieldValueTooLong', field, value, detail);
 }
 
 /**

@@ -8,8 +8,14 @@ export {
   applyDefaults,
   applyHandlerDefaults,
   applyLifecycleDefaults,
+  applyProbeDefaults,
+  DEFAULT_RESTART_POLICY,
   DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
+  PROBE_DEFAULTS,
+  PROBE_FIELDS,
 } from './defaulting.js';
+export type { FeatureGates } from './drop-disabled-fields.js';
+export { DEFAULT_FEATURE_GATES, dropDisabledFields, resolveFeatureGates } from './drop-disabled-fields.js';
 export type { FieldError, FieldErrorType } from './field-error.js';
 export {
   aggregateMessage,
@@ -29,11 +35,15 @@ export {
   typeInvalid,
 } from './field-error.js';
 export { formatGoNumber, formatGoValue, goQuote } from './go-format.js';
+export { MAX_CONTAINERS_PER_LIST, MAX_LIST_ITEMS, MAX_LIST_ITEMS_PER_POD } from './limits.js';
 export type {
   Container,
   ContainerPort,
+  ContainerRestartRule,
+  ContainerRestartRuleOnExitCodes,
   EnvVar,
   ExecAction,
+  GRPCAction,
   HookName,
   HTTPGetAction,
   HTTPHeader,
@@ -47,13 +57,20 @@ export type {
   PodSpec,
   PodStatus,
   Probe,
+  ProbeHandler,
   Signal,
   SleepAction,
   TCPSocketAction,
 } from './types.js';
 export { SIGNAL_NAMES } from './types.js';
 export type { HandlerValidationOptions } from './validate-handler.js';
-export { HANDLER_FIELDS, SUPPORTED_HTTP_SCHEMES, validateHandler } from './validate-handler.js';
+export {
+  HANDLER_FIELDS,
+  PROBE_HANDLER_FIELDS,
+  SUPPORTED_HTTP_SCHEMES,
+  validateHandler,
+  validateHandlerFields,
+} from './validate-handler.js';
 export type { LifecycleValidationOptions } from './validate-lifecycle.js';
 export {
   DEFAULT_LIFECYCLE_PATH,
@@ -64,10 +81,21 @@ export {
 } from './validate-lifecycle.js';
 export {
   isDNS1123Label,
+  isDNS1123Subdomain,
   isHTTPHeaderName,
   isValidPortName,
   isValidPortNum,
   validatePortNumOrName,
 } from './validate-port.js';
+export type { ProbeField } from './validate-probe.js';
+export { PROBE_NUMBER_FIELDS, validateProbe } from './validate-probe.js';
+export {
+  MAX_RESTART_POLICY_RULES,
+  MAX_RESTART_RULE_EXIT_CODES,
+  SUPPORTED_CONTAINER_RESTART_POLICIES,
+  SUPPORTED_POD_RESTART_POLICIES,
+  SUPPORTED_RESTART_RULE_ACTIONS,
+  SUPPORTED_RESTART_RULE_OPERATORS,
+} from './validate-restart-policy.js';
 export type { ValidationOptions } from './validation.js';
 export { assertValidPod, ROOT_FIELD, validatePod } from './validation.js';

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { type FieldError, typeInvalid } from './field-error.js';
+import { type FieldError, tooMany, typeInvalid } from './field-error.js';
 
 /** A non-array, non-null object. */
 export type UnknownRecord = Readonly<Record<string, unknown>>;
@@ -33,7 +33,17 @@ export const TYPE_DETAIL = {
   integer: 'must be of type integer',
   intOrString: 'must be of type integer or string',
   safeInteger: `must be a safe integer (between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER})`,
+  int32: 'must be a 32-bit integer (between -2147483648 and 2147483647)',
+  dense: 'must not have holes (a sparse array cannot come from JSON)',
 } as const;
+
+/**
+ * What is left of the list items one validation may walk ({@link readList}); shared by every list
+ * of one pod so that the total work stays bounded.
+ */
+export interface ListBudget {
+  remaining: number;
+}
 
 /** An object at `path`, `undefined` when unset, or a TypeInvalid error (and `undefined`). */
 export function readObject(errors: FieldError[], value: unknown, path: string): UnknownRecord | undefined {
@@ -75,5 +85,50 @@ export function readInteger(errors: FieldError[], value: unknown, path: string):
   const problem = typeof value === 'number' ? integerProblem(value) : TYPE_DETAIL.integer;
   if (problem === undefined) return value as number;
   errors.push(typeInvalid(path, value, problem));
+  return undefined;
+}
+
+/**
+ * An array at `path` that validation may walk: `undefined` when unset, of the wrong type (a
+ * TypeInvalid error), longer than `max` (a TooMany error with the limit) or longer than what is
+ * left of `budget` (a TooMany error with what is left), or sparse (one TypeInvalid error for the
+ * list, found at its first hole: JSON has no holes, and one error per hole would be unbounded
+ * work). A list that was looked at is charged to the budget.
+ */
+export function readList(
+  errors: FieldError[],
+  value: unknown,
+  path: string,
+  max: number,
+  budget: ListBudget | undefined,
+): readonly unknown[] | undefined {
+  const list = readArray(errors, value, path);
+  if (list === undefined) return undefined;
+  if (list.length > max) {
+    errors.push(tooMany(path, list.length, max));
+    return undefined;
+  }
+  if (budget !== undefined) {
+    if (list.length > budget.remaining) {
+      errors.push(tooMany(path, list.length, budget.remaining));
+      return undefined;
+    }
+    budget.remaining -= list.length;
+  }
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) {
+      errors.push(typeInvalid(path, list, TYPE_DETAIL.dense));
+      return undefined;
+    }
+  }
+  return list;
+}
+
+/** A Go `int32` at `path`: `undefined` when unset, or a TypeInvalid error (and `undefined`). */
+export function readInt32(errors: FieldError[], value: unknown, path: string): number | undefined {
+  const integer = readInteger(errors, value, path);
+  if (integer === undefined) return undefined;
+  if (integer >= -2147483648 && integer <= 2147483647) return integer;
+  errors.push(typeInvalid(path, value, TYPE_DETAIL.int32));
   return undefined;
 }

@@ -6,6 +6,9 @@
  *
  * @module
  */
+import type { Probe } from './probe-types.js';
+
+export type { GRPCAction, Probe, ProbeHandler } from './probe-types.js';
 
 /** A number or a string, as Kubernetes `intstr.IntOrString` (ports, named ports). */
 export type IntOrString = number | string;
@@ -13,46 +16,49 @@ export type IntOrString = number | string;
 /** `ExecAction`: a command run in the container directly, not through a shell; exit 0 is success. */
 export interface ExecAction {
   /** argv; the working directory is `/`. Required and non-empty for a lifecycle handler. */
-  command?: string[];
+  command?: readonly string[] | undefined;
 }
 
 /** `HTTPHeader`: one request header; repeated names are allowed and names are canonicalised. */
 export interface HTTPHeader {
-  name: string;
-  value: string;
+  readonly name: string;
+  readonly value: string;
 }
 
 /** `HTTPGetAction`: an HTTP GET sent by the kubelet (here: by the injected `HttpClient`). */
 export interface HTTPGetAction {
   /** Path (and optional query) to request. @default "/" (API-server defaulting) */
-  path?: string;
+  path?: string | undefined;
   /** A number 1–65535 or the name of a container port (IANA_SVC_NAME). Required. */
   port: IntOrString;
   /** Host to connect to. @default the first pod IP */
-  host?: string;
+  host?: string | undefined;
   /** `"HTTP"` or `"HTTPS"`. @default "HTTP" (API-server defaulting) */
-  scheme?: string;
+  scheme?: 'HTTP' | 'HTTPS' | (string & {}) | undefined;
   /** Custom headers; names are canonicalised, repeats are sent as repeats. */
-  httpHeaders?: HTTPHeader[];
+  httpHeaders?: readonly HTTPHeader[] | undefined;
 }
 
 /** `TCPSocketAction`: accepted by validation but always fails at runtime as a lifecycle handler (spec §5.4). */
 export interface TCPSocketAction {
   port: IntOrString;
-  host?: string;
+  host?: string | undefined;
 }
 
-/** `SleepAction`: wait `seconds` (0 returns at once) on the injected clock. */
+/**
+ * `SleepAction`: wait `seconds` (0 returns at once) on the injected clock. A missing `seconds`
+ * decodes as 0, as Go's JSON decoding does (valid since 1.34).
+ */
 export interface SleepAction {
   seconds: number;
 }
 
 /** `LifecycleHandler`: one and only one of exec, httpGet, sleep (tcpSocket validates but fails). */
 export interface LifecycleHandler {
-  exec?: ExecAction;
-  httpGet?: HTTPGetAction;
-  tcpSocket?: TCPSocketAction;
-  sleep?: SleepAction;
+  exec?: ExecAction | undefined;
+  httpGet?: HTTPGetAction | undefined;
+  tcpSocket?: TCPSocketAction | undefined;
+  sleep?: SleepAction | undefined;
 }
 
 /** All signal names the `Signal` enum of core/v1 allows (spec §1.1). */
@@ -130,77 +136,114 @@ export type Signal = (typeof SIGNAL_NAMES)[number];
 /** `Lifecycle` (`container.lifecycle`). */
 export interface Lifecycle {
   /** Runs right after the container starts; the container is not Running until it succeeds. */
-  postStart?: LifecycleHandler;
+  postStart?: LifecycleHandler | undefined;
   /** Runs before an API- or management-initiated stop; charged to the grace period. */
-  preStop?: LifecycleHandler;
-  /** Signal that stops the container (1.33+, needs `spec.os.name`). Typed `string` so client-node objects fit. */
-  stopSignal?: string;
+  preStop?: LifecycleHandler | undefined;
+  /**
+   * Signal that stops the container (1.33+, gate `ContainerStopSignals`, needs `spec.os.name`).
+   * Typed `string` so client-node objects fit; validation checks it against {@link SIGNAL_NAMES}.
+   */
+  stopSignal?: Signal | (string & {}) | undefined;
 }
 
 /** `ContainerPort` (only what named-port resolution needs). */
 export interface ContainerPort {
   containerPort: number;
-  name?: string;
-  protocol?: string;
-  hostPort?: number;
-  hostIP?: string;
+  name?: string | undefined;
+  protocol?: string | undefined;
+  hostPort?: number | undefined;
+  hostIP?: string | undefined;
 }
 
 /** `EnvVar` (literal values only are used by the adapters; `valueFrom` is ignored). */
 export interface EnvVar {
   name: string;
-  value?: string;
+  value?: string | undefined;
 }
 
-/** `Probe`: only the fields lifecycle semantics read (spec §2 rule 8, §4.2-C.1). */
-export interface Probe {
-  /** Overrides the pod grace for kills caused by this probe (liveness/startup only); minimum 1. */
-  terminationGracePeriodSeconds?: number;
+/** `ContainerRestartRuleOnExitCodes`: which exit codes a {@link ContainerRestartRule} matches. */
+export interface ContainerRestartRuleOnExitCodes {
+  /** `"In"`: the exit code is one of `values`; `"NotIn"`: it is none of them. Required. */
+  operator: 'In' | 'NotIn' | (string & {});
+  /** A set of exit codes (at most 255; duplicates allowed). @default [] */
+  values?: readonly number[] | undefined;
+}
+
+/**
+ * `ContainerRestartRule` (gate `ContainerRestartRules`, beta and on in 1.35): overrides the
+ * container's `restartPolicy` for the exit codes it matches.
+ *
+ * @example { action: 'Restart', exitCodes: { operator: 'In', values: [42] } }
+ */
+export interface ContainerRestartRule {
+  /** `"Restart"` (`RestartAllContainers` needs an alpha gate that is off in 1.35). Required. */
+  action: 'Restart' | (string & {});
+  /** Required: the rule matches on exit codes only. */
+  exitCodes?: ContainerRestartRuleOnExitCodes | undefined;
 }
 
 /** `Container` (regular, init or ephemeral), with the fields lifecycle semantics read. */
 export interface Container {
   name: string;
-  image?: string;
-  command?: string[];
-  args?: string[];
-  env?: EnvVar[];
-  workingDir?: string;
-  ports?: ContainerPort[];
-  lifecycle?: Lifecycle;
-  /** `"Always"` on an init container makes it a sidecar (restartable init container). */
-  restartPolicy?: string;
-  livenessProbe?: Probe;
-  startupProbe?: Probe;
-  readinessProbe?: Probe;
+  image?: string | undefined;
+  command?: readonly string[] | undefined;
+  args?: readonly string[] | undefined;
+  env?: readonly EnvVar[] | undefined;
+  workingDir?: string | undefined;
+  ports?: readonly ContainerPort[] | undefined;
+  lifecycle?: Lifecycle | undefined;
+  /**
+   * `"Always"` on an init container makes it a sidecar (restartable init container). With gate
+   * `ContainerRestartRules` (on in 1.35) `Always`, `OnFailure` or `Never` on any regular or init
+   * container overrides the pod's `restartPolicy` for that container.
+   */
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never' | (string & {}) | undefined;
+  /** Rules on exit codes that override `restartPolicy` (which must then be set); at most 20. */
+  restartPolicyRules?: readonly ContainerRestartRule[] | undefined;
+  /** Restarts the container when it fails (spec pod §6). */
+  livenessProbe?: Probe | undefined;
+  /** Holds back liveness and readiness until it succeeds once (spec pod §6). */
+  startupProbe?: Probe | undefined;
+  /** Decides `ready` (spec pod §5.3, §6). */
+  readinessProbe?: Probe | undefined;
 }
 
-/** `ObjectMeta` (only what lifecycle semantics read). */
+/**
+ * `ObjectMeta` (only what lifecycle semantics read).
+ *
+ * The API server requires `name` on create unless `generateName` is given (it then generates
+ * one); {@link validatePod} does the same. `namespace` comes from the request, so it is optional.
+ */
 export interface ObjectMeta {
-  name?: string;
-  namespace?: string;
-  uid?: string;
+  /** Required (or `generateName`); a DNS-1123 subdomain, e.g. `web-0`. */
+  name?: string | undefined;
+  /** A prefix the API server completes with 5 random characters when `name` is empty. */
+  generateName?: string | undefined;
+  /** @default "default" in the manager and the CLI */
+  namespace?: string | undefined;
+  uid?: string | undefined;
   /** Written by the API server on graceful delete (spec §4.1). */
-  deletionGracePeriodSeconds?: number;
+  deletionGracePeriodSeconds?: number | undefined;
   /** Written by the API server on graceful delete; RFC 3339 in JSON, `Date` in client-node. */
-  deletionTimestamp?: string | Date;
+  deletionTimestamp?: string | Date | undefined;
 }
 
 /** `PodOS`. */
 export interface PodOS {
-  name: string;
+  name: 'linux' | 'windows' | (string & {});
 }
 
 /** `PodSpec` (only what lifecycle semantics read). */
 export interface PodSpec {
-  containers: Container[];
-  initContainers?: Container[];
-  ephemeralContainers?: Container[];
+  containers: readonly Container[];
+  initContainers?: readonly Container[] | undefined;
+  ephemeralContainers?: readonly Container[] | undefined;
   /** @default 30 (API-server defaulting); 0 = kill immediately; negative is treated as 1. */
-  terminationGracePeriodSeconds?: number;
-  os?: PodOS;
-  nodeName?: string;
-  restartPolicy?: string;
+  terminationGracePeriodSeconds?: number | undefined;
+  os?: PodOS | undefined;
+  nodeName?: string | undefined;
+  /** Restart policy of every container that sets none. @default "Always" (API-server defaulting) */
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never' | (string & {}) | undefined;
 }
 
 /** `PodIP`. */
@@ -210,18 +253,18 @@ export interface PodIP {
 
 /** `PodStatus` (only the pod IPs are read: the default httpGet host). */
 export interface PodStatus {
-  podIP?: string;
-  podIPs?: PodIP[];
-  phase?: string;
+  podIP?: string | undefined;
+  podIPs?: readonly PodIP[] | undefined;
+  phase?: string | undefined;
 }
 
-/** `Pod`. */
+/** `Pod`. Readonly input (`as const` objects, readonly arrays) is accepted. */
 export interface Pod {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  spec?: PodSpec;
-  status?: PodStatus;
+  apiVersion?: string | undefined;
+  kind?: string | undefined;
+  metadata?: ObjectMeta | undefined;
+  spec?: PodSpec | undefined;
+  status?: PodStatus | undefined;
 }
 
 /** The hook names as the kubelet spells them in messages. */

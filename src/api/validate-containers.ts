@@ -1,35 +1,29 @@
 /**
  * The container-list part of `ValidatePodSpec` that lifecycle semantics depend on (spec §2 rules
- * 6–8): names (required, DNS-1123 label, unique), where `lifecycle` may appear, and probe-level
- * grace periods. Other container fields (image, ports, resources, …) are not validated.
+ * 6–8, spec pod §2.2–2.3): names (required, DNS-1123 label, unique), where `lifecycle` and probes
+ * may appear, probes, and container restart policies and rules. Other container fields (image,
+ * ports, resources, …) are not validated.
  *
  * @module
  */
-import {
-  duplicate,
-  type FieldError,
-  forbidden,
-  internalError,
-  invalid,
-  notSupported,
-  required,
-  typeInvalid,
-} from './field-error.js';
+
+import { PROBE_FIELDS as PROBES } from './defaulting.js';
+import { duplicate, type FieldError, forbidden, internalError, invalid, required, typeInvalid } from './field-error.js';
 import {
   isUnset,
+  type ListBudget,
   own,
-  readArray,
-  readInteger,
+  readList,
   readObject,
   readString,
   TYPE_DETAIL,
   type UnknownRecord,
 } from './input-reader.js';
+import { MAX_CONTAINERS_PER_LIST } from './limits.js';
 import { type LifecycleValidationOptions, validateLifecycle } from './validate-lifecycle.js';
 import { isDNS1123Label } from './validate-port.js';
-
-/** The probes of a container, in the order the API server validates them. */
-const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+import { validateProbe } from './validate-probe.js';
+import { validateContainerRestartPolicy, validateInitContainerRestartPolicy } from './validate-restart-policy.js';
 
 /** A well-typed container entry with its index and path. */
 interface ContainerEntry {
@@ -65,9 +59,10 @@ function forEachContainer(
   errors: FieldError[],
   value: unknown,
   path: string,
+  budget: ListBudget | undefined,
   visit: (entry: ContainerEntry) => void,
 ): void {
-  const list = readArray(errors, value, path) ?? [];
+  const list = readList(errors, value, path, MAX_CONTAINERS_PER_LIST, budget) ?? [];
   for (let i = 0; i < list.length; i++) {
     const itemPath = `${path}[${i}]`;
     try {
@@ -80,16 +75,11 @@ function forEachContainer(
   }
 }
 
-/** Probe-level grace (spec §2 rule 8). */
-function validateProbes(errors: FieldError[], entry: ContainerEntry): void {
+/** The three probes (spec §2 rule 8, spec pod §2.2), liveness, readiness, startup. */
+function validateProbes(errors: FieldError[], entry: ContainerEntry, options: LifecycleValidationOptions): void {
   for (const probeName of PROBES) {
-    const probe = readObject(errors, own(entry.container, probeName), `${entry.path}.${probeName}`);
-    if (probe === undefined) continue;
-    const path = `${entry.path}.${probeName}.terminationGracePeriodSeconds`;
-    const grace = readInteger(errors, own(probe, 'terminationGracePeriodSeconds'), path);
-    if (grace === undefined) continue;
-    if (probeName === 'readinessProbe') errors.push(invalid(path, grace, 'must not be set for readinessProbes'));
-    else if (grace <= 0) errors.push(invalid(path, grace, 'must be greater than 0'));
+    const probe = own(entry.container, probeName);
+    for (const error of validateProbe(probe, probeName, `${entry.path}.${probeName}`, options)) errors.push(error);
   }
 }
 
@@ -102,13 +92,15 @@ function validateAllowedLifecycle(
   if (!isUnset(lifecycle)) {
     for (const error of validateLifecycle(lifecycle, `${entry.path}.lifecycle`, options)) errors.push(error);
   }
-  validateProbes(errors, entry);
+  validateProbes(errors, entry, options);
 }
 
 /**
  * Validates `spec.containers`, `spec.initContainers` and `spec.ephemeralContainers` as
  * `validateContainers` / `validateInitContainers` / `validateEphemeralContainers` do, limited to
- * names, lifecycle and probe grace periods. Linear in the number of containers.
+ * names, lifecycle, probes and restart policies, on a pod whose disabled-gate fields were already
+ * dropped (so the container restart fields are validated as with the gate on). A list longer than
+ * `MAX_CONTAINERS_PER_LIST` is one `FieldValueTooMany`. Linear in the number of containers.
  */
 export function validateContainerLists(
   errors: FieldError[],
@@ -120,22 +112,22 @@ export function validateContainerLists(
   if (isUnset(rawContainers) || (Array.isArray(rawContainers) && rawContainers.length === 0)) {
     errors.push(required('spec.containers'));
   }
+  const budget = options.listBudget;
   const names = new Set<string>();
-  forEachContainer(errors, rawContainers, 'spec.containers', (entry) => {
+  forEachContainer(errors, rawContainers, 'spec.containers', budget, (entry) => {
     if (entry.name !== undefined) {
       if (names.has(entry.name)) errors.push(duplicate(`${entry.path}.name`, entry.name));
       else names.add(entry.name);
     }
     validateAllowedLifecycle(errors, entry, options);
+    validateContainerRestartPolicy(errors, entry.container, entry.path, budget);
   });
 
   // Init containers: a lifecycle only on sidecars (restartPolicy: Always), spec §2 rule 6.
   let emptyInitName = false;
-  forEachContainer(errors, own(spec, 'initContainers'), 'spec.initContainers', (entry) => {
-    const restartPolicy = readString(errors, own(entry.container, 'restartPolicy'), `${entry.path}.restartPolicy`);
-    if (restartPolicy !== undefined && restartPolicy !== 'Always') {
-      errors.push(notSupported(`${entry.path}.restartPolicy`, restartPolicy, ['Always']));
-    }
+  forEachContainer(errors, own(spec, 'initContainers'), 'spec.initContainers', budget, (entry) => {
+    validateInitContainerRestartPolicy(errors, entry.container, entry.path, budget);
+    const restartPolicy = own(entry.container, 'restartPolicy');
     if (entry.name !== undefined) {
       if (names.has(entry.name)) errors.push(duplicate(`${entry.path}.name`, entry.name));
       else if (entry.name.length > 0) names.add(entry.name);
@@ -156,13 +148,13 @@ export function validateContainerLists(
 
   // Ephemeral containers: names unique across all lists; no lifecycle or probes, spec §2 rule 7.
   if (emptyInitName) names.add('');
-  forEachContainer(errors, own(spec, 'ephemeralContainers'), 'spec.ephemeralContainers', (entry) => {
+  forEachContainer(errors, own(spec, 'ephemeralContainers'), 'spec.ephemeralContainers', budget, (entry) => {
     if (entry.name !== undefined) {
       if (names.has(entry.name)) errors.push(duplicate(`${entry.path}.name`, entry.name));
       else names.add(entry.name);
     }
-    // Container struct order: probes before lifecycle (validateFieldAllowList walks the fields).
-    for (const field of [...PROBES, 'lifecycle'] as const) {
+    // Container struct order (validateFieldAllowList walks the fields): restart fields, probes, lifecycle.
+    for (const field of ['restartPolicy', 'restartPolicyRules', ...PROBES, 'lifecycle'] as const) {
       if (!isUnset(own(entry.container, field))) {
         errors.push(forbidden(`${entry.path}.${field}`, 'cannot be set for an Ephemeral Container'));
       }

@@ -1,11 +1,23 @@
 /**
- * `validateHandler` and its actions (spec §2 rules 1–5) for one lifecycle hook, reproducing
- * `pkg/apis/core/validation/validation.go` [V]: exec, httpGet, tcpSocket, sleep.
+ * `validateHandler` and its actions (spec §2 rules 1–5, spec pod §2.2) for a lifecycle hook or a
+ * probe, reproducing `pkg/apis/core/validation/validation.go` [V]: exec, httpGet, tcpSocket,
+ * grpc (probes only), sleep (hooks only).
  *
  * @module
  */
 import { type FieldError, forbidden, invalid, notSupported, required, typeInvalid } from './field-error.js';
-import { integerProblem, isUnset, own, readArray, readObject, readString, TYPE_DETAIL } from './input-reader.js';
+import {
+  integerProblem,
+  isUnset,
+  type ListBudget,
+  own,
+  readInt32,
+  readList,
+  readObject,
+  readString,
+  TYPE_DETAIL,
+} from './input-reader.js';
+import { MAX_LIST_ITEMS } from './limits.js';
 import { isHTTPHeaderName, validatePortNumOrName } from './validate-port.js';
 
 /** Options that change handler validation. */
@@ -16,28 +28,45 @@ export interface HandlerValidationOptions {
    * @default true
    */
   readonly allowZeroSleep?: boolean | undefined;
+  /**
+   * @internal The list items this validation may still walk (see `MAX_LIST_ITEMS_PER_POD`);
+   * `validatePod` sets it. Without it each list is bounded by its own limit only.
+   */
+  readonly listBudget?: ListBudget | undefined;
 }
 
-/** The handler fields in the order `validateHandler` checks them (spec §2 rule 1). */
+/** The fields of a lifecycle handler in the order `validateHandler` checks them (spec §2 rule 1). */
 export const HANDLER_FIELDS = ['exec', 'httpGet', 'tcpSocket', 'sleep'] as const;
+
+/** The fields of a probe handler in the order `validateHandler` checks them (spec pod §2.2). */
+export const PROBE_HANDLER_FIELDS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
+
+type HandlerField = (typeof HANDLER_FIELDS)[number] | (typeof PROBE_HANDLER_FIELDS)[number];
 
 /** `supportedHTTPSchemes`, as `sets.List` prints it (sorted). */
 export const SUPPORTED_HTTP_SCHEMES = ['HTTP', 'HTTPS'] as const;
 
-function validateExecAction(errors: FieldError[], exec: Readonly<Record<string, unknown>>, path: string): void {
+function validateExecAction(
+  errors: FieldError[],
+  exec: Readonly<Record<string, unknown>>,
+  path: string,
+  budget: ListBudget | undefined,
+): void {
   // spec §2 rule 2: command must be non-empty; the strings inside are not checked (but typed).
-  const command = readArray(errors, own(exec, 'command'), `${path}.command`);
+  const rawCommand = own(exec, 'command');
+  const command = readList(errors, rawCommand, `${path}.command`, MAX_LIST_ITEMS, budget);
   if (command === undefined) {
-    if (isUnset(own(exec, 'command'))) errors.push(required(`${path}.command`));
+    if (isUnset(rawCommand)) errors.push(required(`${path}.command`));
     return;
   }
   if (command.length === 0) {
     errors.push(required(`${path}.command`));
     return;
   }
-  command.forEach((arg, i) => {
+  for (let i = 0; i < command.length; i++) {
+    const arg = command[i];
     if (typeof arg !== 'string') errors.push(typeInvalid(`${path}.command[${i}]`, arg, TYPE_DETAIL.string));
-  });
+  }
 }
 
 function validatePort(errors: FieldError[], port: unknown, path: string): void {
@@ -45,7 +74,12 @@ function validatePort(errors: FieldError[], port: unknown, path: string): void {
   else errors.push(...validatePortNumOrName(port, path));
 }
 
-function validateHTTPGetAction(errors: FieldError[], http: Readonly<Record<string, unknown>>, path: string): void {
+function validateHTTPGetAction(
+  errors: FieldError[],
+  http: Readonly<Record<string, unknown>>,
+  path: string,
+  budget: ListBudget | undefined,
+): void {
   // spec §2 rule 3. After defaulting, an empty path only comes from a caller skipping defaulting.
   const pathValue = readString(errors, own(http, 'path'), `${path}.path`);
   if (pathValue === '' || (pathValue === undefined && isUnset(own(http, 'path'))))
@@ -61,18 +95,33 @@ function validateHTTPGetAction(errors: FieldError[], http: Readonly<Record<strin
     errors.push(typeInvalid(`${path}.scheme`, scheme, TYPE_DETAIL.string));
   }
   readString(errors, own(http, 'host'), `${path}.host`);
-  const headers = readArray(errors, own(http, 'httpHeaders'), `${path}.httpHeaders`);
-  headers?.forEach((header, i) => {
+  const headers = readList(errors, own(http, 'httpHeaders'), `${path}.httpHeaders`, MAX_LIST_ITEMS, budget) ?? [];
+  for (let i = 0; i < headers.length; i++) {
     const headerPath = `${path}.httpHeaders[${i}]`;
-    const record = readObject(errors, header, headerPath);
-    if (record === undefined) return;
+    const record = readObject(errors, headers[i], headerPath);
+    if (record === undefined) continue;
     const name = readString(errors, own(record, 'name'), `${headerPath}.name`);
     readString(errors, own(record, 'value'), `${headerPath}.value`);
-    if (name === undefined && !isUnset(own(record, 'name'))) return;
+    if (name === undefined && !isUnset(own(record, 'name'))) continue;
     // Not indexed: the API server reports header-name errors at `….httpGet.httpHeaders`.
     for (const message of isHTTPHeaderName(name ?? ''))
       errors.push(invalid(`${path}.httpHeaders`, name ?? '', message));
-  });
+  }
+}
+
+/**
+ * `validateGRPCAction` (spec pod §2.2): `ValidatePortNumOrName(intstr.FromInt32(port))`, so only
+ * the number range; `service` is not validated (typed only). A missing port is `Required` here
+ * where Go decodes it as 0 (`Invalid value: 0`): same verdict, see docs/semantics.md.
+ */
+function validateGRPCAction(errors: FieldError[], grpc: Readonly<Record<string, unknown>>, path: string): void {
+  const rawPort = own(grpc, 'port');
+  if (isUnset(rawPort)) errors.push(required(`${path}.port`));
+  else {
+    const port = readInt32(errors, rawPort, `${path}.port`);
+    if (port !== undefined) errors.push(...validatePortNumOrName(port, `${path}.port`));
+  }
+  readString(errors, own(grpc, 'service'), `${path}.service`);
 }
 
 function validateSleepAction(
@@ -83,11 +132,8 @@ function validateSleepAction(
   options: HandlerValidationOptions,
 ): void {
   // spec §2 rule 5: the path is `….sleep`, the value the int; seconds == gp is valid.
-  const seconds = own(sleep, 'seconds');
-  if (isUnset(seconds)) {
-    errors.push(required(`${path}.seconds`));
-    return;
-  }
+  // A missing (or null) `seconds` is Go's zero value: 0, valid since 1.34 (issue 18).
+  const seconds = own(sleep, 'seconds') ?? 0;
   if (typeof seconds !== 'number') {
     errors.push(typeInvalid(`${path}.seconds`, seconds, TYPE_DETAIL.integer));
     return;
@@ -130,9 +176,24 @@ export function validateHandler(
   path: string,
   options: HandlerValidationOptions = {},
 ): FieldError[] {
+  return validateHandlerFields(handler, HANDLER_FIELDS, gracePeriod, path, options);
+}
+
+/**
+ * `validateHandler` over the given handler fields: {@link HANDLER_FIELDS} for a hook,
+ * {@link PROBE_HANDLER_FIELDS} for a probe (Go's `handlerFromLifecycle` / `handlerFromProbe`:
+ * other fields are not part of that handler type and are ignored, as JSON decoding drops them).
+ */
+export function validateHandlerFields(
+  handler: Readonly<Record<string, unknown>>,
+  fields: readonly HandlerField[],
+  gracePeriod: number | undefined,
+  path: string,
+  options: HandlerValidationOptions = {},
+): FieldError[] {
   const errors: FieldError[] = [];
   let numHandlers = 0;
-  for (const name of HANDLER_FIELDS) {
+  for (const name of fields) {
     const value = own(handler, name);
     if (isUnset(value)) continue;
     const fieldPath = `${path}.${name}`;
@@ -143,12 +204,13 @@ export function validateHandler(
     numHandlers++;
     const action = readObject(errors, value, fieldPath);
     if (action === undefined) continue;
-    if (name === 'exec') validateExecAction(errors, action, fieldPath);
-    else if (name === 'httpGet') validateHTTPGetAction(errors, action, fieldPath);
+    if (name === 'exec') validateExecAction(errors, action, fieldPath, options.listBudget);
+    else if (name === 'httpGet') validateHTTPGetAction(errors, action, fieldPath, options.listBudget);
     else if (name === 'tcpSocket') {
       validatePort(errors, own(action, 'port'), `${fieldPath}.port`);
       readString(errors, own(action, 'host'), `${fieldPath}.host`);
-    } else validateSleepAction(errors, action, gracePeriod, fieldPath, options);
+    } else if (name === 'grpc') validateGRPCAction(errors, action, fieldPath);
+    else validateSleepAction(errors, action, gracePeriod, fieldPath, options);
   }
   if (numHandlers === 0) errors.push(required(path, 'must specify a handler type'));
   return errors;

@@ -4,7 +4,8 @@
  * @module
  */
 import { applyLifecycleDefaults, HOOK_FIELDS } from './defaulting.js';
-import { type FieldError, forbidden, internalError, notSupported, required, typeInvalid } from './field-error.js';
+import { type FeatureGates, resolveFeatureGates } from './drop-disabled-fields.js';
+import { type FieldError, forbidden, internalError, notSupported, typeInvalid } from './field-error.js';
 import { isRecord, isUnset, own, readObject, TYPE_DETAIL } from './input-reader.js';
 import { SIGNAL_NAMES } from './types.js';
 import { type HandlerValidationOptions, validateHandler } from './validate-handler.js';
@@ -23,6 +24,11 @@ export interface LifecycleValidationOptions extends HandlerValidationOptions {
    * SIGTERM; any other value (already reported at `spec.os`) skips the signal check.
    */
   readonly osName?: string | undefined;
+  /**
+   * Only `ContainerStopSignals` matters here: `false` skips `stopSignal` (the API server drops the
+   * field before validating). @default { ContainerStopSignals: true }
+   */
+  readonly featureGates?: FeatureGates | undefined;
 }
 
 /** Stop signals a Linux pod may use, as `sets.List` prints them (sorted by byte order). */
@@ -32,16 +38,17 @@ export const LINUX_STOP_SIGNALS: readonly string[] = [...SIGNAL_NAMES].sort((a, 
 export const WINDOWS_STOP_SIGNALS: readonly string[] = ['SIGKILL', 'SIGTERM'];
 
 /**
- * `validateStopSignal` (spec §2 rule 9; ≥1.33, gate `ContainerStopSignals`): `Forbidden` without
- * `spec.os` (`may not be set for containers with empty \`spec.os.name\``), `Required` when empty,
- * `NotSupported` outside the OS's list.
+ * `validateStopSignal` (spec §2 rule 9; ≥1.33, gate `ContainerStopSignals`), as the current
+ * `validation.go` has it: `Forbidden` without `spec.os` (`may not be set for containers with empty
+ * \`spec.os.name\``); on Linux any signal of the enum, on Windows SIGKILL and SIGTERM, anything else
+ * (`""` included: Go has no separate empty check) `NotSupported` with the OS's sorted list; any
+ * other OS name (already reported at `spec.os`) is not checked.
  */
 export function validateStopSignal(stopSignal: unknown, path: string, osName: string | undefined): FieldError[] {
   if (typeof stopSignal !== 'string') return [typeInvalid(path, stopSignal, TYPE_DETAIL.string)];
   if (osName === undefined) return [forbidden(path, 'may not be set for containers with empty `spec.os.name`')];
   const allowed = osName === 'windows' ? WINDOWS_STOP_SIGNALS : osName === 'linux' ? LINUX_STOP_SIGNALS : undefined;
   if (allowed === undefined) return [];
-  if (stopSignal === '') return [required(path)];
   return allowed.includes(stopSignal) ? [] : [notSupported(path, stopSignal, allowed)];
 }
 
@@ -96,7 +103,7 @@ export function validateLifecycle(
       }
     }
     const stopSignal = own(defaulted, 'stopSignal');
-    if (!isUnset(stopSignal)) {
+    if (!isUnset(stopSignal) && resolveFeatureGates(options.featureGates).ContainerStopSignals) {
       for (const error of validateStopSignal(stopSignal, `${fieldPath}.stopSignal`, options.osName)) errors.push(error);
     }
     return errors;

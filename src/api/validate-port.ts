@@ -94,6 +94,25 @@ export function isDNS1123Label(value: string): string[] {
 }
 
 /**
+ * `validation.IsDNS1123Subdomain` (object names such as a pod's `metadata.name`): at most 253
+ * bytes, lower-case RFC 1123 labels joined by dots.
+ */
+export function isDNS1123Subdomain(value: string): string[] {
+  const errors: string[] = [];
+  if (byteLength(value) > 253) errors.push(maxLenError(253));
+  if (!DNS1123_SUBDOMAIN.test(value)) {
+    errors.push(
+      regexError(
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`,
+        'example.com',
+      ),
+    );
+  }
+  return errors;
+}
+
+/**
  * `ValidatePortNumOrName` for an `IntOrString` port (spec §2 rules 3–4): an integer must be
  * 1..65535; a string must be a valid port name (one `Invalid` per problem, same path). Any other
  * type, a non-integer or an unsafe integer is a `FieldValueTypeInvalid`.

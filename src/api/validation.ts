@@ -6,10 +6,12 @@
  */
 import { LifecycleSpecError } from '../errors.js';
 import { applyDefaults } from './defaulting.js';
+import { dropDisabledFields, type FeatureGates } from './drop-disabled-fields.js';
 import {
   aggregateMessage,
   type FieldError,
   internalError,
+  invalid,
   notSupported,
   required,
   typeInvalid,
@@ -24,12 +26,22 @@ import {
   TYPE_DETAIL,
   type UnknownRecord,
 } from './input-reader.js';
+import { MAX_LIST_ITEMS_PER_POD } from './limits.js';
 import type { Pod } from './types.js';
 import { validateContainerLists } from './validate-containers.js';
 import type { HandlerValidationOptions } from './validate-handler.js';
+import { isDNS1123Subdomain } from './validate-port.js';
+import { validatePodRestartPolicy } from './validate-restart-policy.js';
 
 /** Options of {@link validatePod} and {@link assertValidPod}. */
-export interface ValidationOptions extends HandlerValidationOptions {}
+export interface ValidationOptions extends HandlerValidationOptions {
+  /**
+   * Feature gates as in a 1.35 API server ({@link FeatureGates}); a disabled gate's fields are
+   * dropped silently before validation, as `dropDisabledPodFields` does on create.
+   * @default { ContainerRestartRules: true, ContainerStopSignals: true }
+   */
+  readonly featureGates?: FeatureGates | undefined;
+}
 
 /** The field used for problems with the value as a whole (not an object, internal failure). */
 export const ROOT_FIELD = '<root>';
@@ -37,14 +49,36 @@ export const ROOT_FIELD = '<root>';
 /** `validOS`, as `sets.List` prints it. */
 const VALID_OS = ['linux', 'windows'] as const;
 
+/** `maskTrailingDash`: a generateName prefix may end in `-` (the random suffix follows). */
+function maskTrailingDash(name: string): string {
+  return name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name;
+}
+
+/**
+ * `ValidateObjectMeta` with `ValidatePodName` (a DNS-1123 subdomain), for the name only: the API
+ * server requires `metadata.name` unless `generateName` is set (it generates the name before
+ * validating); the namespace comes from the request, so it is not required here.
+ */
 function validateMetadata(errors: FieldError[], pod: UnknownRecord): string {
   const rawMetadata = own(pod, 'metadata');
   const metadata = readObject(errors, rawMetadata, 'metadata');
   if (metadata === undefined && !isUnset(rawMetadata)) return '';
-  // The name is optional here: pods run outside a cluster need none (the API server's "name or
-  // generateName is required" is outside the lifecycle scope of spec §2). Its type is checked.
-  const name = metadata === undefined ? undefined : readString(errors, own(metadata, 'name'), 'metadata.name');
-  return name ?? '';
+  const rawGenerateName = metadata === undefined ? undefined : own(metadata, 'generateName');
+  const generateName = readString(errors, rawGenerateName, 'metadata.generateName') ?? '';
+  if (generateName !== '') {
+    for (const message of isDNS1123Subdomain(maskTrailingDash(generateName))) {
+      errors.push(invalid('metadata.generateName', generateName, message));
+    }
+  }
+  const rawName = metadata === undefined ? undefined : own(metadata, 'name');
+  const name = readString(errors, rawName, 'metadata.name');
+  if (name === undefined && !isUnset(rawName)) return '';
+  if (name === undefined || name === '') {
+    if (generateName === '') errors.push(required('metadata.name', 'name or generateName is required'));
+    return '';
+  }
+  for (const message of isDNS1123Subdomain(name)) errors.push(invalid('metadata.name', name, message));
+  return name;
 }
 
 /**
@@ -79,32 +113,38 @@ function validateDefaultedPod(pod: unknown, options: ValidationOptions): { name:
   if (isUnset(rawGrace)) errors.push(required(gracePath));
   const terminationGracePeriodSeconds = readInteger(errors, rawGrace, gracePath);
   const { osName, osErrors } = readOsName(spec);
-  validateContainerLists(errors, spec, { ...options, terminationGracePeriodSeconds, osName });
+  const listBudget = { remaining: MAX_LIST_ITEMS_PER_POD };
+  validateContainerLists(errors, spec, { ...options, terminationGracePeriodSeconds, osName, listBudget });
+  validatePodRestartPolicy(errors, spec);
   for (const error of osErrors) errors.push(error);
   return { name, errors };
 }
 
 /**
- * Validates a pod as the API server would on create, limited to what lifecycle hooks and grace
- * periods depend on (spec §2 rules 1–9), after applying {@link applyDefaults}. Returns every
- * problem as a {@link FieldError} (empty when valid), in the API server's order.
+ * Validates a pod as the API server would on create, limited to what lifecycle hooks, grace
+ * periods, restarts and probes depend on (spec §2 rules 1–9, spec pod §2), after applying
+ * {@link applyDefaults} and dropping the fields of disabled feature gates. Returns every problem
+ * as a {@link FieldError} (empty when valid), in the API server's order.
  *
- * Checked: `metadata.name` present (or `generateName`); `spec.containers` non-empty; container
- * names present, DNS-1123 labels and unique across all lists; each lifecycle hook (one handler,
- * exec command, httpGet path/port/scheme/header names, tcpSocket port, sleep bounds against the
- * grace period); lifecycle only on regular containers and sidecars; probe grace periods;
- * `stopSignal` against `spec.os.name`. Values of the wrong JSON type are
- * `FieldValueTypeInvalid`; integers must be safe integers.
+ * Checked: `metadata.name` present (or `generateName`) and a DNS-1123 subdomain;
+ * `spec.containers` non-empty; container names present, DNS-1123 labels and unique across all
+ * lists; each lifecycle hook (one handler, exec command, httpGet path/port/scheme/header names,
+ * tcpSocket port, sleep bounds against the grace period); probes (one handler, grpc port,
+ * non-negative numbers, successThreshold 1 for liveness/startup, probe grace); lifecycle and
+ * probes only on regular containers and sidecars; pod and container `restartPolicy` and
+ * `restartPolicyRules`; `stopSignal` against `spec.os.name`. Values of the wrong JSON type are
+ * `FieldValueTypeInvalid`; integers must be safe integers (`int32` fields: 32-bit).
  *
  * Never throws, whatever it is given (cyclic, hostile or huge input included), and never writes
- * to its input. Linear in the size of the known fields.
+ * to its input. Bounded: lists past the limits of `limits.ts` (100 000 containers per list,
+ * 1 000 000 list items per pod) are one `FieldValueTooMany` each and are not walked.
  *
  * @example validatePod({ metadata: { name: 'p' }, spec: { containers: [] } })[0]?.message
  * // 'spec.containers: Required value'
  */
 export function validatePod(pod: unknown, options: ValidationOptions = {}): FieldError[] {
   try {
-    return validateDefaultedPod(applyDefaults(pod), options).errors;
+    return validateDefaultedPod(dropDisabledFields(applyDefaults(pod), options.featureGates), options).errors;
   } catch (error) {
     return [internalError(ROOT_FIELD, error)];
   }
@@ -112,7 +152,8 @@ export function validatePod(pod: unknown, options: ValidationOptions = {}): Fiel
 
 /**
  * Applies API-server defaulting and validates the pod (see {@link validatePod}); returns the
- * defaulted pod (a new object: the input is never changed) or throws a
+ * defaulted pod, without the fields of disabled feature gates (a new object: the input is never
+ * changed), or throws a
  * {@link LifecycleSpecError} whose `errors` hold every {@link FieldError} and whose `message` is
  * the API server's `Pod "<name>" is invalid: …` ({@link aggregateMessage}).
  *
@@ -122,7 +163,7 @@ export function assertValidPod(pod: unknown, options: ValidationOptions = {}): P
   let defaulted: unknown;
   let result: { name: string; errors: FieldError[] };
   try {
-    defaulted = applyDefaults(pod);
+    defaulted = dropDisabledFields(applyDefaults(pod), options.featureGates);
     result = validateDefaultedPod(defaulted, options);
   } catch (error) {
     result = { name: '', errors: [internalError(ROOT_FIELD, error)] };

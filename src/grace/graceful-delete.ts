@@ -37,7 +37,7 @@ export interface GracefulDeleteResult {
  * One delete request against a pod, as the API server handles it (spec §4.1).
  *
  * First delete: `period = gracePeriodSeconds ?? TGPS ?? 0`; unscheduled or finished pods get 0;
- * negative becomes 1. Repeat delete: a stored period of 0 deletes at once; a strictly smaller
+ * negative becomes 1. Repeat delete (a stored negative period counts, and is handed back, as 1): a stored period of 0 deletes at once; a strictly smaller
  * period moves the timestamp to `old − oldPeriod + new` (clamped to now, where a non-zero period
  * becomes 1); larger, equal or omitted values change nothing — the grace can only shrink.
  *
@@ -56,10 +56,13 @@ export function gracefulDelete(
   const existing = pod.existing;
   if (existing !== undefined) {
     const stored = coerceNegative(existing.deletionGracePeriodSeconds);
-    if (stored === 0) return { state: existing, immediate: true, changed: false };
-    if (requested === undefined) return { state: existing, immediate: false, changed: false };
+    // A stored negative period is handed back coerced (1), as Go does (issue 18).
+    const current =
+      stored === existing.deletionGracePeriodSeconds ? existing : { ...existing, deletionGracePeriodSeconds: stored };
+    if (stored === 0) return { state: current, immediate: true, changed: false };
+    if (requested === undefined) return { state: current, immediate: false, changed: false };
     let period = coerceNegative(requested);
-    if (period >= stored) return { state: existing, immediate: false, changed: false };
+    if (period >= stored) return { state: current, immediate: false, changed: false };
     let timestampMs = existing.deletionTimestampMs - stored * 1000 + period * 1000;
     if (timestampMs < nowMs) {
       timestampMs = nowMs;

@@ -141,7 +141,10 @@ function sameLayer(input: unknown, copy: unknown, layer: Layer, focus?: Focus): 
 
 /** A value defaulting filled in: the input is still unset (or "" for path/scheme). */
 function isDefaulted(layer: Layer, key: string, value: unknown, copyValue: unknown): boolean {
-  if (layer === Layer.Spec) return key === 'terminationGracePeriodSeconds' && isUnset(value) && copyValue === 30;
+  if (layer === Layer.Spec) {
+    if (key === 'restartPolicy') return (isUnset(value) || value === '') && copyValue === 'Always';
+    return key === 'terminationGracePeriodSeconds' && isUnset(value) && copyValue === 30;
+  }
   if (layer !== Layer.HttpGet || !(isUnset(value) || value === '')) return false;
   return (key === 'path' && copyValue === '/') || (key === 'scheme' && copyValue === 'HTTP');
 }

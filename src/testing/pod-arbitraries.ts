@@ -119,7 +119,8 @@ const MUTATIONS: readonly Mutation[] = [
   {
     name: 'duplicate container name',
     apply: (p) => (
-      p.spec!.containers.push({ name: c0(p).name }), `spec.containers[${p.spec!.containers.length - 1}].name`
+      (p.spec!.containers as Container[]).push({ name: c0(p).name }),
+      `spec.containers[${p.spec!.containers.length - 1}].name`
     ),
   },
 ];
@@ -191,16 +192,39 @@ export function validLifecycle(
 /**
  * Pods `validatePod` accepts: unique DNS-1123 names across all lists, hooks on regular containers
  * and sidecars only, sleeps within the (defaulted) grace, `stopSignal` only with `spec.os.name`,
- * valid probe grace periods.
+ * valid probes (one handler, numbers ≥ 0, liveness/startup successThreshold 1 and grace > 0).
  */
 export function validPod(fc: FastCheckApi): Arbitrary<Pod> {
   const { name } = atoms(fc);
-  const probe: Arbitrary<Probe> = fc.record(
-    { terminationGracePeriodSeconds: fc.integer({ min: 1, max: 600 }) },
+  const port = fc.integer({ min: 1, max: 65535 });
+  // Exactly one handler (spec pod §2.2), numbers ≥ 0 (0 = default).
+  const handler = fc.oneof(
+    fc.constant({ exec: { command: ['true'] } }),
+    fc.record({ httpGet: fc.record({ path: fc.constant('/healthz'), port }) }),
+    fc.record({ tcpSocket: fc.record({ port }) }),
+    fc.record({ grpc: fc.record({ port }) }),
+  );
+  const timings = fc.record(
+    {
+      initialDelaySeconds: fc.nat(60),
+      timeoutSeconds: fc.nat(10),
+      periodSeconds: fc.nat(60),
+      failureThreshold: fc.nat(10),
+    },
     { requiredKeys: [] },
   );
+  const probe = (extra: Arbitrary<Partial<Probe>>): Arbitrary<Probe> =>
+    fc.tuple(handler, timings, extra).map(([h, t, e]): Probe => ({ ...h, ...t, ...e }));
+  // Liveness/startup: successThreshold 1 (or unset), grace > 0; readiness: any threshold, no grace.
+  const killing = probe(
+    fc.record(
+      { successThreshold: fc.constant(1), terminationGracePeriodSeconds: fc.integer({ min: 1, max: 600 }) },
+      { requiredKeys: [] },
+    ),
+  );
+  const readiness = probe(fc.record({ successThreshold: fc.nat(5) }, { requiredKeys: [] }));
   const probes = fc.record(
-    { livenessProbe: probe, startupProbe: probe, readinessProbe: fc.constant({}) },
+    { livenessProbe: killing, startupProbe: killing, readinessProbe: readiness },
     { requiredKeys: [] },
   );
   const container = (

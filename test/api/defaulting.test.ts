@@ -54,7 +54,7 @@ describe('applyDefaults (spec §2 defaulting)', () => {
     };
     expect(applyDefaults(pod)).toEqual({
       ...pod,
-      spec: { ...pod.spec, terminationGracePeriodSeconds: 30 },
+      spec: { ...pod.spec, terminationGracePeriodSeconds: 30, restartPolicy: 'Always' },
     });
   });
 
@@ -62,7 +62,7 @@ describe('applyDefaults (spec §2 defaulting)', () => {
     for (const value of [null, undefined, 'pod', 42, [1]]) expect(applyDefaults(value)).toBe(value);
     expect(applyDefaults({ spec: 'x' })).toEqual({ spec: 'x' });
     expect(applyDefaults({ spec: { containers: 'x' } })).toEqual({
-      spec: { containers: 'x', terminationGracePeriodSeconds: 30 },
+      spec: { containers: 'x', terminationGracePeriodSeconds: 30, restartPolicy: 'Always' },
     });
     expect(applyLifecycleDefaults({ preStop: { httpGet: 'x' } })).toEqual({ preStop: { httpGet: 'x' } });
   });

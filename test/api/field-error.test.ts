@@ -63,7 +63,9 @@ describe('field error constructors render like field.Error.Error()', () => {
       `"spec.containers[1].name: Duplicate value: "web""`,
     );
     expect(notFound('f', 'x').message).toMatchInlineSnapshot(`"f: Not found: "x""`);
-    expect(tooLong('f', 'xxxxx', 3).message).toMatchInlineSnapshot(`"f: Too long: must have at most 3 bytes"`);
+    // apimachinery 1.35 wording (spec pod §2.3 [AV]; k/k#137135 quotes it for restartPolicyRules).
+    expect(tooLong('f', 'xxxxx', 3).message).toBe('f: Too long: may not be more than 3 bytes');
+    expect(tooLong('f', 'xx', 1).message).toBe('f: Too long: may not be more than 1 byte');
     expect(tooMany('f', 5, 3).message).toMatchInlineSnapshot(`"f: Too many: 5: must have at most 3 items"`);
     expect(tooMany('f', -1, -1).message).toMatchInlineSnapshot(`"f: Too many: has too many items"`);
     expect(internalError('f', new Error('boom')).message).toMatchInlineSnapshot(`"f: Internal error: boom"`);

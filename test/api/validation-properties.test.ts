@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { applyDefaults, assertValidPod, type FieldError, validateLifecycle, validatePod } from '../../src/api/index.js';
-import type { Pod } from '../../src/api/types.js';
+import type { Container, Pod } from '../../src/api/types.js';
 import { LifecycleSpecError } from '../../src/errors.js';
 import { lifecycleArbitraries } from '../../src/testing/arbitraries.js';
 
@@ -42,6 +42,18 @@ const KNOWN_KEYS = [
   'livenessProbe',
   'readinessProbe',
   'startupProbe',
+  'grpc',
+  'service',
+  'initialDelaySeconds',
+  'timeoutSeconds',
+  'periodSeconds',
+  'successThreshold',
+  'failureThreshold',
+  'restartPolicyRules',
+  'action',
+  'exitCodes',
+  'operator',
+  'values',
 ];
 
 /** Anything, with object keys drawn mostly from the pod shape (and the dangerous ones). */
@@ -72,6 +84,7 @@ const garbagePod = fc.letrec((tie) => ({
       ephemeralContainers: fc.oneof(fc.array(tie('container'), { maxLength: 2 }), podishAnything),
       terminationGracePeriodSeconds: fc.oneof(fc.integer(), fc.double(), podishAnything),
       os: fc.oneof(fc.record({ name: fc.constantFrom('linux', 'windows', '', 'x') }), podishAnything),
+      restartPolicy: fc.oneof(fc.constantFrom('Always', 'OnFailure', 'Never', '', 'x'), podishAnything),
     },
     { requiredKeys: [] },
   ),
@@ -79,7 +92,51 @@ const garbagePod = fc.letrec((tie) => ({
     {
       name: fc.oneof(fc.string(), podishAnything),
       lifecycle: fc.oneof(tie('lifecycle'), podishAnything),
-      restartPolicy: fc.oneof(fc.constant('Always'), podishAnything),
+      restartPolicy: fc.oneof(fc.constantFrom('Always', 'OnFailure', 'Never', 'x'), podishAnything),
+      restartPolicyRules: fc.oneof(fc.array(tie('rule'), { maxLength: 3 }), podishAnything),
+      livenessProbe: fc.oneof(tie('probe'), podishAnything),
+      readinessProbe: fc.oneof(tie('probe'), podishAnything),
+      startupProbe: fc.oneof(tie('probe'), podishAnything),
+    },
+    { requiredKeys: [] },
+  ),
+  rule: fc.record(
+    {
+      action: fc.oneof(fc.constantFrom('Restart', 'RestartAllContainers', ''), podishAnything),
+      exitCodes: fc.oneof(
+        fc.record(
+          {
+            operator: fc.oneof(fc.constantFrom('In', 'NotIn', 'x'), podishAnything),
+            values: fc.oneof(
+              fc.array(fc.oneof(fc.integer(), fc.double(), podishAnything), { maxLength: 4 }),
+              podishAnything,
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+        podishAnything,
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  probe: fc.record(
+    {
+      exec: fc.oneof(fc.record({ command: podishAnything }), podishAnything),
+      httpGet: fc.oneof(
+        fc.record({ port: podishAnything, path: podishAnything }, { requiredKeys: [] }),
+        podishAnything,
+      ),
+      tcpSocket: fc.oneof(fc.record({ port: podishAnything }), podishAnything),
+      grpc: fc.oneof(
+        fc.record({ port: fc.oneof(fc.integer(), podishAnything), service: podishAnything }),
+        podishAnything,
+      ),
+      initialDelaySeconds: fc.oneof(fc.integer(), fc.double(), podishAnything),
+      timeoutSeconds: fc.oneof(fc.integer(), podishAnything),
+      periodSeconds: fc.oneof(fc.integer(), podishAnything),
+      successThreshold: fc.oneof(fc.integer({ min: -2, max: 3 }), podishAnything),
+      failureThreshold: fc.oneof(fc.integer(), podishAnything),
+      terminationGracePeriodSeconds: fc.oneof(fc.integer({ min: -2, max: 3 }), fc.bigInt(), podishAnything),
     },
     { requiredKeys: [] },
   ),
@@ -131,6 +188,9 @@ describe('validation never throws and never pollutes prototypes (spec §2)', () 
     (value) => {
       expectWellFormed(validatePod(value));
       expectWellFormed(validatePod(value, { allowZeroSleep: false }));
+      expectWellFormed(
+        validatePod(value, { featureGates: { ContainerRestartRules: false, ContainerStopSignals: false } }),
+      );
       expectWellFormed(
         validateLifecycle(value, 'spec.containers[0].lifecycle', {
           terminationGracePeriodSeconds: 30,
@@ -284,7 +344,7 @@ const mutations: Mutation[] = [
   {
     name: 'duplicate name',
     apply: (p) => (
-      p.spec!.containers.push({ name: p.spec!.containers[0]!.name }),
+      (p.spec!.containers as Container[]).push({ name: p.spec!.containers[0]!.name }),
       `spec.containers[${p.spec!.containers.length - 1}].name`
     ),
   },

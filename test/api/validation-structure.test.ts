@@ -12,9 +12,25 @@ const messages = (value: unknown, options?: ValidationOptions) =>
   validatePod(value, options).map((error) => error.message);
 
 describe('names, structure and types', () => {
-  it('does not require metadata.name (outside the lifecycle scope of spec §2), but checks its type', () => {
-    expect(messages({ spec: { containers: [{ name: 'web' }] } })).toEqual([]);
-    expect(messages({ metadata: {}, spec: { containers: [{ name: 'web' }] } })).toEqual([]);
+  // ValidateObjectMeta with ValidatePodName (validation.go ValidatePod → apimachinery
+  // ValidateObjectMetaAccessor): "name or generateName is required"; the namespace comes from the
+  // request. Issue 18: decided as the API server does for a pod.
+  it('requires metadata.name (or generateName) as the API server does, a DNS-1123 subdomain, and checks its type', () => {
+    expect(messages({ spec: { containers: [{ name: 'web' }] } })).toEqual([
+      'metadata.name: Required value: name or generateName is required',
+    ]);
+    expect(messages({ metadata: {}, spec: { containers: [{ name: 'web' }] } })).toEqual([
+      'metadata.name: Required value: name or generateName is required',
+    ]);
+    expect(messages({ metadata: { name: '' }, spec: { containers: [{ name: 'web' }] } })).toHaveLength(1);
+    expect(messages({ metadata: { generateName: 'web-' }, spec: { containers: [{ name: 'web' }] } })).toEqual([]);
+    expect(messages({ metadata: { name: 'web-0.east' }, spec: { containers: [{ name: 'web' }] } })).toEqual([]);
+    expect(messages({ metadata: { name: 'Web_0' }, spec: { containers: [{ name: 'web' }] } })).toEqual([
+      "metadata.name: Invalid value: \"Web_0\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    ]);
+    expect(messages({ metadata: { generateName: 'Web-' }, spec: { containers: [{ name: 'web' }] } })[0]).toMatch(
+      /^metadata\.generateName: Invalid value: "Web-": a lowercase RFC 1123 subdomain/,
+    );
     expect(
       messages({ metadata: { name: 42 }, spec: { containers: [{ name: 'web' }] } }).map((m) => m.split(':')[0]),
     ).toEqual(['metadata.name']);

@@ -246,7 +246,9 @@ describe('spec §2 rule 6: init containers', () => {
     `);
   });
 
-  it('rejects an unknown init-container restartPolicy', () => {
+  // ContainerRestartRules on (1.35): validateInitContainerRestartPolicy → validateContainerRestartPolicy,
+  // supportedContainerRestartPolicies as sets.List prints it (validation.go, k/k#132642).
+  it('rejects an unknown init-container restartPolicy (spec pod §2.3)', () => {
     expect(
       messages({
         metadata: { name: 'demo' },
@@ -254,7 +256,7 @@ describe('spec §2 rule 6: init containers', () => {
       }),
     ).toMatchInlineSnapshot(`
       [
-        "spec.initContainers[0].restartPolicy: Unsupported value: "always": supported values: "Always"",
+        "spec.initContainers[0].restartPolicy: Unsupported value: "always": supported values: "Always", "Never", "OnFailure"",
       ]
     `);
   });
@@ -284,9 +286,9 @@ describe('spec §2 rule 8: probe-level grace', () => {
     expect(
       messages(
         pod({
-          livenessProbe: { terminationGracePeriodSeconds: 0 },
-          startupProbe: { terminationGracePeriodSeconds: -5 },
-          readinessProbe: { terminationGracePeriodSeconds: 10 },
+          livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 0 },
+          startupProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: -5 },
+          readinessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 10 },
         }),
       ),
     ).toMatchInlineSnapshot(`
@@ -296,7 +298,9 @@ describe('spec §2 rule 8: probe-level grace', () => {
         "spec.containers[0].startupProbe.terminationGracePeriodSeconds: Invalid value: -5: must be greater than 0",
       ]
     `);
-    expect(messages(pod({ livenessProbe: { terminationGracePeriodSeconds: 1 } }))).toEqual([]);
+    expect(messages(pod({ livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 1 } }))).toEqual(
+      [],
+    );
   });
 });
 
@@ -324,9 +328,11 @@ describe('spec §2 rule 9: stopSignal', () => {
         "spec.containers[0].lifecycle.stopSignal: Unsupported value: "SIGINT": supported values: "SIGKILL", "SIGTERM"",
       ]
     `);
+    // validateStopSignal has no empty check: "" is not in the set → NotSupported (validation.go
+    // validateStopSignal, supportedStopSignalsWindows; issue 18, a port of Kubernetes' own tests).
     expect(lifecycle({ stopSignal: '' }, { os: { name: 'windows' } })).toMatchInlineSnapshot(`
       [
-        "spec.containers[0].lifecycle.stopSignal: Required value",
+        "spec.containers[0].lifecycle.stopSignal: Unsupported value: "": supported values: "SIGKILL", "SIGTERM"",
       ]
     `);
   });

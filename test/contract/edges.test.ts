@@ -93,14 +93,17 @@ describe('edge rules', () => {
     expect(h.manager.status(pod, 'web').restartCount).toBe(1);
   });
 
-  it('validation: duplicate container names across lists; metadata.name optional but typed (docs/validation.md)', () => {
+  it('validation: duplicate container names across lists; metadata.name required (or generateName) and typed (docs/validation.md)', () => {
     const dup = validatePod({
       metadata: { name: 'p' },
       spec: { containers: [{ name: 'web' }], initContainers: [{ name: 'web' }] },
     });
     expect(dup.map((e) => e.type)).toContain('FieldValueDuplicate');
     expect(dup.find((e) => e.type === 'FieldValueDuplicate')?.message).toMatch(/: Duplicate value: "web"$/);
-    expect(validatePod({ metadata: {}, spec: { containers: [{ name: 'web' }] } })).toEqual([]);
+    // Issue 18: decided as the API server does for a pod (ValidateObjectMeta + ValidatePodName).
+    expect(validatePod({ metadata: {}, spec: { containers: [{ name: 'web' }] } })).toMatchObject([
+      { type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' },
+    ]);
     expect(validatePod({ metadata: { name: 7 }, spec: { containers: [{ name: 'web' }] } })).toMatchObject([
       { type: 'FieldValueTypeInvalid', field: 'metadata.name' },
     ]);

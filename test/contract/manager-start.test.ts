@@ -55,7 +55,7 @@ describe('DESIGN §6 startContainer (spec §3)', () => {
             postStart: { exec: { command: ['/bin/init', '--now'] } },
             preStop: { exec: { command: ['/bin/drain'] } },
           },
-          { livenessProbe: { terminationGracePeriodSeconds: 5 } },
+          { livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 5 } },
         ),
       ],
     });

@@ -173,8 +173,8 @@ describe('DESIGN §6 stopContainer (spec §4.2-C)', () => {
       containers: [
         {
           name: 'web',
-          livenessProbe: { terminationGracePeriodSeconds: 7 },
-          startupProbe: { terminationGracePeriodSeconds: 9 },
+          livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 7 },
+          startupProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 9 },
         },
       ],
     });

@@ -316,10 +316,22 @@ describe('spec §2.6–2.9 where lifecycle is allowed, probe grace, stopSignal',
   });
 
   it('probe grace: liveness <= 0 invalid, readiness must not be set (spec §2.8)', () => {
-    expect(messages(validatePod(pod(undefined, { livenessProbe: { terminationGracePeriodSeconds: 0 } })))).toEqual([
+    expect(
+      messages(
+        validatePod(
+          pod(undefined, { livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 0 } }),
+        ),
+      ),
+    ).toEqual([
       'spec.containers[0].livenessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0',
     ]);
-    expect(messages(validatePod(pod(undefined, { readinessProbe: { terminationGracePeriodSeconds: 10 } })))).toEqual([
+    expect(
+      messages(
+        validatePod(
+          pod(undefined, { readinessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 10 } }),
+        ),
+      ),
+    ).toEqual([
       'spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 10: must not be set for readinessProbes',
     ]);
   });

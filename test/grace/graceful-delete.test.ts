@@ -31,6 +31,22 @@ describe('gracefulDelete: first delete (spec §4.1)', () => {
 describe('gracefulDelete: repeat delete (spec §4.1)', () => {
   const existing = { deletionGracePeriodSeconds: 30, deletionTimestampMs: 30_000 };
 
+  it('hands back a stored negative deletionGracePeriodSeconds coerced to 1, as Go does (issue 18)', () => {
+    const stored = { deletionGracePeriodSeconds: -1, deletionTimestampMs: 1_000 };
+    for (const gracePeriodSeconds of [undefined, 1, 5]) {
+      const result = gracefulDelete({ existing: stored }, { gracePeriodSeconds }, 0);
+      expect(result.state).toEqual({ deletionGracePeriodSeconds: 1, deletionTimestampMs: 1_000 });
+      expect(result).toMatchObject({ immediate: false, changed: false });
+    }
+    // A shorter request still works from the coerced 1: 0 deletes at once.
+    expect(gracefulDelete({ existing: stored }, { gracePeriodSeconds: 0 }, 0)).toMatchObject({
+      immediate: true,
+      changed: true,
+      state: { deletionGracePeriodSeconds: 0 },
+    });
+    expect(stored.deletionGracePeriodSeconds).toBe(-1);
+  });
+
   it('only shortens: larger, equal or omitted periods change nothing', () => {
     for (const gracePeriodSeconds of [30, 45, undefined]) {
       const result = gracefulDelete({ existing }, { gracePeriodSeconds }, 5_000);

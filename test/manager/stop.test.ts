@@ -165,7 +165,7 @@ describe('stopContainer (spec §4.2-C)', () => {
     const pod = makePod([
       {
         name: 'web',
-        livenessProbe: { terminationGracePeriodSeconds: 7 },
+        livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 7 },
         lifecycle: { preStop: { exec: { command: quit } } },
       },
     ]);

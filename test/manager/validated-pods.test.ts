@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/api/types.js';
+import type { Container, Pod } from '../../src/api/types.js';
 import { LifecycleSpecError } from '../../src/errors.js';
 import { setup } from './harness.js';
 
@@ -36,7 +36,7 @@ describe('validated-pod cache keeps validation behaviour (DESIGN §6: invalid po
     const manager = fresh();
     const p = pod();
     await manager.startContainer(p, 'a');
-    p.spec!.containers.push({ name: 'c' });
+    (p.spec!.containers as Container[]).push({ name: 'c' });
     await expect(manager.startContainer(p, 'c')).resolves.toMatchObject({ outcome: 'running' });
     p.spec!.terminationGracePeriodSeconds = 7;
     p.spec!.containers[0]!.lifecycle = { preStop: { httpGet: { port: 0 } } };
