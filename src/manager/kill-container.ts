@@ -1,6 +1,12 @@
 import type { Container } from '../api/types.js';
 import { errorText } from '../errors.js';
-import { chargedSeconds, containerBaseGrace, type KillReason, stopTimeoutSeconds } from '../grace/kill-grace.js';
+import {
+  containerBaseGrace,
+  type KillPlanInput,
+  type KillReason,
+  killPlan,
+  reissuedStopTimeoutSeconds,
+} from '../grace/kill-grace.js';
 import type { ContainerRef } from '../ports/runtime.js';
 import { emitContainerEvent, emitEvent, emitStep, type ManagerContext, runHook } from './context.js';
 import { callSafely, DEADLINE, deferred, linkedController, raceDeadline } from './deadline.js';
@@ -57,7 +63,15 @@ export function beginKill(
         metadata: { ...pod.pod.metadata, deletionGracePeriodSeconds: pod.deletion.deletionGracePeriodSeconds },
       }
     : pod.pod;
-  const grace = request.overrideSeconds ?? containerBaseGrace(podView, container, request.reason);
+  const planInput: KillPlanInput = {
+    baseGraceSeconds: containerBaseGrace(podView, container, request.reason),
+    overrideSeconds: request.overrideSeconds,
+    hasPreStop: container.lifecycle?.preStop !== undefined,
+    preStopElapsedMs: 0,
+    orderingWaitMs: 0,
+    minimumSeconds: ctx.policy.minimumStopGraceSeconds,
+  };
+  const grace = killPlan(planInput).gracePeriodSeconds;
   const startedAt = ctx.clock.now();
   const termination: Termination = {
     promise: undefined as unknown as Promise<StopResult>,
@@ -72,7 +86,7 @@ export function beginKill(
     record,
     container,
     request,
-    grace,
+    planInput,
     startedAt,
     termination,
   ).then((result) => {
@@ -99,11 +113,14 @@ async function runKill(
   record: ContainerRecord,
   container: Container,
   request: KillRequest,
-  grace: number,
+  planInput: KillPlanInput,
   startedAt: number,
   termination: Termination,
 ): Promise<StopResult> {
   const { clock } = ctx;
+  // All grace arithmetic is killPlan's (src/grace): the sequence only measures and asks again.
+  let plan = killPlan(planInput);
+  const grace = plan.gracePeriodSeconds;
   const ref = record.ref;
   // spec §4.2-C.3: Killing, with the caller's message or "Stopping container <name>".
   emitContainerEvent(ctx, pod, record, {
@@ -112,12 +129,12 @@ async function runKill(
     message: request.message ?? EventMessages.stopping(record.name),
   });
   emitStep(ctx, pod, record, { kind: 'killing', seconds: grace });
-  let remaining = grace;
 
   // spec §4.2-C.5: preStop raced against the grace timer; elapsed whole seconds are charged.
   let preStop: HookReport = { outcome: 'skipped' };
   const preStopHandler = container.lifecycle?.preStop;
-  if (preStopHandler !== undefined && grace > 0) {
+  let preStopElapsedMs = 0;
+  if (preStopHandler !== undefined && plan.runsPreStop) {
     const hooks = record.calls.controller;
     const hookStart = clock.now();
     emitStep(ctx, pod, record, { kind: 'preStopStarted', hook: 'PreStop' });
@@ -168,29 +185,31 @@ async function runKill(
         ? { outcome: 'succeeded', elapsedMs }
         : { outcome: 'failed', elapsedMs, message: settled.message };
     }
-    remaining -= chargedSeconds(Math.min(elapsedMs, grace * 1000));
+    preStopElapsedMs = elapsedMs;
     emitStep(ctx, pod, record, { kind: 'preStopFinished', hook: 'PreStop', outcome: preStop.outcome });
   }
 
   // spec §4.2-C.6: a sidecar's stop signal waits for the containers it must outlive.
   let orderingWaitMs = 0;
+  plan = killPlan({ ...planInput, preStopElapsedMs });
   const prerequisites = request.prerequisites ?? [];
-  if (remaining > 0 && prerequisites.length > 0) {
+  if (plan.remainingSeconds > 0 && prerequisites.length > 0) {
     const waitStart = clock.now();
     emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
     const all = Promise.all(prerequisites.map(whenExited));
-    await waitUntilDeadline(ctx, all, termination, waitStart + remaining * 1000);
+    await waitUntilDeadline(ctx, all, termination, waitStart + plan.remainingSeconds * 1000);
     orderingWaitMs = clock.now() - waitStart;
-    remaining -= chargedSeconds(Math.min(orderingWaitMs, remaining * 1000));
     emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
   }
-  // The `interrupt` policy: never grant more than what is left before a shortened deadline.
-  if (termination.shortened) {
-    remaining = Math.min(remaining, chargedSeconds(termination.deadlineMs - clock.now()));
-  }
-
-  // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer.
-  const timeoutSeconds = stopTimeoutSeconds(remaining, ctx.policy.minimumStopGraceSeconds);
+  // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer. The `interrupt` policy: never
+  // grant more than what is left before a shortened deadline.
+  plan = killPlan({
+    ...planInput,
+    preStopElapsedMs,
+    orderingWaitMs,
+    remainingCapMs: termination.shortened ? termination.deadlineMs - clock.now() : undefined,
+  });
+  const timeoutSeconds = plan.stopTimeoutSeconds;
   const name = record.name;
   const reason = request.reason;
   if (ref === undefined)
@@ -371,8 +390,8 @@ async function stopInterruptibly(
       }
       if (settled !== SHORTENED) return { ok: true };
       // `interrupt` policy: re-issue the stop with the shorter timeout (spec §4.2-F.6).
-      const seconds = stopTimeoutSeconds(
-        chargedSeconds(termination.deadlineMs - ctx.clock.now()),
+      const seconds = reissuedStopTimeoutSeconds(
+        termination.deadlineMs - ctx.clock.now(),
         ctx.policy.minimumStopGraceSeconds,
       );
       if (ctx.clock.now() + seconds * 1000 < killAt) {
@@ -474,7 +493,13 @@ function killUnlessStopped(
       container: record.name,
       outcome: 'notRunning',
       reason: request.reason,
-      gracePeriodSeconds: request.overrideSeconds ?? containerBaseGrace(pod.pod, container, request.reason),
+      gracePeriodSeconds: killPlan({
+        baseGraceSeconds: containerBaseGrace(pod.pod, container, request.reason),
+        overrideSeconds: request.overrideSeconds,
+        hasPreStop: false,
+        preStopElapsedMs: 0,
+        orderingWaitMs: 0,
+      }).gracePeriodSeconds,
       preStop: { outcome: 'skipped' },
       orderingWaitMs: 0,
       startedAt: ctx.clock.now(),
