@@ -41,9 +41,10 @@ export {
   validateLifecycle,
   validatePod,
 } from './api/index.js';
+export { LifecycleSpecError } from './api/lifecycle-spec-error.js';
 // Errors
 export type { LifecycleErrorCode } from './errors.js';
-export { InvalidArgumentError, LifecycleError, LifecycleSpecError, UnknownContainerError } from './errors.js';
+export { InvalidArgumentError, LifecycleError, UnknownContainerError } from './errors.js';
 // Grace arithmetic (spec §4)
 export type {
   DeletionState,

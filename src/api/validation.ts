@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { LifecycleSpecError } from '../errors.js';
+import { LifecycleSpecError } from './lifecycle-spec-error.js';
 import { applyDefaults } from './defaulting.js';
 import {
   aggregateMessage,

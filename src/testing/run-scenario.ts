@@ -1,14 +1,14 @@
 import type { Pod } from '../api/types.js';
 import { assertValidPod } from '../api/validation.js';
-import type { KubeEvent } from '../manager/events.js';
-import { LifecycleManager } from '../manager/lifecycle-manager.js';
 import type {
   ContainerStatus,
   LifecycleStep,
   PodTerminationResult,
   StartResult,
   StopResult,
-} from '../manager/results.js';
+} from '../container/results.js';
+import type { KubeEvent } from '../hooks/events.js';
+import { LifecycleManager } from '../manager/lifecycle-manager.js';
 import { type DuplicateDeliveryOptions, deliverHooksTimes } from './duplicate-delivery.js';
 import { FakeHttpClient } from './fake-http-client.js';
 import type { RecordedHttpRequest } from './fake-http-routes.js';

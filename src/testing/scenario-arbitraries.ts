@@ -6,7 +6,7 @@
  */
 
 import type { Container, LifecycleHandler, Pod } from '../api/types.js';
-import type { LifecyclePolicy } from '../manager/policy.js';
+import type { LifecyclePolicy } from '../container/policy.js';
 import type { Arbitrary, FastCheckApi } from './pod-arbitraries.js';
 import type {
   ExecFault,

@@ -1,6 +1,6 @@
 import type { Container, Pod } from '../api/types.js';
+import { type ResolvedPolicy, resolvePolicy } from '../container/policy.js';
 import { KILL_REASONS, type KillReason } from '../grace/kill-grace.js';
-import { type ResolvedPolicy, resolvePolicy } from '../manager/policy.js';
 import { ScenarioError } from './errors.js';
 import type { Scenario, ScenarioActionKind } from './scenario.js';
 

@@ -1,6 +1,6 @@
+import type { LifecycleStep } from '../container/results.js';
 import { killPlan } from '../grace/kill-grace.js';
-import type { KubeEvent } from '../manager/events.js';
-import type { LifecycleStep } from '../manager/results.js';
+import type { KubeEvent } from '../hooks/events.js';
 import type { RuntimeTimelineEntry } from './fake-runtime-scripts.js';
 
 /** What {@link checkTraceInvariants} reads: the manager's events and steps, and the runtime's timeline. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HTTPGetAction } from '../../src/api/types.js';
 import { MAX_HTTP_REQUESTS, runHandler } from '../../src/hooks/index.js';
-import { kubernetesPolicy } from '../../src/manager/policy.js';
+import { kubernetesPolicy } from '../../src/container/policy.js';
 import type { HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
 import { fakeHttp, flush, makeCtx, schemeMismatch } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LifecycleSpecError } from '../../src/api/lifecycle-spec-error.js';
 import type { Pod } from '../../src/api/types.js';
-import { LifecycleSpecError } from '../../src/errors.js';
 import { setup } from './harness.js';
 
 /**

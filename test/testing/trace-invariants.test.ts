@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LifecycleStep } from '../../src/manager/results.js';
+import type { LifecycleStep } from '../../src/container/results.js';
 import type { RuntimeTimelineEntry } from '../../src/testing/fake-runtime-scripts.js';
 import { checkTraceInvariants } from '../../src/testing/trace-invariants.js';
 

@@ -1,9 +1,10 @@
 import type { Container } from '../api/types.js';
 import { errorText } from '../errors.js';
+import { EventMessages } from '../hooks/events.js';
+import { markExited } from './container-exit.js';
 import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
 import { callSafely, DEADLINE, linkedController, raceDeadline } from './deadline.js';
-import { EventMessages } from './events.js';
-import { beginKill, markExited } from './kill-container.js';
+import { beginKill } from './kill-sequence.js';
 import {
   type ContainerRecord,
   NOT_STARTED,
