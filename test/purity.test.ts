@@ -79,7 +79,7 @@ describe('the core stays pure (DESIGN §2)', () => {
       },
       status: { podIP: '10.0.0.1' },
     };
-    let result;
+    let result: Awaited<ReturnType<typeof manager.deletePod>> | undefined;
     try {
       for (const n of names) g[n] = poison(n);
       Date.now = poison('Date.now');
@@ -99,7 +99,7 @@ describe('the core stays pure (DESIGN §2)', () => {
       performance.now = savedPerf;
     }
     expect(calls).toEqual([]);
-    expect(result.containers.map((c) => c.outcome)).toEqual(['stopped', 'stopped']);
+    expect(result?.containers.map((c) => c.outcome)).toEqual(['stopped', 'stopped']);
     expect(clock.pendingTimers).toBe(0);
   });
 });

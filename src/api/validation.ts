@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { LifecycleSpecError } from './lifecycle-spec-error.js';
+
 import { applyDefaults } from './defaulting.js';
 import {
   aggregateMessage,
@@ -24,6 +24,7 @@ import {
   TYPE_DETAIL,
   type UnknownRecord,
 } from './input-reader.js';
+import { LifecycleSpecError } from './lifecycle-spec-error.js';
 import type { Pod } from './types.js';
 import { validateContainerLists } from './validate-containers.js';
 import type { HandlerValidationOptions } from './validate-handler.js';

@@ -1,4 +1,5 @@
 import type { Container, HookName, LifecycleHandler } from '../api/types.js';
+import { errorText } from '../errors.js';
 import type { KubeEvent, KubeEventObject } from '../hooks/events.js';
 import { runHandler } from '../hooks/run-handler.js';
 import type { HandlerOutcome } from '../hooks/types.js';
@@ -122,7 +123,7 @@ export function runHook(
     (error: unknown) => {
       // The runner promises never to reject; keep the manager safe even if it did.
       scope.pendingHooks--;
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorText(error);
       return { ok: false as const, error: text, message: text };
     },
   );

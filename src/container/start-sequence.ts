@@ -13,7 +13,7 @@ import {
   releaseExitWaiters,
   startupFinished,
 } from './records.js';
-import type { HookReport, StartResult } from './results.js';
+import type { HookReport, StartResult, StopResult } from './results.js';
 
 /**
  * The kubelet's start sequence for one container (spec §3): runtime start → `Started` →
@@ -102,7 +102,7 @@ export async function startSequence(
     detail,
   });
   record.phase = 'running';
-  let kill;
+  let kill: StopResult | undefined;
   if (record.exit !== undefined) {
     markExited(ctx, pod, record);
     startupFinished(record);

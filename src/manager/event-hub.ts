@@ -27,7 +27,10 @@ export class EventHub implements EventSink {
       }
     };
     let byName = this.#wrapped.get(name);
-    if (byName === undefined) this.#wrapped.set(name, (byName = new WeakMap()));
+    if (byName === undefined) {
+      byName = new WeakMap();
+      this.#wrapped.set(name, byName);
+    }
     const list = byName.get(fn) ?? [];
     list.push(wrapper);
     byName.set(fn, list);

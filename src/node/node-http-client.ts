@@ -84,10 +84,7 @@ export class NodeHttpClient implements HttpClient {
       };
       // With headers given as a list Node adds no Host header of its own; Go sends the URL's host.
       const hasHost = request.headers.some(([name]) => name.toLowerCase() === 'host');
-      const flatHeaders = [
-        ...(hasHost ? [] : ['Host', parsed.host]),
-        ...request.headers.flatMap(([name, value]) => [name, value]),
-      ];
+      const flatHeaders = [...(hasHost ? [] : ['Host', parsed.host]), ...request.headers.flat()];
       const common = {
         method: 'GET',
         hostname,

@@ -306,7 +306,10 @@ export class FakeRuntime implements Runtime {
     });
     inst.signals.push(signal);
     if (inst.state === 'exited') return;
-    if (signal === 'SIGKILL') return this.#exit(inst, 137, 'signal');
+    if (signal === 'SIGKILL') {
+      this.#exit(inst, 137, 'signal');
+      return;
+    }
     if (script.exitsOn !== undefined && !script.exitsOn.includes(signal)) return;
     if (inst.pendingExit !== undefined) return;
     const exit = (): void => this.#exit(inst, script.exitCode ?? signalExitCode(signal), 'signal');

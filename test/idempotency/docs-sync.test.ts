@@ -7,6 +7,6 @@ describe('docs/idempotency.md', () => {
   it('shows the property-test recipe exactly as the file that runs in the suite', () => {
     const recipe = read('docs/examples/idempotent-prestop/handler.property.test.ts');
 
-    expect(read('docs/idempotency.md')).toContain('```ts\n' + recipe + '```');
+    expect(read('docs/idempotency.md')).toContain(`\`\`\`ts\n${recipe}\`\`\``);
   });
 });

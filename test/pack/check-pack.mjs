@@ -3,7 +3,7 @@
 // CommonJS (Node >= 20.19 loads ESM through require) — run the bin, and type-check a consumer
 // file against the emitted declarations. Exits non-zero with a reason on the first failure.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -155,8 +155,15 @@ describe('the suites explain what a broken adapter gets wrong', () => {
       const leak = (signal: AbortSignal): void => signal.addEventListener('abort', () => undefined, { once: true });
       return {
         startContainer: (p, c, o) => fake.startContainer(p, c, o),
-        exec: (r, argv, o) => (leak(o.signal), fake.exec(r, argv, o)),
-        stopContainer: (r, o) => (leak(o.signal), leak(o.signal), fake.stopContainer(r, o)),
+        exec: (r, argv, o) => {
+          leak(o.signal);
+          return fake.exec(r, argv, o);
+        },
+        stopContainer: (r, o) => {
+          leak(o.signal);
+          leak(o.signal);
+          return fake.stopContainer(r, o);
+        },
       };
     };
     const error = await runCase(
