@@ -9,7 +9,12 @@ export { DEFAULT_OUTPUT_CAP_BYTES, truncationMarker } from './child.js';
 export { defaultContainerId, expandKubeVars } from './container-process.js';
 export type { NodeAdapterErrorCode } from './errors.js';
 export { NodeAdapterError } from './errors.js';
-export { HttpRequestError, MAX_RESPONSE_BODY_BYTES, NodeHttpClient } from './node-http-client.js';
+export {
+  HttpRequestError,
+  type HttpRequestErrorCode,
+  MAX_RESPONSE_BODY_BYTES,
+  NodeHttpClient,
+} from './node-http-client.js';
 export type { OciConfigInput, OciSpec } from './oci-config.js';
 export { buildOciConfig, DEFAULT_CAPABILITIES } from './oci-config.js';
 export type { OciRuntimeOptions } from './oci-runtime.js';

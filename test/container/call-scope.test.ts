@@ -9,7 +9,7 @@ import type { Container, Pod } from '../../src/api/types.js';
 import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
-import { makePod, RecordingHttpClient } from './harness.js';
+import { makePod, RecordingHttpClient } from '../support/manager-harness.js';
 
 type Call = {
   readonly kind: 'start' | 'exec' | 'stop';
