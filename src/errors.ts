@@ -1,5 +1,3 @@
-import type { FieldError } from './api/field-error.js';
-
 /** Stable machine-readable codes of every error this library throws. */
 export type LifecycleErrorCode =
   | 'ERR_LIFECYCLE_SPEC'
@@ -20,23 +18,6 @@ export class LifecycleError<Code extends string = LifecycleErrorCode> extends Er
   constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-  }
-}
-
-/**
- * The pod given to the manager (or `assertValidPod`) failed API-server validation.
- * `errors` holds every {@link FieldError}; `message` is the API server's aggregate
- * `Pod "<name>" is invalid: [...]`.
- */
-export class LifecycleSpecError extends LifecycleError {
-  override readonly name = 'LifecycleSpecError';
-  readonly errors: readonly FieldError[];
-  readonly podName: string;
-
-  constructor(podName: string, errors: readonly FieldError[], message: string) {
-    super('ERR_LIFECYCLE_SPEC', message);
-    this.podName = podName;
-    this.errors = errors;
   }
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 
+export { containersInOrder, isSidecar, type OrderedContainer } from './api/container-order.js';
 // Spec model, defaulting, validation (spec §1, §2; DESIGN §7)
 export type {
   Container,
@@ -48,9 +49,10 @@ export {
   validateLifecycle,
   validatePod,
 } from './api/index.js';
+export { LifecycleSpecError } from './api/lifecycle-spec-error.js';
 // Errors
 export type { LifecycleErrorCode } from './errors.js';
-export { InvalidArgumentError, LifecycleError, LifecycleSpecError, UnknownContainerError } from './errors.js';
+export { errorText, InvalidArgumentError, LifecycleError, UnknownContainerError } from './errors.js';
 // Grace arithmetic (spec §4)
 export type {
   DeletionState,

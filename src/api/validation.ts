@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { LifecycleSpecError } from '../errors.js';
+
 import { applyDefaults } from './defaulting.js';
 import { dropDisabledFields, type FeatureGates } from './drop-disabled-fields.js';
 import {
@@ -26,6 +26,7 @@ import {
   TYPE_DETAIL,
   type UnknownRecord,
 } from './input-reader.js';
+import { LifecycleSpecError } from './lifecycle-spec-error.js';
 import { MAX_LIST_ITEMS_PER_POD } from './limits.js';
 import type { Pod } from './types.js';
 import { validateContainerLists } from './validate-containers.js';

@@ -1,3 +1,5 @@
+import { errorText } from '../index.js';
+
 /** Exit codes of the `kube-lifecycle` command. */
 export const ExitCode = Object.freeze({
   /** Success (valid manifests; simulation or run finished). */
@@ -33,6 +35,6 @@ export function usageError(command: string, message: string): CliError {
 
 /** The message of any thrown value, one line. */
 export function errorMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorText(error);
   return text.split('\n')[0] ?? text;
 }

@@ -1,4 +1,5 @@
 import {
+  containersInOrder,
   type KubeEvent,
   LifecycleManager,
   type Pod,
@@ -16,7 +17,6 @@ import { readManifest } from './load-manifests.js';
 import { parsePolicyFlags } from './policy-flags.js';
 import { graceValue } from './scenario.js';
 import { preparePod } from './simulate.js';
-import { containersInOrder } from './simulation-setup.js';
 
 type RealRuntime = Runtime & { dispose(): Promise<void>; readonly podIP: string };
 

@@ -36,8 +36,8 @@ export interface StopBehaviour {
   readonly reject?: string;
 }
 
-/** Everything that can be scripted into a simulation, from flags and/or a scenario file. */
-export interface Scenario {
+/** Everything that can be scripted into a simulation, from flags and/or a scenario file (turned into a testing-kit `Scenario` by `toRunnerScenario`). */
+export interface SimulationScript {
   /** `container.postStart` / `container.preStop` → script. */
   readonly hooks: Map<string, HookScript>;
   readonly stops: Map<string, StopBehaviour>;
@@ -57,7 +57,7 @@ export interface Scenario {
 }
 
 /** An empty scenario: every hook succeeds at once, processes exit on their stop signal. */
-export function emptyScenario(): Scenario {
+export function emptyScenario(): SimulationScript {
   return {
     hooks: new Map(),
     stops: new Map(),
@@ -229,7 +229,7 @@ const SCENARIO_KEYS = [
 ];
 
 /** Reads a scenario file (YAML or JSON) into `scenario`; problems are usage errors naming the file. */
-export function applyScenarioText(scenario: Scenario, text: string, source: string): void {
+export function applyScenarioText(scenario: SimulationScript, text: string, source: string): void {
   let data: unknown;
   try {
     data = parseYaml(text, { prettyErrors: false });

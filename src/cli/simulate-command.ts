@@ -17,7 +17,7 @@ import {
   parseHookScript,
   parseInit,
   parseStopBehaviour,
-  type Scenario,
+  type SimulationScript,
 } from './scenario.js';
 import { type SimulationTrace, simulate } from './simulate.js';
 
@@ -67,7 +67,7 @@ async function loadScenario(
   io: CliIo,
   manifestFile: string,
   flag: string | undefined,
-  scenario: Scenario,
+  scenario: SimulationScript,
 ): Promise<string | undefined> {
   if (flag === 'none') return undefined;
   if (flag !== undefined) {
@@ -92,7 +92,7 @@ async function loadScenario(
   return sibling;
 }
 
-function applyFlags(args: ParsedArgs, scenario: Scenario): void {
+function applyFlags(args: ParsedArgs, scenario: SimulationScript): void {
   const deleteAt = args.string('delete-at');
   if (deleteAt !== undefined) {
     const ms = parseDuration(deleteAt);

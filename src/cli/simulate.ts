@@ -2,6 +2,7 @@ import {
   aggregateMessage,
   applyDefaults,
   type ContainerStatus,
+  containersInOrder,
   type KubeEvent,
   type LifecycleStep,
   type Pod,
@@ -19,9 +20,8 @@ import {
 } from '../testing/index.js';
 import { formatSeconds } from './durations.js';
 import { CliError, ExitCode, usageError } from './errors.js';
-import type { Scenario } from './scenario.js';
+import type { SimulationScript } from './scenario.js';
 import {
-  containersInOrder,
   describeHandler,
   type RunnerSetup,
   SIMULATED_POD_IP,
@@ -104,7 +104,7 @@ export function preparePod(input: unknown, policy: { allowZeroSleep?: boolean })
  * order (init containers and sidecars first), deletes the pod when the scenario says (default:
  * once the start sequence has settled), and records everything until no timer is left.
  */
-export async function simulate(input: unknown, scenario: Scenario): Promise<SimulationTrace> {
+export async function simulate(input: unknown, scenario: SimulationScript): Promise<SimulationTrace> {
   const pod = preparePod(input, scenario.policy);
   const setup = toRunnerScenario(pod, scenario);
   let run: ScenarioTrace;

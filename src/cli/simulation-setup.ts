@@ -1,8 +1,8 @@
-import { buildHttpGetRequest, type Container, type LifecycleHandler, type Pod } from '../index.js';
-import type { ExecFault, HttpFault, Scenario as RunnerScenario, ScenarioAction, StopFault } from '../testing/index.js';
+import { buildHttpGetRequest, type Container, containersInOrder, type LifecycleHandler, type Pod } from '../index.js';
+import type { ExecFault, HttpFault, Scenario, ScenarioAction, StopFault } from '../testing/index.js';
 import { formatSeconds } from './durations.js';
 import { usageError } from './errors.js';
-import type { HookScript, Scenario, StopBehaviour } from './scenario.js';
+import type { HookScript, SimulationScript, StopBehaviour } from './scenario.js';
 
 /** The simulated pod IP when the manifest has none (`status.podIP`). */
 export const SIMULATED_POD_IP = '10.244.0.7';
@@ -10,17 +10,6 @@ export const SIMULATED_POD_IP = '10.244.0.7';
 const SIMULATED_KUBELET_VERSION = '1.35';
 /** `Scenario.maxTimers` of a simulation: the guard against something rescheduling forever. */
 export const SIMULATION_MAX_TIMERS = 100_000;
-
-/** Every container of the pod in start order: init containers (sidecars included), then regular. */
-export function containersInOrder(pod: Pod): Array<{ container: Container; kind: 'init' | 'sidecar' | 'container' }> {
-  return [
-    ...(pod.spec?.initContainers ?? []).map((c) => ({
-      container: c,
-      kind: c.restartPolicy === 'Always' ? ('sidecar' as const) : ('init' as const),
-    })),
-    ...(pod.spec?.containers ?? []).map((c) => ({ container: c, kind: 'container' as const })),
-  ];
-}
 
 /** A one-line description of a handler: `exec [/bin/sh -c …]`, `httpGet GET http://…`, `sleep 5s`. */
 export function describeHandler(handler: LifecycleHandler, container: Container, pod: Pod): string {
@@ -36,7 +25,7 @@ export function describeHandler(handler: LifecycleHandler, container: Container,
 
 /** The CLI's scenario as a `runScenario` scenario, and the flag behind each part of it. */
 export interface RunnerSetup {
-  readonly scenario: RunnerScenario;
+  readonly scenario: Scenario;
   /**
    * The flag a runner scenario path comes from, for messages: `actions[3].crash` → `--crash web@2s`,
    * `hooks["web.preStop"]` → `--hook web.preStop=exit:1`; `scenario.<path>` when none does.
@@ -52,7 +41,7 @@ export interface RunnerSetup {
  * for an httpGet hook) is a usage error here; `runScenario` checks the rest (container names,
  * missing hooks) with a `ScenarioError` whose path {@link RunnerSetup.origin} turns into a flag.
  */
-export function toRunnerScenario(pod: Pod, scenario: Scenario): RunnerSetup {
+export function toRunnerScenario(pod: Pod, scenario: SimulationScript): RunnerSetup {
   const origins = new Map<string, string>();
   const actions: ScenarioAction[] = [{ at: 0, startAll: true }];
   const schedule = (action: ScenarioAction, label: string): void => {
@@ -98,7 +87,7 @@ export function toRunnerScenario(pod: Pod, scenario: Scenario): RunnerSetup {
   for (const name of scenario.init.keys()) origins.set(`init[${JSON.stringify(name)}]`, `--init ${name}`);
   origins.set('policy', '--policy');
 
-  const runner: RunnerScenario = {
+  const runner: Scenario = {
     actions,
     hooks,
     http: Object.fromEntries(http),

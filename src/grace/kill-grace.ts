@@ -86,7 +86,7 @@ export function chargedSeconds(elapsedMs: number): number {
  * (spec §4.2-C.7, the "one-off grace period extension of 2 seconds").
  */
 export function stopTimeoutSeconds(remainingSeconds: number, minimumSeconds = MINIMUM_GRACE_PERIOD_SECONDS): number {
-  return remainingSeconds < minimumSeconds ? minimumSeconds : remainingSeconds;
+  return Math.max(remainingSeconds, minimumSeconds);
 }
 
 /** One step of a container kill as planned from its grace (spec §4.2-C.4–7). */
@@ -100,7 +100,12 @@ export interface KillPlanInput {
   readonly preStopElapsedMs: number;
   /** Milliseconds spent waiting for sidecar ordering. */
   readonly orderingWaitMs: number;
-  readonly minimumSeconds?: number;
+  /**
+   * Milliseconds left before a lowered deadline (the `interrupt` policy for a shorter second
+   * delete): the remaining grace never exceeds its whole seconds. `undefined`: no lowered deadline.
+   */
+  readonly remainingCapMs?: number | undefined;
+  readonly minimumSeconds?: number | undefined;
 }
 
 /** The resulting budget at each step. */
@@ -117,7 +122,8 @@ export interface KillPlan {
 
 /**
  * The whole kill arithmetic in one pure function (spec §4.2-C): override before preStop,
- * `floor` of elapsed seconds, ordering wait, minimum 2.
+ * `floor` of elapsed seconds, ordering wait, minimum 2. The kill sequence (src/container/) calls
+ * it at each step with what it has measured so far; it computes no grace itself.
  *
  * @example
  * ```ts
@@ -131,10 +137,19 @@ export function killPlan(input: KillPlanInput): KillPlan {
   let remaining = grace;
   if (runsPreStop) remaining -= chargedSeconds(Math.min(input.preStopElapsedMs, grace * 1000));
   if (remaining > 0) remaining -= chargedSeconds(Math.min(input.orderingWaitMs, remaining * 1000));
+  if (input.remainingCapMs !== undefined) remaining = Math.min(remaining, chargedSeconds(input.remainingCapMs));
   return {
     gracePeriodSeconds: grace,
     runsPreStop,
     remainingSeconds: remaining,
     stopTimeoutSeconds: stopTimeoutSeconds(remaining, input.minimumSeconds),
   };
+}
+
+/**
+ * The timeout of a stop re-issued before a lowered deadline (the `interrupt` policy, spec
+ * §4.2-F.6): the whole seconds left, raised to the minimum.
+ */
+export function reissuedStopTimeoutSeconds(remainingMs: number, minimumSeconds = MINIMUM_GRACE_PERIOD_SECONDS): number {
+  return stopTimeoutSeconds(chargedSeconds(remainingMs), minimumSeconds);
 }

@@ -49,7 +49,7 @@ function shouldEscape(c: number, mode: Mode): boolean {
   return true;
 }
 
-function escape(bytes: Uint8Array, mode: Mode): string {
+function goEscape(bytes: Uint8Array, mode: Mode): string {
   let out = '';
   for (const c of bytes) {
     out += shouldEscape(c, mode) ? `%${c.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(c);
@@ -62,7 +62,7 @@ function isHex(c: number | undefined): boolean {
 }
 
 /** Go's `unescape`: the bytes, or the error text (`invalid URL escape "%zz"`). */
-function unescape(s: string, mode: Mode): Uint8Array | string {
+function goUnescape(s: string, mode: Mode): Uint8Array | string {
   const bytes = encoder.encode(s);
   const out: number[] = [];
   for (let i = 0; i < bytes.length; ) {
@@ -98,15 +98,15 @@ function validEncoded(s: string, mode: Mode): boolean {
 
 /** Go's `EscapedPath`/`EscapedFragment` after `setPath(p)`/`setFragment(p)`, or the error. */
 function escapedForm(p: string, mode: Mode): string | { error: string } {
-  const bytes = unescape(p, mode);
+  const bytes = goUnescape(p, mode);
   if (typeof bytes === 'string') return { error: bytes };
   if (mode === 'path' && p === '*') return '*';
-  return validEncoded(p, mode) ? p : escape(bytes, mode);
+  return validEncoded(p, mode) ? p : goEscape(bytes, mode);
 }
 
 /** `URL.Path` given verbatim (the `formatURL` fallback when the path does not parse). */
 export function escapeGoPath(path: string): string {
-  return path === '*' ? '*' : escape(encoder.encode(path), 'path');
+  return path === '*' ? '*' : goEscape(encoder.encode(path), 'path');
 }
 
 function validOptionalPort(port: string): boolean {
@@ -125,7 +125,7 @@ function parseHost(host: string): string | { error: string } {
       return { error: `invalid port ${goQuote(host.slice(i))} after host` };
     }
   }
-  const bytes = unescape(host, 'host');
+  const bytes = goUnescape(host, 'host');
   return typeof bytes === 'string' ? { error: bytes } : decoder.decode(bytes);
 }
 
@@ -236,7 +236,7 @@ export function goUrlString(u: GoUrl): string {
     ) {
       if (u.host !== '' || u.path !== '' || u.user !== undefined) out += '//';
       if (u.user !== undefined) out += `${u.user}@`;
-      if (u.host !== '') out += escape(encoder.encode(u.host), 'host');
+      if (u.host !== '') out += goEscape(encoder.encode(u.host), 'host');
     }
     if (u.path !== '' && !u.path.startsWith('/') && u.host !== '') out += '/';
     if (out === '' && (u.path.split('/')[0] ?? '').includes(':')) out += './';

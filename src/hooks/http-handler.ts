@@ -28,9 +28,9 @@
  */
 
 import type { HTTPGetAction } from '../api/types.js';
-import { EventMessages } from '../manager/events.js';
 import type { HttpRequest } from '../ports/http-client.js';
 import { HTTP_RESPONSE_TO_HTTPS_CLIENT } from '../ports/http-client.js';
+import { EventMessages } from './events.js';
 import { describeError, describeValue, formatPodDesc, goQuote } from './format.js';
 import type { GoUrl } from './go-url.js';
 import { goUrlForError, goUrlHostname, goUrlString, parseGoUrl, resolveGoUrl } from './go-url.js';

@@ -1,9 +1,14 @@
 import type { Container, HookName, Pod } from '../api/types.js';
-import type { KubeEvent } from '../manager/events.js';
-import type { ResolvedPolicy } from '../manager/policy.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { ContainerRef, Runtime } from '../ports/runtime.js';
+import type { KubeEvent } from './events.js';
+
+/** The part of the lifecycle policy (`LifecyclePolicy`, DESIGN §8) that handlers read. */
+export interface HookPolicy {
+  /** How an httpGet hook's status code is judged (`'ignore'`: as the kubelet, k/k#56963). */
+  readonly httpStatus: 'ignore' | 'probe';
+}
 
 /** Everything the handler runner needs to run one hook (plain data plus the ports). */
 export interface HandlerRunContext {
@@ -17,7 +22,7 @@ export interface HandlerRunContext {
   readonly clock: Clock;
   /** `major.minor`, used in `User-Agent: kube-lifecycle/<kubeletVersion>`. */
   readonly kubeletVersion: string;
-  readonly policy: ResolvedPolicy;
+  readonly policy: HookPolicy;
   /** Aborted when the manager abandons the hook (grace expired, policy timeout). */
   readonly signal: AbortSignal;
   /** Emit an event (the runner uses it for the pod-level `LifecycleHTTPFallback`). */

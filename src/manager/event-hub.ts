@@ -1,16 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import type { KubeEvent } from './events.js';
-import type { LifecycleStep } from './results.js';
-
-/** The manager's events: Kubernetes events, internal steps, and listener failures. */
-export interface LifecycleManagerEvents {
-  /** A Kubernetes event (spec §7), as `kubectl describe` would list it. */
-  event: [event: KubeEvent];
-  /** An internal step (hook started, stop requested, …), for timelines and trace checks. */
-  step: [step: LifecycleStep];
-  /** A listener threw; the manager carried on. Throwing here is ignored. */
-  listenerError: [error: unknown, eventName: 'event' | 'step'];
-}
+import type { EventSink, LifecycleManagerEvents } from '../container/context.js';
 
 type EventName = keyof LifecycleManagerEvents;
 type Listener<K extends EventName> = (...args: LifecycleManagerEvents[K]) => void;
@@ -20,7 +9,7 @@ type AnyListener = (...args: unknown[]) => void;
  * Typed, fault-isolating event hub: each listener runs in its own try/catch, so a throwing
  * listener neither breaks the manager nor hides the event from later listeners.
  */
-export class EventHub {
+export class EventHub implements EventSink {
   readonly #emitter = new EventEmitter();
   readonly #wrapped = new Map<EventName, WeakMap<AnyListener, AnyListener[]>>();
   /** Listeners per event name, kept here so that {@link hasListeners} is a field read. */
@@ -38,7 +27,10 @@ export class EventHub {
       }
     };
     let byName = this.#wrapped.get(name);
-    if (byName === undefined) this.#wrapped.set(name, (byName = new WeakMap()));
+    if (byName === undefined) {
+      byName = new WeakMap();
+      this.#wrapped.set(name, byName);
+    }
     const list = byName.get(fn) ?? [];
     list.push(wrapper);
     byName.set(fn, list);

@@ -1,10 +1,6 @@
-export type { LifecycleManagerEvents } from './event-hub.js';
-export type { KubeEvent, KubeEventObject, KubeEventReason } from './events.js';
-export { EventMessages } from './events.js';
-export type { DeleteOptions, LifecycleManagerOptions, StopOptions } from './lifecycle-manager.js';
-export { LifecycleManager } from './lifecycle-manager.js';
-export type { LifecyclePolicy, ResolvedPolicy } from './policy.js';
-export { kubernetesPolicy, resolvePolicy } from './policy.js';
+export type { LifecycleManagerEvents } from '../container/context.js';
+export type { LifecyclePolicy, ResolvedPolicy } from '../container/policy.js';
+export { kubernetesPolicy, resolvePolicy } from '../container/policy.js';
 export type {
   ContainerStatus,
   HookOutcome,
@@ -14,4 +10,8 @@ export type {
   PodTerminationResult,
   StartResult,
   StopResult,
-} from './results.js';
+} from '../container/results.js';
+export type { KubeEvent, KubeEventObject, KubeEventReason } from '../hooks/events.js';
+export { EventMessages } from '../hooks/events.js';
+export { LifecycleManager } from './lifecycle-manager.js';
+export type { DeleteOptions, LifecycleManagerOptions, StopOptions } from './options.js';

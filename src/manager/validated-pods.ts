@@ -81,8 +81,12 @@ function focusOf(entry: Entry, name: string): Focus | undefined {
   if (entry.where === undefined) {
     const where = new Map<string, number>();
     const spec = entry.defaulted.spec;
-    spec?.initContainers?.forEach((c, index) => where.set(c.name, -1 - index));
-    spec?.containers?.forEach((c, index) => where.set(c.name, index));
+    spec?.initContainers?.forEach((c, index) => {
+      where.set(c.name, -1 - index);
+    });
+    spec?.containers?.forEach((c, index) => {
+      where.set(c.name, index);
+    });
     entry.where = where;
   }
   const at = entry.where.get(name);

@@ -13,7 +13,12 @@ export { NodeAdapterError } from './errors.js';
 export { MAX_UNREPORTED_EXITS } from './exit-book.js';
 export type { NodeGrpcHealthCheckerOptions } from './node-grpc-health-checker.js';
 export { GrpcHealthCheckError, NodeGrpcHealthChecker } from './node-grpc-health-checker.js';
-export { HttpRequestError, MAX_RESPONSE_BODY_BYTES, NodeHttpClient } from './node-http-client.js';
+export {
+  HttpRequestError,
+  type HttpRequestErrorCode,
+  MAX_RESPONSE_BODY_BYTES,
+  NodeHttpClient,
+} from './node-http-client.js';
 export type { TcpDialErrorCode } from './node-tcp-dialer.js';
 export { NodeTcpDialer, TcpDialError } from './node-tcp-dialer.js';
 export type { OciConfigInput, OciSpec } from './oci-config.js';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import { LifecycleError } from '../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../ports/http-client.js';
 import { HTTP_RESPONSE_TO_HTTPS_CLIENT } from '../ports/http-client.js';
 
@@ -8,22 +9,38 @@ import { HTTP_RESPONSE_TO_HTTPS_CLIENT } from '../ports/http-client.js';
 export const MAX_RESPONSE_BODY_BYTES = 10 * 1024;
 
 /**
- * The error a {@link NodeHttpClient} request rejects with. `message` is in the form of Go's
- * `url.Error`, as the kubelet would print it, e.g.
- * `Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused`.
- * `code` is {@link HTTP_RESPONSE_TO_HTTPS_CLIENT} for an HTTPS request answered in plain HTTP,
- * otherwise Node's error code (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `ETIMEDOUT`, `ABORT_ERR`, …).
+ * Stable codes of {@link HttpRequestError}: {@link HTTP_RESPONSE_TO_HTTPS_CLIENT} (the port's
+ * contract, spec §5.2), the URL checks, cancellation, the socket errors the kubelet's wording
+ * knows, and `ERR_HTTP_REQUEST` for any other failure (Node's own error is then the `cause`).
  */
-export class HttpRequestError extends Error {
+export type HttpRequestErrorCode =
+  | typeof HTTP_RESPONSE_TO_HTTPS_CLIENT
+  | 'ERR_INVALID_URL'
+  | 'ERR_UNSUPPORTED_PROTOCOL'
+  | 'ABORT_ERR'
+  | 'ECONNREFUSED'
+  | 'EHOSTUNREACH'
+  | 'ENETUNREACH'
+  | 'ETIMEDOUT'
+  | 'ENOTFOUND'
+  | 'EAI_AGAIN'
+  | 'ECONNRESET'
+  | 'EPIPE'
+  | 'ERR_DISPOSED'
+  | 'ERR_HTTP_REQUEST';
+
+/**
+ * The error a {@link NodeHttpClient} request rejects with, a `LifecycleError` with a stable
+ * {@link HttpRequestErrorCode}. `message` is in the form of Go's `url.Error`, as the kubelet would
+ * print it, e.g. `Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused`.
+ */
+export class HttpRequestError extends LifecycleError<HttpRequestErrorCode> {
   override readonly name = 'HttpRequestError';
-  /** See the class description. */
-  readonly code: string;
   /** The request URL. */
   readonly url: string;
 
-  constructor(url: string, code: string, detail: string, cause?: unknown) {
-    super(`Get ${JSON.stringify(url)}: ${detail}`, cause === undefined ? undefined : { cause });
-    this.code = code;
+  constructor(url: string, code: HttpRequestErrorCode, detail: string, cause?: unknown) {
+    super(code, `Get ${JSON.stringify(url)}: ${detail}`, cause === undefined ? undefined : { cause });
     this.url = url;
   }
 }
@@ -104,10 +121,7 @@ export class NodeHttpClient implements HttpClient {
       };
       // With headers given as a list Node adds no Host header of its own; Go sends the URL's host.
       const hasHost = request.headers.some(([name]) => name.toLowerCase() === 'host');
-      const flatHeaders = [
-        ...(hasHost ? [] : ['Host', parsed.host]),
-        ...request.headers.flatMap(([name, value]) => [name, value]),
-      ];
+      const flatHeaders = [...(hasHost ? [] : ['Host', parsed.host]), ...request.headers.flat()];
       const common = {
         method: 'GET',
         hostname,
@@ -182,13 +196,14 @@ function describeFailure(
   target: { hostname: string; port: number; scheme: string },
   error: Error,
 ): HttpRequestError {
-  const code = (error as NodeJS.ErrnoException).code ?? 'ERR_HTTP_REQUEST';
+  const nodeCode = (error as NodeJS.ErrnoException).code ?? 'ERR_HTTP_REQUEST';
   const host =
     isIP(target.hostname) === 6 ? `[${target.hostname}]:${target.port}` : `${target.hostname}:${target.port}`;
   const dial = `dial tcp ${host}`;
   if (
     target.scheme === 'https' &&
-    (PLAIN_HTTP_TLS_ERRORS.has(code) || /wrong version number|packet length too long|http request/i.test(error.message))
+    (PLAIN_HTTP_TLS_ERRORS.has(nodeCode) ||
+      /wrong version number|packet length too long|http request/i.test(error.message))
   ) {
     return new HttpRequestError(url, HTTP_RESPONSE_TO_HTTPS_CLIENT, 'server gave HTTP response to HTTPS client', error);
   }
@@ -202,6 +217,8 @@ function describeFailure(
     ECONNRESET: `read tcp ${host}: read: connection reset by peer`,
     EPIPE: `write tcp ${host}: write: broken pipe`,
   };
-  const text = error.message === 'socket hang up' ? 'EOF' : (detail[code] ?? error.message);
+  const known = detail[nodeCode];
+  const code: HttpRequestErrorCode = known !== undefined ? (nodeCode as HttpRequestErrorCode) : 'ERR_HTTP_REQUEST';
+  const text = error.message === 'socket hang up' ? 'EOF' : (known ?? error.message);
   return new HttpRequestError(url, code, text, error);
 }

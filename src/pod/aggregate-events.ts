@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { KubeEvent } from '../manager/events.js';
+import type { KubeEvent } from '../hooks/events.js';
 
 /** An event row as `kubectl describe` shows it: the newest written version of one event object. */
 export interface AggregatedEvent extends KubeEvent {

@@ -16,7 +16,7 @@
 import type { ContainerStateTerminated, PodContainerStatus } from '../api/pod-status.js';
 import { toApiTime } from '../api/pod-status.js';
 import type { Container } from '../api/types.js';
-import type { KubeEventObject } from '../manager/events.js';
+import type { KubeEventObject } from '../hooks/events.js';
 import type { ContainerExit, StartOutcome } from './container-driver.js';
 import { isContainerReady } from './pod-conditions.js';
 import type { ContainerKind } from './restart-decision.js';

@@ -9,7 +9,7 @@
 
 import type { Pod } from '../api/types.js';
 import { errorText, UnknownContainerError } from '../errors.js';
-import type { KubeEvent } from '../manager/events.js';
+import type { KubeEvent } from '../hooks/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerDriver, ContainerExit, StartOutcome } from './container-driver.js';
 import {

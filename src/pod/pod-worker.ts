@@ -14,7 +14,7 @@
 import type { PodLifecycleStatus } from '../api/pod-status.js';
 import type { Pod } from '../api/types.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { KubeEvent } from '../manager/events.js';
+import type { KubeEvent } from '../hooks/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerDriver, ContainerExit } from './container-driver.js';
 import { DEFAULT_KILL_EXIT } from './container-record.js';

@@ -1,3 +1,4 @@
+import { errorText } from '../errors.js';
 import { type Clock, sleepOn } from '../ports/clock.js';
 import {
   HTTP_RESPONSE_TO_HTTPS_CLIENT,
@@ -86,11 +87,12 @@ export class FakeHttpClient implements HttpClient {
     this.#requests.push(record);
     const settle = <T>(promise: Promise<T>): Promise<T> =>
       promise.then(
-        (response) => (
-          (record.outcome = { status: (response as Partial<HttpResponse> | undefined)?.status as number }), response
-        ),
+        (response) => {
+          record.outcome = { status: (response as Partial<HttpResponse> | undefined)?.status as number };
+          return response;
+        },
         (error: unknown) => {
-          record.outcome = { error: error instanceof Error ? error.message : String(error) };
+          record.outcome = { error: errorText(error) };
           throw error;
         },
       );

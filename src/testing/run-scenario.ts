@@ -1,21 +1,22 @@
+import { containersInOrder } from '../api/container-order.js';
 import type { Pod } from '../api/types.js';
 import { assertValidPod } from '../api/validation.js';
-import type { KubeEvent } from '../manager/events.js';
-import { LifecycleManager } from '../manager/lifecycle-manager.js';
 import type {
   ContainerStatus,
   LifecycleStep,
   PodTerminationResult,
   StartResult,
   StopResult,
-} from '../manager/results.js';
+} from '../container/results.js';
+import type { KubeEvent } from '../hooks/events.js';
+import { LifecycleManager } from '../manager/lifecycle-manager.js';
 import { type DuplicateDeliveryOptions, deliverHooksTimes } from './duplicate-delivery.js';
 import { FakeHttpClient } from './fake-http-client.js';
 import type { RecordedHttpRequest } from './fake-http-routes.js';
 import { FakeRuntime } from './fake-runtime.js';
 import type { RuntimeTimelineEntry } from './fake-runtime-scripts.js';
 import type { Scenario, ScenarioActionKind } from './scenario.js';
-import { type CheckedAction, checkScenario, containersInOrder, scenarioPolicy } from './scenario-check.js';
+import { type CheckedAction, checkScenario, scenarioPolicy } from './scenario-check.js';
 import { scriptFakes } from './scenario-fakes.js';
 import { checkTraceInvariants, type LifecycleTrace, type TraceViolation } from './trace-invariants.js';
 import { type PendingTimer, VirtualClock } from './virtual-clock.js';
@@ -238,7 +239,7 @@ export async function runScenario(
     }
   };
 
-  const perform = (a: CheckedAction): void => {
+  const perform = (a: CheckedAction) => {
     const result = results[a.index] as MutableResult;
     result.atMs = clock.now();
     performed.add(a.index);

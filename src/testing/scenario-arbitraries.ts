@@ -5,8 +5,9 @@
  * @module
  */
 
+import { containersInOrder } from '../api/container-order.js';
 import type { Container, LifecycleHandler, Pod } from '../api/types.js';
-import type { LifecyclePolicy } from '../manager/policy.js';
+import type { LifecyclePolicy } from '../container/policy.js';
 import type { Arbitrary, FastCheckApi } from './pod-arbitraries.js';
 import type {
   ExecFault,
@@ -18,7 +19,6 @@ import type {
   StartFault,
   StopFault,
 } from './scenario.js';
-import { containersInOrder } from './scenario-check.js';
 
 /** Bounds of the generated pods and scenarios. */
 export interface ScenarioArbitraryOptions {

@@ -1,6 +1,7 @@
-import type { Container, Pod } from '../api/types.js';
+import { containersInOrder, type OrderedContainer } from '../api/container-order.js';
+import type { Pod } from '../api/types.js';
+import { type ResolvedPolicy, resolvePolicy } from '../container/policy.js';
 import { KILL_REASONS, type KillReason } from '../grace/kill-grace.js';
-import { type ResolvedPolicy, resolvePolicy } from '../manager/policy.js';
 import { ScenarioError } from './errors.js';
 import type { Scenario, ScenarioActionKind } from './scenario.js';
 
@@ -18,12 +19,6 @@ export interface CheckedAction {
   readonly gracePeriodOverride?: number;
   readonly reason?: KillReason;
   readonly gracePeriodSeconds?: number;
-}
-
-/** A container of the pod in start order, with its kind. */
-export interface OrderedContainer {
-  readonly container: Container;
-  readonly kind: 'init' | 'sidecar' | 'container';
 }
 
 const SCENARIO_KEYS = [
@@ -53,17 +48,6 @@ const HTTP_OUTCOMES = ['hang', 'error', 'refuse', 'plainHttp'];
 const STOP_KEYS = ['ignoreSigterm', 'exitsOn', 'exitDelayMs', 'exitCode', 'reject', 'times'];
 const START_KEYS = ['delayMs', 'reject', 'throw', 'hang', 'times'];
 const INIT_KEYS = ['exitAfterMs', 'exitCode'];
-
-/** Every container of the pod in the kubelet's start order: init containers (sidecars included), then regular. */
-export function containersInOrder(pod: Pod): OrderedContainer[] {
-  return [
-    ...(pod.spec?.initContainers ?? []).map((c) => ({
-      container: c,
-      kind: c.restartPolicy === 'Always' ? ('sidecar' as const) : ('init' as const),
-    })),
-    ...(pod.spec?.containers ?? []).map((c) => ({ container: c, kind: 'container' as const })),
-  ];
-}
 
 /** The scenario's policy, resolved; a bad one is a {@link ScenarioError} at `policy`. */
 export function scenarioPolicy(scenario: Scenario): ResolvedPolicy {
@@ -105,6 +89,7 @@ export function checkScenario(pod: Pod, scenario: Scenario): { actions: CheckedA
 
   if (!Array.isArray(s['actions']))
     throw new ScenarioError('actions', `expected an array of actions, got ${describe(s['actions'])}`);
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: every path returns an action or throws a ScenarioError (the type checker proves it).
   const actions = (s['actions'] as unknown[]).map((raw, index): CheckedAction => {
     const path = `actions[${index}]`;
     const a = record(raw, path, `an action such as { at: 0, start: 'web' }`);

@@ -1,3 +1,4 @@
+import { containersInOrder } from '../api/container-order.js';
 import type { Pod } from '../api/types.js';
 import { buildHttpGetRequest } from '../hooks/http-request.js';
 import { type Clock, sleepOn } from '../ports/clock.js';
@@ -7,7 +8,6 @@ import type { HttpRouteScript } from './fake-http-routes.js';
 import type { FakeRuntime } from './fake-runtime.js';
 import type { ExecScript, StartScript, StopScript } from './fake-runtime-scripts.js';
 import type { ExecFault, FaultPlan, HttpFault, StartFault, StopFault } from './scenario.js';
-import { containersInOrder } from './scenario-check.js';
 
 /**
  * Script the fakes from a (checked) fault plan: hook scripts first (on the exec argv of the named

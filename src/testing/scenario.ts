@@ -4,8 +4,9 @@
  *
  * @module
  */
+
+import type { LifecyclePolicy } from '../container/policy.js';
 import type { KillReason } from '../grace/kill-grace.js';
-import type { LifecyclePolicy } from '../manager/policy.js';
 
 /**
  * Start one container at `at` ms (`manager.startContainer`).

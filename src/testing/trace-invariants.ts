@@ -1,5 +1,6 @@
-import type { KubeEvent } from '../manager/events.js';
-import type { LifecycleStep } from '../manager/results.js';
+import type { LifecycleStep } from '../container/results.js';
+import { killPlan } from '../grace/kill-grace.js';
+import type { KubeEvent } from '../hooks/events.js';
 import type { RuntimeTimelineEntry } from './fake-runtime-scripts.js';
 
 /** What {@link checkTraceInvariants} reads: the manager's events and steps, and the runtime's timeline. */
@@ -45,6 +46,9 @@ export interface TraceViolation {
  * - `no-prestop-after-exit`: no preStop starts for an instance that had already exited (spec §4.2-B).
  * - `time-moves-forward`: event timestamps and step times never go backwards.
  * - `killing-before-prestop`: every preStop is preceded by a `Killing` event for the container (spec §4.2-C.3).
+ * - `kill-matches-plan`: the first stop timeout of every kill is the one `killPlan` computes from
+ *   the kill's grace and the measured preStop and ordering waits (spec §4.2-C.4–7); under the
+ *   `interrupt` policy (`allowReissuedStops`) it may be lower, never higher.
  */
 export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvariantOptions = {}): TraceViolation[] {
   const minimum = options.minimumStopGraceSeconds ?? 2;
@@ -77,6 +81,8 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
     let preStopOpen = false;
     let exited = false;
     let killing = false;
+    // The kill in progress, as measured from its steps, until its first stop request.
+    let kill: { grace: number; preStopAt?: number; preStopMs: number; waitAt?: number; waitMs: number } | undefined;
     for (const step of steps) {
       const where = `${step.container} (${id})`;
       switch (step.kind) {
@@ -97,6 +103,7 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
           break;
         case 'killing':
           killing = true;
+          kill = step.seconds !== undefined ? { grace: step.seconds, preStopMs: 0, waitMs: 0 } : undefined;
           break;
         case 'preStopStarted':
           if (exited)
@@ -114,9 +121,17 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
               `${where} started preStop at ${step.time} ms without a Killing first`,
             );
           preStopOpen = true;
+          if (kill !== undefined) kill.preStopAt = step.time;
           break;
         case 'preStopFinished':
           preStopOpen = false;
+          if (kill?.preStopAt !== undefined) kill.preStopMs = step.time - kill.preStopAt;
+          break;
+        case 'orderingWaitStarted':
+          if (kill !== undefined) kill.waitAt = step.time;
+          break;
+        case 'orderingWaitFinished':
+          if (kill?.waitAt !== undefined) kill.waitMs = step.time - kill.waitAt;
           break;
         case 'stopRequested':
           if (preStopOpen)
@@ -133,6 +148,26 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
               step.time,
               `${where} got a stop timeout of ${step.seconds} s at ${step.time} ms, below the minimum of ${minimum} s`,
             );
+          }
+          if (kill !== undefined && step.seconds !== undefined) {
+            const planned = killPlan({
+              baseGraceSeconds: kill.grace,
+              hasPreStop: kill.preStopAt !== undefined,
+              preStopElapsedMs: kill.preStopMs,
+              orderingWaitMs: kill.waitMs,
+              minimumSeconds: minimum,
+            }).stopTimeoutSeconds;
+            const lowered = options.allowReissuedStops === true && step.seconds < planned;
+            if (step.seconds !== planned && !lowered) {
+              add(
+                'kill-matches-plan',
+                where,
+                step.time,
+                `${where} got a stop timeout of ${step.seconds} s at ${step.time} ms; killPlan gives ${planned} s ` +
+                  `(grace ${kill.grace} s, preStop ${kill.preStopMs} ms, ordering wait ${kill.waitMs} ms)`,
+              );
+            }
+            kill = undefined;
           }
           break;
         case 'exited':

@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { applyDefaults, assertValidPod, type FieldError, validateLifecycle, validatePod } from '../../src/api/index.js';
+import { LifecycleSpecError } from '../../src/api/lifecycle-spec-error.js';
 import type { Container, Pod } from '../../src/api/types.js';
-import { LifecycleSpecError } from '../../src/errors.js';
 import { lifecycleArbitraries } from '../../src/testing/arbitraries.js';
 
 /** The testing kit's valid-pod arbitrary: the same one users property-test with. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertValidPod, type ValidationOptions, validateLifecycle, validatePod } from '../../src/api/index.js';
-import { LifecycleSpecError } from '../../src/errors.js';
+import { LifecycleSpecError } from '../../src/api/lifecycle-spec-error.js';
 
 // Structural checks that spec §2 rules 1–9 need: names, shapes, JSON types, the throwing API.
 

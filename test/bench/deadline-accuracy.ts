@@ -135,7 +135,7 @@ async function measure(
   const refs: Array<[Pod, string]> = [];
   for (const pod of pods) {
     const results = await Promise.all(pod.spec!.containers.map((c) => manager.startContainer(pod, c.name)));
-    results.forEach((r) => refs.push([pod, r.container]));
+    for (const r of results) refs.push([pod, r.container]);
   }
   const ids = pods.flatMap((pod) => pod.spec!.containers.map((c) => manager.status(pod, c.name).containerID!));
 

@@ -15,8 +15,12 @@ export function testIo(options: { stdin?: string; files?: Record<string, string>
   let stderr = '';
   const listeners = new Set<() => void>();
   const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
     readStdin: async () => options.stdin ?? '',
     readFile: async (path) => {
       const inline = options.files?.[path];
@@ -31,7 +35,9 @@ export function testIo(options: { stdin?: string; files?: Record<string, string>
   return {
     io,
     output: () => ({ stdout, stderr }),
-    interrupt: () => [...listeners].forEach((l) => l()),
+    interrupt: () => {
+      for (const l of [...listeners]) l();
+    },
   };
 }
 

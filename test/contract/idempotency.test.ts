@@ -174,7 +174,9 @@ describe('DESIGN §9 idempotent()', () => {
     const all = Promise.all([s.wrapped('a'), s.wrapped('b')]);
     await settle();
     expect(s.runs()).toBe(2);
-    s.gates.forEach((g, i) => g(`v${i}`));
+    s.gates.forEach((g, i) => {
+      g(`v${i}`);
+    });
     expect(await all).toEqual(['v0', 'v1']);
   });
 

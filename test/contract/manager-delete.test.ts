@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Container, Pod } from '../../src/index.js';
-import { drive, execAfter, execHang, harness, makePod, settle, stopAtTimeout } from './helpers.js';
+import { drive, execAfter, execHang, harness, makePod, stopAtTimeout } from './helpers.js';
 
 const ctr = (name: string, preStop?: string[], extra: Partial<Container> = {}): Container => ({
   name,

@@ -356,7 +356,7 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
       { signal: never() },
     );
     expect(res.exitCode).toBe(4);
-    expect(res.stdout).toBe('a'.repeat(100) + '\n[kube-lifecycle: output truncated after 100 bytes]');
+    expect(res.stdout).toBe(`${'a'.repeat(100)}\n[kube-lifecycle: output truncated after 100 bytes]`);
     expect(res.stderr).toBe('b'.repeat(40));
   });
 
@@ -406,6 +406,7 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
       command: [
         'sh',
         '-c',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template.
         'printf "%s\\n" "$@" "$B" "$HOSTNAME" "${SECRET_FROM_PARENT:-unset}" > "$DIR/out"; while :; do sleep 0.05; done',
         'sh',
       ],

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Container, Lifecycle, Pod } from '../../src/api/types.js';
 import { DockerRuntime } from '../../src/docker/index.js';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import { NodeHttpClient } from '../../src/node/node-http-client.js';
 import type { ContainerRef } from '../../src/ports/runtime.js';

@@ -4,10 +4,10 @@
  */
 
 import type { Container, Pod } from '../../src/api/types.js';
+import type { ResolvedPolicy } from '../../src/container/policy.js';
+import { kubernetesPolicy } from '../../src/container/policy.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import type { HandlerRunContext } from '../../src/hooks/types.js';
-import type { KubeEvent } from '../../src/manager/events.js';
-import type { ResolvedPolicy } from '../../src/manager/policy.js';
-import { kubernetesPolicy } from '../../src/manager/policy.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';

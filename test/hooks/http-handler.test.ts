@@ -1,8 +1,8 @@
 // httpGet handler (spec §5.2): client loop, redirects, HTTPS→HTTP fallback, status policy.
 import { describe, expect, it } from 'vitest';
 import type { HTTPGetAction } from '../../src/api/types.js';
+import { kubernetesPolicy } from '../../src/container/policy.js';
 import { MAX_HTTP_REQUESTS, runHandler } from '../../src/hooks/index.js';
-import { kubernetesPolicy } from '../../src/manager/policy.js';
 import type { HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
 import { fakeHttp, flush, makeCtx, schemeMismatch } from './helpers.js';
 

@@ -3,9 +3,9 @@
  * steps nobody listens to), and a throwing listener is isolated and reported on `listenerError`.
  */
 import { describe, expect, it } from 'vitest';
+import type { LifecycleStep } from '../../src/container/results.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import { EventHub } from '../../src/manager/event-hub.js';
-import type { KubeEvent } from '../../src/manager/events.js';
-import type { LifecycleStep } from '../../src/manager/results.js';
 
 const event: KubeEvent = {
   type: 'Normal',

@@ -3,7 +3,7 @@ import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { Runtime } from '../../src/ports/runtime.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
-import { makePod, RecordingHttpClient, setup } from './harness.js';
+import { makePod, RecordingHttpClient, setup } from '../support/manager-harness.js';
 
 const quit = ['quit'];
 

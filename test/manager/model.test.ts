@@ -7,10 +7,10 @@
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
 import type { Container, LifecycleHandler, Pod } from '../../src/api/types.js';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { LifecyclePolicy } from '../../src/container/policy.js';
+import type { LifecycleStep } from '../../src/container/results.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
-import type { LifecyclePolicy } from '../../src/manager/policy.js';
-import type { LifecycleStep } from '../../src/manager/results.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { checkTraceInvariants } from '../../src/testing/trace-invariants.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { LifecycleSpecError } from '../../src/api/lifecycle-spec-error.js';
 import type { Container, Pod } from '../../src/api/types.js';
-import { LifecycleSpecError } from '../../src/errors.js';
-import { setup } from './harness.js';
+import { setup } from '../support/manager-harness.js';
 
 /**
  * The manager remembers the validated, defaulted pod per pod object (src/manager/validated-pods.ts,

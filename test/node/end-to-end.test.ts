@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Container, Lifecycle, Pod } from '../../src/api/types.js';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import { NodeHttpClient } from '../../src/node/node-http-client.js';
 import { OciRuntime } from '../../src/node/oci-runtime.js';

@@ -3,8 +3,8 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/api/types.js';
+import { kubernetesPolicy } from '../../src/container/policy.js';
 import { runHandler } from '../../src/hooks/run-handler.js';
-import { kubernetesPolicy } from '../../src/manager/policy.js';
 import { NodeHttpClient } from '../../src/node/node-http-client.js';
 import { systemClock } from '../../src/ports/system-clock.js';
 

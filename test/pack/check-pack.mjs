@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const scratch = join(root, '.tmp', 'pack-check');
-const entries = ['kube-lifecycle', 'kube-lifecycle/testing', 'kube-lifecycle/node', 'kube-lifecycle/redis', 'kube-lifecycle/docker'];
+const entries = [
+  'kube-lifecycle',
+  'kube-lifecycle/testing',
+  'kube-lifecycle/node',
+  'kube-lifecycle/redis',
+  'kube-lifecycle/docker',
+];
 const expectations = {
   'kube-lifecycle': ['LifecycleManager', 'validatePod', 'systemClock', 'gracefulDelete', 'idempotent'],
   'kube-lifecycle/testing': ['VirtualClock', 'FakeRuntime', 'FakeHttpClient', 'idempotencyStoreConformanceCases'],

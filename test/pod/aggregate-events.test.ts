@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import { aggregateEvents, COMBINED_EVENT_PREFIX } from '../../src/pod/aggregate-events.js';
 
 const ev = (reason: string, message: string, timestamp: number, extra: Partial<KubeEvent> = {}): KubeEvent => ({

@@ -1,5 +1,5 @@
 import type { Container, Pod } from '../../src/api/types.js';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import type {
   ContainerDriver,
   ContainerExit,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import type { ContainerDriver, StartOutcome } from '../../src/pod/container-driver.js';
 import { PodWorker } from '../../src/pod/pod-worker.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';

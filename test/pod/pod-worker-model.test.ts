@@ -6,7 +6,7 @@
  */
 import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import { PodWorker } from '../../src/pod/pod-worker.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { FakeDriver, podOf } from './fake-driver.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PodLifecycleStatus } from '../../src/api/pod-status.js';
 import type { Container } from '../../src/api/types.js';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import { PodWorker, type PodWorkerOptions } from '../../src/pod/pod-worker.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { type FakeBehaviour, FakeDriver, podOf } from './fake-driver.js';

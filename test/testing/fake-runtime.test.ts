@@ -57,7 +57,10 @@ describe('FakeRuntime: exec', () => {
       .onExec('weird', { malformed: { code: 'x' } });
     const ref = await start();
     let settled = false;
-    const slow = runtime.exec(ref, ['slow'], { signal }).then((r) => ((settled = true), r));
+    const slow = runtime.exec(ref, ['slow'], { signal }).then((r) => {
+      settled = true;
+      return r;
+    });
     await clock.advance(4_999);
     expect(settled).toBe(false);
     await clock.advance(1);

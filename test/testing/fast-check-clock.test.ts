@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import type { KubeEvent } from '../../src/manager/events.js';
+import type { LifecycleStep } from '../../src/container/results.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
 import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
-import type { LifecycleStep } from '../../src/manager/results.js';
 import { sleepOn } from '../../src/ports/clock.js';
 import {
   checkTraceInvariants,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LifecycleStep } from '../../src/manager/results.js';
+import type { LifecycleStep } from '../../src/container/results.js';
 import type { RuntimeTimelineEntry } from '../../src/testing/fake-runtime-scripts.js';
 import { checkTraceInvariants } from '../../src/testing/trace-invariants.js';
 
@@ -89,5 +89,28 @@ describe('checkTraceInvariants', () => {
     const violations = checkTraceInvariants({ events: [], steps, runtime: [] });
     expect(violations.map((v) => v.invariant)).toEqual(['time-moves-forward', 'no-prestop-after-exit']);
     expect(violations[1]?.message).toBe('web (id-1) started preStop at 12 ms after it had exited');
+  });
+
+  it('flags a kill whose stop timeout is not the one killPlan gives (spec §4.2-C.4–7)', () => {
+    const kill = (seconds: number) => [
+      step('killing', 0, { seconds: 30 }),
+      step('preStopStarted', 0),
+      step('preStopFinished', 3_500),
+      step('orderingWaitStarted', 3_500),
+      step('orderingWaitFinished', 11_400),
+      step('stopRequested', 11_400, { seconds }),
+    ];
+    // 30 − floor(3.5) − floor(7.9) = 20.
+    expect(names({ events: [], steps: kill(20), runtime: [] })).toEqual([]);
+    const violations = checkTraceInvariants({ events: [], steps: kill(21), runtime: [] });
+    expect(violations.map((v) => v.invariant)).toEqual(['kill-matches-plan']);
+    expect(violations[0]?.message).toBe(
+      'web (id-1) got a stop timeout of 21 s at 11400 ms; killPlan gives 20 s (grace 30 s, preStop 3500 ms, ordering wait 7900 ms)',
+    );
+    // The `interrupt` policy may lower a stop timeout, never raise it.
+    expect(names({ events: [], steps: kill(5), runtime: [] }, { allowReissuedStops: true })).toEqual([]);
+    expect(names({ events: [], steps: kill(21), runtime: [] }, { allowReissuedStops: true })).toEqual([
+      'kill-matches-plan',
+    ]);
   });
 });

@@ -50,8 +50,12 @@ export type Settlement<T> =
 export function track<T>(promise: Promise<T>): () => Settlement<T> {
   let state: Settlement<T> = { settled: false };
   promise.then(
-    (value) => void (state = { settled: true, ok: true, value }),
-    (error: unknown) => void (state = { settled: true, ok: false, error }),
+    (value) => {
+      state = { settled: true, ok: true, value };
+    },
+    (error: unknown) => {
+      state = { settled: true, ok: false, error };
+    },
   );
   return () => state;
 }

@@ -1,3 +1,4 @@
+import { errorText } from '../../errors.js';
 import type { Clock } from '../../ports/clock.js';
 import {
   HTTP_RESPONSE_TO_HTTPS_CLIENT,
@@ -175,7 +176,7 @@ export function httpClientConformanceCases(
     define('rejects a refused connection with a message naming the URL', async (h, c) => {
       const url = h.server.refusedUrl('/hook');
       const error = expectRejection(c, await c.get(url), `GET ${url}`);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       if (!message.includes(url))
         throw c.fail(`expected the error message to name ${url}, got ${JSON.stringify(message)}`, error);
     }),

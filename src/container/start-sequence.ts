@@ -1,9 +1,10 @@
 import type { Container } from '../api/types.js';
 import { errorText } from '../errors.js';
+import { EventMessages } from '../hooks/events.js';
+import { markExited } from './container-exit.js';
 import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
 import { callSafely, DEADLINE, linkedController, raceDeadline } from './deadline.js';
-import { EventMessages } from './events.js';
-import { beginKill, markExited } from './kill-container.js';
+import { beginKill } from './kill-sequence.js';
 import {
   type ContainerRecord,
   NOT_STARTED,
@@ -12,7 +13,7 @@ import {
   releaseExitWaiters,
   startupFinished,
 } from './records.js';
-import type { HookReport, StartResult } from './results.js';
+import type { HookReport, StartResult, StopResult } from './results.js';
 
 /**
  * The kubelet's start sequence for one container (spec §3): runtime start → `Started` →
@@ -101,7 +102,7 @@ export async function startSequence(
     detail,
   });
   record.phase = 'running';
-  let kill;
+  let kill: StopResult | undefined;
   if (record.exit !== undefined) {
     markExited(ctx, pod, record);
     startupFinished(record);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEADLINE, PROBE_TURNS, raceDeadline } from '../../src/manager/deadline.js';
+import { DEADLINE, PROBE_TURNS, raceDeadline } from '../../src/container/deadline.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 

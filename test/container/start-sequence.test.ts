@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makePod, setup } from './harness.js';
+import { makePod, setup } from '../support/manager-harness.js';
 
 const postStartExec = { exec: { command: ['/bin/sh', '-c', 'echo hello > /tmp/msg'] } };
 const preStopExec = { exec: { command: ['/usr/sbin/nginx', '-s', 'quit'] } };

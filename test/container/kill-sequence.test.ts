@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makePod, setup } from './harness.js';
+import { makePod, setup } from '../support/manager-harness.js';
 
 const quit = ['/usr/sbin/nginx', '-s', 'quit'];
 const withPreStop = (tgps = 30) =>

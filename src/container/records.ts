@@ -1,3 +1,4 @@
+import { isSidecar } from '../api/container-order.js';
 import type { Container, Pod } from '../api/types.js';
 import type { DeletionState } from '../grace/graceful-delete.js';
 import type { ContainerRef } from '../ports/runtime.js';
@@ -102,8 +103,12 @@ export function containerRecords(pod: Pod): Map<string, ContainerRecord> {
   const add = (container: Container, index: number, kind: ContainerRecord['kind']): void => {
     records.set(container.name, newContainerRecord(container.name, kind, index));
   };
-  (pod.spec?.initContainers ?? []).forEach((c, i) => add(c, i, c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
-  (pod.spec?.containers ?? []).forEach((c, i) => add(c, i, 'regular'));
+  (pod.spec?.initContainers ?? []).forEach((c, i) => {
+    add(c, i, isSidecar(c) ? 'sidecar' : 'init');
+  });
+  (pod.spec?.containers ?? []).forEach((c, i) => {
+    add(c, i, 'regular');
+  });
   return records;
 }
 

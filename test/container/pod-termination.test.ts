@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Container } from '../../src/api/types.js';
-import { makePod, setup } from './harness.js';
+import { makePod, setup } from '../support/manager-harness.js';
 
 const sleepPreStop = (seconds: number): NonNullable<Container['lifecycle']> => ({ preStop: { sleep: { seconds } } });
 

@@ -1,14 +1,33 @@
 import type { Container, HookName, LifecycleHandler } from '../api/types.js';
+import { errorText } from '../errors.js';
+import type { KubeEvent, KubeEventObject } from '../hooks/events.js';
 import { runHandler } from '../hooks/run-handler.js';
 import type { HandlerOutcome } from '../hooks/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { Runtime } from '../ports/runtime.js';
-import type { EventHub } from './event-hub.js';
-import type { KubeEvent, KubeEventObject } from './events.js';
 import type { ResolvedPolicy } from './policy.js';
 import { type ContainerRecord, containerFieldPath, type PodRecord } from './records.js';
 import type { LifecycleStep } from './results.js';
+
+/** The manager's events: Kubernetes events, internal steps, and listener failures. */
+export interface LifecycleManagerEvents {
+  /** A Kubernetes event (spec §7), as `kubectl describe` would list it. */
+  event: [event: KubeEvent];
+  /** An internal step (hook started, stop requested, …), for timelines and trace checks. */
+  step: [step: LifecycleStep];
+  /** A listener threw; the manager carried on. Throwing here is ignored. */
+  listenerError: [error: unknown, eventName: 'event' | 'step'];
+}
+
+/**
+ * Where the container sequences send events and steps: the manager's event hub
+ * (src/manager/event-hub.ts), or any sink of the same shape.
+ */
+export interface EventSink {
+  emit<K extends keyof LifecycleManagerEvents>(name: K, ...args: LifecycleManagerEvents[K]): void;
+  hasListeners(name: keyof LifecycleManagerEvents): boolean;
+}
 
 /** What the manager's internal functions share: ports, policy, and event helpers. */
 export interface ManagerContext {
@@ -18,7 +37,7 @@ export interface ManagerContext {
   readonly policy: ResolvedPolicy;
   readonly kubeletVersion: string;
   readonly runtimeRequestTimeoutSeconds: number;
-  readonly hub: EventHub;
+  readonly hub: EventSink;
 }
 
 /** Emit a Kubernetes event stamped with `clock.now()`. */
@@ -104,7 +123,7 @@ export function runHook(
     (error: unknown) => {
       // The runner promises never to reject; keep the manager safe even if it did.
       scope.pendingHooks--;
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorText(error);
       return { ok: false as const, error: text, message: text };
     },
   );

@@ -41,6 +41,7 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
               stage = 'done';
               resolve(DEADLINE);
             },
+            // biome-ignore lint/complexity/useMathMinMax: a NaN delay must become 0 (Math.max keeps NaN).
             delayMs > 0 ? delayMs : 0,
           )
         : undefined;

@@ -45,4 +45,6 @@ export const EventMessages = Object.freeze({
   httpFallback: (hostPort: string) =>
     `request to HTTPS lifecycle hook ${hostPort} got HTTP response, retry with HTTP succeeded`,
   exceededGracePeriod: 'Container runtime did not kill the pod within specified grace period.',
+  /** Not the kubelet's (it only logs this): the `unfinishedPreStopEvent` policy's message. */
+  unfinishedPreStopHook: (seconds: number) => `PreStop hook did not complete in ${seconds} seconds`,
 });

@@ -1,5 +1,5 @@
 import type { ManagerContext } from './context.js';
-import { requestKill } from './kill-container.js';
+import { requestKill } from './kill-sequence.js';
 import type { ContainerRecord, PodRecord } from './records.js';
 import type { PodTerminationResult, StopResult } from './results.js';
 

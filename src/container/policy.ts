@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import type { HookPolicy } from '../hooks/types.js';
 
 /**
  * Named deviations from Kubernetes (DESIGN §8). Every default is "as Kubernetes"; each option is
@@ -11,7 +12,7 @@ export interface LifecyclePolicy {
    * - `'probe'`: like HTTP probes, only 200–399 succeed; other statuses fail the hook.
    * @default 'ignore'
    */
-  httpStatus?: 'ignore' | 'probe';
+  httpStatus?: HookPolicy['httpStatus'];
   /**
    * Seconds after which a postStart hook counts as failed (FailedPostStartHook, kill). The hook's
    * work is abandoned (its abort signal fires). `undefined`: no timeout, as the kubelet (k/k#116032).

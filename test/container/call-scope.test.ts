@@ -1,7 +1,7 @@
 /**
  * The signals the manager hands to the Runtime port (DESIGN §5: every call takes a `signal`).
  * One controller per container instance serves its start, its hooks' calls and its stop
- * (src/manager/records.ts, CallScope): aborted only when the manager abandons a call still
+ * (src/container/records.ts, CallScope): aborted only when the manager abandons a call still
  * pending, and reused by the next instance when never aborted (docs/performance.md).
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { Container, Pod } from '../../src/api/types.js';
 import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
-import { makePod, RecordingHttpClient } from './harness.js';
+import { makePod, RecordingHttpClient } from '../support/manager-harness.js';
 
 type Call = {
   readonly kind: 'start' | 'exec' | 'stop';

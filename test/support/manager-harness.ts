@@ -1,8 +1,9 @@
 import type { Container, Pod } from '../../src/api/types.js';
-import type { KubeEvent } from '../../src/manager/events.js';
-import { LifecycleManager, type LifecycleManagerOptions } from '../../src/manager/lifecycle-manager.js';
-import type { LifecyclePolicy } from '../../src/manager/policy.js';
-import type { LifecycleStep } from '../../src/manager/results.js';
+import type { LifecyclePolicy } from '../../src/container/policy.js';
+import type { LifecycleStep } from '../../src/container/results.js';
+import type { KubeEvent } from '../../src/hooks/events.js';
+import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
+import type { LifecycleManagerOptions } from '../../src/manager/options.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';

@@ -1,0 +1,240 @@
+/**
+ * The kill sequence of one container (spec §4.2-C): Killing → preStop raced against the grace
+ * (prestop-race.ts) → sidecar ordering wait → runtime stop (runtime-stop.ts) → exit
+ * (container-exit.ts). Every grace figure comes from `killPlan` (src/grace/kill-grace.ts).
+ */
+import type { Container } from '../api/types.js';
+import { containerBaseGrace, type KillPlanInput, type KillReason, killPlan } from '../grace/kill-grace.js';
+import { EventMessages } from '../hooks/events.js';
+import { markExited } from './container-exit.js';
+import { emitContainerEvent, emitEvent, emitStep, type ManagerContext } from './context.js';
+import { deferred } from './deadline.js';
+import { racePreStop } from './prestop-race.js';
+import {
+  type ContainerRecord,
+  containerSpec,
+  type PodRecord,
+  type Termination,
+  whenExited,
+  whenStartupDone,
+} from './records.js';
+import type { HookReport, StopResult } from './results.js';
+import { stopWithRuntime } from './runtime-stop.js';
+import { waitUntilDeadline } from './termination.js';
+
+/** How one kill was asked for. */
+export interface KillRequest {
+  readonly reason: KillReason;
+  /** The `Killing` event message; default `Stopping container <name>`. */
+  readonly message?: string | undefined;
+  /** Grace override (pod-worker effective grace, or the caller's), applied before preStop. */
+  readonly overrideSeconds?: number | undefined;
+  /** Containers that must have terminated before this one gets its stop signal (sidecars). */
+  readonly prerequisites?: readonly ContainerRecord[] | undefined;
+}
+
+/**
+ * Begin killing a running container (spec §4.2-C) and register the shared {@link Termination}.
+ * The caller must have checked that the container is running and not already being killed.
+ */
+export function beginKill(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  request: KillRequest,
+): Termination {
+  const container = containerSpec(pod.pod, record) as Container;
+  const podView = pod.deletion
+    ? {
+        ...pod.pod,
+        metadata: { ...pod.pod.metadata, deletionGracePeriodSeconds: pod.deletion.deletionGracePeriodSeconds },
+      }
+    : pod.pod;
+  const planInput: KillPlanInput = {
+    baseGraceSeconds: containerBaseGrace(podView, container, request.reason),
+    overrideSeconds: request.overrideSeconds,
+    hasPreStop: container.lifecycle?.preStop !== undefined,
+    preStopElapsedMs: 0,
+    orderingWaitMs: 0,
+    minimumSeconds: ctx.policy.minimumStopGraceSeconds,
+  };
+  const grace = killPlan(planInput).gracePeriodSeconds;
+  const startedAt = ctx.clock.now();
+  const termination: Termination = {
+    promise: undefined as unknown as Promise<StopResult>,
+    settled: false,
+    shortened: false,
+    deadlineMs: startedAt + grace * 1000,
+    deadlineChanged: ctx.policy.shorterGraceDuringTermination === 'interrupt' ? deferred<void>() : undefined,
+  };
+  (termination as { promise: Promise<StopResult> }).promise = runKill(
+    ctx,
+    pod,
+    record,
+    container,
+    request,
+    planInput,
+    startedAt,
+    termination,
+  ).then((result) => {
+    termination.settled = true;
+    return result;
+  });
+  record.termination = termination;
+  return termination;
+}
+
+async function runKill(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+  request: KillRequest,
+  planInput: KillPlanInput,
+  startedAt: number,
+  termination: Termination,
+): Promise<StopResult> {
+  const { clock } = ctx;
+  // All grace arithmetic is killPlan's (src/grace): the sequence only measures and asks again.
+  let plan = killPlan(planInput);
+  const grace = plan.gracePeriodSeconds;
+  const ref = record.ref;
+  // spec §4.2-C.3: Killing, with the caller's message or "Stopping container <name>".
+  emitContainerEvent(ctx, pod, record, {
+    type: 'Normal',
+    reason: 'Killing',
+    message: request.message ?? EventMessages.stopping(record.name),
+  });
+  emitStep(ctx, pod, record, { kind: 'killing', seconds: grace });
+
+  // spec §4.2-C.5: preStop raced against the grace timer; elapsed whole seconds are charged.
+  let preStop: HookReport = { outcome: 'skipped' };
+  const preStopHandler = container.lifecycle?.preStop;
+  let preStopElapsedMs = 0;
+  if (preStopHandler !== undefined && plan.runsPreStop) {
+    const raced = await racePreStop(ctx, pod, record, container, preStopHandler, termination, grace);
+    preStop = raced;
+    preStopElapsedMs = raced.elapsedMs;
+  }
+
+  // spec §4.2-C.6: a sidecar's stop signal waits for the containers it must outlive.
+  let orderingWaitMs = 0;
+  plan = killPlan({ ...planInput, preStopElapsedMs });
+  const prerequisites = request.prerequisites ?? [];
+  if (plan.remainingSeconds > 0 && prerequisites.length > 0) {
+    const waitStart = clock.now();
+    emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
+    const all = Promise.all(prerequisites.map(whenExited));
+    await waitUntilDeadline(ctx, all, termination, waitStart + plan.remainingSeconds * 1000);
+    orderingWaitMs = clock.now() - waitStart;
+    emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
+  }
+  // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer. The `interrupt` policy: never
+  // grant more than what is left before a shortened deadline.
+  plan = killPlan({
+    ...planInput,
+    preStopElapsedMs,
+    orderingWaitMs,
+    remainingCapMs: termination.shortened ? termination.deadlineMs - clock.now() : undefined,
+  });
+  const timeoutSeconds = plan.stopTimeoutSeconds;
+  const name = record.name;
+  const reason = request.reason;
+  if (ref === undefined)
+    return {
+      container: name,
+      reason,
+      gracePeriodSeconds: grace,
+      preStop,
+      orderingWaitMs,
+      startedAt,
+      outcome: 'notRunning',
+    };
+  const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
+  if (stopped.ok) {
+    const exitedAt = markExited(ctx, pod, record);
+    return {
+      container: name,
+      reason,
+      gracePeriodSeconds: grace,
+      preStop,
+      orderingWaitMs,
+      startedAt,
+      outcome: 'stopped',
+      stopTimeoutSeconds: timeoutSeconds,
+      exitedAt,
+    };
+  }
+  emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
+  if (stopped.timedOut) {
+    emitEvent(ctx, {
+      type: 'Warning',
+      reason: 'ExceededGracePeriod',
+      message: EventMessages.exceededGracePeriod,
+      object: { kind: 'Pod', name: pod.name, namespace: pod.namespace },
+    });
+  }
+  const exitedAt = record.exit?.at;
+  return {
+    container: name,
+    reason,
+    gracePeriodSeconds: grace,
+    preStop,
+    orderingWaitMs,
+    startedAt,
+    outcome: stopped.timedOut ? 'stopTimedOut' : 'stopFailed',
+    stopTimeoutSeconds: timeoutSeconds,
+    error: stopped.error,
+    ...(exitedAt !== undefined ? { exitedAt } : {}),
+  };
+}
+
+/**
+ * The one entry to a kill: waits out a start in progress (spec §3.7: deletion is queued behind
+ * postStart), shares a kill already in flight (one termination per container instance), and
+ * answers `notRunning` without preStop or stop call for a container that is not running.
+ */
+export function requestKill(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  request: KillRequest & { readonly shareInFlight?: boolean },
+): Promise<StopResult> {
+  if (record.phase === 'starting') return whenStartupDone(record).then(() => requestKill(ctx, pod, record, request));
+  const inFlight = record.termination;
+  if (inFlight !== undefined && !inFlight.settled) {
+    if (request.shareInFlight !== false) return inFlight.promise;
+    return inFlight.promise.then(() => killUnlessStopped(ctx, pod, record, request));
+  }
+  return killUnlessStopped(ctx, pod, record, request);
+}
+
+/** Begin a kill of a running container, or answer `notRunning` for any other. */
+function killUnlessStopped(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  request: KillRequest,
+): Promise<StopResult> {
+  if (record.phase !== 'running') {
+    const container = containerSpec(pod.pod, record) as Container;
+    const exitedAt = record.exit?.at;
+    return Promise.resolve({
+      container: record.name,
+      outcome: 'notRunning',
+      reason: request.reason,
+      gracePeriodSeconds: killPlan({
+        baseGraceSeconds: containerBaseGrace(pod.pod, container, request.reason),
+        overrideSeconds: request.overrideSeconds,
+        hasPreStop: false,
+        preStopElapsedMs: 0,
+        orderingWaitMs: 0,
+      }).gracePeriodSeconds,
+      preStop: { outcome: 'skipped' },
+      orderingWaitMs: 0,
+      startedAt: ctx.clock.now(),
+      ...(exitedAt !== undefined ? { exitedAt } : {}),
+    });
+  }
+  return beginKill(ctx, pod, record, request).promise;
+}

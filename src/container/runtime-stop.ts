@@ -1,0 +1,127 @@
+/**
+ * The runtime stop call of a kill (spec §4.2-C.7/8, CRI StopContainer), bounded by the runtime
+ * request timeout, and re-issued with a shorter timeout under the `interrupt` policy.
+ */
+import { errorText } from '../errors.js';
+import { reissuedStopTimeoutSeconds } from '../grace/kill-grace.js';
+import type { ContainerRef } from '../ports/runtime.js';
+import { emitStep, type ManagerContext } from './context.js';
+import { callSafely, DEADLINE, raceDeadline } from './deadline.js';
+import { type ContainerRecord, containerSpec, newCallScope, type PodRecord, type Termination } from './records.js';
+import { orShortened, SHORTENED } from './termination.js';
+
+/** Abort reasons (shared instances: an abort reason is only read, see container-exit.ts). */
+const STOP_SETTLED = Object.freeze(new Error('stop settled'));
+const STOP_GIVEN_UP = Object.freeze(new Error('runtime stop given up (runtime request timeout)'));
+
+export type StopOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly timedOut: boolean; readonly error: string };
+const STOPPED: StopOutcome = Object.freeze({ ok: true });
+
+/**
+ * Call `runtime.stopContainer`, bounded by the timeout plus the runtime request timeout. The call
+ * carries the instance's signal, aborted only if the manager gives up on the call; the instance,
+ * still running then, gets a fresh call scope for the retry a later stop makes.
+ */
+export function stopWithRuntime(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  termination: Termination,
+  timeoutSeconds: number,
+): Promise<StopOutcome> {
+  const ref = record.ref;
+  if (ref === undefined) return Promise.resolve(STOPPED);
+  const stopSignal = containerSpec(pod.pod, record)?.lifecycle?.stopSignal;
+  if (termination.deadlineChanged !== undefined)
+    return stopInterruptibly(ctx, pod, record, termination, ref, stopSignal, timeoutSeconds);
+  const scope = record.calls;
+  emitStep(ctx, pod, record, {
+    kind: 'stopRequested',
+    seconds: timeoutSeconds,
+    ...(stopSignal !== undefined ? { stopSignal } : {}),
+  });
+  const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
+  const { signal } = scope.controller;
+  const options = stopSignal !== undefined ? { stopSignal, timeoutSeconds, signal } : { timeoutSeconds, signal };
+  return raceDeadline(
+    ctx.clock,
+    callSafely(() => ctx.runtime.stopContainer(ref, options)),
+    limitMs,
+  ).then(
+    (settled): StopOutcome => {
+      if (settled !== DEADLINE) return STOPPED;
+      scope.controller.abort(STOP_GIVEN_UP);
+      if (record.calls === scope) record.calls = newCallScope();
+      return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
+    },
+    (error: unknown): StopOutcome => ({ ok: false, timedOut: false, error: errorText(error) }),
+  );
+}
+
+/**
+ * {@link stopWithRuntime} under the `interrupt` policy: a lowered deadline re-issues the stop with
+ * the shorter timeout (spec §4.2-F.6). The calls share their own controller, aborted once one
+ * settles while another may still be pending, or when given up on.
+ */
+async function stopInterruptibly(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  termination: Termination,
+  ref: ContainerRef,
+  stopSignal: string | undefined,
+  timeoutSeconds: number,
+): Promise<StopOutcome> {
+  const abort = new AbortController();
+  const issue = (seconds: number): Promise<void> => {
+    emitStep(ctx, pod, record, {
+      kind: 'stopRequested',
+      seconds,
+      ...(stopSignal !== undefined ? { stopSignal } : {}),
+    });
+    return callSafely(() =>
+      ctx.runtime.stopContainer(ref, {
+        ...(stopSignal !== undefined ? { stopSignal } : {}),
+        timeoutSeconds: seconds,
+        signal: abort.signal,
+      }),
+    ).then(() => undefined);
+  };
+  const issuedAt = ctx.clock.now();
+  let killAt = issuedAt + timeoutSeconds * 1000;
+  const calls: Promise<void>[] = [issue(timeoutSeconds)];
+  const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
+  let isGivenUp = false;
+  try {
+    for (;;) {
+      const pending = calls.length === 1 ? (calls[0] as Promise<void>) : Promise.race(calls);
+      const settled = await raceDeadline(
+        ctx.clock,
+        orShortened(termination, pending),
+        issuedAt + limitMs - ctx.clock.now(),
+      );
+      if (settled === DEADLINE) {
+        isGivenUp = true;
+        return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
+      }
+      if (settled !== SHORTENED) return { ok: true };
+      // `interrupt` policy: re-issue the stop with the shorter timeout (spec §4.2-F.6).
+      const seconds = reissuedStopTimeoutSeconds(
+        termination.deadlineMs - ctx.clock.now(),
+        ctx.policy.minimumStopGraceSeconds,
+      );
+      if (ctx.clock.now() + seconds * 1000 < killAt) {
+        killAt = ctx.clock.now() + seconds * 1000;
+        calls.push(issue(seconds));
+      }
+    }
+  } catch (error) {
+    return { ok: false, timedOut: false, error: errorText(error) };
+  } finally {
+    // Tell the runtime to stop waiting on a call that may still be pending: one given up on, or
+    // the earlier of re-issued calls. A lone call that settled needs no abort.
+    if (isGivenUp || calls.length > 1) abort.abort(STOP_SETTLED);
+  }
+}

@@ -1,0 +1,58 @@
+import type { ManagerContext } from './context.js';
+import { type DEADLINE, deferred, raceDeadline } from './deadline.js';
+import type { Termination } from './records.js';
+
+/**
+ * The deadline of one kill (spec §4.2-C): the waits of the kill sequence end at it, and the
+ * `interrupt` policy for a shorter second delete may lower it while they run.
+ */
+
+/** What {@link orShortened} answers when the deadline was lowered before `work` settled. */
+export const SHORTENED = Symbol('shortened');
+
+/** Lower a kill's deadline (the `interrupt` policy for a shorter second delete). */
+export function shortenTermination(termination: Termination, deadlineMs: number): void {
+  if (termination.settled || deadlineMs >= termination.deadlineMs) return;
+  termination.deadlineMs = deadlineMs;
+  termination.shortened = true;
+  const changed = termination.deadlineChanged;
+  termination.deadlineChanged = deferred<void>();
+  changed?.resolve();
+}
+
+/** Wait for `work` until the termination's (possibly lowered) deadline, or `capMs` if earlier. */
+export function waitUntilDeadline<T>(
+  ctx: ManagerContext,
+  work: Promise<T>,
+  termination: Termination,
+  capMs = Number.POSITIVE_INFINITY,
+): Promise<T | typeof DEADLINE> {
+  const deadline = Math.min(termination.deadlineMs, capMs);
+  if (termination.deadlineChanged === undefined) return raceDeadline(ctx.clock, work, deadline - ctx.clock.now());
+  return waitUntilLowerableDeadline(ctx, work, termination, capMs);
+}
+
+/** {@link waitUntilDeadline} under the `interrupt` policy: the deadline may be lowered meanwhile. */
+async function waitUntilLowerableDeadline<T>(
+  ctx: ManagerContext,
+  work: Promise<T>,
+  termination: Termination,
+  capMs: number,
+): Promise<T | typeof DEADLINE> {
+  for (;;) {
+    const deadline = Math.min(termination.deadlineMs, capMs);
+    const settled = await raceDeadline(ctx.clock, orShortened(termination, work), deadline - ctx.clock.now());
+    if (settled !== SHORTENED) return settled as T | typeof DEADLINE;
+  }
+}
+
+/**
+ * `work`, or {@link SHORTENED} as soon as the termination's deadline is lowered. Only the
+ * `interrupt` policy lowers deadlines, so under the default policy this is `work` itself.
+ */
+export function orShortened<T>(termination: Termination, work: Promise<T>): Promise<T | typeof SHORTENED> {
+  const changed = termination.deadlineChanged;
+  if (changed === undefined) return work;
+  const shortened = changed.promise.then((): typeof SHORTENED => SHORTENED);
+  return Promise.race([work, shortened]);
+}
