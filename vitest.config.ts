@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'docs/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
-    testTimeout: 30_000,
+    // Generous: CLI contract tests spawn the CLI many times, and CI machines have 2 cores.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     // fast-check: a fixed seed in CI so a run replays; the failing seed is printed by fast-check.
     setupFiles: ['test/setup/fast-check-seed.ts'],
