@@ -68,8 +68,14 @@ Scripting (repeatable; TIME/DURATION: 5, 5s, 500ms, 2m):
                              exit-code:N, reject:TEXT (the runtime's stop call fails)
       --crash C@TIME[,exit:N]  the main process exits by itself at TIME (default code 1)
       --init C=exit-after:DURATION[,exit:N]   when a (non-sidecar) init container completes
+      --exit C=CODE@TIME     the main process exits with CODE at the virtual instant TIME
+                             (comma list or repeat: --exit main=1@5s,main=0@30s)
+      --probe C.PROBE=B      scripted probe results (PROBE: liveness, readiness, startup; B: pass,
+                             fail, hang, fail@TIME, pass@TIME, hang@TIME, flap:N periods)
+                             e.g. --probe web.liveness=fail@30s
+      --for DURATION         how long the pod runs in virtual time (at most 24h)
       --scenario FILE        the same in YAML (keys: deleteAt, grace, deleteAgain, hooks, stops,
-                             http, crashes, init, policy, pod); default: <file>.scenario.yaml
+                             http, crashes, init, policy, pod, exits, probes, for); default: <file>.scenario.yaml
                              next to the manifest if it exists; --scenario none ignores it
       --policy KEY=VALUE     LifecyclePolicy option, e.g. httpStatus=probe,
                              postStartTimeoutSeconds=10, shorterGraceDuringTermination=interrupt,

@@ -4,6 +4,7 @@ import { ExitCode, usageError } from './errors.js';
 import { SIMULATE_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { type Manifest, type ManifestPod, readManifest } from './load-manifests.js';
+import { parseExits, parseHorizon, parseProbes } from './pod-scripts.js';
 import { parsePolicyFlags } from './policy-flags.js';
 import { renderEvents } from './render-events.js';
 import { renderTimeline } from './render-timeline.js';
@@ -30,6 +31,9 @@ const FLAGS = [
   { name: 'http', kind: 'list' },
   { name: 'crash', kind: 'list' },
   { name: 'init', kind: 'list' },
+  { name: 'exit', kind: 'list' },
+  { name: 'probe', kind: 'list' },
+  { name: 'for', kind: 'string' },
   { name: 'scenario', kind: 'string' },
   { name: 'policy', kind: 'list' },
   { name: 'pod', kind: 'string' },
@@ -138,6 +142,12 @@ function applyFlags(args: ParsedArgs, scenario: SimulationScript): void {
       fromFlag('init', text, () => parseInit(value)),
     );
   }
+  for (const text of args.list('exit')) scenario.exits.push(...fromFlag('exit', text, parseExits));
+  for (const text of args.list('probe'))
+    for (const probe of fromFlag('probe', text, parseProbes))
+      scenario.probes.set(`${probe.container}.${probe.probe}`, probe);
+  const horizon = args.string('for');
+  if (horizon !== undefined) scenario.forMs = fromFlag('for', horizon, parseHorizon);
   scenario.policy = parsePolicyFlags('simulate', args.list('policy'), scenario.policy);
   const pod = args.string('pod');
   if (pod !== undefined) scenario.pod = pod;

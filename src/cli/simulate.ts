@@ -20,6 +20,7 @@ import {
 } from '../testing/index.js';
 import { formatSeconds } from './durations.js';
 import { CliError, ExitCode, usageError } from './errors.js';
+import { checkPodScripts } from './pod-scripts.js';
 import type { SimulationScript } from './scenario.js';
 import {
   describeHandler,
@@ -106,6 +107,11 @@ export function preparePod(input: unknown, policy: { allowZeroSleep?: boolean })
  */
 export async function simulate(input: unknown, scenario: SimulationScript): Promise<SimulationTrace> {
   const pod = preparePod(input, scenario.policy);
+  const problems = checkPodScripts(pod, scenario.exits, scenario.probes.values());
+  if (problems.length > 0) throw usageError('simulate', problems.join('\n'));
+  // TODO(issue 14 item 8): these run on the pod worker (startPod), not wired into the manager yet.
+  if (scenario.exits.length > 0 || scenario.probes.size > 0 || scenario.forMs !== undefined)
+    throw usageError('simulate', '--exit, --probe and --for need the pod worker, which simulate does not run yet');
   const setup = toRunnerScenario(pod, scenario);
   let run: ScenarioTrace;
   try {
