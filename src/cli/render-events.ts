@@ -41,7 +41,15 @@ export function renderEvents(events: readonly KubeEvent[], nowMs: number): strin
   const detailed = events.filter((e) => e.detail !== undefined && e.detail !== '');
   if (detailed.length > 0) {
     out.push('', 'Hook failure details (the kubelet logs these; the events above carry only the reason):');
-    for (const e of detailed) out.push(`  t=${formatSeconds(e.timestamp)}  ${e.reason}  ${e.object.name}: ${e.detail}`);
+    // Identical details (a restarted container failing the same way) are listed once, with every time.
+    const groups = new Map<string, { times: string[]; text: string }>();
+    for (const e of detailed) {
+      const text = `${e.reason}  ${e.object.name}: ${e.detail}`;
+      const group = groups.get(text) ?? { times: [], text };
+      group.times.push(formatSeconds(e.timestamp));
+      groups.set(text, group);
+    }
+    for (const g of groups.values()) out.push(`  t=${g.times.join(', ')}  ${g.text}`);
   }
   return `${out.join('\n')}\n`;
 }
