@@ -132,6 +132,15 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
     expect(trace.notes).toContain('--exit main=1@10s ignored: main was not running at 10s');
   });
 
+  it('a scripted delete during a back-off wait ends the pod: no restart after it (issue 14 item 1)', async () => {
+    const trace = await json([SEED, '--delete-at', '35s']);
+    const main = trace.podStatus.containerStatuses[0];
+    expect(main?.restartCount).toBe(1);
+    expect(main?.state.terminated).toBeDefined();
+    expect(trace.aggregatedEvents.find((e) => e.reason === 'Started')?.count).toBe(2);
+    expect(['Succeeded', 'Failed']).toContain(trace.podStatus.phase);
+  });
+
   it('the human report shows the timeline of restarts and the final container status', async () => {
     const run = await cli(['simulate', 'job.yaml', '--exit', 'main=1@5s', '--for', '10s'], {
       files: { 'job.yaml': JOB },
