@@ -238,6 +238,9 @@ export async function simulatePod(
   if (scenario.forMs !== undefined && clock.now() < horizonMs) await clock.advanceTo(horizonMs);
   await clock.flush();
 
+  for (const exit of exits)
+    if (exit.atMs > clock.now())
+      notes.push(`${exit.label} not reached: the simulation ended at ${formatSeconds(clock.now())} (use --for)`);
   // Said plainly rather than printing a run that silently ignored the script.
   for (const [scripted, count] of probeFakes.calls)
     if (count === 0)

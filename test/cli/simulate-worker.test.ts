@@ -132,6 +132,11 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
     expect(trace.notes).toContain('--exit main=1@10s ignored: main was not running at 10s');
   });
 
+  it('an exit after the horizon is a note too', async () => {
+    const trace = await json(['job.yaml', '--exit', 'main=1@50s', '--for', '20s'], { 'job.yaml': JOB });
+    expect(trace.notes).toContain('--exit main=1@50s not reached: the simulation ended at 20s (use --for)');
+  });
+
   it('a scripted delete during a back-off wait ends the pod: no restart after it (issue 14 item 1)', async () => {
     const trace = await json([SEED, '--delete-at', '35s']);
     const main = trace.podStatus.containerStatuses[0];
