@@ -37,6 +37,20 @@ export {
 export { formatGoNumber, formatGoValue, goQuote } from './go-format.js';
 export { MAX_CONTAINERS_PER_LIST, MAX_LIST_ITEMS, MAX_LIST_ITEMS_PER_POD } from './limits.js';
 export type {
+  ContainerState,
+  ContainerStateRunning,
+  ContainerStateTerminated,
+  ContainerStateWaiting,
+  PodCondition,
+  PodConditionType,
+  PodContainerStatus,
+  PodLifecycleStatus,
+  PodPhase,
+  PodStatus,
+  PodStatusIP,
+} from './pod-status.js';
+export { toApiTime } from './pod-status.js';
+export type {
   Container,
   ContainerPort,
   ContainerRestartRule,
@@ -55,7 +69,7 @@ export type {
   PodIP,
   PodOS,
   PodSpec,
-  PodStatus,
+  PodStatusInput,
   Probe,
   ProbeHandler,
   Signal,

@@ -76,7 +76,7 @@ export interface PodStatusIP {
   readonly ip: string;
 }
 
-/** `PodStatus`, the API shape (DESIGN §10). A published status is frozen. */
+/** `PodStatus`, the API shape (DESIGN §10). A published status is frozen. Public name: {@link PodStatus}. */
 export interface PodLifecycleStatus {
   readonly phase: PodPhase;
   readonly conditions: readonly PodCondition[];
@@ -90,6 +90,13 @@ export interface PodLifecycleStatus {
   readonly reason?: string;
   readonly message?: string;
 }
+
+/**
+ * The status the manager publishes (`startPod`, `podStatus`, `waitForPod`, the `podStatus`
+ * event): `core/v1` `PodStatus` field names and nesting, frozen. A pod's input `status` is the
+ * looser {@link PodStatusInput}.
+ */
+export type PodStatus = PodLifecycleStatus;
 
 /**
  * Clock milliseconds → RFC 3339 in whole seconds (`1970-01-01T00:00:10Z`), truncating like

@@ -251,8 +251,12 @@ export interface PodIP {
   ip: string;
 }
 
-/** `PodStatus` (only the pod IPs are read: the default httpGet host). */
-export interface PodStatus {
+/**
+ * `PodStatus` as a pod handed in may carry it (only the pod IPs are read: the default httpGet
+ * host). Loose, so `V1PodStatus` objects are accepted as they are; the status the manager
+ * publishes is the precise {@link PodStatus} of `pod-status.ts`.
+ */
+export interface PodStatusInput {
   podIP?: string | undefined;
   podIPs?: readonly PodIP[] | undefined;
   phase?: string | undefined;
@@ -264,7 +268,7 @@ export interface Pod {
   kind?: string | undefined;
   metadata?: ObjectMeta | undefined;
   spec?: PodSpec | undefined;
-  status?: PodStatus | undefined;
+  status?: PodStatusInput | undefined;
 }
 
 /** The hook names as the kubelet spells them in messages. */

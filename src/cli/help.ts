@@ -49,7 +49,7 @@ Usage:
   kube-lifecycle simulate <file> [flags]
 
 Every container is started in order (init containers and sidecars first), then the pod is
-deleted, and a kubectl-describe-style Events table and a timeline per container are printed.
+deleted (on the pod worker: only when scripted), and a kubectl-describe-style Events table and a timeline per container are printed.
 Exec hooks succeed at once, httpGet hooks get 200 and main processes exit on their stop signal,
 unless scripted. Same input, same output, byte for byte.
 
@@ -68,8 +68,17 @@ Scripting (repeatable; TIME/DURATION: 5, 5s, 500ms, 2m):
                              exit-code:N, reject:TEXT (the runtime's stop call fails)
       --crash C@TIME[,exit:N]  the main process exits by itself at TIME (default code 1)
       --init C=exit-after:DURATION[,exit:N]   when a (non-sidecar) init container completes
+      --exit C=CODE@TIME     the main process exits with CODE at the virtual instant TIME
+                             (comma list or repeat: --exit main=1@5s,main=0@30s)
+      --probe C.PROBE=B      scripted probe results (PROBE: liveness, readiness, startup; B: pass,
+                             fail, hang, fail@TIME, pass@TIME, hang@TIME, flap:N periods)
+                             e.g. --probe web.liveness=fail@30s
+      --for DURATION         how long the pod runs in virtual time (at most 24h)
+                             --exit, --probe or --for run the pod on the pod worker (startPod):
+                             restarts with CrashLoopBackOff, pod status; default horizon: until
+                             nothing is left to happen, at most 5m
       --scenario FILE        the same in YAML (keys: deleteAt, grace, deleteAgain, hooks, stops,
-                             http, crashes, init, policy, pod); default: <file>.scenario.yaml
+                             http, crashes, init, policy, pod, exits, probes, for); default: <file>.scenario.yaml
                              next to the manifest if it exists; --scenario none ignores it
       --policy KEY=VALUE     LifecyclePolicy option, e.g. httpStatus=probe,
                              postStartTimeoutSeconds=10, shorterGraceDuringTermination=interrupt,
@@ -85,6 +94,8 @@ Examples:
   kube-lifecycle simulate docs/examples/lifecycle-demo.yaml
   kube-lifecycle simulate pod.yaml --delete-at 10 --grace 5 --hook web.preStop=hang
   kube-lifecycle simulate pod.yaml --stop web=ignore-sigterm --delete-again 15s:1
+  kube-lifecycle simulate docs/examples/crashloop-poststart.yaml --for 35s
+  kube-lifecycle simulate job.yaml --exit main=1@5s,main=0@20s
 `;
 
 /** `kube-lifecycle run --help`. */

@@ -3,6 +3,7 @@ import type { LifecyclePolicy } from '../index.js';
 import { closest } from './args.js';
 import { parseDuration } from './durations.js';
 import { CliError, ExitCode, errorMessage, usageError } from './errors.js';
+import { parseExits, parseHorizon, parseProbes, type ScriptedExit, type ScriptedProbe } from './pod-scripts.js';
 import { setPolicyOption } from './policy-flags.js';
 
 /**
@@ -54,6 +55,12 @@ export interface SimulationScript {
   policy: LifecyclePolicy;
   /** Which pod of the manifest to simulate (by name). */
   pod: string | undefined;
+  /** Main-process exits at virtual instants for the pod worker (`--exit main=1@5s`). */
+  readonly exits: ScriptedExit[];
+  /** Probe scripts by `container.probe` (`--probe web.liveness=fail@30s`). */
+  readonly probes: Map<string, ScriptedProbe>;
+  /** The virtual-time horizon (`--for 60s`); `undefined`: the default horizon. */
+  forMs: number | undefined;
 }
 
 /** An empty scenario: every hook succeeds at once, processes exit on their stop signal. */
@@ -69,6 +76,9 @@ export function emptyScenario(): SimulationScript {
     deleteAgain: [],
     policy: {},
     pod: undefined,
+    exits: [],
+    probes: new Map(),
+    forMs: undefined,
   };
 }
 
@@ -226,6 +236,9 @@ const SCENARIO_KEYS = [
   'crashes',
   'init',
   'policy',
+  'exits',
+  'probes',
+  'for',
 ];
 
 /** Reads a scenario file (YAML or JSON) into `scenario`; problems are usage errors naming the file. */
@@ -271,6 +284,17 @@ export function applyScenarioText(scenario: SimulationScript, text: string, sour
           break;
         case 'init':
           for (const [k, v] of entries(value)) scenario.init.set(k, parseInit(String(v)));
+          break;
+        case 'exits':
+          for (const item of list(value)) scenario.exits.push(...parseExits(String(item)));
+          break;
+        case 'probes':
+          for (const [k, v] of entries(value))
+            for (const probe of parseProbes(`${k}=${String(v)}`))
+              scenario.probes.set(`${probe.container}.${probe.probe}`, probe);
+          break;
+        case 'for':
+          scenario.forMs = parseHorizon(value as string);
           break;
         case 'policy':
           for (const [k, v] of entries(value))

@@ -4,8 +4,10 @@ import { ExitCode, usageError } from './errors.js';
 import { SIMULATE_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { type Manifest, type ManifestPod, readManifest } from './load-manifests.js';
+import { parseExits, parseHorizon, parseProbes } from './pod-scripts.js';
 import { parsePolicyFlags } from './policy-flags.js';
 import { renderEvents } from './render-events.js';
+import { renderPodReport } from './render-pod-report.js';
 import { renderTimeline } from './render-timeline.js';
 import {
   applyScenarioText,
@@ -19,7 +21,7 @@ import {
   parseStopBehaviour,
   type SimulationScript,
 } from './scenario.js';
-import { type SimulationTrace, simulate } from './simulate.js';
+import { type SimulationTrace, simulate, simulateOnWorker, usesPodWorker } from './simulate.js';
 
 const FLAGS = [
   { name: 'delete-at', kind: 'string' },
@@ -30,6 +32,9 @@ const FLAGS = [
   { name: 'http', kind: 'list' },
   { name: 'crash', kind: 'list' },
   { name: 'init', kind: 'list' },
+  { name: 'exit', kind: 'list' },
+  { name: 'probe', kind: 'list' },
+  { name: 'for', kind: 'string' },
   { name: 'scenario', kind: 'string' },
   { name: 'policy', kind: 'list' },
   { name: 'pod', kind: 'string' },
@@ -53,6 +58,15 @@ export async function simulateCommand(argv: readonly string[], io: CliIo): Promi
   const scenarioFile = await loadScenario(io, file, args.string('scenario'), scenario);
   applyFlags(args, scenario);
   const entry = choosePod(manifest, scenario.pod);
+  if (usesPodWorker(scenario)) {
+    const trace = await simulateOnWorker(entry.pod, scenario);
+    if (args.bool('json')) {
+      io.stdout(`${JSON.stringify({ source: manifest.source, scenario: scenarioFile ?? null, ...trace }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    io.stdout(renderPodReport(trace, reportHeader(trace.pod.name, { manifest: manifest.source, scenarioFile, entry })));
+    return ExitCode.ok;
+  }
   const trace = await simulate(entry.pod, scenario);
   if (args.bool('json')) {
     io.stdout(`${JSON.stringify({ source: manifest.source, scenario: scenarioFile ?? null, ...trace }, null, 2)}\n`);
@@ -138,6 +152,12 @@ function applyFlags(args: ParsedArgs, scenario: SimulationScript): void {
       fromFlag('init', text, () => parseInit(value)),
     );
   }
+  for (const text of args.list('exit')) scenario.exits.push(...fromFlag('exit', text, parseExits));
+  for (const text of args.list('probe'))
+    for (const probe of fromFlag('probe', text, parseProbes))
+      scenario.probes.set(`${probe.container}.${probe.probe}`, probe);
+  const horizon = args.string('for');
+  if (horizon !== undefined) scenario.forMs = fromFlag('for', horizon, parseHorizon);
   scenario.policy = parsePolicyFlags('simulate', args.list('policy'), scenario.policy);
   const pod = args.string('pod');
   if (pod !== undefined) scenario.pod = pod;
@@ -168,16 +188,25 @@ function choosePod(manifest: Manifest, name: string | undefined): ManifestPod {
   return manifest.pods[0] as ManifestPod;
 }
 
+/** The first lines of a report: which pod, from where, with which scenario file. */
+function reportHeader(
+  name: string,
+  context: { manifest: string; scenarioFile: string | undefined; entry: ManifestPod },
+): string[] {
+  const from =
+    context.entry.templatePath === '' ? '' : ` (pod template of ${context.entry.kind} "${context.entry.name}")`;
+  const out = [`Simulated pod "${name}"${from} in virtual time: ${context.manifest}`];
+  if (context.scenarioFile !== undefined) out.push(`Scenario: ${context.scenarioFile}`);
+  return out;
+}
+
 /** The human report: header, events table, timeline, final statuses, notes. */
 export function renderReport(
   trace: SimulationTrace,
   context: { manifest: string; scenarioFile: string | undefined; entry: ManifestPod; ascii?: boolean },
 ): string {
   const { pod } = trace;
-  const from =
-    context.entry.templatePath === '' ? '' : ` (pod template of ${context.entry.kind} "${context.entry.name}")`;
-  const out = [`Simulated pod "${pod.name}"${from} in virtual time: ${context.manifest}`];
-  if (context.scenarioFile !== undefined) out.push(`Scenario: ${context.scenarioFile}`);
+  const out = reportHeader(pod.name, context);
   trace.deletes.forEach((d, i) => {
     const grace =
       d.gracePeriodSeconds === undefined

@@ -20,7 +20,9 @@ import {
 } from '../testing/index.js';
 import { formatSeconds } from './durations.js';
 import { CliError, ExitCode, usageError } from './errors.js';
+import { checkPodScripts } from './pod-scripts.js';
 import type { SimulationScript } from './scenario.js';
+import { type PodSimulationTrace, simulatePod } from './simulate-pod.js';
 import {
   describeHandler,
   type RunnerSetup,
@@ -100,12 +102,45 @@ export function preparePod(input: unknown, policy: { allowZeroSleep?: boolean })
 }
 
 /**
+ * Whether the simulation runs on the pod worker (`startPod`): when exits, probe results or a
+ * horizon are scripted (`--exit`, `--probe`, `--for` or their scenario keys).
+ */
+export function usesPodWorker(scenario: SimulationScript): boolean {
+  return scenario.exits.length > 0 || scenario.probes.size > 0 || scenario.forMs !== undefined;
+}
+
+/** The containers of a prepared pod, with their hooks described, in start order. */
+export function describeContainers(pod: Pod): SimulatedContainer[] {
+  return containersInOrder(pod).map(({ container, kind }) => ({
+    name: container.name,
+    kind,
+    ...(container.lifecycle?.postStart
+      ? { postStart: describeHandler(container.lifecycle.postStart, container, pod) }
+      : {}),
+    ...(container.lifecycle?.preStop ? { preStop: describeHandler(container.lifecycle.preStop, container, pod) } : {}),
+    ...(container.lifecycle?.stopSignal ? { stopSignal: container.lifecycle.stopSignal } : {}),
+  }));
+}
+
+/**
+ * Runs the pod on the pod worker (see {@link usesPodWorker}): restarts, back-off, probes.
+ */
+export async function simulateOnWorker(input: unknown, scenario: SimulationScript): Promise<PodSimulationTrace> {
+  const pod = preparePod(input, scenario.policy);
+  const problems = checkPodScripts(pod, scenario.exits, scenario.probes.values());
+  if (problems.length > 0) throw usageError('simulate', problems.join('\n'));
+  return simulatePod(pod, scenario, describeContainers(pod));
+}
+
+/**
  * Runs the pod in virtual time with the testing kit's `runScenario`: starts every container in
  * order (init containers and sidecars first), deletes the pod when the scenario says (default:
  * once the start sequence has settled), and records everything until no timer is left.
  */
 export async function simulate(input: unknown, scenario: SimulationScript): Promise<SimulationTrace> {
   const pod = preparePod(input, scenario.policy);
+  const problems = checkPodScripts(pod, scenario.exits, scenario.probes.values());
+  if (problems.length > 0) throw usageError('simulate', problems.join('\n'));
   const setup = toRunnerScenario(pod, scenario);
   let run: ScenarioTrace;
   try {
@@ -134,17 +169,7 @@ export async function simulate(input: unknown, scenario: SimulationScript): Prom
       uid: pod.metadata?.uid ?? '',
       terminationGracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30,
     },
-    containers: order.map(({ container, kind }) => ({
-      name: container.name,
-      kind,
-      ...(container.lifecycle?.postStart
-        ? { postStart: describeHandler(container.lifecycle.postStart, container, pod) }
-        : {}),
-      ...(container.lifecycle?.preStop
-        ? { preStop: describeHandler(container.lifecycle.preStop, container, pod) }
-        : {}),
-      ...(container.lifecycle?.stopSignal ? { stopSignal: container.lifecycle.stopSignal } : {}),
-    })),
+    containers: describeContainers(pod),
     deletes: deletes.map((r) => {
       const { gracePeriodSeconds } = setup.scenario.actions[r.index] as DeleteAction;
       return { atMs: r.atMs, ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }) };

@@ -1,4 +1,5 @@
-import type { Container, HookName, LifecycleHandler } from '../api/types.js';
+import type { PodLifecycleStatus } from '../api/pod-status.js';
+import type { Container, HookName, LifecycleHandler, Pod } from '../api/types.js';
 import { errorText } from '../errors.js';
 import type { KubeEvent, KubeEventObject } from '../hooks/events.js';
 import { runHandler } from '../hooks/run-handler.js';
@@ -16,8 +17,13 @@ export interface LifecycleManagerEvents {
   event: [event: KubeEvent];
   /** An internal step (hook started, stop requested, …), for timelines and trace checks. */
   step: [step: LifecycleStep];
+  /**
+   * A pod's status changed (DESIGN §10): the pod as handed to `startPod` and the new frozen
+   * snapshot, after every change, in order.
+   */
+  podStatus: [pod: Pod, status: PodLifecycleStatus];
   /** A listener threw; the manager carried on. Throwing here is ignored. */
-  listenerError: [error: unknown, eventName: 'event' | 'step'];
+  listenerError: [error: unknown, eventName: 'event' | 'step' | 'podStatus'];
 }
 
 /**

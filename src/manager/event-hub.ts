@@ -13,7 +13,7 @@ export class EventHub implements EventSink {
   readonly #emitter = new EventEmitter();
   readonly #wrapped = new Map<EventName, WeakMap<AnyListener, AnyListener[]>>();
   /** Listeners per event name, kept here so that {@link hasListeners} is a field read. */
-  readonly #counts: Record<EventName, number> = { event: 0, step: 0, listenerError: 0 };
+  readonly #counts: Record<EventName, number> = { event: 0, step: 0, podStatus: 0, listenerError: 0 };
 
   on<K extends EventName>(name: K, listener: Listener<K>, once = false): void {
     const fn = listener as AnyListener;
@@ -23,7 +23,7 @@ export class EventHub implements EventSink {
       try {
         fn(...args);
       } catch (error) {
-        if (name !== 'listenerError') this.emit('listenerError', error, name as 'event' | 'step');
+        if (name !== 'listenerError') this.emit('listenerError', error, name as 'event' | 'step' | 'podStatus');
       }
     };
     let byName = this.#wrapped.get(name);

@@ -1,5 +1,5 @@
+import type { PodStatus } from '../api/pod-status.js';
 import type { Container, Pod } from '../api/types.js';
-import { markExited } from '../container/container-exit.js';
 import type { LifecycleManagerEvents, ManagerContext } from '../container/context.js';
 import { requestKill } from '../container/kill-sequence.js';
 import { terminatePod } from '../container/pod-termination.js';
@@ -10,8 +10,17 @@ import { shortenTermination } from '../container/termination.js';
 import { InvalidArgumentError, LifecycleError, UnknownContainerError } from '../errors.js';
 import { gracefulDelete } from '../grace/graceful-delete.js';
 import { effectiveGracePeriod, KILL_REASONS } from '../grace/kill-grace.js';
+import type { PodWaitCondition, PodWaitOptions } from '../pod/pod-waiters.js';
 import { EventHub } from './event-hub.js';
-import { type DeleteOptions, type LifecycleManagerOptions, resolveOptions, type StopOptions } from './options.js';
+import {
+  type DeleteOptions,
+  type LifecycleManagerOptions,
+  resolveOptions,
+  resolvePodOptions,
+  type StopOptions,
+} from './options.js';
+import { PodRuns } from './pod-runs.js';
+import { reportExit } from './report-exit.js';
 import { ValidatedPods } from './validated-pods.js';
 
 /**
@@ -34,10 +43,62 @@ export class LifecycleManager {
   readonly #validated: ValidatedPods;
   /** The record of each defaulted pod (a validation-cache hit answers the same defaulted object). */
   readonly #byDefaulted = new WeakMap<Pod, PodRecord>();
+  readonly #runs: PodRuns;
 
   constructor(options: LifecycleManagerOptions) {
     this.#ctx = resolveOptions(options, this.#hub);
-    this.#validated = new ValidatedPods({ allowZeroSleep: this.#ctx.policy.allowZeroSleep });
+    const podOptions = resolvePodOptions(options);
+    this.#validated = new ValidatedPods({
+      allowZeroSleep: this.#ctx.policy.allowZeroSleep,
+      featureGates: podOptions.featureGates,
+    });
+    this.#runs = new PodRuns(this.#ctx, this.#hub, podOptions);
+  }
+
+  /**
+   * Run the whole pod as the kubelet's pod worker does (DESIGN §10, spec pod §3): sandbox, init
+   * containers one at a time, sidecars in order, then the regular containers; restarts per
+   * `restartPolicy` with CrashLoopBackOff; completion for Never/OnFailure pods. Resolves with the
+   * first status whose phase is not Pending; the worker goes on until the pod completes or is
+   * deleted. Starting a pod already run is idempotent (the same worker, the same promise).
+   *
+   * Rejects with `LifecycleSpecError` for an invalid pod and `ERR_INVALID_STATE` for a pod being
+   * deleted or one whose containers were started with {@link startContainer}.
+   *
+   * @example
+   * ```ts
+   * const status = await manager.startPod(pod);
+   * console.log(status.phase); // 'Running'
+   * ```
+   */
+  startPod(pod: Pod): Promise<PodStatus> {
+    try {
+      return this.#runs.start(pod, this.#podRecord(pod));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The pod's status as `kubectl get pod -o json` shows it (DESIGN §10): a frozen snapshot, a new
+   * object after every change. Throws `UnknownPodError` for a pod not started with {@link startPod}.
+   */
+  podStatus(pod: Pod): PodStatus {
+    return this.#runs.require(pod, keyOf(pod)).worker.status();
+  }
+
+  /**
+   * Resolve with the first status that satisfies `condition` (at once if the current one does).
+   * Rejects with `PodWaitError` `ERR_WAIT_TIMEOUT` after `timeoutMs` on the injected clock,
+   * `ERR_POD_TERMINAL` once the pod is Succeeded/Failed/deleted and the condition cannot hold,
+   * the signal's reason on abort, and `UnknownPodError` for a pod not started with {@link startPod}.
+   */
+  waitForPod(pod: Pod, condition: PodWaitCondition, options?: PodWaitOptions): Promise<PodStatus> {
+    try {
+      return this.#runs.wait(this.#runs.require(pod, keyOf(pod)), condition, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Listen to `event` (Kubernetes events), `step` (internal steps) or `listenerError`. */
@@ -76,6 +137,7 @@ export class LifecycleManager {
 
   #start(pod: Pod, containerName: string): Promise<StartResult> {
     const { record: podRecord, container, containerRecord } = this.#resolve(pod, containerName);
+    this.#refuseWorkerPod(podRecord, 'startContainer');
     if (containerRecord.phase === 'starting' && containerRecord.startPromise !== undefined)
       return containerRecord.startPromise;
     if (containerRecord.phase === 'running') {
@@ -111,6 +173,7 @@ export class LifecycleManager {
 
   #stop(pod: Pod, containerName: string, options: StopOptions): Promise<StopResult> {
     const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
+    this.#refuseWorkerPod(podRecord, 'stopContainer');
     if (options === null || typeof options !== 'object')
       throw new InvalidArgumentError('options', options, 'an object of StopOptions');
     const override = options.gracePeriodOverride;
@@ -182,10 +245,12 @@ export class LifecycleManager {
     const isStillRunning = [...record.containers.values()].some((c) => c.phase === 'running' || c.phase === 'starting');
     if (record.termination !== undefined && !isStillRunning) return record.termination;
     record.terminationSettled = false;
+    this.#runs.deleting(record.key);
     const termination = terminatePod(this.#ctx, record);
     record.termination = termination;
     void termination.then(() => {
       if (record.termination === termination) record.terminationSettled = true;
+      this.#runs.terminated(record.key);
     });
     return termination;
   }
@@ -197,11 +262,18 @@ export class LifecycleManager {
     if (!Number.isSafeInteger(exitCode)) {
       throw new InvalidArgumentError('exitCode', exitCode, 'an integer exit code');
     }
-    if (containerRecord.phase === 'idle' || containerRecord.phase === 'exited') return;
-    if (containerRecord.exit === undefined) containerRecord.exit = { at: this.#ctx.clock.now(), exitCode };
-    const killing = containerRecord.termination !== undefined && !containerRecord.termination.settled;
-    // During a start the sequence finishes first; during a kill the kill finishes (spec §4.2-C).
-    if (containerRecord.phase === 'running' && !killing) markExited(this.#ctx, podRecord, containerRecord);
+    reportExit(this.#ctx, podRecord, containerRecord, exitCode);
+    this.#runs.get(podRecord.key)?.driver.exited(containerName, { exitCode });
+  }
+
+  /** Mixing (DESIGN §10): a pod a worker runs is not driven container by container. */
+  #refuseWorkerPod(record: PodRecord, call: string): void {
+    if (this.#runs.get(record.key) === undefined) return;
+    throw new LifecycleError(
+      'ERR_INVALID_STATE',
+      `pod "${record.name}" is run by a pod worker (startPod); ${call} would race its restarts. ` +
+        'Use deletePod to stop it, or drive a pod container by container without startPod',
+    );
   }
 
   /** The container's state as `kubectl get pod -o yaml` would show it. */
@@ -230,7 +302,8 @@ export class LifecycleManager {
         shortenedDuringPass: false,
       };
       this.#pods.set(key, record);
-    } else if (record.pod !== defaulted) {
+    } else if (record.pod !== defaulted && this.#runs.get(key) === undefined) {
+      // A pod a worker runs keeps the copy it started with (a caller's later edit is not applied).
       record.pod = defaulted;
       for (const [name, fresh] of containerRecords(defaulted))
         if (!record.containers.has(name)) record.containers.set(name, fresh);
@@ -255,4 +328,10 @@ export class LifecycleManager {
     }
     return { record, container, containerRecord };
   }
+}
+
+/** The record key of a pod handed in (its UID, else namespace/name), without validating it. */
+function keyOf(pod: Pod): string {
+  if (pod === null || typeof pod !== 'object') throw new InvalidArgumentError('pod', pod, 'a Pod object');
+  return podKey(pod);
 }

@@ -3,14 +3,19 @@
  * resolved into the context the container sequences run on.
  */
 
+import type { FeatureGates } from '../api/drop-disabled-fields.js';
+import { resolveFeatureGates } from '../api/drop-disabled-fields.js';
 import type { EventSink, ManagerContext } from '../container/context.js';
 import { type LifecyclePolicy, resolvePolicy } from '../container/policy.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { KillReason } from '../grace/kill-grace.js';
+import type { CrashLoopBackOffPolicy } from '../pod/crash-loop-back-off.js';
 import type { Clock } from '../ports/clock.js';
+import type { GrpcHealthChecker } from '../ports/grpc-health-checker.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
+import type { TcpDialer } from '../ports/tcp-dialer.js';
 
 /** Options of {@link LifecycleManager}. */
 export interface LifecycleManagerOptions {
@@ -29,6 +34,86 @@ export interface LifecycleManagerOptions {
    * past its own timeout a runtime stop may take, before the manager gives up on it. @default 120
    */
   readonly runtimeRequestTimeoutSeconds?: number;
+  /**
+   * CrashLoopBackOff figures of the pod worker (DESIGN §10, spec pod §4.1): `initialSeconds`,
+   * `maxSeconds`, `resetAfterSeconds`, or `reducedDecay` for the ReduceDefaultCrashLoopBackOffDecay
+   * variant. @default the kubelet 1.35's: 10 s initial, doubling, 300 s cap, reset after 600 s running
+   */
+  readonly crashLoopBackOff?: CrashLoopBackOffPolicy;
+  /**
+   * Feature gates as in a 1.35 cluster, applied to validation (a disabled gate's fields are
+   * dropped as the API server does) and to the pod worker's restart rules.
+   * @default { ContainerRestartRules: true, ContainerStopSignals: true }
+   */
+  readonly featureGates?: FeatureGates;
+  /**
+   * Delay between a container's exit and the pod worker acting on it, like the kubelet's PLEG
+   * relist (up to 1 s on a node; spec pod §9). `finishedAt` keeps the real exit time. @default 0
+   */
+  readonly exitObservationDelayMs?: number;
+  /**
+   * A `[0, 1)` random source for the kubelet's requeue jitter (spec pod §4.3): a restart then
+   * comes within `[expiry, expiry + 50 % of the wait)`. Seed it for replayable runs.
+   * @default none: a restart happens exactly when its back-off expires
+   */
+  readonly random?: () => number;
+  /** Dials tcpSocket probes (e.g. `NodeTcpDialer`). Without it a pod with one is rejected at `startPod` (`ERR_MISSING_PORT`). */
+  readonly tcpDialer?: TcpDialer;
+  /** Runs grpc probes (e.g. `NodeGrpcHealthChecker`). Without it a pod with one is rejected at `startPod` (`ERR_MISSING_PORT`). */
+  readonly grpcHealthChecker?: GrpcHealthChecker;
+}
+
+/** The pod-level options of a manager, checked (see {@link resolvePodOptions}). */
+export interface PodOptions {
+  readonly crashLoopBackOff: CrashLoopBackOffPolicy | undefined;
+  readonly featureGates: Required<{ [K in keyof FeatureGates]: boolean }>;
+  readonly exitObservationDelayMs: number;
+  readonly random: (() => number) | undefined;
+  readonly tcpDialer: TcpDialer | undefined;
+  readonly grpcHealthChecker: GrpcHealthChecker | undefined;
+}
+
+/** Check the pod-level options; throws `InvalidArgumentError` naming the bad option. */
+export function resolvePodOptions(options: LifecycleManagerOptions): PodOptions {
+  const backOff = options.crashLoopBackOff;
+  if (backOff !== undefined) {
+    if (backOff === null || typeof backOff !== 'object') {
+      throw new InvalidArgumentError(
+        'options.crashLoopBackOff',
+        backOff,
+        'an object { initialSeconds?, maxSeconds?, resetAfterSeconds? }',
+      );
+    }
+    for (const key of ['initialSeconds', 'maxSeconds', 'resetAfterSeconds'] as const) {
+      const value = backOff[key];
+      if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+        throw new InvalidArgumentError(`options.crashLoopBackOff.${key}`, value, 'a finite number of seconds > 0');
+      }
+    }
+  }
+  const gates = options.featureGates;
+  if (gates !== undefined && (gates === null || typeof gates !== 'object')) {
+    throw new InvalidArgumentError('options.featureGates', gates, 'an object such as { ContainerRestartRules: false }');
+  }
+  const delay = options.exitObservationDelayMs ?? 0;
+  if (!(typeof delay === 'number' && Number.isFinite(delay) && delay >= 0)) {
+    throw new InvalidArgumentError('options.exitObservationDelayMs', delay, 'a finite number of milliseconds >= 0');
+  }
+  if (options.random !== undefined && typeof options.random !== 'function') {
+    throw new InvalidArgumentError('options.random', options.random, 'a function returning a number in [0, 1)');
+  }
+  if (options.tcpDialer !== undefined) requireMethods('options.tcpDialer', options.tcpDialer, ['connect']);
+  if (options.grpcHealthChecker !== undefined) {
+    requireMethods('options.grpcHealthChecker', options.grpcHealthChecker, ['check']);
+  }
+  return {
+    crashLoopBackOff: backOff,
+    featureGates: resolveFeatureGates(gates),
+    exitObservationDelayMs: delay,
+    random: options.random,
+    tcpDialer: options.tcpDialer,
+    grpcHealthChecker: options.grpcHealthChecker,
+  };
 }
 
 /** Options of {@link LifecycleManager.stopContainer}. */

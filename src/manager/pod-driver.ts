@@ -1,0 +1,213 @@
+/**
+ * The {@link ContainerDriver} the manager gives each pod worker: the container layer's start and
+ * kill sequences (src/container) on the manager's own record of the pod, the Runtime's optional
+ * `waitContainer`/`runPodSandbox`/`stopPodSandbox`, and exits reported through `notifyExited`.
+ *
+ * @internal
+ * @module
+ */
+
+import type { ManagerContext } from '../container/context.js';
+import { DEADLINE, type Deferred, deferred, raceDeadline } from '../container/deadline.js';
+import { requestKill } from '../container/kill-sequence.js';
+import { type ContainerRecord, containerSpec, type PodRecord } from '../container/records.js';
+import { startSequence } from '../container/start-sequence.js';
+import { errorText, LifecycleError } from '../errors.js';
+import type {
+  ContainerDriver,
+  ContainerExit,
+  KillOptions,
+  SandboxInfo,
+  StartOutcome,
+  StopOutcome,
+} from '../pod/container-driver.js';
+import { reportExit } from './report-exit.js';
+
+/** How long a kill waits for `waitContainer` to report the exit code of a container it stopped. */
+const EXIT_REPORT_MS = 1_000;
+
+/** Hooks the manager gives a {@link PodDriver}. */
+export interface PodDriverHost {
+  readonly ctx: ManagerContext;
+  readonly record: PodRecord;
+  /** The sandbox is up: `podIP` becomes `status.podIP` and the default httpGet host. */
+  onSandbox(podIP: string | undefined): void;
+  /** A container instance is running (after postStart) or exited: the probes follow it. */
+  onRunning?(name: string, ref: NonNullable<ContainerRecord['ref']>, startedAt: number): void;
+  onExited?(name: string): void;
+}
+
+/** One container instance's exit, as the worker learns it. */
+interface Watch {
+  readonly exit: Deferred<ContainerExit>;
+  settled: boolean;
+}
+
+/** The manager's ContainerDriver for one pod (see the module comment). */
+export class PodDriver implements ContainerDriver {
+  readonly #host: PodDriverHost;
+  readonly #watches = new Map<string, Watch>();
+  /** Aborts the `waitContainer` calls still pending when the pod is gone. */
+  readonly #calls = new AbortController();
+  runSandbox?: () => Promise<SandboxInfo>;
+  stopSandbox?: (id: string) => Promise<void>;
+
+  constructor(host: PodDriverHost) {
+    this.#host = host;
+    const { runtime } = host.ctx;
+    if (typeof runtime.runPodSandbox === 'function') {
+      this.runSandbox = async () => {
+        const sandbox = await (runtime.runPodSandbox as NonNullable<typeof runtime.runPodSandbox>)(host.record.pod, {
+          signal: this.#calls.signal,
+        });
+        const id: unknown = sandbox?.id;
+        if (typeof id !== 'string' || id === '') {
+          throw new LifecycleError('ERR_INVALID_STATE', 'runtime.runPodSandbox resolved without a sandbox id');
+        }
+        const podIP = typeof sandbox.podIP === 'string' && sandbox.podIP !== '' ? sandbox.podIP : undefined;
+        host.onSandbox(podIP);
+        return podIP === undefined ? { id } : { id, podIP };
+      };
+    }
+    if (typeof runtime.stopPodSandbox === 'function') {
+      this.stopSandbox = (id) =>
+        (runtime.stopPodSandbox as NonNullable<typeof runtime.stopPodSandbox>)(id, {
+          signal: new AbortController().signal,
+        });
+    }
+  }
+
+  async start(name: string): Promise<StartOutcome> {
+    const { ctx, record: pod } = this.#host;
+    const c = pod.containers.get(name);
+    const spec = c === undefined ? undefined : containerSpec(pod.pod, c);
+    if (c === undefined || spec === undefined) return { outcome: 'startFailed', message: `no container "${name}"` };
+    // An earlier instance still being killed (its exit came in first): the kill ends first.
+    if (c.termination !== undefined && !c.termination.settled) await c.termination.promise;
+    if (c.phase === 'starting' || c.phase === 'running') {
+      return { outcome: 'startFailed', message: `container "${name}" is already ${c.phase}` };
+    }
+    const watch: Watch = { exit: deferred<ContainerExit>(), settled: false };
+    this.#watches.set(name, watch);
+    const result = await startSequence(ctx, pod, c, spec);
+    const containerID = result.containerID;
+    const id = containerID === undefined ? {} : { containerID };
+    switch (result.outcome) {
+      case 'startFailed':
+        return { outcome: 'startFailed', ...(result.message !== undefined ? { message: result.message } : {}) };
+      case 'postStartFailed': {
+        const exit = this.#exitOf(c);
+        this.#settle(name, watch, exit);
+        return {
+          outcome: 'postStartFailed',
+          ...id,
+          ...(result.message !== undefined ? { message: result.message } : {}),
+          exit,
+        };
+      }
+      case 'exited': {
+        const exit = this.#exitOf(c);
+        this.#settle(name, watch, exit);
+        return { outcome: 'exited', ...id, exit };
+      }
+      case 'running': {
+        this.#watchRuntime(c, watch);
+        if (c.ref !== undefined) this.#host.onRunning?.(name, c.ref, result.runningAt ?? result.startedAt);
+        return { outcome: 'running', ...id, startedAt: result.runningAt ?? result.startedAt };
+      }
+    }
+  }
+
+  async kill(name: string, options: KillOptions): Promise<StopOutcome> {
+    const { ctx, record: pod } = this.#host;
+    const c = pod.containers.get(name);
+    if (c === undefined) return {};
+    const watch = this.#watches.get(name);
+    const result = await requestKill(ctx, pod, c, {
+      reason: options.reason,
+      message: options.message,
+      overrideSeconds: options.gracePeriodOverride,
+    });
+    if (result.outcome === 'stopFailed' || result.outcome === 'stopTimedOut') return {};
+    let exit: ContainerExit | undefined;
+    if (watch !== undefined && !watch.settled && typeof ctx.runtime.waitContainer === 'function') {
+      // The runtime's own report carries the real code (143 after SIGTERM, 137 after SIGKILL).
+      const reported = await raceDeadline(ctx.clock, watch.exit.promise, EXIT_REPORT_MS);
+      if (reported !== DEADLINE) exit = reported;
+    }
+    exit ??= watch?.settled === true ? undefined : this.#exitOf(c);
+    if (watch !== undefined && exit !== undefined) this.#settle(name, watch, exit);
+    return exit === undefined ? {} : { exit };
+  }
+
+  waitExit(name: string): Promise<ContainerExit> | undefined {
+    return this.#watches.get(name)?.exit.promise;
+  }
+
+  /**
+   * The container layer saw `name` exit (a `notifyExited`, or a kill the delete made): tell the
+   * worker, once per instance.
+   */
+  exited(name: string, exit: ContainerExit): void {
+    const watch = this.#watches.get(name);
+    if (watch !== undefined && !watch.settled) this.#settle(name, watch, exit);
+  }
+
+  /** After a pod termination: every instance the container layer saw exit reaches the worker. */
+  syncExits(): void {
+    for (const [name, watch] of this.#watches) {
+      const c = this.#host.record.containers.get(name);
+      if (!watch.settled && c !== undefined && c.phase === 'exited') this.#settle(name, watch, this.#exitOf(c));
+    }
+  }
+
+  /** The pod is gone: abort the pending `waitContainer` calls. */
+  dispose(): void {
+    this.#calls.abort(new Error('pod deleted'));
+  }
+
+  #watchRuntime(c: ContainerRecord, watch: Watch): void {
+    const { ctx, record: pod } = this.#host;
+    const wait = ctx.runtime.waitContainer;
+    const ref = c.ref;
+    if (typeof wait !== 'function' || ref === undefined) return;
+    let pending: Promise<ContainerExit>;
+    try {
+      pending = Promise.resolve(wait.call(ctx.runtime, ref, { signal: this.#calls.signal }));
+    } catch {
+      return;
+    }
+    pending.then(
+      (reported) => {
+        const exitCode = reported?.exitCode;
+        if (!Number.isSafeInteger(exitCode) || watch.settled) return;
+        if (c.ref === ref) reportExit(ctx, pod, c, exitCode);
+        this.#settle(c.name, watch, {
+          exitCode,
+          ...(typeof reported.reason === 'string' && reported.reason !== '' ? { reason: reported.reason } : {}),
+          ...(typeof reported.signal === 'string' ? { signal: reported.signal } : {}),
+        });
+      },
+      (error: unknown) => {
+        // Aborted (pod gone) or the runtime lost the container: notifyExited remains.
+        void errorText(error);
+      },
+    );
+  }
+
+  #settle(name: string, watch: Watch, exit: ContainerExit): void {
+    if (watch.settled) return;
+    watch.settled = true;
+    watch.exit.resolve(exit);
+    this.#host.onExited?.(name);
+  }
+
+  /** The exit the container layer recorded for `c` (137 / Error when it does not know the code). */
+  #exitOf(c: ContainerRecord): ContainerExit {
+    const code = c.exit?.exitCode;
+    const finishedAt = c.exit?.at;
+    const at = finishedAt === undefined ? {} : { finishedAt };
+    if (code === undefined) return { exitCode: 137, reason: 'Error', ...at };
+    return { exitCode: code, reason: code === 0 ? 'Completed' : 'Error', ...at };
+  }
+}
