@@ -54,6 +54,27 @@ export class InvalidArgumentError extends LifecycleError {
   }
 }
 
+/**
+ * A container start asked of a pod that is being deleted (or was deleted): the kubelet starts no
+ * container in a terminating pod (spec §4.1). Code `ERR_INVALID_STATE`, as every call made in the
+ * wrong state; this class tells it apart from starting a container that is already running.
+ */
+export class PodTerminatingError extends LifecycleError {
+  override readonly name = 'PodTerminatingError';
+  readonly podName: string;
+  readonly containerName: string;
+
+  constructor(podName: string, containerName: string) {
+    super(
+      'ERR_INVALID_STATE',
+      `cannot start container "${containerName}": pod "${podName}" is being deleted (or was deleted), and the ` +
+        'kubelet starts no containers in a terminating pod. A re-created pod is a new pod: give it a new metadata.uid',
+    );
+    this.podName = podName;
+    this.containerName = containerName;
+  }
+}
+
 /** Renders a value for an error message without throwing (cycles, symbols, huge strings). */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

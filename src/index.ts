@@ -52,7 +52,13 @@ export {
 export { LifecycleSpecError } from './api/lifecycle-spec-error.js';
 // Errors
 export type { LifecycleErrorCode } from './errors.js';
-export { errorText, InvalidArgumentError, LifecycleError, UnknownContainerError } from './errors.js';
+export {
+  errorText,
+  InvalidArgumentError,
+  LifecycleError,
+  PodTerminatingError,
+  UnknownContainerError,
+} from './errors.js';
 // Grace arithmetic (spec §4)
 export type {
   DeletionState,

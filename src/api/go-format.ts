@@ -28,6 +28,8 @@ function hex(value: number, width: number): string {
   return out;
 }
 
+const PLAIN_RUN = /[\x20\x21\x23-\x5b\x5d-\x7e]+/y;
+
 /**
  * Quotes a string exactly as Go's `strconv.Quote` (and so `fmt`'s `%q`) does: short escapes
  * (`\n`, `\t`, …), `\xNN` for other control bytes and DEL, `\uNNNN` / `\UNNNNNNNN` for other
@@ -38,8 +40,18 @@ function hex(value: number, width: number): string {
  */
 export function goQuote(value: string): string {
   let out = '"';
-  for (const char of value) {
-    let cp = char.codePointAt(0) ?? 0xfffd;
+  let i = 0;
+  while (i < value.length) {
+    // Runs of printable ASCII other than `"` and `\` are copied whole (linear on large outputs).
+    PLAIN_RUN.lastIndex = i;
+    const run = PLAIN_RUN.exec(value);
+    if (run !== null) {
+      out += run[0];
+      i += run[0].length;
+      continue;
+    }
+    let cp = value.codePointAt(i) ?? 0xfffd;
+    i += cp > 0xffff ? 2 : 1;
     if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
     const short = SHORT_ESCAPES[cp];
     if (short !== undefined) out += short;

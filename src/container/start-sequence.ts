@@ -73,7 +73,7 @@ export async function startSequence(
   emitContainerEvent(ctx, pod, record, {
     type: 'Normal',
     reason: 'Started',
-    message: EventMessages.started(record.name),
+    message: EventMessages.started(record.name, ctx.kubeletVersion),
   });
   emitStep(ctx, pod, record, { kind: 'started' });
 

@@ -35,10 +35,37 @@ export interface KubeEvent {
   readonly timestamp: number;
 }
 
-/** The exact kubelet messages (spec §7). */
+/** The `kubeletVersion` whose event texts {@link EventMessages} give when none is named. */
+export const DEFAULT_KUBELET_VERSION = '1.35';
+
+/**
+ * Whether `kubeletVersion` (`major.minor`) is at least `major.minor`; an unreadable version counts
+ * as the newest (the manager checks the option's shape before it gets here).
+ */
+export function isKubeletAtLeast(kubeletVersion: string, major: number, minor: number): boolean {
+  const match = /^(\d+)\.(\d+)$/.exec(kubeletVersion);
+  if (match === null) return true;
+  const [vMajor, vMinor] = [Number(match[1]), Number(match[2])];
+  return vMajor > major || (vMajor === major && vMinor >= minor);
+}
+
+/**
+ * The exact kubelet messages (spec §7, spec pod §4.6), checked against the 1.35 kubelet
+ * (`pkg/kubelet/kuberuntime/kuberuntime_container.go`, `pkg/kubelet/lifecycle/handlers.go`,
+ * `pkg/kubelet/pod_workers.go`). `created` and `started` follow `kubeletVersion` (default
+ * {@link DEFAULT_KUBELET_VERSION}): since 1.35 (k/k#134043) the kubelet says `Container created` /
+ * `Container started`, without the name (the event's `fieldPath` names the container); earlier
+ * kubelets said `Created container: <name>` / `Started container <name>`. The other texts are the
+ * same in every version the library reproduces.
+ *
+ * @example EventMessages.started('web') // 'Container started'
+ * @example EventMessages.started('web', '1.34') // 'Started container web'
+ */
 export const EventMessages = Object.freeze({
-  started: (container: string) => `Started container ${container}`,
-  created: (container: string) => `Created container: ${container}`,
+  started: (container: string, kubeletVersion: string = DEFAULT_KUBELET_VERSION) =>
+    isKubeletAtLeast(kubeletVersion, 1, 35) ? 'Container started' : `Started container ${container}`,
+  created: (container: string, kubeletVersion: string = DEFAULT_KUBELET_VERSION) =>
+    isKubeletAtLeast(kubeletVersion, 1, 35) ? 'Container created' : `Created container: ${container}`,
   stopping: (container: string) => `Stopping container ${container}`,
   failedPostStartHook: 'PostStartHook failed',
   failedPreStopHook: 'PreStopHook failed',

@@ -32,6 +32,7 @@ export function runExecHandler(exec: ExecAction, ctx: HandlerRunContext): Promis
 function execOutcome(settled: Settled<unknown>, command: readonly string[], ctx: HandlerRunContext): HandlerOutcome {
   let error: string;
   let output = '';
+  let note = '';
   if (settled.kind === 'aborted') {
     error = contextErrorText(ctx.signal);
   } else if (settled.kind === 'rejected') {
@@ -42,14 +43,64 @@ function execOutcome(settled: Settled<unknown>, command: readonly string[], ctx:
       error = checked;
     } else {
       if (checked.exitCode === 0) return SUCCEEDED;
-      output = checked.stdout + checked.stderr;
-      error = `command '${command.join(' ')}' exited with ${checked.exitCode}: ${checked.stderr}`;
+      const stdout = capExecOutput(checked.stdout);
+      const stderr = capExecOutput(checked.stderr);
+      output = stdout.text + stderr.text;
+      error = `command '${command.join(' ')}' exited with ${checked.exitCode}: ${stderr.text}`;
+      note = truncationNote([
+        ['stdout', checked.stdout, stdout],
+        ['stderr', checked.stderr, stderr],
+      ]);
     }
   }
   const message =
     `Exec lifecycle hook (${goStringSlice(command)}) for Container ${goQuote(ctx.container.name)} ` +
-    `in Pod ${goQuote(formatPodDesc(ctx.pod))} failed - error: ${error}, message: ${goQuote(output)}`;
+    `in Pod ${goQuote(formatPodDesc(ctx.pod))} failed - error: ${error}, message: ${goQuote(output)}${note}`;
   return { ok: false, error, message };
+}
+
+/**
+ * The most of each exec output stream (stdout, stderr) a failed hook's texts keep: 16 MiB, the
+ * bound of the kubelet's CRI path — CRI-O's `maxExecSyncSize = 16 * 1024 * 1024` (per stream,
+ * "the amount of logs allowed in the dockershim implementation", k/k#82514) and the kubelet's CRI
+ * client `maxMsgSize = 1024 * 1024 * 16` (`k8s.io/cri-client`, the largest ExecSync response it
+ * accepts). The kubelet itself adds no limit (spec §5.1); the runtime's cap is what bounds it.
+ */
+export const MAX_EXEC_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+interface CappedOutput {
+  readonly text: string;
+  /** UTF-8 bytes of the stream as the runtime returned it. */
+  readonly bytes: number;
+  readonly isTruncated: boolean;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * `text` cut to at most `capBytes` UTF-8 bytes, on a character boundary (as a byte cap followed by
+ * Go's `%q`, which would print a cut character as `\x..` escapes; here the partial character is dropped).
+ */
+export function capExecOutput(text: string, capBytes: number = MAX_EXEC_OUTPUT_BYTES): CappedOutput {
+  // Fast path: a UTF-16 unit is at most 3 UTF-8 bytes, so short strings cannot be over the cap.
+  if (text.length * 3 <= capBytes) return { text, bytes: -1, isTruncated: false };
+  const encoded = utf8.encode(text);
+  if (encoded.length <= capBytes) return { text, bytes: encoded.length, isTruncated: false };
+  let end = capBytes;
+  // Back off continuation bytes (10xxxxxx) so the cut falls between characters.
+  while (end > 0 && ((encoded[end] ?? 0) & 0xc0) === 0x80) end--;
+  return { text: utf8Decoder.decode(encoded.subarray(0, end)), bytes: encoded.length, isTruncated: true };
+}
+
+/** ` (truncated: stdout kept 16777216 of 20000000 bytes)`, or '' when nothing was cut. */
+function truncationNote(streams: ReadonlyArray<readonly [string, string, CappedOutput]>): string {
+  const cut = streams
+    .filter(([, , capped]) => capped.isTruncated)
+    .map(([name, , capped]) => `${name} kept ${utf8.encode(capped.text).length} of ${capped.bytes} bytes`);
+  return cut.length === 0
+    ? ''
+    : ` (truncated: ${cut.join(', ')}; the runtime's ExecSync cap is ${MAX_EXEC_OUTPUT_BYTES} bytes per stream)`;
 }
 
 /** The outcome of every successful handler run (read-only, so shared). */

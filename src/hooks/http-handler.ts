@@ -61,8 +61,31 @@ export async function runHttpGetHandler(httpGet: HTTPGetAction, ctx: HandlerRunC
   const path = typeof httpGet.path === 'string' ? httpGet.path : '';
   const message =
     `HTTP lifecycle hook (${path}) for Container ${goQuote(ctx.container.name)} ` +
-    `in Pod ${goQuote(formatPodDesc(ctx.pod))} failed - error: ${error}`;
+    `in Pod ${goQuote(formatPodDesc(ctx.pod))} failed - error: ${error}${noUrlExplanation(error, httpGet, ctx)}`;
   return { ok: false, error, message };
+}
+
+/**
+ * For the failures that happen before any URL exists, a plain reason after the kubelet's text
+ * (which stays as spec §5.2 pins it): the kubelet's `failed to find networking container: &{…}`
+ * is a Go struct dump of the pod's network status, and a port error does not say which field.
+ * Failures with a URL already read `Get "<url>": <why>` and get nothing more.
+ */
+function noUrlExplanation(error: string, httpGet: HTTPGetAction, ctx: HandlerRunContext): string {
+  const container = goQuote(String(ctx.container.name));
+  if (error.startsWith('failed to find networking container:')) {
+    return (
+      '; no URL was requested: the pod has no IP (status.podIP / status.podIPs are empty) and httpGet.host is ' +
+      'not set. Set httpGet.host, or give the pod an IP in status.podIP as the kubelet would'
+    );
+  }
+  if (error.startsWith('invalid port number:') || error.startsWith('strconv.Atoi:')) {
+    return (
+      `; no URL was requested: httpGet.port ${describeValue(httpGet.port)} is neither the name of a port of ` +
+      `container ${container} nor a port number from 1 to 65535`
+    );
+  }
+  return '';
 }
 
 async function httpGetError(httpGet: HTTPGetAction, ctx: HandlerRunContext): Promise<string | undefined> {

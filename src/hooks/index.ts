@@ -4,7 +4,7 @@
  * @module
  */
 
-export { runExecHandler } from './exec-handler.js';
+export { capExecOutput, MAX_EXEC_OUTPUT_BYTES, runExecHandler } from './exec-handler.js';
 export { describeError, formatPodDesc, goQuote, goStringSlice } from './format.js';
 export type { GoUrl, GoUrlParse } from './go-url.js';
 export { goUrlHostname, goUrlString, joinHostPort, parseGoUrl, resolveGoUrl } from './go-url.js';

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { EventSink, LifecycleManagerEvents } from '../container/context.js';
+import { InvalidArgumentError } from '../errors.js';
 
 type EventName = keyof LifecycleManagerEvents;
 type Listener<K extends EventName> = (...args: LifecycleManagerEvents[K]) => void;
@@ -16,6 +17,7 @@ export class EventHub implements EventSink {
   readonly #counts: Record<EventName, number> = { event: 0, step: 0, podStatus: 0, listenerError: 0 };
 
   on<K extends EventName>(name: K, listener: Listener<K>, once = false): void {
+    checkArguments(name, listener);
     const fn = listener as AnyListener;
     const wrapper: AnyListener = (...args) => {
       // A `once` wrapper removes itself, not the oldest registration of the same function.
@@ -39,6 +41,7 @@ export class EventHub implements EventSink {
   }
 
   off<K extends EventName>(name: K, listener: Listener<K>): void {
+    checkArguments(name, listener);
     const wrapper = this.#wrapped.get(name)?.get(listener as AnyListener)?.[0];
     if (wrapper !== undefined) this.#remove(name, listener as AnyListener, wrapper);
   }
@@ -59,5 +62,17 @@ export class EventHub implements EventSink {
 
   hasListeners(name: EventName): boolean {
     return this.#counts[name] > 0;
+  }
+}
+
+const EVENT_NAMES: readonly EventName[] = ['event', 'step', 'listenerError'];
+
+/** `on`/`once`/`off` arguments: a known event name and a function, else `InvalidArgumentError`. */
+function checkArguments(name: unknown, listener: unknown): void {
+  if (!EVENT_NAMES.includes(name as EventName)) {
+    throw new InvalidArgumentError('name', name, `one of ${EVENT_NAMES.map((n) => `"${n}"`).join(', ')}`);
+  }
+  if (typeof listener !== 'function') {
+    throw new InvalidArgumentError('listener', listener, `a function to call with each "${String(name)}"`);
   }
 }

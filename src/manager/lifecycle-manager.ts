@@ -7,7 +7,7 @@ import { type ContainerRecord, containerRecords, containerSpec, type PodRecord, 
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from '../container/results.js';
 import { startSequence } from '../container/start-sequence.js';
 import { shortenTermination } from '../container/termination.js';
-import { InvalidArgumentError, LifecycleError, UnknownContainerError } from '../errors.js';
+import { InvalidArgumentError, LifecycleError, PodTerminatingError, UnknownContainerError } from '../errors.js';
 import { gracefulDelete } from '../grace/graceful-delete.js';
 import { effectiveGracePeriod, KILL_REASONS } from '../grace/kill-grace.js';
 import type { PodWaitCondition, PodWaitOptions } from '../pod/pod-waiters.js';
@@ -140,17 +140,12 @@ export class LifecycleManager {
     this.#refuseWorkerPod(podRecord, 'startContainer');
     if (containerRecord.phase === 'starting' && containerRecord.startPromise !== undefined)
       return containerRecord.startPromise;
+    // Deletion first: a running container of a terminating pod is not "already running" to start.
+    if (podRecord.deletion !== undefined) throw new PodTerminatingError(podRecord.name, containerName);
     if (containerRecord.phase === 'running') {
       throw new LifecycleError(
         'ERR_INVALID_STATE',
         `container "${containerName}" of pod "${podRecord.name}" is already running; stop it (or report its exit with notifyExited) before starting it again`,
-      );
-    }
-    if (podRecord.deletion !== undefined) {
-      throw new LifecycleError(
-        'ERR_INVALID_STATE',
-        `pod "${podRecord.name}" is being deleted (or was deleted); the kubelet starts no containers in a ` +
-          'terminating pod. A re-created pod is a new pod: give it a new metadata.uid',
       );
     }
     const promise = startSequence(this.#ctx, podRecord, containerRecord, container);
@@ -175,7 +170,7 @@ export class LifecycleManager {
     const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
     this.#refuseWorkerPod(podRecord, 'stopContainer');
     if (options === null || typeof options !== 'object')
-      throw new InvalidArgumentError('options', options, 'an object of StopOptions');
+      throw new InvalidArgumentError('options', options, 'an object of StopOptions (or nothing)');
     const override = options.gracePeriodOverride;
     if (override !== undefined && !(Number.isSafeInteger(override) && override >= 0)) {
       throw new InvalidArgumentError('gracePeriodOverride', override, 'an integer number of seconds >= 0');
@@ -201,6 +196,8 @@ export class LifecycleManager {
    */
   async deletePod(pod: Pod, options: DeleteOptions = {}): Promise<PodTerminationResult> {
     const record = this.#podRecord(pod);
+    if (options === null || typeof options !== 'object')
+      throw new InvalidArgumentError('options', options, 'an object of DeleteOptions (or nothing)');
     const requested = options.gracePeriodSeconds;
     if (requested !== undefined && !Number.isSafeInteger(requested)) {
       throw new InvalidArgumentError(
@@ -258,7 +255,9 @@ export class LifecycleManager {
   /** The runtime saw the container's main process exit by itself (a crash or a normal exit). */
   notifyExited(pod: Pod, containerName: string, exit: { exitCode: number }): void {
     const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
-    const exitCode = exit?.exitCode;
+    if (exit === null || typeof exit !== 'object')
+      throw new InvalidArgumentError('exit', exit, 'an object { exitCode: <integer> }');
+    const exitCode = exit.exitCode;
     if (!Number.isSafeInteger(exitCode)) {
       throw new InvalidArgumentError('exitCode', exitCode, 'an integer exit code');
     }
@@ -316,9 +315,10 @@ export class LifecycleManager {
     pod: Pod,
     containerName: string,
   ): { record: PodRecord; container: Container; containerRecord: ContainerRecord } {
-    const isName = typeof containerName === 'string';
-    const record = this.#podRecord(pod, isName ? containerName : undefined);
-    const containerRecord = isName ? record.containers.get(containerName) : undefined;
+    if (typeof containerName !== 'string')
+      throw new InvalidArgumentError('containerName', containerName, 'the name of a container of the pod (a string)');
+    const record = this.#podRecord(pod, containerName);
+    const containerRecord = record.containers.get(containerName);
     const container = containerRecord !== undefined ? containerSpec(record.pod, containerRecord) : undefined;
     if (container === undefined || containerRecord === undefined) {
       const known = [...(record.pod.spec?.initContainers ?? []), ...(record.pod.spec?.containers ?? [])].map(

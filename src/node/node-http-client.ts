@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
@@ -121,7 +122,10 @@ export class NodeHttpClient implements HttpClient {
       };
       // With headers given as a list Node adds no Host header of its own; Go sends the URL's host.
       const hasHost = request.headers.some(([name]) => name.toLowerCase() === 'host');
-      const flatHeaders = [...(hasHost ? [] : ['Host', parsed.host]), ...request.headers.flat()];
+      const flatHeaders = [
+        ...(hasHost ? [] : ['Host', parsed.host]),
+        ...request.headers.flatMap(([name, value]) => [name, goHeaderBytes(value)]),
+      ];
       const common = {
         method: 'GET',
         hostname,
@@ -169,6 +173,17 @@ export class NodeHttpClient implements HttpClient {
       req.end();
     });
   }
+}
+
+/**
+ * A header value as the bytes Go puts on the wire: Go strings are UTF-8 bytes and
+ * `httpguts.ValidHeaderFieldValue` accepts every byte ≥ 0x80, so `X-Emoji: 😀` goes out as its
+ * four UTF-8 bytes. Node writes header strings as latin1 and rejects characters above U+00FF
+ * (`ERR_INVALID_CHAR`), so the value is handed over as one latin1 character per UTF-8 byte.
+ * (Control bytes were already refused by the core's `checkRequestHeaders`, as Go's transport does.)
+ */
+function goHeaderBytes(value: string): string {
+  return Buffer.from(value, 'utf8').toString('latin1');
 }
 
 /** Response header names lower-cased; repeats joined with ", ". */

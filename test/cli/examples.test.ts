@@ -58,7 +58,7 @@ describe('docs/examples', () => {
       steps: Array<{ kind: string }>;
     };
     expect(trace.events.map((e) => [e.reason, e.message])).toEqual([
-      ['Started', 'Started container app'],
+      ['Started', 'Container started'],
       ['FailedPostStartHook', 'PostStartHook failed'],
       ['Killing', 'FailedPostStartHook'],
     ]);

@@ -28,7 +28,7 @@ describe('stopContainer (spec §4.2-C)', () => {
       exitedAt: 10_500,
     });
     expect(env.events.map((e) => [e.reason, e.message])).toEqual([
-      ['Started', 'Started container web'],
+      ['Started', 'Container started'],
       ['Killing', 'Stopping container web'],
     ]);
     const stop = env.runtime.timeline.find((t) => t.kind === 'stop');

@@ -13,7 +13,7 @@ describe('startContainer (spec §3)', () => {
     const started = manager.startContainer(pod, 'web');
     await clock.advance(4_999);
     expect(manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', restartCount: 0 });
-    expect(events.map((e) => [e.reason, e.message])).toEqual([['Started', 'Started container web']]);
+    expect(events.map((e) => [e.reason, e.message])).toEqual([['Started', 'Container started']]);
 
     const result = await settle(started);
     expect(result).toMatchObject({
@@ -43,7 +43,7 @@ describe('startContainer (spec §3)', () => {
 
     expect(result.outcome).toBe('postStartFailed');
     expect(events.map((e) => [e.type, e.reason, e.message])).toEqual([
-      ['Normal', 'Started', 'Started container web'],
+      ['Normal', 'Started', 'Container started'],
       ['Warning', 'FailedPostStartHook', 'PostStartHook failed'],
       ['Normal', 'Killing', 'FailedPostStartHook'],
     ]);

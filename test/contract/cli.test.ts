@@ -456,7 +456,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       .split('\n')
       .map((l) => l.trimEnd()))
       expect(out).toContain(line);
-    expect(r.stdout).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Started container lifecycle-demo-container/);
+    expect(r.stdout).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Container started/);
     expect(r.stdout).toMatch(/Normal\s+Killing\s+\S+\s+kubelet\s+Stopping container lifecycle-demo-container/);
     expect(r.stdout).toContain('Scenario: docs/examples/lifecycle-demo.scenario.yaml');
   });

@@ -58,9 +58,10 @@ describe('DESIGN §7 event shape (spec §7)', () => {
   });
 
   it('EventMessages reproduces the kubelet texts (spec §7)', () => {
-    expect(EventMessages.started('web')).toBe('Started container web');
+    // 1.35 (the default kubeletVersion) dropped the name from Created/Started (k/k#134043, spec pod §4.6).
+    expect(EventMessages.started('web')).toBe('Container started');
     expect(EventMessages.stopping('web')).toBe('Stopping container web');
-    expect(EventMessages.created('web')).toBe('Created container: web');
+    expect(EventMessages.created('web')).toBe('Container created');
     expect(EventMessages.failedPostStartHook).toBe('PostStartHook failed');
     expect(EventMessages.failedPreStopHook).toBe('PreStopHook failed');
     expect(EventMessages.httpFallback('10.0.0.1:443')).toBe(

@@ -18,7 +18,7 @@ describe('DESIGN §6 startContainer (spec §3)', () => {
     await settle();
     expect(h.runtime.calls.map((c) => c.kind)).toEqual(['start', 'exec']);
     expect(reasons(h.events)).toEqual(['Started']);
-    expect(h.events[0]).toMatchObject({ type: 'Normal', message: 'Started container web', timestamp: 0 });
+    expect(h.events[0]).toMatchObject({ type: 'Normal', message: 'Container started', timestamp: 0 });
     expect(h.manager.status(pod, 'web').state).toBe('Waiting');
     await h.clock.advance(2_999);
     expect(h.manager.status(pod, 'web').state).toBe('Waiting');
