@@ -65,7 +65,9 @@ export class EventHub implements EventSink {
   }
 }
 
-const EVENT_NAMES: readonly EventName[] = ['event', 'step', 'listenerError'];
+/** Every event name, checked complete by the compiler (a new event cannot be left out here). */
+const EVENT_NAME_SET: Record<EventName, true> = { event: true, step: true, podStatus: true, listenerError: true };
+const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
 
 /** `on`/`once`/`off` arguments: a known event name and a function, else `InvalidArgumentError`. */
 function checkArguments(name: unknown, listener: unknown): void {

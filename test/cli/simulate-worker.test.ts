@@ -54,7 +54,7 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
       Events (as kubectl describe would show them at the end of the simulation, t=60s):
         Type     Reason               Age                From     Message
         ----     ------               ---                ----     -------
-        Normal   Started              20s (x3 over 60s)  kubelet  spec.containers{main}: Started container main
+        Normal   Started              20s (x3 over 60s)  kubelet  spec.containers{main}: Container started
         Warning  FailedPostStartHook  5s (x3 over 45s)   kubelet  spec.containers{main}: PostStartHook failed
         Normal   Killing              5s (x3 over 45s)   kubelet  spec.containers{main}: FailedPostStartHook
         Warning  BackOff              5s (x2 over 30s)   kubelet  spec.containers{main}: Back-off restarting failed container main in pod crashloop_default(sim-crashloop)
@@ -64,19 +64,19 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
 
       Timeline (virtual time; container status changes and the events behind them):
          0s  main  Waiting (ContainerCreating)  restartCount 0
-         0s  main  Normal Started: Started container main
+         0s  main  Normal Started: Container started
         15s  main  Warning FailedPostStartHook: PostStartHook failed
         15s  main  Normal Killing: FailedPostStartHook
         15s  main  Waiting (PostStartHookError)  restartCount 0
         15s  main  Waiting (ContainerCreating)  restartCount 0
-        15s  main  Normal Started: Started container main
+        15s  main  Normal Started: Container started
         30s  main  Warning FailedPostStartHook: PostStartHook failed
         30s  main  Normal Killing: FailedPostStartHook
         30s  main  Waiting (PostStartHookError)  restartCount 1
         30s  main  Warning BackOff: Back-off restarting failed container main in pod crashloop_default(sim-crashloop)
         30s  main  Waiting (CrashLoopBackOff, back-off 10s)  restartCount 1
         40s  main  Waiting (ContainerCreating)  restartCount 1
-        40s  main  Normal Started: Started container main
+        40s  main  Normal Started: Container started
         55s  main  Warning FailedPostStartHook: PostStartHook failed
         55s  main  Normal Killing: FailedPostStartHook
         55s  main  Waiting (PostStartHookError)  restartCount 2

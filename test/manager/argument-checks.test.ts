@@ -64,7 +64,7 @@ describe('LifecycleManager argument checks (issue 18)', () => {
   it('on(<unknown event name>) throws InvalidArgumentError listing the names', () => {
     const { manager } = setup();
     expect(() => manager.on('evnt' as Loose, () => undefined)).toThrow(
-      'name: expected one of "event", "step", "listenerError", got "evnt"',
+      'name: expected one of "event", "step", "podStatus", "listenerError", got "evnt"',
     );
   });
 
