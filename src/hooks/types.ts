@@ -20,7 +20,7 @@ export interface HandlerRunContext {
   readonly runtime: Runtime;
   readonly httpClient: HttpClient;
   readonly clock: Clock;
-  /** `major.minor`, used in `User-Agent: kube-lifecycle/<kubeletVersion>`. */
+  /** `major.minor`, used in `User-Agent: kube-lifecycle/<kubeletVersion>` and for version-dependent event texts. */
   readonly kubeletVersion: string;
   readonly policy: HookPolicy;
   /** Aborted when the manager abandons the hook (grace expired, policy timeout). */

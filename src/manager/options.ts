@@ -27,7 +27,11 @@ export interface LifecycleManagerOptions {
   readonly clock?: Clock;
   /** Named deviations from Kubernetes (docs/semantics.md). @default every option as Kubernetes */
   readonly policy?: LifecyclePolicy;
-  /** `major.minor` of the kubelet being reproduced; sent as `User-Agent: kube-lifecycle/<v>`. @default '1.35' */
+  /**
+   * `major.minor` of the kubelet being reproduced: sent as `User-Agent: kube-lifecycle/<v>`, and it selects
+   * the event texts that changed between versions (1.35: `Container started`; earlier:
+   * `Started container <name>`, see `EventMessages`). @default '1.35'
+   */
   readonly kubeletVersion?: string;
   /**
    * The kubelet's `--runtime-request-timeout`: how long a runtime start may take, and how long

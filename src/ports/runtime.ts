@@ -12,7 +12,11 @@ export interface ContainerRef {
   readonly podUID: string;
 }
 
-/** The result of CRI ExecSync: exit code plus captured output. */
+/**
+ * The result of CRI ExecSync: exit code plus captured output. Adapters should bound what they
+ * buffer (the node adapters keep 1 MiB per stream); the hook runner keeps at most 16 MiB per
+ * stream of a failed hook (`MAX_EXEC_OUTPUT_BYTES`, the CRI's ExecSync bound) and says when it cut.
+ */
 export interface ExecResult {
   readonly exitCode: number;
   readonly stdout?: string;
