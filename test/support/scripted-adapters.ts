@@ -1,0 +1,397 @@
+import {
+  type Clock,
+  type Container,
+  type ContainerRef,
+  type ExecResult,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type KubeEvent,
+  LifecycleManager,
+  type LifecyclePolicy,
+  type LifecycleStep,
+  type Pod,
+  type Runtime,
+  sleepOn,
+  stopWithEscalation,
+} from '../../src/index.js';
+import { VirtualClock } from '../../src/testing/index.js';
+
+// ---------------------------------------------------------------------------------------------
+// Test-side utilities (no clock involved: they only let promise chains settle)
+// ---------------------------------------------------------------------------------------------
+
+/** Drain every pending microtask (a few macrotask turns). Virtual time does not move. */
+export async function drain(turns = 3): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+/** Resolve after `n` microtask turns (n = 0: the next turn). */
+export function afterTurns(n: number): Promise<void> {
+  let p = Promise.resolve();
+  for (let i = 0; i < n; i++) p = p.then(() => undefined);
+  return p;
+}
+
+/** Observe how a promise stands without awaiting it. */
+export function watch<T>(promise: Promise<T>): {
+  readonly settled: boolean;
+  readonly value: T | undefined;
+  readonly error: unknown;
+} {
+  const state = { settled: false, value: undefined as T | undefined, error: undefined as unknown };
+  promise.then(
+    (v) => {
+      state.settled = true;
+      state.value = v;
+    },
+    (e: unknown) => {
+      state.settled = true;
+      state.error = e;
+    },
+  );
+  return state;
+}
+
+/** Fire virtual timers until `promise` settles; fails if it can never settle. */
+export async function run<T>(clock: VirtualClock, promise: Promise<T>, maxTimers = 10_000): Promise<T> {
+  const state = watch(promise);
+  await drain();
+  for (let i = 0; i < maxTimers && !state.settled; i++) {
+    if (clock.pendingTimers === 0) break;
+    await clock.next();
+    await drain();
+  }
+  if (!state.settled)
+    throw new Error(
+      `run: the promise did not settle (virtual time ${clock.now()}, ${clock.pendingTimers} timers pending)`,
+    );
+  return promise;
+}
+
+/** Count the 'abort' listeners added to a signal and not removed (or fired, for `once` ones). */
+export type Listener = Parameters<AbortSignal['addEventListener']>[1];
+export type AddOptions = Parameters<AbortSignal['addEventListener']>[2];
+export type RemoveOptions = Parameters<AbortSignal['removeEventListener']>[2];
+
+export function countAbortListeners(signal: AbortSignal): { left(): number } {
+  const live = new Set<unknown>();
+  const onceOnes = new Set<unknown>();
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  Object.defineProperty(signal, 'addEventListener', {
+    configurable: true,
+    value: (type: string, listener: Listener, options?: AddOptions) => {
+      add(type, listener, options);
+      if (type === 'abort' && listener !== null) {
+        live.add(listener);
+        if (typeof options === 'object' && options.once === true) onceOnes.add(listener);
+      }
+    },
+  });
+  Object.defineProperty(signal, 'removeEventListener', {
+    configurable: true,
+    value: (type: string, listener: Listener, options?: RemoveOptions) => {
+      remove(type, listener, options);
+      if (type === 'abort') live.delete(listener);
+    },
+  });
+  return { left: () => [...live].filter((l) => !(signal.aborted && onceOnes.has(l))).length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A hand-written Runtime (DESIGN §5) with scripted behaviour, recording every call and signal
+// ---------------------------------------------------------------------------------------------
+
+export type StartPlan = { readonly kind: 'ok' } | { readonly kind: 'hang' };
+export type ExecPlan =
+  | { readonly kind: 'result'; readonly afterMs: number; readonly result: ExecResult }
+  /** never ends by itself, not even when the container exits; rejects when its signal aborts */
+  | { readonly kind: 'hang' }
+  /** runs until the container exits, then resolves `exitCode 137` `lagTurns` microtask turns later (as runc reports a killed exec) */
+  | { readonly kind: 'diesWithContainer'; readonly lagTurns: number }
+  /** pending until the test calls `runtime.endExec(result)`; rejects when its signal aborts */
+  | { readonly kind: 'manual' };
+export type StopPlan =
+  /** exits `exitAfterMs` after the stop signal (Infinity: ignores it, only SIGKILL ends it); the stop resolves `resolveLagTurns` turns after the exit */
+  | { readonly kind: 'exit'; readonly exitAfterMs: number; readonly resolveLagTurns?: number }
+  /** never settles by itself; rejects when its signal aborts */
+  | { readonly kind: 'hang' };
+
+export interface RuntimeCall {
+  readonly kind: 'start' | 'exec' | 'stop';
+  readonly container: string;
+  readonly id: string;
+  readonly at: number;
+  readonly signal: AbortSignal;
+  readonly signalAbortedAtCall: boolean;
+  readonly argv?: readonly string[];
+  readonly timeoutSeconds?: number;
+  settled?: 'resolved' | 'rejected';
+  settledAt?: number;
+}
+
+export interface Box {
+  readonly id: string;
+  readonly name: string;
+  exited: boolean;
+  exitedAt?: number;
+  readonly onExit: Array<() => void>;
+  timer?: unknown;
+}
+
+export class ScriptedRuntime implements Runtime {
+  readonly calls: RuntimeCall[] = [];
+  readonly starts = new Map<string, StartPlan>();
+  readonly execs = new Map<string, ExecPlan>();
+  readonly stops = new Map<string, StopPlan>();
+  readonly signalsSent: Array<{ id: string; signal: string; at: number }> = [];
+  /** When each signal seen by the runtime aborted (virtual time). */
+  readonly abortedAt = new Map<AbortSignal, number>();
+  readonly #boxes = new Map<string, Box>();
+  readonly #manual: Array<(result: ExecResult) => void> = [];
+  #n = 0;
+  constructor(readonly clock: Clock) {}
+
+  #record(call: Omit<RuntimeCall, 'at' | 'signalAbortedAtCall'>): RuntimeCall {
+    const rec: RuntimeCall = { ...call, at: this.clock.now(), signalAbortedAtCall: call.signal.aborted };
+    this.calls.push(rec);
+    if (!this.abortedAt.has(call.signal) && !call.signal.aborted) {
+      this.abortedAt.set(call.signal, NaN);
+      call.signal.addEventListener('abort', () => this.abortedAt.set(call.signal, this.clock.now()), { once: true });
+    }
+    return rec;
+  }
+  #settle<T>(rec: RuntimeCall, p: Promise<T>): Promise<T> {
+    return p.then(
+      (v) => {
+        rec.settled = 'resolved';
+        rec.settledAt = this.clock.now();
+        return v;
+      },
+      (e: unknown) => {
+        rec.settled = 'rejected';
+        rec.settledAt = this.clock.now();
+        throw e;
+      },
+    );
+  }
+  /** Time a signal aborted, or undefined when it has not. */
+  abortTime(signal: AbortSignal | undefined): number | undefined {
+    if (signal === undefined) return undefined;
+    const t = this.abortedAt.get(signal);
+    return t === undefined || Number.isNaN(t) ? undefined : t;
+  }
+  of(kind: RuntimeCall['kind'], container?: string): RuntimeCall[] {
+    return this.calls.filter((c) => c.kind === kind && (container === undefined || c.container === container));
+  }
+  box(id: string): Box | undefined {
+    return this.#boxes.get(id);
+  }
+  /** End every pending 'manual' exec with `result`. */
+  endExec(result: ExecResult): void {
+    for (const fn of this.#manual.splice(0)) fn(result);
+  }
+  /** The main process exits by itself (a crash). */
+  exit(id: string): void {
+    const box = this.#boxes.get(id);
+    if (box === undefined || box.exited) return;
+    box.exited = true;
+    box.exitedAt = this.clock.now();
+    if (box.timer !== undefined) this.clock.clearTimeout(box.timer);
+    for (const fn of box.onExit.splice(0)) fn();
+  }
+
+  startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
+    const id = `cri-${container.name}-${++this.#n}`;
+    const rec = this.#record({ kind: 'start', container: container.name, id, signal: options.signal });
+    const plan = this.starts.get(container.name) ?? { kind: 'ok' };
+    if (plan.kind === 'hang') {
+      return this.#settle(
+        rec,
+        new Promise<{ id: string }>((_resolve, reject) => {
+          options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true });
+        }),
+      );
+    }
+    this.#boxes.set(id, { id, name: container.name, exited: false, onExit: [] });
+    void pod;
+    return this.#settle(rec, Promise.resolve({ id }));
+  }
+
+  exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
+    const { signal } = options;
+    const rec = this.#record({ kind: 'exec', container: ref.name, id: ref.id, signal, argv: [...command] });
+    if (signal.aborted) return this.#settle(rec, Promise.reject(signal.reason));
+    const plan = this.execs.get(command[0] ?? '') ?? {
+      kind: 'result',
+      afterMs: 0,
+      result: { exitCode: 0, stdout: '', stderr: '' },
+    };
+    const box = this.#boxes.get(ref.id);
+    switch (plan.kind) {
+      case 'result':
+        return this.#settle(
+          rec,
+          sleepOn(this.clock, plan.afterMs, signal).then(() => plan.result),
+        );
+      case 'hang':
+        return this.#settle(
+          rec,
+          new Promise<ExecResult>((_resolve, reject) => {
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+          }),
+        );
+      case 'diesWithContainer':
+        return this.#settle(
+          rec,
+          new Promise<ExecResult>((resolve, reject) => {
+            const onAbort = (): void => reject(signal.reason);
+            signal.addEventListener('abort', onAbort, { once: true });
+            const died = (): void => {
+              void afterTurns(plan.lagTurns).then(() => {
+                signal.removeEventListener('abort', onAbort);
+                resolve({ exitCode: 137, stdout: '', stderr: '' });
+              });
+            };
+            if (box === undefined || box.exited) died();
+            else box.onExit.push(died);
+          }),
+        );
+      case 'manual':
+        return this.#settle(
+          rec,
+          new Promise<ExecResult>((resolve, reject) => {
+            const onAbort = (): void => reject(signal.reason);
+            signal.addEventListener('abort', onAbort, { once: true });
+            this.#manual.push((result) => {
+              signal.removeEventListener('abort', onAbort);
+              resolve(result);
+            });
+          }),
+        );
+    }
+  }
+
+  stopContainer(
+    ref: ContainerRef,
+    options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
+  ): Promise<void> {
+    const { signal, timeoutSeconds } = options;
+    const rec = this.#record({ kind: 'stop', container: ref.name, id: ref.id, signal, timeoutSeconds });
+    const plan = this.stops.get(ref.name) ?? { kind: 'exit', exitAfterMs: 0 };
+    if (plan.kind === 'hang') {
+      return this.#settle(
+        rec,
+        new Promise<void>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+      );
+    }
+    const box = this.#boxes.get(ref.id);
+    if (box === undefined || box.exited) return this.#settle(rec, Promise.resolve());
+    const exited = new Promise<void>((r) => box.onExit.push(r));
+    const escalation = stopWithEscalation({
+      clock: this.clock,
+      stopSignal: options.stopSignal,
+      timeoutSeconds,
+      signal,
+      exited,
+      sendSignal: (s) => {
+        this.signalsSent.push({ id: ref.id, signal: s, at: this.clock.now() });
+        if (s === 'SIGKILL') this.exit(ref.id);
+        else if (Number.isFinite(plan.exitAfterMs))
+          box.timer = this.clock.setTimeout(() => this.exit(ref.id), plan.exitAfterMs);
+      },
+    });
+    return this.#settle(
+      rec,
+      escalation.then(() => afterTurns(plan.resolveLagTurns ?? 0)),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A hand-written HttpClient (DESIGN §5)
+// ---------------------------------------------------------------------------------------------
+
+export type HttpPlan =
+  | { readonly kind: 'status'; readonly status: number; readonly afterMs: number }
+  | { readonly kind: 'hang' };
+
+export class ScriptedHttp implements HttpClient {
+  readonly requests: Array<{ url: string; at: number; signal: AbortSignal; settled?: 'resolved' | 'rejected' }> = [];
+  readonly routes = new Map<string, HttpPlan>();
+  constructor(readonly clock: Clock) {}
+  request(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpResponse> {
+    const { signal } = options;
+    const rec: { url: string; at: number; signal: AbortSignal; settled?: 'resolved' | 'rejected' } = {
+      url: request.url,
+      at: this.clock.now(),
+      signal,
+    };
+    this.requests.push(rec);
+    const path = new URL(request.url).pathname;
+    const plan = this.routes.get(path) ?? { kind: 'status', status: 200, afterMs: 0 };
+    const p =
+      plan.kind === 'hang'
+        ? new Promise<HttpResponse>((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+          )
+        : sleepOn(this.clock, plan.afterMs, signal).then(() => ({ status: plan.status, headers: {} }));
+    return p.then(
+      (v) => {
+        rec.settled = 'resolved';
+        return v;
+      },
+      (e: unknown) => {
+        rec.settled = 'rejected';
+        throw e;
+      },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods and the manager
+// ---------------------------------------------------------------------------------------------
+
+export const execHook = (cmd: string) => ({ exec: { command: [cmd] } });
+
+export function makePod(
+  containers: Container[],
+  opts: { tgps?: number; uid?: string; name?: string; podIP?: string } = {},
+): Pod {
+  const pod: Pod = {
+    metadata: { name: opts.name ?? 'shop', namespace: 'ns', uid: opts.uid ?? 'uid-r3' },
+    spec: { terminationGracePeriodSeconds: opts.tgps ?? 30, containers },
+  };
+  if (opts.podIP !== undefined) pod.status = { podIP: opts.podIP };
+  return pod;
+}
+
+export function setup(
+  opts: { runtimeRequestTimeoutSeconds?: number; microtaskTurns?: number; policy?: LifecyclePolicy } = {},
+) {
+  const clock = new VirtualClock(opts.microtaskTurns === undefined ? {} : { microtaskTurns: opts.microtaskTurns });
+  const runtime = new ScriptedRuntime(clock);
+  const http = new ScriptedHttp(clock);
+  const manager = new LifecycleManager({
+    runtime,
+    httpClient: http,
+    clock,
+    ...(opts.runtimeRequestTimeoutSeconds === undefined
+      ? {}
+      : { runtimeRequestTimeoutSeconds: opts.runtimeRequestTimeoutSeconds }),
+    ...(opts.policy === undefined ? {} : { policy: opts.policy }),
+  });
+  const events: KubeEvent[] = [];
+  const steps: LifecycleStep[] = [];
+  manager.on('event', (e) => events.push(e));
+  manager.on('step', (s) => steps.push(s));
+  const reasons = (): string[] => events.map((e) => e.reason);
+  return { clock, runtime, http, manager, events, steps, reasons };
+}
+
+/** Wait in real time, for the systemClock tests only. */
+export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
