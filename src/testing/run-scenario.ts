@@ -27,14 +27,14 @@ import { type PendingTimer, VirtualClock } from './virtual-clock.js';
  */
 export interface RunScenarioOptions {
   /** `VirtualClockOptions.microtaskTurns` of the clock the run uses. @default 200 */
-  readonly microtaskTurns?: number;
+  readonly microtaskTurns?: number | undefined;
   /**
    * Deliver every exec and HTTP hook this many times (see `deliverHooksTimes`), as a kubelet
    * restart can, to property-test hook idempotency. @default 1
    */
-  readonly hookDeliveries?: number;
+  readonly hookDeliveries?: number | undefined;
   /** How duplicate deliveries run. @default { mode: 'sequential' } */
-  readonly deliveryOptions?: DuplicateDeliveryOptions;
+  readonly deliveryOptions?: DuplicateDeliveryOptions | undefined;
   /**
    * Which goes first when an `at` action and a timer armed during the run fall due at the same
    * virtual time. `'timersFirst'`: the action sees everything due by then (a hook that ends at
@@ -44,7 +44,7 @@ export interface RunScenarioOptions {
    * @default 'timersFirst'
    * @example runScenario(pod, { actions: [{ startAll: true }, { at: 0, delete: true }] }, { ties: 'actionsFirst' })
    */
-  readonly ties?: 'timersFirst' | 'actionsFirst';
+  readonly ties?: 'timersFirst' | 'actionsFirst' | undefined;
 }
 
 /**

@@ -3,8 +3,9 @@
 // CommonJS (Node >= 20.19 loads ESM through require) — run the bin, and type-check a consumer
 // file against the emitted declarations. Exits non-zero with a reason on the first failure.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -167,7 +168,100 @@ try {
   fail(`consumer type-check: ${error.stdout || ''}${error.stderr || error.message}`);
 }
 
+// A strict TypeScript user, outside this repository's tree so that no optional peer (fast-check,
+// dockerode, ioredis) resolves from our node_modules: skipLibCheck off, exactOptionalPropertyTypes
+// on. The declarations must stand alone (no TS2307 for fast-check), `as const` / readonly pods
+// must be accepted, and the testing kit's options must take an explicit `undefined`. The same
+// consumer is compiled with the oldest TypeScript we support (MIN_TYPESCRIPT, README "TypeScript").
+const MIN_TYPESCRIPT = '5.0';
+const strict = mkdtempSync(join(tmpdir(), 'kube-lifecycle-strict-consumer-'));
+const strictPkg = join(strict, 'node_modules', 'kube-lifecycle');
+mkdirSync(strictPkg, { recursive: true });
+run('tar', ['-xzf', tarball, '-C', strictPkg, '--strip-components=1'], root);
+writeFileSync(join(strict, 'package.json'), JSON.stringify({ name: 'strict-consumer', private: true, type: 'module' }));
+writeFileSync(
+  join(strict, 'strict.ts'),
+  `import { LifecycleManager, validatePod, type Pod } from 'kube-lifecycle';
+import {
+  FakeHttpClient, FakeRuntime, VirtualClock, checkTraceInvariants, lifecycleArbitraries, runScenario,
+  type RunScenarioOptions, type Scenario,
+} from 'kube-lifecycle/testing';
+
+const pod = {
+  metadata: { name: 'web-pod', namespace: 'default', uid: 'uid-1' },
+  spec: {
+    terminationGracePeriodSeconds: 5,
+    containers: [{ name: 'web', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 1'] } } } }],
+  },
+} as const;
+const readonlyPod: Readonly<Pod> = pod;
+void validatePod(pod);
+const clock = new VirtualClock({ microtaskTurns: undefined });
+const runtime = new FakeRuntime({ clock, defaultExec: undefined });
+const manager = new LifecycleManager({ runtime, httpClient: new FakeHttpClient({ clock }), clock });
+void manager.startContainer(pod, 'web');
+void manager.stopContainer(readonlyPod, 'web');
+void manager.deletePod(pod);
+const scenario: Scenario = { actions: [{ startAll: true }, { at: 1000, delete: true, gracePeriodSeconds: undefined }] };
+const options: RunScenarioOptions = { microtaskTurns: undefined, hookDeliveries: undefined, ties: undefined };
+void runScenario(pod, scenario, options).then((trace) => checkTraceInvariants(trace));
+// Without fast-check installed the arbitraries take and give \`any\`; with it, fast-check's own types.
+void lifecycleArbitraries;
+`,
+);
+writeFileSync(
+  join(strict, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: false,
+      noEmit: true,
+      typeRoots: [join(root, 'node_modules/@types')],
+      types: ['node'],
+      lib: ['ES2022'],
+    },
+    files: ['strict.ts'],
+  }),
+);
+try {
+  createRequire(join(strict, 'index.js')).resolve('fast-check');
+  fail(`fast-check resolves from ${strict}: the strict consumer must not see it`);
+} catch (error) {
+  if (error.code !== 'MODULE_NOT_FOUND') throw error;
+}
+try {
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], strict);
+} catch (error) {
+  fail(
+    `strict consumer (no fast-check, skipLibCheck off, exactOptionalPropertyTypes): ${error.stdout || ''}${error.stderr || error.message}`,
+  );
+}
+// The oldest TypeScript: fetched by npx (cached after the first run); without a registry the check
+// is skipped with a warning, while a type error with it fails.
+let minimum = `TypeScript ${MIN_TYPESCRIPT} skipped (npx could not fetch it)`;
+let fetched = true;
+try {
+  run('npx', ['-y', '-p', `typescript@${MIN_TYPESCRIPT}`, 'tsc', '--version'], strict);
+} catch {
+  fetched = false;
+  console.warn(`pack check: could not fetch typescript@${MIN_TYPESCRIPT}; the minimum-version check is skipped`);
+}
+if (fetched) {
+  try {
+    run('npx', ['-y', '-p', `typescript@${MIN_TYPESCRIPT}`, 'tsc', '-p', 'tsconfig.json'], strict);
+    minimum = `TypeScript ${MIN_TYPESCRIPT} ok`;
+  } catch (error) {
+    fail(`strict consumer with typescript@${MIN_TYPESCRIPT}: ${error.stdout || ''}${error.stderr || error.message}`);
+  }
+}
+rmSync(strict, { recursive: true, force: true });
+
 rmSync(scratch, { recursive: true, force: true });
 console.log(
-  `pack check ok: ${files.length} files; ${entries.length} entry points loaded by import and require; bin runs; declarations type-check`,
+  `pack check ok: ${files.length} files; ${entries.length} entry points loaded by import and require; bin runs; declarations type-check (strict consumer without fast-check; ${minimum})`,
 );
