@@ -4,7 +4,8 @@
  * Exercised only through the public barrels with hand-written adapters (test/support/scripted-adapters.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { drain, execHook, makePod, run, setup, watch } from '../support/scripted-adapters.js';
+import { execHook, makePod, run, setup, watch } from '../support/scripted-adapters.js';
+import { settle } from '../support/settle.js';
 
 // =============================================================================================
 // 1. The signals adapters get
@@ -23,7 +24,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
       preStop: { outcome: 'succeeded' },
     });
     await clock.runAll();
-    await drain();
+    await settle();
     expect(runtime.calls.map((c) => c.kind)).toEqual(['start', 'exec', 'exec', 'stop']);
     const signals = new Set(runtime.calls.map((c) => c.signal));
     expect(signals.size).toBe(1);
@@ -60,7 +61,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
       exitedAt: 4_500,
       preStop: { outcome: 'timedOut', elapsedMs: 4_000 },
     });
-    await drain();
+    await settle();
     const [exec] = runtime.of('exec');
     expect(exec?.settled).toBe('rejected');
     expect(exec!.signal.aborted).toBe(true);
@@ -83,12 +84,12 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     const starting = manager.startContainer(pod, 'web');
     const state = watch(starting);
     await clock.advanceTo(4_999);
-    await drain();
+    await settle();
     const [start] = runtime.of('start');
     expect(state.settled).toBe(false);
     expect(start!.signal.aborted).toBe(false);
     await clock.advance(1);
-    await drain();
+    await settle();
     expect(state.settled).toBe(true);
     expect(await starting).toMatchObject({ outcome: 'startFailed' });
     expect(runtime.abortTime(start!.signal)).toBe(5_000);
@@ -119,13 +120,13 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     const stopping = manager.stopContainer(pod, 'web');
     const state = watch(stopping);
     await clock.advanceTo(34_999);
-    await drain();
+    await settle();
     const [stop] = runtime.of('stop');
     expect(stop).toMatchObject({ at: 1_000, timeoutSeconds: 29 });
     expect(state.settled).toBe(false);
     expect(stop!.signal.aborted).toBe(false);
     await clock.advance(1);
-    await drain();
+    await settle();
     expect(state.settled).toBe(true);
     expect(await stopping).toMatchObject({
       outcome: 'stopTimedOut',
@@ -183,7 +184,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     const stopA = manager.stopContainer(pod, 'a', { gracePeriodOverride: 2 });
     const stopB = manager.stopContainer(pod, 'b');
     await clock.advanceTo(2_100);
-    await drain();
+    await settle();
     expect(await stopA).toMatchObject({ outcome: 'stopped', exitedAt: 2_100, preStop: { outcome: 'timedOut' } });
     const signalA = runtime.of('exec', 'a')[0]!.signal;
     const signalB = runtime.of('exec', 'b')[0]!.signal;
@@ -217,7 +218,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
       await run(clock, manager.startContainer(pod, 'web'));
       const result = await run(clock, manager.stopContainer(pod, 'web', { gracePeriodOverride: 4 }));
       await clock.runAll();
-      await drain();
+      await settle();
       expect(result).toMatchObject({
         outcome: 'stopped',
         exitedAt: 4_500,
@@ -253,7 +254,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     runtime.exit(containerID!);
     manager.notifyExited(pod, 'web', { exitCode: 1 });
     await run(clock, stopping);
-    await drain();
+    await settle();
     expect(events.filter((e) => e.reason === 'FailedPreStopHook')).toEqual([
       expect.objectContaining({
         timestamp: 2_000,
@@ -270,13 +271,13 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     const pod = makePod([{ name: 'web', lifecycle: { postStart: execHook('/bin/post') } }]);
     const starting = manager.startContainer(pod, 'web');
     const state = watch(starting);
-    await drain();
+    await settle();
     const [start] = runtime.of('start');
     await clock.advanceTo(1_000);
     runtime.exit(start!.id);
     manager.notifyExited(pod, 'web', { exitCode: 2 });
     await clock.advanceTo(600_000);
-    await drain();
+    await settle();
     const post = runtime.of('exec')[0]!;
     expect(state.settled).toBe(false);
     expect(post.signal.aborted).toBe(false);
@@ -285,7 +286,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
       outcome: 'postStartFailed',
       postStart: { outcome: 'failed', elapsedMs: 600_000 },
     });
-    await drain();
+    await settle();
     const detail =
       'Exec lifecycle hook ([/bin/post]) for Container "web" in Pod "shop_ns(uid-r3)" failed - error: command \'/bin/post\' exited with 137: , message: ""';
     expect(events.filter((e) => e.reason === 'FailedPostStartHook')).toEqual([
@@ -313,7 +314,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     await run(clock, manager.startContainer(pod, 'b'));
     const result = await run(clock, manager.deletePod(pod, { gracePeriodSeconds: 5 }));
     await clock.runAll();
-    await drain();
+    await settle();
     expect(result.containers).toMatchObject([
       { container: 'a', outcome: 'stopped', exitedAt: 5_300, preStop: { outcome: 'timedOut' } },
       { container: 'b', outcome: 'stopped', exitedAt: 5_700, preStop: { outcome: 'timedOut' } },
@@ -335,7 +336,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     await run(clock, manager.startContainer(pod, 'web'));
     const stopping = manager.stopContainer(pod, 'web', { gracePeriodOverride: 5 });
     await clock.advanceTo(5_500);
-    await drain();
+    await settle();
     expect(await stopping).toMatchObject({
       outcome: 'stopped',
       exitedAt: 5_500,
@@ -345,7 +346,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     // the 30 s sleep (due at 30 000) must be gone with the container
     expect(clock.pendingTimerList()).toEqual([]);
     await clock.advanceTo(60_000);
-    await drain();
+    await settle();
     expect(reasons()).toEqual(['Started', 'Killing']);
   });
 
@@ -358,7 +359,7 @@ describe('1. the AbortSignals handed to the runtime (semantics.md "The signals a
     });
     await run(clock, manager.startContainer(pod, 'web'));
     const result = await run(clock, manager.stopContainer(pod, 'web', { gracePeriodOverride: 3 }));
-    await drain();
+    await settle();
     expect(result).toMatchObject({
       outcome: 'stopped',
       exitedAt: 3_500,

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { sleepOn, stopWithEscalation, systemClock } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
-import { countAbortListeners, drain, realSleep, watch } from '../support/scripted-adapters.js';
+import { countAbortListeners, realSleep, watch } from '../support/scripted-adapters.js';
+import { settle } from '../support/settle.js';
 
 interface FakeProcess {
   readonly sent: Array<{ signal: string; at: number }>;
@@ -147,7 +148,7 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     });
     const state = watch(stopping);
     await clock.advanceTo(5_000);
-    await drain();
+    await settle();
     expect(p.sent).toEqual([
       { signal: 'SIGTERM', at: 0 },
       { signal: 'SIGKILL', at: 5_000 },
@@ -278,7 +279,7 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     });
     const state = watch(stopping);
     await clock.advanceTo(5_000);
-    await drain();
+    await settle();
     expect(state.error).toBeUndefined();
     expect(state.settled).toBe(true);
     expect(state.value?.signalsSent).toEqual(['SIGTERM', 'SIGKILL']);
@@ -315,7 +316,7 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     });
     const state = watch(stopping);
     await clock.flush();
-    await drain();
+    await settle();
     expect(state.error).toBe(error);
     expect(p.isExited()).toBe(false);
     expect(clock.pendingTimers).toBe(0);
@@ -335,7 +336,7 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
     });
     const state = watch(stopping);
     await clock.advanceTo(10);
-    await drain();
+    await settle();
     expect(state.settled).toBe(true);
     expect(state.value).toEqual({ signalsSent: ['SIGTERM'], killed: false });
     expect(clock.pendingTimers).toBe(0);

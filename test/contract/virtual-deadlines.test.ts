@@ -3,7 +3,8 @@
  * Exercised only through the public barrels with hand-written adapters (test/support/scripted-adapters.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { drain, execHook, makePod, run, setup, watch } from '../support/scripted-adapters.js';
+import { execHook, makePod, run, setup, watch } from '../support/scripted-adapters.js';
+import { settle } from '../support/settle.js';
 
 // =============================================================================================
 // 2. Deadline timers on VirtualClock
@@ -22,16 +23,16 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
       const stopping = manager.stopContainer(pod, 'web', { gracePeriodOverride: 7 });
       expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toContain(8_000);
       await clock.advanceTo(7_999);
-      await drain();
+      await settle();
       expect(runtime.of('stop')).toHaveLength(0);
       await clock.advance(1);
-      await drain();
+      await settle();
       expect(runtime.of('stop')).toMatchObject([{ at: 8_000, timeoutSeconds: 2 }]);
       expect(await run(clock, stopping)).toMatchObject({
         preStop: { outcome: 'timedOut', elapsedMs: 7_000 },
         exitedAt: 8_000,
       });
-      await drain();
+      await settle();
       expect(clock.pendingTimers).toBe(0);
     });
 
@@ -44,10 +45,10 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
       const state = watch(starting);
       expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toContain(3_500);
       await clock.advanceTo(3_499);
-      await drain();
+      await settle();
       expect(state.settled).toBe(false);
       await clock.advance(1);
-      await drain();
+      await settle();
       expect(state.settled).toBe(true);
       expect(await starting).toMatchObject({ outcome: 'startFailed', startedAt: 500 });
       expect(runtime.abortTime(runtime.of('start')[0]!.signal)).toBe(3_500);
@@ -61,14 +62,14 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
       await run(clock, manager.startContainer(pod, 'web'));
       const stopping = manager.stopContainer(pod, 'web');
       const state = watch(stopping);
-      await drain();
+      await settle();
       expect(runtime.of('stop')).toMatchObject([{ at: 0, timeoutSeconds: 4 }]);
       expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toContain(6_000);
       await clock.advanceTo(5_999);
-      await drain();
+      await settle();
       expect(state.settled).toBe(false);
       await clock.advance(1);
-      await drain();
+      await settle();
       expect(state.settled).toBe(true);
       expect(await stopping).toMatchObject({ outcome: 'stopTimedOut' });
       expect(clock.pendingTimers).toBe(0);
@@ -82,10 +83,10 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
     const pod = makePod([{ name: 'web', lifecycle: { preStop: execHook('/bin/pre') } }]);
     await run(clock, manager.startContainer(pod, 'web'));
     const stopping = manager.stopContainer(pod, 'web');
-    await drain();
+    await settle();
     expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toEqual(expect.arrayContaining([1_500, 30_000]));
     await clock.advanceTo(1_500);
-    await drain();
+    await settle();
     // the preStop won: its grace timer (30 000) is gone while the stop is still pending
     // (what is left: the exit at 1 750, SIGKILL at 1 500 + 29 s, the give-up at 1 500 + 29 s + 120 s)
     expect(runtime.of('stop')).toMatchObject([{ at: 1_500, timeoutSeconds: 29 }]);
@@ -95,7 +96,7 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
       stopTimeoutSeconds: 29,
       exitedAt: 1_750,
     });
-    await drain();
+    await settle();
     expect(clock.pendingTimerList()).toEqual([]);
   });
 
@@ -105,17 +106,17 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
     const pod = makePod([{ name: 'web', lifecycle: { postStart: execHook('/bin/post') } }]);
     const starting = manager.startContainer(pod, 'web');
     const state = watch(starting);
-    await drain();
+    await settle();
     expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toContain(3_000);
     await clock.advanceTo(2_999);
-    await drain();
+    await settle();
     expect(events.map((e) => e.reason)).toEqual(['Started']);
     await clock.advance(1);
-    await drain();
+    await settle();
     expect(events.find((e) => e.reason === 'FailedPostStartHook')?.timestamp).toBe(3_000);
     await run(clock, starting);
     expect(state.settled).toBe(true);
-    await drain();
+    await settle();
     expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -16,15 +16,11 @@ import {
   stopWithEscalation,
 } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
+import { settle } from './settle.js';
 
 // ---------------------------------------------------------------------------------------------
 // Test-side utilities (no clock involved: they only let promise chains settle)
 // ---------------------------------------------------------------------------------------------
-
-/** Drain every pending microtask (a few macrotask turns). Virtual time does not move. */
-export async function drain(turns = 3): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
-}
 
 /** Resolve after `n` microtask turns (n = 0: the next turn). */
 export function afterTurns(n: number): Promise<void> {
@@ -56,11 +52,11 @@ export function watch<T>(promise: Promise<T>): {
 /** Fire virtual timers until `promise` settles; fails if it can never settle. */
 export async function run<T>(clock: VirtualClock, promise: Promise<T>, maxTimers = 10_000): Promise<T> {
   const state = watch(promise);
-  await drain();
+  await settle();
   for (let i = 0; i < maxTimers && !state.settled; i++) {
     if (clock.pendingTimers === 0) break;
     await clock.next();
-    await drain();
+    await settle();
   }
   if (!state.settled)
     throw new Error(
