@@ -124,14 +124,14 @@ export interface RuntimeCall {
   readonly argv?: readonly string[];
   readonly timeoutSeconds?: number;
   settled?: 'resolved' | 'rejected';
-  settledAt?: number;
+  settledAtMs?: number;
 }
 
 export interface Box {
   readonly id: string;
   readonly name: string;
   exited: boolean;
-  exitedAt?: number;
+  exitedAtMs?: number;
   readonly onExit: Array<() => void>;
   timer?: unknown;
 }
@@ -162,12 +162,12 @@ export class ScriptedRuntime implements Runtime {
     return p.then(
       (v) => {
         rec.settled = 'resolved';
-        rec.settledAt = this.clock.now();
+        rec.settledAtMs = this.clock.now();
         return v;
       },
       (e: unknown) => {
         rec.settled = 'rejected';
-        rec.settledAt = this.clock.now();
+        rec.settledAtMs = this.clock.now();
         throw e;
       },
     );
@@ -193,7 +193,7 @@ export class ScriptedRuntime implements Runtime {
     const box = this.#boxes.get(id);
     if (box === undefined || box.exited) return;
     box.exited = true;
-    box.exitedAt = this.clock.now();
+    box.exitedAtMs = this.clock.now();
     if (box.timer !== undefined) this.clock.clearTimeout(box.timer);
     for (const fn of box.onExit.splice(0)) fn();
   }
