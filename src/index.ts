@@ -44,7 +44,6 @@ export {
   assertValidPod,
   DEFAULT_FEATURE_GATES,
   dropDisabledFields,
-  renderFieldError,
   SIGNAL_NAMES,
   validateLifecycle,
   validatePod,
@@ -82,7 +81,7 @@ export {
 } from './grace/index.js';
 // Handler runner (spec §5)
 export type { BuildHttpGetRequestResult, HandlerOutcome, HandlerRunContext } from './hooks/index.js';
-export { buildHttpGetRequest, formatPodDesc, runHandler } from './hooks/index.js';
+export { buildHttpGetRequest, formatPodDesc } from './hooks/index.js';
 // At-least-once helpers (spec §6, DESIGN §9)
 export type {
   HookDeliveryKeyParts,

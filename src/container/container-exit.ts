@@ -42,6 +42,11 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
 /**
  * Microtask turns a runtime gets, once its container has exited, to report the hook calls still
  * pending on it before the manager aborts them (see {@link abandonPendingHooks}).
+ *
+ * Why a count and not a signal: the `Runtime` port has no "all calls of this container reported"
+ * event, and the core may not wait a macrotask (no global timers, DESIGN §2). A runtime that ends
+ * its execs within these turns has them reported as failures; later ones are abandoned, as the
+ * kubelet abandons calls on a dead container.
  */
 const EXIT_REPORT_TURNS = 16;
 

@@ -8,6 +8,11 @@ export const DEADLINE = Symbol('deadline');
  * How many microtask turns {@link raceDeadline} gives a call to settle before handing the race
  * to p-timeout. An in-memory adapter's call (a fake, a test double) settles within a few turns,
  * and so does the handler runner around it; a call doing real I/O does not.
+ *
+ * Why a count and not a signal: the core may not use a macrotask (no global timers, DESIGN §2),
+ * and no adapter tells when it has "nothing left in memory to do". The count only decides which
+ * of two equivalent races runs (the first timer or p-timeout, both on the same deadline), never
+ * the outcome, so a slower adapter costs one extra timer, not a wrong answer.
  */
 export const PROBE_TURNS = 16;
 

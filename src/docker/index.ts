@@ -7,13 +7,11 @@
 
 export type { DockerConnectionOptions, DockerOption, DockerodeInstance } from './connection.js';
 export type { ImagePullPolicy } from './container-config.js';
-export { defaultPullPolicy, expandKubeVars } from './container-config.js';
 export { DockerRuntime } from './docker-runtime.js';
 export type { DockerFault, DockerRuntimeErrorCode } from './errors.js';
 export { DockerRuntimeError } from './errors.js';
 export type { DockerPullEvent } from './images.js';
-export { formatGoDuration } from './images.js';
-export { ADAPTER_LABELS, KUBERNETES_LABELS, kubeletContainerName } from './names.js';
+export { ADAPTER_LABELS, KUBERNETES_LABELS } from './names.js';
 export type { DockerRuntimeOptions } from './options.js';
 export { DEFAULT_SANDBOX_IMAGE } from './options.js';
 export type { SweepOptions, SweepResult } from './sweep.js';

@@ -7,7 +7,7 @@
  */
 
 export { DEFAULT_OUTPUT_CAP_BYTES, truncationMarker } from './child.js';
-export { defaultContainerId, expandKubeVars, MAX_ATTEMPT_COUNTERS } from './container-process.js';
+export { MAX_ATTEMPT_COUNTERS } from './container-process.js';
 export type { NodeAdapterErrorCode } from './errors.js';
 export { NodeAdapterError } from './errors.js';
 export { MAX_UNREPORTED_EXITS } from './exit-book.js';
@@ -27,4 +27,3 @@ export type { OciRuntimeOptions } from './oci-runtime.js';
 export { OciRuntime } from './oci-runtime.js';
 export type { ContainerExitStatus, ProcessRuntimeOptions } from './process-runtime.js';
 export { ProcessRuntime } from './process-runtime.js';
-export { signalNumber } from './signals.js';

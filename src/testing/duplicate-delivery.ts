@@ -10,13 +10,13 @@ export interface DuplicateDeliveryOptions {
    * (a kubelet that restarts mid-hook while the first delivery is still running).
    * @default 'sequential'
    */
-  readonly mode?: 'sequential' | 'concurrent';
+  readonly mode?: 'sequential' | 'concurrent' | undefined;
   /**
    * Which delivery's outcome (its result or its error) the caller sees. Every delivery runs
    * whatever the outcome of the others.
    * @default 'last'
    */
-  readonly report?: 'first' | 'last';
+  readonly report?: 'first' | 'last' | undefined;
 }
 
 /**

@@ -28,7 +28,7 @@ export interface FakeHttpClientOptions {
    * Either way the request is listed by {@link FakeHttpClient.assertNoUnmatchedRequests}.
    * @default 'refuse'
    */
-  readonly unmatched?: 'refuse' | HttpRouteScript;
+  readonly unmatched?: 'refuse' | HttpRouteScript | undefined;
 }
 
 interface Route {

@@ -17,9 +17,9 @@ import { passAlways } from './probe-scripts.js';
 export interface FakeProbePortOptions {
   readonly clock: Clock;
   /** The script of a target that has none of its own. @default passAlways */
-  readonly defaultScript?: ProbeScript;
+  readonly defaultScript?: ProbeScript | undefined;
   /** Time each answer takes on the clock. @default 0 */
-  readonly latencyMs?: number;
+  readonly latencyMs?: number | undefined;
 }
 
 /** One recorded call. */

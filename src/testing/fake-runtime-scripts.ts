@@ -69,11 +69,11 @@ export type StartScript =
  */
 export interface StopScript {
   /** Signals that make the process exit. @default every signal */
-  readonly exitsOn?: readonly string[];
+  readonly exitsOn?: readonly string[] | undefined;
   /** Time from the signal to the exit. @default 0 */
-  readonly exitDelayMs?: number;
+  readonly exitDelayMs?: number | undefined;
   /** Exit code of a signal-initiated exit. @default 128 + the signal number (143 for SIGTERM) */
-  readonly exitCode?: number;
+  readonly exitCode?: number | undefined;
   /** The `stopContainer` call itself rejects with this value; nothing is signalled. */
   readonly reject?: unknown;
 }
@@ -81,9 +81,9 @@ export interface StopScript {
 /** Options shared by the `on*` script methods. */
 export interface ScriptOptions {
   /** Apply only to containers of this pod (metadata.name). @default any pod */
-  readonly podName?: string;
+  readonly podName?: string | undefined;
   /** Apply this many times, then fall through to later scripts. @default Infinity */
-  readonly times?: number;
+  readonly times?: number | undefined;
 }
 
 /** One entry of {@link FakeRuntime.timeline}: what happened, when, to which container. */

@@ -25,7 +25,7 @@ export interface FakeRuntimeOptions {
   /** Clock for scripted delays, exits and the stop escalation (normally a `VirtualClock`). */
   readonly clock: Clock;
   /** Behaviour of an exec no script matches. @default { exitCode: 0, stdout: '', stderr: '' } */
-  readonly defaultExec?: ExecScript;
+  readonly defaultExec?: ExecScript | undefined;
 }
 
 /** What an exit listener learns (see {@link FakeRuntime.onExit}). */
@@ -49,11 +49,11 @@ export interface FakeContainerState {
 /** Options of {@link FakeRuntime.crash}. */
 export interface FakeCrashOptions {
   /** @default 1 */
-  readonly exitCode?: number;
+  readonly exitCode?: number | undefined;
   /** Exit this long from now on the clock instead of at once. */
-  readonly afterMs?: number;
+  readonly afterMs?: number | undefined;
   /** The runtime's reason `waitContainer` reports (e.g. `"OOMKilled"`). @default none: the manager derives Completed/Error */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 }
 
 interface Instance {

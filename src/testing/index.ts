@@ -50,7 +50,6 @@ export type {
 } from './fake-runtime-scripts.js';
 export type { SchedulerLike } from './fast-check-clock.js';
 export { scheduledClock } from './fast-check-clock.js';
-export type { RunScenarioOptions, ScenarioResult, ScenarioTrace } from './run-scenario.js';
 export { runScenario } from './run-scenario.js';
 export type {
   ActionTiming,
@@ -69,6 +68,7 @@ export type {
   StopAction,
   StopFault,
 } from './scenario.js';
+export type { RunScenarioOptions, ScenarioResult, ScenarioTrace } from './scenario-result.js';
 export type { LifecycleTrace, TraceInvariantOptions, TraceViolation } from './trace-invariants.js';
 export { checkTraceInvariants } from './trace-invariants.js';
 export type { PendingTimer, VirtualClockOptions } from './virtual-clock.js';

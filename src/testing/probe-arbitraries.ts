@@ -13,11 +13,11 @@ export interface ProbeArbitraryOptions {
   /** The probe type: liveness and startup get `successThreshold` 1 as validation demands. */
   readonly type: ProbeType;
   /** Handler kinds to draw from. @default all four */
-  readonly handlers?: ReadonlyArray<'exec' | 'httpGet' | 'tcpSocket' | 'grpc'>;
+  readonly handlers?: ReadonlyArray<'exec' | 'httpGet' | 'tcpSocket' | 'grpc'> | undefined;
   /** Upper bound of `periodSeconds`. @default 60 */
-  readonly maxPeriodSeconds?: number;
+  readonly maxPeriodSeconds?: number | undefined;
   /** Upper bound of both thresholds. @default 10 */
-  readonly maxThreshold?: number;
+  readonly maxThreshold?: number | undefined;
 }
 
 /**

@@ -23,15 +23,15 @@ import type {
 /** Bounds of the generated pods and scenarios. */
 export interface ScenarioArbitraryOptions {
   /** Regular containers per pod (at least 1). @default 3 */
-  readonly maxContainers?: number;
+  readonly maxContainers?: number | undefined;
   /** Sidecars per pod. @default 2 */
-  readonly maxSidecars?: number;
+  readonly maxSidecars?: number | undefined;
   /** Init containers (run to completion) per pod. @default 1 */
-  readonly maxInitContainers?: number;
+  readonly maxInitContainers?: number | undefined;
   /** Actions per scenario (a leading `startAll`, and a delete `after` it, are added half the time). @default 12 */
-  readonly maxActions?: number;
+  readonly maxActions?: number | undefined;
   /** Latest action time and longest scripted delay, in ms. @default 60_000 */
-  readonly maxTimeMs?: number;
+  readonly maxTimeMs?: number | undefined;
 }
 
 type HookKind = 'none' | 'exec' | 'httpGet' | 'sleep' | 'tcpSocket';

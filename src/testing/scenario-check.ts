@@ -11,14 +11,14 @@ export interface CheckedAction {
   /** The time asked for (0 for an `after` action until it runs). */
   readonly atMs: number;
   /** Index of the action this one waits for. */
-  readonly after?: number;
+  readonly after?: number | undefined;
   readonly kind: ScenarioActionKind;
   /** Container name (start, stop, crash). */
-  readonly container?: string;
-  readonly exitCode?: number;
-  readonly gracePeriodOverride?: number;
-  readonly reason?: KillReason;
-  readonly gracePeriodSeconds?: number;
+  readonly container?: string | undefined;
+  readonly exitCode?: number | undefined;
+  readonly gracePeriodOverride?: number | undefined;
+  readonly reason?: KillReason | undefined;
+  readonly gracePeriodSeconds?: number | undefined;
 }
 
 const SCENARIO_KEYS = [

@@ -14,9 +14,9 @@ import type { KillReason } from '../grace/kill-grace.js';
  */
 export interface StartAction {
   /** Virtual time of the action, in ms. @default 0 */
-  readonly at?: number;
+  readonly at?: number | undefined;
   /** Instead of `at`: run when the action at this (earlier) index settles. See {@link ActionTiming}. */
-  readonly after?: number;
+  readonly after?: number | undefined;
   /** Container name (init, sidecar or regular). */
   readonly start: string;
 }
@@ -29,8 +29,8 @@ export interface StartAction {
  * @example { at: 0, startAll: true }
  */
 export interface StartAllAction {
-  readonly at?: number;
-  readonly after?: number;
+  readonly at?: number | undefined;
+  readonly after?: number | undefined;
   readonly startAll: true;
 }
 
@@ -39,13 +39,13 @@ export interface StartAllAction {
  * @example { at: 5_000, stop: 'web', gracePeriodOverride: 10, reason: 'LivenessProbe' }
  */
 export interface StopAction {
-  readonly at?: number;
-  readonly after?: number;
+  readonly at?: number | undefined;
+  readonly after?: number | undefined;
   readonly stop: string;
   /** Replaces the base grace (integer seconds ≥ 0). */
-  readonly gracePeriodOverride?: number;
+  readonly gracePeriodOverride?: number | undefined;
   /** Why it is killed; selects probe-level grace. @default 'Unknown' */
-  readonly reason?: KillReason;
+  readonly reason?: KillReason | undefined;
 }
 
 /**
@@ -54,11 +54,11 @@ export interface StopAction {
  * @example { at: 12_000, crash: 'web', exitCode: 137 }
  */
 export interface CrashAction {
-  readonly at?: number;
-  readonly after?: number;
+  readonly at?: number | undefined;
+  readonly after?: number | undefined;
   readonly crash: string;
   /** @default 1 */
-  readonly exitCode?: number;
+  readonly exitCode?: number | undefined;
 }
 
 /**
@@ -66,11 +66,11 @@ export interface CrashAction {
  * @example { at: 10_000, delete: true, gracePeriodSeconds: 5 }
  */
 export interface DeleteAction {
-  readonly at?: number;
-  readonly after?: number;
+  readonly at?: number | undefined;
+  readonly after?: number | undefined;
   readonly delete: true;
   /** `DeleteOptions.gracePeriodSeconds`. @default the pod's terminationGracePeriodSeconds */
-  readonly gracePeriodSeconds?: number;
+  readonly gracePeriodSeconds?: number | undefined;
 }
 
 /**
@@ -80,8 +80,8 @@ export interface DeleteAction {
  * @example [{ startAll: true }, { after: 0, delete: true }]
  */
 export interface ActionTiming {
-  readonly at?: number;
-  readonly after?: number;
+  readonly at?: number | undefined;
+  readonly after?: number | undefined;
 }
 
 /** One step of a scenario; exactly one of `start`, `startAll`, `stop`, `crash`, `delete`. */
@@ -97,15 +97,15 @@ export type ScenarioActionKind = 'start' | 'startAll' | 'stop' | 'crash' | 'dele
  * @example { exitCode: 1, stderr: 'connection refused', delayMs: 2_000 }
  */
 export interface ExecFault {
-  readonly exitCode?: number;
-  readonly stdout?: string;
-  readonly stderr?: string;
-  readonly delayMs?: number;
-  readonly hang?: true;
-  readonly reject?: string;
-  readonly throw?: string;
+  readonly exitCode?: number | undefined;
+  readonly stdout?: string | undefined;
+  readonly stderr?: string | undefined;
+  readonly delayMs?: number | undefined;
+  readonly hang?: true | undefined;
+  readonly reject?: string | undefined;
+  readonly throw?: string | undefined;
   /** Apply this many times, then fall through (later scripts, then the default). @default every time */
-  readonly times?: number;
+  readonly times?: number | undefined;
 }
 
 /**
@@ -119,16 +119,16 @@ export interface ExecFault {
  * @example { refuse: true } // whatever URL the route matched
  */
 export interface HttpFault {
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly delayMs?: number;
-  readonly hang?: true;
-  readonly error?: string;
-  readonly errorCode?: string;
+  readonly status?: number | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly delayMs?: number | undefined;
+  readonly hang?: true | undefined;
+  readonly error?: string | undefined;
+  readonly errorCode?: string | undefined;
   /** Refuse the connection, with the message for the URL actually requested. */
-  readonly refuse?: true;
-  readonly plainHttp?: true;
-  readonly times?: number;
+  readonly refuse?: true | undefined;
+  readonly plainHttp?: true | undefined;
+  readonly times?: number | undefined;
 }
 
 /**
@@ -138,16 +138,16 @@ export interface HttpFault {
  */
 export interface StopFault {
   /** Ignore every signal but SIGKILL (same as `exitsOn: []`). @default false */
-  readonly ignoreSigterm?: boolean;
+  readonly ignoreSigterm?: boolean | undefined;
   /** Signals that make it exit. @default every signal */
-  readonly exitsOn?: readonly string[];
+  readonly exitsOn?: readonly string[] | undefined;
   /** Time from the signal to the exit, in ms. @default 0 */
-  readonly exitDelayMs?: number;
+  readonly exitDelayMs?: number | undefined;
   /** Exit code of a signal-initiated exit. @default 128 + signal number (143 for SIGTERM) */
-  readonly exitCode?: number;
+  readonly exitCode?: number | undefined;
   /** The runtime's stop call rejects with an Error of this message; nothing is signalled. */
-  readonly reject?: string;
-  readonly times?: number;
+  readonly reject?: string | undefined;
+  readonly times?: number | undefined;
 }
 
 /**
@@ -155,11 +155,11 @@ export interface StopFault {
  * @example { reject: 'image pull back-off', times: 1 } // fails once, starts on the retry
  */
 export interface StartFault {
-  readonly delayMs?: number;
-  readonly reject?: string;
-  readonly throw?: string;
-  readonly hang?: true;
-  readonly times?: number;
+  readonly delayMs?: number | undefined;
+  readonly reject?: string | undefined;
+  readonly throw?: string | undefined;
+  readonly hang?: true | undefined;
+  readonly times?: number | undefined;
 }
 
 /**
@@ -168,9 +168,9 @@ export interface StartFault {
  */
 export interface InitPlan {
   /** @default 0 */
-  readonly exitAfterMs?: number;
+  readonly exitAfterMs?: number | undefined;
   /** Non-zero stops `startAll` there. @default 0 */
-  readonly exitCode?: number;
+  readonly exitCode?: number | undefined;
 }
 
 /** Scripted hooks and faults of a scenario (the part a fault-plan arbitrary generates). */
@@ -181,20 +181,20 @@ export interface FaultPlan {
    * Exec hooks are matched by container and argv, so when a container's postStart and preStop
    * run the very same argv, the postStart script (added first) answers both.
    */
-  readonly hooks?: Readonly<Record<string, ExecFault | HttpFault>>;
+  readonly hooks?: Readonly<Record<string, ExecFault | HttpFault>> | undefined;
   /** By argv joined with single spaces (`"/bin/drain --fast"`), tried after `hooks`. */
-  readonly exec?: Readonly<Record<string, ExecFault>>;
+  readonly exec?: Readonly<Record<string, ExecFault>> | undefined;
   /**
    * By route, tried in key order after `hooks`: `/path` (any host), `host` or `host:port`, or a
    * whole URL (`FakeHttpClient` matchers). Unmatched requests get 200.
    */
-  readonly http?: Readonly<Record<string, HttpFault>>;
+  readonly http?: Readonly<Record<string, HttpFault>> | undefined;
   /** By container name. */
-  readonly stops?: Readonly<Record<string, StopFault>>;
+  readonly stops?: Readonly<Record<string, StopFault>> | undefined;
   /** By container name. */
-  readonly starts?: Readonly<Record<string, StartFault>>;
+  readonly starts?: Readonly<Record<string, StartFault>> | undefined;
   /** By init container name (non-sidecar). */
-  readonly init?: Readonly<Record<string, InitPlan>>;
+  readonly init?: Readonly<Record<string, InitPlan>> | undefined;
 }
 
 /**
@@ -212,14 +212,14 @@ export interface FaultPlan {
 export interface Scenario extends FaultPlan {
   readonly actions: readonly ScenarioAction[];
   /** Named deviations from Kubernetes, as `LifecycleManagerOptions.policy`. */
-  readonly policy?: LifecyclePolicy;
+  readonly policy?: LifecyclePolicy | undefined;
   /** `major.minor` of the kubelet reproduced. @default '1.35' */
-  readonly kubeletVersion?: string;
+  readonly kubeletVersion?: string | undefined;
   /**
    * End the run at this virtual time (ms), whatever is still pending. Every action must be at or
    * before it. @default run until no timer is left
    */
-  readonly until?: number;
+  readonly until?: number | undefined;
   /** Guard against endless rescheduling when `until` is not given. @default 100_000 */
-  readonly maxTimers?: number;
+  readonly maxTimers?: number | undefined;
 }

@@ -14,13 +14,13 @@ export interface LifecycleTrace {
 /** Options of {@link checkTraceInvariants}. */
 export interface TraceInvariantOptions {
   /** The policy's `minimumStopGraceSeconds`. @default 2 */
-  readonly minimumStopGraceSeconds?: number;
+  readonly minimumStopGraceSeconds?: number | undefined;
   /**
    * Whether the `interrupt` policy is on: a stop may then be re-issued with a shorter timeout,
    * so "one stop per container instance" counts only stops that were not re-issues.
    * @default false
    */
-  readonly allowReissuedStops?: boolean;
+  readonly allowReissuedStops?: boolean | undefined;
 }
 
 /** One broken invariant, in words, with the time and container it concerns. */

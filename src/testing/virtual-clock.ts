@@ -5,7 +5,7 @@ import { VirtualClockError } from './errors.js';
 /** Options of {@link VirtualClock}. */
 export interface VirtualClockOptions {
   /** Initial value of `now()`, in milliseconds. @default 0 */
-  readonly startMs?: number;
+  readonly startMs?: number | undefined;
   /**
    * Microtask turns run by every flush: before the first timer, between two timers, and at the
    * end of `advance`/`advanceTo`/`next`. A promise chain moves one `await` (or `.then`) per turn,
@@ -16,7 +16,7 @@ export interface VirtualClockOptions {
    * chain of yours needs more; lower it (e.g. 50) for simulations of many thousands of containers.
    * @default 200
    */
-  readonly microtaskTurns?: number;
+  readonly microtaskTurns?: number | undefined;
 }
 
 /** A timer still armed on a {@link VirtualClock}, as reported by `pendingTimerList()`. */

@@ -28,7 +28,8 @@ interface ContainerPlan {
   readonly crashAfterMs: number | null;
 }
 
-interface Scenario {
+/** A generated pod and its fault plan, run end to end by {@link runBenchCase} (the testing kit's `Scenario` adds actions). */
+interface BenchCase {
   readonly tgps: number;
   readonly deleteGrace: number | null;
   readonly containers: readonly ContainerPlan[];
@@ -48,7 +49,7 @@ const hook = (allowHang: boolean): fc.Arbitrary<HookPlan> =>
   );
 
 /** fast-check arbitrary of one scenario (pod shape + fault plan). */
-export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
+export const benchCaseArbitrary: fc.Arbitrary<BenchCase> = fc
   .record({
     tgps: fc.nat(60),
     deleteGrace: fc.option(fc.nat(45), { nil: null }),
@@ -103,8 +104,8 @@ function execScript(plan: HookPlan): ExecScript | undefined {
 export const totals = { steps: 0, events: 0, scenarios: 0 };
 
 /** Run one scenario; returns a description of what went wrong, or undefined. */
-export async function runScenario(
-  scenario: Scenario,
+export async function runBenchCase(
+  scenario: BenchCase,
   index: number,
   microtaskTurns?: number,
 ): Promise<string | undefined> {
@@ -177,7 +178,7 @@ export async function propertyScenarios({ short }: BenchOptions): Promise<BenchR
   const seed = 20_251_128;
   // Warm-up outside the timed run (JIT, module init), with another seed.
   await fc.assert(
-    fc.asyncProperty(scenarioArbitrary, async (s) => (await runScenario(s, 0)) === undefined),
+    fc.asyncProperty(benchCaseArbitrary, async (s) => (await runBenchCase(s, 0)) === undefined),
     { numRuns: short ? 5 : 50, seed: seed + 1 },
   );
   let index = 0;
@@ -185,8 +186,8 @@ export async function propertyScenarios({ short }: BenchOptions): Promise<BenchR
   Object.assign(totals, { steps: 0, events: 0, scenarios: 0 });
   const t = now();
   const details = await fc.check(
-    fc.asyncProperty(scenarioArbitrary, async (s) => {
-      const problem = await runScenario(s, index++);
+    fc.asyncProperty(benchCaseArbitrary, async (s) => {
+      const problem = await runBenchCase(s, index++);
       failure ??= problem;
       return problem === undefined;
     }),
@@ -198,11 +199,11 @@ export async function propertyScenarios({ short }: BenchOptions): Promise<BenchR
 
   // Cost of the VirtualClock's microtask turns: the same scenarios with 50 turns per step instead
   // of the default 200 (the scenarios here settle within 50; deeper chains would need more).
-  const sample = fc.sample(scenarioArbitrary, { numRuns, seed });
+  const sample = fc.sample(benchCaseArbitrary, { numRuns, seed });
   const timeWith = async (turns: number | undefined): Promise<{ ms: number; failures: number }> => {
     let failures = 0;
     const start = now();
-    for (let i = 0; i < sample.length; i++) if ((await runScenario(sample[i]!, i, turns)) !== undefined) failures++;
+    for (let i = 0; i < sample.length; i++) if ((await runBenchCase(sample[i]!, i, turns)) !== undefined) failures++;
     return { ms: now() - start, failures };
   };
   const turns200 = await timeWith(undefined);

@@ -66,7 +66,7 @@ describe('edge rules', () => {
     await settle();
     expect(r.preStop.outcome).toBe('timedOut');
     expect(signal?.aborted).toBe(true);
-    expect(h.clock.pending).toBe(0);
+    expect(h.clock.pendingTimers).toBe(0);
   });
 
   it('a Host header sets the virtual host, not the URL host (spec §5.2 Headers)', () => {

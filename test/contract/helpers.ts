@@ -1,6 +1,6 @@
 /**
- * Hand-written adapters for the contract suite: a Clock, a Runtime and an HttpClient written
- * against the pinned ports of DESIGN §5 only (not the shipped fakes).
+ * Hand-written adapters for the contract suite: a Runtime and an HttpClient written against the
+ * pinned ports of DESIGN §5 only (not the shipped fakes), on the testing kit's VirtualClock.
  */
 import type {
   Clock,
@@ -17,74 +17,10 @@ import type {
   Runtime,
 } from '../../src/index.js';
 import { LifecycleManager } from '../../src/index.js';
+import { VirtualClock } from '../../src/testing/index.js';
+import { settle } from '../support/settle.js';
 
-/** Let every pending promise chain settle (macrotask turns drain the microtask queue). */
-export async function settle(turns = 4): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
-}
-
-interface Timer {
-  at: number;
-  seq: number;
-  cb: () => void;
-}
-
-/** A minimal manual clock implementing the pinned Clock port. */
-export class ManualClock implements Clock {
-  #now: number;
-  #seq = 0;
-  readonly timers = new Map<number, Timer>();
-  constructor(start = 0) {
-    this.#now = start;
-  }
-  now = (): number => this.#now;
-  setTimeout = (cb: () => void, delayMs: number): unknown => {
-    const id = ++this.#seq;
-    let d = Number(delayMs);
-    if (Number.isNaN(d) || d < 0) d = 0;
-    this.timers.set(id, { at: this.#now + d, seq: id, cb });
-    return id;
-  };
-  clearTimeout = (handle: unknown): void => {
-    this.timers.delete(handle as number);
-  };
-  get pending(): number {
-    return [...this.timers.values()].filter((t) => Number.isFinite(t.at)).length;
-  }
-  #nextDue(target: number): Timer | undefined {
-    let next: Timer | undefined;
-    for (const t of this.timers.values()) {
-      if (t.at <= target && (next === undefined || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
-    }
-    return next;
-  }
-  async advance(ms: number): Promise<void> {
-    await this.advanceTo(this.#now + ms);
-  }
-  async advanceTo(target: number): Promise<void> {
-    await settle();
-    for (;;) {
-      const next = this.#nextDue(target);
-      if (next === undefined) break;
-      this.timers.delete(next.seq);
-      this.#now = next.at;
-      next.cb();
-      await settle();
-    }
-    this.#now = target;
-    await settle();
-  }
-  /** Fire timers until none (finite) is left. */
-  async runAll(limit = 10_000): Promise<void> {
-    await settle();
-    for (let i = 0; i < limit; i++) {
-      const next = this.#nextDue(Number.MAX_SAFE_INTEGER);
-      if (next === undefined) return;
-      await this.advanceTo(next.at);
-    }
-    throw new Error('ManualClock: timer limit');
-  }
-}
+export { settle };
 
 /** Sleep on any Clock (test-side helper). */
 export function wait(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
@@ -251,7 +187,7 @@ export function makePod(opts: {
 }
 
 export interface Harness {
-  clock: ManualClock;
+  clock: VirtualClock;
   runtime: RecordingRuntime;
   http: RecordingHttpClient;
   manager: LifecycleManager;
@@ -264,10 +200,10 @@ export function harness(
     policy?: LifecyclePolicy;
     kubeletVersion?: string;
     runtimeRequestTimeoutSeconds?: number;
-    clock?: ManualClock;
+    clock?: VirtualClock;
   } = {},
 ): Harness {
-  const clock = options.clock ?? new ManualClock();
+  const clock = options.clock ?? new VirtualClock();
   const runtime = new RecordingRuntime(clock);
   const http = new RecordingHttpClient(clock);
   const manager = new LifecycleManager({
@@ -288,7 +224,7 @@ export function harness(
 }
 
 /** Run a manager promise to completion on the manual clock. */
-export async function drive<T>(clock: ManualClock, p: Promise<T>): Promise<T> {
+export async function drive<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
   let done = false;
   let value: T | undefined;
   let error: unknown;
@@ -306,15 +242,14 @@ export async function drive<T>(clock: ManualClock, p: Promise<T>): Promise<T> {
   );
   await settle();
   for (let i = 0; i < 10_000 && !done; i++) {
-    const next = [...clock.timers.values()]
-      .filter((t) => Number.isFinite(t.at))
-      .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+    const next = clock.pendingTimerList().find((t) => Number.isFinite(t.deadlineMs));
     if (next === undefined) {
       await settle();
       if (!done) throw new Error('drive: promise never settles and no timer is armed');
       break;
     }
-    await clock.advanceTo(next.at);
+    await clock.advanceTo(next.deadlineMs);
+    await settle();
   }
   if (failed) throw error;
   return value as T;

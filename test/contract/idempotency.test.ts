@@ -10,7 +10,8 @@ import {
   MemoryIdempotencyStore,
   UnknownContainerError,
 } from '../../src/index.js';
-import { ManualClock, settle } from './helpers.js';
+import { VirtualClock } from '../../src/testing/index.js';
+import { settle } from './helpers.js';
 
 describe('DESIGN §9 hookDeliveryKey', () => {
   it('documented format, "/" and "%" escaped', () => {
@@ -86,10 +87,10 @@ describe('DESIGN §9 MemoryIdempotencyStore on the injected clock', () => {
   const rec = (value: unknown, completedAt = 0) => ({ state: 'completed' as const, value, completedAt });
 
   it('TTL measured on the injected clock; no timers armed', async () => {
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock, ttlMs: 10_000 });
     await store.set('k', rec('v'), {});
-    expect(clock.pending).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
     await clock.advance(9_999);
     expect((await store.get('k'))?.value).toBe('v');
     await clock.advance(2);
@@ -98,7 +99,7 @@ describe('DESIGN §9 MemoryIdempotencyStore on the injected clock', () => {
   });
 
   it('per-set ttlMs overrides the store default; records kept by reference', async () => {
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock });
     const value = { drained: 3 };
     await store.set('k', rec(value), { ttlMs: 100 });
@@ -108,7 +109,7 @@ describe('DESIGN §9 MemoryIdempotencyStore on the injected clock', () => {
   });
 
   it('default TTL is one hour', async () => {
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock });
     await store.set('k', rec(1), {});
     await clock.advance(3_600_000 - 1);
@@ -118,7 +119,7 @@ describe('DESIGN §9 MemoryIdempotencyStore on the injected clock', () => {
   });
 
   it('size bound: the oldest stored is evicted first, expired ones before that', async () => {
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock, maxEntries: 2 });
     await store.set('a', rec(1), {});
     await store.set('b', rec(2), {});
@@ -134,7 +135,7 @@ describe('DESIGN §9 MemoryIdempotencyStore on the injected clock', () => {
   });
 
   it('set with a bad ttl rejects with InvalidArgumentError; delete and clear forget', async () => {
-    const store = new MemoryIdempotencyStore({ clock: new ManualClock() });
+    const store = new MemoryIdempotencyStore({ clock: new VirtualClock() });
     await expect(store.set('k', rec(1), { ttlMs: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await store.set('k', rec(1), {});
     await store.delete('k');
@@ -148,7 +149,7 @@ describe('DESIGN §9 MemoryIdempotencyStore on the injected clock', () => {
 
 describe('DESIGN §9 idempotent()', () => {
   function setup(ttlMs?: number) {
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock });
     let runs = 0;
     const gates: Array<(v: string) => void> = [];
@@ -197,7 +198,7 @@ describe('DESIGN §9 idempotent()', () => {
   });
 
   it('a failure is shared by concurrent waiters but not remembered', async () => {
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock });
     let runs = 0;
     const wrapped = idempotent(
@@ -276,7 +277,7 @@ describe('DESIGN §9 idempotent()', () => {
   });
 
   it('key() returning an empty string rejects with InvalidArgumentError; a throwing key() rejects with its error', async () => {
-    const store = new MemoryIdempotencyStore({ clock: new ManualClock() });
+    const store = new MemoryIdempotencyStore({ clock: new VirtualClock() });
     await expect(idempotent(() => 1, { store, key: () => '' })()).rejects.toBeInstanceOf(InvalidArgumentError);
     const boom = new Error('no identity');
     await expect(
@@ -290,7 +291,7 @@ describe('DESIGN §9 idempotent()', () => {
   });
 
   it('a synchronous throw of fn becomes a rejection, not a sync throw', async () => {
-    const store = new MemoryIdempotencyStore({ clock: new ManualClock() });
+    const store = new MemoryIdempotencyStore({ clock: new VirtualClock() });
     const wrapped = idempotent(
       () => {
         throw new Error('sync');

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Container, type KubeEvent, LifecycleManager } from '../../src/index.js';
-import {
-  drive,
-  execHang,
-  harness,
-  ManualClock,
-  makePod,
-  RecordingHttpClient,
-  RecordingRuntime,
-  settle,
-} from './helpers.js';
+import { VirtualClock } from '../../src/testing/index.js';
+import { drive, execHang, harness, makePod, RecordingHttpClient, RecordingRuntime, settle } from './helpers.js';
 
 const preStopExec: Container = { name: 'web', lifecycle: { preStop: { exec: { command: ['/bin/drain'] } } } };
 
@@ -181,11 +173,11 @@ describe('DESIGN §6 adapter faults become outcomes, never rejections', () => {
     expect(result.preStop.outcome).toBe('timedOut');
     await settle();
     expect(signal?.aborted).toBe(true);
-    expect(h.clock.pending).toBe(0);
+    expect(h.clock.pendingTimers).toBe(0);
   });
 
   it('a throwing listener never breaks the manager; other listeners still get every event; listenerError is emitted (DESIGN §7)', async () => {
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const runtime = new RecordingRuntime(clock);
     const manager = new LifecycleManager({ runtime, httpClient: new RecordingHttpClient(clock), clock });
     const seen: KubeEvent[] = [];

@@ -7,12 +7,12 @@ import {
   LifecycleSpecError,
   resolvePolicy,
 } from '../../src/index.js';
+import { VirtualClock } from '../../src/testing/index.js';
 import {
   drive,
   execAfter,
   execHang,
   harness,
-  ManualClock,
   makePod,
   RecordingHttpClient,
   RecordingRuntime,
@@ -38,7 +38,7 @@ describe('DESIGN §8 policies: default = Kubernetes', () => {
   it('a bad option is rejected with InvalidArgumentError (resolvePolicy and the constructor)', () => {
     expect(() => resolvePolicy({ httpStatus: 'strict' as never })).toThrow(InvalidArgumentError);
     expect(() => resolvePolicy({ minimumStopGraceSeconds: -1 })).toThrow(InvalidArgumentError);
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     expect(
       () =>
         new LifecycleManager({
@@ -94,7 +94,7 @@ describe('postStartTimeoutSeconds (k/k#116032)', () => {
     await h.clock.advance(3_600_000);
     expect(settled).toBe(false);
     expect(h.manager.status(pod, 'web').state).toBe('Waiting');
-    expect(h.clock.pending).toBe(0); // nothing of the manager's armed: no hidden timeout
+    expect(h.clock.pendingTimers).toBe(0); // nothing of the manager's armed: no hidden timeout
   });
   it('policy: fails at the deadline with FailedPostStartHook, kill follows, the hook is aborted', async () => {
     const h = harness({ policy: { postStartTimeoutSeconds: 5 } });

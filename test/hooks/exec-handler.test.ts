@@ -1,7 +1,8 @@
 // Exec handler (spec §5.1) through runHandler.
 import { describe, expect, it } from 'vitest';
 import { runHandler } from '../../src/hooks/index.js';
-import { fakeRuntime, flush, makeCtx } from './helpers.js';
+import { settle } from '../support/settle.js';
+import { fakeRuntime, makeCtx } from './helpers.js';
 
 describe('exec handler (spec §5.1)', () => {
   it('runs the argv as given against the container ref; exit 0 succeeds', async () => {
@@ -78,10 +79,10 @@ describe('exec handler (spec §5.1)', () => {
     const controller = new AbortController();
     const ctx = makeCtx({ runtime: fakeRuntime(() => new Promise(() => undefined)), signal: controller.signal });
     const pending = runHandler({ exec: { command: ['sleep', '1000'] } }, ctx);
-    await flush();
+    await settle();
     controller.abort();
     await expect(pending).resolves.toMatchObject({ ok: false, error: 'context canceled' });
-    expect(ctx.clock.pending).toBe(0);
+    expect(ctx.clock.pendingTimers).toBe(0);
   });
 
   it('an abort with a TimeoutError reason reads context deadline exceeded; a late rejection is absorbed', async () => {
@@ -94,11 +95,11 @@ describe('exec handler (spec §5.1)', () => {
         }),
     );
     const pending = runHandler({ exec: { command: ['x'] } }, makeCtx({ runtime, signal: controller.signal }));
-    await flush();
+    await settle();
     controller.abort(new DOMException('timed out', 'TimeoutError'));
     await expect(pending).resolves.toMatchObject({ ok: false, error: 'context deadline exceeded' });
     rejectLate(new Error('late'));
-    await flush();
+    await settle();
   });
 
   it('an already-aborted signal never calls the runtime', async () => {

@@ -1,6 +1,6 @@
 /**
- * Tiny local fakes for the handler-runner tests (the testing kit's VirtualClock and fakes are
- * written in parallel; these keep the hook tests independent of them).
+ * Local fakes for the handler-runner tests: a recording runtime and HTTP client and a context on the
+ * testing kit's VirtualClock (the suite's one clock, see test/support/).
  */
 
 import type { Container, Pod } from '../../src/api/types.js';
@@ -8,49 +8,9 @@ import type { ResolvedPolicy } from '../../src/container/policy.js';
 import { kubernetesPolicy } from '../../src/container/policy.js';
 import type { KubeEvent } from '../../src/hooks/events.js';
 import type { HandlerRunContext } from '../../src/hooks/types.js';
-import type { Clock } from '../../src/ports/clock.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
-
-/** A manual clock: time moves only through `advance`. */
-export class FakeClock implements Clock {
-  private time = 0;
-  private nextId = 1;
-  private readonly timers = new Map<number, { at: number; callback: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void, delayMs: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + delayMs, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  /** Number of armed timers. */
-  get pending(): number {
-    return this.timers.size;
-  }
-  /** Move time forward, firing due timers in order. */
-  advance(ms: number): void {
-    const target = this.time + ms;
-    for (;;) {
-      const due = [...this.timers.entries()].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-      if (due === undefined) break;
-      this.timers.delete(due[0]);
-      this.time = due[1].at;
-      due[1].callback();
-    }
-    this.time = target;
-  }
-}
-
-/** Let pending promise callbacks run. */
-export async function flush(rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
-}
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
 
 /** A runtime whose `exec` is the given function; every call is recorded. */
 export function fakeRuntime(exec: (command: readonly string[], signal: AbortSignal) => unknown): Runtime & {
@@ -106,7 +66,7 @@ export const pod: Pod = {
 /** A context with harmless defaults; override any part. */
 export function makeCtx(overrides: Partial<HandlerRunContext> & { policy?: ResolvedPolicy } = {}): HandlerRunContext & {
   events: Array<Omit<KubeEvent, 'timestamp'>>;
-  clock: FakeClock;
+  clock: VirtualClock;
 } {
   const events: Array<Omit<KubeEvent, 'timestamp'>> = [];
   const ctx = {
@@ -116,7 +76,7 @@ export function makeCtx(overrides: Partial<HandlerRunContext> & { policy?: Resol
     hook: 'PostStart' as const,
     runtime: fakeRuntime(() => Promise.resolve({ exitCode: 0 })),
     httpClient: fakeHttp(ok200),
-    clock: new FakeClock(),
+    clock: new VirtualClock(),
     kubeletVersion: '1.35',
     policy: kubernetesPolicy,
     signal: new AbortController().signal,
@@ -126,5 +86,5 @@ export function makeCtx(overrides: Partial<HandlerRunContext> & { policy?: Resol
     events,
     ...overrides,
   };
-  return ctx as typeof ctx & { clock: FakeClock };
+  return ctx as typeof ctx & { clock: VirtualClock };
 }

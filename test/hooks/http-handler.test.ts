@@ -4,7 +4,8 @@ import type { HTTPGetAction } from '../../src/api/types.js';
 import { kubernetesPolicy } from '../../src/container/policy.js';
 import { MAX_HTTP_REQUESTS, runHandler } from '../../src/hooks/index.js';
 import type { HttpRequest, HttpResponse } from '../../src/ports/http-client.js';
-import { fakeHttp, flush, makeCtx, schemeMismatch } from './helpers.js';
+import { settle } from '../support/settle.js';
+import { fakeHttp, makeCtx, schemeMismatch } from './helpers.js';
 
 const redirect = (location: string, status = 302): Promise<HttpResponse> =>
   Promise.resolve({ status, headers: { location } });
@@ -283,10 +284,10 @@ describe('abort and malformed responses', () => {
     const http = fakeHttp(() => new Promise(() => undefined));
     const ctx = makeCtx({ httpClient: http, signal: controller.signal });
     const pending = runHandler({ httpGet: { host: 'h', port: 80, path: '/x' } }, ctx);
-    await flush();
+    await settle();
     controller.abort();
     await expect(pending).resolves.toMatchObject({ ok: false, error: 'Get "http://h:80/x": context canceled' });
-    expect(ctx.clock.pending).toBe(0);
+    expect(ctx.clock.pendingTimers).toBe(0);
   });
 
   it.each<[string, unknown, string]>([

@@ -5,7 +5,8 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleHandler } from '../../src/api/types.js';
 import { runHandler } from '../../src/hooks/index.js';
-import { fakeHttp, fakeRuntime, flush, makeCtx } from './helpers.js';
+import { settle } from '../support/settle.js';
+import { fakeHttp, fakeRuntime, makeCtx } from './helpers.js';
 
 describe('dispatch (spec §5)', () => {
   it('exec wins over httpGet and sleep', async () => {
@@ -15,7 +16,7 @@ describe('dispatch (spec §5)', () => {
     await runHandler({ exec: { command: ['a'] }, httpGet: { port: 80 }, sleep: { seconds: 5 } }, ctx);
     expect(runtime.calls).toHaveLength(1);
     expect(http.requests).toHaveLength(0);
-    expect(ctx.clock.pending).toBe(0);
+    expect(ctx.clock.pendingTimers).toBe(0);
   });
 
   it('httpGet wins over sleep', async () => {
@@ -101,7 +102,7 @@ describe('adapter faults become outcomes (never a rejection)', () => {
       signal: controller.signal,
     });
     const pending = runHandler(handler, ctx);
-    await flush();
+    await settle();
     controller.abort(); // settles a hanging adapter; a no-op otherwise
     const outcome = await pending;
     expect(typeof outcome.ok).toBe('boolean');
@@ -109,7 +110,7 @@ describe('adapter faults become outcomes (never a rejection)', () => {
       expect(typeof outcome.error).toBe('string');
       expect(typeof outcome.message).toBe('string');
     }
-    expect(ctx.clock.pending).toBe(0);
+    expect(ctx.clock.pendingTimers).toBe(0);
   });
 
   it('hostile thrown values (throwing getters and toString) are described safely', async () => {

@@ -1,44 +1,4 @@
 import type { IdempotencyRecord, IdempotencySetOptions, IdempotencyStore } from '../../src/idempotency/index.js';
-import type { Clock } from '../../src/ports/clock.js';
-
-/** A tiny manual clock: time moves only through `advance`. Timers fire in due order. */
-export class FakeClock implements Clock {
-  #now = 0;
-  #nextId = 1;
-  readonly #timers = new Map<number, { dueAt: number; callback: () => void }>();
-
-  now(): number {
-    return this.#now;
-  }
-
-  setTimeout(callback: () => void, delayMs: number): unknown {
-    const id = this.#nextId++;
-    this.#timers.set(id, { dueAt: this.#now + Math.max(0, delayMs), callback });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.#timers.delete(handle as number);
-  }
-
-  get pendingTimers(): number {
-    return this.#timers.size;
-  }
-
-  advance(ms: number): void {
-    const target = this.#now + ms;
-    for (;;) {
-      const due = [...this.#timers.entries()]
-        .filter(([, t]) => t.dueAt <= target)
-        .sort(([a, x], [b, y]) => x.dueAt - y.dueAt || a - b)[0];
-      if (due === undefined) break;
-      this.#timers.delete(due[0]);
-      this.#now = due[1].dueAt;
-      due[1].callback();
-    }
-    this.#now = target;
-  }
-}
 
 /** A store whose every call is recorded and may be made to fail. */
 export class SpyStore implements IdempotencyStore {
@@ -80,9 +40,4 @@ export function deferred<T = void>(): {
     reject = rej;
   });
   return { promise, resolve, reject };
-}
-
-/** Let every queued microtask (and promise chain) run. */
-export async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
 }

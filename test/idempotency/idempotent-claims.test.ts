@@ -15,7 +15,9 @@ import {
   idempotent,
   MemoryIdempotencyStore,
 } from '../../src/idempotency/index.js';
-import { deferred, FakeClock, flush } from './helpers.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
+import { settle } from '../support/settle.js';
+import { deferred } from './helpers.js';
 
 /** A MemoryIdempotencyStore whose calls are logged and may be made to fail. */
 class ClaimSpy implements IdempotencyStore {
@@ -50,7 +52,7 @@ class ClaimSpy implements IdempotencyStore {
 }
 
 function setup(leaseMs = 1_000) {
-  const clock = new FakeClock();
+  const clock = new VirtualClock();
   const store = new ClaimSpy(new MemoryIdempotencyStore({ clock, leaseMs }));
   let runs = 0;
   const gates: Array<ReturnType<typeof deferred<void>>> = [];
@@ -67,10 +69,10 @@ function setup(leaseMs = 1_000) {
 }
 
 /** Advance `clock` by `ms` one millisecond at a time, letting promise chains run between ticks. */
-async function pass(clock: FakeClock, ms: number): Promise<void> {
+async function pass(clock: VirtualClock, ms: number): Promise<void> {
   for (let i = 0; i < ms; i++) {
-    clock.advance(1);
-    await flush();
+    await clock.advance(1);
+    await settle();
   }
 }
 
@@ -88,14 +90,14 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
   it('a busy duplicate on another replica polls every pollMs and replays the holder’s record', async () => {
     const { clock, store, replica, gates, runs } = setup();
     const a = watch(replica('A')('a'));
-    await flush();
+    await settle();
     const b = watch(replica('B')('b'));
-    await flush();
+    await settle();
     expect(store.calls).toEqual(['claim k A 1000', 'claim k B 1000']);
 
     await pass(clock, 250);
     gates[0]?.resolve();
-    await flush();
+    await settle();
     expect(a).toEqual({ done: true, value: 'a#1' });
     expect(b.done).toBe(false); // it sees the record at its next poll, t = 300
     await pass(clock, 49);
@@ -107,18 +109,18 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
   });
 
   it('a failed run releases its claim, so a waiting duplicate claims and runs (a retry)', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const store = new ClaimSpy(new MemoryIdempotencyStore({ clock }));
     let runs = 0;
     const first = deferred<string>();
     const handler = async () => (++runs === 1 ? first.promise : 'second');
     const a = watch(idempotent(handler, { store, key: () => 'k', clock, owner: 'A' })());
-    await flush();
+    await settle();
     const b = watch(idempotent(handler, { store, key: () => 'k', clock, owner: 'B' })());
-    await flush();
+    await settle();
     const failure = new Error('drain failed');
     first.reject(failure);
-    await flush();
+    await settle();
     expect(a).toEqual({ done: true, error: failure });
     expect(store.calls).toContain('release k A');
     await pass(clock, 100);
@@ -129,24 +131,24 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
   it('a lease that runs out mid-handler is not renewed: another replica runs too; the first completion is replayed', async () => {
     const { clock, replica, gates, runs } = setup(1_000);
     const a = watch(replica('A')('a'));
-    await flush();
+    await settle();
     const b = watch(replica('B')('b'));
-    await flush();
+    await settle();
     await pass(clock, 999);
     expect(runs()).toBe(1); // still within A's lease: B only polls
     await pass(clock, 1);
     expect(runs()).toBe(2); // A's lease ended at t = 1000: B claims and runs (the at-least-once edge)
     gates[0]?.resolve();
-    await flush();
+    await settle();
     gates[1]?.resolve();
-    await flush();
+    await settle();
     expect(a).toEqual({ done: true, value: 'a#1' });
     expect(b).toEqual({ done: true, value: 'b#2' });
     expect(await replica('C')('c')).toBe('a#1'); // first completion wins
   });
 
   it('gives up after maxWaitMs of busy claims with an IdempotencyStoreError, leaving no timer', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     let claims = 0;
     const store: IdempotencyStore = {
       get: async () => undefined,
@@ -162,7 +164,7 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
     const call = watch(
       idempotent(async () => ++runs, { store, key: () => 'k', clock, pollMs: 100, maxWaitMs: 250, leaseMs: 100 })(),
     );
-    await flush();
+    await settle();
     await pass(clock, 500);
     expect(call.done).toBe(true);
     expect(call.error).toBeInstanceOf(IdempotencyStoreError);
@@ -178,7 +180,7 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
     const down = new Error('ECONNREFUSED');
     store.fail.claim = down;
     const error = await replica('A')('a').catch((e: unknown) => e);
-    await flush();
+    await settle();
     expect(error).toBeInstanceOf(IdempotencyStoreError);
     expect(error).toMatchObject({ operation: 'claim', cause: down });
     expect(runs()).toBe(0);
@@ -189,25 +191,25 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
     const { clock, store, replica, gates, runs } = setup(1_000);
     store.fail.set = new Error('connection lost');
     const a = watch(replica('A')('a'));
-    await flush();
+    await settle();
     gates[0]?.resolve();
-    await flush();
+    await settle();
     expect(a.error).toBeInstanceOf(IdempotencyStoreError);
     expect(a.error).toMatchObject({ operation: 'set', value: 'a#1' });
     delete store.fail.set;
     const b = watch(replica('B')('b'));
-    await flush();
+    await settle();
     await pass(clock, 900);
     expect(runs()).toBe(1); // within A's lease: B waits
     await pass(clock, 100);
     expect(runs()).toBe(2); // the documented duplicate: the result was never remembered
     gates[1]?.resolve();
-    await flush();
+    await settle();
     expect(b).toEqual({ done: true, value: 'b#2' });
   });
 
   it("a rejected release after a failed run: operation 'release', the handler's error in handlerError", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const store = new ClaimSpy(new MemoryIdempotencyStore({ clock }));
     store.fail.release = new Error('timeout');
     const failure = new Error('handler failed');
@@ -230,7 +232,7 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
       release: async () => {},
     };
     let runs = 0;
-    const error = await idempotent(async () => ++runs, { store, key: () => 'k', clock: new FakeClock() })().catch(
+    const error = await idempotent(async () => ++runs, { store, key: () => 'k', clock: new VirtualClock() })().catch(
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ operation: 'claim' });
@@ -240,7 +242,7 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
 
   it("uses the store's leaseMs by default, and a random owner per wrapper", async () => {
     const { store } = setup(4_321);
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     await idempotent(async () => 1, { store, key: () => 'x', clock })();
     await idempotent(async () => 1, { store, key: () => 'y', clock })();
     const owners = store.calls.filter((c) => c.startsWith('claim')).map((c) => c.split(' ')[2]);
@@ -249,7 +251,7 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
   });
 
   it('a store with claim but no release is used as a plain store (both members or neither)', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const inner = new MemoryIdempotencyStore({ clock });
     const calls: string[] = [];
     const store: IdempotencyStore = {
@@ -277,7 +279,7 @@ describe('idempotent() with a claiming store (DESIGN §13, spec §6 at-least-onc
     ['maxWaitMs', -1],
     ['owner', ''],
   ])('rejects options.%s = %s with an InvalidArgumentError', (name, value) => {
-    const store = new MemoryIdempotencyStore({ clock: new FakeClock() });
+    const store = new MemoryIdempotencyStore({ clock: new VirtualClock() });
     expect(() => idempotent(async () => 1, { store, key: () => 'k', [name]: value })).toThrow(InvalidArgumentError);
   });
 });

@@ -6,11 +6,13 @@ import {
   idempotent,
   MemoryIdempotencyStore,
 } from '../../src/idempotency/index.js';
-import { deferred, FakeClock, flush, SpyStore } from './helpers.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
+import { settle } from '../support/settle.js';
+import { deferred, SpyStore } from './helpers.js';
 
 describe('idempotent', () => {
   it('runs once for sequential duplicates and replays the stored result', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock });
     const drain = vi.fn(async (podUID: string) => ({ drained: podUID }));
     const onPreStop = idempotent(drain, { store, key: (podUID) => `prestop/${podUID}`, clock });
@@ -30,7 +32,7 @@ describe('idempotent', () => {
 
     const a = wrapped();
     const b = wrapped();
-    await flush();
+    await settle();
     const c = wrapped();
     gate.resolve('done');
 
@@ -48,17 +50,17 @@ describe('idempotent', () => {
   });
 
   it('runs again once the TTL has passed on the store clock, and passes ttlMs and completedAt', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock });
     let runs = 0;
     const wrapped = idempotent(() => ++runs, { store, key: () => 'k', ttlMs: 500, clock });
 
-    clock.advance(100);
+    await clock.advance(100);
     await wrapped();
     const stored = await store.get('k');
-    clock.advance(499);
+    await clock.advance(499);
     await wrapped();
-    clock.advance(1);
+    await clock.advance(1);
     await wrapped();
 
     expect(stored).toEqual({ state: 'completed', value: 1, completedAt: 100 });

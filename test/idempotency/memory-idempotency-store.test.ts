@@ -3,20 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { type IdempotencyRecord, MemoryIdempotencyStore } from '../../src/idempotency/index.js';
 import type { Clock } from '../../src/ports/clock.js';
-import { FakeClock } from './helpers.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
 
 const record = (value: unknown): IdempotencyRecord => ({ state: 'completed', value, completedAt: 0 });
 
 describe('MemoryIdempotencyStore', () => {
   it('returns a stored record by reference until its TTL has passed on the injected clock', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock, ttlMs: 1000 });
     const stored = record({ drained: true });
 
     await store.set('k', stored, {});
-    clock.advance(999);
+    await clock.advance(999);
     const live = await store.get('k');
-    clock.advance(1);
+    await clock.advance(1);
     const expired = await store.get('k');
 
     expect(live).toBe(stored);
@@ -26,23 +26,23 @@ describe('MemoryIdempotencyStore', () => {
   });
 
   it('lets set override the default TTL per record', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock, ttlMs: 1000 });
 
     await store.set('short', record(1), { ttlMs: 10 });
     await store.set('default', record(2), {});
     await store.set('forever', record(3), { ttlMs: Infinity });
-    clock.advance(10);
+    await clock.advance(10);
 
     expect(await store.get('short')).toBeUndefined();
     expect(store.size).toBe(2);
-    clock.advance(10_000_000);
+    await clock.advance(10_000_000);
     expect(await store.get('forever')).toEqual(record(3));
     expect(store.size).toBe(1);
   });
 
   it('evicts the oldest stored record beyond maxEntries; re-setting a key makes it newest', async () => {
-    const store = new MemoryIdempotencyStore({ clock: new FakeClock(), maxEntries: 2 });
+    const store = new MemoryIdempotencyStore({ clock: new VirtualClock(), maxEntries: 2 });
 
     await store.set('a', record('a'), {});
     await store.set('b', record('b'), {});
@@ -56,7 +56,7 @@ describe('MemoryIdempotencyStore', () => {
   });
 
   it('deletes and clears', async () => {
-    const store = new MemoryIdempotencyStore({ clock: new FakeClock() });
+    const store = new MemoryIdempotencyStore({ clock: new VirtualClock() });
     await store.set('a', record(1), {});
     await store.set('b', record(2), {});
 
@@ -68,7 +68,7 @@ describe('MemoryIdempotencyStore', () => {
   });
 
   it('validates its options', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     expect(() => new MemoryIdempotencyStore({} as { clock: Clock })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: MemoryIdempotencyStore: options.clock: expected a Clock (an object with now()), got undefined]`,
     );
@@ -106,7 +106,7 @@ describe('MemoryIdempotencyStore (model-based property)', () => {
   })(
     'agrees with a simple model and never holds more than maxEntries records',
     async (ops, maxEntries, defaultTtlMs) => {
-      const clock = new FakeClock();
+      const clock = new VirtualClock();
       const store = new MemoryIdempotencyStore({ clock, ttlMs: defaultTtlMs, maxEntries });
       // Model: insertion-ordered list of [key, value, expiresAt].
       let model: Array<{ key: string; value: number; expiresAt: number }> = [];
@@ -114,7 +114,7 @@ describe('MemoryIdempotencyStore (model-based property)', () => {
 
       for (const o of ops) {
         if (o.kind === 'advance') {
-          clock.advance(o.ms);
+          await clock.advance(o.ms);
         } else if (o.kind === 'set') {
           const value = counter++;
           await store.set(o.key, record(value), o.ttlMs === undefined ? {} : { ttlMs: o.ttlMs });
@@ -138,14 +138,14 @@ describe('MemoryIdempotencyStore (model-based property)', () => {
 
 describe('MemoryIdempotencyStore claims (DESIGN §13; the shared contract: test/redis/conformance.test.ts)', () => {
   it('claims are invisible to size, expire on the injected clock, and are dropped by delete and clear', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock, leaseMs: 500 });
     expect(store.leaseMs).toBe(500);
     expect(await store.claim('a', { leaseMs: 100, owner: 'x' })).toEqual({ status: 'claimed' });
     expect(store.size).toBe(0);
-    clock.advance(99);
+    await clock.advance(99);
     expect(await store.claim('a', { leaseMs: 100, owner: 'y' })).toEqual({ status: 'busy' });
-    clock.advance(1);
+    await clock.advance(1);
     expect(await store.claim('a', { leaseMs: 100, owner: 'y' })).toEqual({ status: 'claimed' });
     await store.delete('a');
     expect(await store.claim('a', { leaseMs: 100, owner: 'z' })).toEqual({ status: 'claimed' });
@@ -154,7 +154,7 @@ describe('MemoryIdempotencyStore claims (DESIGN §13; the shared contract: test/
   });
 
   it('a completion by its owner keeps a live record; a plain set replaces it', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const store = new MemoryIdempotencyStore({ clock });
     await store.set('k', record(1), { owner: 'a' });
     await store.set('k', record(2), { owner: 'b' });
@@ -167,8 +167,8 @@ describe('MemoryIdempotencyStore claims (DESIGN §13; the shared contract: test/
     ['leaseMs', { leaseMs: 0, owner: 'a' }],
     ['owner', { leaseMs: 10, owner: '' }],
   ])('claim rejects a bad %s with an InvalidArgumentError', async (_, options) => {
-    const store = new MemoryIdempotencyStore({ clock: new FakeClock() });
+    const store = new MemoryIdempotencyStore({ clock: new VirtualClock() });
     await expect(store.claim('k', options)).rejects.toBeInstanceOf(InvalidArgumentError);
-    expect(() => new MemoryIdempotencyStore({ clock: new FakeClock(), leaseMs: -1 })).toThrow(InvalidArgumentError);
+    expect(() => new MemoryIdempotencyStore({ clock: new VirtualClock(), leaseMs: -1 })).toThrow(InvalidArgumentError);
   });
 });

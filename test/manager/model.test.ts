@@ -103,14 +103,15 @@ function buildPod(tgps: number, plans: readonly ContainerPlan[], sidecars: numbe
   };
 }
 
-interface Scenario {
+/** The pod a model run builds and the policy it runs under (not the testing kit's `Scenario`: no actions). */
+interface PodModel {
   readonly tgps: number;
   readonly plans: readonly ContainerPlan[];
   readonly sidecars: number;
   readonly policy: LifecyclePolicy;
 }
 
-async function run(s: Scenario, actions: readonly Action[]) {
+async function run(s: PodModel, actions: readonly Action[]) {
   const clock = new VirtualClock();
   const runtime = new FakeRuntime({ clock });
   const pod = buildPod(s.tgps, s.plans, s.sidecars);

@@ -3,8 +3,9 @@
 // CommonJS (Node >= 20.19 loads ESM through require) — run the bin, and type-check a consumer
 // file against the emitted declarations. Exits non-zero with a reason on the first failure.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -167,7 +168,192 @@ try {
   fail(`consumer type-check: ${error.stdout || ''}${error.stderr || error.message}`);
 }
 
+// The docs' TypeScript blocks against the installed tarball, imports unchanged (`from 'kube-lifecycle'`):
+// the same conventions as test/docs/code-blocks.test.ts, which checks them against src/ before a
+// build. ```ts run blocks are type-checked with the project's strict settings and run (stdout
+// compared with a ```text output block right after); fragments are type-checked loosely (names
+// the prose provides are tolerated); ```ts sketch / nocheck blocks are skipped.
+const docBlocks = [];
+const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)\s*(.*)$/;
+for (const doc of [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+]) {
+  const lines = readFileSync(join(root, doc), 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = FENCE.exec(lines[i]);
+    if (open === null) continue;
+    const [, , fence, lang, info] = open;
+    let end = i + 1;
+    while (end < lines.length && !lines[end].trim().startsWith(fence)) end++;
+    const flags = info.split(/[\s,]+/).filter((w) => w !== '');
+    if ((lang === 'ts' || lang === 'typescript') && !flags.includes('sketch') && !flags.includes('nocheck')) {
+      let expected;
+      const next = lines.slice(end + 1).findIndex((l) => l.trim() !== '');
+      const after = next === -1 ? undefined : FENCE.exec(lines[end + 1 + next]);
+      if (flags.includes('run') && after?.[3] === 'text' && after[4].split(/[\s,]+/).includes('output')) {
+        let close = end + 2 + next;
+        while (close < lines.length && !lines[close].trim().startsWith(after[2])) close++;
+        expected = lines.slice(end + 2 + next, close).join('\n');
+      }
+      const file = join(consumer, 'docs', doc.replace(/\W/g, '_'), `line-${i + 1}.ts`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `${lines.slice(i + 1, end).join('\n')}\nexport {};\n`);
+      docBlocks.push({ where: `${doc}:${i + 1}`, file, run: flags.includes('run'), expected });
+    }
+    i = end;
+  }
+}
+{
+  const ts = createRequire(import.meta.url)('typescript');
+  const strictOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
+    lib: ['lib.es2022.d.ts'],
+  };
+  // Cannot find name (2304, 2552, test globals 2582/2593), shorthand of an undeclared name (18004).
+  const tolerated = new Set([2304, 2552, 2582, 2593, 18004]);
+  const problems = [];
+  for (const [group, options, allowed] of [
+    [docBlocks.filter((b) => b.run), strictOptions, new Set()],
+    [docBlocks.filter((b) => !b.run), { ...strictOptions, noImplicitAny: false }, tolerated],
+  ]) {
+    const program = ts.createProgram(
+      group.map((b) => b.file),
+      options,
+    );
+    for (const block of group) {
+      const source = program.getSourceFile(block.file);
+      for (const d of [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]) {
+        if (allowed.has(d.code)) continue;
+        const line = d.start === undefined ? '?' : source.getLineAndCharacterOfPosition(d.start).line + 1;
+        problems.push(
+          `${block.where} (block line ${line}): TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) fail(`docs code blocks against the tarball:\n${problems.join('\n')}`);
+  for (const block of docBlocks.filter((b) => b.run)) {
+    let stdout;
+    try {
+      stdout = execFileSync(process.execPath, ['--import', 'tsx', block.file], {
+        cwd: consumer,
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      fail(`${block.where} (ts run) against the tarball: ${error.stderr || error.message}`);
+    }
+    if (block.expected !== undefined && stdout.trimEnd() !== block.expected.trimEnd())
+      fail(`${block.where} (ts run) printed\n${stdout}\ninstead of\n${block.expected}`);
+  }
+}
+
+// A strict TypeScript user, outside this repository's tree so that no optional peer (fast-check,
+// dockerode, ioredis) resolves from our node_modules: skipLibCheck off, exactOptionalPropertyTypes
+// on. The declarations must stand alone (no TS2307 for fast-check), `as const` / readonly pods
+// must be accepted, and the testing kit's options must take an explicit `undefined`. The same
+// consumer is compiled with the oldest TypeScript we support (MIN_TYPESCRIPT, README "TypeScript").
+const MIN_TYPESCRIPT = '5.0';
+const strict = mkdtempSync(join(tmpdir(), 'kube-lifecycle-strict-consumer-'));
+const strictPkg = join(strict, 'node_modules', 'kube-lifecycle');
+mkdirSync(strictPkg, { recursive: true });
+run('tar', ['-xzf', tarball, '-C', strictPkg, '--strip-components=1'], root);
+writeFileSync(join(strict, 'package.json'), JSON.stringify({ name: 'strict-consumer', private: true, type: 'module' }));
+writeFileSync(
+  join(strict, 'strict.ts'),
+  `import { LifecycleManager, validatePod, type Pod } from 'kube-lifecycle';
+import {
+  FakeHttpClient, FakeRuntime, VirtualClock, checkTraceInvariants, lifecycleArbitraries, runScenario,
+  type RunScenarioOptions, type Scenario,
+} from 'kube-lifecycle/testing';
+
+const pod = {
+  metadata: { name: 'web-pod', namespace: 'default', uid: 'uid-1' },
+  spec: {
+    terminationGracePeriodSeconds: 5,
+    containers: [{ name: 'web', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 1'] } } } }],
+  },
+} as const;
+const readonlyPod: Readonly<Pod> = pod;
+void validatePod(pod);
+const clock = new VirtualClock({ microtaskTurns: undefined });
+const runtime = new FakeRuntime({ clock, defaultExec: undefined });
+const manager = new LifecycleManager({ runtime, httpClient: new FakeHttpClient({ clock }), clock });
+void manager.startContainer(pod, 'web');
+void manager.stopContainer(readonlyPod, 'web');
+void manager.deletePod(pod);
+const scenario: Scenario = { actions: [{ startAll: true }, { at: 1000, delete: true, gracePeriodSeconds: undefined }] };
+const options: RunScenarioOptions = { microtaskTurns: undefined, hookDeliveries: undefined, ties: undefined };
+void runScenario(pod, scenario, options).then((trace) => checkTraceInvariants(trace));
+// Without fast-check installed the arbitraries take and give \`any\`; with it, fast-check's own types.
+void lifecycleArbitraries;
+`,
+);
+writeFileSync(
+  join(strict, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: false,
+      noEmit: true,
+      typeRoots: [join(root, 'node_modules/@types')],
+      types: ['node'],
+      lib: ['ES2022'],
+    },
+    files: ['strict.ts'],
+  }),
+);
+try {
+  createRequire(join(strict, 'index.js')).resolve('fast-check');
+  fail(`fast-check resolves from ${strict}: the strict consumer must not see it`);
+} catch (error) {
+  if (error.code !== 'MODULE_NOT_FOUND') throw error;
+}
+try {
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], strict);
+} catch (error) {
+  fail(
+    `strict consumer (no fast-check, skipLibCheck off, exactOptionalPropertyTypes): ${error.stdout || ''}${error.stderr || error.message}`,
+  );
+}
+// The oldest TypeScript: fetched by npx (cached after the first run); without a registry the check
+// is skipped with a warning, while a type error with it fails.
+let minimum = `TypeScript ${MIN_TYPESCRIPT} skipped (npx could not fetch it)`;
+let fetched = true;
+try {
+  run('npx', ['-y', '-p', `typescript@${MIN_TYPESCRIPT}`, 'tsc', '--version'], strict);
+} catch {
+  fetched = false;
+  console.warn(`pack check: could not fetch typescript@${MIN_TYPESCRIPT}; the minimum-version check is skipped`);
+}
+if (fetched) {
+  try {
+    run('npx', ['-y', '-p', `typescript@${MIN_TYPESCRIPT}`, 'tsc', '-p', 'tsconfig.json'], strict);
+    minimum = `TypeScript ${MIN_TYPESCRIPT} ok`;
+  } catch (error) {
+    fail(`strict consumer with typescript@${MIN_TYPESCRIPT}: ${error.stdout || ''}${error.stderr || error.message}`);
+  }
+}
+rmSync(strict, { recursive: true, force: true });
+
 rmSync(scratch, { recursive: true, force: true });
 console.log(
-  `pack check ok: ${files.length} files; ${entries.length} entry points loaded by import and require; bin runs; declarations type-check`,
+  `pack check ok: ${files.length} files; ${entries.length} entry points loaded by import and require; bin runs; ${docBlocks.length} docs code blocks type-check against the tarball (${docBlocks.filter((b) => b.run).length} run); declarations type-check (strict consumer without fast-check; ${minimum})`,
 );

@@ -1,7 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import { hookDeliveryKey, idempotent, MemoryIdempotencyStore } from '../../../src/idempotency/index.js';
-import type { Clock } from '../../../src/ports/clock.js';
+import { type Clock, hookDeliveryKey, idempotent, MemoryIdempotencyStore } from '../../../src/index.js';
 
 // Time stands still, so every delivery falls within the TTL.
 const frozenClock: Clock = { now: () => 0, setTimeout: () => undefined, clearTimeout: () => {} };

@@ -10,8 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { hookDeliveryKey, idempotent, MemoryIdempotencyStore } from '../../../src/idempotency/index.js';
-import { systemClock } from '../../../src/ports/system-clock.js';
+import { hookDeliveryKey, idempotent, MemoryIdempotencyStore, systemClock } from '../../../src/index.js';
 
 /** What one drain did; replayed as-is to duplicate deliveries. */
 export interface DrainReport {
