@@ -1,6 +1,6 @@
-import { parseAllDocuments } from 'yaml';
+import { Composer, type Document, Parser } from 'yaml';
 import { CliError, ExitCode, errorMessage } from './errors.js';
-import type { CliIo } from './io.js';
+import { type CliIo, TOO_LARGE } from './io.js';
 
 /** A pod found in a manifest: a Pod document, or the pod template of a workload. */
 export interface ManifestPod {
@@ -48,41 +48,102 @@ const WORKLOADS: Readonly<Record<string, { readonly group: string; readonly path
   CronJob: { group: 'batch', path: ['spec', 'jobTemplate', 'spec', 'template'] },
 };
 
+/**
+ * Limits on what the CLI reads, so a hostile or broken input gets a clear error (exit 2) instead
+ * of exhausting memory or time. Work stays linear in the input below them.
+ */
+export interface ManifestLimits {
+  /** Size of a manifest file or of stdin. @default 8 MiB (8388608 bytes) */
+  readonly maxBytes: number;
+  /** Documents in a file, items of a `kind: List` counted one by one. @default 10000 */
+  readonly maxDocuments: number;
+  /** `containers` + `initContainers` + `ephemeralContainers` of one pod. @default 1000 */
+  readonly maxContainers: number;
+  /** Nesting of mappings and sequences. @default 100 */
+  readonly maxDepth: number;
+  /**
+   * YAML only: lines plus flow items (`,` `[` `{`) in the whole text, a bound on the nodes the
+   * YAML parser builds (about 1 KB each); JSON has no such limit. @default 500000
+   */
+  readonly maxYamlTokens: number;
+  /** YAML aliases resolved per document (the `yaml` package's `maxAliasCount`). @default 100 */
+  readonly maxAliasCount: number;
+}
+
+/** The limits {@link readManifest} applies (documented in docs/cli.md, "Limits"). */
+export const MANIFEST_LIMITS: ManifestLimits = Object.freeze({
+  maxBytes: 8 * 1024 * 1024,
+  maxDocuments: 10_000,
+  maxContainers: 1_000,
+  maxDepth: 100,
+  maxYamlTokens: 500_000,
+  maxAliasCount: 100,
+});
+
 /** Reads a manifest file (`-` = stdin); I/O and parse failures become a {@link CliError} (exit 2). */
-export async function readManifest(io: CliIo, file: string): Promise<Manifest> {
+export async function readManifest(
+  io: CliIo,
+  file: string,
+  limits: ManifestLimits = MANIFEST_LIMITS,
+): Promise<Manifest> {
   const source = file === '-' ? '<stdin>' : file;
   let text: string;
   try {
-    text = file === '-' ? await io.readStdin() : await io.readFile(file);
+    text = file === '-' ? await io.readStdin(limits.maxBytes) : await io.readFile(file, limits.maxBytes);
   } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === TOO_LARGE) throw tooLarge(source, limits);
     throw new CliError(`cannot read ${source}: ${ioReason(error)}`, { exitCode: ExitCode.usage });
   }
-  return parseManifest(text, source);
+  return parseManifest(text, source, limits);
 }
 
 /** Parses YAML or JSON text (several `---` documents allowed; `kind: List` expanded) into pods. */
-export function parseManifest(text: string, source: string): Manifest {
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
-  const list = Array.isArray(docs) ? docs : [docs];
+export function parseManifest(text: string, source: string, limits: ManifestLimits = MANIFEST_LIMITS): Manifest {
+  if (text.length > limits.maxBytes || Buffer.byteLength(text, 'utf8') > limits.maxBytes)
+    throw tooLarge(source, limits);
   const lineOf = lineIndex(text);
   const pods: ManifestPod[] = [];
   const skipped: SkippedDocument[] = [];
   let index = 0;
-  for (const doc of list) {
-    const error = doc.errors[0];
-    if (error !== undefined) {
-      const offset = error.pos[0];
-      const at = ` at line ${lineOf(offset)}, column ${offset - text.lastIndexOf('\n', offset - 1)}`;
-      throw new CliError(
-        `${source}: invalid YAML${at}: ${errorMessage(error).replace(/ at line \d+, column \d+.*$/, '')}`,
-        { exitCode: ExitCode.usage },
-      );
-    }
-    const line = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0);
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) continue; // an empty document (a stray `---`)
+  const add = (value: unknown, line: number): void => {
+    if (value === null || value === undefined) return; // an empty document (a stray `---`)
+    checkDepth(value, source, line, limits);
     const items = isRecord(value) && value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
-    for (const item of items) classify(item, ++index, line, pods, skipped);
+    if (index + items.length > limits.maxDocuments)
+      throw limitError(
+        source,
+        `more than ${limits.maxDocuments} documents (List items count one by one); split the file`,
+      );
+    for (const item of items) classify(item, ++index, line, pods, skipped, source, limits);
+  };
+  const json = parseJson(text);
+  if (json !== undefined) add(json.value, lineOf(json.offset));
+  else {
+    const tokens = countYamlTokens(text);
+    if (tokens > limits.maxYamlTokens)
+      throw limitError(
+        source,
+        `${tokens} lines and flow items, more than the ${limits.maxYamlTokens} the YAML reader takes; give it as JSON or split the file`,
+      );
+    const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
+    let documents = 0;
+    for (const doc of composer.compose(new Parser().parse(text), true)) {
+      if (++documents > limits.maxDocuments)
+        throw limitError(source, `more than ${limits.maxDocuments} documents; split the file`);
+      const error = doc.errors[0];
+      if (error !== undefined) {
+        const offset = error.pos[0];
+        const at = ` at line ${lineOf(offset)}, column ${offset - text.lastIndexOf('\n', offset - 1)}`;
+        if (/Maximum call stack/.test(error.message))
+          throw limitError(source, `nested more than ${limits.maxDepth} levels deep${at}`);
+        throw new CliError(
+          `${source}: invalid YAML${at}: ${errorMessage(error).replace(/ at line \d+, column \d+.*$/, '')}`,
+          { exitCode: ExitCode.usage },
+        );
+      }
+      const line = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0);
+      add(toJs(doc, source, line, limits), line);
+    }
   }
   if (pods.length === 0 && skipped.length === 0) {
     throw new CliError(
@@ -93,12 +154,75 @@ export function parseManifest(text: string, source: string): Manifest {
   return { source, pods, skipped };
 }
 
+function tooLarge(source: string, limits: ManifestLimits): CliError {
+  return limitError(source, `larger than ${limits.maxBytes} bytes (${formatBytes(limits.maxBytes)}); split the file`);
+}
+
+function limitError(source: string, what: string): CliError {
+  return new CliError(`${source}: ${what} (limits: docs/cli.md#limits)`, { exitCode: ExitCode.usage });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+/** The whole text as one JSON value (fast, and no nesting limit of its own), or undefined if it is not JSON. */
+function parseJson(text: string): { value: unknown; offset: number } | undefined {
+  const offset = text.search(/\S/);
+  if (offset < 0 || (text[offset] !== '{' && text[offset] !== '[')) return undefined;
+  try {
+    return { value: JSON.parse(text), offset };
+  } catch {
+    return undefined; // not JSON after all (YAML flow, or several documents): the YAML reader says why
+  }
+}
+
+/** Lines and flow separators: at least the number of nodes the YAML parser will build, in one pass. */
+function countYamlTokens(text: string): number {
+  let count = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 44 || c === 91 || c === 123) count++; // \n , [ {
+  }
+  return count;
+}
+
+function toJs(doc: Document.Parsed, source: string, line: number, limits: ManifestLimits): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message))
+      throw limitError(
+        source,
+        `document at line ${line}: YAML aliases expand beyond ${limits.maxAliasCount} (an alias bomb?)`,
+      );
+    if (error instanceof RangeError) throw limitError(source, `document at line ${line}: nested too deeply`);
+    throw new CliError(`${source}: document at line ${line}: ${errorMessage(error)}`, { exitCode: ExitCode.usage });
+  }
+}
+
+/** Refuses values nested deeper than `maxDepth`, iteratively (no recursion to overflow). */
+function checkDepth(value: unknown, source: string, line: number, limits: ManifestLimits): void {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const top = stack.pop() as { value: unknown; depth: number };
+    if (top.value === null || typeof top.value !== 'object') continue;
+    if (top.depth > limits.maxDepth)
+      throw limitError(source, `document at line ${line}: nested more than ${limits.maxDepth} levels deep`);
+    for (const child of Object.values(top.value)) {
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: top.depth + 1 });
+    }
+  }
+}
+
 function classify(
   value: unknown,
   document: number,
   line: number,
   pods: ManifestPod[],
   skipped: SkippedDocument[],
+  source: string,
+  limits: ManifestLimits,
 ): void {
   if (!isRecord(value)) {
     skipped.push({
@@ -121,6 +245,7 @@ function classify(
   }
   const qualified = workload.group === '' ? kind : `${kind}.${workload.group}`;
   if (workload.path.length === 0) {
+    checkContainers(value.spec, document, line, source, limits);
     pods.push({ document, line, kind: qualified, name, templatePath: '', pod: value });
     return;
   }
@@ -142,6 +267,7 @@ function classify(
     },
     spec: isRecord(template) ? template.spec : undefined,
   };
+  checkContainers(pod.spec, document, line, source, limits);
   pods.push({ document, line, kind: qualified, name, templatePath: workload.path.join('.'), pod });
 }
 
@@ -149,13 +275,36 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function lineIndex(text: string): (offset: number) => number {
+function checkContainers(spec: unknown, document: number, line: number, source: string, limits: ManifestLimits): void {
+  if (!isRecord(spec)) return;
+  let count = 0;
+  for (const key of ['containers', 'initContainers', 'ephemeralContainers']) {
+    const list = spec[key];
+    if (Array.isArray(list)) count += list.length;
+  }
+  if (count > limits.maxContainers)
+    throw limitError(
+      source,
+      `document ${document} (line ${line}): ${count} containers, more than the ${limits.maxContainers} a pod may have here`,
+    );
+}
+
+/**
+ * Maps a character offset to its 1-based line: the line starts are collected in one pass and
+ * each lookup is a binary search, so numbering every document of a file stays O(n log n).
+ */
+export function lineIndex(text: string): (offset: number) => number {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset) => {
-    let line = 0;
-    while (line + 1 < starts.length && (starts[line + 1] as number) <= offset) line++;
-    return line + 1;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] as number) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
   };
 }
 
