@@ -7,7 +7,14 @@ import { RUN_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { readManifest } from './load-manifests.js';
 import { parsePolicyFlags } from './policy-flags.js';
-import { createRunRuntime, dockerAnswers, dockerEndpoint, podWithIP, type RunRuntimeChoice } from './run-runtime.js';
+import {
+  createRunRuntime,
+  dockerAnswers,
+  dockerEndpoint,
+  podWithIP,
+  pullReporter,
+  type RunRuntimeChoice,
+} from './run-runtime.js';
 import { RunSession } from './run-session.js';
 import { graceValue } from './scenario.js';
 import { preparePod } from './simulate.js';
@@ -123,7 +130,6 @@ async function chooseRuntime(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
     throw usageError('run', `--pull-policy ${JSON.stringify(pullPolicy)}: expected ${PULL_POLICIES.join(', ')}`);
   const sandboxImage = args.string('sandbox-image');
   const sandboxCommand = args.string('sandbox-command')?.trim().split(/\s+/);
-  let lastProgress = '';
   return {
     name,
     output,
@@ -132,24 +138,7 @@ async function chooseRuntime(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
       ...(pullPolicy === undefined ? {} : { pullPolicy: pullPolicy as (typeof PULL_POLICIES)[number] }),
       ...(sandboxImage === undefined ? {} : { sandboxImage }),
       ...(sandboxCommand === undefined ? {} : { sandboxCommand }),
-      onPull: (e) => {
-        if (e.reason !== 'Progress') {
-          io.stdout(`pull  ${e.type.padEnd(7)}  ${e.reason.padEnd(8)}  ${e.container}: ${e.message}\n`);
-          return;
-        }
-        const p = e.progress;
-        const bytes =
-          p?.currentBytes !== undefined && p.totalBytes !== undefined && p.totalBytes > 0
-            ? ` ${Math.floor((100 * p.currentBytes) / p.totalBytes)}% of ${(p.totalBytes / 1e6).toFixed(1)} MB`
-            : '';
-        const line = `pull  ${e.image}: ${p?.layer === undefined ? '' : `${p.layer} `}${p?.status ?? e.message}${bytes}`;
-        if (line === lastProgress) return;
-        lastProgress = line;
-        if (io.isTTY && io.control !== undefined) {
-          io.control('\r\x1b[K');
-          io.stdout(line);
-        } else if (bytes === '') io.stdout(`${line}\n`);
-      },
+      onPull: pullReporter(io),
     },
   };
 }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { DockerRuntime, type DockerRuntimeOptions } from '../docker/index.js';
+import { type DockerPullEvent, DockerRuntime, type DockerRuntimeOptions } from '../docker/index.js';
 import type { Pod, Runtime } from '../index.js';
 import { OciRuntime, ProcessRuntime } from '../node/index.js';
 import { usageError } from './errors.js';
+import type { CliIo } from './io.js';
 
 /** A runtime `run` can drive: the port plus `dispose` and a name for the banner. */
 export interface RunRuntime {
@@ -87,4 +88,33 @@ export async function podWithIP(choice: RunRuntimeChoice, runtime: Runtime, pod:
     ip = sandbox.podIP ?? ip;
   }
   return { ...pod, status: { ...pod.status, podIP: ip, podIPs: [{ ip }] } };
+}
+
+/**
+ * `onPull` for `run --runtime docker`: the kubelet's Pulling/Pulled/Failed lines, and the daemon's
+ * progress as one line per layer status (`pull <image>: <layer> Downloading 42% of 3.1 MB`),
+ * rewritten in place on a terminal; on a pipe only the lines without a byte count (status changes).
+ */
+export function pullReporter(io: CliIo): (event: DockerPullEvent) => void {
+  let last = '';
+  return (e) => {
+    if (e.reason !== 'Progress') {
+      if (last !== '' && io.isTTY) io.control?.('\r\x1b[K');
+      last = '';
+      io.stdout(`pull  ${e.type.padEnd(7)}  ${e.reason.padEnd(8)}  ${e.container}: ${e.message}\n`);
+      return;
+    }
+    const p = e.progress;
+    const bytes =
+      p?.currentBytes !== undefined && p.totalBytes !== undefined && p.totalBytes > 0
+        ? ` ${Math.floor((100 * p.currentBytes) / p.totalBytes)}% of ${(p.totalBytes / 1e6).toFixed(1)} MB`
+        : '';
+    const line = `pull  ${e.image}: ${p?.layer === undefined ? '' : `${p.layer} `}${p?.status ?? e.message}${bytes}`;
+    if (line === last) return;
+    if (io.isTTY && io.control !== undefined) {
+      io.control('\r\x1b[K');
+      io.stdout(line);
+      last = line;
+    } else if (bytes === '') io.stdout(`${line}\n`);
+  };
 }
