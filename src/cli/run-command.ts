@@ -13,6 +13,7 @@ import {
   dockerEndpoint,
   podWithIP,
   pullReporter,
+  type RunRuntime,
   type RunRuntimeChoice,
 } from './run-runtime.js';
 import { RunSession } from './run-session.js';
@@ -76,7 +77,12 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 
   let session: RunSession | undefined;
   const onExit = (ref: { name: string }, s: { exitCode: number }): void => session?.exited(ref.name, s.exitCode);
-  const { runtime, description, reportsExits } = createRunRuntime(choice, onExit);
+  const { runtime, description, reportsExits } = createOrFallBack(
+    choice,
+    args.string('runtime') === undefined,
+    onExit,
+    io,
+  );
   try {
     const pod = await podWithIP(choice, runtime, { ...prepared, metadata: { ...prepared.metadata, uid } }).catch(
       (error: unknown) => {
@@ -141,4 +147,20 @@ async function chooseRuntime(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
       onPull: pullReporter(io),
     },
   };
+}
+
+/** The default `docker` falls back to `process` when dockerode (an optional peer) is not installed. */
+function createOrFallBack(
+  choice: RunRuntimeChoice,
+  defaulted: boolean,
+  onExit: (ref: { name: string }, status: { exitCode: number }) => void,
+  io: CliIo,
+): RunRuntime {
+  try {
+    return createRunRuntime(choice, onExit);
+  } catch (error) {
+    if (!defaulted || choice.name !== 'docker') throw error;
+    io.stderr(`kube-lifecycle: a Docker daemon answers but ${errorMessage(error)}; using --runtime process\n`);
+    return createRunRuntime({ name: 'process', output: choice.output }, onExit);
+  }
 }

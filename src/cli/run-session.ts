@@ -103,7 +103,9 @@ export class RunSession {
   async #main(): Promise<number> {
     const { pod, manager } = this.#o;
     const name = pod.metadata?.name;
-    this.#print(`${this.#at()}  running pod ${name} on ${this.#o.description}; Ctrl-C deletes it`);
+    this.#print(
+      `${this.#at()}  running pod ${name} (uid ${pod.metadata?.uid}) on ${this.#o.description}; Ctrl-C deletes it`,
+    );
     const started: string[] = [];
     for (const { container, kind } of containersInOrder(pod)) {
       if (this.#interrupts > 0) break;

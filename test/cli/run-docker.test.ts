@@ -67,7 +67,7 @@ spec:
       await until(() => t.output().stdout.includes('container app is Running') || t.output().stderr !== '');
       const out = t.output().stdout;
       // the default when a daemon answers on DOCKER_HOST and no runtime is named
-      expect(out, t.output().stderr).toMatch(/running pod web on Docker \(DockerRuntime, /);
+      expect(out, t.output().stderr).toMatch(/running pod web \(uid [0-9a-f-]{36}\) on Docker \(DockerRuntime, /);
       expect(out).toMatch(
         /pull\s+Normal\s+Pulled\s+app: Container image "kube-lifecycle-test\/busybox:static" already present on machine/,
       );

@@ -20,10 +20,13 @@ function pod(name: string, spec: string): string {
   return file;
 }
 
-async function until(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
+async function until(predicate: () => boolean, timeoutMs = 15_000, output?: () => unknown): Promise<void> {
   const start = Date.now();
   while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    if (Date.now() - start > timeoutMs)
+      throw new Error(
+        `timed out waiting for ${predicate}${output === undefined ? '' : `; output: ${JSON.stringify(output())}`}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -73,6 +76,29 @@ describe('kube-lifecycle run: exit codes (0 clean, 1 pod failed, 2 bad input)', 
   });
 });
 
+describe('kube-lifecycle run: a fresh pod UID per run', () => {
+  it('two runs of one manifest get different UIDs (runc names containers by it); a manifest uid is kept', async () => {
+    const file = pod('uid', '  containers:\n  - { name: a, command: ["true"] }\n');
+    const uids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { t, done } = run(file);
+      expect(await done).toBe(0);
+      const uid = /running pod uid \(uid ([^)]+)\)/.exec(t.output().stdout)?.[1];
+      expect(uid).toMatch(/^[0-9a-f-]{36}$/);
+      uids.push(uid as string);
+    }
+    expect(uids[0]).not.toBe(uids[1]);
+    const own = join(dir, 'own-uid.yaml');
+    writeFileSync(
+      own,
+      'kind: Pod\nmetadata: { name: own, uid: my-uid-1 }\nspec:\n  containers:\n  - { name: a, command: ["true"] }\n',
+    );
+    const { t, done } = run(own);
+    expect(await done).toBe(0);
+    expect(t.output().stdout).toMatch(/running pod own \(uid my-uid-1\)/);
+  });
+});
+
 describe('kube-lifecycle run: signals', () => {
   const SLEEPER = '  terminationGracePeriodSeconds: 20\n  containers:\n  - name: app\n    command: ["sleep", "60"]\n';
 
@@ -118,14 +144,11 @@ describe('kube-lifecycle run: signals', () => {
         ['run', file, '--runtime', 'process', '--policy', `shorterGraceDuringTermination=${policy}`],
         io,
       );
-      await until(() => t.output().stdout.includes('container app is Running'));
+      await until(() => t.output().stdout.includes('container app is Running'), 15_000, t.output);
       t.interrupt();
-      await until(() => countdowns(t.output().stdout).length > 0);
+      await until(() => countdowns(t.output().stdout).length > 0, 15_000, t.output);
       t.interrupt();
-      await until(() => countdowns(t.output().stdout).some((m) => m[2] === '1')).catch((e) => {
-        console.log(t.output());
-        throw e;
-      });
+      await until(() => countdowns(t.output().stdout).some((m) => m[2] === '1'), 15_000, t.output);
       const left = Number(countdowns(t.output().stdout).at(-1)?.[1]);
       if (policy === 'interrupt') {
         expect(left).toBeLessThanOrEqual(2);
