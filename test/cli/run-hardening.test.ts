@@ -129,7 +129,9 @@ describe('kube-lifecycle run: signals', () => {
     expect(t.output().stdout).toMatch(/Ctrl-C a third time: killing everything now and exiting/);
   });
 
-  const STUBBORN = `  terminationGracePeriodSeconds: 20\n  containers:\n  - name: app\n    command: ["sh", "-c", "trap '' TERM; sleep 60"]\n`;
+  // Ignores SIGTERM; its postStart holds Running until the trap is set (no race with Ctrl-C).
+  const stubborn = (mark: string) =>
+    `  terminationGracePeriodSeconds: 20\n  containers:\n  - name: app\n    command: ["sh", "-c", "trap '' TERM; touch ${mark}; sleep 60"]\n    lifecycle:\n      postStart: { exec: { command: ["sh", "-c", "while [ ! -f ${mark} ]; do sleep 0.05; done"] } }\n`;
   const countdowns = (text: string) => [...text.matchAll(/terminating: SIGKILL in (\d+)s \(grace (\d+)s\)/g)];
 
   for (const [policy, expectation] of [
@@ -139,7 +141,7 @@ describe('kube-lifecycle run: signals', () => {
     it(`the countdown stays right after a second Ctrl-C (policy ${policy}: ${expectation})`, async () => {
       const t = testIo();
       const io: CliIo = { ...t.io, isTTY: true, control: () => undefined };
-      const file = pod(`countdown-${policy}`, STUBBORN);
+      const file = pod(`countdown-${policy}`, stubborn(join(dir, `trap-set-${policy}`)));
       const done = main(
         ['run', file, '--runtime', 'process', '--policy', `shorterGraceDuringTermination=${policy}`],
         io,
