@@ -1,7 +1,7 @@
 import { closest } from './args.js';
 import { CliError, ExitCode, errorMessage } from './errors.js';
 import { MAIN_HELP } from './help.js';
-import type { CliIo } from './io.js';
+import { type CliIo, escapeControls } from './io.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { validateCommand } from './validate-command.js';
@@ -20,7 +20,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
 
 /**
  * The `kube-lifecycle` command as a function: `argv` without the node and script paths, `io` for
- * every effect. Resolves with the exit code; never rejects and never prints a stack trace: any
+ * every effect (control characters in what it prints are escaped). Resolves with the exit code; never rejects and never prints a stack trace: any
  * failure becomes one line on stderr (`kube-lifecycle: <reason>`).
  *
  * @example
@@ -28,7 +28,13 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
  * const code = await main(['validate', 'pod.yaml'], processIo());
  * ```
  */
-export async function main(argv: readonly string[], io: CliIo, options: MainOptions = {}): Promise<number> {
+export async function main(argv: readonly string[], rawIo: CliIo, options: MainOptions = {}): Promise<number> {
+  // Manifest strings reach the terminal in names, messages and hook output: escape its controls.
+  const io: CliIo = {
+    ...rawIo,
+    stdout: (text) => rawIo.stdout(escapeControls(text)),
+    stderr: (text) => rawIo.stderr(escapeControls(text)),
+  };
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {

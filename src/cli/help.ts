@@ -9,13 +9,13 @@ Usage:
 Commands:
   validate <file|->   check Pod manifests (and workload pod templates) as the API server would
   simulate <file>     run a pod in virtual time: events table and timeline, instantly
-  run <file>          run a pod for real with local processes or runc; Ctrl-C deletes it gracefully
+  run <file>          run a pod for real (local processes, runc or Docker); Ctrl-C deletes it gracefully
 
 Flags:
   -h, --help          help for kube-lifecycle or a command
       --version       print the version
 
-Exit codes: 0 ok, 1 invalid manifest or failed run, 2 usage or input error.
+Exit codes: 0 ok, 1 invalid manifest or failed pod, 2 usage or input error (bad YAML, past a limit).
 Docs: docs/cli.md
 `;
 
@@ -105,22 +105,38 @@ Usage:
   kube-lifecycle run <file> [flags]
 
 Starts every container (init containers and sidecars first) with a real runtime, runs the hooks,
-and waits. Ctrl-C deletes the pod gracefully (preStop, grace period, SIGKILL) with a countdown; a
-second Ctrl-C shortens the grace to 1 second, like 'kubectl delete --now'. The command ends once
-every container has exited.
+and waits. Ctrl-C (or SIGTERM, SIGHUP) deletes the pod gracefully (preStop, grace period, SIGKILL)
+with a countdown; a second one shortens the grace to 1 second, like 'kubectl delete --now'; a third
+kills everything (best effort) and exits at once. A container that fails to start deletes the pod.
+The command ends once every container has exited; nothing is restarted.
 
 Flags:
-      --runtime process|oci  process: each container is a local process (command + args, no image,
-                             no isolation; default); oci: runc/crun containers (root; needs --rootfs)
+      --runtime process|oci|docker
+                             process: each container is a local process (command + args, no image,
+                             no isolation); oci: runc/crun containers (root; needs --rootfs);
+                             docker: DockerRuntime on DOCKER_HOST or /var/run/docker.sock.
+                             Default: docker when a Docker daemon answers there, else process
+                             (oci when --rootfs is given)
       --rootfs DIR           root filesystem for --runtime oci
+      --network bridge|host  docker: the pods' network (default bridge; host for a daemon without one)
+      --sandbox-image IMAGE  docker: the sandbox image (default registry.k8s.io/pause:3.10)
+      --sandbox-command CMD  docker: the sandbox's command, e.g. 'sleep 2147483647' for busybox
+      --pull-policy POLICY   docker: Always, IfNotPresent or Never for every container
       --grace SECONDS        gracePeriodSeconds of the Ctrl-C delete (default: the pod's)
+      --show-output          let the containers' stdout/stderr through (default: discarded)
       --pod NAME             which pod when the file holds several
       --policy KEY=VALUE     LifecyclePolicy option (see simulate --help)
   -h, --help                 this help
 
-httpGet hooks go to 127.0.0.1 (the pod IP of both runtimes) unless httpGet.host is set.
+httpGet hooks go to the pod IP (127.0.0.1 for process and oci, the sandbox's for docker) unless
+httpGet.host is set.
 
 Examples:
-  kube-lifecycle run docs/examples/sleep-prestop.yaml
+  kube-lifecycle run docs/examples/sleep-prestop.yaml --runtime process
+  kube-lifecycle run pod.yaml --runtime docker --show-output
   sudo kube-lifecycle run pod.yaml --runtime oci --rootfs ./rootfs
+
+Exit codes: 0 the pod ran and ended clean (deleted, or every container exited 0); 1 the pod failed
+(a container did not start, exited non-zero by itself or could not be stopped; a third Ctrl-C);
+2 usage, unreadable file, bad YAML, an input past the limits (docs/cli.md#limits), no daemon.
 `;

@@ -141,7 +141,12 @@ function lanesOf(trace: SimulationTrace, c: SimulatedContainer, g: Glyphs): Lane
     const toMs = end?.time ?? trace.endMs;
     const outcome = end?.outcome ?? 'still running at the end';
     const ok = outcome === 'succeeded';
-    const words = outcome === 'timedOut' ? 'grace ran out (the kubelet stops waiting)' : outcome;
+    const words =
+      outcome !== 'timedOut'
+        ? outcome
+        : label === 'postStart'
+          ? 'timed out (policy postStartTimeoutSeconds)'
+          : 'grace ran out (the kubelet stops waiting)';
     lanes.push({
       label,
       paint: [{ fromMs: begin.time, toMs: Math.max(toMs, begin.time + 1), glyph: ok ? g.hook : g.hookFailed }],

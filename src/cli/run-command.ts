@@ -1,30 +1,33 @@
-import {
-  containersInOrder,
-  type KubeEvent,
-  LifecycleManager,
-  type Pod,
-  type PodTerminationResult,
-  type Runtime,
-  systemClock,
-} from '../index.js';
-import { NodeHttpClient, OciRuntime, ProcessRuntime } from '../node/index.js';
+import { randomUUID } from 'node:crypto';
+import { type ContainerRef, LifecycleManager, systemClock } from '../index.js';
+import { NodeHttpClient } from '../node/index.js';
 import { parseArgs } from './args.js';
-import { formatSeconds } from './durations.js';
-import { ExitCode, errorMessage, usageError } from './errors.js';
+import { CliError, ExitCode, errorMessage, usageError } from './errors.js';
 import { RUN_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { readManifest } from './load-manifests.js';
 import { parsePolicyFlags } from './policy-flags.js';
+import {
+  createRunRuntime,
+  dockerAnswers,
+  dockerEndpoint,
+  podWithIP,
+  pullReporter,
+  type RunRuntime,
+  type RunRuntimeChoice,
+} from './run-runtime.js';
+import { RunSession } from './run-session.js';
 import { graceValue } from './scenario.js';
 import { preparePod } from './simulate.js';
 
-type RealRuntime = Runtime & { dispose(): Promise<void>; readonly podIP: string };
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 
 /**
- * `kube-lifecycle run <file>`: the pod on a real runtime (local processes or runc) with
+ * `kube-lifecycle run <file>`: the pod on a real runtime (local processes, runc or Docker) with
  * `NodeHttpClient` on the system clock. Events are printed as they happen; the first interrupt
- * deletes the pod gracefully with a countdown, the second shortens the grace to 1 second, a third
- * kills everything at once.
+ * (Ctrl-C, SIGTERM, SIGHUP) deletes the pod gracefully with a countdown, the second shortens the
+ * grace to 1 second, a third kills everything and exits at once. Exit 0 when the pod ended clean,
+ * 1 when it failed, 2 on bad input.
  */
 export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs('run', argv, [
@@ -34,6 +37,10 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     { name: 'pod', kind: 'string' },
     { name: 'policy', kind: 'list' },
     { name: 'show-output', kind: 'boolean' },
+    { name: 'network', kind: 'string' },
+    { name: 'sandbox-image', kind: 'string' },
+    { name: 'sandbox-command', kind: 'string' },
+    { name: 'pull-policy', kind: 'string' },
   ]);
   if (args.bool('help')) {
     io.stdout(RUN_HELP);
@@ -42,14 +49,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const [file, ...extra] = args.positionals;
   if (file === undefined) throw usageError('run', 'missing <file>: the pod manifest to run');
   if (extra.length > 0) throw usageError('run', `unexpected argument ${JSON.stringify(extra[0])}: run takes one file`);
-  const runtimeName = args.string('runtime') ?? 'process';
-  if (runtimeName !== 'process' && runtimeName !== 'oci')
-    throw usageError('run', `--runtime ${runtimeName}: expected process or oci`);
-  const rootfs = args.string('rootfs');
-  if (runtimeName === 'oci' && rootfs === undefined)
-    throw usageError('run', "--runtime oci needs --rootfs DIR (the containers' root filesystem)");
-  if (runtimeName === 'process' && rootfs !== undefined)
-    throw usageError('run', '--rootfs only applies to --runtime oci');
+  const choice = await chooseRuntime(args, io);
   const graceText = args.string('grace');
   let grace: number | undefined;
   try {
@@ -66,133 +66,101 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       'run',
       name === undefined
         ? `${manifest.source}: no Pod or workload with a pod template`
-        : `--pod ${name}: not in ${manifest.source}`,
+        : `--pod ${JSON.stringify(name)}: not in ${manifest.source}`,
     );
   if (name === undefined && manifest.pods.length > 1)
     throw usageError('run', `${manifest.source} holds ${manifest.pods.length} pods; choose one with --pod NAME`);
   const prepared = preparePod(entry.pod, policy);
-  const pod: Pod = { ...prepared, status: { ...prepared.status, podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }] } };
+  // A fresh UID per run (the manifest's own if it has one): runc and Docker name containers by it.
+  const ownUid = (entry.pod as { metadata?: { uid?: unknown } }).metadata?.uid;
+  const uid = typeof ownUid === 'string' && ownUid !== '' ? ownUid : randomUUID();
 
-  const clock = systemClock;
-  const t0 = clock.now();
-  const at = (): string => `+${(Math.max(0, clock.now() - t0) / 1000).toFixed(1)}s`;
-  let status = '';
-  const print = (line: string): void => {
-    io.stdout(`${status === '' ? '' : '\r\x1b[K'}${line}\n`);
-    if (status !== '') io.stdout(status);
-  };
-  const setStatus = (text: string): void => {
-    if (!io.isTTY) return;
-    status = text;
-    io.stdout(`\r\x1b[K${text}`);
-  };
-  const exits = new Map<string, number>();
-  let onAnyExit = (): void => {};
-  let manager: LifecycleManager | undefined;
-  const onExit = (ref: { name: string }, s: { exitCode: number }): void => {
-    exits.set(ref.name, s.exitCode);
-    print(`${at()}  container ${ref.name} exited with code ${s.exitCode}`);
-    manager?.notifyExited(pod, ref.name, { exitCode: s.exitCode });
-    onAnyExit();
-  };
-  const output = args.bool('show-output') ? ('inherit' as const) : ('ignore' as const);
-  const runtime: RealRuntime =
-    runtimeName === 'oci'
-      ? new OciRuntime({ rootfs: rootfs as string, onExit, containerOutput: output })
-      : new ProcessRuntime({ onExit, containerOutput: output });
-  manager = new LifecycleManager({ runtime, httpClient: new NodeHttpClient(), clock, policy });
-  manager.on('event', (e: KubeEvent) =>
-    print(
-      `${at()}  ${e.type.padEnd(7)}  ${e.reason.padEnd(20)}  ${e.object.name}: ${e.message}${e.detail === undefined ? '' : `\n          ${e.detail}`}`,
-    ),
+  let session: RunSession | undefined;
+  const onExit = (ref: { name: string }, s: { exitCode: number }): void => session?.exited(ref.name, s.exitCode);
+  const { runtime, description, reportsExits } = createOrFallBack(
+    choice,
+    args.string('runtime') === undefined,
+    onExit,
+    io,
   );
-
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  let interrupts = 0;
-  let deletion: Promise<PodTerminationResult> | undefined;
-  let countdown: ReturnType<typeof setInterval> | undefined;
-  let wake = (): void => {};
-  const unsubscribe = io.onInterrupt(() => {
-    interrupts++;
-    if (interrupts === 1) {
-      const effective = grace ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-      print(
-        `${at()}  Ctrl-C: deleting pod ${pod.metadata?.name} with grace ${effective}s (Ctrl-C again: grace 1s, like kubectl delete --now)`,
-      );
-      deletion = (manager as LifecycleManager).deletePod(pod, grace === undefined ? {} : { gracePeriodSeconds: grace });
-      const deadline = clock.now() + effective * 1000;
-      countdown = setInterval(() => {
-        const left = Math.max(0, Math.ceil((deadline - clock.now()) / 1000));
-        if (io.isTTY) setStatus(`terminating: ${left}s of ${effective}s grace left`);
-        else if (left % 5 === 0 && left > 0) print(`${at()}  terminating: ${left}s of ${effective}s grace left`);
-      }, 1000);
-    } else if (interrupts === 2) {
-      print(
-        `${at()}  Ctrl-C again: grace shortened to 1s (a hook already running keeps its budget, as the kubelet: k/k#113717)`,
-      );
-      deletion = (manager as LifecycleManager).deletePod(pod, { gracePeriodSeconds: 1 });
-    } else {
-      print(`${at()}  Ctrl-C a third time: killing everything now`);
-      void runtime.dispose();
-    }
-    wake();
-  });
-
   try {
-    print(
-      `${at()}  running pod ${pod.metadata?.name} on ${runtimeName === 'oci' ? 'runc (OciRuntime)' : 'local processes (ProcessRuntime)'}; Ctrl-C deletes it`,
+    const pod = await podWithIP(choice, runtime, { ...prepared, metadata: { ...prepared.metadata, uid } }).catch(
+      (error: unknown) => {
+        throw new CliError(`cannot create the pod sandbox: ${errorMessage(error)}`, { exitCode: ExitCode.invalid });
+      },
     );
-    for (const { container, kind } of containersInOrder(pod)) {
-      if (interrupts > 0) break;
-      const result = await manager.startContainer(pod, container.name);
-      if (result.outcome === 'running') print(`${at()}  container ${container.name} is Running`);
-      else
-        print(
-          `${at()}  container ${container.name} did not become Running: ${result.outcome}${result.message === undefined ? '' : ` (${result.message})`}`,
-        );
-      if (kind === 'init' && result.outcome === 'running') {
-        await new Promise<void>((resolve) => {
-          onAnyExit = () => exits.has(container.name) && resolve();
-          wake = () => interrupts > 0 && resolve();
-          if (exits.has(container.name) || interrupts > 0) resolve();
-        });
-        if ((exits.get(container.name) ?? 0) !== 0) break;
-      } else if (kind !== 'container' && result.outcome !== 'running') break;
-    }
-    const mains = (pod.spec?.containers ?? []).map((c) => c.name);
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (deletion !== undefined || mains.every((n) => exits.has(n))) resolve();
-      };
-      onAnyExit = check;
-      wake = check;
-      check();
-    });
-    if (deletion === undefined) {
-      print(`${at()}  every container has exited by itself; nothing to delete (restarts are not performed)`);
-      return ExitCode.ok;
-    }
-    let result = await deletion;
-    while (deletion !== undefined && (await deletion) !== result) result = await deletion;
-    setStatus('');
-    status = '';
-    print(`${at()}  pod ${pod.metadata?.name} terminated (grace ${result.gracePeriodSeconds}s)`);
-    for (const c of result.containers) {
-      const preStop =
-        c.preStop.outcome === 'skipped'
-          ? ''
-          : `, preStop ${c.preStop.outcome}${c.preStop.elapsedMs === undefined ? '' : ` after ${formatSeconds(Math.round(c.preStop.elapsedMs / 100) * 100)}`}`;
-      print(
-        `  ${c.container}: ${c.outcome}${preStop}${c.stopTimeoutSeconds === undefined ? '' : `, stop timeout ${c.stopTimeoutSeconds}s`}${exits.has(c.container) ? `, exit code ${exits.get(c.container)}` : ''}`,
-      );
-    }
-    return result.containers.some((c) => c.outcome === 'stopFailed' || c.outcome === 'stopTimedOut')
-      ? ExitCode.invalid
-      : ExitCode.ok;
-  } finally {
-    unsubscribe();
-    clearInterval(keepAlive);
-    if (countdown !== undefined) clearInterval(countdown);
-    await runtime.dispose();
+    const manager = new LifecycleManager({ runtime, httpClient: new NodeHttpClient(), clock: systemClock, policy });
+    const watch = reportsExits
+      ? undefined
+      : (ref: ContainerRef, signal: AbortSignal) =>
+          runtime.waitContainer?.(ref, { signal }).then(
+            (exit) => session?.exited(ref.name, exit.exitCode),
+            () => undefined,
+          );
+    session = new RunSession({ io, pod, manager, runtime, grace, description, watch });
+    return await session.run();
+  } catch (error) {
+    if (session === undefined) await runtime.dispose().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function chooseRuntime(args: ReturnType<typeof parseArgs>, io: CliIo): Promise<RunRuntimeChoice> {
+  const named = args.string('runtime');
+  if (named !== undefined && named !== 'process' && named !== 'oci' && named !== 'docker')
+    throw usageError('run', `--runtime ${JSON.stringify(named)}: expected process, oci or docker`);
+  const rootfs = args.string('rootfs');
+  const dockerFlags = ['network', 'sandbox-image', 'sandbox-command', 'pull-policy'].filter(
+    (f) => args.string(f) !== undefined,
+  );
+  const name = named ?? (rootfs !== undefined ? 'oci' : (await dockerAnswers()) ? 'docker' : 'process');
+  if (name === 'oci' && rootfs === undefined)
+    throw usageError('run', "--runtime oci needs --rootfs DIR (the containers' root filesystem)");
+  if (name !== 'oci' && rootfs !== undefined) throw usageError('run', '--rootfs only applies to --runtime oci');
+  if (name !== 'docker' && dockerFlags.length > 0)
+    throw usageError('run', `--${dockerFlags[0]} only applies to --runtime docker`);
+  const output = args.bool('show-output') ? ('inherit' as const) : ('ignore' as const);
+  if (name !== 'docker') return { name, output, ...(rootfs === undefined ? {} : { rootfs }) };
+  if (named === 'docker' && !(await dockerAnswers())) {
+    const endpoint = dockerEndpoint();
+    throw usageError(
+      'run',
+      `--runtime docker: no Docker daemon answers at ${'socketPath' in endpoint ? endpoint.socketPath : `${endpoint.host}:${endpoint.port}`} (start one, or set DOCKER_HOST)`,
+    );
+  }
+  const network = args.string('network');
+  if (network !== undefined && network !== 'bridge' && network !== 'host')
+    throw usageError('run', `--network ${JSON.stringify(network)}: expected bridge or host`);
+  const pullPolicy = args.string('pull-policy');
+  if (pullPolicy !== undefined && !(PULL_POLICIES as readonly string[]).includes(pullPolicy))
+    throw usageError('run', `--pull-policy ${JSON.stringify(pullPolicy)}: expected ${PULL_POLICIES.join(', ')}`);
+  const sandboxImage = args.string('sandbox-image');
+  const sandboxCommand = args.string('sandbox-command')?.trim().split(/\s+/);
+  return {
+    name,
+    output,
+    docker: {
+      ...(network === undefined ? {} : { network }),
+      ...(pullPolicy === undefined ? {} : { pullPolicy: pullPolicy as (typeof PULL_POLICIES)[number] }),
+      ...(sandboxImage === undefined ? {} : { sandboxImage }),
+      ...(sandboxCommand === undefined ? {} : { sandboxCommand }),
+      onPull: pullReporter(io),
+    },
+  };
+}
+
+/** The default `docker` falls back to `process` when dockerode (an optional peer) is not installed. */
+function createOrFallBack(
+  choice: RunRuntimeChoice,
+  defaulted: boolean,
+  onExit: (ref: { name: string }, status: { exitCode: number }) => void,
+  io: CliIo,
+): RunRuntime {
+  try {
+    return createRunRuntime(choice, onExit);
+  } catch (error) {
+    if (!defaulted || choice.name !== 'docker') throw error;
+    io.stderr(`kube-lifecycle: a Docker daemon answers but ${errorMessage(error)}; using --runtime process\n`);
+    return createRunRuntime({ name: 'process', output: choice.output }, onExit);
   }
 }

@@ -84,6 +84,28 @@ export function emptyScenario(): SimulationScript {
 
 const REST_KEYS = ['error', 'stderr'];
 
+const ITEM_KEYS = [
+  'after',
+  'exit',
+  'status',
+  'redirect',
+  'hang',
+  'refuse',
+  'fail',
+  'ok',
+  'succeed',
+  'plain-http',
+  'error',
+  'stderr',
+];
+
+/** Whether a comma-separated part of a script begins a new item (`after:5s`, `hang`, …). */
+function startsItem(part: string): boolean {
+  const trimmed = part.trim();
+  const colon = trimmed.indexOf(':');
+  return ITEM_KEYS.includes(colon < 0 ? trimmed : trimmed.slice(0, colon));
+}
+
 /** Parses a hook or route script such as `exit:1,after:5s` or `status:500,after:2s`. */
 export function parseHookScript(where: string, text: string): HookScript {
   let action: HookAction | undefined;
@@ -96,8 +118,8 @@ export function parseHookScript(where: string, text: string): HookScript {
     const key = colon < 0 ? part : part.slice(0, colon);
     let value = colon < 0 ? undefined : part.slice(colon + 1);
     if (REST_KEYS.includes(key) && value !== undefined) {
-      value = [value, ...parts.slice(i + 1)].join(',');
-      i = parts.length;
+      // TEXT may hold commas: it runs up to the next part that starts a known item.
+      while (i + 1 < parts.length && !startsItem(parts[i + 1] as string)) value = `${value},${parts[++i]}`;
     }
     const set = (next: HookAction): void => {
       if (action !== undefined) throw new Error(`two outcomes (${describeAction(action)} and ${key})`);

@@ -1,6 +1,6 @@
 import { type ParsedArgs, parseArgs } from './args.js';
 import { formatSeconds, parseDuration } from './durations.js';
-import { ExitCode, usageError } from './errors.js';
+import { CliError, ExitCode, usageError } from './errors.js';
 import { SIMULATE_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { type Manifest, type ManifestPod, readManifest } from './load-manifests.js';
@@ -45,6 +45,18 @@ const FLAGS = [
 /** `kube-lifecycle simulate <file>`: the pod in virtual time; events table and timeline, or `--json`. */
 export async function simulateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs('simulate', argv, FLAGS);
+  if (!args.bool('json')) return simulateWith(args, io);
+  try {
+    return await simulateWith(args, io);
+  } catch (error) {
+    // --json promises JSON on stdout: an error becomes { error: { message, exitCode } } there too.
+    if (error instanceof CliError)
+      io.stdout(`${JSON.stringify({ error: { message: error.message, exitCode: error.exitCode } }, null, 2)}\n`);
+    throw error;
+  }
+}
+
+async function simulateWith(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.bool('help')) {
     io.stdout(SIMULATE_HELP);
     return ExitCode.ok;

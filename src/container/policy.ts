@@ -68,6 +68,16 @@ export function resolvePolicy(policy: LifecyclePolicy | undefined): ResolvedPoli
   if (policy === null || typeof policy !== 'object') {
     throw new InvalidArgumentError('policy', policy, 'an object of policy options');
   }
+  const known = Object.keys(kubernetesPolicy);
+  for (const key of Object.keys(policy)) {
+    if (!known.includes(key)) {
+      throw new InvalidArgumentError(
+        `policy.${key}`,
+        (policy as Record<string, unknown>)[key],
+        `a known option (${known.join(', ')})`,
+      );
+    }
+  }
   const resolved = { ...kubernetesPolicy, ...stripUndefined(policy) } as ResolvedPolicy;
   oneOf('policy.httpStatus', resolved.httpStatus, ['ignore', 'probe']);
   oneOf('policy.shorterGraceDuringTermination', resolved.shorterGraceDuringTermination, ['kubelet', 'interrupt']);

@@ -13,7 +13,7 @@ export interface CliRun {
 export function testIo(options: { stdin?: string; files?: Record<string, string> } = {}) {
   let stdout = '';
   let stderr = '';
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(signal: string) => void>();
   const io: CliIo = {
     stdout: (text) => {
       stdout += text;
@@ -35,8 +35,8 @@ export function testIo(options: { stdin?: string; files?: Record<string, string>
   return {
     io,
     output: () => ({ stdout, stderr }),
-    interrupt: () => {
-      for (const l of [...listeners]) l();
+    interrupt: (signal = 'SIGINT') => {
+      for (const l of [...listeners]) l(signal);
     },
   };
 }

@@ -40,7 +40,7 @@ async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void
 describe('kube-lifecycle run (real processes)', () => {
   it('starts the pod, and Ctrl-C deletes it gracefully: preStop, SIGTERM, exit', async () => {
     const t = testIo();
-    const done = main(['run', podFile('graceful')], t.io);
+    const done = main(['run', podFile('graceful'), '--runtime', 'process'], t.io);
     await until(() => t.output().stdout.includes('container app is Running'));
     t.interrupt();
     expect(await done).toBe(0);
@@ -56,7 +56,7 @@ describe('kube-lifecycle run (real processes)', () => {
   it('a second Ctrl-C shortens the grace to 1 (like kubectl delete --now)', async () => {
     const t = testIo();
     const file = podFile('forced', '    stopSignal: SIGUSR1\n  os: { name: linux }\n');
-    const done = main(['run', file, '--grace', '20'], t.io);
+    const done = main(['run', file, '--grace', '20', '--runtime', 'process'], t.io);
     await until(() => t.output().stdout.includes('container app is Running'));
     t.interrupt();
     await until(() => t.output().stdout.includes('Killing'));
@@ -69,17 +69,21 @@ describe('kube-lifecycle run (real processes)', () => {
 
   it('refuses bad flags before starting anything', async () => {
     const t = testIo();
-    expect(await main(['run', podFile('flags'), '--runtime', 'docker'], t.io)).toBe(2);
-    expect(t.output().stderr).toMatch(/^kube-lifecycle: --runtime docker: expected process or oci/);
+    expect(await main(['run', podFile('flags'), '--runtime', 'podman'], t.io)).toBe(2);
+    expect(t.output().stderr).toMatch(/^kube-lifecycle: --runtime "podman": expected process, oci or docker/);
     const oci = testIo();
     expect(await main(['run', podFile('flags'), '--runtime', 'oci'], oci.io)).toBe(2);
     expect(oci.output().stderr).toMatch(/--runtime oci needs --rootfs DIR/);
   });
 
   it('as a real process: SIGINT performs the graceful delete and the command exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', podFile('process')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'run', podFile('process'), '--runtime', 'process'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
