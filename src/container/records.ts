@@ -66,6 +66,11 @@ export interface ContainerRecord {
   exitWaiter?: Deferred<void> | undefined;
   /** The current instance's adapter calls (see {@link CallScope}). */
   calls: CallScope;
+  /**
+   * The spec the current instance was started with: its kill uses it even when the caller has
+   * since edited or removed the container in the pod it hands in (issue 14 item 9).
+   */
+  spec: Container | undefined;
 }
 
 /** Per-pod state. */
@@ -137,6 +142,7 @@ function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: 
     exit: undefined,
     exitWaiter: undefined,
     calls: NOT_STARTED,
+    spec: undefined,
   };
 }
 
@@ -184,6 +190,14 @@ export function containerSpec(
   const list = record.kind === 'regular' ? pod.spec?.containers : pod.spec?.initContainers;
   const atIndex = list?.[record.index];
   return atIndex !== undefined && atIndex.name === record.name ? atIndex : findContainer(pod, record.name);
+}
+
+/**
+ * The spec a kill of `record` uses: the one its instance started with, else the pod's (a record
+ * never started), else a bare `{ name }` when the caller removed it from the pod.
+ */
+export function instanceSpec(pod: Pod, record: Pick<ContainerRecord, 'kind' | 'index' | 'name' | 'spec'>): Container {
+  return record.spec ?? containerSpec(pod, record) ?? { name: record.name };
 }
 
 /** Find a container spec by name among containers and init containers. */

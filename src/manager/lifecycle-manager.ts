@@ -200,7 +200,11 @@ export class LifecycleManager {
    * parallel; sidecars last, in reverse order. A repeat delete can only shorten the grace.
    */
   async deletePod(pod: Pod, options: DeleteOptions = {}): Promise<PodTerminationResult> {
-    const record = this.#podRecord(pod);
+    // A pod a worker runs is deleted as the manager holds it: a caller's edits since (a container
+    // removed, the list emptied) neither fail the delete nor leave a container running. A pod run
+    // container by container is validated as handed in (DESIGN §6); a valid edit is adopted and
+    // each running container is still killed with the spec it started with.
+    const record = this.#workerRecord(pod) ?? this.#podRecord(pod);
     const requested = options.gracePeriodSeconds;
     if (requested !== undefined && !Number.isSafeInteger(requested)) {
       throw new InvalidArgumentError(
@@ -264,6 +268,14 @@ export class LifecycleManager {
     }
     reportExit(this.#ctx, podRecord, containerRecord, exitCode);
     this.#runs.get(podRecord.key)?.driver.exited(containerName, { exitCode });
+  }
+
+  /** The record of a pod a worker runs, found by its key (UID, else namespace/name) without validating it. */
+  #workerRecord(pod: Pod): PodRecord | undefined {
+    if (pod === null || typeof pod !== 'object') return undefined;
+    const meta: unknown = pod.metadata;
+    if (meta !== undefined && (meta === null || typeof meta !== 'object')) return undefined;
+    return this.#runs.get(podKey(pod))?.record;
   }
 
   /** Mixing (DESIGN §10): a pod a worker runs is not driven container by container. */
