@@ -129,7 +129,7 @@ export class LifecycleManager {
   startContainer(pod: Pod, containerName: string): Promise<StartResult> {
     // Not `async`: a rejection for a bad call, without an extra promise around the sequence's.
     try {
-      return this.#start(pod, containerName);
+      return this.#held(this.#start(pod, containerName));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -165,7 +165,7 @@ export class LifecycleManager {
   stopContainer(pod: Pod, containerName: string, options: StopOptions = {}): Promise<StopResult> {
     // Not `async`: a rejection for a bad call, without an extra promise around the kill's.
     try {
-      return this.#stop(pod, containerName, options);
+      return this.#held(this.#stop(pod, containerName, options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -199,7 +199,21 @@ export class LifecycleManager {
    * worker's effective grace (floor 1) as override for every running container, killed in
    * parallel; sidecars last, in reverse order. A repeat delete can only shorten the grace.
    */
-  async deletePod(pod: Pod, options: DeleteOptions = {}): Promise<PodTerminationResult> {
+  deletePod(pod: Pod, options: DeleteOptions = {}): Promise<PodTerminationResult> {
+    return this.#held(this.#delete(pod, options));
+  }
+
+  /**
+   * Keep the process alive until `work` settles, on a clock that supports it (`keepAlive`):
+   * `systemClock`'s timers alone do not, so a grace period would otherwise end with the process.
+   */
+  #held<T>(work: Promise<T>): Promise<T> {
+    const release = this.#ctx.clock.keepAlive?.();
+    if (release !== undefined) void work.then(release, release);
+    return work;
+  }
+
+  async #delete(pod: Pod, options: DeleteOptions): Promise<PodTerminationResult> {
     // A pod a worker runs is deleted as the manager holds it: a caller's edits since (a container
     // removed, the list emptied) neither fail the delete nor leave a container running. A pod run
     // container by container is validated as handed in (DESIGN §6); a valid edit is adopted and

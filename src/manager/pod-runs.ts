@@ -27,6 +27,8 @@ export interface PodRun {
   readonly worker: PodWorker;
   readonly driver: PodDriver;
   readonly probes: PodProbes;
+  /** Ends the worker's keep-alive hold (see `Clock.keepAlive`). */
+  readonly release: () => void;
 }
 
 /** The pod workers of one manager. */
@@ -89,6 +91,8 @@ export class PodRuns {
       },
     });
     const hub = this.#hub;
+    // A running worker keeps the process alive (its back-off waits and probe periods are timers).
+    const release = this.#ctx.clock.keepAlive?.() ?? noop;
     let worker: PodWorker | undefined;
     const probes = new PodProbes({
       ctx: this.#ctx,
@@ -104,6 +108,8 @@ export class PodRuns {
       onStatus: (status) => {
         hub.emit('podStatus', pod, status);
         probes.onStatus(status);
+        const state = (worker as PodWorker).state;
+        if (state === 'completed' || state === 'stopped') release();
       },
       onEvent: (event) => hub.emit('event', event),
       ...(this.#options.crashLoopBackOff !== undefined ? { crashLoopBackOff: this.#options.crashLoopBackOff } : {}),
@@ -111,7 +117,7 @@ export class PodRuns {
       exitObservationDelayMs: this.#options.exitObservationDelayMs,
       ...(this.#options.random !== undefined ? { random: this.#options.random } : {}),
     });
-    this.#runs.set(record.key, { record, worker, driver, probes });
+    this.#runs.set(record.key, { record, worker, driver, probes, release });
     return worker.start();
   }
 
@@ -139,6 +145,7 @@ export class PodRuns {
     const run = this.#runs.get(key);
     if (run === undefined) return;
     run.worker.stop();
+    run.release();
     run.probes.podTerminating();
   }
 
@@ -150,3 +157,5 @@ export class PodRuns {
     run.probes.stop();
   }
 }
+
+function noop(): void {}
