@@ -67,8 +67,8 @@ export interface ContainerRecord {
   /** The current instance's adapter calls (see {@link CallScope}). */
   calls: CallScope;
   /**
-   * The spec the current instance was started with: its kill uses it even when the caller has
-   * since edited or removed the container in the pod it hands in (issue 14 item 9).
+   * The spec the current instance was started with: its kill uses it when the caller has since
+   * removed the container from the pod it hands in (issue 14 item 9; see `instanceSpec`).
    */
   spec: Container | undefined;
 }
@@ -193,11 +193,12 @@ export function containerSpec(
 }
 
 /**
- * The spec a kill of `record` uses: the one its instance started with, else the pod's (a record
- * never started), else a bare `{ name }` when the caller removed it from the pod.
+ * The spec a kill of `record` uses: the pod's as the manager last validated it (a valid in-place
+ * edit of a handler is used), else — the caller removed the container from the pod — the one its
+ * instance started with, else a bare `{ name }`. Never `undefined` (issue 14 item 9).
  */
 export function instanceSpec(pod: Pod, record: Pick<ContainerRecord, 'kind' | 'index' | 'name' | 'spec'>): Container {
-  return record.spec ?? containerSpec(pod, record) ?? { name: record.name };
+  return containerSpec(pod, record) ?? record.spec ?? { name: record.name };
 }
 
 /** Find a container spec by name among containers and init containers. */
