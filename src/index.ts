@@ -30,7 +30,7 @@ export type {
   PodIP,
   PodOS,
   PodSpec,
-  PodStatus,
+  PodStatusInput,
   Probe,
   ProbeHandler,
   Signal,
@@ -49,6 +49,20 @@ export {
   validatePod,
 } from './api/index.js';
 export { LifecycleSpecError } from './api/lifecycle-spec-error.js';
+// Pod status, the API shape the manager publishes (DESIGN §10)
+export type {
+  ContainerState,
+  ContainerStateRunning,
+  ContainerStateTerminated,
+  ContainerStateWaiting,
+  PodCondition,
+  PodConditionType,
+  PodContainerStatus,
+  PodPhase,
+  PodStatus,
+  PodStatusIP,
+} from './api/pod-status.js';
+export { toApiTime } from './api/pod-status.js';
 // Errors
 export type { LifecycleErrorCode } from './errors.js';
 export {
@@ -127,6 +141,16 @@ export type {
 } from './manager/index.js';
 // Manager (DESIGN §6)
 export { EventMessages, kubernetesPolicy, LifecycleManager, resolvePolicy } from './manager/index.js';
+// Pods (DESIGN §10): waits, errors, back-off policy, kubectl-like events
+export type { AggregatedEvent, AggregateEventsOptions } from './pod/aggregate-events.js';
+export { aggregateEvents } from './pod/aggregate-events.js';
+export type { CrashLoopBackOffPolicy } from './pod/crash-loop-back-off.js';
+export { CRASH_LOOP_BACK_OFF_DEFAULTS } from './pod/crash-loop-back-off.js';
+export type { EventAgeFields } from './pod/format-event-age.js';
+export { formatEventAge } from './pod/format-event-age.js';
+export type { PodErrorCode } from './pod/pod-errors.js';
+export { PodWaitError, UnknownPodError } from './pod/pod-errors.js';
+export type { PodWaitCondition, PodWaitOptions } from './pod/pod-waiters.js';
 // Ports (DESIGN §5)
 export type {
   Clock,
@@ -144,3 +168,6 @@ export type {
   TcpDialer,
 } from './ports/index.js';
 export { HTTP_RESPONSE_TO_HTTPS_CLIENT, sleepOn, stopWithEscalation, systemClock } from './ports/index.js';
+// Probes (DESIGN §11)
+export type { ProbePortName, ProbePorts } from './probes/missing-port.js';
+export { findMissingProbePort, MissingPortError } from './probes/missing-port.js';

@@ -12,7 +12,7 @@ import { deferred } from './deadline.js';
 import { racePreStop } from './prestop-race.js';
 import {
   type ContainerRecord,
-  containerSpec,
+  instanceSpec,
   type PodRecord,
   type Termination,
   whenExited,
@@ -43,7 +43,7 @@ export function beginKill(
   record: ContainerRecord,
   request: KillRequest,
 ): Termination {
-  const container = containerSpec(pod.pod, record) as Container;
+  const container = instanceSpec(pod.pod, record);
   const podView = pod.deletion
     ? {
         ...pod.pod,
@@ -217,7 +217,7 @@ function killUnlessStopped(
   request: KillRequest,
 ): Promise<StopResult> {
   if (record.phase !== 'running') {
-    const container = containerSpec(pod.pod, record) as Container;
+    const container = instanceSpec(pod.pod, record);
     const exitedAt = record.exit?.at;
     return Promise.resolve({
       container: record.name,

@@ -66,6 +66,11 @@ export interface ContainerRecord {
   exitWaiter?: Deferred<void> | undefined;
   /** The current instance's adapter calls (see {@link CallScope}). */
   calls: CallScope;
+  /**
+   * The spec the current instance was started with: its kill uses it when the caller has since
+   * removed the container from the pod it hands in (issue 14 item 9; see `instanceSpec`).
+   */
+  spec: Container | undefined;
 }
 
 /** Per-pod state. */
@@ -137,6 +142,7 @@ function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: 
     exit: undefined,
     exitWaiter: undefined,
     calls: NOT_STARTED,
+    spec: undefined,
   };
 }
 
@@ -184,6 +190,15 @@ export function containerSpec(
   const list = record.kind === 'regular' ? pod.spec?.containers : pod.spec?.initContainers;
   const atIndex = list?.[record.index];
   return atIndex !== undefined && atIndex.name === record.name ? atIndex : findContainer(pod, record.name);
+}
+
+/**
+ * The spec a kill of `record` uses: the pod's as the manager last validated it (a valid in-place
+ * edit of a handler is used), else — the caller removed the container from the pod — the one its
+ * instance started with, else a bare `{ name }`. Never `undefined` (issue 14 item 9).
+ */
+export function instanceSpec(pod: Pod, record: Pick<ContainerRecord, 'kind' | 'index' | 'name' | 'spec'>): Container {
+  return containerSpec(pod, record) ?? record.spec ?? { name: record.name };
 }
 
 /** Find a container spec by name among containers and init containers. */

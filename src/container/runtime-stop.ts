@@ -7,7 +7,7 @@ import { reissuedStopTimeoutSeconds } from '../grace/kill-grace.js';
 import type { ContainerRef } from '../ports/runtime.js';
 import { emitStep, type ManagerContext } from './context.js';
 import { callSafely, DEADLINE, raceDeadline } from './deadline.js';
-import { type ContainerRecord, containerSpec, newCallScope, type PodRecord, type Termination } from './records.js';
+import { type ContainerRecord, instanceSpec, newCallScope, type PodRecord, type Termination } from './records.js';
 import { orShortened, SHORTENED } from './termination.js';
 
 /** Abort reasons (shared instances: an abort reason is only read, see container-exit.ts). */
@@ -33,7 +33,7 @@ export function stopWithRuntime(
 ): Promise<StopOutcome> {
   const ref = record.ref;
   if (ref === undefined) return Promise.resolve(STOPPED);
-  const stopSignal = containerSpec(pod.pod, record)?.lifecycle?.stopSignal;
+  const stopSignal = instanceSpec(pod.pod, record).lifecycle?.stopSignal;
   if (termination.deadlineChanged !== undefined)
     return stopInterruptibly(ctx, pod, record, termination, ref, stopSignal, timeoutSeconds);
   const scope = record.calls;

@@ -31,6 +31,7 @@ export async function startSequence(
   const restartCount = record.starts > 0 ? record.status.restartCount + 1 : 0;
   record.starts += 1;
   record.phase = 'starting';
+  record.spec = container;
   record.ref = undefined;
   record.exit = undefined;
   record.termination = undefined;

@@ -129,7 +129,7 @@ export class LifecycleManager {
   startContainer(pod: Pod, containerName: string): Promise<StartResult> {
     // Not `async`: a rejection for a bad call, without an extra promise around the sequence's.
     try {
-      return this.#start(pod, containerName);
+      return this.#held(this.#start(pod, containerName));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -160,7 +160,7 @@ export class LifecycleManager {
   stopContainer(pod: Pod, containerName: string, options: StopOptions = {}): Promise<StopResult> {
     // Not `async`: a rejection for a bad call, without an extra promise around the kill's.
     try {
-      return this.#stop(pod, containerName, options);
+      return this.#held(this.#stop(pod, containerName, options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -194,8 +194,26 @@ export class LifecycleManager {
    * worker's effective grace (floor 1) as override for every running container, killed in
    * parallel; sidecars last, in reverse order. A repeat delete can only shorten the grace.
    */
-  async deletePod(pod: Pod, options: DeleteOptions = {}): Promise<PodTerminationResult> {
-    const record = this.#podRecord(pod);
+  deletePod(pod: Pod, options: DeleteOptions = {}): Promise<PodTerminationResult> {
+    return this.#held(this.#delete(pod, options));
+  }
+
+  /**
+   * Keep the process alive until `work` settles, on a clock that supports it (`keepAlive`):
+   * `systemClock`'s timers alone do not, so a grace period would otherwise end with the process.
+   */
+  #held<T>(work: Promise<T>): Promise<T> {
+    const release = this.#ctx.clock.keepAlive?.();
+    if (release !== undefined) void work.then(release, release);
+    return work;
+  }
+
+  async #delete(pod: Pod, options: DeleteOptions): Promise<PodTerminationResult> {
+    // A pod a worker runs is deleted as the manager holds it: a caller's edits since (a container
+    // removed, the list emptied) neither fail the delete nor leave a container running. A pod run
+    // container by container is validated as handed in (DESIGN §6); a valid edit is adopted and
+    // each running container is still killed with the spec it started with.
+    const record = this.#workerRecord(pod) ?? this.#podRecord(pod);
     if (options === null || typeof options !== 'object')
       throw new InvalidArgumentError('options', options, 'an object of DeleteOptions (or nothing)');
     const requested = options.gracePeriodSeconds;
@@ -263,6 +281,14 @@ export class LifecycleManager {
     }
     reportExit(this.#ctx, podRecord, containerRecord, exitCode);
     this.#runs.get(podRecord.key)?.driver.exited(containerName, { exitCode });
+  }
+
+  /** The record of a pod a worker runs, found by its key (UID, else namespace/name) without validating it. */
+  #workerRecord(pod: Pod): PodRecord | undefined {
+    if (pod === null || typeof pod !== 'object') return undefined;
+    const meta: unknown = pod.metadata;
+    if (meta !== undefined && (meta === null || typeof meta !== 'object')) return undefined;
+    return this.#runs.get(podKey(pod))?.record;
   }
 
   /** Mixing (DESIGN §10): a pod a worker runs is not driven container by container. */

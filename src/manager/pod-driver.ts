@@ -96,7 +96,7 @@ export class PodDriver implements ContainerDriver {
       case 'startFailed':
         return { outcome: 'startFailed', ...(result.message !== undefined ? { message: result.message } : {}) };
       case 'postStartFailed': {
-        const exit = this.#exitOf(c);
+        const exit = (await this.#reportedExit(c)) ?? this.#exitOf(c);
         this.#settle(name, watch, exit);
         return {
           outcome: 'postStartFailed',
@@ -106,7 +106,7 @@ export class PodDriver implements ContainerDriver {
         };
       }
       case 'exited': {
-        const exit = this.#exitOf(c);
+        const exit = (await this.#reportedExit(c)) ?? this.#exitOf(c);
         this.#settle(name, watch, exit);
         return { outcome: 'exited', ...id, exit };
       }
@@ -193,6 +193,34 @@ export class PodDriver implements ContainerDriver {
         void errorText(error);
       },
     );
+  }
+
+  /**
+   * The runtime's report of an instance known to have ended (after a postStart failure's kill):
+   * `waitContainer` answers at once then, with the real code (143 after SIGTERM).
+   */
+  async #reportedExit(c: ContainerRecord): Promise<ContainerExit | undefined> {
+    const { ctx } = this.#host;
+    const wait = ctx.runtime.waitContainer;
+    const ref = c.ref;
+    if (typeof wait !== 'function' || ref === undefined || c.phase !== 'exited') return undefined;
+    try {
+      const reported = await raceDeadline(
+        ctx.clock,
+        wait.call(ctx.runtime, ref, { signal: this.#calls.signal }),
+        EXIT_REPORT_MS,
+      );
+      if (reported === DEADLINE || !Number.isSafeInteger(reported?.exitCode)) return undefined;
+      const finishedAt = c.exit?.at;
+      return {
+        exitCode: reported.exitCode,
+        ...(typeof reported.reason === 'string' && reported.reason !== '' ? { reason: reported.reason } : {}),
+        ...(typeof reported.signal === 'string' ? { signal: reported.signal } : {}),
+        ...(finishedAt !== undefined ? { finishedAt } : {}),
+      };
+    } catch {
+      return undefined;
+    }
   }
 
   #settle(name: string, watch: Watch, exit: ContainerExit): void {

@@ -15,15 +15,20 @@ import { InvalidArgumentError, LifecycleError } from '../errors.js';
 import { UnknownPodError } from '../pod/pod-errors.js';
 import type { PodWaitCondition, PodWaitOptions } from '../pod/pod-waiters.js';
 import { PodWorker } from '../pod/pod-worker.js';
+import { findMissingProbePort } from '../probes/missing-port.js';
 import type { EventHub } from './event-hub.js';
 import type { PodOptions } from './options.js';
 import { PodDriver } from './pod-driver.js';
+import { PodProbes } from './pod-probes.js';
 
 /** One pod run by a worker. */
 export interface PodRun {
   readonly record: PodRecord;
   readonly worker: PodWorker;
   readonly driver: PodDriver;
+  readonly probes: PodProbes;
+  /** Ends the worker's keep-alive hold (see `Clock.keepAlive`). */
+  readonly release: () => void;
 }
 
 /** The pod workers of one manager. */
@@ -73,6 +78,9 @@ export class PodRuns {
           'by startPod (the pod worker) or container by container, not both: delete it first, or use a new pod',
       );
     }
+    // DESIGN §11: a probe whose port the manager was not given rejects the pod, never skipped.
+    const missing = findMissingProbePort(record.pod, this.#options);
+    if (missing !== undefined) throw missing;
     const driver = new PodDriver({
       ctx: this.#ctx,
       record,
@@ -83,18 +91,33 @@ export class PodRuns {
       },
     });
     const hub = this.#hub;
-    const worker = new PodWorker({
+    // A running worker keeps the process alive (its back-off waits and probe periods are timers).
+    const release = this.#ctx.clock.keepAlive?.() ?? noop;
+    let worker: PodWorker | undefined;
+    const probes = new PodProbes({
+      ctx: this.#ctx,
+      hub,
+      options: this.#options,
+      record,
+      worker: () => worker as PodWorker,
+    });
+    worker = new PodWorker({
       pod: record.pod,
       driver,
       clock: this.#ctx.clock,
-      onStatus: (status) => hub.emit('podStatus', pod, status),
+      onStatus: (status) => {
+        hub.emit('podStatus', pod, status);
+        probes.onStatus(status);
+        const state = (worker as PodWorker).state;
+        if (state === 'completed' || state === 'stopped') release();
+      },
       onEvent: (event) => hub.emit('event', event),
       ...(this.#options.crashLoopBackOff !== undefined ? { crashLoopBackOff: this.#options.crashLoopBackOff } : {}),
       gates: { containerRestartRules: this.#options.featureGates.ContainerRestartRules },
       exitObservationDelayMs: this.#options.exitObservationDelayMs,
       ...(this.#options.random !== undefined ? { random: this.#options.random } : {}),
     });
-    this.#runs.set(record.key, { record, worker, driver });
+    this.#runs.set(record.key, { record, worker, driver, probes, release });
     return worker.start();
   }
 
@@ -119,7 +142,11 @@ export class PodRuns {
 
   /** A delete begins: the worker stops (no restart after this; a back-off wait ends at once). */
   deleting(key: string): void {
-    this.#runs.get(key)?.worker.stop();
+    const run = this.#runs.get(key);
+    if (run === undefined) return;
+    run.worker.stop();
+    run.release();
+    run.probes.podTerminating();
   }
 
   /** A pod termination finished: the exits it caused reach the worker. */
@@ -127,5 +154,8 @@ export class PodRuns {
     const run = this.#runs.get(key);
     if (run === undefined) return;
     run.driver.syncExits();
+    run.probes.stop();
   }
 }
+
+function noop(): void {}

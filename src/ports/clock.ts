@@ -10,6 +10,14 @@ export interface Clock {
   setTimeout(callback: () => void, delayMs: number): unknown;
   /** Cancel a timer armed by this clock's `setTimeout`. Unknown or fired handles are ignored. */
   clearTimeout(handle: unknown): void;
+  /**
+   * Optional: keep the process alive while this clock has a pending timer, until the returned
+   * function is called (once; later calls are no-ops). The manager holds one while it has work —
+   * a start, a stop, a delete, a pod worker that runs — so a grace period or a back-off wait on a
+   * clock whose timers do not keep the process alive by themselves (`systemClock`) still ends.
+   * Clocks without it (a `VirtualClock`) need nothing.
+   */
+  keepAlive?(): () => void;
 }
 
 /**

@@ -30,6 +30,8 @@ let nodeTimerDueMs = Infinity;
 let armedWith: typeof globalThis.setTimeout | undefined;
 let clearWith: typeof globalThis.clearTimeout | undefined;
 const OWNER = Object.freeze({ clock: 'systemClock' });
+/** Open {@link systemClock.keepAlive} holds: while any is open, the Node timer is ref'd. */
+let holds = 0;
 
 /** Arm the Node timer for the earliest pending deadline (again if that changed). */
 function schedule(): void {
@@ -43,8 +45,8 @@ function schedule(): void {
   clearWith = globalThis.clearTimeout;
   if (dueMs === Infinity) return;
   nodeTimer = globalThis.setTimeout(runDue, Math.min(Math.max(0, dueMs - performance.now()), MAX_TIMER_DELAY_MS));
-  // Pending timers never keep a process alive on their own.
-  nodeTimer.unref?.();
+  // Pending timers keep a process alive only while someone holds it (keepAlive).
+  if (holds === 0) nodeTimer.unref?.();
 }
 
 /**
@@ -85,7 +87,8 @@ function runDue(): void {
  * its timers (see {@link queue}). This is the only file of the core allowed to touch global time
  * (a test enforces it). Delays longer than Node's 2^31−1 ms limit are honoured (the Node timer is
  * re-armed until the deadline); `Infinity` never fires; negative and NaN delays count as 0. The
- * Node timer is `unref`'d, so pending timers never keep a process alive on their own. Installing
+ * Node timer is `unref`'d, so pending timers keep a process alive only while a `keepAlive` hold
+ * is open (the `LifecycleManager` holds one while it has work). Installing
  * or removing fake timers (`vi.useFakeTimers()`) is noticed at the next `setTimeout`, which arms
  * through whatever `globalThis.setTimeout` then is.
  */
@@ -108,5 +111,16 @@ export const systemClock: Clock = Object.freeze({
       // If it was the earliest, the Node timer still fires, finds nothing due and re-arms.
       queue.clear(handle as TimerEntry);
     }
+  },
+  keepAlive: (): (() => void) => {
+    holds++;
+    if (holds === 1) nodeTimer?.ref?.();
+    let isOpen = true;
+    return () => {
+      if (!isOpen) return;
+      isOpen = false;
+      holds--;
+      if (holds === 0) nodeTimer?.unref?.();
+    };
   },
 });

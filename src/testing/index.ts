@@ -37,6 +37,8 @@ export { ScenarioError, TestingError, VirtualClockError } from './errors.js';
 export type { FakeHttpClientOptions } from './fake-http-client.js';
 export { FakeHttpClient } from './fake-http-client.js';
 export type { HttpRouteMatcher, HttpRouteScript, RecordedHttpRequest } from './fake-http-routes.js';
+export type { FakeProbePortOptions, ProbePortCall } from './fake-probe-ports.js';
+export { FakeGrpcHealthChecker, FakeTcpDialer } from './fake-probe-ports.js';
 export type { FakeContainerState, FakeCrashOptions, FakeExitInfo, FakeRuntimeOptions } from './fake-runtime.js';
 export { FakeRuntime } from './fake-runtime.js';
 export type {
@@ -50,6 +52,20 @@ export type {
 } from './fake-runtime-scripts.js';
 export type { SchedulerLike } from './fast-check-clock.js';
 export { scheduledClock } from './fast-check-clock.js';
+export type { ProbeArbitraryOptions } from './probe-arbitraries.js';
+export { probeArbitrary, probeVerdictsArbitrary } from './probe-arbitraries.js';
+export type { ProbeTraceCallbacks, ProbeTraceEntry } from './probe-invariants.js';
+export { checkNoLivenessKillBeforeStartup, ProbeTraceRecorder } from './probe-invariants.js';
+export type { ProbeScript, ProbeVerdict } from './probe-scripts.js';
+export {
+  failAlways,
+  failFrom,
+  flapEvery,
+  hangFrom,
+  passAlways,
+  passFrom,
+  scriptedProbeAttempt,
+} from './probe-scripts.js';
 export { runScenario } from './run-scenario.js';
 export type {
   ActionTiming,

@@ -7,9 +7,11 @@ export interface VirtualClockOptions {
   /** Initial value of `now()`, in milliseconds. @default 0 */
   readonly startMs?: number | undefined;
   /**
-   * Microtask turns run by every flush: before the first timer, between two timers, and at the
-   * end of `advance`/`advanceTo`/`next`. A promise chain moves one `await` (or `.then`) per turn,
-   * so this bounds how deep a chain can be and still settle before the clock moves on. Each turn
+   * The idle window of every flush (before the first timer, between two timers, and at the end
+   * of `advance`/`advanceTo`/`next`): the flush runs windows of this many microtask turns until
+   * one passes in which nothing touched the clock. A promise chain moves one `await` (or `.then`)
+   * per turn, so this bounds how long a chain may run *without touching the clock* and still
+   * settle before the clock moves on; the total length of the work is unbounded. Each turn
    * costs about 25 ns (≈5 µs per flush at the default, Node 20). The `LifecycleManager`'s chains
    * settle within 25 turns (its deadline timers are armed when each wait begins, whatever this
    * value), so the default leaves about 8× headroom for your own scripts. Raise it if a deep
@@ -18,6 +20,13 @@ export interface VirtualClockOptions {
    */
   readonly microtaskTurns?: number | undefined;
 }
+
+/**
+ * The most microtask turns one {@link VirtualClock.flush} runs while the clock is still being
+ * touched: a chain that polls `now()` forever without arming a timer would otherwise never let
+ * time move.
+ */
+export const MAX_FLUSH_TURNS = 1_000_000;
 
 /** A timer still armed on a {@link VirtualClock}, as reported by `pendingTimerList()`. */
 export interface PendingTimer {
@@ -35,10 +44,12 @@ export interface PendingTimer {
  *   deadline of the timer firing, so a callback never sees time in the past or the future.
  * - A timer armed by a callback (or by a promise chain it resumed) that falls within the range
  *   being advanced fires in the same `advance`, at its own deadline.
- * - Promise chains settle between timers: after each timer the clock runs `microtaskTurns`
- *   microtask turns (a chain of `Promise.prototype.then`, no global timer, no `queueMicrotask`),
- *   so a hook resumed by a timer reaches its next `await clock`-based sleep before the next timer
- *   is chosen. The clock cannot see other microtasks; the bound is the trade-off (see the option).
+ * - Promise chains settle between timers: after each timer the clock runs windows of
+ *   `microtaskTurns` microtask turns (a chain of `Promise.prototype.then`, no global timer, no
+ *   `queueMicrotask`) until a whole window passes without anything touching the clock, so a hook
+ *   resumed by a timer reaches its next `await clock`-based sleep before the next timer is
+ *   chosen, however long the chain of work before it. The clock cannot see other microtasks: a
+ *   chain that runs more than `microtaskTurns` turns without touching the clock is the limit.
  * - Delays that are negative or NaN count as 0, like Node. A delay of `Infinity` never fires.
  * - Moving backwards (`advanceTo` a past time, a negative or NaN `advance`) is refused with a
  *   {@link VirtualClockError}; so is a second `advance` started while one is still running.
@@ -59,6 +70,8 @@ export class VirtualClock implements Clock {
   #now: number;
   #seq = 0;
   #busy: string | undefined;
+  /** Calls of `now`, `setTimeout` and `clearTimeout`: work in flight shows up here (see {@link flush}). */
+  #activity = 0;
 
   constructor(options: VirtualClockOptions = {}) {
     const { startMs = 0, microtaskTurns = 200 } = options;
@@ -79,7 +92,10 @@ export class VirtualClock implements Clock {
   }
 
   /** Current virtual time in milliseconds. Bound: safe to pass around detached. */
-  readonly now = (): number => this.#now;
+  readonly now = (): number => {
+    this.#activity++;
+    return this.#now;
+  };
 
   /**
    * Arm a timer `delayMs` from now. The optional `label` shows up in `pendingTimerList()` and in
@@ -87,6 +103,7 @@ export class VirtualClock implements Clock {
    * as p-timeout's `customTimers`, which calls it with `this` undefined).
    */
   readonly setTimeout = (callback: () => void, delayMs: number, label?: string): unknown => {
+    this.#activity++;
     const delay = Number.isNaN(delayMs) || !(delayMs > 0) ? 0 : delayMs;
     const entry: TimerEntry = {
       deadlineMs: this.#now + delay,
@@ -102,6 +119,7 @@ export class VirtualClock implements Clock {
 
   /** Cancel a timer. Fired, already-cleared, foreign and `undefined` handles are ignored. Bound. */
   readonly clearTimeout = (handle: unknown): void => {
+    this.#activity++;
     if (typeof handle === 'object' && handle !== null && (handle as Partial<TimerEntry>).owner === this) {
       this.#queue.clear(handle as TimerEntry);
     }
@@ -122,13 +140,27 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Let pending promise chains settle without moving time: runs `microtaskTurns` microtask turns.
+   * Let pending promise chains settle without moving time: runs windows of `microtaskTurns`
+   * microtask turns until one passes in which nothing touched the clock (no `now`, `setTimeout`
+   * or `clearTimeout`), however many windows that takes — so a long chain of work (hundreds of
+   * sequential container starts) finishes before time moves (issue 14 item 9). Bounded by
+   * {@link MAX_FLUSH_TURNS} for a chain that polls the clock forever without a timer.
    * Useful after kicking off work and before inspecting state.
    */
   flush(): Promise<void> {
+    return this.#turns === 0 ? Promise.resolve() : this.#idleWindow(0);
+  }
+
+  /** One window of `microtaskTurns` turns (this `then` included); another while the clock was touched. */
+  #idleWindow(spent: number): Promise<void> {
+    const before = this.#activity;
     let chain = Promise.resolve();
-    for (let i = 1; i < this.#turns; i++) chain = chain.then();
-    return chain;
+    for (let i = 2; i < this.#turns; i++) chain = chain.then();
+    return chain.then(() => {
+      const next = spent + this.#turns;
+      if (this.#activity === before || next >= MAX_FLUSH_TURNS) return undefined;
+      return this.#idleWindow(next);
+    });
   }
 
   /**

@@ -40,3 +40,19 @@ export function podOf(
     },
   };
 }
+
+/** Each time `container` becomes Running (postStart done), it exits with `exitCode` `afterMs` later. */
+export function exitsAfter(
+  h: { runtime: FakeRuntime; manager: LifecycleManager },
+  container: string,
+  afterMs: number,
+  exitCode: number | ((attempt: number) => number) = 0,
+): void {
+  let attempt = 0;
+  h.manager.on('step', (step) => {
+    if (step.kind !== 'running' || step.container !== container) return;
+    const code = typeof exitCode === 'function' ? exitCode(attempt) : exitCode;
+    attempt++;
+    h.runtime.crash(container, { exitCode: code, afterMs });
+  });
+}

@@ -199,7 +199,7 @@ describe('VirtualClock: how microtasks are flushed (pinned)', () => {
     return { done: () => finished };
   };
 
-  it('flush() runs exactly microtaskTurns turns: a chain that deep settles, a deeper one does not', async () => {
+  it('flush() idles after microtaskTurns turns without clock activity: a chain that deep settles, a deeper silent one does not', async () => {
     const clock = new VirtualClock({ microtaskTurns: 10 });
     const shallow = chain(10);
     const deep = chain(11);
@@ -208,6 +208,21 @@ describe('VirtualClock: how microtasks are flushed (pinned)', () => {
     expect(deep.done()).toBe(false);
     await clock.flush();
     expect(deep.done()).toBe(true);
+  });
+
+  it('flush() waits for work that keeps touching the clock, however long (issue 14 item 9)', async () => {
+    const clock = new VirtualClock({ microtaskTurns: 10 });
+    let steps = 0;
+    void (async () => {
+      // 5 000 turns in all, but the clock is read every 5 turns: the system is not idle
+      for (let i = 0; i < 1000; i++) {
+        for (let j = 0; j < 5; j++) await undefined;
+        clock.now();
+        steps++;
+      }
+    })();
+    await clock.flush();
+    expect(steps).toBe(1000);
   });
 
   it('flushes before the first timer, between timers and after the last one', async () => {

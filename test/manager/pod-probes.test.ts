@@ -1,0 +1,149 @@
+/**
+ * Probes through the manager (DESIGN §11, spec pod §6) with FakeRuntime on a VirtualClock.
+ */
+import { describe, expect, it } from 'vitest';
+import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
+import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
+import { FakeTcpDialer } from '../../src/testing/fake-probe-ports.js';
+import { FakeRuntime } from '../../src/testing/fake-runtime.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
+import { podHarness, podOf } from './pod-harness.js';
+
+describe('probes through startPod (spec pod §6)', () => {
+  it('a liveness failure kills with the probe-level grace, preStop runs, then the container restarts with back-off (spec pod §6.1 Actions, §4.2)', async () => {
+    const { clock, runtime, manager, events } = podHarness();
+    runtime.onExec(['check'], { exitCode: 0 }, { times: 3 }).onExec(['check'], { exitCode: 1, stdout: 'sick' });
+    const pod = podOf([
+      {
+        name: 'app',
+        image: 'nginx',
+        lifecycle: { preStop: { sleep: { seconds: 5 } } },
+        livenessProbe: {
+          exec: { command: ['check'] },
+          periodSeconds: 5,
+          failureThreshold: 2,
+          terminationGracePeriodSeconds: 7,
+        },
+      },
+    ]);
+    await manager.startPod(pod);
+    await clock.advance(40_000);
+    expect(events.map((e) => `${e.timestamp} ${e.type} ${e.reason}: ${e.message}`)).toEqual([
+      '0 Normal Started: Started container app',
+      '15000 Warning Unhealthy: Liveness probe failed: sick',
+      '20000 Warning Unhealthy: Liveness probe failed: sick',
+      '20000 Normal Killing: Container app failed liveness probe, will be restarted',
+      '25000 Normal Started: Started container app',
+      '30000 Warning Unhealthy: Liveness probe failed: sick',
+      '35000 Warning Unhealthy: Liveness probe failed: sick',
+      '35000 Normal Killing: Container app failed liveness probe, will be restarted',
+      '40000 Warning BackOff: Back-off restarting failed container app in pod web_default(uid-web)',
+    ]);
+    const unhealthy = events.find((e) => e.reason === 'Unhealthy');
+    expect(unhealthy?.object).toEqual({
+      kind: 'Container',
+      name: 'app',
+      namespace: 'default',
+      fieldPath: 'spec.containers{app}',
+      podName: 'web',
+    });
+    // preStop took 5 s of the probe's 7 s grace: the runtime got 2 s (not the pod's 30 − 5)
+    expect(runtime.timeline.filter((e) => e.kind === 'stop').map((e) => [e.atMs, e.timeoutSeconds])).toEqual([
+      [25_000, 2],
+      [40_000, 2],
+    ]);
+    expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({
+      restartCount: 1,
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+      lastState: { terminated: { exitCode: 143, reason: 'Error', finishedAt: '1970-01-01T00:00:40Z' } },
+    });
+    await clock.advance(10_000);
+    expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({ restartCount: 2, state: { running: {} } });
+    const deleting = manager.deletePod(pod, { gracePeriodSeconds: 0 });
+    await clock.advance(5000);
+    await deleting;
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('readiness keeps probing during preStop: the container turns not ready while it drains (spec pod §6.1 step 7)', async () => {
+    const { clock, runtime, manager } = podHarness();
+    let isDraining = false;
+    runtime.onExec(['ready'], () => ({ exitCode: isDraining ? 1 : 0 }));
+    const pod = podOf([
+      {
+        name: 'app',
+        image: 'nginx',
+        lifecycle: { preStop: { sleep: { seconds: 10 } } },
+        readinessProbe: { exec: { command: ['ready'] }, periodSeconds: 1, failureThreshold: 1 },
+      },
+    ]);
+    await manager.startPod(pod);
+    await manager.waitForPod(pod, 'Ready');
+    expect(manager.podStatus(pod).containerStatuses[0]?.ready).toBe(true);
+    const deleting = manager.deletePod(pod);
+    isDraining = true;
+    await clock.advance(2000);
+    const draining = manager.podStatus(pod);
+    expect(draining.containerStatuses[0]).toMatchObject({ ready: false, state: { running: {} } });
+    expect(draining.conditions.find((c) => c.type === 'Ready')?.status).toBe('False');
+    await clock.advance(20_000);
+    await deleting;
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a tcpSocket probe without a tcpDialer rejects startPod with ERR_MISSING_PORT, nothing started (DESIGN §11)', async () => {
+    const { runtime, manager } = podHarness();
+    const pod = podOf([{ name: 'app', image: 'nginx', readinessProbe: { tcpSocket: { port: 80 } } }]);
+    await expect(manager.startPod(pod)).rejects.toMatchObject({
+      code: 'ERR_MISSING_PORT',
+      containerName: 'app',
+      probeType: 'readiness',
+    });
+    expect(runtime.timeline).toHaveLength(0);
+    expect(() => manager.podStatus(pod)).toThrow(/startPod/);
+  });
+
+  it('with a tcpDialer the probe dials the sandbox-less pod host', async () => {
+    const clock = new VirtualClock();
+    const runtime = new FakeRuntime({ clock });
+    const tcpDialer = new FakeTcpDialer({ clock });
+    const manager = new LifecycleManager({ runtime, httpClient: new FakeHttpClient({ clock }), clock, tcpDialer });
+    const pod = podOf([
+      { name: 'app', image: 'nginx', readinessProbe: { tcpSocket: { port: 80, host: '127.0.0.1' } } },
+    ]);
+    await manager.startPod(pod);
+    const ready = manager.waitForPod(pod, 'Ready', { timeoutMs: 30_000 });
+    await clock.advance(1000);
+    expect((await ready).conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+    await manager.deletePod(pod, { gracePeriodSeconds: 0 });
+  });
+
+  it('a startup probe holds liveness back; started gates the next sidecar (spec pod §3.4, §6.1 step 9)', async () => {
+    const { clock, runtime, manager } = podHarness();
+    runtime.onExec(['started'], { exitCode: 1 }, { times: 2 }).onExec(['live'], { exitCode: 1 });
+    const pod = podOf([{ name: 'app', image: 'nginx' }], {
+      initContainers: [
+        {
+          name: 'proxy',
+          image: 'envoy',
+          restartPolicy: 'Always',
+          startupProbe: { exec: { command: ['started'] }, periodSeconds: 1, failureThreshold: 30 },
+          livenessProbe: { exec: { command: ['live'] }, periodSeconds: 1, failureThreshold: 100 },
+        },
+      ],
+    });
+    const starting = manager.startPod(pod);
+    await clock.advance(1500);
+    // two startup failures so far: not started, liveness not run, app not started
+    expect(runtime.timeline.filter((e) => e.kind === 'exec').map((e) => e.argv?.[0])).toEqual(['started', 'started']);
+    expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => e.container)).toEqual(['proxy']);
+    await clock.advance(1000);
+    expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => [e.container, e.atMs])).toEqual([
+      ['proxy', 0],
+      ['app', 2000],
+    ]);
+    expect((await starting).phase).toBe('Running');
+    expect(manager.podStatus(pod).initContainerStatuses[0]).toMatchObject({ started: true });
+    await manager.deletePod(pod, { gracePeriodSeconds: 0 });
+  });
+});
