@@ -87,7 +87,7 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
         Conditions: PodReadyToStartContainers True, Initialized True, Ready False (ContainersNotReady), ContainersReady False (ContainersNotReady)
         main: Waiting (CrashLoopBackOff: back-off 20s restarting failed container=main pod=crashloop_default(sim-crashloop))
           Restart Count: 2   Ready: false   Started: false
-          Last State: Terminated (Error, exit code 137)
+          Last State: Terminated (Error, exit code 143)
       "
     `);
   });
@@ -101,7 +101,7 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
     expect(main?.state.waiting?.message).toMatch(
       /^back-off 20s restarting failed container=main pod=crashloop_default\(/,
     );
-    expect(main?.lastState.terminated?.exitCode).toBe(137);
+    expect(main?.lastState.terminated?.exitCode).toBe(143);
     const counts = Object.fromEntries(trace.aggregatedEvents.map((e) => [e.reason, e.count]));
     expect(counts).toEqual({ Started: 3, FailedPostStartHook: 3, Killing: 3, BackOff: 2 });
   });

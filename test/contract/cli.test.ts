@@ -456,8 +456,12 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       .split('\n')
       .map((l) => l.trimEnd()))
       expect(out).toContain(line);
-    expect(r.stdout).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Container started/);
-    expect(r.stdout).toMatch(/Normal\s+Killing\s+\S+\s+kubelet\s+Stopping container lifecycle-demo-container/);
+    expect(r.stdout).toMatch(
+      /Normal\s+Started\s+\S+\s+kubelet\s+spec\.containers\{lifecycle-demo-container\}: Container started/,
+    );
+    expect(r.stdout).toMatch(
+      /Normal\s+Killing\s+\S+\s+kubelet\s+spec\.containers\{lifecycle-demo-container\}: Stopping container lifecycle-demo-container/,
+    );
     expect(r.stdout).toContain('Scenario: docs/examples/lifecycle-demo.scenario.yaml');
   });
 
@@ -586,7 +590,9 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       '--hook',
       'lifecycle-demo-container.preStop=exit:1,after:2s,stderr:boom',
     ]);
-    expect(text.stdout).toMatch(/Warning\s+FailedPreStopHook\s+\S+\s+kubelet\s+PreStopHook failed/);
+    expect(text.stdout).toMatch(
+      /Warning\s+FailedPreStopHook\s+\S+\s+kubelet\s+spec\.containers\{[\w-]+\}: PreStopHook failed/,
+    );
     expect(text.stdout).toContain('exited with 1: boom'); // "with the hook failure details the kubelet only logs"
   });
 
@@ -800,7 +806,7 @@ spec:
           seconds: 1
 `,
     );
-    const child = spawn(TSX, [MAIN, 'run', p], { cwd: ROOT });
+    const child = spawn(TSX, [MAIN, 'run', '--runtime', 'process', p], { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

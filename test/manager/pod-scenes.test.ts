@@ -26,7 +26,7 @@ describe('pod scenes through startPod', () => {
     expect((await started).phase).toBe('Running');
     // first failure: killed, restarted at once (no back-off entry yet); second: back-off 10 s (spec pod §4.2, §4.4)
     expect(describeRows(events, clock.now())).toEqual([
-      'Normal  Started  5s (x2 over 5s)  spec.containers{app}: Started container app',
+      'Normal  Started  5s (x2 over 5s)  spec.containers{app}: Container started',
       'Warning  FailedPostStartHook  5s (x2 over 5s)  spec.containers{app}: PostStartHook failed',
       'Normal  Killing  5s (x2 over 5s)  spec.containers{app}: FailedPostStartHook',
       'Warning  BackOff  5s  spec.containers{app}: Back-off restarting failed container app in pod web_default(uid-web)',
