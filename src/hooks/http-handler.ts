@@ -32,8 +32,8 @@ import type { HttpRequest } from '../ports/http-client.js';
 import { HTTP_RESPONSE_TO_HTTPS_CLIENT } from '../ports/http-client.js';
 import { EventMessages } from './events.js';
 import { describeError, describeValue, formatPodDesc, goQuote } from './format.js';
-import type { GoUrl } from './go-url.js';
 import { goUrlForError, goUrlHostname, goUrlString, parseGoUrl, resolveGoUrl } from './go-url.js';
+import { type Hop, headerValue, redirectHeaders } from './http-redirect.js';
 import { buildHttpGetRequest, checkRequestHeaders } from './http-request.js';
 import { contextErrorText, settle } from './settle.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';
@@ -43,7 +43,6 @@ export const MAX_HTTP_REQUESTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const SCHEME_MISMATCH_TEXT = 'server gave HTTP response to HTTPS client';
 
-type Hop = { readonly url: GoUrl; readonly headers: ReadonlyArray<readonly [string, string]> };
 type Response = { readonly status: number; readonly headers: unknown };
 type DoResult =
   | { readonly ok: true; readonly response: Response }
@@ -191,36 +190,6 @@ async function clientDo(initial: Hop, ctx: HandlerRunContext): Promise<DoResult>
 
 function fail(error: string, isSchemeMismatch = false): DoResult {
   return { ok: false, error, isSchemeMismatch };
-}
-
-/** Headers of a redirected request: the first request's, the Host rule, then Referer. */
-function redirectHeaders(
-  initial: Hop,
-  current: Hop,
-  next: GoUrl,
-  isRelative: boolean,
-): Array<readonly [string, string]> {
-  const vhost = current.headers.find(([name]) => name === 'Host')?.[1];
-  const keepHost = vhost !== undefined && vhost !== current.url.host && isRelative;
-  const headers = initial.headers.flatMap(
-    ([name, value]): Array<readonly [string, string]> =>
-      name === 'Host' ? (keepHost ? [['Host', vhost]] : []) : [[name, value]],
-  );
-  const explicit = headers.find(([name]) => name === 'Referer')?.[1] ?? '';
-  let referer = '';
-  if (!(current.url.scheme === 'https' && next.scheme === 'http')) {
-    referer = explicit !== '' ? explicit : goUrlString({ ...current.url, user: undefined });
-  }
-  if (referer === '') return headers;
-  return [...headers.filter(([name]) => name !== 'Referer'), ['Referer', referer]];
-}
-
-function headerValue(headers: unknown, name: string): string | undefined {
-  if (headers === null || typeof headers !== 'object') return undefined;
-  const record = headers as Record<string, unknown>;
-  const key = name in record ? name : Object.keys(record).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : record[key];
-  return typeof value === 'string' ? value : undefined;
 }
 
 function isSchemeMismatchError(error: unknown): boolean {

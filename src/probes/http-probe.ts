@@ -21,8 +21,8 @@
 
 import type { HTTPGetAction, HTTPHeader } from '../api/types.js';
 import { describeError, describeValue, goQuote } from '../hooks/format.js';
-import type { GoUrl } from '../hooks/go-url.js';
 import { goUrlForError, goUrlHostname, goUrlString, parseGoUrl, resolveGoUrl } from '../hooks/go-url.js';
+import { type Hop, headerValue, redirectHeaders } from '../hooks/http-redirect.js';
 import { buildHttpGetRequest, canonicalHeaderKey, checkRequestHeaders } from '../hooks/http-request.js';
 import { settle } from '../hooks/settle.js';
 import type { ProbeOutcome, ProbeRunContext } from './probe-outcome.js';
@@ -32,7 +32,6 @@ const MAX_REQUESTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CLIENT_TIMEOUT = 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
 
-type Hop = { readonly url: GoUrl; readonly headers: ReadonlyArray<readonly [string, string]> };
 type DoResult = { readonly ok: true; readonly status: number } | { readonly ok: false; readonly error: string };
 
 /** The probe's headers: its own, then `User-Agent: kube-probe/<version>` unless one is given. */
@@ -131,29 +130,4 @@ async function clientDo(
 
 function fail(error: string): DoResult {
   return { ok: false, error };
-}
-
-/** Go copies the first request's headers; `Host` only for a relative Location; `Referer` added. */
-function redirectHeaders(
-  initial: Hop,
-  current: Hop,
-  next: GoUrl,
-  isRelative: boolean,
-): Array<readonly [string, string]> {
-  const vhost = current.headers.find(([name]) => name === 'Host')?.[1];
-  const keepHost = vhost !== undefined && vhost !== current.url.host && isRelative;
-  const headers = initial.headers.flatMap(
-    ([name, value]): Array<readonly [string, string]> =>
-      name === 'Host' ? (keepHost ? [['Host', vhost]] : []) : [[name, value]],
-  );
-  if (current.url.scheme === 'https' && next.scheme === 'http') return headers;
-  const explicit = headers.find(([name]) => name === 'Referer')?.[1] ?? '';
-  const referer = explicit !== '' ? explicit : goUrlString({ ...current.url, user: undefined });
-  return [...headers.filter(([name]) => name !== 'Referer'), ['Referer', referer]];
-}
-
-function headerValue(headers: unknown, name: string): string | undefined {
-  if (headers === null || typeof headers !== 'object') return undefined;
-  const value = (headers as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
 }
