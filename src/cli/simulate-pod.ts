@@ -245,7 +245,7 @@ export async function simulatePod(
   for (const [scripted, count] of probeFakes.calls)
     if (count === 0)
       notes.push(
-        `--probe ${scripted.text} had no effect: the ${scripted.probe} probe never ran (startPod does not run probe workers in this build)`,
+        `--probe ${scripted.text} had no effect: the ${scripted.probe} probe never ran before the simulation ended (its first tick comes one periodSeconds after the pod started, later with initialDelaySeconds)`,
       );
   if (startError !== undefined) notes.push(`startPod failed: ${errorMessage(startError).split('\n')[0]}`);
   if (guard) notes.push(`simulation stopped at ${formatSeconds(clock.now())}: more than ${MAX_TIMERS} timers`);

@@ -1,18 +1,25 @@
 /**
  * The probes of one pod a worker runs (DESIGN §11, spec pod §6): a {@link ContainerProbes} per
- * container with a probe, created at its first start and told of every (re)start and exit as the
- * worker's published status shows them; results go to the worker (`setProbeResult`), liveness
- * and startup failures to `killForProbe`, `Unhealthy`/`ProbeWarning` to the manager's events.
+ * regular container and sidecar with a probe, created when the pod is first synced (the worker's
+ * first published status), as the kubelet's `probeManager.AddPod` in `SyncPod` creates its
+ * workers before the containers run (`prober_manager.go` AddPod, `worker.go` run: the ticker is
+ * anchored then and `doProbe` skips until the status shows a container ID). Each (re)start and
+ * exit the worker publishes is passed on; a container that exited for good (`ContainerShouldRestart`
+ * false, spec pod §6.1 step 6) has its workers stopped at once. Results go to the worker
+ * (`setProbeResult`), liveness and startup failures to `killForProbe`, `Unhealthy`/`ProbeWarning`
+ * to the manager's events.
  *
  * @internal
  * @module
  */
 
-import type { PodLifecycleStatus } from '../api/pod-status.js';
+import type { PodContainerStatus, PodLifecycleStatus } from '../api/pod-status.js';
 import type { ManagerContext } from '../container/context.js';
-import { containerFieldPath, type PodRecord } from '../container/records.js';
+import { type ContainerRecord, containerFieldPath, containerSpec, type PodRecord } from '../container/records.js';
 import type { PodWorker } from '../pod/pod-worker.js';
+import { shouldContainerRestart } from '../pod/restart-decision.js';
 import { ContainerProbes } from '../probes/container-probes.js';
+import { podIPOf } from '../probes/probe-outcome.js';
 import type { EventHub } from './event-hub.js';
 import type { PodOptions } from './options.js';
 
@@ -32,6 +39,7 @@ export class PodProbes {
   readonly #probes = new Map<string, ContainerProbes>();
   /** The containerID each container was last seen running with. */
   readonly #running = new Map<string, string>();
+  #added = false;
   #stopped = false;
 
   constructor(host: PodProbesHost) {
@@ -41,13 +49,14 @@ export class PodProbes {
   /** The worker published `status`: follow starts and exits; stop everything once the pod completed. */
   onStatus(status: PodLifecycleStatus): void {
     if (this.#stopped) return;
+    if (!this.#added) this.#addPod();
     for (const cs of [...status.initContainerStatuses, ...status.containerStatuses]) {
       const id = cs.state.running !== undefined ? (cs.containerID ?? `#${cs.restartCount}`) : undefined;
       const seen = this.#running.get(cs.name);
       if (id === seen) continue;
       if (seen !== undefined) {
         this.#running.delete(cs.name);
-        this.#probes.get(cs.name)?.containerExited();
+        this.#probes.get(cs.name)?.containerExited({ willRestart: this.#willRestart(cs) });
       }
       if (id !== undefined) {
         this.#running.set(cs.name, id);
@@ -68,23 +77,64 @@ export class PodProbes {
     for (const probes of this.#probes.values()) probes.stop();
   }
 
+  /** Probe workers of the containers that have a live one (for tests and traces). */
+  get activeProbes(): Record<string, string[]> {
+    const active: Record<string, string[]> = {};
+    for (const [name, probes] of this.#probes) if (!probes.isStopped) active[name] = probes.activeProbes;
+    return active;
+  }
+
+  /** `AddPod`: workers for the regular containers, then the sidecars, that define a probe. */
+  #addPod(): void {
+    this.#added = true;
+    const { record } = this.#host;
+    const records = [...record.containers.values()];
+    const ordered = [...records.filter((c) => c.kind === 'regular'), ...records.filter((c) => c.kind === 'sidecar')];
+    for (const c of ordered) {
+      const spec = containerSpec(record.pod, c);
+      if (spec === undefined) continue;
+      if (spec.livenessProbe == null && spec.readinessProbe == null && spec.startupProbe == null) continue;
+      this.#probes.set(c.name, this.#create(c, spec));
+    }
+  }
+
+  /**
+   * Will the container whose status left Running run again? `doProbe` step 6 (spec pod §6.1):
+   * with `ContainerRestartRules` (1.35 default) `ContainerShouldRestart` on the exit code, and a
+   * container not (yet) Terminated waits; gate off: pod policy ≠ Never, or a sidecar.
+   */
+  #willRestart(cs: PodContainerStatus): boolean {
+    const { record, options } = this.#host;
+    const c = record.containers.get(cs.name);
+    const terminated = cs.state.terminated;
+    if (c === undefined || terminated === undefined) return true;
+    const podRestartPolicy = record.pod.spec?.restartPolicy;
+    const gate = options.featureGates.ContainerRestartRules;
+    if (!gate) return podRestartPolicy !== 'Never' || c.kind === 'sidecar';
+    return shouldContainerRestart({
+      kind: c.kind,
+      container: containerSpec(record.pod, c) ?? c.spec ?? {},
+      podRestartPolicy,
+      exitCode: terminated.exitCode,
+      gates: { containerRestartRules: gate },
+    });
+  }
+
   #started(name: string): void {
     const { ctx, record } = this.#host;
+    const probes = this.#probes.get(name);
     const c = record.containers.get(name);
     const ref = c?.ref;
-    const spec = c?.spec;
-    if (c === undefined || ref === undefined || spec === undefined) return;
-    if (spec.livenessProbe == null && spec.readinessProbe == null && spec.startupProbe == null) return;
-    const startedAt = c.status.startedAt ?? ctx.clock.now();
-    const existing = this.#probes.get(name);
-    if (existing !== undefined) {
-      existing.containerStarted({ ref, startedAt });
-      return;
-    }
-    const { options, hub } = this.#host;
+    if (probes === undefined || ref === undefined) return;
+    probes.containerStarted({ ref, startedAt: c?.status.startedAt ?? ctx.clock.now() });
+  }
+
+  #create(c: ContainerRecord, spec: NonNullable<ReturnType<typeof containerSpec>>): ContainerProbes {
+    const { ctx, record, options, hub } = this.#host;
+    const name = c.name;
     const hasStartup = spec.startupProbe != null;
     const hasReadiness = spec.readinessProbe != null;
-    const probes = new ContainerProbes({
+    return new ContainerProbes({
       pod: record.pod,
       container: spec,
       clock: ctx.clock,
@@ -93,7 +143,8 @@ export class PodProbes {
       ...(options.tcpDialer !== undefined ? { tcpDialer: options.tcpDialer } : {}),
       ...(options.grpcHealthChecker !== undefined ? { grpcHealthChecker: options.grpcHealthChecker } : {}),
       kubeletVersion: ctx.kubeletVersion,
-      running: { ref, startedAt },
+      // The sandbox (and so the pod IP) comes after the workers: read it at each attempt.
+      podIP: () => podIPOf(record.pod),
       onEvent: (event, at) => {
         hub.emit('event', {
           type: event.type,
@@ -119,6 +170,5 @@ export class PodProbes {
         if (hasReadiness) worker.setProbeResult(name, 'readiness', ready);
       },
     });
-    this.#probes.set(name, probes);
   }
 }

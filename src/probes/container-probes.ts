@@ -7,75 +7,25 @@
  * @module
  */
 
-import type { Container, Pod } from '../api/types.js';
-import type { Clock } from '../ports/clock.js';
-import type { GrpcHealthChecker } from '../ports/grpc-health-checker.js';
-import type { HttpClient } from '../ports/http-client.js';
-import type { ContainerRef, Runtime } from '../ports/runtime.js';
-import type { TcpDialer } from '../ports/tcp-dialer.js';
-import { type ProbeKill, probeKill } from './probe-kill.js';
-import type { ProbeRunContext } from './probe-outcome.js';
-import { podIPOf } from './probe-outcome.js';
+import type { ContainerRef } from '../ports/runtime.js';
+import { type ContainerProbesOptions, probeRunContext } from './container-probes-options.js';
+import { probeKill } from './probe-kill.js';
+import { INITIAL_PROBE_RESULTS, type ProbeResult, type ProbeStatus, probeStatusOf } from './probe-results.js';
 import { PROBE_TYPES, type ProbeType, resolveProbe } from './probe-spec.js';
 import { ProbeWorker } from './probe-worker.js';
 import type { ProbeAttempt, ProbeEvent } from './run-probe.js';
 import { judgeProbeOutcome, runProbeAttempt, runProbeWithRetries } from './run-probe.js';
 
+export type { ContainerProbesOptions } from './container-probes-options.js';
 export type { ProbeKill } from './probe-kill.js';
-
-/** A cached probe result (`pkg/kubelet/prober/results`). */
-export type ProbeResult = 'Success' | 'Failure' | 'Unknown';
-
-/** `started` and `ready` as the status manager writes them (spec pod §5.3). */
-export interface ProbeStatus {
-  readonly started: boolean;
-  readonly ready: boolean;
-}
-
-/** Options of {@link ContainerProbes}. Callbacks may throw: that is ignored. */
-export interface ContainerProbesOptions {
-  readonly pod: Pod;
-  readonly container: Container;
-  readonly clock: Clock;
-  readonly runtime: Runtime;
-  readonly httpClient: HttpClient;
-  readonly tcpDialer?: TcpDialer;
-  readonly grpcHealthChecker?: GrpcHealthChecker;
-  /** `major.minor` for `User-Agent: kube-probe/<version>`. @default '1.35' */
-  readonly kubeletVersion?: string;
-  /** The default probe host. @default `pod.status.podIP` */
-  readonly podIP?: string;
-  /** Every `Unhealthy`/`ProbeWarning` event, to record on the container `ref`. */
-  readonly onEvent?: (event: ProbeEvent, ref: ContainerRef) => void;
-  /** A liveness or startup failure reached its threshold on a running container: kill it. */
-  readonly onKill?: (kill: ProbeKill) => void;
-  /** `started` or `ready` changed. */
-  readonly onStatusChange?: (status: ProbeStatus) => void;
-  /** Every value written into the results cache (for traces and tests). */
-  readonly onResult?: (probeType: ProbeType, result: ProbeResult) => void;
-  /**
-   * The container instance already running when the workers are created (then their immediate
-   * first probe sees it). Without it the first probe that can see the container comes one period
-   * after creation, as in the kubelet, whose workers start at `AddPod` before the container.
-   * With it, `onStatusChange` is first called inside the constructor.
-   */
-  readonly running?: { readonly ref: ContainerRef; readonly startedAt?: number };
-  /** How one attempt runs. @default the real handlers (`runProbeAttempt`) */
-  readonly attempt?: ProbeAttempt;
-}
+export type { ProbeResult, ProbeStatus } from './probe-results.js';
+export { INITIAL_PROBE_RESULTS } from './probe-results.js';
 
 interface Instance {
   readonly ref: ContainerRef;
   readonly startedAt: number;
   isRunning: boolean;
 }
-
-/** The cached value a new container instance starts with (spec pod §6.1, `worker.initialValue`). */
-export const INITIAL_PROBE_RESULTS: Readonly<Record<ProbeType, ProbeResult>> = Object.freeze({
-  liveness: 'Success',
-  readiness: 'Failure',
-  startup: 'Unknown',
-});
 
 /**
  * The workers of one container. Create it when the pod is first synced (before or at the
@@ -156,11 +106,20 @@ export class ContainerProbes {
     this.triggerReadiness();
   }
 
-  /** The instance's main process exited: `started`/`ready` turn false; workers write `Failure` (step 6). */
-  containerExited(): void {
-    if (this.instance === undefined || !this.instance.isRunning) return;
-    this.instance.isRunning = false;
-    this.update();
+  /**
+   * The instance's main process exited: `started`/`ready` turn false (spec pod §6.1 step 6).
+   * `willRestart: false` (the kubelet's `ContainerShouldRestart` said no: `restartPolicy: Never`,
+   * `OnFailure` after exit 0, a container-level rule) stops every worker at once: no timer stays
+   * armed and no probe runs after the exit. The kubelet's worker stops at its next tick (step 6
+   * writes `Failure` and returns false); nothing observable happens in between, so stopping now
+   * only drops an idle timer. Without it the workers wait for the next instance.
+   */
+  containerExited(options: { readonly willRestart?: boolean } = {}): void {
+    if (this.instance?.isRunning) {
+      this.instance.isRunning = false;
+      this.update();
+    }
+    if (options.willRestart === false) this.stop();
   }
 
   /**
@@ -217,7 +176,11 @@ export class ContainerProbes {
     if (Math.trunc((clock.now() - instance.startedAt) / 1000) < probe.initialDelaySeconds) return true; // 8
     if (type === 'startup' ? this.status.started : !this.status.started) return true; // 9: startup gates both
 
-    const outcome = await runProbeWithRetries(probe, this.context(instance.ref, worker.signal), this.attempt);
+    const outcome = await runProbeWithRetries(
+      probe,
+      probeRunContext(this.options, instance.ref, worker.signal),
+      this.attempt,
+    );
     if (this.stopped || worker.isStopped) return false;
     if (this.instance !== instance) return true; // a result of a replaced instance is not counted
     const judged = judgeProbeOutcome(type, outcome);
@@ -247,23 +210,6 @@ export class ContainerProbes {
     this.call(() => this.options.onKill?.(kill));
   }
 
-  private context(ref: ContainerRef, signal: AbortSignal): ProbeRunContext {
-    const o = this.options;
-    return {
-      pod: o.pod,
-      container: o.container,
-      ref,
-      podIP: o.podIP ?? podIPOf(o.pod),
-      runtime: o.runtime,
-      httpClient: o.httpClient,
-      ...(o.tcpDialer !== undefined ? { tcpDialer: o.tcpDialer } : {}),
-      ...(o.grpcHealthChecker !== undefined ? { grpcHealthChecker: o.grpcHealthChecker } : {}),
-      clock: o.clock,
-      kubeletVersion: o.kubeletVersion ?? '1.35',
-      signal,
-    };
-  }
-
   private set(type: ProbeType, result: ProbeResult, isUpdating = true): void {
     if (this.stopped) return;
     this.results.set(type, result);
@@ -285,11 +231,7 @@ export class ContainerProbes {
    * status generation: it triggers readiness (unless the caller triggers it itself).
    */
   private update(isTriggering = true): void {
-    const isRunning = this.instance?.isRunning === true;
-    const has = (type: ProbeType, value: ProbeResult): boolean =>
-      !this.workers.has(type) || this.results.get(type) === value;
-    const started = isRunning && has('startup', 'Success');
-    const ready = started && has('readiness', 'Success');
+    const { started, ready } = probeStatusOf(this.instance?.isRunning === true, this.workers, this.results);
     if (started === this.status.started && ready === this.status.ready) return;
     const becameStarted = started && !this.status.started;
     this.status = { started, ready };

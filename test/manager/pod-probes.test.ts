@@ -27,17 +27,21 @@ describe('probes through startPod (spec pod §6)', () => {
       },
     ]);
     await manager.startPod(pod);
-    await clock.advance(40_000);
+    await clock.advance(45_000);
+    // The workers exist from the pod's first sync (AddPod, t=0): their immediate probe sees no
+    // container, the ticker stays anchored at 0 across restarts (worker.go run) — probes at 5, 10,
+    // 15 pass, 20 and 25 fail; the tick at 30 comes before the restart (and the worker is on hold
+    // until the new container ID anyway), so the new container is probed at 35 and 40.
     expect(events.map((e) => `${e.timestamp} ${e.type} ${e.reason}: ${e.message}`)).toEqual([
       '0 Normal Started: Container started',
-      '15000 Warning Unhealthy: Liveness probe failed: sick',
       '20000 Warning Unhealthy: Liveness probe failed: sick',
-      '20000 Normal Killing: Container app failed liveness probe, will be restarted',
-      '25000 Normal Started: Container started',
-      '30000 Warning Unhealthy: Liveness probe failed: sick',
+      '25000 Warning Unhealthy: Liveness probe failed: sick',
+      '25000 Normal Killing: Container app failed liveness probe, will be restarted',
+      '30000 Normal Started: Container started',
       '35000 Warning Unhealthy: Liveness probe failed: sick',
-      '35000 Normal Killing: Container app failed liveness probe, will be restarted',
-      '40000 Warning BackOff: Back-off restarting failed container app in pod web_default(uid-web)',
+      '40000 Warning Unhealthy: Liveness probe failed: sick',
+      '40000 Normal Killing: Container app failed liveness probe, will be restarted',
+      '45000 Warning BackOff: Back-off restarting failed container app in pod web_default(uid-web)',
     ]);
     const unhealthy = events.find((e) => e.reason === 'Unhealthy');
     expect(unhealthy?.object).toEqual({
@@ -49,13 +53,13 @@ describe('probes through startPod (spec pod §6)', () => {
     });
     // preStop took 5 s of the probe's 7 s grace: the runtime got 2 s (not the pod's 30 − 5)
     expect(runtime.timeline.filter((e) => e.kind === 'stop').map((e) => [e.atMs, e.timeoutSeconds])).toEqual([
-      [25_000, 2],
-      [40_000, 2],
+      [30_000, 2],
+      [45_000, 2],
     ]);
     expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({
       restartCount: 1,
       state: { waiting: { reason: 'CrashLoopBackOff' } },
-      lastState: { terminated: { exitCode: 143, reason: 'Error', finishedAt: '1970-01-01T00:00:40Z' } },
+      lastState: { terminated: { exitCode: 143, reason: 'Error', finishedAt: '1970-01-01T00:00:45Z' } },
     });
     await clock.advance(10_000);
     expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({ restartCount: 2, state: { running: {} } });
@@ -133,14 +137,19 @@ describe('probes through startPod (spec pod §6)', () => {
       ],
     });
     const starting = manager.startPod(pod);
-    await clock.advance(1500);
-    // two startup failures so far: not started, liveness not run, app not started
-    expect(runtime.timeline.filter((e) => e.kind === 'exec').map((e) => e.argv?.[0])).toEqual(['started', 'started']);
+    await clock.advance(2500);
+    // Workers from the first sync (AddPod): the immediate probe at 0 saw no container, so the
+    // startup probe first runs on the tick at 1 s. Two failures so far: not started, liveness
+    // not run, app not started.
+    expect(runtime.timeline.filter((e) => e.kind === 'exec').map((e) => [e.argv?.[0], e.atMs])).toEqual([
+      ['started', 1000],
+      ['started', 2000],
+    ]);
     expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => e.container)).toEqual(['proxy']);
     await clock.advance(1000);
     expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => [e.container, e.atMs])).toEqual([
       ['proxy', 0],
-      ['app', 2000],
+      ['app', 3000],
     ]);
     expect((await starting).phase).toBe('Running');
     expect(manager.podStatus(pod).initContainerStatuses[0]).toMatchObject({ started: true });

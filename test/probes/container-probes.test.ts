@@ -53,6 +53,45 @@ describe('workers and timing (spec pod §6.1)', () => {
   });
 });
 
+describe('containerExited (spec pod §6.1 step 6)', () => {
+  it('willRestart false stops every worker at once: no timer armed, no attempt after the exit', async () => {
+    const h = harness(
+      { name: 'app', livenessProbe: { ...tcp, periodSeconds: 2 }, readinessProbe: { ...tcp, periodSeconds: 3 } },
+      () => true,
+      { startAtCreation: true },
+    );
+    await h.clock.advance(4500);
+    const attempts = h.attempts.length;
+    h.probes.containerExited({ willRestart: false });
+    expect({ started: h.probes.started, ready: h.probes.ready, stopped: h.probes.isStopped }).toEqual({
+      started: false,
+      ready: false,
+      stopped: true,
+    });
+    expect(h.clock.pendingTimers).toBe(0);
+    await h.clock.advance(60_000);
+    expect(h.attempts).toHaveLength(attempts);
+  });
+
+  it('without willRestart the workers wait for the next instance (and write Failure on their ticks)', async () => {
+    const h = harness({ name: 'app', livenessProbe: { ...tcp, periodSeconds: 2 } }, () => true, {
+      startAtCreation: true,
+    });
+    await h.clock.advance(1000);
+    h.probes.containerExited();
+    await h.clock.advance(4000);
+    expect(h.probes.isStopped).toBe(false);
+    expect(h.times('liveness')).toEqual([0]);
+    expect(h.results.filter((r) => r.at > 1000).map((r) => [r.at / 1000, r.result])).toEqual([
+      [2, 'Failure'],
+      [4, 'Failure'],
+    ]);
+    h.start();
+    await h.clock.advance(2000);
+    expect(h.times('liveness')).toEqual([0, 6]);
+  });
+});
+
 describe('startup gates liveness and readiness (spec pod §6.1 step 9, §5.3)', () => {
   it('no liveness or readiness probe runs before startup succeeds; readiness runs at once after', async () => {
     const h = harness(
