@@ -66,9 +66,16 @@ export class PodProbes {
     if (this.#host.worker().state === 'completed') this.stop();
   }
 
-  /** Pod termination began: liveness and startup stop, readiness goes on (spec pod §6.1). */
+  /**
+   * Pod termination began: liveness and startup stop, readiness goes on (spec pod §6.1 step 7).
+   * As the kubelet's `StopLivenessAndStartup`, which walks `pod.Spec.Containers` only: a
+   * sidecar's liveness and startup workers go on until it stops (their failures then give
+   * `Unhealthy` events, no kill: the worker of a terminating pod restarts nothing).
+   */
   podTerminating(): void {
-    for (const probes of this.#probes.values()) probes.podTerminating();
+    for (const [name, probes] of this.#probes) {
+      if (this.#host.record.containers.get(name)?.kind === 'regular') probes.podTerminating();
+    }
   }
 
   /** The pod is done: no probe after this. */

@@ -28,10 +28,12 @@ interface Instance {
 }
 
 /**
- * The workers of one container. Create it when the pod is first synced (before or at the
- * container's start); call {@link ContainerProbes.containerStarted} on every start,
- * {@link ContainerProbes.containerExited} when it exits, {@link ContainerProbes.podTerminating}
- * when pod termination begins, and {@link ContainerProbes.stop} when the pod is done.
+ * The workers of one container. Create it when the pod is first synced, before the container
+ * runs, as the kubelet's `AddPod` (its workers tick from that instant); call
+ * {@link ContainerProbes.containerStarted} on every start, {@link ContainerProbes.containerExited}
+ * when it exits (with `willRestart: false` when it will not run again),
+ * {@link ContainerProbes.podTerminating} when pod termination begins, and
+ * {@link ContainerProbes.stop} when the pod is done.
  *
  * @example
  * const probes = new ContainerProbes({ pod, container, clock, runtime, httpClient,

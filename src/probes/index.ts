@@ -5,12 +5,13 @@
  * How a pod worker uses them:
  * 1. at `startPod`, `findMissingProbePort(pod, { tcpDialer, grpcHealthChecker })` → throw the
  *    `MissingPortError` (code `ERR_MISSING_PORT`) it returns;
- * 2. per container with a probe, `new ContainerProbes({ pod, container, clock, runtime,
- *    httpClient, tcpDialer, grpcHealthChecker, kubeletVersion, onEvent, onKill, onStatusChange })`
- *    (`running: { ref, startedAt }` when it is created at the container's start);
- * 3. `containerStarted({ ref, startedAt })` on each (re)start, `containerExited()` on each exit,
- *    `podTerminating()` when pod termination begins, `stop()` when the container will not run
- *    again or the pod is done;
+ * 2. when the pod is first synced (the kubelet's `AddPod`, before its containers run), per
+ *    regular container and sidecar with a probe, `new ContainerProbes({ pod, container, clock,
+ *    runtime, httpClient, tcpDialer, grpcHealthChecker, kubeletVersion, podIP, onEvent, onKill,
+ *    onStatusChange })`; the workers tick from that instant;
+ * 3. `containerStarted({ ref, startedAt })` on each (re)start, `containerExited({ willRestart })`
+ *    on each exit (`willRestart: false` stops the workers at once), `podTerminating()` for the
+ *    regular containers when pod termination begins, `stop()` when the pod is done;
  * 4. `onKill(kill)` → kill with `kill.reason`, the `Killing` event `kill.message`, grace
  *    `deletionGracePeriodSeconds ?? kill.terminationGracePeriodSeconds ?? pod TGPS`, then restart
  *    per policy; `onStatusChange({ started, ready })` → container status, `ContainersReady`,

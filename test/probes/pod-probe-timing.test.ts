@@ -154,3 +154,46 @@ describe('a container that exited for good stops its probes at once (spec pod §
     await h.manager.deletePod(pod, { gracePeriodSeconds: 0 });
   });
 });
+
+describe('termination (spec pod §6.1 step 7, StopLivenessAndStartup)', () => {
+  it('liveness of regular containers stops; a sidecar liveness goes on (StopLivenessAndStartup walks pod.Spec.Containers only), without a kill', async () => {
+    const h = podHarness();
+    h.runtime.onExec(['proxy-live'], { exitCode: 1, stdout: 'proxy down' });
+    const pod = podOf(
+      [
+        {
+          name: 'app',
+          image: 'shop',
+          lifecycle: { preStop: { sleep: { seconds: 10 } } },
+          livenessProbe: exec('app-live', { periodSeconds: 1 }),
+        } as Container,
+      ],
+      {
+        initContainers: [
+          {
+            name: 'proxy',
+            image: 'envoy',
+            restartPolicy: 'Always',
+            livenessProbe: exec('proxy-live', { periodSeconds: 1, failureThreshold: 5 }),
+          } as Container,
+        ],
+      },
+    );
+    await h.manager.startPod(pod);
+    await h.clock.advance(3500);
+    const deleting = h.manager.deletePod(pod);
+    await h.clock.advance(8000);
+    const during = (command: string) => execTimes(h, command).filter((t) => t > 3.5);
+    expect(during('app-live')).toEqual([]);
+    // The sidecar's 4th and 5th failures come during termination; the 5th reaches the threshold:
+    // the worker goes on hold (step 13) and the kill is not made (the pod is terminating).
+    expect(during('proxy-live')).toEqual([4, 5]);
+    expect(h.events.filter((e) => e.reason === 'Unhealthy' && e.timestamp > 3500)).toHaveLength(2);
+    expect(h.events.filter((e) => e.reason === 'Killing').map((e) => e.message)).not.toContain(
+      'Container proxy failed liveness probe, will be restarted',
+    );
+    await h.clock.advance(30_000);
+    await deleting;
+    expect(h.clock.pendingTimers).toBe(0);
+  });
+});
