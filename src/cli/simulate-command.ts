@@ -2,6 +2,7 @@ import { type ParsedArgs, parseArgs } from './args.js';
 import { formatSeconds, parseDuration } from './durations.js';
 import { CliError, ExitCode, usageError } from './errors.js';
 import { SIMULATE_HELP } from './help.js';
+import { parseCrash, parseDeleteAgain, parseHookScript, parseInit, parseStopBehaviour } from './hook-script.js';
 import type { CliIo } from './io.js';
 import { type Manifest, type ManifestPod, readManifest } from './load-manifests.js';
 import { parseExits, parseHorizon, parseProbes } from './pod-scripts.js';
@@ -9,18 +10,7 @@ import { parsePolicyFlags } from './policy-flags.js';
 import { renderEvents } from './render-events.js';
 import { renderPodReport } from './render-pod-report.js';
 import { renderTimeline } from './render-timeline.js';
-import {
-  applyScenarioText,
-  emptyScenario,
-  fromFlag,
-  graceValue,
-  parseCrash,
-  parseDeleteAgain,
-  parseHookScript,
-  parseInit,
-  parseStopBehaviour,
-  type SimulationScript,
-} from './scenario.js';
+import { applyScenarioText, emptyScenario, fromFlag, graceValue, type SimulationScript } from './scenario.js';
 import { type SimulationTrace, simulate, simulateOnWorker, usesPodWorker } from './simulate.js';
 
 const FLAGS = [
