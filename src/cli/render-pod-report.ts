@@ -1,6 +1,7 @@
 import type { ContainerState, PodContainerStatus } from '../api/pod-status.js';
 import { formatSeconds } from './durations.js';
 import { renderEvents } from './render-events.js';
+import { renderPodSummary } from './render-report.js';
 import type { ContainerSnapshot, PodSimulationTrace } from './simulate-pod.js';
 
 /** Events shown in the worker timeline beside the status changes: restarts, back-off, probes, kills. */
@@ -84,22 +85,7 @@ export function renderPodReport(trace: PodSimulationTrace, header: readonly stri
   out.push(
     `Ran on the pod worker (startPod) for ${formatSeconds(trace.endMs)} of virtual time (${trace.horizonIsDefault ? `until nothing was left to happen, at most ${formatSeconds(trace.horizonMs)}` : `--for ${formatSeconds(trace.horizonMs)}`}); restartPolicy ${pod.restartPolicy}`,
   );
-  trace.deletes.forEach((d, i) => {
-    const grace =
-      d.gracePeriodSeconds === undefined
-        ? `the pod's terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}s)`
-        : `gracePeriodSeconds ${d.gracePeriodSeconds}`;
-    out.push(`${i === 0 ? 'Deleted' : 'Deleted again'} at ${formatSeconds(d.atMs)} with ${grace}`);
-  });
-  out.push('', 'Containers:');
-  for (const c of trace.containers) {
-    out.push(
-      `  ${c.name} (${c.kind === 'container' ? 'container' : c.kind === 'sidecar' ? 'sidecar' : 'init container'}):`,
-    );
-    if (c.postStart !== undefined) out.push(`    PostStart:   ${c.postStart}`);
-    if (c.preStop !== undefined) out.push(`    PreStop:     ${c.preStop}`);
-    if (c.postStart === undefined && c.preStop === undefined) out.push('    no lifecycle hooks');
-  }
+  out.push(...renderPodSummary(trace));
   out.push('', renderEvents(trace.events, trace.endMs), renderPodTimeline(trace));
   const status = trace.podStatus;
   if (status !== undefined) {

@@ -1,27 +1,16 @@
 import { type ParsedArgs, parseArgs } from './args.js';
-import { formatSeconds, parseDuration } from './durations.js';
+import { parseDuration } from './durations.js';
 import { CliError, ExitCode, usageError } from './errors.js';
 import { SIMULATE_HELP } from './help.js';
+import { parseCrash, parseDeleteAgain, parseHookScript, parseInit, parseStopBehaviour } from './hook-script.js';
 import type { CliIo } from './io.js';
 import { type Manifest, type ManifestPod, readManifest } from './load-manifests.js';
 import { parseExits, parseHorizon, parseProbes } from './pod-scripts.js';
 import { parsePolicyFlags } from './policy-flags.js';
-import { renderEvents } from './render-events.js';
 import { renderPodReport } from './render-pod-report.js';
-import { renderTimeline } from './render-timeline.js';
-import {
-  applyScenarioText,
-  emptyScenario,
-  fromFlag,
-  graceValue,
-  parseCrash,
-  parseDeleteAgain,
-  parseHookScript,
-  parseInit,
-  parseStopBehaviour,
-  type SimulationScript,
-} from './scenario.js';
-import { type SimulationTrace, simulate, simulateOnWorker, usesPodWorker } from './simulate.js';
+import { renderReport, reportHeader } from './render-report.js';
+import { applyScenarioText, emptyScenario, fromFlag, graceValue, type SimulationScript } from './scenario.js';
+import { simulate, simulateOnWorker, usesPodWorker } from './simulate.js';
 
 const FLAGS = [
   { name: 'delete-at', kind: 'string' },
@@ -198,54 +187,4 @@ function choosePod(manifest: Manifest, name: string | undefined): ManifestPod {
       `${manifest.source} holds ${manifest.pods.length} pods (${names.join(', ')}); choose one with --pod NAME`,
     );
   return manifest.pods[0] as ManifestPod;
-}
-
-/** The first lines of a report: which pod, from where, with which scenario file. */
-function reportHeader(
-  name: string,
-  context: { manifest: string; scenarioFile: string | undefined; entry: ManifestPod },
-): string[] {
-  const from =
-    context.entry.templatePath === '' ? '' : ` (pod template of ${context.entry.kind} "${context.entry.name}")`;
-  const out = [`Simulated pod "${name}"${from} in virtual time: ${context.manifest}`];
-  if (context.scenarioFile !== undefined) out.push(`Scenario: ${context.scenarioFile}`);
-  return out;
-}
-
-/** The human report: header, events table, timeline, final statuses, notes. */
-export function renderReport(
-  trace: SimulationTrace,
-  context: { manifest: string; scenarioFile: string | undefined; entry: ManifestPod; ascii?: boolean },
-): string {
-  const { pod } = trace;
-  const out = reportHeader(pod.name, context);
-  trace.deletes.forEach((d, i) => {
-    const grace =
-      d.gracePeriodSeconds === undefined
-        ? `the pod's terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}s)`
-        : `gracePeriodSeconds ${d.gracePeriodSeconds}`;
-    out.push(`${i === 0 ? 'Deleted' : 'Deleted again'} at ${formatSeconds(d.atMs)} with ${grace}`);
-  });
-  out.push('', 'Containers:');
-  for (const c of trace.containers) {
-    out.push(
-      `  ${c.name} (${c.kind === 'container' ? 'container' : c.kind === 'sidecar' ? 'sidecar' : 'init container'}):`,
-    );
-    if (c.postStart !== undefined) out.push(`    PostStart:   ${c.postStart}`);
-    if (c.preStop !== undefined) out.push(`    PreStop:     ${c.preStop}`);
-    if (c.stopSignal !== undefined) out.push(`    StopSignal:  ${c.stopSignal}`);
-    if (c.postStart === undefined && c.preStop === undefined) out.push('    no lifecycle hooks');
-  }
-  out.push('', renderEvents(trace.events, trace.endMs), renderTimeline(trace, { ascii: context.ascii === true }));
-  out.push('Final container status:');
-  for (const [name, status] of Object.entries(trace.statuses)) {
-    const detail = [
-      status.reason,
-      status.exitCode === undefined ? undefined : `exit code ${status.exitCode}`,
-      status.finishedAt === undefined ? undefined : `finished ${formatSeconds(status.finishedAt)}`,
-    ].filter((x) => x !== undefined);
-    out.push(`  ${name}: ${status.state}${detail.length > 0 ? ` (${detail.join(', ')})` : ''}`);
-  }
-  if (trace.notes.length > 0) out.push('', 'Notes:', ...trace.notes.map((n) => `  - ${n}`));
-  return `${out.join('\n')}\n`;
 }

@@ -73,7 +73,7 @@ export interface SimulationTrace {
 }
 
 /** Gives the pod what a cluster would: defaults, a namespace, a UID and a pod IP. */
-export function preparePod(input: unknown, policy: { allowZeroSleep?: boolean }): Pod {
+export function preparePod(input: unknown, policy: { allowZeroSleep?: boolean | undefined }): Pod {
   const errors = validatePod(
     input,
     policy.allowZeroSleep === undefined ? {} : { allowZeroSleep: policy.allowZeroSleep },

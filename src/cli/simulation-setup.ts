@@ -2,7 +2,8 @@ import { buildHttpGetRequest, type Container, containersInOrder, type LifecycleH
 import type { ExecFault, HttpFault, Scenario, ScenarioAction, StopFault } from '../testing/index.js';
 import { formatSeconds } from './durations.js';
 import { usageError } from './errors.js';
-import type { HookScript, SimulationScript, StopBehaviour } from './scenario.js';
+import type { HookScript, StopBehaviour } from './hook-script.js';
+import type { SimulationScript } from './scenario.js';
 
 /** The simulated pod IP when the manifest has none (`status.podIP`). */
 export const SIMULATED_POD_IP = '10.244.0.7';

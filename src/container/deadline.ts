@@ -5,44 +5,34 @@ import type { Clock } from '../ports/clock.js';
 export const DEADLINE = Symbol('deadline');
 
 /**
- * How many microtask turns {@link raceDeadline} gives a call to settle before handing the race
- * to p-timeout. An in-memory adapter's call (a fake, a test double) settles within a few turns,
- * and so does the handler runner around it; a call doing real I/O does not.
- *
- * Why a count and not a signal: the core may not use a macrotask (no global timers, DESIGN §2),
- * and no adapter tells when it has "nothing left in memory to do". The count only decides which
- * of two equivalent races runs (the first timer or p-timeout, both on the same deadline), never
- * the outcome, so a slower adapter costs one extra timer, not a wrong answer.
- */
-export const PROBE_TURNS = 16;
-
-/** A settled promise whose `then` schedules a probe turn. */
-const TURN = Promise.resolve();
-
-/**
  * Race `promise` against `delayMs` on the injected clock. Resolves with the value, or
  * {@link DEADLINE}; rejects if `promise` rejects first. No timer stays armed once settled.
- * `delayMs` of `Infinity` never times out; `<= 0` is due at once (work that settles within the
- * first {@link PROBE_TURNS} microtask turns, before any clock moves, still wins).
+ * `delayMs` of `Infinity` never times out; `<= 0` is due at once (work that settles before the
+ * clock next fires a timer still wins).
  *
  * The deadline is on the clock from the call on: a plain timer is armed at once, so a clock that
- * moves while the work runs fires it at the right time. A call that settles within
- * {@link PROBE_TURNS} microtask turns clears that timer and is done: an in-memory adapter costs
- * one timer set and clear, nothing more. A call still pending then is raced by p-timeout with the
- * clock's timers as `customTimers` (DESIGN §2), armed for what is left of the same deadline, and
- * the first timer is cleared.
+ * moves while the work runs fires it at the right time. Work that settles before the clock is
+ * idle ({@link Clock.whenIdle}: a `VirtualClock`'s flush found nothing left to run, or
+ * `systemClock`'s next check phase) clears that timer and is done: an in-memory adapter costs one
+ * timer set and clear, however many `await`s it takes. Work still pending at that signal is raced
+ * by p-timeout with the clock's timers as `customTimers` (DESIGN §2), armed for what is left of
+ * the same deadline, and the first timer is cleared. A clock without `whenIdle` hands over at once.
+ *
+ * Which path runs never changes the outcome: both race the same due time on the same clock. (An
+ * earlier version handed over after a fixed count of microtask turns, `PROBE_TURNS`; an adapter
+ * taking more `await`s than that paid for the slow path although it answered at once.)
  */
 export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: number): Promise<T | typeof DEADLINE> {
   const work = Promise.resolve(promise);
-  const dueMs = clock.now() + delayMs;
+  const dueAt = clock.now() + delayMs;
   return new Promise<T | typeof DEADLINE>((resolve, reject) => {
-    /** probing: the first timer and the probe; racing: p-timeout has it; done: settled. */
-    let stage: 'probing' | 'racing' | 'done' = 'probing';
+    /** plain: the first timer decides; racing: p-timeout has it; done: settled. */
+    let stage: 'plain' | 'racing' | 'done' = 'plain';
     const timer =
       delayMs < Infinity
         ? clock.setTimeout(
             () => {
-              if (stage !== 'probing') return;
+              if (stage !== 'plain') return;
               stage = 'done';
               resolve(DEADLINE);
             },
@@ -51,7 +41,7 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
           )
         : undefined;
     const settle = (): boolean => {
-      if (stage !== 'probing') return false;
+      if (stage !== 'plain') return false;
       stage = 'done';
       if (timer !== undefined) clock.clearTimeout(timer);
       return true;
@@ -64,15 +54,10 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
         if (settle()) reject(error);
       },
     );
-    let turn = 0;
-    const probe = (): void => {
-      if (stage !== 'probing') return;
-      if (++turn < PROBE_TURNS) {
-        void TURN.then(probe);
-        return;
-      }
+    const handOver = (): void => {
+      if (stage !== 'plain') return;
       try {
-        const leftMs = dueMs - clock.now();
+        const leftMs = dueAt - clock.now();
         if (leftMs <= 0) return; // due: the first timer fires (or has fired) at the deadline
         stage = 'racing';
         if (timer !== undefined) clock.clearTimeout(timer);
@@ -82,7 +67,8 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
         reject(error); // a clock that throws: the race fails rather than never settling
       }
     };
-    void TURN.then(probe);
+    if (clock.whenIdle === undefined) handOver();
+    else clock.whenIdle(handOver);
   });
 }
 

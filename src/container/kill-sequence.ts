@@ -64,7 +64,7 @@ export function beginKill(
     promise: undefined as unknown as Promise<StopResult>,
     settled: false,
     shortened: false,
-    deadlineMs: startedAt + grace * 1000,
+    deadlineAt: startedAt + grace * 1000,
     deadlineChanged: ctx.policy.shorterGraceDuringTermination === 'interrupt' ? deferred<void>() : undefined,
   };
   (termination as { promise: Promise<StopResult> }).promise = runKill(
@@ -122,11 +122,11 @@ async function runKill(
   plan = killPlan({ ...planInput, preStopElapsedMs });
   const prerequisites = request.prerequisites ?? [];
   if (plan.remainingSeconds > 0 && prerequisites.length > 0) {
-    const waitStart = clock.now();
+    const waitStartedAt = clock.now();
     emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
     const all = Promise.all(prerequisites.map(whenExited));
-    await waitUntilDeadline(ctx, all, termination, waitStart + plan.remainingSeconds * 1000);
-    orderingWaitMs = clock.now() - waitStart;
+    await waitUntilDeadline(ctx, all, termination, waitStartedAt + plan.remainingSeconds * 1000);
+    orderingWaitMs = clock.now() - waitStartedAt;
     emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
   }
   // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer. The `interrupt` policy: never
@@ -135,35 +135,23 @@ async function runKill(
     ...planInput,
     preStopElapsedMs,
     orderingWaitMs,
-    remainingCapMs: termination.shortened ? termination.deadlineMs - clock.now() : undefined,
+    remainingCapMs: termination.shortened ? termination.deadlineAt - clock.now() : undefined,
   });
   const timeoutSeconds = plan.stopTimeoutSeconds;
-  const name = record.name;
-  const reason = request.reason;
-  if (ref === undefined)
-    return {
-      container: name,
-      reason,
-      gracePeriodSeconds: grace,
-      preStop,
-      orderingWaitMs,
-      startedAt,
-      outcome: 'notRunning',
-    };
+  // What every outcome reports, in StopResult's field order.
+  const base = {
+    container: record.name,
+    reason: request.reason,
+    gracePeriodSeconds: grace,
+    preStop,
+    orderingWaitMs,
+    startedAt,
+  };
+  if (ref === undefined) return { ...base, outcome: 'notRunning' };
   const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
   if (stopped.ok) {
     const exitedAt = markExited(ctx, pod, record);
-    return {
-      container: name,
-      reason,
-      gracePeriodSeconds: grace,
-      preStop,
-      orderingWaitMs,
-      startedAt,
-      outcome: 'stopped',
-      stopTimeoutSeconds: timeoutSeconds,
-      exitedAt,
-    };
+    return { ...base, outcome: 'stopped', stopTimeoutSeconds: timeoutSeconds, exitedAt };
   }
   emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
   if (stopped.timedOut) {
@@ -176,12 +164,7 @@ async function runKill(
   }
   const exitedAt = record.exit?.at;
   return {
-    container: name,
-    reason,
-    gracePeriodSeconds: grace,
-    preStop,
-    orderingWaitMs,
-    startedAt,
+    ...base,
     outcome: stopped.timedOut ? 'stopTimedOut' : 'stopFailed',
     stopTimeoutSeconds: timeoutSeconds,
     error: stopped.error,

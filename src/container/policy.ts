@@ -12,7 +12,7 @@ export interface LifecyclePolicy {
    * - `'probe'`: like HTTP probes, only 200–399 succeed; other statuses fail the hook.
    * @default 'ignore'
    */
-  httpStatus?: HookPolicy['httpStatus'];
+  httpStatus?: HookPolicy['httpStatus'] | undefined;
   /**
    * Seconds after which a postStart hook counts as failed (FailedPostStartHook, kill). The hook's
    * work is abandoned (its abort signal fires). `undefined`: no timeout, as the kubelet (k/k#116032).
@@ -27,28 +27,30 @@ export interface LifecyclePolicy {
    *   the runtime is re-issued with the shorter timeout.
    * @default 'kubelet'
    */
-  shorterGraceDuringTermination?: 'kubelet' | 'interrupt';
+  shorterGraceDuringTermination?: 'kubelet' | 'interrupt' | undefined;
   /**
    * Emit a Warning `UnfinishedPreStopHook` event when preStop is still running at the grace
    * deadline (the kubelet only logs it, k/k#31902).
    * @default false
    */
-  unfinishedPreStopEvent?: boolean;
+  unfinishedPreStopEvent?: boolean | undefined;
   /**
    * The floor of the stop timeout handed to the runtime after preStop (the kubelet's
    * `minimumGracePeriodInSeconds`, the "one-off 2 second extension"). Integer ≥ 0.
    * @default 2
    */
-  minimumStopGraceSeconds?: number;
+  minimumStopGraceSeconds?: number | undefined;
   /**
    * Whether `sleep.seconds: 0` is valid (the `PodLifecycleSleepActionAllowZero` gate, GA in 1.34).
    * @default true
    */
-  allowZeroSleep?: boolean;
+  allowZeroSleep?: boolean | undefined;
 }
 
 /** A policy with every option filled in. */
-export type ResolvedPolicy = Required<Omit<LifecyclePolicy, 'postStartTimeoutSeconds'>> & {
+export type ResolvedPolicy = {
+  -readonly [K in Exclude<keyof LifecyclePolicy, 'postStartTimeoutSeconds'>]-?: Exclude<LifecyclePolicy[K], undefined>;
+} & {
   readonly postStartTimeoutSeconds: number | undefined;
 };
 

@@ -26,7 +26,7 @@ export async function racePreStop(
   const { clock } = ctx;
   let preStop: HookReport & { readonly elapsedMs: number };
   const hooks = record.calls.controller;
-  const hookStart = clock.now();
+  const hookStartedAt = clock.now();
   emitStep(ctx, pod, record, { kind: 'preStopStarted', hook: 'PreStop' });
   // The hook's signal: aborted by the container's exit (hooks), or by a shortened grace under
   // the `interrupt` policy (the only caller of shortenTermination, so the only one that needs a
@@ -59,7 +59,7 @@ export async function racePreStop(
   });
   const settled = await waitUntilDeadline(ctx, run, termination);
   waitOver = true;
-  const elapsedMs = clock.now() - hookStart;
+  const elapsedMs = clock.now() - hookStartedAt;
   if (settled === DEADLINE) {
     preStop = { outcome: 'timedOut', elapsedMs };
     if (termination.shortened) interrupt?.controller.abort(new Error('grace period shortened'));

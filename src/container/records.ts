@@ -13,7 +13,7 @@ export interface Termination {
   readonly promise: Promise<StopResult>;
   settled: boolean;
   /** The latest deadline (clock ms) of the kill's grace; only the `interrupt` policy lowers it. */
-  deadlineMs: number;
+  deadlineAt: number;
   /** True once the `interrupt` policy lowered the deadline. */
   shortened: boolean;
   /**

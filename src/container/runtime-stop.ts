@@ -109,7 +109,7 @@ async function stopInterruptibly(
       if (settled !== SHORTENED) return { ok: true };
       // `interrupt` policy: re-issue the stop with the shorter timeout (spec §4.2-F.6).
       const seconds = reissuedStopTimeoutSeconds(
-        termination.deadlineMs - ctx.clock.now(),
+        termination.deadlineAt - ctx.clock.now(),
         ctx.policy.minimumStopGraceSeconds,
       );
       if (ctx.clock.now() + seconds * 1000 < killAt) {

@@ -139,7 +139,7 @@ async function runPostStart(
   const handler = container.lifecycle?.postStart;
   if (handler === undefined) return { outcome: 'skipped' };
   const { clock } = ctx;
-  const hookStart = clock.now();
+  const hookStartedAt = clock.now();
   emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
   const limitSeconds = ctx.policy.postStartTimeoutSeconds;
   // The hook's signal: the instance's (aborted if it exits while the hook runs), or a linked one
@@ -157,13 +157,13 @@ async function runPostStart(
     const reason = `postStart did not complete within ${limitSeconds} seconds (policy postStartTimeoutSeconds)`;
     report = {
       outcome: 'timedOut',
-      elapsedMs: clock.now() - hookStart,
+      elapsedMs: clock.now() - hookStartedAt,
       message: outcome.ok ? reason : `${outcome.message} (${reason})`,
     };
   } else if (settled.ok) {
-    report = { outcome: 'succeeded', elapsedMs: clock.now() - hookStart };
+    report = { outcome: 'succeeded', elapsedMs: clock.now() - hookStartedAt };
   } else {
-    report = { outcome: 'failed', elapsedMs: clock.now() - hookStart, message: settled.message };
+    report = { outcome: 'failed', elapsedMs: clock.now() - hookStartedAt, message: settled.message };
   }
   emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
   return report;

@@ -11,25 +11,25 @@ import type { Termination } from './records.js';
 export const SHORTENED = Symbol('shortened');
 
 /** Lower a kill's deadline (the `interrupt` policy for a shorter second delete). */
-export function shortenTermination(termination: Termination, deadlineMs: number): void {
-  if (termination.settled || deadlineMs >= termination.deadlineMs) return;
-  termination.deadlineMs = deadlineMs;
+export function shortenTermination(termination: Termination, deadlineAt: number): void {
+  if (termination.settled || deadlineAt >= termination.deadlineAt) return;
+  termination.deadlineAt = deadlineAt;
   termination.shortened = true;
   const changed = termination.deadlineChanged;
   termination.deadlineChanged = deferred<void>();
   changed?.resolve();
 }
 
-/** Wait for `work` until the termination's (possibly lowered) deadline, or `capMs` if earlier. */
+/** Wait for `work` until the termination's (possibly lowered) deadline, or `capAt` if earlier. */
 export function waitUntilDeadline<T>(
   ctx: ManagerContext,
   work: Promise<T>,
   termination: Termination,
-  capMs = Number.POSITIVE_INFINITY,
+  capAt = Number.POSITIVE_INFINITY,
 ): Promise<T | typeof DEADLINE> {
-  const deadline = Math.min(termination.deadlineMs, capMs);
-  if (termination.deadlineChanged === undefined) return raceDeadline(ctx.clock, work, deadline - ctx.clock.now());
-  return waitUntilLowerableDeadline(ctx, work, termination, capMs);
+  const deadlineAt = Math.min(termination.deadlineAt, capAt);
+  if (termination.deadlineChanged === undefined) return raceDeadline(ctx.clock, work, deadlineAt - ctx.clock.now());
+  return waitUntilLowerableDeadline(ctx, work, termination, capAt);
 }
 
 /** {@link waitUntilDeadline} under the `interrupt` policy: the deadline may be lowered meanwhile. */
@@ -37,11 +37,11 @@ async function waitUntilLowerableDeadline<T>(
   ctx: ManagerContext,
   work: Promise<T>,
   termination: Termination,
-  capMs: number,
+  capAt: number,
 ): Promise<T | typeof DEADLINE> {
   for (;;) {
-    const deadline = Math.min(termination.deadlineMs, capMs);
-    const settled = await raceDeadline(ctx.clock, orShortened(termination, work), deadline - ctx.clock.now());
+    const deadlineAt = Math.min(termination.deadlineAt, capAt);
+    const settled = await raceDeadline(ctx.clock, orShortened(termination, work), deadlineAt - ctx.clock.now());
     if (settled !== SHORTENED) return settled as T | typeof DEADLINE;
   }
 }

@@ -50,7 +50,7 @@ export interface GracefulDeleteResult {
 export function gracefulDelete(
   pod: GracefulDeleteInput,
   options: { readonly gracePeriodSeconds?: number | undefined },
-  nowMs: number,
+  now: number,
 ): GracefulDeleteResult {
   const requested = options.gracePeriodSeconds;
   const existing = pod.existing;
@@ -63,13 +63,13 @@ export function gracefulDelete(
     if (requested === undefined) return { state: current, immediate: false, changed: false };
     let period = coerceNegative(requested);
     if (period >= stored) return { state: current, immediate: false, changed: false };
-    let timestampMs = existing.deletionTimestampMs - stored * 1000 + period * 1000;
-    if (timestampMs < nowMs) {
-      timestampMs = nowMs;
+    let deletionAt = existing.deletionTimestampMs - stored * 1000 + period * 1000;
+    if (deletionAt < now) {
+      deletionAt = now;
       if (period !== 0) period = 1;
     }
     return {
-      state: { deletionGracePeriodSeconds: period, deletionTimestampMs: timestampMs },
+      state: { deletionGracePeriodSeconds: period, deletionTimestampMs: deletionAt },
       immediate: period === 0,
       changed: true,
     };
@@ -79,7 +79,7 @@ export function gracefulDelete(
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') period = 0;
   period = coerceNegative(period);
   return {
-    state: { deletionGracePeriodSeconds: period, deletionTimestampMs: nowMs + period * 1000 },
+    state: { deletionGracePeriodSeconds: period, deletionTimestampMs: now + period * 1000 },
     immediate: period === 0,
     changed: true,
   };

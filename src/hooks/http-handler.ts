@@ -33,8 +33,8 @@ import { HTTP_RESPONSE_TO_HTTPS_CLIENT } from '../ports/http-client.js';
 import { EventMessages } from './events.js';
 import { describeError, describeValue, formatPodDesc, goQuote } from './format.js';
 import { goUrlForError, goUrlHostname, goUrlString, parseGoUrl, resolveGoUrl } from './go-url.js';
-import { type Hop, headerValue, redirectHeaders } from './http-redirect.js';
-import { buildHttpGetRequest, checkRequestHeaders } from './http-request.js';
+import { type Hop, headerValue, hopProblem, redirectHeaders } from './http-redirect.js';
+import { buildHttpGetRequest } from './http-request.js';
 import { contextErrorText, settle } from './settle.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';
 
@@ -153,11 +153,8 @@ async function clientDo(initial: Hop, ctx: HandlerRunContext): Promise<DoResult>
       req = next;
     }
     const wrap = (cause: string): string => `Get ${goQuote(goUrlForError(req.url))}: ${cause}`;
-    const { scheme, host } = req.url;
-    if (scheme !== 'http' && scheme !== 'https') return fail(wrap(`unsupported protocol scheme ${goQuote(scheme)}`));
-    const badHeader = checkRequestHeaders(req.headers);
-    if (badHeader !== undefined) return fail(wrap(badHeader));
-    if (host === '') return fail(wrap('http: no Host in request URL'));
+    const problem = hopProblem(req);
+    if (problem !== undefined) return fail(wrap(problem));
     via.push(req);
 
     const request: HttpRequest = {

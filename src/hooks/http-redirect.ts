@@ -1,10 +1,13 @@
 /**
- * Go's redirect rules for request headers, shared by httpGet hooks and httpGet probes.
+ * Go's `http.Client` rules for each request of a redirect chain (the checks before it goes out,
+ * the headers a redirect carries), shared by httpGet hooks and httpGet probes.
  *
  * @module
  */
+import { goQuote } from './format.js';
 import type { GoUrl } from './go-url.js';
 import { goUrlString } from './go-url.js';
+import { checkRequestHeaders } from './http-request.js';
 
 /** One request of a redirect chain: its URL and the headers sent. */
 export type Hop = { readonly url: GoUrl; readonly headers: ReadonlyArray<readonly [string, string]> };
@@ -42,4 +45,18 @@ export function headerValue(headers: unknown, name: string): string | undefined 
   const key = name in record ? name : Object.keys(record).find((k) => k.toLowerCase() === name);
   const value = key === undefined ? undefined : record[key];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * What Go's `http.Client` refuses before a request of the chain goes out (the scheme, header
+ * names and values, an empty host), as its error text without the `Get "<url>": ` prefix;
+ * undefined when the request may go.
+ */
+export function hopProblem(hop: Hop): string | undefined {
+  const { scheme, host } = hop.url;
+  if (scheme !== 'http' && scheme !== 'https') return `unsupported protocol scheme ${goQuote(scheme)}`;
+  const badHeader = checkRequestHeaders(hop.headers);
+  if (badHeader !== undefined) return badHeader;
+  if (host === '') return 'http: no Host in request URL';
+  return undefined;
 }

@@ -10,7 +10,8 @@
 import type { Container, HTTPGetAction, Pod } from '../api/types.js';
 import type { HttpRequest } from '../ports/http-client.js';
 import { goQuote } from './format.js';
-import { escapeGoPath, goUrlString, joinHostPort, parseGoUrl } from './go-url.js';
+import { goUrlString, joinHostPort, parseGoUrl } from './go-url.js';
+import { escapeGoPath } from './go-url-escape.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -41,14 +41,14 @@ export interface IdempotencySetOptions {
    * How long the record lives, in milliseconds from now. After that `get` must return
    * `undefined`. Omitted: the store's own default.
    */
-  readonly ttlMs?: number;
+  readonly ttlMs?: number | undefined;
   /**
    * Set by `idempotent()` when it completes a delivery it claimed: the claim's owner. A store
    * with `claim` then completes rather than replaces: a live record already there (another
    * replica completed first, after this one's lease ran out) is kept, so every replay sees the
    * first result; any claim on the key is replaced by the record. Without `owner`, `set` replaces.
    */
-  readonly owner?: string;
+  readonly owner?: string | undefined;
 }
 
 /**

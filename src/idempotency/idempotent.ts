@@ -21,37 +21,37 @@ export interface IdempotentOptions<Args extends unknown[]> {
    * How long a completed result is replayed, in milliseconds, passed to `store.set`.
    * @default the store's own default (one hour for `MemoryIdempotencyStore`)
    */
-  readonly ttlMs?: number;
+  readonly ttlMs?: number | undefined;
   /**
    * Clock for the record's `completedAt` (informative; expiry is the store's job) and, with a
    * claiming store, for polling a busy claim.
    * @default systemClock
    */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /**
    * With a claiming store (`claim`/`release`, DESIGN §13): how long a claim holds, in
    * milliseconds. Make it longer than the handler ever runs: a lease is not renewed, and once it
    * runs out mid-handler another replica may claim and run the same delivery too.
    * @default the store's `leaseMs`, else 30_000
    */
-  readonly leaseMs?: number;
+  readonly leaseMs?: number | undefined;
   /**
    * With a claiming store: who claims. Must differ between replicas (and between wrappers that
    * share a store). @default a random UUID per wrapper
    */
-  readonly owner?: string;
+  readonly owner?: string | undefined;
   /**
    * With a claiming store: how often a duplicate that found the delivery `busy` claims again, in
    * milliseconds, to replay the record, or run once the claim is released or its lease ends.
    * @default 100
    */
-  readonly pollMs?: number;
+  readonly pollMs?: number | undefined;
   /**
    * With a claiming store: how long a duplicate waits on `busy` claims before it gives up with an
    * `IdempotencyStoreError` (`operation: 'claim'`; the handler is not run), in milliseconds.
    * @default 2 × leaseMs (the holder's lease, then a takeover's)
    */
-  readonly maxWaitMs?: number;
+  readonly maxWaitMs?: number | undefined;
 }
 
 /**

@@ -23,18 +23,18 @@ export interface MemoryIdempotencyStoreOptions {
    * `Infinity` = never expires).
    * @default 3_600_000 (one hour)
    */
-  readonly ttlMs?: number;
+  readonly ttlMs?: number | undefined;
   /**
    * Most records kept at once (integer ≥ 1). Storing one more drops the expired records, then
    * evicts the oldest stored first (a replaced key counts as newly stored).
    * @default 10_000
    */
-  readonly maxEntries?: number;
+  readonly maxEntries?: number | undefined;
   /**
    * The lease `idempotent()` claims with when it is given none, in milliseconds (> 0).
    * @default 30_000
    */
-  readonly leaseMs?: number;
+  readonly leaseMs?: number | undefined;
 }
 
 interface Claim {

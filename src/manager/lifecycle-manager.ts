@@ -1,13 +1,13 @@
 import type { PodStatus } from '../api/pod-status.js';
-import type { Container, Pod } from '../api/types.js';
+import type { Pod } from '../api/types.js';
 import type { LifecycleManagerEvents, ManagerContext } from '../container/context.js';
 import { requestKill } from '../container/kill-sequence.js';
 import { terminatePod } from '../container/pod-termination.js';
-import { type ContainerRecord, containerRecords, containerSpec, type PodRecord, podKey } from '../container/records.js';
+import type { PodRecord } from '../container/records.js';
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from '../container/results.js';
 import { startSequence } from '../container/start-sequence.js';
 import { shortenTermination } from '../container/termination.js';
-import { InvalidArgumentError, LifecycleError, PodTerminatingError, UnknownContainerError } from '../errors.js';
+import { InvalidArgumentError, LifecycleError, PodTerminatingError } from '../errors.js';
 import { gracefulDelete } from '../grace/graceful-delete.js';
 import { effectiveGracePeriod, KILL_REASONS } from '../grace/kill-grace.js';
 import type { PodWaitCondition, PodWaitOptions } from '../pod/pod-waiters.js';
@@ -19,9 +19,9 @@ import {
   resolvePodOptions,
   type StopOptions,
 } from './options.js';
+import { keyOf, PodRegistry } from './pod-registry.js';
 import { PodRuns } from './pod-runs.js';
 import { reportExit } from './report-exit.js';
-import { ValidatedPods } from './validated-pods.js';
 
 /**
  * Runs containers' lifecycle hooks and grace periods as the kubelet does (DESIGN §6), on
@@ -39,20 +39,17 @@ import { ValidatedPods } from './validated-pods.js';
 export class LifecycleManager {
   readonly #ctx: ManagerContext;
   readonly #hub = new EventHub();
-  readonly #pods = new Map<string, PodRecord>();
-  readonly #validated: ValidatedPods;
-  /** The record of each defaulted pod (a validation-cache hit answers the same defaulted object). */
-  readonly #byDefaulted = new WeakMap<Pod, PodRecord>();
   readonly #runs: PodRuns;
+  readonly #registry: PodRegistry;
 
   constructor(options: LifecycleManagerOptions) {
     this.#ctx = resolveOptions(options, this.#hub);
     const podOptions = resolvePodOptions(options);
-    this.#validated = new ValidatedPods({
-      allowZeroSleep: this.#ctx.policy.allowZeroSleep,
-      featureGates: podOptions.featureGates,
-    });
     this.#runs = new PodRuns(this.#ctx, this.#hub, podOptions);
+    this.#registry = new PodRegistry(
+      { allowZeroSleep: this.#ctx.policy.allowZeroSleep, featureGates: podOptions.featureGates },
+      this.#runs,
+    );
   }
 
   /**
@@ -73,7 +70,7 @@ export class LifecycleManager {
    */
   startPod(pod: Pod): Promise<PodStatus> {
     try {
-      return this.#runs.start(pod, this.#podRecord(pod));
+      return this.#runs.start(pod, this.#registry.podRecord(pod));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -136,7 +133,7 @@ export class LifecycleManager {
   }
 
   #start(pod: Pod, containerName: string): Promise<StartResult> {
-    const { record: podRecord, container, containerRecord } = this.#resolve(pod, containerName);
+    const { record: podRecord, container, containerRecord } = this.#registry.resolve(pod, containerName);
     this.#refuseWorkerPod(podRecord, 'startContainer');
     if (containerRecord.phase === 'starting' && containerRecord.startPromise !== undefined)
       return containerRecord.startPromise;
@@ -167,7 +164,7 @@ export class LifecycleManager {
   }
 
   #stop(pod: Pod, containerName: string, options: StopOptions): Promise<StopResult> {
-    const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
+    const { record: podRecord, containerRecord } = this.#registry.resolve(pod, containerName);
     this.#refuseWorkerPod(podRecord, 'stopContainer');
     if (options === null || typeof options !== 'object')
       throw new InvalidArgumentError('options', options, 'an object of StopOptions (or nothing)');
@@ -213,7 +210,7 @@ export class LifecycleManager {
     // removed, the list emptied) neither fail the delete nor leave a container running. A pod run
     // container by container is validated as handed in (DESIGN §6); a valid edit is adopted and
     // each running container is still killed with the spec it started with.
-    const record = this.#workerRecord(pod) ?? this.#podRecord(pod);
+    const record = this.#registry.workerRecord(pod) ?? this.#registry.podRecord(pod);
     if (options === null || typeof options !== 'object')
       throw new InvalidArgumentError('options', options, 'an object of DeleteOptions (or nothing)');
     const requested = options.gracePeriodSeconds;
@@ -272,7 +269,7 @@ export class LifecycleManager {
 
   /** The runtime saw the container's main process exit by itself (a crash or a normal exit). */
   notifyExited(pod: Pod, containerName: string, exit: { exitCode: number }): void {
-    const { record: podRecord, containerRecord } = this.#resolve(pod, containerName);
+    const { record: podRecord, containerRecord } = this.#registry.resolve(pod, containerName);
     if (exit === null || typeof exit !== 'object')
       throw new InvalidArgumentError('exit', exit, 'an object { exitCode: <integer> }');
     const exitCode = exit.exitCode;
@@ -281,14 +278,6 @@ export class LifecycleManager {
     }
     reportExit(this.#ctx, podRecord, containerRecord, exitCode);
     this.#runs.get(podRecord.key)?.driver.exited(containerName, { exitCode });
-  }
-
-  /** The record of a pod a worker runs, found by its key (UID, else namespace/name) without validating it. */
-  #workerRecord(pod: Pod): PodRecord | undefined {
-    if (pod === null || typeof pod !== 'object') return undefined;
-    const meta: unknown = pod.metadata;
-    if (meta !== undefined && (meta === null || typeof meta !== 'object')) return undefined;
-    return this.#runs.get(podKey(pod))?.record;
   }
 
   /** Mixing (DESIGN §10): a pod a worker runs is not driven container by container. */
@@ -303,61 +292,6 @@ export class LifecycleManager {
 
   /** The container's state as `kubectl get pod -o yaml` would show it. */
   status(pod: Pod, containerName: string): ContainerStatus {
-    return this.#resolve(pod, containerName).containerRecord.status;
+    return this.#registry.resolve(pod, containerName).containerRecord.status;
   }
-
-  /** The record of `pod` (validated: whole, or its own layers and `containerName`'s, see ValidatedPods). */
-  #podRecord(pod: Pod, containerName?: string): PodRecord {
-    const defaulted = this.#validated.get(pod, containerName);
-    const known = this.#byDefaulted.get(defaulted);
-    if (known !== undefined && known.pod === defaulted) return known;
-    const key = podKey(defaulted);
-    let record = this.#pods.get(key);
-    if (record === undefined) {
-      const meta = defaulted.metadata ?? {};
-      record = {
-        key,
-        name: meta.name ?? '',
-        namespace: meta.namespace ?? 'default',
-        uid: meta.uid ?? '',
-        pod: defaulted,
-        containers: containerRecords(defaulted),
-        effectiveGraceSeconds: 0,
-        terminationSettled: false,
-        shortenedDuringPass: false,
-      };
-      this.#pods.set(key, record);
-    } else if (record.pod !== defaulted && this.#runs.get(key) === undefined) {
-      // A pod a worker runs keeps the copy it started with (a caller's later edit is not applied).
-      record.pod = defaulted;
-      for (const [name, fresh] of containerRecords(defaulted))
-        if (!record.containers.has(name)) record.containers.set(name, fresh);
-    }
-    this.#byDefaulted.set(defaulted, record);
-    return record;
-  }
-
-  #resolve(
-    pod: Pod,
-    containerName: string,
-  ): { record: PodRecord; container: Container; containerRecord: ContainerRecord } {
-    if (typeof containerName !== 'string')
-      throw new InvalidArgumentError('containerName', containerName, 'the name of a container of the pod (a string)');
-    const record = this.#podRecord(pod, containerName);
-    const containerRecord = record.containers.get(containerName);
-    const container = containerRecord !== undefined ? containerSpec(record.pod, containerRecord) : undefined;
-    if (container === undefined || containerRecord === undefined) {
-      const known = [...(record.pod.spec?.initContainers ?? []), ...(record.pod.spec?.containers ?? [])].map(
-        (c) => c.name,
-      );
-      throw new UnknownContainerError(record.name, String(containerName), known);
-    }
-    return { record, container, containerRecord };
-  }
-}
-
-/** The record key of a pod handed in (its UID, else namespace/name), without validating it. */
-function keyOf(pod: Pod): string {
-  if (pod === null || typeof pod !== 'object') throw new InvalidArgumentError('pod', pod, 'a Pod object');
-  return podKey(pod);
 }

@@ -24,47 +24,47 @@ export interface LifecycleManagerOptions {
   /** The HTTP client for httpGet hooks (e.g. `NodeHttpClient`, or `FakeHttpClient`). */
   readonly httpClient: HttpClient;
   /** The clock every timing decision uses. @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** Named deviations from Kubernetes (docs/semantics.md). @default every option as Kubernetes */
-  readonly policy?: LifecyclePolicy;
+  readonly policy?: LifecyclePolicy | undefined;
   /**
    * `major.minor` of the kubelet being reproduced: sent as `User-Agent: kube-lifecycle/<v>`, and it selects
    * the event texts that changed between versions (1.35: `Container started`; earlier:
    * `Started container <name>`, see `EventMessages`). @default '1.35'
    */
-  readonly kubeletVersion?: string;
+  readonly kubeletVersion?: string | undefined;
   /**
    * The kubelet's `--runtime-request-timeout`: how long a runtime start may take, and how long
    * past its own timeout a runtime stop may take, before the manager gives up on it. @default 120
    */
-  readonly runtimeRequestTimeoutSeconds?: number;
+  readonly runtimeRequestTimeoutSeconds?: number | undefined;
   /**
    * CrashLoopBackOff figures of the pod worker (DESIGN §10, spec pod §4.1): `initialSeconds`,
    * `maxSeconds`, `resetAfterSeconds`, or `reducedDecay` for the ReduceDefaultCrashLoopBackOffDecay
    * variant. @default the kubelet 1.35's: 10 s initial, doubling, 300 s cap, reset after 600 s running
    */
-  readonly crashLoopBackOff?: CrashLoopBackOffPolicy;
+  readonly crashLoopBackOff?: CrashLoopBackOffPolicy | undefined;
   /**
    * Feature gates as in a 1.35 cluster, applied to validation (a disabled gate's fields are
    * dropped as the API server does) and to the pod worker's restart rules.
    * @default { ContainerRestartRules: true, ContainerStopSignals: true }
    */
-  readonly featureGates?: FeatureGates;
+  readonly featureGates?: FeatureGates | undefined;
   /**
    * Delay between a container's exit and the pod worker acting on it, like the kubelet's PLEG
    * relist (up to 1 s on a node; spec pod §9). `finishedAt` keeps the real exit time. @default 0
    */
-  readonly exitObservationDelayMs?: number;
+  readonly exitObservationDelayMs?: number | undefined;
   /**
    * A `[0, 1)` random source for the kubelet's requeue jitter (spec pod §4.3): a restart then
    * comes within `[expiry, expiry + 50 % of the wait)`. Seed it for replayable runs.
    * @default none: a restart happens exactly when its back-off expires
    */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** Dials tcpSocket probes (e.g. `NodeTcpDialer`). Without it a pod with one is rejected at `startPod` (`ERR_MISSING_PORT`). */
-  readonly tcpDialer?: TcpDialer;
+  readonly tcpDialer?: TcpDialer | undefined;
   /** Runs grpc probes (e.g. `NodeGrpcHealthChecker`). Without it a pod with one is rejected at `startPod` (`ERR_MISSING_PORT`). */
-  readonly grpcHealthChecker?: GrpcHealthChecker;
+  readonly grpcHealthChecker?: GrpcHealthChecker | undefined;
 }
 
 /** The pod-level options of a manager, checked (see {@link resolvePodOptions}). */
@@ -123,17 +123,17 @@ export function resolvePodOptions(options: LifecycleManagerOptions): PodOptions 
 /** Options of {@link LifecycleManager.stopContainer}. */
 export interface StopOptions {
   /** Replaces the base grace, bounding preStop too (spec §4.2-C.4). Integer ≥ 0. */
-  readonly gracePeriodOverride?: number;
+  readonly gracePeriodOverride?: number | undefined;
   /** Why the container is killed; selects probe-level grace (spec §4.2-C.1). @default 'Unknown' */
-  readonly reason?: KillReason;
+  readonly reason?: KillReason | undefined;
   /** The `Killing` event message. @default `Stopping container <name>` */
-  readonly message?: string;
+  readonly message?: string | undefined;
 }
 
 /** Options of {@link LifecycleManager.deletePod}. */
 export interface DeleteOptions {
   /** `DeleteOptions.gracePeriodSeconds`; 0 = force. @default the pod's terminationGracePeriodSeconds */
-  readonly gracePeriodSeconds?: number;
+  readonly gracePeriodSeconds?: number | undefined;
 }
 
 /** Check the options and build the context; throws `InvalidArgumentError` naming the bad option. */

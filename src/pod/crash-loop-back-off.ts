@@ -13,18 +13,18 @@
  */
 export interface CrashLoopBackOffPolicy {
   /** First wait (after the second crash). @default 10 (1 with `reducedDecay`) */
-  readonly initialSeconds?: number;
+  readonly initialSeconds?: number | undefined;
   /** Cap of the doubling (`maxContainerRestartPeriod`). @default 300 (`KubeletCrashLoopBackOffMax` is on in 1.35, so also with `reducedDecay`) */
-  readonly maxSeconds?: number;
+  readonly maxSeconds?: number | undefined;
   /** An exit more than this long after the last start decision resets the back-off. @default 600 */
-  readonly resetAfterSeconds?: number;
+  readonly resetAfterSeconds?: number | undefined;
   /**
    * Gate `ReduceDefaultCrashLoopBackOffDecay` (alpha in 1.35, off): initial 1 s, max 60 s, and
    * with `KubeletCrashLoopBackOffMax` (on) the max back to 300 s unless `maxSeconds` says otherwise
    * (spec pod §4.1, §8 item 3: code and docs disagree; this follows the code).
    * @default false
    */
-  readonly reducedDecay?: boolean;
+  readonly reducedDecay?: boolean | undefined;
 }
 
 /** Resolved back-off figures in milliseconds. */

@@ -17,9 +17,9 @@ export type PodWaitCondition = 'Ready' | 'Succeeded' | 'Failed' | ((status: PodL
 /** Options of `waitFor`. */
 export interface PodWaitOptions {
   /** Give up after this many ms on the injected clock. @default no timeout */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Abort the wait; it rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Where the worker stands, for deciding whether a condition can still hold. */

@@ -18,6 +18,15 @@ export interface Clock {
    * Clocks without it (a `VirtualClock`) need nothing.
    */
   keepAlive?(): () => void;
+  /**
+   * Optional: call `callback` once, when the work now in flight has gone as far as it can without
+   * time moving: for a `VirtualClock`, when a flush finds the promise chains idle (before any
+   * timer fires); for `systemClock`, at the event loop's next check phase (`setImmediate`), after
+   * this turn's microtasks. The manager's deadline races use it as the signal that separates work
+   * an in-memory adapter answers at once (however many `await`s it takes) from work that waits on
+   * I/O or on time. Without it a race takes the slower path from the start, with the same outcome.
+   */
+  whenIdle?(callback: () => void): void;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import { type TimerEntry, TimerQueue } from './timer-queue.js';
+import { runCallbacks, type TimerEntry, TimerQueue } from './timer-queue.js';
 
 /** Node fires any delay above this (about 24.8 days) after 1 ms; longer waits are re-armed. */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -32,6 +32,16 @@ let clearWith: typeof globalThis.clearTimeout | undefined;
 const OWNER = Object.freeze({ clock: 'systemClock' });
 /** Open {@link systemClock.keepAlive} holds: while any is open, the Node timer is ref'd. */
 let holds = 0;
+
+/** Callbacks waiting for {@link systemClock.whenIdle}'s next check phase (one `setImmediate` per batch). */
+let idleCallbacks: Array<() => void> | undefined;
+
+/** The check phase came: run every `whenIdle` callback of the batch (a throw does not stop the others). */
+function runIdle(): void {
+  const callbacks = idleCallbacks ?? [];
+  idleCallbacks = undefined;
+  runCallbacks(callbacks);
+}
 
 /** Arm the Node timer for the earliest pending deadline (again if that changed). */
 function schedule(): void {
@@ -90,7 +100,8 @@ function runDue(): void {
  * Node timer is `unref`'d, so pending timers keep a process alive only while a `keepAlive` hold
  * is open (the `LifecycleManager` holds one while it has work). Installing
  * or removing fake timers (`vi.useFakeTimers()`) is noticed at the next `setTimeout`, which arms
- * through whatever `globalThis.setTimeout` then is.
+ * through whatever `globalThis.setTimeout` then is. `whenIdle` callbacks run at the next check
+ * phase (`setImmediate`), all those of one event-loop turn together.
  */
 export const systemClock: Clock = Object.freeze({
   now: (): number => performance.now(),
@@ -111,6 +122,13 @@ export const systemClock: Clock = Object.freeze({
       // If it was the earliest, the Node timer still fires, finds nothing due and re-arms.
       queue.clear(handle as TimerEntry);
     }
+  },
+  whenIdle: (callback: () => void): void => {
+    if (idleCallbacks === undefined) {
+      idleCallbacks = [];
+      globalThis.setImmediate(runIdle);
+    }
+    idleCallbacks.push(callback);
   },
   keepAlive: (): (() => void) => {
     holds++;

@@ -120,3 +120,19 @@ export class TimerQueue {
     heap[i] = item;
   }
 }
+
+/**
+ * Run `callbacks` in order (a clock's `whenIdle` batch): a throw does not stop the others; the
+ * first error is rethrown once all have run. Internal, shared by `systemClock` and `VirtualClock`.
+ */
+export function runCallbacks(callbacks: readonly (() => void)[]): void {
+  let firstError: { error: unknown } | undefined;
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch (error) {
+      firstError ??= { error };
+    }
+  }
+  if (firstError !== undefined) throw firstError.error;
+}

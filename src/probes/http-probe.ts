@@ -22,8 +22,8 @@
 import type { HTTPGetAction, HTTPHeader } from '../api/types.js';
 import { describeError, describeValue, goQuote } from '../hooks/format.js';
 import { goUrlForError, goUrlHostname, goUrlString, parseGoUrl, resolveGoUrl } from '../hooks/go-url.js';
-import { type Hop, headerValue, redirectHeaders } from '../hooks/http-redirect.js';
-import { buildHttpGetRequest, canonicalHeaderKey, checkRequestHeaders } from '../hooks/http-request.js';
+import { type Hop, headerValue, hopProblem, redirectHeaders } from '../hooks/http-redirect.js';
+import { buildHttpGetRequest, canonicalHeaderKey } from '../hooks/http-request.js';
 import { settle } from '../hooks/settle.js';
 import type { ProbeOutcome, ProbeRunContext } from './probe-outcome.js';
 import { noPodIPError, withDeadline } from './probe-outcome.js';
@@ -88,11 +88,8 @@ async function clientDo(
   let requests = 0;
   for (;;) {
     const wrap = (cause: string): string => `Get ${goQuote(goUrlForError(req.url))}: ${cause}`;
-    const { scheme, host } = req.url;
-    if (scheme !== 'http' && scheme !== 'https') return fail(wrap(`unsupported protocol scheme ${goQuote(scheme)}`));
-    const badHeader = checkRequestHeaders(req.headers);
-    if (badHeader !== undefined) return fail(wrap(badHeader));
-    if (host === '') return fail(wrap('http: no Host in request URL'));
+    const problem = hopProblem(req);
+    if (problem !== undefined) return fail(wrap(problem));
     requests++;
 
     const request = {

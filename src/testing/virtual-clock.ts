@@ -1,40 +1,10 @@
 import type { Clock } from '../ports/clock.js';
-import { type TimerEntry, TimerQueue } from '../ports/timer-queue.js';
+import { runCallbacks, type TimerEntry, TimerQueue } from '../ports/timer-queue.js';
 import { VirtualClockError } from './errors.js';
+import { MAX_FLUSH_TURNS, type PendingTimer, type VirtualClockOptions } from './virtual-clock-options.js';
 
-/** Options of {@link VirtualClock}. */
-export interface VirtualClockOptions {
-  /** Initial value of `now()`, in milliseconds. @default 0 */
-  readonly startMs?: number | undefined;
-  /**
-   * The idle window of every flush (before the first timer, between two timers, and at the end
-   * of `advance`/`advanceTo`/`next`): the flush runs windows of this many microtask turns until
-   * one passes in which nothing touched the clock. A promise chain moves one `await` (or `.then`)
-   * per turn, so this bounds how long a chain may run *without touching the clock* and still
-   * settle before the clock moves on; the total length of the work is unbounded. Each turn
-   * costs about 25 ns (≈5 µs per flush at the default, Node 20). The `LifecycleManager`'s chains
-   * settle within 25 turns (its deadline timers are armed when each wait begins, whatever this
-   * value), so the default leaves about 8× headroom for your own scripts. Raise it if a deep
-   * chain of yours needs more; lower it (e.g. 50) for simulations of many thousands of containers.
-   * @default 200
-   */
-  readonly microtaskTurns?: number | undefined;
-}
-
-/**
- * The most microtask turns one {@link VirtualClock.flush} runs while the clock is still being
- * touched: a chain that polls `now()` forever without arming a timer would otherwise never let
- * time move.
- */
-export const MAX_FLUSH_TURNS = 1_000_000;
-
-/** A timer still armed on a {@link VirtualClock}, as reported by `pendingTimerList()`. */
-export interface PendingTimer {
-  /** Virtual time at which it fires (`Infinity` = never). */
-  readonly deadlineMs: number;
-  /** The label given to `setTimeout`, if any. */
-  readonly label?: string;
-}
+export type { PendingTimer, VirtualClockOptions } from './virtual-clock-options.js';
+export { MAX_FLUSH_TURNS } from './virtual-clock-options.js';
 
 /**
  * A {@link Clock} whose time moves only when you tell it to: a 30-second grace runs in
@@ -72,6 +42,8 @@ export class VirtualClock implements Clock {
   #busy: string | undefined;
   /** Calls of `now`, `setTimeout` and `clearTimeout`: work in flight shows up here (see {@link flush}). */
   #activity = 0;
+  /** Callbacks of {@link whenIdle}, run when a flush finds the promise chains idle. */
+  #idle: Array<() => void> = [];
 
   constructor(options: VirtualClockOptions = {}) {
     const { startMs = 0, microtaskTurns = 200 } = options;
@@ -125,6 +97,16 @@ export class VirtualClock implements Clock {
     }
   };
 
+  /**
+   * Call `callback` once the promise chains in flight are idle: at the end of the next flush
+   * (`flush`, and every `advance`/`advanceTo`/`next`/`runAll`, before a timer fires), once a whole
+   * window of `microtaskTurns` turns passes without anything touching the clock. The callback may
+   * touch the clock; the flush then goes on until idle again. Bound. See {@link Clock.whenIdle}.
+   */
+  readonly whenIdle = (callback: () => void): void => {
+    this.#idle.push(callback);
+  };
+
   /** Number of timers armed and not yet fired or cleared. */
   get pendingTimers(): number {
     return this.#queue.size;
@@ -148,19 +130,39 @@ export class VirtualClock implements Clock {
    * Useful after kicking off work and before inspecting state.
    */
   flush(): Promise<void> {
-    return this.#turns === 0 ? Promise.resolve() : this.#idleWindow(0);
+    if (this.#turns === 0) {
+      this.#runIdle();
+      return Promise.resolve();
+    }
+    return this.#idleWindow(0);
   }
 
-  /** One window of `microtaskTurns` turns (this `then` included); another while the clock was touched. */
+  /**
+   * One window of `microtaskTurns` turns (this `then` included); another while the clock was
+   * touched. An idle window runs the {@link whenIdle} callbacks, then one more window for what
+   * they resumed.
+   */
   #idleWindow(spent: number): Promise<void> {
     const before = this.#activity;
     let chain = Promise.resolve();
     for (let i = 2; i < this.#turns; i++) chain = chain.then();
     return chain.then(() => {
       const next = spent + this.#turns;
-      if (this.#activity === before || next >= MAX_FLUSH_TURNS) return undefined;
+      if (next >= MAX_FLUSH_TURNS) return undefined;
+      if (this.#activity === before) {
+        if (this.#idle.length === 0) return undefined;
+        this.#runIdle();
+      }
       return this.#idleWindow(next);
     });
+  }
+
+  /** Run the pending {@link whenIdle} callbacks; a throw does not stop the others, the first is rethrown. */
+  #runIdle(): void {
+    if (this.#idle.length === 0) return;
+    const callbacks = this.#idle;
+    this.#idle = [];
+    runCallbacks(callbacks);
   }
 
   /**

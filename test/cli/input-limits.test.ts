@@ -4,9 +4,9 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { parseHookScript } from '../../src/cli/hook-script.js';
 import { escapeControls, readBounded } from '../../src/cli/io.js';
 import { lineIndex, MANIFEST_LIMITS, parseManifest } from '../../src/cli/load-manifests.js';
-import { parseHookScript } from '../../src/cli/scenario.js';
 import { cli } from './helpers.js';
 
 const POD = (name: string) =>

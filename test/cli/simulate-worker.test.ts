@@ -184,3 +184,33 @@ spec:
     expect(unhealthy > 0 && note !== undefined).toBe(false);
   });
 });
+
+describe('simulate reports share one header and containers block (issue 13 item 5)', () => {
+  const SIGNALLED = `
+apiVersion: v1
+kind: Pod
+metadata: { name: signalled }
+spec:
+  restartPolicy: Never
+  os: { name: linux }
+  containers:
+  - name: main
+    image: busybox
+    lifecycle:
+      stopSignal: SIGUSR1
+      preStop: { sleep: { seconds: 1 } }
+`;
+
+  it('the pod-worker report lists a stop signal as the container-level report does', async () => {
+    const files = { 'pod.yaml': SIGNALLED };
+    const plain = await cli(['simulate', 'pod.yaml'], { files });
+    const worker = await cli(['simulate', 'pod.yaml', '--exit', 'main=0@5s'], { files });
+    expect(plain).toMatchObject({ code: 0, stderr: '' });
+    expect(worker).toMatchObject({ code: 0, stderr: '' });
+    const block = (out: string): string =>
+      out.slice(out.indexOf('Containers:'), out.indexOf('\n\n', out.indexOf('Containers:')));
+    expect(block(worker.stdout)).toBe(block(plain.stdout));
+    expect(block(worker.stdout)).toContain('StopSignal:  SIGUSR1');
+    expect(worker.stdout.split('\n')[0]).toBe(plain.stdout.split('\n')[0]);
+  });
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEADLINE, PROBE_TURNS, raceDeadline } from '../../src/container/deadline.js';
+import { DEADLINE, raceDeadline } from '../../src/container/deadline.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 
@@ -37,10 +37,10 @@ describe('raceDeadline (p-timeout on the injected clock)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The probe: a timer is on the clock from the call on; work that settles within PROBE_TURNS
-// microtask turns clears it and is done; later work is raced by p-timeout on the clock, for what
-// is left of the same deadline (the preStop grace timer of spec §4.2-C.5.3 and the other manager
-// waits are built on this race).
+// A timer is on the clock from the call on; work that settles before the clock is idle
+// (Clock.whenIdle) clears it and is done, however many microtask turns it took; work still
+// pending then is raced by p-timeout on the clock, for what is left of the same deadline (the
+// preStop grace timer of spec §4.2-C.5.3 and the other manager waits are built on this race).
 // ---------------------------------------------------------------------------------------------
 
 /** A VirtualClock behind a spy recording the delays armed and the handles cleared on it. */
@@ -58,6 +58,7 @@ function spiedClock(startMs = 0): { clock: VirtualClock; spy: Clock; armed: numb
       cleared.push(handle);
       clock.clearTimeout(handle);
     },
+    whenIdle: (callback) => clock.whenIdle(callback),
   };
   return { clock, spy, armed, cleared };
 }
@@ -97,16 +98,21 @@ function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' | 'reje
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
 
-/** A clock whose time the test sets, recording each delay armed and each timer's callback. */
+/**
+ * A clock whose time the test sets, recording each delay armed and each timer's callback; the
+ * test says when it is idle (`idle()` runs the `whenIdle` callbacks).
+ */
 function manualClock(startMs: number): {
   clock: Clock;
   armed: number[];
   fire: Array<() => void>;
   setNow: (ms: number) => void;
+  idle: () => void;
 } {
   let now = startMs;
   const armed: number[] = [];
   const fire: Array<() => void> = [];
+  let waiting: Array<() => void> = [];
   const clock: Clock = {
     now: () => now,
     setTimeout: (callback, delayMs) => {
@@ -115,15 +121,21 @@ function manualClock(startMs: number): {
       return fire.length;
     },
     clearTimeout: () => undefined,
+    whenIdle: (callback) => waiting.push(callback),
   };
-  return { clock, armed, fire, setNow: (ms) => (now = ms) };
+  const idle = (): void => {
+    const callbacks = waiting;
+    waiting = [];
+    for (const callback of callbacks) callback();
+  };
+  return { clock, armed, fire, setNow: (ms) => (now = ms), idle };
 }
 
-describe('raceDeadline: the probe, then p-timeout', () => {
-  it(`work already settled, or settling within k < PROBE_TURNS - 2 (= ${PROBE_TURNS - 2}) turns, resolves with its value; its one timer is cleared`, async () => {
+describe('raceDeadline: the first timer until the clock is idle, then p-timeout', () => {
+  it('work that settles before the clock is idle wins with its one timer cleared, however many turns it takes (0 to 150; the old probe gave up after 16)', async () => {
     const cases: Array<{ label: string; work: () => PromiseLike<string> }> = [
       { label: 'already resolved', work: () => Promise.resolve('v') },
-      ...Array.from({ length: PROBE_TURNS - 2 }, (_, k) => ({
+      ...[0, 1, 5, 15, 16, 17, 40, 100, 150].map((k) => ({
         label: `after ${k} turns`,
         work: () => afterTurns(k, `v${k}`),
       })),
@@ -131,14 +143,30 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     for (const { label, work } of cases) {
       const { clock, spy, armed, cleared } = spiedClock();
       const expected = await work();
-      await expect(raceDeadline(spy, work(), 1_000), label).resolves.toBe(expected);
+      const raced = track(raceDeadline(spy, work(), 1_000));
+      await clock.flush();
+      expect(raced, label).toEqual({ state: 'fulfilled', value: expected });
       expect({ label, armed, cleared: cleared.length }).toEqual({ label, armed: [1_000], cleared: 1 });
       expect(clock.pendingTimers, label).toBe(0);
     }
   });
 
-  it('a rejection within the probe rejects with the very same error; its timer is cleared', async () => {
-    for (const k of [0, 1, PROBE_TURNS - 4]) {
+  it('an adapter that takes 100 awaits to answer counts as instant on the virtual clock: its value at time 0, no p-timeout', async () => {
+    const { clock, spy, armed } = spiedClock();
+    const adapter = async (): Promise<string> => {
+      for (let i = 0; i < 100; i++) await Promise.resolve();
+      return 'answered';
+    };
+    const raced = track(raceDeadline(spy, adapter(), 30_000));
+    await clock.advance(0);
+    expect(raced).toEqual({ state: 'fulfilled', value: 'answered' });
+    expect(clock.now()).toBe(0);
+    expect(armed).toEqual([30_000]); // the first timer only: p-timeout was never armed
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a rejection before the clock is idle rejects with the very same error; its timer is cleared', async () => {
+    for (const k of [0, 1, 12, 60]) {
       const { clock, spy, armed } = spiedClock();
       const error = new Error(`boom after ${k}`);
       await expect(raceDeadline(spy, rejectedAfterTurns(k, error), 1_000)).rejects.toBe(error);
@@ -151,16 +179,23 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('the deadline is on the clock from the call on, before the probe ends', () => {
+  it('the deadline is on the clock from the call on, before the clock is idle', () => {
     const { clock, spy } = spiedClock(10_000);
     void raceDeadline(spy, never(), 1_000);
     expect(clock.pendingTimerList()).toEqual([{ deadlineMs: 11_000 }]);
   });
 
-  it('work still pending after the probe is handed to p-timeout: one timer at the same due time; DEADLINE then, not 1 ms before, no timer left (spec §4.2-C.5.3)', async () => {
+  it('no hand-over without the idle signal: microtask turns alone leave the first timer in charge', async () => {
+    const { spy, armed } = spiedClock();
+    void raceDeadline(spy, never(), 1_000);
+    await turns(500);
+    expect(armed).toEqual([1_000]);
+  });
+
+  it('work still pending when the clock is idle is handed to p-timeout: one timer at the same due time; DEADLINE then, not 1 ms before, no timer left (spec §4.2-C.5.3)', async () => {
     const { clock, spy, armed, cleared } = spiedClock(10_000);
     const raced = track(raceDeadline(spy, never(), 1_000));
-    await turns(PROBE_TURNS + 4);
+    await clock.flush();
     expect(armed).toEqual([1_000, 1_000]); // the first timer, then p-timeout's
     expect(cleared).toHaveLength(1); // the first one
     expect(clock.pendingTimerList()).toEqual([{ deadlineMs: 11_000 }]);
@@ -175,7 +210,7 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('a clock that moves during the probe fires the deadline at its time (a VirtualClock with few microtask turns)', async () => {
+  it('a clock that moves before it is idle fires the deadline at its time (a VirtualClock with few microtask turns)', async () => {
     const clock = new VirtualClock({ microtaskTurns: 2 });
     const raced = track(raceDeadline(clock, never(), 500));
     await clock.advance(499);
@@ -183,7 +218,6 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     await clock.advance(1);
     expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
     expect(clock.now()).toBe(500);
-    await turns(PROBE_TURNS + 4);
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -191,7 +225,7 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     const { clock, spy, armed } = spiedClock();
     let finish!: (value: string) => void;
     const raced = track(raceDeadline(spy, new Promise<string>((resolve) => (finish = resolve)), 1_000));
-    await turns(PROBE_TURNS + 4);
+    await clock.flush();
     expect(armed).toEqual([1_000, 1_000]);
 
     await clock.advance(999);
@@ -209,7 +243,7 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     let fail!: (error: unknown) => void;
     const error = new Error('late failure');
     const raced = track(raceDeadline(spy, new Promise<never>((_, reject) => (fail = reject)), 1_000));
-    await turns(PROBE_TURNS + 4);
+    await clock.flush();
     await clock.advance(500);
     fail(error);
     await clock.flush();
@@ -217,22 +251,22 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it("the deadline is counted from the call: time that passes during the probe is taken off p-timeout's delay", async () => {
-    const { clock, armed, fire, setNow } = manualClock(1_000);
+  it("the deadline is counted from the call: time that passes before the clock is idle is taken off p-timeout's delay", async () => {
+    const { clock, armed, fire, setNow, idle } = manualClock(1_000);
     const raced = track(raceDeadline(clock, never(), 500));
-    setNow(1_003); // time moves before the probe ends
-    await turns(PROBE_TURNS + 4);
+    setNow(1_003); // time moves before the clock says it is idle
+    idle();
     expect(armed).toEqual([500, 497]);
     fire[1]!();
     await turns(4);
     expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
   });
 
-  it('a deadline already past when the probe ends is left to the first timer: DEADLINE when it fires', async () => {
-    const { clock, armed, fire, setNow } = manualClock(1_000);
+  it('a deadline already past when the clock is idle is left to the first timer: DEADLINE when it fires', async () => {
+    const { clock, armed, fire, setNow, idle } = manualClock(1_000);
     const raced = track(raceDeadline(clock, never(), 5));
     setNow(1_010);
-    await turns(PROBE_TURNS + 4);
+    idle();
     expect(armed).toEqual([5]); // no p-timeout for a deadline already due
     expect(raced.state).toBe('pending');
     fire[0]!();
@@ -240,11 +274,32 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     expect(raced).toEqual({ state: 'fulfilled', value: DEADLINE });
   });
 
+  it('a clock without whenIdle hands over at once: p-timeout races the same due time', async () => {
+    const clock = new VirtualClock();
+    const armed: number[] = [];
+    const plain: Clock = {
+      now: () => clock.now(),
+      setTimeout: (callback, delayMs) => {
+        armed.push(delayMs);
+        return clock.setTimeout(callback, delayMs);
+      },
+      clearTimeout: (handle) => clock.clearTimeout(handle),
+    };
+    const late = track(raceDeadline(plain, never(), 1_000));
+    expect(armed).toEqual([1_000, 1_000]);
+    await expect(raceDeadline(plain, afterTurns(100, 'v'), 1_000)).resolves.toBe('v');
+    await clock.advance(999);
+    expect(late.state).toBe('pending');
+    await clock.advance(1);
+    expect(late).toEqual({ state: 'fulfilled', value: DEADLINE });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('delayMs Infinity: pending work arms no finite timer and never resolves DEADLINE', async () => {
     const { clock, spy, armed } = spiedClock();
     let finish!: (value: string) => void;
     const raced = track(raceDeadline(spy, new Promise<string>((resolve) => (finish = resolve)), Infinity));
-    await turns(PROBE_TURNS + 4);
+    await clock.flush();
     expect(armed.filter((ms) => Number.isFinite(ms))).toEqual([]);
     expect(clock.pendingTimerList().filter((t) => Number.isFinite(t.deadlineMs))).toEqual([]);
     await clock.advance(1e12);
@@ -260,9 +315,9 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     const before = Error.stackTraceLimit;
     Error.stackTraceLimit = 23; // a value of our own: an earlier leak would not hide a new one
     try {
-      const { armed, spy } = spiedClock();
+      const { armed, clock, spy } = spiedClock();
       void raceDeadline(spy, never(), 10);
-      await turns(PROBE_TURNS + 4);
+      await clock.flush();
       expect(armed).toEqual([10, 10]);
       expect(Error.stackTraceLimit).toBe(23);
     } finally {
@@ -294,8 +349,8 @@ describe('raceDeadline: the probe, then p-timeout', () => {
     );
   });
 
-  it('a deadline of 0 is due at once: work settled within the probe wins; work still pending is DEADLINE when the clock next runs, no timer left', async () => {
-    for (const settleTurn of [0, 1, 5, 10]) {
+  it('a deadline of 0 is due at once: work settled before the clock is idle wins; work still pending is DEADLINE when the clock next runs, no timer left', async () => {
+    for (const settleTurn of [0, 1, 5, 10, 100]) {
       const clock = new VirtualClock();
       await expect(raceDeadline(clock, afterTurns(settleTurn, 'value'), 0)).resolves.toBe('value');
       expect(clock.pendingTimers).toBe(0);

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
+import { DEADLINE, raceDeadline } from '../../src/container/deadline.js';
 import { systemClock } from '../../src/ports/system-clock.js';
 
 const realDelay = (ms: number): Promise<void> => new Promise((resolve) => globalThis.setTimeout(resolve, ms));
@@ -128,5 +129,43 @@ describe('systemClock', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('systemClock.whenIdle and the deadline race on real time', () => {
+  it("whenIdle runs after this turn's microtasks (an in-memory chain of 100 awaits is done by then)", async () => {
+    const seen: string[] = [];
+    systemClock.whenIdle?.(() => seen.push('idle'));
+    await (async () => {
+      for (let i = 0; i < 100; i++) await Promise.resolve();
+      seen.push('chain done');
+    })();
+    expect(seen).toEqual(['chain done']);
+    await new Promise<void>((resolve) => globalThis.setImmediate(resolve));
+    expect(seen).toEqual(['chain done', 'idle']);
+  });
+
+  it('a real timeout still fires: work that never answers gives DEADLINE after the delay', async () => {
+    const start = systemClock.now();
+    const raced = await raceDeadline(systemClock, new Promise<never>(() => undefined), 40);
+    expect(raced).toBe(DEADLINE);
+    expect(systemClock.now() - start).toBeGreaterThanOrEqual(39);
+  });
+
+  it('work answering on real I/O time within the deadline wins (the p-timeout path), and an in-memory one at once', async () => {
+    await expect(
+      raceDeadline(
+        systemClock,
+        realDelay(10).then(() => 'late but in time'),
+        2_000,
+      ),
+    ).resolves.toBe('late but in time');
+    const start = systemClock.now();
+    const inMemory = (async () => {
+      for (let i = 0; i < 100; i++) await Promise.resolve();
+      return 'answered';
+    })();
+    await expect(raceDeadline(systemClock, inMemory, 2_000)).resolves.toBe('answered');
+    expect(systemClock.now() - start).toBeLessThan(1_000);
   });
 });

@@ -253,3 +253,38 @@ describe('VirtualClock: how microtasks are flushed (pinned)', () => {
     expect(c.done()).toBe(true);
   });
 });
+
+describe('VirtualClock: whenIdle (the explicit "nothing left in memory" signal)', () => {
+  it('runs once the chains in flight are idle, before the next timer fires; what it arms is flushed too', async () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    clock.setTimeout(() => seen.push(`timer at ${clock.now()}`), 10);
+    void (async () => {
+      for (let i = 0; i < 150; i++) await Promise.resolve();
+      seen.push('chain done');
+    })();
+    clock.whenIdle(() => {
+      seen.push('idle');
+      clock.setTimeout(() => seen.push(`armed when idle, at ${clock.now()}`), 5);
+    });
+    await clock.flush();
+    expect(seen).toEqual(['chain done', 'idle']);
+    await clock.advance(10);
+    expect(seen).toEqual(['chain done', 'idle', 'armed when idle, at 5', 'timer at 10']);
+  });
+
+  it('is not run by microtask turns alone, only by a flush; with microtaskTurns 0 a flush runs it at once', async () => {
+    const clock = new VirtualClock();
+    let idle = 0;
+    clock.whenIdle(() => idle++);
+    for (let i = 0; i < 1_000; i++) await Promise.resolve();
+    expect(idle).toBe(0);
+    await clock.flush();
+    await clock.flush();
+    expect(idle).toBe(1);
+    const eager = new VirtualClock({ microtaskTurns: 0 });
+    eager.whenIdle(() => idle++);
+    await eager.flush();
+    expect(idle).toBe(2);
+  });
+});
