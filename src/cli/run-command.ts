@@ -187,7 +187,7 @@ async function chooseRuntime(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
       ...(pullPolicy === undefined ? {} : { pullPolicy: pullPolicy as (typeof PULL_POLICIES)[number] }),
       ...(sandboxImage === undefined ? {} : { sandboxImage }),
       ...(sandboxCommand === undefined ? {} : { sandboxCommand }),
-      onPull: pullReporter(io),
+      onPull: pullReporter(io, { containerEvents: 'skip' }),
     },
   };
 }

@@ -98,13 +98,20 @@ export const wallClock: Clock = Object.freeze({
 });
 
 /**
- * `onPull` for `run --runtime docker`: the kubelet's Pulling/Pulled/Failed lines, and the daemon's
+ * `onPull` for `run --runtime docker`: the kubelet's Pulling/Pulled/Failed lines (with
+ * `containerEvents: 'skip'` only the sandbox's: a container's come as manager events), and the daemon's
  * progress as one line per layer status (`pull <image>: <layer> Downloading 42% of 3.1 MB`),
  * rewritten in place on a terminal; on a pipe only the lines without a byte count (status changes).
  */
-export function pullReporter(io: CliIo): (event: DockerPullEvent) => void {
+export function pullReporter(
+  io: CliIo,
+  options: { containerEvents?: 'print' | 'skip' } = {},
+): (event: DockerPullEvent) => void {
   let last = '';
   return (e) => {
+    // `run` prints a container's Pulling/Pulled/Failed as the manager's events (spec pod §4.6);
+    // the sandbox's (POD) reach no manager event.
+    if (e.reason !== 'Progress' && e.container !== 'POD' && options.containerEvents === 'skip') return;
     if (e.reason !== 'Progress') {
       if (last !== '' && io.isTTY) io.control?.('\r\x1b[K');
       last = '';

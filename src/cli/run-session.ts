@@ -1,12 +1,13 @@
-import type {
-  ContainerRef,
-  KubeEvent,
-  LifecycleManager,
-  LifecycleStep,
-  Pod,
-  PodStatus,
-  PodTerminationResult,
-  Runtime,
+import {
+  type ContainerRef,
+  containersInOrder,
+  type KubeEvent,
+  type LifecycleManager,
+  type LifecycleStep,
+  type Pod,
+  type PodStatus,
+  type PodTerminationResult,
+  type Runtime,
 } from '../index.js';
 import { formatSeconds } from './durations.js';
 import { ExitCode, errorMessage } from './errors.js';
@@ -183,25 +184,27 @@ export class RunSession {
     }
   }
 
-  /** The container `exec` means: the named one, else the first regular container (as kubectl). */
+  /**
+   * The container `exec` means: the named one, else the first regular container (as kubectl).
+   * A started container is reachable during its postStart too (as with kubectl exec): the ref
+   * comes from the container layer's status, which knows the id from the runtime's start on.
+   */
   #resolve(name: string | undefined): { ref: ContainerRef } | { error: string } {
-    const { pod } = this.#o;
-    const statuses = [...(this.#status?.initContainerStatuses ?? []), ...(this.#status?.containerStatuses ?? [])];
+    const { pod, manager } = this.#o;
+    const names = containersInOrder(pod).map((c) => c.container.name);
     const wanted = name ?? pod.spec?.containers?.[0]?.name ?? '';
-    const s = statuses.find((c) => c.name === wanted);
-    if (s === undefined) {
-      const known = statuses.map((c) => c.name).join(', ');
+    if (!names.includes(wanted))
       return {
-        error: `container ${JSON.stringify(wanted)} not found in pod ${pod.metadata?.name} (containers: ${known})`,
+        error: `container ${JSON.stringify(wanted)} not found in pod ${pod.metadata?.name} (containers: ${names.join(', ')})`,
       };
-    }
-    if (s.state.running === undefined || s.containerID === undefined)
-      return {
-        error: `container ${wanted} is not running (${s.state.waiting?.reason ?? (s.state.terminated === undefined ? 'not started' : 'Terminated')})`,
-      };
+    const status = manager.status(pod, wanted);
+    const isStarted =
+      status.state === 'Running' || (status.state === 'Waiting' && status.reason === 'ContainerCreating');
+    if (!isStarted || status.containerID === undefined)
+      return { error: `container ${wanted} is not running (${status.reason ?? status.state})` };
     return {
       ref: {
-        id: s.containerID,
+        id: status.containerID,
         name: wanted,
         podName: pod.metadata?.name ?? '',
         podNamespace: pod.metadata?.namespace ?? 'default',
