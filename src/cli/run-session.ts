@@ -65,6 +65,10 @@ export class RunSession {
   constructor(options: RunSessionOptions) {
     this.#o = options;
     this.#writer = new RunStateWriter(options, this.#t0);
+    this.#writer.onError = (error) =>
+      this.#print(
+        `${this.#at()}  cannot write the state directory (${errorMessage(error)}): describe and exec will not see this pod`,
+      );
     this.#countdown = new RunCountdown(options.io, () => this.#at());
   }
 
@@ -128,10 +132,16 @@ export class RunSession {
       return phase === 'Succeeded' ? ExitCode.ok : ExitCode.invalid;
     }
     let current = this.#deletion;
-    let result = await current;
-    while (this.#deletion !== current) {
-      current = this.#deletion;
+    let result: PodTerminationResult;
+    try {
       result = await current;
+      while (this.#deletion !== current) {
+        current = this.#deletion;
+        result = await current;
+      }
+    } catch (error) {
+      this.#print(`${this.#at()}  deleting pod ${name} failed: ${errorMessage(error)}`);
+      return ExitCode.invalid;
     }
     this.#countdown.stop();
     this.#catchUp();
