@@ -55,3 +55,33 @@ describe('runtime events through startContainer options.onEvent (spec pod §4.6)
     expect(events[1]?.message.length).toBe(1024); // capped like an API event note
   });
 });
+
+describe('a delete while the runtime is still creating the container (pulling its image)', () => {
+  it('cancels the pending startContainer call, as the kubelet cancels the sync in flight; the delete does not wait for it', async () => {
+    const clock = new VirtualClock();
+    const fake = new FakeRuntime({ clock });
+    let aborted: unknown;
+    fake.startContainer = (_pod, _container, options: StartContainerOptions) =>
+      new Promise((_resolve, reject) => {
+        // A pull that never finishes by itself: only the abort ends it.
+        options.signal.addEventListener('abort', () => {
+          aborted = options.signal.reason;
+          reject(options.signal.reason);
+        });
+      });
+    const manager = new LifecycleManager({ runtime: fake, httpClient: new FakeHttpClient({ clock }), clock });
+    const pod = {
+      metadata: { name: 'p', namespace: 'default', uid: 'u2' },
+      spec: { containers: [{ name: 'web', image: 'nginx' }] },
+    };
+    const started = manager.startContainer(pod, 'web');
+    await clock.advance(5_000);
+    const deleting = manager.deletePod(pod, { gracePeriodSeconds: 30 });
+    await clock.advance(0);
+    expect(aborted).toBeInstanceOf(Error);
+    expect((await started).outcome).toBe('startFailed');
+    const result = await deleting;
+    expect(result.containers[0]?.outcome).toBe('notRunning');
+    expect(clock.now()).toBe(5_000);
+  });
+});

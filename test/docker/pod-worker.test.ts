@@ -162,3 +162,58 @@ describe.skipIf(daemon === undefined)('the pod worker on DockerRuntime (real dae
     expect(left).toEqual([]);
   }, 120_000);
 });
+
+describe.skipIf(daemon === undefined)('run interrupted during an image pull (real daemon)', () => {
+  it('Ctrl-C while the daemon pulls from a registry that never answers: the pull is abandoned, exit 0, nothing left', async () => {
+    // A "registry" on 127.0.0.1 (Docker talks plain HTTP to loopback registries) that accepts the
+    // connection and never answers: the pull hangs until it is aborted.
+    const held = new Set<import('node:net').Socket>();
+    const { createServer } = await import('node:net');
+    const registry = createServer((socket) => {
+      held.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    const port = (registry.address() as import('node:net').AddressInfo).port;
+    try {
+      const file = join(dir, 'pulling.yaml');
+      writeFileSync(
+        file,
+        `apiVersion: v1\nkind: Pod\nmetadata: { name: pulling }\nspec:\n  terminationGracePeriodSeconds: 2\n  containers:\n  - { name: app, image: "127.0.0.1:${port}/hang/app:1", command: ["sleep", "60"] }\n`,
+      );
+      const t = testIo();
+      const done = main(
+        [
+          'run',
+          file,
+          '--runtime',
+          'docker',
+          '--network',
+          'host',
+          '--sandbox-image',
+          TEST_IMAGE,
+          '--sandbox-command',
+          TEST_SANDBOX_COMMAND.join(' '),
+        ],
+        t.io,
+      );
+      await until(
+        () => /Normal\s+Pulling\s+app: Pulling image/.test(t.output().stdout) && held.size > 0,
+        () => t.output().stdout,
+      );
+      const interruptedAt = Date.now();
+      t.interrupt();
+      expect(await done, t.output().stdout + t.output().stderr).toBe(0);
+      expect(Date.now() - interruptedAt).toBeLessThan(15_000);
+      expect(t.output().stdout).not.toMatch(/container app is Running/);
+      const left = await (daemon as TestDaemon).docker.listContainers({
+        all: true,
+        filters: { label: ['io.kubernetes.pod.name=pulling'] },
+      });
+      expect(left).toEqual([]);
+    } finally {
+      for (const s of held) s.destroy();
+      registry.close();
+    }
+  }, 120_000);
+});
