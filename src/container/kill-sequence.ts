@@ -203,8 +203,10 @@ export function requestKill(
 ): Promise<StopResult> {
   if (record.phase === 'starting') {
     // The runtime has not returned the container yet (creating it, pulling its image): the kill
-    // cancels that call, as the kubelet's pod worker cancels the sync in flight; once the runtime
-    // returned, the kill is queued behind postStart (spec §3.7).
+    // cancels that call, as the kubelet's pod worker cancels the sync in flight (pod_workers.go
+    // UpdatePod: becameTerminating → "Cancelling current pod sync", status.cancelFn(); the image
+    // pull runs on that context); once the runtime returned, the kill is queued behind postStart
+    // (spec §3.7).
     if (record.ref === undefined && record.calls !== NOT_STARTED)
       record.calls.controller.abort(new Error('the container is being killed'));
     return whenStartupDone(record).then(() => requestKill(ctx, pod, record, request));
