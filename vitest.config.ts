@@ -8,6 +8,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     // fast-check: a fixed seed in CI so a run replays; the failing seed is printed by fast-check.
-    setupFiles: ['test/setup/fast-check-seed.ts'],
+    setupFiles: ['test/setup/fast-check-seed.ts', 'test/setup/state-dir.ts'],
   },
 });

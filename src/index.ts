@@ -165,6 +165,8 @@ export type {
   HttpResponse,
   PodSandbox,
   Runtime,
+  RuntimeEvent,
+  StartContainerOptions,
   TcpDialer,
 } from './ports/index.js';
 export { HTTP_RESPONSE_TO_HTTPS_CLIENT, sleepOn, stopWithEscalation, systemClock } from './ports/index.js';

@@ -1,5 +1,7 @@
 import { closest } from './args.js';
+import { describeCommand } from './describe-command.js';
 import { CliError, ExitCode, errorMessage } from './errors.js';
+import { execCommand } from './exec-command.js';
 import { MAIN_HELP } from './help.js';
 import { type CliIo, escapeControls } from './io.js';
 import { runCommand } from './run-command.js';
@@ -16,6 +18,8 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
   validate: validateCommand,
   simulate: simulateCommand,
   run: runCommand,
+  describe: describeCommand,
+  exec: execCommand,
 };
 
 /**

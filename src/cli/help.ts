@@ -10,6 +10,8 @@ Commands:
   validate <file|->   check Pod manifests (and workload pod templates) as the API server would
   simulate <file>     run a pod in virtual time: events table and timeline, instantly
   run <file>          run a pod for real (local processes, runc or Docker); Ctrl-C deletes it gracefully
+  describe [POD]      what kubectl describe shows for a pod a 'run' holds (from another terminal)
+  exec POD -- CMD...  run a command in a container of a pod a 'run' holds (from another terminal)
 
 Flags:
   -h, --help          help for kube-lifecycle or a command
@@ -104,11 +106,18 @@ export const RUN_HELP = `Run a pod for real and print its events live.
 Usage:
   kube-lifecycle run <file> [flags]
 
-Starts every container (init containers and sidecars first) with a real runtime, runs the hooks,
-and waits. Ctrl-C (or SIGTERM, SIGHUP) deletes the pod gracefully (preStop, grace period, SIGKILL)
-with a countdown; a second one shortens the grace to 1 second, like 'kubectl delete --now'; a third
-kills everything (best effort) and exits at once. A container that fails to start deletes the pod.
-The command ends once every container has exited; nothing is restarted.
+Hands the pod to the pod worker (startPod), as the kubelet runs it: init containers one at a time,
+sidecars, then the containers; hooks and probes; restarts per restartPolicy with CrashLoopBackOff
+on the real clock (10s, doubling, at most 5m; --back-off changes it). Ctrl-C (or SIGTERM, SIGHUP)
+deletes the pod gracefully (preStop, grace period, SIGKILL) with a countdown; a second one shortens
+the grace to 1 second, like 'kubectl delete --now'; a third kills everything (best effort) and exits
+at once. With restartPolicy Never or OnFailure the command ends when the pod Succeeded or Failed;
+with Never a container that cannot be started at all fails the pod.
+
+While it runs, the pod's status, events and container handles are kept in the state directory
+(KUBE_LIFECYCLE_STATE_DIR, else $XDG_STATE_HOME/kube-lifecycle, else ~/.local/state/kube-lifecycle),
+so 'kube-lifecycle describe POD' and 'kube-lifecycle exec POD -- CMD' work from another terminal.
+A pod name runs once at a time; an entry whose run process is gone is stale and replaced.
 
 Flags:
       --runtime process|oci|docker
@@ -125,6 +134,8 @@ Flags:
       --grace SECONDS        gracePeriodSeconds of the Ctrl-C delete (default: the pod's)
       --show-output          let the containers' stdout/stderr through (default: discarded)
       --pod NAME             which pod when the file holds several
+      --back-off INITIAL[:MAX]   CrashLoopBackOff figures in seconds, e.g. 1:10 (default 10:300)
+      --state-dir DIR        the state directory (default: see above)
       --policy KEY=VALUE     LifecyclePolicy option (see simulate --help)
   -h, --help                 this help
 
@@ -136,7 +147,53 @@ Examples:
   kube-lifecycle run pod.yaml --runtime docker --show-output
   sudo kube-lifecycle run pod.yaml --runtime oci --rootfs ./rootfs
 
-Exit codes: 0 the pod ran and ended clean (deleted, or every container exited 0); 1 the pod failed
-(a container did not start, exited non-zero by itself or could not be stopped; a third Ctrl-C);
-2 usage, unreadable file, bad YAML, an input past the limits (docs/cli.md#limits), no daemon.
+Exit codes: 0 the pod ran and ended clean (deleted, or Succeeded); 1 the pod failed (Failed, a
+container exited non-zero by itself, did not start or could not be stopped; a third Ctrl-C);
+2 usage, unreadable file, bad YAML, an input past the limits (docs/cli.md#limits), no daemon, the
+pod already run by another 'run'.
+`;
+
+/** `kube-lifecycle describe --help`. */
+export const DESCRIBE_HELP = `Show a pod that a 'kube-lifecycle run' holds, as 'kubectl describe pod' would.
+
+Usage:
+  kube-lifecycle describe [POD] [flags]
+
+Reads the pod's entry in the state directory (written by 'run' after every change): status, IP,
+containers (state, last state, ready, restart count), conditions and the Events table, folded and
+aged as kubectl shows it. Without POD, every pod of the namespace. An entry whose run process is
+gone is reported as stale, with the status it last wrote.
+
+Flags:
+  -n, --namespace NS         the pod's namespace (default: default)
+      --state-dir DIR        the state directory (default: as run)
+  -h, --help                 this help
+
+Examples:
+  kube-lifecycle describe lifecycle-demo
+
+Exit codes: 0 shown; 1 no such pod, or its entry is stale; 2 usage.
+`;
+
+/** `kube-lifecycle exec --help`. */
+export const EXEC_HELP = `Run a command in a container of a pod that a 'kube-lifecycle run' holds.
+
+Usage:
+  kube-lifecycle exec POD [-c CONTAINER] -- COMMAND [ARG...]
+
+The 'run' process execs through the runtime that holds the container (docker exec, runc exec, or a
+local process in the container's environment), reached over the pod's exec.sock in the state
+directory. Output is collected, then printed (capped like hook output); no stdin, no TTY.
+
+Flags:
+  -c, --container NAME       the container (default: the pod's first container, as kubectl)
+  -n, --namespace NS         the pod's namespace (default: default)
+      --state-dir DIR        the state directory (default: as run)
+  -h, --help                 this help
+
+Examples:
+  kube-lifecycle exec lifecycle-demo -- cat /usr/share/message
+
+Exit codes: the command's own; 1 no such pod, a stale entry, the container is not running or the
+exec failed; 2 usage.
 `;

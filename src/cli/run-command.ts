@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type ContainerRef, LifecycleManager, systemClock } from '../index.js';
-import { NodeHttpClient } from '../node/index.js';
+import { LifecycleManager } from '../index.js';
+import { NodeGrpcHealthChecker, NodeHttpClient, NodeTcpDialer } from '../node/index.js';
 import { parseArgs } from './args.js';
 import { CliError, ExitCode, errorMessage, usageError } from './errors.js';
 import { RUN_HELP } from './help.js';
@@ -15,10 +15,12 @@ import {
   pullReporter,
   type RunRuntime,
   type RunRuntimeChoice,
+  wallClock,
 } from './run-runtime.js';
 import { RunSession } from './run-session.js';
 import { graceValue } from './scenario.js';
 import { preparePod } from './simulate.js';
+import { podStatePaths, readRunState, removeRunState, stateDir } from './state-dir.js';
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 
@@ -41,6 +43,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     { name: 'sandbox-image', kind: 'string' },
     { name: 'sandbox-command', kind: 'string' },
     { name: 'pull-policy', kind: 'string' },
+    { name: 'back-off', kind: 'string' },
+    { name: 'state-dir', kind: 'string' },
   ]);
   if (args.bool('help')) {
     io.stdout(RUN_HELP);
@@ -58,6 +62,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     throw usageError('run', `--grace: ${errorMessage(error)}`);
   }
   const policy = parsePolicyFlags('run', args.list('policy'));
+  const backOff = parseBackOff(args.string('back-off'));
   const manifest = await readManifest(io, file);
   const name = args.string('pod');
   const entry = name === undefined ? manifest.pods[0] : manifest.pods.find((p) => p.name === name);
@@ -75,34 +80,72 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const ownUid = (entry.pod as { metadata?: { uid?: unknown } }).metadata?.uid;
   const uid = typeof ownUid === 'string' && ownUid !== '' ? ownUid : randomUUID();
 
-  let session: RunSession | undefined;
-  const onExit = (ref: { name: string }, s: { exitCode: number }): void => session?.exited(ref.name, s.exitCode);
-  const { runtime, description, reportsExits } = createOrFallBack(
-    choice,
-    args.string('runtime') === undefined,
-    onExit,
-    io,
-  );
-  try {
-    const pod = await podWithIP(choice, runtime, { ...prepared, metadata: { ...prepared.metadata, uid } }).catch(
-      (error: unknown) => {
-        throw new CliError(`cannot create the pod sandbox: ${errorMessage(error)}`, { exitCode: ExitCode.invalid });
-      },
+  const root = args.string('state-dir') ?? stateDir();
+  const namespace = prepared.metadata?.namespace ?? 'default';
+  const podName = prepared.metadata?.name ?? '';
+  const existing = readRunState(root, namespace, podName);
+  if (existing !== undefined && !existing.stale)
+    throw new CliError(
+      `pod ${namespace}/${podName} is already run by process ${existing.state.pid} (kube-lifecycle describe ${podName}); a pod name is run once at a time`,
+      { exitCode: ExitCode.usage },
     );
-    const manager = new LifecycleManager({ runtime, httpClient: new NodeHttpClient(), clock: systemClock, policy });
-    const watch = reportsExits
-      ? undefined
-      : (ref: ContainerRef, signal: AbortSignal) =>
-          runtime.waitContainer?.(ref, { signal }).then(
-            (exit) => session?.exited(ref.name, exit.exitCode),
-            () => undefined,
-          );
-    session = new RunSession({ io, pod, manager, runtime, grace, description, watch });
+  if (existing !== undefined) {
+    io.stderr(
+      `kube-lifecycle: replacing a stale entry of pod ${namespace}/${podName} (its run process ${existing.state.pid} is gone; containers it left are not cleaned up here${existing.state.runtime.name === 'docker' ? ': a Docker run sweeps them by label' : ''})\n`,
+    );
+    removeRunState(existing.paths);
+  }
+  const { runtime, description } = createOrFallBack(choice, args.string('runtime') === undefined, io);
+  let session: RunSession | undefined;
+  try {
+    const pod = podWithIP(choice, { ...prepared, metadata: { ...prepared.metadata, uid } });
+    const manager = new LifecycleManager({
+      runtime,
+      httpClient: new NodeHttpClient(),
+      tcpDialer: new NodeTcpDialer(),
+      grpcHealthChecker: new NodeGrpcHealthChecker(),
+      clock: wallClock,
+      policy,
+      ...(backOff === undefined ? {} : { crashLoopBackOff: backOff }),
+    });
+    session = new RunSession({
+      io,
+      pod,
+      manager,
+      runtime,
+      grace,
+      description,
+      runtimeName: choice.name,
+      manifest: manifest.source,
+      state: podStatePaths(root, namespace, podName),
+    });
     return await session.run();
   } catch (error) {
     if (session === undefined) await runtime.dispose().catch(() => undefined);
     throw error;
   }
+}
+
+/** `--back-off INITIAL[:MAX]` (seconds, or with a unit): the CrashLoopBackOff figures. */
+function parseBackOff(text: string | undefined): { initialSeconds: number; maxSeconds?: number } | undefined {
+  if (text === undefined) return undefined;
+  const [first, second, ...rest] = text.split(':');
+  const seconds = (part: string | undefined): number | undefined => {
+    if (part === undefined) return undefined;
+    try {
+      const value = graceValue(part);
+      if (value > 0) return value;
+    } catch {}
+    throw usageError('run', `--back-off ${JSON.stringify(text)}: expected INITIAL[:MAX], e.g. 1s:10s (seconds > 0)`);
+  };
+  if (rest.length > 0) seconds('');
+  const initialSeconds = seconds(first) as number;
+  const maxSeconds = seconds(second);
+  if (maxSeconds !== undefined && maxSeconds < initialSeconds)
+    throw usageError('run', `--back-off ${JSON.stringify(text)}: MAX is below INITIAL`);
+  return maxSeconds === undefined
+    ? { initialSeconds, maxSeconds: Math.max(initialSeconds, 300) }
+    : { initialSeconds, maxSeconds };
 }
 
 async function chooseRuntime(args: ReturnType<typeof parseArgs>, io: CliIo): Promise<RunRuntimeChoice> {
@@ -144,23 +187,18 @@ async function chooseRuntime(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
       ...(pullPolicy === undefined ? {} : { pullPolicy: pullPolicy as (typeof PULL_POLICIES)[number] }),
       ...(sandboxImage === undefined ? {} : { sandboxImage }),
       ...(sandboxCommand === undefined ? {} : { sandboxCommand }),
-      onPull: pullReporter(io),
+      onPull: pullReporter(io, { containerEvents: 'skip' }),
     },
   };
 }
 
 /** The default `docker` falls back to `process` when dockerode (an optional peer) is not installed. */
-function createOrFallBack(
-  choice: RunRuntimeChoice,
-  defaulted: boolean,
-  onExit: (ref: { name: string }, status: { exitCode: number }) => void,
-  io: CliIo,
-): RunRuntime {
+function createOrFallBack(choice: RunRuntimeChoice, defaulted: boolean, io: CliIo): RunRuntime {
   try {
-    return createRunRuntime(choice, onExit);
+    return createRunRuntime(choice);
   } catch (error) {
     if (!defaulted || choice.name !== 'docker') throw error;
     io.stderr(`kube-lifecycle: a Docker daemon answers but ${errorMessage(error)}; using --runtime process\n`);
-    return createRunRuntime({ name: 'process', output: choice.output }, onExit);
+    return createRunRuntime({ name: 'process', output: choice.output });
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { type DockerPullEvent, DockerRuntime, type DockerRuntimeOptions } from '../docker/index.js';
-import type { Pod, Runtime } from '../index.js';
+import { type Clock, type Pod, type Runtime, systemClock } from '../index.js';
 import { OciRuntime, ProcessRuntime } from '../node/index.js';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -11,8 +11,6 @@ export interface RunRuntime {
   readonly runtime: Runtime & { dispose(): Promise<void> };
   /** `local processes (ProcessRuntime)`, … */
   readonly description: string;
-  /** Whether the runtime reports exits through `onExit` (else `run` watches `waitContainer`). */
-  readonly reportsExits: boolean;
 }
 
 /** What `run` needs to build a runtime. */
@@ -51,53 +49,69 @@ export function dockerAnswers(env: NodeJS.ProcessEnv = process.env, timeoutMs = 
   });
 }
 
-/** Builds the runtime `run` was asked for; `onExit` feeds exits of process/oci containers back. */
-export function createRunRuntime(
-  choice: RunRuntimeChoice,
-  onExit: (ref: { name: string }, status: { exitCode: number }) => void,
-): RunRuntime {
+/**
+ * Builds the runtime `run` was asked for. Exits reach the pod worker through each adapter's
+ * `waitContainer` (no `onExit` callback: the worker owns restarts).
+ */
+export function createRunRuntime(choice: RunRuntimeChoice): RunRuntime {
   if (choice.name === 'oci')
     return {
-      runtime: new OciRuntime({ rootfs: choice.rootfs as string, onExit, containerOutput: choice.output }),
+      runtime: new OciRuntime({ rootfs: choice.rootfs as string, containerOutput: choice.output }),
       description: 'runc (OciRuntime)',
-      reportsExits: true,
     };
   if (choice.name === 'process')
     return {
-      runtime: new ProcessRuntime({ onExit, containerOutput: choice.output }),
+      runtime: new ProcessRuntime({ containerOutput: choice.output }),
       description: 'local processes (ProcessRuntime)',
-      reportsExits: true,
     };
   const endpoint = dockerEndpoint();
   try {
     return {
       runtime: new DockerRuntime({ ...choice.docker, docker: endpoint }),
       description: `Docker (DockerRuntime, ${'socketPath' in endpoint ? endpoint.socketPath : `${endpoint.host}:${endpoint.port}`})`,
-      reportsExits: false,
     };
   } catch (error) {
     throw usageError('run', `--runtime docker: ${(error as Error).message}`);
   }
 }
 
-/** The pod IP `run` gives the pod: the sandbox's for Docker, else 127.0.0.1. */
-export async function podWithIP(choice: RunRuntimeChoice, runtime: Runtime, pod: Pod): Promise<Pod> {
-  let ip = '127.0.0.1';
-  if (choice.name === 'docker' && runtime.runPodSandbox !== undefined) {
-    const sandbox = await runtime.runPodSandbox(pod, { signal: AbortSignal.timeout(300_000) });
-    ip = sandbox.podIP ?? ip;
-  }
+/**
+ * The pod `run` hands to the worker: runtimes without a sandbox (local processes, runc) share the
+ * host's network, so the pod IP is 127.0.0.1; Docker's comes from the sandbox the worker creates.
+ */
+export function podWithIP(choice: RunRuntimeChoice, pod: Pod): Pod {
+  if (choice.name === 'docker') return pod;
+  const ip = '127.0.0.1';
   return { ...pod, status: { ...pod.status, podIP: ip, podIPs: [{ ip }] } };
 }
 
 /**
- * `onPull` for `run --runtime docker`: the kubelet's Pulling/Pulled/Failed lines, and the daemon's
+ * The clock of `run`: `systemClock`'s timers, read as wall-clock epoch milliseconds (monotonic:
+ * the process's time origin plus `performance.now()`), so that status times are real RFC 3339
+ * instants and another process (`describe`) can compute an event's age.
+ */
+export const wallClock: Clock = Object.freeze({
+  now: (): number => performance.timeOrigin + performance.now(),
+  setTimeout: (callback: () => void, delayMs: number): unknown => systemClock.setTimeout(callback, delayMs),
+  clearTimeout: (handle: unknown): void => systemClock.clearTimeout(handle),
+  keepAlive: (): (() => void) => (systemClock.keepAlive as () => () => void)(),
+});
+
+/**
+ * `onPull` for `run --runtime docker`: the kubelet's Pulling/Pulled/Failed lines (with
+ * `containerEvents: 'skip'` only the sandbox's: a container's come as manager events), and the daemon's
  * progress as one line per layer status (`pull <image>: <layer> Downloading 42% of 3.1 MB`),
  * rewritten in place on a terminal; on a pipe only the lines without a byte count (status changes).
  */
-export function pullReporter(io: CliIo): (event: DockerPullEvent) => void {
+export function pullReporter(
+  io: CliIo,
+  options: { containerEvents?: 'print' | 'skip' } = {},
+): (event: DockerPullEvent) => void {
   let last = '';
   return (e) => {
+    // `run` prints a container's Pulling/Pulled/Failed as the manager's events (spec pod §4.6);
+    // the sandbox's (POD) reach no manager event.
+    if (e.reason !== 'Progress' && e.container !== 'POD' && options.containerEvents === 'skip') return;
     if (e.reason !== 'Progress') {
       if (last !== '' && io.isTTY) io.control?.('\r\x1b[K');
       last = '';

@@ -5,18 +5,24 @@ import {
   type LifecycleManager,
   type LifecycleStep,
   type Pod,
+  type PodStatus,
   type PodTerminationResult,
   type Runtime,
-  systemClock,
 } from '../index.js';
 import { formatSeconds } from './durations.js';
-import { ExitCode } from './errors.js';
+import { ExitCode, errorMessage } from './errors.js';
+import { serveExec } from './exec-socket.js';
 import type { CliIo } from './io.js';
+import { RunCountdown } from './run-countdown.js';
+import { wallClock } from './run-runtime.js';
+import { RunStateWriter } from './run-state-writer.js';
+import { StatusLines } from './run-status-lines.js';
+import type { PodStatePaths } from './state-dir.js';
 
 /** What a {@link RunSession} drives. */
 export interface RunSessionOptions {
   readonly io: CliIo;
-  /** The prepared pod: defaults, UID and pod IP set. */
+  /** The prepared pod: defaults and UID set (and the pod IP, for runtimes without a sandbox). */
   readonly pod: Pod;
   readonly manager: LifecycleManager;
   readonly runtime: Runtime & { dispose(): Promise<void> };
@@ -24,46 +30,46 @@ export interface RunSessionOptions {
   readonly grace: number | undefined;
   /** The runtime in words, for the banner. */
   readonly description: string;
-  /** For runtimes without `onExit`: watch a started container and call {@link RunSession.exited}. */
-  readonly watch?: ((ref: ContainerRef, signal: AbortSignal) => unknown) | undefined;
+  /** `process`, `oci` or `docker` (written to the state directory). */
+  readonly runtimeName: string;
+  /** The manifest file, for the state directory. */
+  readonly manifest: string;
+  /** The pod's entry in the state directory (see state-dir.ts). */
+  readonly state: PodStatePaths;
 }
 
 /** How long the third interrupt waits for the best-effort SIGKILL of everything before exiting. */
 const FORCED_EXIT_WAIT_MS = 3000;
 
 /**
- * One `kube-lifecycle run`: starts the containers in order, prints events live, deletes the pod on
- * an interrupt or after a start failure, and resolves with the exit code (0 clean, 1 failed).
+ * One `kube-lifecycle run`: hands the pod to the manager's pod worker (`startPod`: ordering,
+ * restarts with CrashLoopBackOff on the real clock, probes, completion), prints events and status
+ * changes live, keeps the state directory entry current and serves `exec`, deletes the pod on an
+ * interrupt, and resolves with the exit code (0 clean, 1 failed).
  */
 export class RunSession {
   readonly #o: RunSessionOptions;
-  readonly #t0 = systemClock.now();
+  readonly #t0 = wallClock.now();
+  readonly #lines = new StatusLines();
+  /** The latest exit code of each container. */
   readonly #exits = new Map<string, number>();
-  readonly #failures: string[] = [];
-  readonly #watches = new AbortController();
-  #status = '';
+  /** Why the pod counts as failed, with how often each happened. */
+  readonly #failures = new Map<string, number>();
+  readonly #writer: RunStateWriter;
+  readonly #countdown: RunCountdown;
+  #status: PodStatus | undefined;
   #interrupts = 0;
   #deletion: Promise<PodTerminationResult> | undefined;
-  #deadline = 0;
-  #effectiveGrace = 0;
-  #countdown: ReturnType<typeof setInterval> | undefined;
   #wake: () => void = () => {};
-  /** Per container, when SIGKILL is due as far as the manager's steps say. */
-  readonly #killAt = new Map<string, number>();
 
   constructor(options: RunSessionOptions) {
     this.#o = options;
-  }
-
-  /** A container's main process exited (from the runtime's `onExit` or a watch). */
-  exited(name: string, exitCode: number): void {
-    if (this.#exits.has(name)) return;
-    this.#exits.set(name, exitCode);
-    this.#print(`${this.#at()}  container ${name} exited with code ${exitCode}`);
-    if (this.#deletion === undefined && exitCode !== 0 && this.#isMain(name))
-      this.#failures.push(`container ${name} exited with code ${exitCode}`);
-    this.#o.manager.notifyExited(this.#o.pod, name, { exitCode });
-    this.#wake();
+    this.#writer = new RunStateWriter(options, this.#t0);
+    this.#writer.onError = (error) =>
+      this.#print(
+        `${this.#at()}  cannot write the state directory (${errorMessage(error)}): describe and exec will not see this pod`,
+      );
+    this.#countdown = new RunCountdown(options.io, () => this.#at());
   }
 
   /** Runs the pod to its end; resolves with the exit code. */
@@ -75,27 +81,30 @@ export class RunSession {
       forced = resolve;
     });
     const unsubscribe = io.onInterrupt((signal) => this.#interrupt(signal ?? 'SIGINT', forced));
-    manager.on('event', (e: KubeEvent) =>
+    const onEvent = (e: KubeEvent): void => {
       this.#print(
         `${this.#at()}  ${e.type.padEnd(7)}  ${e.reason.padEnd(20)}  ${e.object.name}: ${e.message}${e.detail === undefined ? '' : `\n          ${e.detail}`}`,
-      ),
-    );
-    // The countdown follows what the manager actually did: the grace from Killing, then the
-    // timeout of the latest stop handed to the runtime (a stop in progress keeps its timeout
-    // unless the policy is `interrupt`, spec §4.2-F.6).
-    manager.on('step', (step: LifecycleStep) => {
-      if (step.kind === 'killing' && step.seconds !== undefined)
-        this.#killAt.set(step.container, step.time + step.seconds * 1000);
-      if (step.kind === 'stopRequested' && step.seconds !== undefined)
-        this.#killAt.set(step.container, step.time + step.seconds * 1000);
-    });
+      );
+      this.#writer.event(e);
+    };
+    const onStatus = (_pod: Pod, status: PodStatus): void => this.#onStatus(status);
+    const onStep = (step: LifecycleStep): void => this.#countdown.step(step);
+    manager.on('event', onEvent).on('podStatus', onStatus).on('step', onStep);
+    let server: { close(): void } | undefined;
     try {
+      this.#writer.write(this.#status, false);
+      server = await serveExec(this.#o.state.socket, runtime, (name) => this.#resolve(name)).catch((error) => {
+        this.#print(`${this.#at()}  exec is not available from another terminal: ${errorMessage(error)}`);
+        return undefined;
+      });
       return await Promise.race([this.#main(), forcedExit]);
     } finally {
       unsubscribe();
+      manager.off('event', onEvent).off('podStatus', onStatus).off('step', onStep);
       clearInterval(keepAlive);
-      this.#stopCountdown();
-      this.#watches.abort();
+      this.#countdown.stop();
+      server?.close();
+      this.#writer.remove();
       await runtime.dispose().catch(() => undefined);
     }
   }
@@ -106,60 +115,112 @@ export class RunSession {
     this.#print(
       `${this.#at()}  running pod ${name} (uid ${pod.metadata?.uid}) on ${this.#o.description}; Ctrl-C deletes it`,
     );
-    const started: string[] = [];
-    for (const { container, kind } of containersInOrder(pod)) {
-      if (this.#interrupts > 0) break;
-      const result = await manager.startContainer(pod, container.name);
-      if (result.containerID !== undefined) this.#watch(result.containerID, container.name);
-      if (result.outcome !== 'running') {
-        const why = `${result.outcome}${result.message === undefined ? '' : ` (${result.message})`}`;
-        this.#print(`${this.#at()}  container ${container.name} did not become Running: ${why}`);
-        this.#failures.push(`container ${container.name} did not become Running`);
-        break;
-      }
-      started.push(container.name);
-      this.#print(`${this.#at()}  container ${container.name} is Running`);
-      if (kind === 'init') {
-        await this.#until(() => this.#exits.has(container.name) || this.#interrupts > 0);
-        const code = this.#exits.get(container.name);
-        if (code !== undefined && code !== 0) {
-          this.#failures.push(`init container ${container.name} exited with code ${code}`);
-          break;
-        }
-      }
-    }
-    if (this.#failures.length > 0 && this.#deletion === undefined) {
-      this.#print(`${this.#at()}  the pod failed to start: deleting it (nothing is restarted)`);
+    manager.startPod(pod).catch((error: unknown) => {
+      this.#print(`${this.#at()}  the pod could not be started: ${errorMessage(error)}`);
+      this.#fail('the pod could not be started');
       this.#delete(this.#o.grace === undefined ? {} : { gracePeriodSeconds: this.#o.grace });
-    }
-    const mains = (pod.spec?.containers ?? []).map((c) => c.name);
-    await this.#until(() => this.#deletion !== undefined || mains.every((n) => this.#exits.has(n)));
+    });
+    const isDone = (): boolean =>
+      this.#deletion !== undefined || this.#status?.phase === 'Succeeded' || this.#status?.phase === 'Failed';
+    await this.#until(isDone);
     if (this.#deletion === undefined) {
+      const phase = this.#status?.phase;
       this.#print(
-        `${this.#at()}  every container has exited by itself; nothing to delete (restarts are not performed)`,
+        `${this.#at()}  pod ${name} ${phase === 'Succeeded' ? 'Succeeded: every container exited 0' : 'Failed: a container exited non-zero and is not restarted'} (restartPolicy ${pod.spec?.restartPolicy ?? 'Always'}); nothing to delete`,
       );
-      return this.#failures.length > 0 ? ExitCode.invalid : ExitCode.ok;
+      // The phase decides: an OnFailure container that failed, was restarted and then exited 0 succeeded.
+      return phase === 'Succeeded' ? ExitCode.ok : ExitCode.invalid;
     }
     let current = this.#deletion;
-    let result = await current;
-    while (this.#deletion !== current) {
-      current = this.#deletion;
+    let result: PodTerminationResult;
+    try {
       result = await current;
+      while (this.#deletion !== current) {
+        current = this.#deletion;
+        result = await current;
+      }
+    } catch (error) {
+      this.#print(`${this.#at()}  deleting pod ${name} failed: ${errorMessage(error)}`);
+      return ExitCode.invalid;
     }
-    this.#stopCountdown();
+    this.#countdown.stop();
+    this.#catchUp();
     this.#print(`${this.#at()}  pod ${name} terminated (grace ${result.gracePeriodSeconds}s)`);
     for (const c of result.containers) {
+      if (c.outcome === 'notRunning') continue;
       const preStop =
         c.preStop.outcome === 'skipped'
           ? ''
           : `, preStop ${c.preStop.outcome}${c.preStop.elapsedMs === undefined ? '' : ` after ${formatSeconds(Math.round(c.preStop.elapsedMs / 100) * 100)}`}`;
+      const code = this.#exits.get(c.container);
       this.#print(
-        `  ${c.container}: ${c.outcome}${preStop}${c.stopTimeoutSeconds === undefined ? '' : `, stop timeout ${c.stopTimeoutSeconds}s`}${this.#exits.has(c.container) ? `, exit code ${this.#exits.get(c.container)}` : ''}`,
+        `  ${c.container}: ${c.outcome}${preStop}${c.stopTimeoutSeconds === undefined ? '' : `, stop timeout ${c.stopTimeoutSeconds}s`}${code === undefined ? '' : `, exit code ${code}`}`,
       );
-      if (c.outcome === 'stopFailed') this.#failures.push(`container ${c.container} could not be stopped`);
+      if (c.outcome === 'stopFailed') this.#fail(`container ${c.container} could not be stopped`);
     }
-    if (this.#failures.length > 0) this.#print(`pod failed: ${this.#failures.join('; ')}`);
-    return this.#failures.length > 0 ? ExitCode.invalid : ExitCode.ok;
+    if (this.#failures.size > 0)
+      this.#print(`pod failed: ${[...this.#failures].map(([why, n]) => (n > 1 ? `${why} (x${n})` : why)).join('; ')}`);
+    return this.#failures.size > 0 ? ExitCode.invalid : ExitCode.ok;
+  }
+
+  #onStatus(status: PodStatus): void {
+    this.#status = status;
+    this.#writer.write(status, this.#deletion !== undefined);
+    const change = this.#lines.follow(status);
+    for (const line of change.lines) this.#print(`${this.#at()}  ${line}`);
+    for (const exit of change.exits) {
+      this.#exits.set(exit.name, exit.terminated.exitCode);
+      this.#countdown.exited(exit.name);
+      if (this.#deletion === undefined && exit.kind === 'main' && exit.terminated.exitCode !== 0)
+        this.#fail(`container ${exit.name} exited with code ${exit.terminated.exitCode}`);
+    }
+    // restartPolicy Never: a container the runtime cannot start is final (with Docker it would
+    // terminate with StartError and fail the pod); else the worker retries it, as the kubelet.
+    if (change.startErrors.length > 0 && this.#deletion === undefined && this.#o.pod.spec?.restartPolicy === 'Never') {
+      for (const e of change.startErrors) this.#fail(`container ${e.name} did not become Running`);
+      this.#print(`${this.#at()}  the pod failed to start: deleting it (restartPolicy Never: nothing is restarted)`);
+      this.#delete(this.#o.grace === undefined ? {} : { gracePeriodSeconds: this.#o.grace });
+    }
+    this.#wake();
+  }
+
+  /** The status the worker holds now (exits a termination caused), if it was not published yet. */
+  #catchUp(): void {
+    try {
+      const status = this.#o.manager.podStatus(this.#o.pod);
+      if (status !== this.#status) this.#onStatus(status);
+    } catch {
+      // the pod never reached the worker (startPod rejected)
+    }
+  }
+
+  /**
+   * The container `exec` means: the named one, else the first regular container (as kubectl).
+   * A started container is reachable during its postStart too (as with kubectl exec): the ref
+   * comes from the container layer's status, which knows the id from the runtime's start on.
+   */
+  #resolve(name: string | undefined): { ref: ContainerRef } | { error: string } {
+    const { pod, manager } = this.#o;
+    const names = containersInOrder(pod).map((c) => c.container.name);
+    const wanted = name ?? pod.spec?.containers?.[0]?.name ?? '';
+    if (!names.includes(wanted))
+      return {
+        error: `container ${JSON.stringify(wanted)} not found in pod ${pod.metadata?.name} (containers: ${names.join(', ')})`,
+      };
+    const status = manager.status(pod, wanted);
+    const isStarted =
+      status.state === 'Running' || (status.state === 'Waiting' && status.reason === 'ContainerCreating');
+    if (!isStarted || status.containerID === undefined)
+      return { error: `container ${wanted} is not running (${status.reason ?? status.state})` };
+    return {
+      ref: {
+        id: status.containerID,
+        name: wanted,
+        podName: pod.metadata?.name ?? '',
+        podNamespace: pod.metadata?.namespace ?? 'default',
+        podUID: pod.metadata?.uid ?? '',
+      },
+    };
   }
 
   #interrupt(signal: string, forced: (code: number) => void): void {
@@ -188,39 +249,13 @@ export class RunSession {
 
   #delete(options: { gracePeriodSeconds?: number }): void {
     const { manager, pod } = this.#o;
-    const effective = options.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-    this.#effectiveGrace = this.#deletion === undefined ? effective : Math.min(this.#effectiveGrace, effective);
-    if (this.#deletion === undefined) this.#deadline = systemClock.now() + Math.max(effective, 0) * 1000;
+    this.#countdown.deleting(options.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
     this.#deletion = manager.deletePod(pod, options);
-    if (this.#countdown !== undefined) return;
-    this.#countdown = setInterval(() => {
-      const due = [...this.#killAt].filter(([name]) => !this.#exits.has(name)).map(([, at]) => at);
-      const left = Math.max(
-        0,
-        Math.ceil(((due.length > 0 ? Math.max(...due) : this.#deadline) - systemClock.now()) / 1000),
-      );
-      const text = `terminating: SIGKILL in ${left}s (grace ${this.#effectiveGrace}s)`;
-      if (this.#o.io.isTTY && this.#o.io.control !== undefined) this.#setStatus(text);
-      else if (left % 5 === 0 && left > 0) this.#print(`${this.#at()}  ${text}`);
-    }, 1000);
+    this.#writer.write(this.#status, true);
   }
 
-  #watch(id: string, name: string): void {
-    const { pod, watch } = this.#o;
-    watch?.(
-      {
-        id,
-        name,
-        podName: pod.metadata?.name ?? '',
-        podNamespace: pod.metadata?.namespace ?? 'default',
-        podUID: pod.metadata?.uid ?? '',
-      },
-      this.#watches.signal,
-    );
-  }
-
-  #isMain(name: string): boolean {
-    return (this.#o.pod.spec?.containers ?? []).some((c) => c.name === name);
+  #fail(why: string): void {
+    this.#failures.set(why, (this.#failures.get(why) ?? 0) + 1);
   }
 
   #until(done: () => boolean): Promise<void> {
@@ -232,27 +267,11 @@ export class RunSession {
     });
   }
 
-  #stopCountdown(): void {
-    if (this.#countdown !== undefined) clearInterval(this.#countdown);
-    this.#setStatus('');
-  }
-
   #at(): string {
-    return `+${(Math.max(0, systemClock.now() - this.#t0) / 1000).toFixed(1)}s`;
+    return `+${(Math.max(0, wallClock.now() - this.#t0) / 1000).toFixed(1)}s`;
   }
 
   #print(line: string): void {
-    const { io } = this.#o;
-    if (this.#status !== '') io.control?.('\r\x1b[K');
-    io.stdout(`${line}\n`);
-    if (this.#status !== '') io.stdout(this.#status);
-  }
-
-  #setStatus(text: string): void {
-    const { io } = this.#o;
-    if (!io.isTTY || io.control === undefined || (text === '' && this.#status === '')) return;
-    this.#status = text;
-    io.control('\r\x1b[K');
-    io.stdout(text);
+    this.#countdown.print(line);
   }
 }

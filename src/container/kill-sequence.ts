@@ -13,6 +13,7 @@ import { racePreStop } from './prestop-race.js';
 import {
   type ContainerRecord,
   instanceSpec,
+  NOT_STARTED,
   type PodRecord,
   type Termination,
   whenExited,
@@ -183,7 +184,16 @@ export function requestKill(
   record: ContainerRecord,
   request: KillRequest & { readonly shareInFlight?: boolean },
 ): Promise<StopResult> {
-  if (record.phase === 'starting') return whenStartupDone(record).then(() => requestKill(ctx, pod, record, request));
+  if (record.phase === 'starting') {
+    // The runtime has not returned the container yet (creating it, pulling its image): the kill
+    // cancels that call, as the kubelet's pod worker cancels the sync in flight (pod_workers.go
+    // UpdatePod: becameTerminating → "Cancelling current pod sync", status.cancelFn(); the image
+    // pull runs on that context); once the runtime returned, the kill is queued behind postStart
+    // (spec §3.7).
+    if (record.ref === undefined && record.calls !== NOT_STARTED)
+      record.calls.controller.abort(new Error('the container is being killed'));
+    return whenStartupDone(record).then(() => requestKill(ctx, pod, record, request));
+  }
   const inFlight = record.termination;
   if (inFlight !== undefined && !inFlight.settled) {
     if (request.shareInFlight !== false) return inFlight.promise;

@@ -1,6 +1,7 @@
 import type { Container } from '../api/types.js';
 import { errorText } from '../errors.js';
 import { EventMessages } from '../hooks/events.js';
+import type { RuntimeEvent } from '../ports/runtime.js';
 import { markExited } from './container-exit.js';
 import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
 import { callSafely, DEADLINE, linkedController, raceDeadline } from './deadline.js';
@@ -46,7 +47,12 @@ export async function startSequence(
   try {
     const started = await raceDeadline(
       clock,
-      callSafely(() => ctx.runtime.startContainer(pod.pod, container, { signal: calls.controller.signal })),
+      callSafely(() =>
+        ctx.runtime.startContainer(pod.pod, container, {
+          signal: calls.controller.signal,
+          onEvent: (e) => emitRuntimeEvent(ctx, pod, record, e),
+        }),
+      ),
       ctx.runtimeRequestTimeoutSeconds * 1000,
     );
     if (started === DEADLINE) {
@@ -167,6 +173,20 @@ async function runPostStart(
   }
   emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
   return report;
+}
+
+/** Longest runtime event message kept (the API server's event note limit is 1 KiB). */
+const MAX_RUNTIME_EVENT_MESSAGE = 1024;
+
+/**
+ * A {@link RuntimeEvent} from `startContainer`'s `onEvent` (e.g. Docker's Pulling/Pulled, spec pod
+ * §4.6) as a container event; a malformed one (not Normal/Warning, no reason) is dropped.
+ */
+function emitRuntimeEvent(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord, event: RuntimeEvent): void {
+  const { type, reason, message } = (event ?? {}) as Partial<RuntimeEvent>;
+  if ((type !== 'Normal' && type !== 'Warning') || typeof reason !== 'string' || reason === '') return;
+  const text = typeof message === 'string' ? message.slice(0, MAX_RUNTIME_EVENT_MESSAGE) : '';
+  emitContainerEvent(ctx, pod, record, { type, reason: reason.slice(0, 128), message: text });
 }
 
 function describe(value: unknown): string {

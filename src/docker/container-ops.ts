@@ -33,8 +33,8 @@ export async function execInContainer(
     const stream = (await exec
       .start({ Detach: false, Tty: false, abortSignal: inner })
       .catch((error: unknown) => Promise.reject(execError(error, daemon, ref, command)))) as NodeJS.ReadableStream;
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
+    const out = new CappedText(EXEC_OUTPUT_CAP_BYTES);
+    const err = new CappedText(EXEC_OUTPUT_CAP_BYTES);
     const stdout = new PassThrough().on('data', (b: Buffer) => out.push(b));
     const stderr = new PassThrough().on('data', (b: Buffer) => err.push(b));
     await new Promise<void>((resolve, reject) => {
@@ -44,8 +44,41 @@ export async function execInContainer(
       stream.on('error', (error: unknown) => reject(inner.aborted ? inner.reason : error));
     });
     const exitCode = await execExitCode(exec, inner);
-    return { exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+    return { exitCode, stdout: out.text(), stderr: err.text() };
   });
+}
+
+/**
+ * The most bytes kept of an exec's stdout and of its stderr: the cap of `kube-lifecycle/node`'s
+ * adapters (`DEFAULT_OUTPUT_CAP_BYTES`, 1 MiB; a test keeps them equal), so a hook or probe that
+ * prints without end costs the same bounded memory on every runtime.
+ */
+export const EXEC_OUTPUT_CAP_BYTES = 1024 * 1024;
+
+/** One exec stream up to `capBytes`; the rest is read and dropped, and a marker says so (as node's). */
+class CappedText {
+  readonly #chunks: Buffer[] = [];
+  readonly #capBytes: number;
+  #size = 0;
+  #isTruncated = false;
+
+  constructor(capBytes: number) {
+    this.#capBytes = capBytes;
+  }
+
+  push(chunk: Buffer): void {
+    const room = this.#capBytes - this.#size;
+    if (chunk.length > room) this.#isTruncated = true;
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.#chunks.push(kept);
+    this.#size += kept.length;
+  }
+
+  text(): string {
+    const body = Buffer.concat(this.#chunks).toString('utf8');
+    return this.#isTruncated ? `${body}\n[kube-lifecycle: output truncated after ${this.#capBytes} bytes]` : body;
+  }
 }
 
 /** The exec's exit code; the stream may end a moment before the daemon records it. */

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Container, Pod } from '../api/types.js';
-import type { ContainerExit, ContainerRef, ExecResult, PodSandbox, Runtime } from '../ports/runtime.js';
+import type {
+  ContainerExit,
+  ContainerRef,
+  ExecResult,
+  PodSandbox,
+  Runtime,
+  StartContainerOptions,
+} from '../ports/runtime.js';
 import { linkedAbort } from './abort.js';
 import { connect, type DockerOption } from './connection.js';
 import {
@@ -120,7 +127,7 @@ export class DockerRuntime implements Runtime {
    * Make sure the image is there (pull policy, `onPull` lines), create the container in the pod's
    * sandbox (created first if needed) and start it; resolves with the Docker container id.
    */
-  async startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
+  async startContainer(pod: Pod, container: Container, options: StartContainerOptions): Promise<{ id: string }> {
     this.#checkOpen();
     options.signal.throwIfAborted();
     const identity = podIdentity(pod);
@@ -132,7 +139,15 @@ export class DockerRuntime implements Runtime {
     const sandbox = await this.#sandboxFor(identity, options.signal);
     await ensureImage(
       this.#daemon.docker,
-      this.#imageRequest(container.image, effectivePullPolicy(container, this.#pullPolicy), identity, container.name),
+      {
+        ...this.#imageRequest(
+          container.image,
+          effectivePullPolicy(container, this.#pullPolicy),
+          identity,
+          container.name,
+        ),
+        onEvent: options.onEvent,
+      },
       options.signal,
     );
     const attemptKey = `${sandbox.key}/${container.name}`;

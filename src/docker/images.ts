@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import type { RuntimeEvent } from '../ports/runtime.js';
 import { linkedAbort } from './abort.js';
 import type { ImagePullPolicy } from './container-config.js';
 import { DockerRuntimeError, daemonError, toFault } from './errors.js';
@@ -59,6 +60,8 @@ export interface ImageRequest {
   readonly container: string;
   readonly daemon: string;
   readonly onPull: ((event: DockerPullEvent) => void) | undefined;
+  /** The manager's event sink of this start (`StartContainerOptions.onEvent`): every report but `Progress`. */
+  readonly onEvent?: ((event: RuntimeEvent) => void) | undefined;
   /** Wall-clock milliseconds, for the `Pulled` durations. */
   readonly now: () => number;
 }
@@ -66,7 +69,8 @@ export interface ImageRequest {
 /**
  * Make sure `request.image` is on the machine as the kubelet's image manager does
  * (`EnsureImageExists`): `Never` → present or `ERR_IMAGE_NEVER_PULL`; `IfNotPresent` → pull when
- * absent; `Always` → pull. Reports `Pulling`/`Progress`/`Pulled` (or `Failed`) through `onPull`.
+ * absent; `Always` → pull. Reports `Pulling`/`Progress`/`Pulled` (or `Failed`) through `onPull`,
+ * and all but `Progress` through `onEvent` (the manager's events, spec pod §4.6).
  */
 export async function ensureImage(docker: Dockerode, request: ImageRequest, signal: AbortSignal): Promise<void> {
   const { image, policy } = request;
@@ -75,6 +79,12 @@ export async function ensureImage(docker: Dockerode, request: ImageRequest, sign
       request.onPull?.({ ...event, image, pod: request.pod, container: request.container });
     } catch {
       // a listener's fault is not the pull's
+    }
+    if (event.reason === 'Progress') return;
+    try {
+      request.onEvent?.({ type: event.type, reason: event.reason, message: event.message });
+    } catch {
+      // nor the manager's
     }
   };
   const present = policy === 'Always' ? false : await isImagePresent(docker, request, signal);

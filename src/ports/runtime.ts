@@ -42,6 +42,27 @@ export interface PodSandbox {
 }
 
 /**
+ * An event a runtime reports while it starts a container, e.g. the kubelet's image events
+ * `Pulling` / `Pulled` / `Failed` / `ErrImageNeverPull` (spec pod §4.6). The manager emits it as
+ * a Kubernetes event of that container (fieldPath, timestamp on its clock).
+ */
+export interface RuntimeEvent {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** Options of {@link Runtime.startContainer}. */
+export interface StartContainerOptions {
+  readonly signal: AbortSignal;
+  /**
+   * Optional sink for {@link RuntimeEvent}s about this container (given by the manager; an adapter
+   * that has none to report ignores it). Call it only while `startContainer` is pending.
+   */
+  readonly onEvent?: (event: RuntimeEvent) => void;
+}
+
+/**
  * The container runtime port (DESIGN §5, pinned). Three CRI-shaped calls; the core decides when
  * to make them and how long to wait, on the injected clock.
  *
@@ -50,7 +71,7 @@ export interface PodSandbox {
  */
 export interface Runtime {
   /** Create and start the container's main process; resolve when it is started. */
-  startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }>;
+  startContainer(pod: Pod, container: Container, options: StartContainerOptions): Promise<{ id: string }>;
   /** CRI ExecSync: run argv in the container (no shell); resolve with its exit code and output. */
   exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult>;
   /**

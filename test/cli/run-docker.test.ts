@@ -69,7 +69,7 @@ spec:
       // the default when a daemon answers on DOCKER_HOST and no runtime is named
       expect(out, t.output().stderr).toMatch(/running pod web \(uid [0-9a-f-]{36}\) on Docker \(DockerRuntime, /);
       expect(out).toMatch(
-        /pull\s+Normal\s+Pulled\s+app: Container image "kube-lifecycle-test\/busybox:static" already present on machine/,
+        /\+\d+\.\ds\s+Normal\s+Pulled\s+app: Container image "kube-lifecycle-test\/busybox:static" already present on machine/,
       );
       t.interrupt();
       expect(await done).toBe(0);
@@ -82,16 +82,75 @@ spec:
     expect(left).toEqual([]);
   }, 180_000);
 
-  it('a container whose image is absent under --pull-policy Never fails the pod: exit 1, no hang', async () => {
+  it('the seed walkthrough in two terminals (README): postStart writes /usr/share/message, exec reads it, describe, Ctrl-C runs preStop', async () => {
+    const file = join(dir, 'lifecycle-demo.yaml');
+    // docs/examples/lifecycle-demo.yaml with the test image for nginx (no registry on CI machines):
+    // the same hooks (busybox has no /usr/share: the postStart makes it first); the preStop's
+    // "nginx -s quit" becomes a marker and a sleep.
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Pod
+metadata: { name: lifecycle-demo }
+spec:
+  containers:
+  - name: lifecycle-demo-container
+    image: ${TEST_IMAGE}
+    command: ["sh", "-c", "trap 'exit 0' TERM QUIT; while true; do sleep 0.2; done"]
+    lifecycle:
+      postStart:
+        exec:
+          command: ["/bin/sh", "-c", "mkdir -p /usr/share && echo Hello from the postStart handler > /usr/share/message"]
+      preStop:
+        exec:
+          command: ["/bin/sh", "-c", "echo stopping > /tmp/prestop; sleep 1"]
+`,
+    );
+    const t = testIo();
+    const done = main(['run', file, '--runtime', 'docker', ...FLAGS], t.io);
+    await until(
+      () => t.output().stdout.includes('container lifecycle-demo-container is Running') || t.output().stderr !== '',
+    );
+    const e = testIo();
+    expect(await main(['exec', 'lifecycle-demo', '--', 'cat', '/usr/share/message'], e.io), e.output().stderr).toBe(0);
+    expect(e.output().stdout).toBe('Hello from the postStart handler\n');
+    const d = testIo();
+    expect(await main(['describe', 'lifecycle-demo'], d.io)).toBe(0);
+    const text = d.output().stdout;
+    expect(text).toMatch(/^Runtime:\s+Docker \(DockerRuntime, /m);
+    expect(text).toMatch(/^ {4}Container ID:\s+docker:\/\/[0-9a-f]{64}$/m);
+    expect(text).toMatch(/^ {4}Image:\s+kube-lifecycle-test\/busybox:static$/m);
+    expect(text).toMatch(/^ {4}State:\s+Running$/m);
+    // spec pod §4.6: the image event is a manager event (RuntimeEvent through startContainer's onEvent).
+    expect(text).toMatch(
+      /Normal\s+Pulled\s+\S+\s+kubelet\s+spec\.containers\{lifecycle-demo-container\}: Container image "kube-lifecycle-test\/busybox:static" already present on machine/,
+    );
+    expect(t.output().stdout).toMatch(/\+\d+\.\ds\s+Normal\s+Pulled\s+lifecycle-demo-container: Container image/);
+    expect(t.output().stdout).not.toMatch(/^pull\s+Normal\s+Pulled\s+lifecycle-demo-container/m);
+    expect(text).toMatch(
+      /Normal\s+Started\s+\S+\s+kubelet\s+spec\.containers\{lifecycle-demo-container\}: Container started/,
+    );
+    t.interrupt();
+    expect(await done).toBe(0);
+    expect(t.output().stdout).toMatch(/lifecycle-demo-container: stopped, preStop succeeded after 1(\.\d)?s/);
+    if (process.env['KL_SHOW_WALKTHROUGH'] === '1') console.log(`${t.output().stdout}\n${e.output().stdout}\n${text}`);
+    const left = await daemon?.docker.listContainers({
+      all: true,
+      filters: { label: ['io.kubernetes.pod.name=lifecycle-demo'] },
+    });
+    expect(left).toEqual([]);
+  }, 180_000);
+
+  it('restartPolicy Never: a container whose image is absent under --pull-policy Never fails the pod: exit 1, no hang', async () => {
     const file = join(dir, 'missing.yaml');
     writeFileSync(
       file,
-      `apiVersion: v1\nkind: Pod\nmetadata: { name: missing }\nspec:\n  containers:\n  - { name: app, image: "kube-lifecycle-test/absent:1" }\n`,
+      `apiVersion: v1\nkind: Pod\nmetadata: { name: missing }\nspec:\n  restartPolicy: Never\n  containers:\n  - { name: app, image: "kube-lifecycle-test/absent:1" }\n`,
     );
     const t = testIo();
     expect(await main(['run', file, '--runtime', 'docker', ...FLAGS, '--pull-policy', 'Never'], t.io)).toBe(1);
-    expect(t.output().stdout).toMatch(/pull\s+Warning\s+ErrImageNeverPull\s+app: /);
-    expect(t.output().stdout).toMatch(/container app did not become Running: startFailed/);
+    expect(t.output().stdout).toMatch(/\+\d+\.\ds\s+Warning\s+ErrImageNeverPull\s+app: /);
+    expect(t.output().stdout).toMatch(/container app did not become Running: RunContainerError/);
   }, 120_000);
 });
 
@@ -159,6 +218,21 @@ describe('run --runtime docker: the pull progress line (onPull)', () => {
     for (const e of events) report(e);
     expect(t.output().stdout).toBe(
       'pull  Normal   Pulling   web: Pulling image "nginx:1.27"\npull  nginx:1.27: a1b2 Pull complete\npull  Normal   Pulled    web: Successfully pulled image "nginx:1.27" in 2.1s\n',
+    );
+  });
+
+  it("run's reporter (containerEvents: skip): a container's kubelet lines come as manager events, the sandbox's stay", () => {
+    const t = testIo();
+    const report = pullReporter(t.io, { containerEvents: 'skip' });
+    for (const e of events) report(e);
+    report({
+      ...base,
+      container: 'POD',
+      reason: 'Pulled',
+      message: 'Container image "pause" already present on machine',
+    });
+    expect(t.output().stdout).toBe(
+      'pull  nginx:1.27: a1b2 Pull complete\npull  Normal   Pulled    POD: Container image "pause" already present on machine\n',
     );
   });
 });

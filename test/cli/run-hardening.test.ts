@@ -37,48 +37,52 @@ const run = (file: string, ...flags: string[]) => {
 };
 
 describe('kube-lifecycle run: exit codes (0 clean, 1 pod failed, 2 bad input)', () => {
-  it('a container that cannot start: the pod is deleted and run exits 1 instead of hanging', async () => {
+  it('restartPolicy Never: a container that cannot start fails the pod, which is deleted; run exits 1 instead of hanging', async () => {
     const { t, done } = run(
       pod(
         'nostart',
-        '  terminationGracePeriodSeconds: 2\n  containers:\n  - { name: ok, command: ["sleep", "30"] }\n  - { name: bad, command: ["/nonexistent/kl-binary"] }\n',
+        '  restartPolicy: Never\n  terminationGracePeriodSeconds: 2\n  containers:\n  - { name: ok, command: ["sleep", "30"] }\n  - { name: bad, command: ["/nonexistent/kl-binary"] }\n',
       ),
     );
     expect(await done).toBe(1);
     const out = t.output().stdout;
-    expect(out).toMatch(/container bad did not become Running: startFailed/);
+    expect(out).toMatch(/container bad did not become Running: RunContainerError/);
     expect(out).toMatch(/the pod failed to start: deleting it/);
     expect(out).toMatch(/pod nostart terminated/);
     expect(out).toMatch(/pod failed: container bad did not become Running/);
   });
 
-  it('every container exits by itself: 0 when all exit 0, 1 when one exits non-zero', async () => {
-    const clean = run(pod('clean', '  containers:\n  - { name: a, command: ["true"] }\n'));
+  it('restartPolicy Never, every container exits by itself: 0 when the pod Succeeded, 1 when it Failed (spec pod §5.1)', async () => {
+    const clean = run(pod('clean', '  restartPolicy: Never\n  containers:\n  - { name: a, command: ["true"] }\n'));
     expect(await clean.done).toBe(0);
     const failing = run(
       pod(
         'failing',
-        '  containers:\n  - { name: a, command: ["true"] }\n  - { name: b, command: ["sh", "-c", "exit 3"] }\n',
+        '  restartPolicy: Never\n  containers:\n  - { name: a, command: ["true"] }\n  - { name: b, command: ["sh", "-c", "exit 3"] }\n',
       ),
     );
     expect(await failing.done).toBe(1);
-    expect(failing.t.output().stdout).toMatch(/container b exited with code 3/);
+    expect(clean.t.output().stdout).toMatch(/pod clean Succeeded: every container exited 0/);
+    expect(failing.t.output().stdout).toMatch(/container b exited with code 3 \(Error\)/);
+    expect(failing.t.output().stdout).toMatch(/pod failing Failed/);
   });
 
-  it('an init container that exits non-zero fails the pod (exit 1)', async () => {
-    const { done } = run(
+  it('restartPolicy Never: an init container that exits non-zero fails the pod (exit 1), the next never starts (spec pod §3)', async () => {
+    const { t, done } = run(
       pod(
         'initfail',
-        '  initContainers:\n  - { name: init, command: ["sh", "-c", "exit 2"] }\n  containers:\n  - { name: a, command: ["sleep", "30"] }\n',
+        '  restartPolicy: Never\n  initContainers:\n  - { name: init, command: ["sh", "-c", "exit 2"] }\n  containers:\n  - { name: a, command: ["sleep", "30"] }\n',
       ),
     );
     expect(await done).toBe(1);
+    expect(t.output().stdout).toMatch(/container init exited with code 2/);
+    expect(t.output().stdout).not.toMatch(/container a is Running/);
   });
 });
 
 describe('kube-lifecycle run: a fresh pod UID per run', () => {
   it('two runs of one manifest get different UIDs (runc names containers by it); a manifest uid is kept', async () => {
-    const file = pod('uid', '  containers:\n  - { name: a, command: ["true"] }\n');
+    const file = pod('uid', '  restartPolicy: Never\n  containers:\n  - { name: a, command: ["true"] }\n');
     const uids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const { t, done } = run(file);
@@ -91,7 +95,7 @@ describe('kube-lifecycle run: a fresh pod UID per run', () => {
     const own = join(dir, 'own-uid.yaml');
     writeFileSync(
       own,
-      'kind: Pod\nmetadata: { name: own, uid: my-uid-1 }\nspec:\n  containers:\n  - { name: a, command: ["true"] }\n',
+      'kind: Pod\nmetadata: { name: own, uid: my-uid-1 }\nspec:\n  restartPolicy: Never\n  containers:\n  - { name: a, command: ["true"] }\n',
     );
     const { t, done } = run(own);
     expect(await done).toBe(0);

@@ -133,7 +133,9 @@ describe.skipIf(daemon === undefined)('end to end through LifecycleManager on Do
     expect(performance.now() - t0).toBeLessThan(8_000);
     expect(result.containers[0]?.outcome).toBe('stopped');
     expect(manager.status(pod, 'web')).toMatchObject({ state: 'Terminated', exitCode: 0, containerID: ref.id });
-    expect(events.map((e) => e.reason)).toEqual(['Started', 'Killing']);
+    // Pulled: the image event through startContainer's onEvent, the kubelet's message (spec pod §4.6).
+    expect(events.map((e) => e.reason)).toEqual(['Pulled', 'Started', 'Killing']);
+    expect(events[0]?.message).toBe(`Container image "${TEST_IMAGE}" already present on machine`);
     const info = await (daemon as TestDaemon).docker.getContainer(ref.id).inspect();
     expect(info.Name).toBe(`/k8s_web_lifecycle-demo_default_uid-lifecycle-demo_0_${runtime.runId}`);
     expect(info.Config.Labels).toMatchObject({
