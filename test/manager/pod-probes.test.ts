@@ -29,10 +29,12 @@ describe('probes through startPod (spec pod §6)', () => {
     await manager.startPod(pod);
     await clock.advance(40_000);
     expect(events.map((e) => `${e.timestamp} ${e.type} ${e.reason}: ${e.message}`)).toEqual([
+      '0 Normal Created: Container created',
       '0 Normal Started: Container started',
       '15000 Warning Unhealthy: Liveness probe failed: sick',
       '20000 Warning Unhealthy: Liveness probe failed: sick',
       '20000 Normal Killing: Container app failed liveness probe, will be restarted',
+      '25000 Normal Created: Container created',
       '25000 Normal Started: Container started',
       '30000 Warning Unhealthy: Liveness probe failed: sick',
       '35000 Warning Unhealthy: Liveness probe failed: sick',
