@@ -1,14 +1,12 @@
 import { type ParsedArgs, parseArgs } from './args.js';
-import { formatSeconds, parseDuration } from './durations.js';
+import { parseDuration } from './durations.js';
 import { CliError, ExitCode, usageError } from './errors.js';
 import { SIMULATE_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { type Manifest, type ManifestPod, readManifest } from './load-manifests.js';
 import { parseExits, parseHorizon, parseProbes } from './pod-scripts.js';
 import { parsePolicyFlags } from './policy-flags.js';
-import { renderEvents } from './render-events.js';
 import { renderPodReport } from './render-pod-report.js';
-import { renderTimeline } from './render-timeline.js';
 import {
   applyScenarioText,
   emptyScenario,
@@ -21,7 +19,7 @@ import {
   parseStopBehaviour,
   type SimulationScript,
 } from './scenario.js';
-import { type SimulationTrace, simulate, simulateOnWorker, usesPodWorker } from './simulate.js';
+import { simulate } from './simulate.js';
 
 const FLAGS = [
   { name: 'delete-at', kind: 'string' },
@@ -42,7 +40,10 @@ const FLAGS = [
   { name: 'ascii', kind: 'boolean' },
 ] as const;
 
-/** `kube-lifecycle simulate <file>`: the pod in virtual time; events table and timeline, or `--json`. */
+/**
+ * `kube-lifecycle simulate <file>`: the pod on the pod worker in virtual time (`simulate.ts`);
+ * events table, timelines and pod status, or `--json`.
+ */
 export async function simulateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs('simulate', argv, FLAGS);
   if (!args.bool('json')) return simulateWith(args, io);
@@ -70,21 +71,13 @@ async function simulateWith(args: ParsedArgs, io: CliIo): Promise<number> {
   const scenarioFile = await loadScenario(io, file, args.string('scenario'), scenario);
   applyFlags(args, scenario);
   const entry = choosePod(manifest, scenario.pod);
-  if (usesPodWorker(scenario)) {
-    const trace = await simulateOnWorker(entry.pod, scenario);
-    if (args.bool('json')) {
-      io.stdout(`${JSON.stringify({ source: manifest.source, scenario: scenarioFile ?? null, ...trace }, null, 2)}\n`);
-      return ExitCode.ok;
-    }
-    io.stdout(renderPodReport(trace, reportHeader(trace.pod.name, { manifest: manifest.source, scenarioFile, entry })));
-    return ExitCode.ok;
-  }
   const trace = await simulate(entry.pod, scenario);
   if (args.bool('json')) {
     io.stdout(`${JSON.stringify({ source: manifest.source, scenario: scenarioFile ?? null, ...trace }, null, 2)}\n`);
     return ExitCode.ok;
   }
-  io.stdout(renderReport(trace, { manifest: manifest.source, scenarioFile, entry, ascii: args.bool('ascii') }));
+  const header = reportHeader(trace.pod.name, { manifest: manifest.source, scenarioFile, entry });
+  io.stdout(renderPodReport(trace, header, { ascii: args.bool('ascii') }));
   return ExitCode.ok;
 }
 
@@ -210,42 +203,4 @@ function reportHeader(
   const out = [`Simulated pod "${name}"${from} in virtual time: ${context.manifest}`];
   if (context.scenarioFile !== undefined) out.push(`Scenario: ${context.scenarioFile}`);
   return out;
-}
-
-/** The human report: header, events table, timeline, final statuses, notes. */
-export function renderReport(
-  trace: SimulationTrace,
-  context: { manifest: string; scenarioFile: string | undefined; entry: ManifestPod; ascii?: boolean },
-): string {
-  const { pod } = trace;
-  const out = reportHeader(pod.name, context);
-  trace.deletes.forEach((d, i) => {
-    const grace =
-      d.gracePeriodSeconds === undefined
-        ? `the pod's terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}s)`
-        : `gracePeriodSeconds ${d.gracePeriodSeconds}`;
-    out.push(`${i === 0 ? 'Deleted' : 'Deleted again'} at ${formatSeconds(d.atMs)} with ${grace}`);
-  });
-  out.push('', 'Containers:');
-  for (const c of trace.containers) {
-    out.push(
-      `  ${c.name} (${c.kind === 'container' ? 'container' : c.kind === 'sidecar' ? 'sidecar' : 'init container'}):`,
-    );
-    if (c.postStart !== undefined) out.push(`    PostStart:   ${c.postStart}`);
-    if (c.preStop !== undefined) out.push(`    PreStop:     ${c.preStop}`);
-    if (c.stopSignal !== undefined) out.push(`    StopSignal:  ${c.stopSignal}`);
-    if (c.postStart === undefined && c.preStop === undefined) out.push('    no lifecycle hooks');
-  }
-  out.push('', renderEvents(trace.events, trace.endMs), renderTimeline(trace, { ascii: context.ascii === true }));
-  out.push('Final container status:');
-  for (const [name, status] of Object.entries(trace.statuses)) {
-    const detail = [
-      status.reason,
-      status.exitCode === undefined ? undefined : `exit code ${status.exitCode}`,
-      status.finishedAt === undefined ? undefined : `finished ${formatSeconds(status.finishedAt)}`,
-    ].filter((x) => x !== undefined);
-    out.push(`  ${name}: ${status.state}${detail.length > 0 ? ` (${detail.join(', ')})` : ''}`);
-  }
-  if (trace.notes.length > 0) out.push('', 'Notes:', ...trace.notes.map((n) => `  - ${n}`));
-  return `${out.join('\n')}\n`;
 }
