@@ -50,13 +50,15 @@ export const SIMULATE_HELP = `Run a pod in virtual time on the testing kit's fak
 Usage:
   kube-lifecycle simulate <file> [flags]
 
-Every container is started in order (init containers and sidecars first), then the pod is
-deleted (on the pod worker: only when scripted), and a kubectl-describe-style Events table and a timeline per container are printed.
+The pod runs on the pod worker (startPod): containers start in order (init containers and
+sidecars first), exits restart with CrashLoopBackOff, then the pod is deleted (by default once
+nothing is left to happen), and a kubectl-describe-style Events table, a chart per container, a
+status timeline and the final pod status are printed.
 Exec hooks succeed at once, httpGet hooks get 200 and main processes exit on their stop signal,
 unless scripted. Same input, same output, byte for byte.
 
 When:
-      --delete-at TIME       delete the pod at TIME (default: once every container is running)
+      --delete-at TIME       delete the pod at TIME (default: once nothing is left to happen; none with --for)
       --grace SECONDS        delete with this gracePeriodSeconds (default: the pod's)
       --delete-again TIME:SECONDS   a repeat delete, e.g. 15s:1 (can only shorten, spec §4.1)
 
@@ -75,9 +77,7 @@ Scripting (repeatable; TIME/DURATION: 5, 5s, 500ms, 2m):
       --probe C.PROBE=B      scripted probe results (PROBE: liveness, readiness, startup; B: pass,
                              fail, hang, fail@TIME, pass@TIME, hang@TIME, flap:N periods)
                              e.g. --probe web.liveness=fail@30s
-      --for DURATION         how long the pod runs in virtual time (at most 24h)
-                             --exit, --probe or --for run the pod on the pod worker (startPod):
-                             restarts with CrashLoopBackOff, pod status; default horizon: until
+      --for DURATION         how long the pod runs in virtual time (at most 24h); default: until
                              nothing is left to happen, at most 5m
       --scenario FILE        the same in YAML (keys: deleteAt, grace, deleteAgain, hooks, stops,
                              http, crashes, init, policy, pod, exits, probes, for); default: <file>.scenario.yaml
@@ -88,8 +88,8 @@ Scripting (repeatable; TIME/DURATION: 5, 5s, 500ms, 2m):
 
 Output:
       --pod NAME             which pod when the file holds several
-      --json                 the full trace: events, steps, runtime timeline, HTTP requests, statuses
-      --ascii                draw the timeline with ASCII characters only
+      --json                 the full trace: events, steps, runtime timeline, HTTP requests, status changes, pod status
+      --ascii                draw the chart with ASCII characters only
   -h, --help                 this help
 
 Examples:

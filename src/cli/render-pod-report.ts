@@ -2,10 +2,19 @@ import type { ContainerState, PodContainerStatus } from '../api/pod-status.js';
 import { formatSeconds } from './durations.js';
 import { renderEvents } from './render-events.js';
 import { renderPodSummary } from './render-report.js';
-import type { ContainerSnapshot, PodSimulationTrace } from './simulate-pod.js';
+import { renderTimeline } from './render-timeline.js';
+import type { ContainerSnapshot, PodSimulationTrace } from './simulation-trace.js';
 
 /** Events shown in the worker timeline beside the status changes: restarts, back-off, probes, kills. */
-const TIMELINE_REASONS = new Set(['FailedPostStartHook', 'Killing', 'BackOff', 'Unhealthy', 'ProbeWarning', 'Started']);
+const TIMELINE_REASONS = new Set([
+  'Created',
+  'FailedPostStartHook',
+  'Killing',
+  'BackOff',
+  'Unhealthy',
+  'ProbeWarning',
+  'Started',
+]);
 
 function describeSnapshot(c: ContainerSnapshot): string {
   const detail = [
@@ -78,15 +87,27 @@ function renderStatus(status: PodContainerStatus): string[] {
   return lines;
 }
 
-/** The human report of a pod-worker simulation. */
-export function renderPodReport(trace: PodSimulationTrace, header: readonly string[]): string {
+/**
+ * The human report of a simulation: header, containers and hooks, the Events table, the chart of
+ * each container's first run (hooks, grace, signals; `ascii` for plain terminals), the status
+ * timeline (restarts, back-off), the pod status at the end, notes.
+ */
+export function renderPodReport(
+  trace: PodSimulationTrace,
+  header: readonly string[],
+  options: { readonly ascii?: boolean } = {},
+): string {
   const { pod } = trace;
   const out = [...header];
+  const horizon = trace.horizonIsDefault
+    ? `until nothing was left to happen, at most ${formatSeconds(trace.horizonMs)}`
+    : `--for ${formatSeconds(trace.horizonMs)}`;
   out.push(
-    `Ran on the pod worker (startPod) for ${formatSeconds(trace.endMs)} of virtual time (${trace.horizonIsDefault ? `until nothing was left to happen, at most ${formatSeconds(trace.horizonMs)}` : `--for ${formatSeconds(trace.horizonMs)}`}); restartPolicy ${pod.restartPolicy}`,
+    `Ran on the pod worker (startPod) for ${formatSeconds(trace.endMs)} of virtual time (${horizon}); restartPolicy ${pod.restartPolicy}`,
   );
   out.push(...renderPodSummary(trace));
-  out.push('', renderEvents(trace.events, trace.endMs), renderPodTimeline(trace));
+  const chart = renderTimeline(trace, { ascii: options.ascii === true });
+  out.push('', renderEvents(trace.events, trace.endMs), chart, renderPodTimeline(trace));
   const status = trace.podStatus;
   if (status !== undefined) {
     out.push(`Pod status at ${formatSeconds(trace.endMs)}: ${status.phase}`);

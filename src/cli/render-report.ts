@@ -1,16 +1,14 @@
 /**
- * The human report of `simulate` (a container-level run): header, deletes and containers, events
- * table, timeline, final statuses, notes. The header and the deletes/containers block are shared
- * with the pod-worker report (`render-pod-report.ts`).
+ * The parts of `simulate`'s report that do not depend on how the pod ran: the header (which pod,
+ * from where, which scenario file) and the deletes/containers block. The report itself is
+ * `render-pod-report.ts`.
  *
  * @module
  */
 
 import { formatSeconds } from './durations.js';
 import type { ManifestPod } from './load-manifests.js';
-import { renderEvents } from './render-events.js';
-import { renderTimeline } from './render-timeline.js';
-import type { SimulatedContainer, SimulationTrace } from './simulate.js';
+import type { SimulatedContainer } from './simulate.js';
 
 /** Where the simulated pod came from: the manifest, the scenario file (if any), the manifest entry. */
 export interface ReportContext {
@@ -26,28 +24,6 @@ export function reportHeader(name: string, context: ReportContext): string[] {
   const out = [`Simulated pod "${name}"${from} in virtual time: ${context.manifest}`];
   if (context.scenarioFile !== undefined) out.push(`Scenario: ${context.scenarioFile}`);
   return out;
-}
-
-/** The human report: header, events table, timeline, final statuses, notes. */
-export function renderReport(
-  trace: SimulationTrace,
-  context: ReportContext & { readonly ascii?: boolean | undefined },
-): string {
-  const { pod } = trace;
-  const out = reportHeader(pod.name, context);
-  out.push(...renderPodSummary(trace));
-  out.push('', renderEvents(trace.events, trace.endMs), renderTimeline(trace, { ascii: context.ascii === true }));
-  out.push('Final container status:');
-  for (const [name, status] of Object.entries(trace.statuses)) {
-    const detail = [
-      status.reason,
-      status.exitCode === undefined ? undefined : `exit code ${status.exitCode}`,
-      status.finishedAt === undefined ? undefined : `finished ${formatSeconds(status.finishedAt)}`,
-    ].filter((x) => x !== undefined);
-    out.push(`  ${name}: ${status.state}${detail.length > 0 ? ` (${detail.join(', ')})` : ''}`);
-  }
-  if (trace.notes.length > 0) out.push('', 'Notes:', ...trace.notes.map((n) => `  - ${n}`));
-  return `${out.join('\n')}\n`;
 }
 
 /**

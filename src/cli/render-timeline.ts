@@ -1,59 +1,17 @@
+import type { LifecycleStep } from '../index.js';
+import type { RuntimeTimelineEntry } from '../testing/index.js';
 import { formatSeconds } from './durations.js';
-import type { SimulatedContainer, SimulationTrace } from './simulate.js';
+import type { SimulatedContainer } from './simulate.js';
+import { ASCII, type Glyphs, UNICODE } from './timeline-glyphs.js';
 
-/** Characters of the chart; `ascii` for terminals without box drawing. */
-interface Glyphs {
-  readonly hook: string;
-  readonly hookFailed: string;
-  readonly running: string;
-  readonly wait: string;
-  readonly graceStart: string;
-  readonly grace: string;
-  readonly graceEnd: string;
-  readonly extension: string;
-  readonly signal: string;
-  readonly stopping: string;
-  readonly exit: string;
-  readonly kill: string;
-  readonly rule: string;
-  readonly tick: string;
-  readonly ruleEnd: string;
+/** What the chart reads from a simulation. */
+export interface ChartTrace {
+  readonly containers: readonly SimulatedContainer[];
+  readonly deletes: ReadonlyArray<{ readonly atMs: number; readonly gracePeriodSeconds?: number }>;
+  readonly steps: readonly LifecycleStep[];
+  readonly runtime: readonly RuntimeTimelineEntry[];
+  readonly endMs: number;
 }
-
-const UNICODE: Glyphs = {
-  hook: '█',
-  hookFailed: '▒',
-  running: '━',
-  wait: '┄',
-  graceStart: '├',
-  grace: '─',
-  graceEnd: '┤',
-  extension: '╌',
-  signal: '▼',
-  stopping: '·',
-  exit: '✕',
-  kill: '✖',
-  rule: '─',
-  tick: '┼',
-  ruleEnd: '┤',
-};
-const ASCII: Glyphs = {
-  hook: '#',
-  hookFailed: '%',
-  running: '=',
-  wait: '.',
-  graceStart: '|',
-  grace: '-',
-  graceEnd: '|',
-  extension: '+',
-  signal: 'v',
-  stopping: '.',
-  exit: 'X',
-  kill: 'K',
-  rule: '-',
-  tick: '+',
-  ruleEnd: '|',
-};
 
 const CHART_COLUMNS = 60;
 const LABEL_WIDTH = 13;
@@ -79,7 +37,7 @@ interface Lane {
  * from `Killing` (and the minimum stop grace beyond it), the stop signal, SIGKILL and the exit.
  * Each lane ends with the exact times in words, so nothing depends on reading the bars.
  */
-export function renderTimeline(trace: SimulationTrace, options: { ascii?: boolean } = {}): string {
+export function renderTimeline(trace: ChartTrace, options: { ascii?: boolean } = {}): string {
   const g = options.ascii === true ? ASCII : UNICODE;
   const perContainer = trace.containers.map((c) => ({ container: c, lanes: lanesOf(trace, c, g) }));
   const ends = [
@@ -102,7 +60,9 @@ export function renderTimeline(trace: SimulationTrace, options: { ascii?: boolea
     out.push(`${'pod'.padEnd(LABEL_WIDTH)}${cells.join('')}  ${words.join(', ')}`.trimEnd());
   }
   for (const { container, lanes } of perContainer) {
-    out.push(`${container.name} (${kindText(container)})`);
+    const runs = trace.steps.filter((s) => s.container === container.name && s.kind === 'starting').length;
+    const more = runs > 1 ? `; its first of ${runs} runs, the status timeline below shows them all` : '';
+    out.push(`${container.name} (${kindText(container)}${more})`);
     if (lanes.length === 0) out.push(`${'  (never started)'.padEnd(LABEL_WIDTH)}`);
     for (const lane of lanes) {
       const cells = Array.from({ length: columns }, () => ' ');
@@ -124,11 +84,23 @@ export function renderTimeline(trace: SimulationTrace, options: { ascii?: boolea
   return options.ascii === true ? text.replace(/→/g, '->') : text;
 }
 
-function lanesOf(trace: SimulationTrace, c: SimulatedContainer, g: Glyphs): Lane[] {
-  const steps = trace.steps.filter((s) => s.container === c.name);
+/** The entries of a container's first run: up to its second start (a restart on the pod worker). */
+function firstRun<T>(entries: readonly T[], isStart: (entry: T) => boolean): T[] {
+  const second = entries.findIndex((e, i) => isStart(e) && entries.slice(0, i).some(isStart));
+  return second === -1 ? [...entries] : entries.slice(0, second);
+}
+
+function lanesOf(trace: ChartTrace, c: SimulatedContainer, g: Glyphs): Lane[] {
+  const steps = firstRun(
+    trace.steps.filter((s) => s.container === c.name),
+    (s) => s.kind === 'starting',
+  );
   const first = (kind: string) => steps.find((s) => s.kind === kind);
   const all = (kind: string) => steps.filter((s) => s.kind === kind);
-  const runtime = trace.runtime.filter((r) => r.container === c.name);
+  const runtime = firstRun(
+    trace.runtime.filter((r) => r.container === c.name),
+    (r) => r.kind === 'start',
+  );
   const lanes: Lane[] = [];
   const started = first('started');
   const exit = runtime.find((r) => r.kind === 'exit');
@@ -213,15 +185,18 @@ function graceLane(
 }
 
 function stopSignalLane(
-  trace: SimulationTrace,
+  trace: ChartTrace,
   c: SimulatedContainer,
-  runtime: SimulationTrace['runtime'],
+  runtime: ChartTrace['runtime'],
   wasKilled: boolean,
   g: Glyphs,
 ): Lane | undefined {
   const signals = runtime.filter((r) => r.kind === 'signal');
   const exit = runtime.find((r) => r.kind === 'exit');
-  const stops = trace.steps.filter((s) => s.container === c.name && s.kind === 'stopRequested');
+  const stops = firstRun(
+    trace.steps.filter((s) => s.container === c.name),
+    (s) => s.kind === 'starting',
+  ).filter((s) => s.kind === 'stopRequested');
   const failed = runtime.find((r) => r.kind === 'stop-failed');
   if (c.kind === 'init' && !wasKilled) return undefined;
   if (signals.length === 0 && exit === undefined && stops.length === 0) return undefined;

@@ -8,9 +8,9 @@ import { type Manifest, type ManifestPod, readManifest } from './load-manifests.
 import { parseExits, parseHorizon, parseProbes } from './pod-scripts.js';
 import { parsePolicyFlags } from './policy-flags.js';
 import { renderPodReport } from './render-pod-report.js';
-import { renderReport, reportHeader } from './render-report.js';
+import { reportHeader } from './render-report.js';
 import { applyScenarioText, emptyScenario, fromFlag, graceValue, type SimulationScript } from './scenario.js';
-import { simulate, simulateOnWorker, usesPodWorker } from './simulate.js';
+import { simulate } from './simulate.js';
 
 const FLAGS = [
   { name: 'delete-at', kind: 'string' },
@@ -31,7 +31,10 @@ const FLAGS = [
   { name: 'ascii', kind: 'boolean' },
 ] as const;
 
-/** `kube-lifecycle simulate <file>`: the pod in virtual time; events table and timeline, or `--json`. */
+/**
+ * `kube-lifecycle simulate <file>`: the pod on the pod worker in virtual time (`simulate.ts`);
+ * events table, timelines and pod status, or `--json`.
+ */
 export async function simulateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs('simulate', argv, FLAGS);
   if (!args.bool('json')) return simulateWith(args, io);
@@ -59,21 +62,13 @@ async function simulateWith(args: ParsedArgs, io: CliIo): Promise<number> {
   const scenarioFile = await loadScenario(io, file, args.string('scenario'), scenario);
   applyFlags(args, scenario);
   const entry = choosePod(manifest, scenario.pod);
-  if (usesPodWorker(scenario)) {
-    const trace = await simulateOnWorker(entry.pod, scenario);
-    if (args.bool('json')) {
-      io.stdout(`${JSON.stringify({ source: manifest.source, scenario: scenarioFile ?? null, ...trace }, null, 2)}\n`);
-      return ExitCode.ok;
-    }
-    io.stdout(renderPodReport(trace, reportHeader(trace.pod.name, { manifest: manifest.source, scenarioFile, entry })));
-    return ExitCode.ok;
-  }
   const trace = await simulate(entry.pod, scenario);
   if (args.bool('json')) {
     io.stdout(`${JSON.stringify({ source: manifest.source, scenario: scenarioFile ?? null, ...trace }, null, 2)}\n`);
     return ExitCode.ok;
   }
-  io.stdout(renderReport(trace, { manifest: manifest.source, scenarioFile, entry, ascii: args.bool('ascii') }));
+  const header = reportHeader(trace.pod.name, { manifest: manifest.source, scenarioFile, entry });
+  io.stdout(renderPodReport(trace, header, { ascii: args.bool('ascii') }));
   return ExitCode.ok;
 }
 

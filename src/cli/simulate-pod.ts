@@ -11,107 +11,82 @@ import type { PodLifecycleStatus } from '../api/pod-status.js';
 import type { Pod } from '../api/types.js';
 import type { KubeEvent, LifecycleStep, PodTerminationResult } from '../index.js';
 import { LifecycleManager } from '../index.js';
-import { type AggregatedEvent, aggregateEvents } from '../pod/index.js';
-import {
-  FakeHttpClient,
-  FakeRuntime,
-  type RuntimeTimelineEntry,
-  ScenarioError,
-  VirtualClock,
-} from '../testing/index.js';
+import { aggregateEvents } from '../pod/index.js';
+import { FakeHttpClient, FakeRuntime, type PendingTimer, ScenarioError, VirtualClock } from '../testing/index.js';
 import { checkScenario } from '../testing/scenario-check.js';
 import { scriptFakes } from '../testing/scenario-fakes.js';
 import { formatSeconds } from './durations.js';
 import { errorMessage, usageError } from './errors.js';
 import { scriptProbes } from './probe-fakes.js';
 import type { SimulationScript } from './scenario.js';
-import type { SimulatedContainer, SimulatedRequest } from './simulate.js';
+import type { SimulatedContainer } from './simulate.js';
 import { toRunnerScenario } from './simulation-setup.js';
+import { type PodSimulationTrace, type StatusChange, snapshotOf } from './simulation-trace.js';
+
+export type { ContainerSnapshot, PodSimulationTrace, StatusChange } from './simulation-trace.js';
 
 /** The default horizon: 5 minutes of virtual time (the CrashLoopBackOff cap), or less when the run is idle. */
 export const DEFAULT_HORIZON_MS = 300_000;
+/** The label of the timers of scripted deletes. */
+const SCRIPTED_DELETE = 'scripted delete';
 /** The guard against something rescheduling forever within the horizon. */
 const MAX_TIMERS = 100_000;
 
-/** One container's status at one instant, as the timeline shows it. */
-export interface ContainerSnapshot {
-  readonly name: string;
-  /** `Waiting`, `Running` or `Terminated`. */
-  readonly state: 'Waiting' | 'Running' | 'Terminated';
-  readonly reason?: string;
-  readonly message?: string;
-  readonly exitCode?: number;
-  readonly restartCount: number;
-  readonly ready: boolean;
+/**
+ * A regular init container runs its job and exits: `--init NAME=exit-after:3s,exit-code:1`
+ * (default: at once, code 0), on every run, its timer cleared when it exits first.
+ */
+function completeInitContainers(
+  manager: LifecycleManager,
+  runtime: FakeRuntime,
+  clock: VirtualClock,
+  names: readonly string[],
+  plans: Readonly<
+    Record<string, { readonly exitAfterMs?: number | undefined; readonly exitCode?: number | undefined }>
+  >,
+): void {
+  const timers = new Map<string, unknown>();
+  manager.on('step', (step) => {
+    if (step.kind === 'exited' || step.kind === 'killing') clock.clearTimeout(timers.get(step.container));
+    if (step.kind !== 'running' || !names.includes(step.container)) return;
+    const plan = plans[step.container] ?? {};
+    const handle = clock.setTimeout(
+      () => {
+        if (runtime.container(step.container)?.state === 'running')
+          runtime.crash(step.container, { exitCode: plan.exitCode ?? 0 });
+      },
+      plan.exitAfterMs ?? 0,
+      `init ${step.container} completes`,
+    );
+    timers.set(step.container, handle);
+  });
 }
 
-/** The pod status at an instant where it changed (a `podStatus` event). */
-export interface StatusChange {
-  readonly atMs: number;
-  /** How many events were emitted before this change (orders the timeline). */
-  readonly eventsBefore: number;
-  readonly phase: PodLifecycleStatus['phase'];
-  readonly containers: readonly ContainerSnapshot[];
+/** The pod still runs (not Succeeded/Failed, `startPod` did not fail). */
+function isLive(manager: LifecycleManager, pod: Pod): boolean {
+  try {
+    const { phase } = manager.podStatus(pod);
+    return phase === 'Pending' || phase === 'Running';
+  } catch {
+    return false;
+  }
 }
 
-/** Everything a pod-worker simulation produced; `--json` prints it as is. Deterministic. */
-export interface PodSimulationTrace {
-  readonly mode: 'podWorker';
-  readonly pod: {
-    readonly name: string;
-    readonly namespace: string;
-    readonly uid: string;
-    readonly restartPolicy: string;
-    readonly terminationGracePeriodSeconds: number;
-  };
-  readonly containers: readonly SimulatedContainer[];
-  /** The virtual-time horizon (`--for`, or the default). */
-  readonly horizonMs: number;
-  /** True when no `--for` was given (the run ends once idle, at most {@link DEFAULT_HORIZON_MS}). */
-  readonly horizonIsDefault: boolean;
-  readonly deletes: ReadonlyArray<{ readonly atMs: number; readonly gracePeriodSeconds?: number }>;
-  readonly exits: ReadonlyArray<{ readonly atMs: number; readonly container: string; readonly exitCode: number }>;
-  readonly events: readonly KubeEvent[];
-  /** The events as `kubectl describe` lists them (spec pod §7.2). */
-  readonly aggregatedEvents: readonly AggregatedEvent[];
-  readonly steps: readonly LifecycleStep[];
-  readonly runtime: readonly RuntimeTimelineEntry[];
-  readonly http: readonly SimulatedRequest[];
-  /** Every pod status change, in order. */
-  readonly statusChanges: readonly StatusChange[];
-  /** The pod status at the end (`podStatus`), or undefined when `startPod` failed. */
-  readonly podStatus?: PodLifecycleStatus;
-  readonly termination?: PodTerminationResult;
-  readonly notes: readonly string[];
-  readonly endMs: number;
-}
-
-/** The timeline's view of one container status. */
-export function snapshotOf(status: PodLifecycleStatus['containerStatuses'][number]): ContainerSnapshot {
-  const { waiting, running, terminated } = status.state;
-  const base = { name: status.name, restartCount: status.restartCount, ready: status.ready };
-  if (terminated !== undefined)
-    return {
-      ...base,
-      state: 'Terminated',
-      exitCode: terminated.exitCode,
-      ...(terminated.reason === undefined ? {} : { reason: terminated.reason }),
-      ...(terminated.message === undefined ? {} : { message: terminated.message }),
-    };
-  if (running !== undefined) return { ...base, state: 'Running' };
-  return {
-    ...base,
-    state: 'Waiting',
-    ...(waiting?.reason === undefined ? {} : { reason: waiting.reason }),
-    ...(waiting?.message === undefined ? {} : { message: waiting.message }),
-  };
+/** Containers whose last postStart began and never finished (a hung hook, spec §3.3). */
+function unfinishedStarts(steps: readonly LifecycleStep[]): string[] {
+  const open = new Set<string>();
+  for (const s of steps) {
+    if (s.kind === 'postStartStarted') open.add(s.container);
+    else if (s.kind === 'postStartFinished') open.delete(s.container);
+  }
+  return [...open];
 }
 
 /**
  * Runs `pod` (already prepared: defaults, UID, pod IP) through `startPod` until the horizon:
  * `scenario.forMs`, or by default until nothing is left to happen, at most
- * {@link DEFAULT_HORIZON_MS}. Scripted deletes happen at their times, and a deletion still in
- * progress at the horizon is followed to its end.
+ * {@link DEFAULT_HORIZON_MS}, then deletes it (see the loop). Scripted deletes happen at their
+ * times, and a deletion still in progress at the horizon is followed to its end.
  */
 export async function simulatePod(
   pod: Pod,
@@ -122,7 +97,7 @@ export async function simulatePod(
   // Only the fault plan is used here (hooks, http, stops); the runner's actions are not.
   const plan = { ...setup.scenario, actions: [{ at: 0, startAll: true as const }] };
   try {
-    checkScenario(pod, plan);
+    checkScenario(pod, setup.scenario); // crashes and deletes too, named by their flags
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     throw usageError(
@@ -150,6 +125,8 @@ export async function simulatePod(
   const notes: string[] = [];
   manager.on('event', (e) => events.push(e));
   manager.on('step', (s) => steps.push(s));
+  const initNames = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy !== 'Always').map((c) => c.name);
+  completeInitContainers(manager, runtime, clock, initNames, plan.init ?? {});
   manager.on('podStatus', (_pod, status) => {
     const change: StatusChange = {
       atMs: clock.now(),
@@ -196,37 +173,54 @@ export async function simulatePod(
   let deletesPending = 0;
   const scheduleDelete = (atMs: number, gracePeriodSeconds: number | undefined): void => {
     deletesPending++;
-    clock.setTimeout(() => {
-      deletes.push({ atMs: clock.now(), ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }) });
-      deletions.push(
-        manager
-          .deletePod(pod, gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds })
-          .then(
-            (result) => {
-              termination = result;
-            },
-            (error: unknown) => {
-              notes.push(`deletePod failed: ${errorMessage(error).split('\n')[0]}`);
-            },
-          )
-          .finally(() => {
-            deletesPending--;
-          }),
-      );
-    }, atMs);
+    clock.setTimeout(
+      () => {
+        deletes.push({ atMs: clock.now(), ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }) });
+        deletions.push(
+          manager
+            .deletePod(pod, gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds })
+            .then(
+              (result) => {
+                termination = result;
+              },
+              (error: unknown) => {
+                notes.push(`deletePod failed: ${errorMessage(error).split('\n')[0]}`);
+              },
+            )
+            .finally(() => {
+              deletesPending--;
+            }),
+        );
+      },
+      Math.max(0, atMs - clock.now()),
+      SCRIPTED_DELETE,
+    );
   };
   if (scenario.deleteAtMs !== undefined) scheduleDelete(scenario.deleteAtMs, scenario.gracePeriodSeconds);
   for (const again of scenario.deleteAgain) scheduleDelete(again.atMs, again.gracePeriodSeconds);
 
   const horizonMs = scenario.forMs ?? DEFAULT_HORIZON_MS;
+  // Without --delete-at and --for, the pod is deleted once nothing is left to happen (every start
+  // settled, the scripted exits done), or at the default horizon: `kubectl delete pod` after the
+  // scene, so preStop and the grace period show; a pod that completed by itself is not deleted.
+  let defaultDelete = scenario.deleteAtMs === undefined && scenario.forMs === undefined;
   let fired = 0;
   let guard = false;
+  const isIdle = (head: PendingTimer | undefined): boolean =>
+    head === undefined || head.deadlineMs === Infinity || (head.deadlineMs > horizonMs && deletesPending === 0);
   for (;;) {
     await clock.flush();
-    const head = clock.pendingTimerList()[0];
-    const deleting = deletesPending > 0;
-    if (head === undefined || head.deadlineMs === Infinity) break;
-    if (head.deadlineMs > horizonMs && !deleting) break;
+    const pending = clock.pendingTimerList();
+    // The default delete comes before any --delete-again (a repeat of it).
+    const work = pending.find((t) => t.label !== SCRIPTED_DELETE);
+    if (defaultDelete && isIdle(work) && isLive(manager, pod)) {
+      defaultDelete = false;
+      if (work !== undefined && work.deadlineMs !== Infinity) await clock.advanceTo(horizonMs);
+      scheduleDelete(clock.now(), scenario.gracePeriodSeconds);
+      continue;
+    }
+    const head = pending[0];
+    if (isIdle(head)) break;
     if (fired >= MAX_TIMERS) {
       guard = true;
       break;
@@ -249,6 +243,13 @@ export async function simulatePod(
       );
   if (startError !== undefined) notes.push(`startPod failed: ${errorMessage(startError).split('\n')[0]}`);
   if (guard) notes.push(`simulation stopped at ${formatSeconds(clock.now())}: more than ${MAX_TIMERS} timers`);
+  // A postStart still running with no timer left that could end it is hung (not just cut by --for).
+  const stalled = !clock.pendingTimerList().some((t) => t.deadlineMs !== Infinity);
+  for (const name of stalled ? unfinishedStarts(steps) : [])
+    notes.push(
+      `${name} never finished starting: its postStart is still running and the kubelet sets no timeout (spec §3.3, k/k#116032); ` +
+        'the container stays Waiting, and a delete waits behind it (spec §3.7). Try --policy postStartTimeoutSeconds=10',
+    );
   if (deletesPending > 0) notes.push('the pod is stuck Terminating at the end of the simulation');
   let podStatus: PodLifecycleStatus | undefined;
   try {

@@ -15,6 +15,7 @@ export interface KubeEventObject {
 
 /** Event reasons the manager emits (the kubelet's, plus policy-gated extras). */
 export type KubeEventReason =
+  | 'Created'
   | 'Started'
   | 'Killing'
   | 'FailedPostStartHook'

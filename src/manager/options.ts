@@ -10,6 +10,7 @@ import { type LifecyclePolicy, resolvePolicy } from '../container/policy.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { KillReason } from '../grace/kill-grace.js';
 import type { CrashLoopBackOffPolicy } from '../pod/crash-loop-back-off.js';
+import { resolveSyncRequeue } from '../pod/sync-requeue.js';
 import type { Clock } from '../ports/clock.js';
 import type { GrpcHealthChecker } from '../ports/grpc-health-checker.js';
 import type { HttpClient } from '../ports/http-client.js';
@@ -94,6 +95,7 @@ export function resolvePodOptions(options: LifecycleManagerOptions): PodOptions 
         throw new InvalidArgumentError(`options.crashLoopBackOff.${key}`, value, 'a finite number of seconds > 0');
       }
     }
+    resolveSyncRequeue(backOff, 'options.crashLoopBackOff'); // requeue, syncFrequencySeconds
   }
   const gates = options.featureGates;
   if (gates !== undefined && (gates === null || typeof gates !== 'object')) {

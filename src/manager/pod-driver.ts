@@ -7,12 +7,13 @@
  * @module
  */
 
-import type { ManagerContext } from '../container/context.js';
+import type { EventSink, ManagerContext } from '../container/context.js';
 import { DEADLINE, type Deferred, deferred, raceDeadline } from '../container/deadline.js';
 import { requestKill } from '../container/kill-sequence.js';
 import { type ContainerRecord, containerSpec, type PodRecord } from '../container/records.js';
 import { startSequence } from '../container/start-sequence.js';
 import { errorText, LifecycleError } from '../errors.js';
+import { EventMessages, type KubeEvent } from '../hooks/events.js';
 import type {
   ContainerDriver,
   ContainerExit,
@@ -22,6 +23,27 @@ import type {
   StopOutcome,
 } from '../pod/container-driver.js';
 import { reportExit } from './report-exit.js';
+
+/**
+ * The context of one worker start: the container's `Started` event is preceded by `Created`
+ * (spec pod §4.6: the kubelet emits `Created` after CreateContainer and `Started` after
+ * StartContainer; the Runtime port's `startContainer` does both, so both follow it, at the same
+ * instant). Text per `kubeletVersion`: `Container created` (1.35), `Created container: <name>`.
+ */
+function withCreatedEvent(ctx: ManagerContext, containerName: string): ManagerContext {
+  const hub: EventSink = {
+    hasListeners: (name) => ctx.hub.hasListeners(name),
+    emit: (name, ...args) => {
+      const event = args[0] as KubeEvent | undefined;
+      if (name === 'event' && event?.reason === 'Started' && event.object.name === containerName) {
+        const message = EventMessages.created(containerName, ctx.kubeletVersion);
+        ctx.hub.emit('event', { ...event, reason: 'Created', message });
+      }
+      ctx.hub.emit(name, ...args);
+    },
+  };
+  return { ...ctx, hub };
+}
 
 /** How long a kill waits for `waitContainer` to report the exit code of a container it stopped. */
 const EXIT_REPORT_MS = 1_000;
@@ -89,7 +111,7 @@ export class PodDriver implements ContainerDriver {
     }
     const watch: Watch = { exit: deferred<ContainerExit>(), settled: false };
     this.#watches.set(name, watch);
-    const result = await startSequence(ctx, pod, c, spec);
+    const result = await startSequence(withCreatedEvent(ctx, name), pod, c, spec);
     const containerID = result.containerID;
     const id = containerID === undefined ? {} : { containerID };
     switch (result.outcome) {

@@ -4,7 +4,8 @@
  *
  * - `notStarted`: never created (Waiting `ContainerCreating`, or `PodInitializing` when the pod has
  *   init containers);
- * - `starting`: a start (runtime start + postStart) is in flight;
+ * - `starting`: a start (runtime start + postStart) is in flight; the status still shows the state
+ *   it started from (`startingFrom`), as the kubelet's does until the sync is over;
  * - `running`: started and postStart done;
  * - `exited`: the last instance terminated; the next sync decides whether it restarts;
  * - `backingOff`: it will restart once its CrashLoopBackOff expires (Waiting `CrashLoopBackOff`);
@@ -30,6 +31,8 @@ export interface ContainerRecord {
   readonly kind: ContainerKind;
   readonly spec: Container;
   state: ContainerRecordState;
+  /** While `starting`: the state the start began from, which the status keeps showing. */
+  startingFrom?: ContainerRecordState;
   /** `restartCount` of the newest instance (previous + 1 at creation, spec pod §4.4). */
   restartCount: number;
   /** Instances created so far. */
@@ -87,7 +90,8 @@ export function isRecordStarted(record: ContainerRecord): boolean {
  * init containers, else `ContainerCreating` (spec pod §4.4).
  */
 export function renderContainerStatus(record: ContainerRecord, defaultWaitingReason: string): PodContainerStatus {
-  const { state, lastExit, priorExit } = record;
+  const { lastExit, priorExit } = record;
+  const state = record.state === 'starting' ? (record.startingFrom ?? 'notStarted') : record.state;
   const started = isRecordStarted(record);
   let status: PodContainerStatus['state'];
   let lastState: PodContainerStatus['lastState'] = {};

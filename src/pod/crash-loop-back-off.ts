@@ -7,11 +7,14 @@
  * @module
  */
 
+import type { SyncRequeuePolicy } from './sync-requeue.js';
+
 /**
  * Back-off figures (DESIGN §10 policy `crashLoopBackOff`). Each is optional; the defaults are the
- * kubelet's 1.35 ones (spec pod §4.1).
+ * kubelet's 1.35 ones (spec pod §4.1). `requeue` and `syncFrequencySeconds` say when a pod in
+ * back-off is synced again, i.e. how often `BackOff` repeats (spec pod §4.3, `SyncRequeuePolicy`).
  */
-export interface CrashLoopBackOffPolicy {
+export interface CrashLoopBackOffPolicy extends SyncRequeuePolicy {
   /** First wait (after the second crash). @default 10 (1 with `reducedDecay`) */
   readonly initialSeconds?: number | undefined;
   /** Cap of the doubling (`maxContainerRestartPeriod`). @default 300 (`KubeletCrashLoopBackOffMax` is on in 1.35, so also with `reducedDecay`) */

@@ -46,3 +46,5 @@ export type { RenderPodStatusInput } from './render-pod-status.js';
 export { deepFreeze, renderPodStatus } from './render-pod-status.js';
 export type { ContainerKind, RestartGates, RestartView } from './restart-decision.js';
 export { isContainerRestartable, isSidecar, shouldContainerRestart } from './restart-decision.js';
+export type { CrashLoopRequeue, SyncRequeueConfig, SyncRequeuePolicy, SyncShortfall } from './sync-requeue.js';
+export { requeueDelayMs, resolveSyncRequeue, SYNC_REQUEUE_DEFAULTS } from './sync-requeue.js';

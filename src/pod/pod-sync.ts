@@ -1,7 +1,8 @@
 /**
  * The pod worker's sync engine (spec pod §3–§4): the kubelet's `SyncPod` for one pod, one action
- * at a time from {@link nextPodAction}, with CrashLoopBackOff, requeue timers, exit watching and
- * completion. {@link PodWorker} owns it and turns its state into published statuses.
+ * at a time from {@link nextPodAction}, requeued syncs (`sync-requeue.ts`), exit watching and
+ * deletion. One start with its back-off check is `start-container.ts`; the completion of a
+ * Never/OnFailure pod is `kill-pod.ts`. {@link PodWorker} owns it and publishes its statuses.
  *
  * @internal
  * @module
@@ -11,24 +12,22 @@ import type { Pod } from '../api/types.js';
 import { errorText, UnknownContainerError } from '../errors.js';
 import type { KubeEvent } from '../hooks/events.js';
 import type { Clock } from '../ports/clock.js';
-import type { ContainerDriver, ContainerExit, StartOutcome } from './container-driver.js';
-import {
-  applyExit,
-  applyStart,
-  type ContainerRecord,
-  containerEventObject,
-  DEFAULT_KILL_EXIT,
-  newContainerRecord,
-} from './container-record.js';
-import { backOffEventMessage, type CrashLoopBackOff, crashLoopBackOffMessage } from './crash-loop-back-off.js';
+import type { ContainerDriver, ContainerExit } from './container-driver.js';
+import { applyExit, type ContainerRecord, containerEventObject, newContainerRecord } from './container-record.js';
+import type { CrashLoopBackOff } from './crash-loop-back-off.js';
+import { killPod } from './kill-pod.js';
 import { nextPodAction } from './pod-actions.js';
 import { isSidecar, type RestartGates } from './restart-decision.js';
+import { type StartHost, type SyncPass, startContainer } from './start-container.js';
+import { requeueDelayMs, SYNC_REQUEUE_DEFAULTS, type SyncRequeueConfig } from './sync-requeue.js';
 
 /** Named states of a {@link PodWorker}. */
 export type PodWorkerState = 'created' | 'sandbox' | 'syncing' | 'idle' | 'completing' | 'completed' | 'stopped';
 
-/** The kubelet's retry period after a failed sync (`backOffPeriod`, spec pod §4.1). */
-const SYNC_RETRY_MS = 10_000;
+/** The kubelet's retry period after a failed sandbox creation (`backOffPeriod`, spec pod §4.1). */
+const SYNC_RETRY_MS = SYNC_REQUEUE_DEFAULTS.errorRetrySeconds * 1000;
+/** The timer key of the pod's requeued sync (one per pod, like the kubelet's work queue). */
+const REQUEUE = '#requeue';
 
 /** What the sync engine needs from its owner. */
 export interface PodSyncHost {
@@ -39,6 +38,8 @@ export interface PodSyncHost {
   readonly gates: RestartGates | undefined;
   /** Delay between a container's exit and the worker learning of it (PLEG relist). */
   readonly exitObservationDelayMs: number;
+  /** When a sync that did not finish its work runs again (spec pod §4.3). */
+  readonly requeue: SyncRequeueConfig;
   /** `[0, 1)` source for the requeue jitter `Jitter(d, 0.5)` (spec pod §4.3); none = no jitter. */
   readonly random: (() => number) | undefined;
   readonly onEvent: ((event: KubeEvent) => void) | undefined;
@@ -49,7 +50,7 @@ export interface PodSyncHost {
 }
 
 /** The sync engine of one pod; its fields are read by {@link PodWorker} to render the status. */
-export class PodSync {
+export class PodSync implements StartHost {
   readonly #host: PodSyncHost;
   readonly ident: { name: string; namespace: string; uid: string };
   readonly clock: Clock;
@@ -88,7 +89,7 @@ export class PodSync {
     for (const r of this.all()) {
       if (r.state === 'exited' || r.state === 'backingOff') this.settle(r);
     }
-    this.#host.publish();
+    this.publish();
     this.releaseWatchers();
   }
 
@@ -134,7 +135,7 @@ export class PodSync {
       return;
     }
     this.state = 'idle';
-    this.#host.publish();
+    this.publish();
     this.kick();
   }
 
@@ -158,8 +159,12 @@ export class PodSync {
     }
   }
 
+  /**
+   * One sync (the kubelet's `SyncPod`): actions until there is nothing left to do now; a sync that
+   * found a container in back-off or failed a start is requeued (spec pod §4.3, `sync-requeue.ts`).
+   */
   async syncOnce(): Promise<void> {
-    const skip = new Set<string>();
+    const pass: SyncPass = { skip: new Set(), shortfalls: [] };
     for (;;) {
       if (!this.live()) return;
       const action = nextPodAction({
@@ -167,17 +172,21 @@ export class PodSync {
         containers: this.regulars,
         podRestartPolicy: this.#host.podRestartPolicy,
         initialized: this.initialized,
-        skip,
+        skip: pass.skip,
         ...(this.#host.gates !== undefined ? { gates: this.#host.gates } : {}),
       });
-      if (action.kind === 'wait') return;
+      if (action.kind === 'wait') break;
       if (action.kind === 'settle') {
         this.settle(action.container);
-        this.#host.publish();
+        this.publish();
       } else if (action.kind === 'complete') {
         await this.complete();
         return;
-      } else await this.startContainer(action.container, action.restart, skip);
+      } else await this.startContainer(action.container, action.restart, pass);
+    }
+    if (pass.shortfalls.length > 0 && this.live()) {
+      const delayMs = requeueDelayMs(pass.shortfalls, this.clock.now(), this.#host.requeue, this.#host.random);
+      this.arm(REQUEUE, delayMs, () => this.kick());
     }
   }
 
@@ -186,53 +195,13 @@ export class PodSync {
     delete record.waiting;
   }
 
-  /** doBackOff then startContainer (spec pod §4.2). */
-  async startContainer(c: ContainerRecord, restart: boolean, skip: Set<string>): Promise<void> {
-    const now = this.clock.now();
-    if (restart && c.lastExit) {
-      const finishedAt = c.lastExit.finishedAtMs;
-      if (this.backOff.isInBackOffSince(c.name, finishedAt, now)) {
-        skip.add(c.name);
-        const backOffMs = this.backOff.backOffMs(c.name);
-        if (c.state !== 'backingOff') {
-          c.state = 'backingOff';
-          c.waiting = { reason: 'CrashLoopBackOff', message: crashLoopBackOffMessage(backOffMs, c.name, this.ident) };
-          this.emit('Warning', 'BackOff', backOffEventMessage(c.name, this.ident), c);
-          this.#host.publish();
-        }
-        const waitMs = Math.max(0, finishedAt + backOffMs - now);
-        const jitterMs = this.#host.random ? this.#host.random() * 0.5 * waitMs : 0;
-        this.arm(c.name, waitMs + jitterMs, () => this.kick());
-        return;
-      }
-      this.backOff.next(c.name, finishedAt, now);
-    }
-    const previousState = c.state;
-    const restartCount = c.instances === 0 ? 0 : c.restartCount + 1;
-    c.state = 'starting';
-    delete c.waiting;
-    this.#host.publish();
-    let outcome: StartOutcome;
-    try {
-      outcome = await this.driver.start(c.name, { restartCount });
-    } catch (error) {
-      outcome = { outcome: 'startFailed', message: errorText(error) };
-    }
-    if (outcome.outcome === 'startFailed') {
-      c.state = previousState === 'backingOff' ? 'exited' : previousState;
-      c.waiting = {
-        reason: outcome.reason ?? 'RunContainerError',
-        ...(outcome.message ? { message: outcome.message } : {}),
-      };
-      skip.add(c.name);
-      this.arm(c.name, SYNC_RETRY_MS, () => this.kick());
-      this.#host.publish();
-      return;
-    }
-    const isRunning = applyStart(c, outcome, restartCount, now, this.clock.now());
+  /** doBackOff then startContainer (spec pod §4.2, `start-container.ts`); an instance that runs is watched. */
+  async startContainer(c: ContainerRecord, restart: boolean, pass: SyncPass): Promise<void> {
+    const result = await startContainer(this, c, restart, pass);
+    if (result === 'backingOff' || result === 'startFailed') return;
     if (c.kind === 'regular') this.initialized = true;
-    this.#host.publish();
-    if (isRunning) this.watchExit(c);
+    this.publish();
+    if (result === 'running') this.watchExit(c);
   }
 
   watchExit(c: ContainerRecord): void {
@@ -264,28 +233,18 @@ export class PodSync {
     if (c.instances !== instance || c.state !== 'running') return; // stale or already recorded
     applyExit(c, exit, this.clock.now(), !this.live());
     if (!sync) return;
-    this.#host.publish();
+    this.publish();
     if (this.deleted && this.isFinal()) this.releaseWatchers();
     this.kick();
   }
 
-  /** KillPod (spec pod §3.2 rule 4, §3.4 rule 6): sidecars in reverse order, then the sandbox. */
-  async complete(): Promise<void> {
-    this.state = 'completing';
-    const running = (r: ContainerRecord) => r.state === 'running';
-    for (const r of [...this.regulars.filter(running), ...this.inits.filter(running).reverse()]) {
-      const instance = r.instances;
-      let exit: ContainerExit = DEFAULT_KILL_EXIT;
-      try {
-        exit = (await this.driver.kill(r.name, { reason: 'Unknown' })).exit ?? DEFAULT_KILL_EXIT;
-      } catch {}
-      this.recordExit(r, instance, exit, false);
-      this.#host.publish();
-    }
-    for (const r of this.all()) if (r.state === 'exited' || r.state === 'backingOff') this.settle(r);
-    await this.stopSandbox();
-    if (this.state === 'completing') this.state = 'completed';
-    this.releaseWatchers();
+  /** KillPod (spec pod §3.2 rule 4, `kill-pod.ts`). */
+  complete(): Promise<void> {
+    return killPod(this);
+  }
+
+  /** Render and publish the status if it changed. */
+  publish(): void {
     this.#host.publish();
   }
 
@@ -295,7 +254,7 @@ export class PodSync {
     if (this.isFinal()) {
       this.watch.abort();
       // a deleted pod's sandbox goes once its last container stopped (DESIGN §10 stopPodSandbox)
-      if (this.deleted && this.sandbox.ready) void this.stopSandbox().then(() => this.#host.publish());
+      if (this.deleted && this.sandbox.ready) void this.stopSandbox().then(() => this.publish());
     }
     this.#host.refresh();
   }

@@ -24,6 +24,7 @@ import { PodSync, type PodWorkerState } from './pod-sync.js';
 import { type PodWaitCondition, PodWaiters, type PodWaitOptions, type PodWaitView } from './pod-waiters.js';
 import { renderPodStatus } from './render-pod-status.js';
 import { isContainerRestartable, type RestartGates } from './restart-decision.js';
+import { resolveSyncRequeue } from './sync-requeue.js';
 
 export type { PodWorkerState } from './pod-sync.js';
 
@@ -35,9 +36,13 @@ export interface PodWorkerOptions {
   readonly clock: Clock;
   /** Called with every new status snapshot, in order. A throwing listener is ignored. */
   readonly onStatus?: (status: PodLifecycleStatus) => void;
-  /** Called with the events the worker itself emits (`BackOff`, `FailedCreatePodSandBox`). */
+  /** Called with the events the worker itself emits (`BackOff` on every sync that finds a back-off, `FailedCreatePodSandBox`). */
   readonly onEvent?: (event: KubeEvent) => void;
-  /** Back-off figures (DESIGN §10 policy `crashLoopBackOff`). @default the kubelet's 1.35 values */
+  /**
+   * Back-off figures and the requeue of a pod in back-off (DESIGN §10 policy `crashLoopBackOff`).
+   * @default the kubelet's 1.35 values: 10 s doubling to 300 s, reset after 600 s; a pod in
+   * back-off is synced again at the expiry or after 60 s, whichever comes first
+   */
   readonly crashLoopBackOff?: CrashLoopBackOffPolicy;
   /** Feature gates. @default 1.35 defaults (`containerRestartRules: true`) */
   readonly gates?: RestartGates;
@@ -85,6 +90,7 @@ export class PodWorker {
       clock: options.clock,
       driver: options.driver,
       backOff: new CrashLoopBackOff(resolveCrashLoopBackOff(options.crashLoopBackOff)),
+      requeue: resolveSyncRequeue(options.crashLoopBackOff),
       podRestartPolicy: options.pod.spec?.restartPolicy,
       gates: options.gates,
       onEvent: options.onEvent,

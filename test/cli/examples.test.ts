@@ -53,17 +53,25 @@ describe('docs/examples', () => {
   it('failing-poststart: FailedPostStartHook, a kill that runs preStop, Waiting/PostStartHookError (spec §3.5)', async () => {
     const run = await cli(['simulate', 'docs/examples/failing-poststart.yaml', '--json']);
     const trace = JSON.parse(run.stdout) as {
-      events: Array<{ reason: string; message: string }>;
-      statuses: Record<string, { state: string; reason: string }>;
+      events: Array<{ timestamp: number; reason: string; message: string }>;
+      podStatus: { containerStatuses: Array<{ restartCount: number; state: { waiting?: { reason: string } } }> };
       steps: Array<{ kind: string }>;
     };
-    expect(trace.events.map((e) => [e.reason, e.message])).toEqual([
-      ['Started', 'Container started'],
-      ['FailedPostStartHook', 'PostStartHook failed'],
-      ['Killing', 'FailedPostStartHook'],
+    expect(trace.events.map((e) => [e.timestamp, e.reason, e.message])).toEqual([
+      [0, 'Created', 'Container created'],
+      [0, 'Started', 'Container started'],
+      [2000, 'FailedPostStartHook', 'PostStartHook failed'],
+      [2000, 'Killing', 'FailedPostStartHook'],
+      // restarted at once (first crash, spec pod §4.2); its postStart runs at the end (4 s)
+      [3000, 'Created', 'Container created'],
+      [3000, 'Started', 'Container started'],
     ]);
     expect(trace.steps.map((s) => s.kind)).toContain('preStopFinished');
-    expect(trace.statuses['app']).toMatchObject({ state: 'Waiting', reason: 'PostStartHookError' });
+    // The status of a replacement whose start is in flight is the one before it (spec pod §9 item 11).
+    expect(trace.podStatus.containerStatuses[0]).toMatchObject({
+      restartCount: 0,
+      state: { waiting: { reason: 'PostStartHookError' } },
+    });
   });
 
   it('sidecars: every preStop at once, sidecars stopped after the main container, in reverse order (spec §4.2-C.6)', async () => {

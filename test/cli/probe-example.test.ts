@@ -25,6 +25,7 @@ spec:
 
 const EXPECTED = `Simulated pod "web" in virtual time: pod.yaml
 Ran on the pod worker (startPod) for 300s of virtual time (until nothing was left to happen, at most 300s); restartPolicy Always
+Deleted at 300s with the pod's terminationGracePeriodSeconds (30s)
 
 Containers:
   web (container):
@@ -34,12 +35,27 @@ Events (as kubectl describe would show them at the end of the simulation, t=300s
   Type     Reason     Age                  From     Message
   ----     ------     ---                  ----     -------
   Normal   Killing    80s (x5 over 4m10s)  kubelet  spec.containers{web}: Container web failed liveness probe, will be restarted
-  Warning  BackOff    80s (x4 over 3m40s)  kubelet  spec.containers{web}: Back-off restarting failed container web in pod web_default(sim-web)
+  Warning  BackOff    20s (x5 over 3m40s)  kubelet  spec.containers{web}: Back-off restarting failed container web in pod web_default(sim-web)
+  Normal   Created    0s (x6 over 5m)      kubelet  spec.containers{web}: Container created
   Normal   Started    0s (x6 over 5m)      kubelet  spec.containers{web}: Container started
   Warning  Unhealthy  0s (x16 over 4m30s)  kubelet  spec.containers{web}: Liveness probe failed: HTTP probe failed with statuscode: 500
+  Normal   Killing    0s                   kubelet  spec.containers{web}: Stopping container web
+
+Timeline (virtual time; one column = 5s):
+
+             0s        50s       100s      150s      200s      250s      300s
+             ┼─────────┼─────────┼─────────┼─────────┼─────────┼─────────┤
+pod                                                                      ▼  delete 300s
+web (container; its first of 6 runs, the status timeline below shows them all)
+  Running    ━━━━━━━━━━                                                     0s → 50s (until Killing)
+  grace                ├────┤                                               30s from Killing at 50s: budget ends 80s, SIGKILL due 80s
+  stop                 ✕                                                    stop 50s (timeout 30s), SIGTERM 50s, exited 50s (code 143)
+
+Legend: █ hook  ▒ hook failed or cut  ━ running  ┄ sidecar waiting  ├─┤ grace budget  ╌ minimum stop grace  ▼ signal/delete  ✕ exit  ✖ SIGKILL
 
 Timeline (virtual time; container status changes and the events behind them):
     0s  web  Waiting (ContainerCreating)  restartCount 0
+    0s  web  Normal Created: Container created
     0s  web  Normal Started: Container started
     0s  web  Running  restartCount 0, ready
    30s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
@@ -47,7 +63,7 @@ Timeline (virtual time; container status changes and the events behind them):
    50s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
    50s  web  Normal Killing: Container web failed liveness probe, will be restarted
    50s  web  Terminated (Error, exit code 143)  restartCount 0
-   50s  web  Waiting (ContainerCreating)  restartCount 0
+   50s  web  Normal Created: Container created
    50s  web  Normal Started: Container started
    50s  web  Running  restartCount 1, ready
    60s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
@@ -57,7 +73,7 @@ Timeline (virtual time; container status changes and the events behind them):
    80s  web  Terminated (Error, exit code 143)  restartCount 1
    80s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
    80s  web  Waiting (CrashLoopBackOff, back-off 10s)  restartCount 1
-   90s  web  Waiting (ContainerCreating)  restartCount 1
+   90s  web  Normal Created: Container created
    90s  web  Normal Started: Container started
    90s  web  Running  restartCount 2, ready
   100s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
@@ -67,7 +83,7 @@ Timeline (virtual time; container status changes and the events behind them):
   120s  web  Terminated (Error, exit code 143)  restartCount 2
   120s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
   120s  web  Waiting (CrashLoopBackOff, back-off 20s)  restartCount 2
-  140s  web  Waiting (ContainerCreating)  restartCount 2
+  140s  web  Normal Created: Container created
   140s  web  Normal Started: Container started
   140s  web  Running  restartCount 3, ready
   140s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
@@ -77,7 +93,7 @@ Timeline (virtual time; container status changes and the events behind them):
   160s  web  Terminated (Error, exit code 143)  restartCount 3
   160s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
   160s  web  Waiting (CrashLoopBackOff, back-off 40s)  restartCount 3
-  200s  web  Waiting (ContainerCreating)  restartCount 3
+  200s  web  Normal Created: Container created
   200s  web  Normal Started: Container started
   200s  web  Running  restartCount 4, ready
   200s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
@@ -87,15 +103,19 @@ Timeline (virtual time; container status changes and the events behind them):
   220s  web  Terminated (Error, exit code 143)  restartCount 4
   220s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
   220s  web  Waiting (CrashLoopBackOff, back-off 1m20s)  restartCount 4
-  300s  web  Waiting (ContainerCreating)  restartCount 4
+  280s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
+  300s  web  deleted
+  300s  web  Normal Created: Container created
   300s  web  Normal Started: Container started
   300s  web  Running  restartCount 5, ready
   300s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
+  300s  web  Normal Killing: Stopping container web
+  300s  web  Terminated (Error, exit code 143)  restartCount 5
 
-Pod status at 300s: Running
-  Conditions: PodReadyToStartContainers True, Initialized True, Ready True, ContainersReady True
-  web: Running
-    Restart Count: 5   Ready: true   Started: true
+Pod status at 300s: Failed
+  Conditions: PodReadyToStartContainers False, Initialized True, Ready False (PodFailed), ContainersReady False (PodFailed)
+  web: Terminated (Error, exit code 143)
+    Restart Count: 5   Ready: false   Started: false
     Last State: Terminated (Error, exit code 143)
 `;
 

@@ -54,6 +54,7 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
       Events (as kubectl describe would show them at the end of the simulation, t=60s):
         Type     Reason               Age                From     Message
         ----     ------               ---                ----     -------
+        Normal   Created              20s (x3 over 60s)  kubelet  spec.containers{main}: Container created
         Normal   Started              20s (x3 over 60s)  kubelet  spec.containers{main}: Container started
         Warning  FailedPostStartHook  5s (x3 over 45s)   kubelet  spec.containers{main}: PostStartHook failed
         Normal   Killing              5s (x3 over 45s)   kubelet  spec.containers{main}: FailedPostStartHook
@@ -62,20 +63,32 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
       Hook failure details (the kubelet logs these; the events above carry only the reason):
         t=15s, 30s, 55s  FailedPostStartHook  main: Exec lifecycle hook ([sh -c exit 1]) for Container "main" in Pod "crashloop_default(sim-crashloop)" failed - error: command 'sh -c exit 1' exited with 1: , message: ""
 
+      Timeline (virtual time; one column = 1s):
+
+                   0s        10s       20s       30s       40s       50s       60s
+                   ┼─────────┼─────────┼─────────┼─────────┼─────────┼─────────┤
+      main (container; its first of 3 runs, the status timeline below shows them all)
+        postStart  ▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒                                                exec 0s → 15s: failed
+        grace                     ├────────────────────────────┤                  30s from Killing at 15s: budget ends 45s, SIGKILL due 45s
+        stop                      ✕                                               stop 15s (timeout 30s), SIGTERM 15s, exited 15s (code 143)
+
+      Legend: █ hook  ▒ hook failed or cut  ━ running  ┄ sidecar waiting  ├─┤ grace budget  ╌ minimum stop grace  ▼ signal/delete  ✕ exit  ✖ SIGKILL
+
       Timeline (virtual time; container status changes and the events behind them):
          0s  main  Waiting (ContainerCreating)  restartCount 0
+         0s  main  Normal Created: Container created
          0s  main  Normal Started: Container started
         15s  main  Warning FailedPostStartHook: PostStartHook failed
         15s  main  Normal Killing: FailedPostStartHook
         15s  main  Waiting (PostStartHookError)  restartCount 0
-        15s  main  Waiting (ContainerCreating)  restartCount 0
+        15s  main  Normal Created: Container created
         15s  main  Normal Started: Container started
         30s  main  Warning FailedPostStartHook: PostStartHook failed
         30s  main  Normal Killing: FailedPostStartHook
         30s  main  Waiting (PostStartHookError)  restartCount 1
         30s  main  Warning BackOff: Back-off restarting failed container main in pod crashloop_default(sim-crashloop)
         30s  main  Waiting (CrashLoopBackOff, back-off 10s)  restartCount 1
-        40s  main  Waiting (ContainerCreating)  restartCount 1
+        40s  main  Normal Created: Container created
         40s  main  Normal Started: Container started
         55s  main  Warning FailedPostStartHook: PostStartHook failed
         55s  main  Normal Killing: FailedPostStartHook
@@ -103,7 +116,7 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
     );
     expect(main?.lastState.terminated?.exitCode).toBe(143);
     const counts = Object.fromEntries(trace.aggregatedEvents.map((e) => [e.reason, e.count]));
-    expect(counts).toEqual({ Started: 3, FailedPostStartHook: 3, Killing: 3, BackOff: 2 });
+    expect(counts).toEqual({ Created: 3, Started: 3, FailedPostStartHook: 3, Killing: 3, BackOff: 2 });
   });
 
   it('a shorter --for shows the x2 stage: restartCount 1, back-off 10s (spec pod §4.4, §4.7 step 3)', async () => {

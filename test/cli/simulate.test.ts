@@ -30,7 +30,14 @@ interface Trace {
   }>;
   http: Array<{ atMs: number; url: string; outcome?: { status?: number } }>;
   steps: Array<{ kind: string; time: number; outcome?: string }>;
-  statuses: Record<string, { state: string; reason?: string }>;
+  podStatus: {
+    phase: string;
+    containerStatuses: Array<{
+      name: string;
+      restartCount: number;
+      state: { waiting?: { reason: string }; terminated?: { exitCode: number; reason: string } };
+    }>;
+  };
   termination?: {
     gracePeriodSeconds: number;
     containers: Array<{ preStop: { outcome: string }; stopTimeoutSeconds?: number; exitedAt?: number }>;
@@ -73,9 +80,9 @@ describe('kube-lifecycle simulate', () => {
     expect((await cli([...argv, '--json'])).stdout).toBe((await cli([...argv, '--json'])).stdout);
   });
 
-  it('deletes once every container is running by default, with the pod grace, and sends the drain request', async () => {
+  it('deletes once nothing is left to happen by default, with the pod grace, and sends the drain request', async () => {
     const t = await trace(['pod.yaml']);
-    expect(t.events.map((e) => e.reason)).toEqual(['Started', 'Killing']);
+    expect(t.events.map((e) => e.reason)).toEqual(['Created', 'Started', 'Killing']);
     expect(t.http.map((r) => [r.atMs, r.url, r.outcome?.status])).toEqual([[0, 'http://10.244.0.7:9090/drain', 200]]);
     expect(t.termination).toMatchObject({
       gracePeriodSeconds: 30,
@@ -116,7 +123,9 @@ describe('kube-lifecycle simulate', () => {
       ['SIGTERM', 12_000],
       ['SIGKILL', 15_000],
     ]);
-    expect(t.statuses['web']).toMatchObject({ state: 'Terminated', reason: 'Error' });
+    expect(t.podStatus.containerStatuses[0]?.state.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
+    // A deleted pod whose container ended non-zero is Failed (spec pod §5.1, deleted pods).
+    expect(t.podStatus.phase).toBe('Failed');
   });
 
   it('a hung postStart keeps the pod from starting; the delete waits behind it (spec §3.7, k/k#116032)', async () => {
@@ -124,18 +133,54 @@ describe('kube-lifecycle simulate', () => {
     expect(t.termination).toBeUndefined();
     expect(t.notes.join('\n')).toMatch(/never finished starting.*k\/k#116032/);
     expect(t.notes.join('\n')).toMatch(/stuck Terminating/);
-    const bounded = await trace(['pod.yaml', '--hook', 'web.postStart=hang', '--policy', 'postStartTimeoutSeconds=10']);
-    expect(bounded.events.map((e) => e.reason)).toEqual(['Started', 'FailedPostStartHook', 'Killing']);
-    expect(bounded.statuses['web']).toMatchObject({ state: 'Waiting', reason: 'PostStartHookError' });
+    expect(t.podStatus.containerStatuses[0]?.state.waiting?.reason).toBe('ContainerCreating');
+    // Bounded, the postStart fails every 10 s and the kubelet restarts it with back-off (spec pod §4.7).
+    const bounded = await trace([
+      'pod.yaml',
+      '--hook',
+      'web.postStart=hang',
+      '--policy',
+      'postStartTimeoutSeconds=10',
+      '--for',
+      '35s',
+    ]);
+    expect(bounded.events.map((e) => `${e.timestamp / 1000} ${e.reason}`)).toEqual([
+      '0 Created',
+      '0 Started',
+      '10 FailedPostStartHook',
+      '10 Killing',
+      '10 Created',
+      '10 Started',
+      '20 FailedPostStartHook',
+      '20 Killing',
+      '20 BackOff',
+      '30 Created',
+      '30 Started',
+    ]);
+    expect(bounded.podStatus.containerStatuses[0]).toMatchObject({
+      restartCount: 1,
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+    });
   });
 
   it('--http scripts any request by path; --crash makes the process exit by itself (no preStop, spec §1.1)', async () => {
     const t = await trace(['pod.yaml', '--http', 'GET /drain=refuse', '--delete-at', '3s']);
-    expect(t.events.map((e) => e.reason)).toEqual(['Started', 'Killing', 'FailedPreStopHook']);
-    expect(t.events[2]!.detail).toMatch(/^HTTP lifecycle hook \(\/drain\) for Container "web" .*connection refused/);
+    expect(t.events.map((e) => e.reason)).toEqual(['Created', 'Started', 'Killing', 'FailedPreStopHook']);
+    expect(t.events[3]!.detail).toMatch(/^HTTP lifecycle hook \(\/drain\) for Container "web" .*connection refused/);
+    // Under Always the crashed container restarts at once (first crash, spec pod §4.2); the delete
+    // at 5 s then stops the second instance, with its preStop.
     const crashed = await trace(['pod.yaml', '--crash', 'web@2s,exit:3', '--delete-at', '5s']);
-    expect(crashed.http).toEqual([]);
-    expect(crashed.termination!.containers[0]).toMatchObject({ preStop: { outcome: 'skipped' }, exitedAt: 2_000 });
+    expect(crashed.runtime.filter((r) => r.kind === 'exit').map((r) => [r.atMs, r.exitCode])).toEqual([
+      [2000, 3],
+      [5000, 143],
+    ]);
+    expect(crashed.http.map((r) => r.atMs)).toEqual([5000]);
+    expect(crashed.podStatus.containerStatuses[0]?.restartCount).toBe(1);
+    const never = `${POD.replace('terminationGracePeriodSeconds: 30', 'terminationGracePeriodSeconds: 30\n  restartPolicy: Never')}`;
+    const once = await trace(['never.yaml', '--crash', 'web@2s,exit:3', '--delete-at', '5s'], { 'never.yaml': never });
+    expect(once.http).toEqual([]);
+    expect(once.podStatus).toMatchObject({ phase: 'Failed' });
+    expect(once.podStatus.containerStatuses[0]?.state.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
   });
 
   it('--delete-again with a shorter grace does not cut the in-flight preStop (policy kubelet, k/k#113717)', async () => {
@@ -162,12 +207,13 @@ describe('kube-lifecycle simulate', () => {
     expect(overridden.events.map((e) => e.reason)).toContain('UnfinishedPreStopHook');
   });
 
-  it('an action at the same time as a timer goes first: --delete-at 0 arrives while the pod is starting', async () => {
+  it('--delete-at 0 arrives while the pod is starting: the init container is stopped, nothing after it starts', async () => {
     const t = await trace(['docs/examples/sidecars.yaml', '--scenario', 'none', '--delete-at', '0'], {});
     expect(t.runtime.filter((r) => r.kind === 'exit').map((r) => [r.container, r.atMs, r.exitCode])).toEqual([
       ['migrate', 0, 143],
     ]);
-    expect(t.notes).toEqual(['init container migrate failed (exit 143); later containers were not started']);
+    expect(t.podStatus.containerStatuses[0]?.state.waiting?.reason).toBe('PodInitializing');
+    expect(t.notes).toEqual([]);
     expect(t.endMs).toBe(0);
   });
 

@@ -416,9 +416,23 @@ interface Trace {
       exitedAt?: number;
     }>;
   };
-  statuses: Record<string, { state: string; exitCode?: number; reason?: string }>;
+  podStatus: {
+    phase: string;
+    containerStatuses: Array<{
+      name: string;
+      restartCount: number;
+      state: { running?: object; waiting?: { reason: string }; terminated?: { exitCode: number; reason: string } };
+    }>;
+  };
   notes: string[];
   endMs: number;
+}
+
+/** A container's state at the end of the run, from `podStatus` (the pod worker's, DESIGN §10). */
+function finalState(j: Trace, name: string): { state: string; exitCode?: number; reason?: string } {
+  const s = j.podStatus.containerStatuses.find((c) => c.name === name)?.state;
+  if (s?.terminated) return { state: 'Terminated', ...s.terminated };
+  return { state: s?.running ? 'Running' : 'Waiting', ...(s?.waiting ? { reason: s.waiting.reason } : {}) };
 }
 async function simJson(args: string[]): Promise<Trace> {
   const r = await cli(['simulate', ...args, '--json']);
@@ -475,9 +489,10 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       'steps',
       'runtime',
       'http',
-      'starts',
       'termination',
-      'statuses',
+      'statusChanges',
+      'podStatus',
+      'aggregatedEvents',
       'notes',
       'endMs',
     ]) {
@@ -488,7 +503,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     expect(j.http.map((h) => h.url)).toEqual(['http://10.244.0.7:9090/drain']);
     // the scenario's 500 still succeeds (k/k#56963)
     expect(j.termination.containers[0]!.preStop.outcome).toBe('succeeded');
-    expect(j.events.map((e) => e.reason)).toEqual(['Started', 'Killing']);
+    expect(j.events.map((e) => e.reason)).toEqual(['Created', 'Started', 'Killing']);
     expect(j.endMs).toBe(11_000);
   });
 
@@ -516,8 +531,8 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       '--hook',
       'lifecycle-demo-container.preStop=hang',
     ]);
-    expect(j.events.map((e) => e.reason)).toEqual(['Started', 'Killing', 'FailedPreStopHook']);
-    expect(j.events[2]?.detail).toContain('exited with 137: ');
+    expect(j.events.map((e) => e.reason)).toEqual(['Created', 'Started', 'Killing', 'FailedPreStopHook']);
+    expect(j.events[3]?.detail).toContain('exited with 137: ');
   });
 
   it('--grace 0 is a force delete: preStop still gets 1 s, then 2 s before SIGKILL (spec §4.2-E)', async () => {
@@ -536,7 +551,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     expect(c.stopTimeoutSeconds).toBe(2);
     const sigs = j.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`);
     expect(sigs).toEqual(['SIGTERM@11000', 'SIGKILL@13000']);
-    expect(j.statuses['lifecycle-demo-container']).toMatchObject({ state: 'Terminated', exitCode: 137 });
+    expect(finalState(j, 'lifecycle-demo-container')).toMatchObject({ state: 'Terminated', exitCode: 137 });
   });
 
   it('--grace negative counts as 1 (spec §4.1 step 4)', async () => {
@@ -647,7 +662,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     // deleted at 5 s, TGPS 15, sleep preStop 5 s → SIGTERM at 10 s with 10 s left → SIGKILL at 20 s
     const sigs = j.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`);
     expect(sigs).toEqual(['SIGTERM@10000', 'SIGKILL@20000']);
-    expect(j.statuses.app).toMatchObject({ state: 'Terminated', exitCode: 137, reason: 'Error' });
+    expect(finalState(j, 'app')).toMatchObject({ state: 'Terminated', exitCode: 137, reason: 'Error' });
   });
 
   it('--stop exit-after / exit-code; default exit code 143 for SIGTERM', async () => {
@@ -655,9 +670,9 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       simJson(['docs/examples/sleep-prestop.yaml']),
       simJson(['docs/examples/sleep-prestop.yaml', '--stop', 'app=exit-after:1500ms,exit-code:3']),
     ]);
-    expect(a.statuses.app).toMatchObject({ exitCode: 143 });
+    expect(finalState(a, 'app')).toMatchObject({ exitCode: 143 });
     expect(a.termination.containers[0]!.exitedAt).toBe(10_000);
-    expect(b.statuses.app).toMatchObject({ exitCode: 3 });
+    expect(finalState(b, 'app')).toMatchObject({ exitCode: 3 });
     expect(b.termination.containers[0]!.exitedAt).toBe(11_500);
   });
 
@@ -676,7 +691,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     expect(j.runtime.filter((e) => e.kind === 'signal').map((e) => e.signal)).toEqual(['SIGUSR1']);
   });
 
-  it('--crash: the main process exits by itself; no preStop for it (spec §1.1)', async () => {
+  it('--crash: the main process exits by itself; no preStop for it (spec §1.1); Always restarts it at once (spec pod §4.2)', async () => {
     const j = await simJson([
       'docs/examples/httpget-prestop.yaml',
       '--scenario',
@@ -686,9 +701,11 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       '--delete-at',
       '5s',
     ]);
-    expect(j.http).toEqual([]);
-    expect(j.statuses.web).toMatchObject({ state: 'Terminated', exitCode: 2 });
-    expect(j.termination.containers[0]!.outcome).toBe('notRunning');
+    // no preStop for the crash: the only drain request is the delete's, for the second instance
+    expect(j.http.map((h) => h.url)).toEqual(['http://10.244.0.7:9090/drain']);
+    expect(j.steps.filter((s) => s.kind === 'preStopStarted').map((s) => s.time)).toEqual([5000]);
+    expect(j.runtime.filter((e) => e.kind === 'exit').map((e) => e.atMs)).toEqual([2000, 5000]);
+    expect(j.podStatus.containerStatuses[0]?.restartCount).toBe(1);
   });
 
   it('--scenario none ignores the default scenario file; the header names it otherwise', async () => {
@@ -698,7 +715,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     ]);
     expect(a.code).toBe(0);
     expect(a.stdout).not.toContain('lifecycle-demo.scenario.yaml');
-    // unscripted: hooks exit 0 at once, delete once every container runs (t=0), exit on SIGTERM
+    // unscripted: hooks exit 0 at once, delete once nothing is left to happen (t=0), exit on SIGTERM
     expect(b.deletes[0]!.atMs).toBe(0);
     expect(b.endMs).toBe(0);
   });

@@ -33,10 +33,12 @@ describe('probes through startPod (spec pod §6)', () => {
     // 15 pass, 20 and 25 fail; the tick at 30 comes before the restart (and the worker is on hold
     // until the new container ID anyway), so the new container is probed at 35 and 40.
     expect(events.map((e) => `${e.timestamp} ${e.type} ${e.reason}: ${e.message}`)).toEqual([
+      '0 Normal Created: Container created',
       '0 Normal Started: Container started',
       '20000 Warning Unhealthy: Liveness probe failed: sick',
       '25000 Warning Unhealthy: Liveness probe failed: sick',
       '25000 Normal Killing: Container app failed liveness probe, will be restarted',
+      '30000 Normal Created: Container created',
       '30000 Normal Started: Container started',
       '35000 Warning Unhealthy: Liveness probe failed: sick',
       '40000 Warning Unhealthy: Liveness probe failed: sick',

@@ -26,6 +26,7 @@ describe('pod scenes through startPod', () => {
     expect((await started).phase).toBe('Running');
     // first failure: killed, restarted at once (no back-off entry yet); second: back-off 10 s (spec pod §4.2, §4.4)
     expect(describeRows(events, clock.now())).toEqual([
+      'Normal  Created  5s (x2 over 5s)  spec.containers{app}: Container created',
       'Normal  Started  5s (x2 over 5s)  spec.containers{app}: Container started',
       'Warning  FailedPostStartHook  5s (x2 over 5s)  spec.containers{app}: PostStartHook failed',
       'Normal  Killing  5s (x2 over 5s)  spec.containers{app}: FailedPostStartHook',
@@ -58,6 +59,7 @@ describe('pod scenes through startPod', () => {
     // third attempt when the 10 s back-off expires: x3, restartCount 2, back-off 20 s
     await clock.advance(6000);
     expect(describeRows(events, clock.now()).map((r) => r.split('  ').slice(1, 3).join(' '))).toEqual([
+      'Created 1s (x3 over 11s)',
       'Started 1s (x3 over 11s)',
       'FailedPostStartHook 1s (x3 over 11s)',
       'Killing 1s (x3 over 11s)',

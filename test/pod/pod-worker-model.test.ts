@@ -1,8 +1,10 @@
 /**
  * Model-based test (STYLE §8, §13): random commands (start, exit with code, kill, delete, advance
- * clock, fail the next postStart) drive a PodWorker with a fake driver; a small reference model of the kubelet's rules
- * (spec pod §3.1 restart policy, §4.2 back-off, §5.1 phase) predicts phase, restartCount, restart
- * instants (so back-off delays) and the number of BackOff events.
+ * clock, fail the next postStart) drive a PodWorker with a fake driver; a small reference model of
+ * the kubelet's rules (spec pod §3.1 restart policy, §4.2 back-off, §4.3 requeue, §4.5 one
+ * `BackOff` per sync that finds a back-off, §5.1 phase) predicts phase, restartCount, restart
+ * instants (so back-off delays) and the number of BackOff events, for both requeue policies and
+ * several `syncFrequency` values.
  */
 import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
@@ -14,9 +16,12 @@ import { FakeDriver, podOf } from './fake-driver.js';
 const INITIAL = 10_000;
 const MAX = 300_000;
 const RESET = 600_000;
+/** The kubelet's `backOffPeriod`: the requeue of a failed sync before 1.35 (spec pod §4.3, §8 item 2). */
+const ERROR_RETRY = 10_000;
 
 interface ModelContainer {
-  state: 'running' | 'backingOff' | 'done';
+  /** `exited`: exited, restartable, not yet seen by a sync (transient inside a command). */
+  state: 'running' | 'exited' | 'backingOff' | 'done';
   restartCount: number;
   lastExit?: { code: number; at: number };
   restartAt?: number;
@@ -28,10 +33,15 @@ interface ModelContainer {
 
 interface Model {
   policy: 'Always' | 'OnFailure' | 'Never';
+  requeue: 'backoffAligned' | 'fixed10s';
+  /** `syncFrequency` in ms: the longest a pod in back-off waits for its next sync (spec pod §4.3). */
+  resyncMs: number;
   now: number;
   deleted: boolean;
   containers: ModelContainer[];
   backOffEvents: number;
+  /** The requeued sync of a pod in back-off (spec pod §4.3). */
+  nextSyncAt?: number;
   terminal?: 'Succeeded' | 'Failed';
 }
 
@@ -55,26 +65,53 @@ function restart(m: Model, c: ModelContainer, at: number): void {
   delete c.restartAt;
   if (c.failNextPostStart) {
     c.failNextPostStart = false;
-    const saved = m.now;
-    m.now = at;
-    exitModel(m, c, 137);
-    m.now = saved;
+    recordExit(m, c, 137, at);
+  }
+}
+
+function recordExit(m: Model, c: ModelContainer, code: number, at: number): void {
+  c.lastExit = { code, at };
+  const restarts = m.policy === 'Always' || (m.policy === 'OnFailure' && code !== 0);
+  c.state = m.deleted || !restarts ? 'done' : 'exited';
+}
+
+/**
+ * One sync at `at` (spec pod §4.2 doBackOff, §4.5): every restartable exited container is either
+ * restarted or found in back-off, which emits `BackOff` (every sync, not once per wait); a pod
+ * with a container in back-off is synced again at the expiry or after 60 s (spec pod §4.3).
+ */
+function sync(m: Model, at: number): void {
+  if (m.deleted) return;
+  delete m.nextSyncAt;
+  const skip = new Set<ModelContainer>();
+  for (let again = true; again; ) {
+    again = false;
+    for (const c of m.containers) {
+      if ((c.state !== 'exited' && c.state !== 'backingOff') || skip.has(c)) continue;
+      const ts = c.lastExit?.at ?? at;
+      const entry = c.entry;
+      if (entry && !(ts - entry.lastUpdate > RESET) && at - ts < entry.backOffMs) {
+        c.state = 'backingOff';
+        c.restartAt = ts + entry.backOffMs;
+        m.backOffEvents++;
+        skip.add(c);
+      } else {
+        restart(m, c, at);
+        again = true; // a postStart failure exits at once: the same sync looks at it again
+      }
+    }
+  }
+  for (const c of m.containers) {
+    if (c.state !== 'backingOff') continue;
+    const wait = m.requeue === 'fixed10s' ? ERROR_RETRY : Math.max(0, (c.restartAt as number) - at);
+    const next = at + Math.min(wait, m.resyncMs);
+    m.nextSyncAt = Math.min(m.nextSyncAt ?? Infinity, next);
   }
 }
 
 function exitModel(m: Model, c: ModelContainer, code: number): void {
-  c.lastExit = { code, at: m.now };
-  const restarts = m.policy === 'Always' || (m.policy === 'OnFailure' && code !== 0);
-  if (m.deleted || !restarts) {
-    c.state = 'done';
-    return;
-  }
-  const inBackOff = c.entry !== undefined && !(m.now - c.entry.lastUpdate > RESET);
-  if (inBackOff && c.entry) {
-    c.state = 'backingOff';
-    c.restartAt = m.now + c.entry.backOffMs;
-    m.backOffEvents++;
-  } else restart(m, c, m.now);
+  recordExit(m, c, code, m.now);
+  sync(m, m.now);
 }
 
 function modelPhase(m: Model): string {
@@ -162,6 +199,7 @@ class DeleteCommand implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     r.worker.stop();
     m.deleted = true;
+    delete m.nextSyncAt;
     for (const c of m.containers) {
       if (c.state === 'backingOff') {
         c.state = 'done';
@@ -182,13 +220,7 @@ class AdvanceCommand implements fc.AsyncCommand<Model, Real> {
   }
   async run(m: Model, r: Real): Promise<void> {
     const target = m.now + this.ms;
-    for (;;) {
-      const due = m.containers
-        .filter((c) => c.state === 'backingOff' && (c.restartAt ?? Infinity) <= target)
-        .sort((a, b) => (a.restartAt ?? 0) - (b.restartAt ?? 0))[0];
-      if (!due) break;
-      restart(m, due, due.restartAt as number);
-    }
+    while (m.nextSyncAt !== undefined && m.nextSyncAt <= target) sync(m, m.nextSyncAt);
     m.now = target;
     await r.clock.advance(this.ms);
     await check(m, r);
@@ -203,6 +235,10 @@ describe('PodWorker against a reference model (spec pod §3.1, §4.2, §5.1)', (
     [
       fc.constantFrom('Always' as const, 'OnFailure' as const, 'Never' as const),
       fc.integer({ min: 1, max: 2 }),
+      fc.record({
+        requeue: fc.constantFrom('backoffAligned' as const, 'fixed10s' as const),
+        syncFrequencySeconds: fc.constantFrom(60, 15, 4),
+      }),
       fc.commands(
         [
           fc
@@ -219,30 +255,36 @@ describe('PodWorker against a reference model (spec pod §3.1, §4.2, §5.1)', (
       ),
     ],
     { numRuns: 150 },
-  )('phase, restartCount, restart instants and BackOff counts follow the model', async (policy, count, commands) => {
-    const clock = new VirtualClock();
-    const names = ['a', 'b'].slice(0, count);
-    const pod = podOf(
-      names.map((name) => ({ name, image: `${name}:1` })),
-      { restartPolicy: policy },
-    );
-    const flags = new Set<string>();
-    const postStartFails = (name: string) => () => flags.delete(name);
-    const driver = new FakeDriver(
-      clock,
-      pod,
-      Object.fromEntries(names.map((n) => [n, { postStartFails: postStartFails(n) }])),
-    );
-    const events: KubeEvent[] = [];
-    const worker = new PodWorker({ pod, driver, clock, onEvent: (e) => events.push(e) });
-    worker.start();
-    const model: Model = {
-      policy,
-      now: 0,
-      deleted: false,
-      backOffEvents: 0,
-      containers: names.map(() => ({ state: 'running', restartCount: 0, starts: [0] })),
-    };
-    await fc.asyncModelRun(() => ({ model, real: { flags, clock, driver, worker, events, names } }), commands);
-  });
+  )(
+    'phase, restartCount, restart instants and BackOff counts follow the model',
+    async (policy, count, requeue, commands) => {
+      const clock = new VirtualClock();
+      const names = ['a', 'b'].slice(0, count);
+      const pod = podOf(
+        names.map((name) => ({ name, image: `${name}:1` })),
+        { restartPolicy: policy },
+      );
+      const flags = new Set<string>();
+      const postStartFails = (name: string) => () => flags.delete(name);
+      const driver = new FakeDriver(
+        clock,
+        pod,
+        Object.fromEntries(names.map((n) => [n, { postStartFails: postStartFails(n) }])),
+      );
+      const events: KubeEvent[] = [];
+      const worker = new PodWorker({ pod, driver, clock, crashLoopBackOff: requeue, onEvent: (e) => events.push(e) });
+      worker.start();
+      await clock.advance(0); // the first sync has started every container
+      const model: Model = {
+        policy,
+        requeue: requeue.requeue,
+        resyncMs: requeue.syncFrequencySeconds * 1000,
+        now: 0,
+        deleted: false,
+        backOffEvents: 0,
+        containers: names.map(() => ({ state: 'running', restartCount: 0, starts: [0] })),
+      };
+      await fc.asyncModelRun(() => ({ model, real: { flags, clock, driver, worker, events, names } }), commands);
+    },
+  );
 });
