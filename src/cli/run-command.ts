@@ -95,7 +95,12 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       : (ref: ContainerRef, signal: AbortSignal) =>
           runtime.waitContainer?.(ref, { signal }).then(
             (exit) => session?.exited(ref.name, exit.exitCode),
-            () => undefined,
+            () => {
+              // The manager (which watches waitContainer too) may have had the report first.
+              const status = manager.status(pod, ref.name);
+              if (status.state === 'Terminated' && status.exitCode !== undefined)
+                session?.exited(ref.name, status.exitCode);
+            },
           );
     session = new RunSession({ io, pod, manager, runtime, grace, description, watch });
     return await session.run();

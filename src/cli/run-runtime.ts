@@ -54,19 +54,19 @@ export function dockerAnswers(env: NodeJS.ProcessEnv = process.env, timeoutMs = 
 /** Builds the runtime `run` was asked for; `onExit` feeds exits of process/oci containers back. */
 export function createRunRuntime(
   choice: RunRuntimeChoice,
-  onExit: (ref: { name: string }, status: { exitCode: number }) => void,
+  _onExit: (ref: { name: string }, status: { exitCode: number }) => void,
 ): RunRuntime {
   if (choice.name === 'oci')
     return {
-      runtime: new OciRuntime({ rootfs: choice.rootfs as string, onExit, containerOutput: choice.output }),
+      runtime: new OciRuntime({ rootfs: choice.rootfs as string, containerOutput: choice.output }),
       description: 'runc (OciRuntime)',
-      reportsExits: true,
+      reportsExits: false, // exits come from waitContainer (the onExit option is gone)
     };
   if (choice.name === 'process')
     return {
-      runtime: new ProcessRuntime({ onExit, containerOutput: choice.output }),
+      runtime: new ProcessRuntime({ containerOutput: choice.output }),
       description: 'local processes (ProcessRuntime)',
-      reportsExits: true,
+      reportsExits: false, // exits come from waitContainer (the onExit option is gone)
     };
   const endpoint = dockerEndpoint();
   try {
