@@ -1,7 +1,10 @@
 /**
  * Exit reporting: a container instance's exit is recorded once, its status becomes Terminated,
- * its exit waiters are released, and hooks still running on it are abandoned.
+ * its exit waiters are released, and hooks still running on it are abandoned. The exit is learnt
+ * from the Runtime's `waitContainer` (watched from the start of each instance, {@link watchExit})
+ * or, for runtimes without it, from `notifyExited` ({@link reportExit}).
  */
+import type { ContainerExit, ContainerRef } from '../ports/runtime.js';
 import { emitStep, type ManagerContext } from './context.js';
 import { type CallScope, type ContainerRecord, NOT_STARTED, type PodRecord, releaseExitWaiters } from './records.js';
 
@@ -40,29 +43,94 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
 }
 
 /**
- * Microtask turns a runtime gets, once its container has exited, to report the hook calls still
- * pending on it before the manager aborts them (see {@link abandonPendingHooks}).
- *
- * Why a count and not a signal: the `Runtime` port has no "all calls of this container reported"
- * event, and the core may not wait a macrotask (no global timers, DESIGN §2). A runtime that ends
- * its execs within these turns has them reported as failures; later ones are abandoned, as the
- * kubelet abandons calls on a dead container.
+ * The runtime saw a container's main process exit by itself (`notifyExited`, or the Runtime's
+ * `waitContainer`): record the exit once. During a start the start sequence finishes first;
+ * during a kill the kill finishes (spec §4.2-C).
  */
-const EXIT_REPORT_TURNS = 16;
+export function reportExit(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord, exitCode: number): void {
+  if (record.phase === 'idle' || record.phase === 'exited') return;
+  if (record.exit === undefined) record.exit = { at: ctx.clock.now(), exitCode };
+  const killing = record.termination !== undefined && !record.termination.settled;
+  if (record.phase === 'running' && !killing) markExited(ctx, pod, record);
+}
+
+/** One instance's `waitContainer` call, shared by everyone who needs its answer. */
+interface ExitWatch {
+  readonly ref: ContainerRef;
+  /** The runtime's report, or `undefined` when the call failed or was aborted (`notifyExited` remains). */
+  readonly exit: Promise<ContainerExit | undefined>;
+}
+
+/** The watch of each container record's current instance (made by {@link watchExit}). */
+const watches = new WeakMap<ContainerRecord, ExitWatch>();
+/** Per pod: aborts its pending `waitContainer` calls once the pod is gone ({@link stopExitWatches}). */
+const podCalls = new WeakMap<PodRecord, AbortController>();
 
 /**
- * Abort the signal of hook calls still pending at a container's exit — after giving the runtime
- * {@link EXIT_REPORT_TURNS} microtask turns to end them itself. An exec runs inside the container
- * and dies with it: a runtime that reports that promptly (exit 137, as runc and `FakeRuntime` do)
- * has the failure reported as `FailedPreStopHook` (spec §4.2-C.5.6); whatever is still pending
- * then (a sleep, an HTTP request, an exec the runtime does not end) is abandoned, unreported.
+ * Watch the Runtime's `waitContainer` for the instance `record` has just started (its `ref` is
+ * set), when the runtime has it: the report records the exit ({@link reportExit}), exactly as a
+ * `notifyExited` would. One call per instance; {@link runtimeExit} hands its answer to others
+ * (the pod worker reads the runtime's code and reason from it). No-op without `waitContainer`.
+ */
+export function watchExit(ctx: ManagerContext, pod: PodRecord, record: ContainerRecord): void {
+  const wait = ctx.runtime.waitContainer;
+  const ref = record.ref;
+  if (typeof wait !== 'function' || ref === undefined) return;
+  let controller = podCalls.get(pod);
+  if (controller === undefined) {
+    controller = new AbortController();
+    podCalls.set(pod, controller);
+  }
+  let pending: Promise<ContainerExit>;
+  try {
+    pending = Promise.resolve(wait.call(ctx.runtime, ref, { signal: controller.signal }));
+  } catch {
+    return; // a throwing runtime: notifyExited remains
+  }
+  const exit = pending.then(
+    (reported): ContainerExit | undefined => {
+      const exitCode = (reported as Partial<ContainerExit> | null | undefined)?.exitCode;
+      if (typeof exitCode !== 'number' || !Number.isSafeInteger(exitCode)) return undefined;
+      if (record.ref === ref) reportExit(ctx, pod, record, exitCode);
+      return {
+        exitCode,
+        ...(typeof reported.reason === 'string' && reported.reason !== '' ? { reason: reported.reason } : {}),
+        ...(typeof reported.signal === 'string' ? { signal: reported.signal } : {}),
+      };
+    },
+    () => undefined, // aborted (pod gone) or the runtime lost the container: notifyExited remains
+  );
+  watches.set(record, { ref, exit });
+}
+
+/**
+ * The runtime's report of the exit of `record`'s current instance (its `waitContainer` answer),
+ * or `undefined` when the runtime has no `waitContainer` or nothing watches this instance.
+ */
+export function runtimeExit(record: ContainerRecord): Promise<ContainerExit | undefined> | undefined {
+  const watch = watches.get(record);
+  return watch !== undefined && watch.ref === record.ref ? watch.exit : undefined;
+}
+
+/** The pod is gone: abort its `waitContainer` calls still pending. */
+export function stopExitWatches(pod: PodRecord, reason: unknown): void {
+  podCalls.get(pod)?.abort(reason);
+  podCalls.delete(pod);
+}
+
+/**
+ * Abort the signal of hook calls still pending at a container's exit, in the microtask after the
+ * exit was reported. No count of turns: the explicit signal is the exit report itself. A runtime
+ * settles the exec calls of a container before it reports that container's exit (resolves
+ * `waitContainer` or `stopContainer`, or has `notifyExited` called): the reaction of the hook
+ * runner to each such settled call was queued then, before this abort is, so it runs first and
+ * the call's result (exit 137 for an exec killed with its container, spec §4.2-C.5.6) is reported
+ * however many awaits the runtime took to get there. What is still pending after that (a sleep, an
+ * HTTP request, an exec the runtime did not end) is abandoned unreported, as the kubelet abandons
+ * calls on a dead container. The runtime conformance suite checks the order.
  */
 function abandonPendingHooks(scope: CallScope): void {
-  let turn = 0;
-  const check = (): void => {
-    if (scope.pendingHooks === 0 || scope.controller.signal.aborted) return;
-    if (++turn < EXIT_REPORT_TURNS) void Promise.resolve().then(check);
-    else scope.controller.abort(CONTAINER_EXITED);
-  };
-  void Promise.resolve().then(check);
+  void Promise.resolve().then(() => {
+    if (scope.pendingHooks > 0 && !scope.controller.signal.aborted) scope.controller.abort(CONTAINER_EXITED);
+  });
 }

@@ -2,7 +2,7 @@ import type { Container } from '../api/types.js';
 import { errorText } from '../errors.js';
 import { EventMessages } from '../hooks/events.js';
 import type { RuntimeEvent } from '../ports/runtime.js';
-import { markExited } from './container-exit.js';
+import { markExited, watchExit } from './container-exit.js';
 import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
 import { callSafely, DEADLINE, linkedController, raceDeadline } from './deadline.js';
 import { beginKill } from './kill-sequence.js';
@@ -76,6 +76,7 @@ export async function startSequence(
   }
 
   record.ref = { id, name: record.name, podName: pod.name, podNamespace: pod.namespace, podUID: pod.uid };
+  watchExit(ctx, pod, record); // the runtime's waitContainer reports the exit (else notifyExited)
   record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount, containerID: id };
   emitContainerEvent(ctx, pod, record, {
     type: 'Normal',

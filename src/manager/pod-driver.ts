@@ -1,18 +1,20 @@
 /**
  * The {@link ContainerDriver} the manager gives each pod worker: the container layer's start and
  * kill sequences (src/container) on the manager's own record of the pod, the Runtime's optional
- * `waitContainer`/`runPodSandbox`/`stopPodSandbox`, and exits reported through `notifyExited`.
+ * `runPodSandbox`/`stopPodSandbox`, and the exits the container layer learns (the Runtime's
+ * `waitContainer`, watched from each start, or `notifyExited`).
  *
  * @internal
  * @module
  */
 
+import { runtimeExit, stopExitWatches } from '../container/container-exit.js';
 import type { EventSink, ManagerContext } from '../container/context.js';
 import { DEADLINE, type Deferred, deferred, raceDeadline } from '../container/deadline.js';
 import { requestKill } from '../container/kill-sequence.js';
 import { type ContainerRecord, containerSpec, type PodRecord } from '../container/records.js';
 import { startSequence } from '../container/start-sequence.js';
-import { errorText, LifecycleError } from '../errors.js';
+import { LifecycleError } from '../errors.js';
 import { EventMessages, type KubeEvent } from '../hooks/events.js';
 import type {
   ContainerDriver,
@@ -22,7 +24,6 @@ import type {
   StartOutcome,
   StopOutcome,
 } from '../pod/container-driver.js';
-import { reportExit } from './report-exit.js';
 
 /**
  * The context of one worker start: the container's `Started` event is preceded by `Created`
@@ -152,7 +153,7 @@ export class PodDriver implements ContainerDriver {
     });
     if (result.outcome === 'stopFailed' || result.outcome === 'stopTimedOut') return {};
     let exit: ContainerExit | undefined;
-    if (watch !== undefined && !watch.settled && typeof ctx.runtime.waitContainer === 'function') {
+    if (watch !== undefined && !watch.settled && runtimeExit(c) !== undefined) {
       // The runtime's own report carries the real code (143 after SIGTERM, 137 after SIGKILL).
       const reported = await raceDeadline(ctx.clock, watch.exit.promise, EXIT_REPORT_MS);
       if (reported !== DEADLINE) exit = reported;
@@ -183,38 +184,19 @@ export class PodDriver implements ContainerDriver {
     }
   }
 
-  /** The pod is gone: abort the pending `waitContainer` calls. */
+  /** The pod is gone: abort the pending `waitContainer` (and sandbox) calls. */
   dispose(): void {
-    this.#calls.abort(new Error('pod deleted'));
+    const reason = new Error('pod deleted');
+    this.#calls.abort(reason);
+    stopExitWatches(this.#host.record, reason);
   }
 
+  /** The container layer watches the Runtime's `waitContainer`: its report settles the worker's watch. */
   #watchRuntime(c: ContainerRecord, watch: Watch): void {
-    const { ctx, record: pod } = this.#host;
-    const wait = ctx.runtime.waitContainer;
     const ref = c.ref;
-    if (typeof wait !== 'function' || ref === undefined) return;
-    let pending: Promise<ContainerExit>;
-    try {
-      pending = Promise.resolve(wait.call(ctx.runtime, ref, { signal: this.#calls.signal }));
-    } catch {
-      return;
-    }
-    pending.then(
-      (reported) => {
-        const exitCode = reported?.exitCode;
-        if (!Number.isSafeInteger(exitCode) || watch.settled) return;
-        if (c.ref === ref) reportExit(ctx, pod, c, exitCode);
-        this.#settle(c.name, watch, {
-          exitCode,
-          ...(typeof reported.reason === 'string' && reported.reason !== '' ? { reason: reported.reason } : {}),
-          ...(typeof reported.signal === 'string' ? { signal: reported.signal } : {}),
-        });
-      },
-      (error: unknown) => {
-        // Aborted (pod gone) or the runtime lost the container: notifyExited remains.
-        void errorText(error);
-      },
-    );
+    void runtimeExit(c)?.then((reported) => {
+      if (reported !== undefined && c.ref === ref) this.#settle(c.name, watch, reported);
+    });
   }
 
   /**
@@ -222,27 +204,12 @@ export class PodDriver implements ContainerDriver {
    * `waitContainer` answers at once then, with the real code (143 after SIGTERM).
    */
   async #reportedExit(c: ContainerRecord): Promise<ContainerExit | undefined> {
-    const { ctx } = this.#host;
-    const wait = ctx.runtime.waitContainer;
-    const ref = c.ref;
-    if (typeof wait !== 'function' || ref === undefined || c.phase !== 'exited') return undefined;
-    try {
-      const reported = await raceDeadline(
-        ctx.clock,
-        wait.call(ctx.runtime, ref, { signal: this.#calls.signal }),
-        EXIT_REPORT_MS,
-      );
-      if (reported === DEADLINE || !Number.isSafeInteger(reported?.exitCode)) return undefined;
-      const finishedAt = c.exit?.at;
-      return {
-        exitCode: reported.exitCode,
-        ...(typeof reported.reason === 'string' && reported.reason !== '' ? { reason: reported.reason } : {}),
-        ...(typeof reported.signal === 'string' ? { signal: reported.signal } : {}),
-        ...(finishedAt !== undefined ? { finishedAt } : {}),
-      };
-    } catch {
-      return undefined;
-    }
+    const pending = runtimeExit(c);
+    if (pending === undefined || c.phase !== 'exited') return undefined;
+    const reported = await raceDeadline(this.#host.ctx.clock, pending, EXIT_REPORT_MS);
+    if (reported === DEADLINE || reported === undefined) return undefined;
+    const finishedAt = c.exit?.at;
+    return { ...reported, ...(finishedAt !== undefined ? { finishedAt } : {}) };
   }
 
   #settle(name: string, watch: Watch, exit: ContainerExit): void {

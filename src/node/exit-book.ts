@@ -1,8 +1,10 @@
 /**
  * What the node runtimes remember of containers that have exited: only their exit status, until
- * `waitContainer` has reported it, and at most a bounded number of them.
+ * `waitContainer` has reported it, and at most a bounded number of them; and the order in which
+ * they report an exit (after the container's exec calls have settled).
  * @module
  */
+import { type Clock, sleepOn } from '../ports/clock.js';
 import type { ContainerExit } from '../ports/runtime.js';
 import { NodeAdapterError } from './errors.js';
 
@@ -88,4 +90,36 @@ export function unknownForWait(runtime: string, id: string): NodeAdapterError {
       `was already reported by an earlier waitContainer (exits are kept until reported, at most ${MAX_UNREPORTED_EXITS})`,
     { containerId: id },
   );
+}
+
+/**
+ * How long a runtime waits, once a container's main process has exited, for the exec calls still
+ * running in it to settle before it reports the exit anyway. They end within milliseconds (their
+ * processes are killed with the container); the bound only keeps a stuck pipe from holding the
+ * report back.
+ */
+export const EXEC_SETTLE_MS = 2_000;
+
+/**
+ * Resolve once every call in `calls` has settled, or after {@link EXEC_SETTLE_MS} on `clock`.
+ * The Runtime port asks an adapter to settle a container's exec calls before it reports that
+ * container's exit (`waitContainer`, `stopContainer`): the manager then reports an exec killed
+ * with its container as the hook's failure (exit 137) rather than abandoning it.
+ */
+export async function execsSettled(calls: ReadonlySet<Promise<unknown>>, clock: Clock): Promise<void> {
+  if (calls.size === 0) return;
+  const timeout = new AbortController();
+  await Promise.race([
+    Promise.allSettled([...calls]),
+    sleepOn(clock, EXEC_SETTLE_MS, timeout.signal).catch(() => undefined),
+  ]);
+  timeout.abort();
+}
+
+/** Keep `call` in `calls` until it settles (see {@link execsSettled}); returns `call`. */
+export function trackCall<T>(calls: Set<Promise<unknown>>, call: Promise<T>): Promise<T> {
+  calls.add(call);
+  const forget = (): void => void calls.delete(call);
+  call.then(forget, forget);
+  return call;
 }

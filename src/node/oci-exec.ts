@@ -81,3 +81,24 @@ export async function runcExec(input: RuncExecInput): Promise<ExecResult> {
     await rm(logFile, { force: true });
   }
 }
+
+/** `ERR_CONTAINER_NOT_RUNNING`: an exec in a container whose init process has exited. */
+export function notRunning(id: string, status: { readonly exitCode: number } | undefined): NodeAdapterError {
+  const how = status === undefined ? '' : ` (exited with ${status.exitCode})`;
+  return new NodeAdapterError('ERR_CONTAINER_NOT_RUNNING', `exec: container "${id}" is not running${how}`, {
+    containerId: id,
+  });
+}
+
+/** SIGKILL the `runc exec` processes still running (draining a background process's output) and wait for them. */
+export async function endRunners(runners: ReadonlySet<ChildProcess>): Promise<void> {
+  await Promise.all(
+    [...runners].map(
+      (runner) =>
+        new Promise<void>((done) => {
+          runner.once('exit', () => done());
+          if (runner.exitCode !== null || runner.signalCode !== null || !runner.kill('SIGKILL')) done();
+        }),
+    ),
+  );
+}

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Container, Pod } from '../api/types.js';
@@ -8,20 +8,19 @@ import { stopWithEscalation } from '../ports/escalation.js';
 import type { ContainerExit, ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
 import { DEFAULT_OUTPUT_CAP_BYTES } from './child.js';
-import {
-  AttemptCounter,
-  attemptKey,
-  containerArgv,
-  containerEnv,
-  containerRefFor,
-  DEFAULT_PATH,
-  defaultContainerId,
-  envList,
-} from './container-process.js';
+import { AttemptCounter, attemptKey, containerRefFor, defaultContainerId } from './container-process.js';
 import { NodeAdapterError } from './errors.js';
-import { type ContainerExitStatus, ExitBook, toContainerExit, unknownForWait, waitOrAbort } from './exit-book.js';
-import { buildOciConfig } from './oci-config.js';
-import { runcExec } from './oci-exec.js';
+import {
+  type ContainerExitStatus,
+  ExitBook,
+  execsSettled,
+  toContainerExit,
+  trackCall,
+  unknownForWait,
+  waitOrAbort,
+} from './exit-book.js';
+import { checkedRootfs, idTaken, writeBundle } from './oci-bundle.js';
+import { endRunners, notRunning, runcExec } from './oci-exec.js';
 import { RuncCli } from './runc-cli.js';
 import { exitCodeForSignal, signalName, signalNumber } from './signals.js';
 
@@ -42,11 +41,6 @@ export interface OciRuntimeOptions {
   readonly clock?: Clock;
   /** Per-stream capture cap of `exec`. @default 1048576 (1 MiB) */
   readonly outputCapBytes?: number;
-  /**
-   * Called once per container when its main process has exited. Kept for callers wired to
-   * `manager.notifyExited` by hand; the manager learns exits through `waitContainer` without it.
-   */
-  readonly onExit?: (ref: ContainerRef, status: ContainerExitStatus) => void;
   /** Where the main processes' stdout/stderr go. @default "ignore" */
   readonly containerOutput?: 'ignore' | 'inherit';
   /** Container id for the `attempt`-th start (from 0). @default `k8s_<container>_<pod>_<namespace>_<uid>_<attempt>` */
@@ -65,6 +59,8 @@ interface Tracked {
   readonly removed: Promise<void>;
   status?: ContainerExitStatus;
   execCount: number;
+  /** The exec calls not settled yet: the exit is reported once they have. */
+  readonly calls: Set<Promise<unknown>>;
 }
 
 /**
@@ -78,7 +74,8 @@ interface Tracked {
  * abort SIGKILLs the exec'd process through its `--pid-file`). `stopContainer` = `runc kill <id>
  * <signal>`, SIGKILL after the timeout through `stopWithEscalation`, then `runc delete --force`
  * and the bundle removed. `waitContainer` resolves with the init process's exit status once the
- * container is deleted; a removed container is forgotten but for that status, kept until
+ * container is deleted and the execs still running in it have settled (they die with it: exit
+ * 137), as the Runtime port asks; a removed container is forgotten but for that status, kept until
  * `waitContainer` reports it. An exec whose command leaves a background process holding its
  * output resolves when the exec'd process itself exits (runc's `--debug` log tells when), not when
  * the background process does. Call {@link OciRuntime.dispose} when done.
@@ -112,47 +109,17 @@ export class OciRuntime implements Runtime {
   async startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
     if (this.disposed !== undefined) throw new NodeAdapterError('ERR_DISPOSED', 'OciRuntime was disposed');
     options.signal.throwIfAborted();
-    const podName = pod.metadata?.name ?? '';
-    const env = containerEnv(container, { PATH: DEFAULT_PATH, HOSTNAME: podName, HOME: '/root' });
-    const argv = containerArgv(container, env);
-    const rootfs = resolve(
-      typeof this.options.rootfs === 'function' ? this.options.rootfs(pod, container) : this.options.rootfs,
-    );
-    if (
-      !(await stat(rootfs).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ))
-    ) {
-      throw new NodeAdapterError(
-        'ERR_ROOTFS_NOT_FOUND',
-        `rootfs "${rootfs}" for container "${container.name}" does not exist or is not a directory: ` +
-          'pass OciRuntimeOptions.rootfs pointing at an unpacked root filesystem (e.g. a busybox one)',
-      );
-    }
+    const rootfs = await checkedRootfs({ pod, container, rootfs: this.options.rootfs });
     const key = attemptKey(pod, container);
     const attempt = this.attempts.next(key, (k) => [...this.containers.values()].some((c) => c.key === k));
     const id = (this.options.containerId ?? defaultContainerId)(pod, container, attempt);
     if (this.containers.has(id) || (await this.cli.state(id)) !== undefined) {
       throw idTaken(id, this.cli.binary);
     }
-    const bundle = join(this.stateDir, id);
-    await rm(bundle, { recursive: true, force: true });
-    await mkdir(bundle, { recursive: true });
-    const config = buildOciConfig({
-      args: argv,
-      env: envList(env),
-      cwd: container.workingDir,
-      hostname: podName,
-      rootfsPath: rootfs,
-      annotations: {
-        'io.kubernetes.pod.name': podName,
-        'io.kubernetes.pod.namespace': pod.metadata?.namespace ?? 'default',
-        'io.kubernetes.pod.uid': pod.metadata?.uid ?? '',
-        'io.kubernetes.container.name': container.name,
-      },
-    });
-    await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
+    const bundle = await writeBundle(
+      { pod, container, rootfs: this.options.rootfs, stateDir: this.stateDir, id },
+      rootfs,
+    );
     const logFile = join(bundle, 'run.log');
     const runner = spawn(this.cli.binary, [...this.cli.globalArgs(logFile), 'run', '--bundle', bundle, id], {
       stdio: ['ignore', this.options.containerOutput ?? 'ignore', this.options.containerOutput ?? 'ignore'],
@@ -172,33 +139,36 @@ export class OciRuntime implements Runtime {
   }
 
   /** `runc exec <id> argv…`, capturing stdout/stderr up to the cap. */
-  async exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
+  exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
     const tracked = this.containers.get(ref.id);
     if (tracked === undefined) {
       const exit = this.exits.peek(ref.id);
-      if (exit !== undefined) throw notRunning(ref.id, exit);
-      throw new NodeAdapterError(
-        'ERR_CONTAINER_NOT_FOUND',
-        `exec: container "${ref.id}" is not known to this OciRuntime`,
-        { containerId: ref.id },
+      if (exit !== undefined) return Promise.reject(notRunning(ref.id, exit));
+      return Promise.reject(
+        new NodeAdapterError('ERR_CONTAINER_NOT_FOUND', `exec: container "${ref.id}" is not known to this OciRuntime`, {
+          containerId: ref.id,
+        }),
       );
     }
-    if (tracked.status !== undefined) throw notRunning(ref.id, tracked.status);
+    if (tracked.status !== undefined) return Promise.reject(notRunning(ref.id, tracked.status));
     if (command.length === 0)
-      throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
-    return runcExec({
-      cli: this.cli,
-      clock: this.clock,
-      bundle: tracked.bundle,
-      n: tracked.execCount++,
-      id: ref.id,
-      command,
-      signal: options.signal,
-      outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
-      runners: this.execRunners,
-      hasExited: () => tracked.status !== undefined,
-      notRunning: () => notRunning(ref.id, tracked.status),
-    });
+      return Promise.reject(new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id }));
+    return trackCall(
+      tracked.calls,
+      runcExec({
+        cli: this.cli,
+        clock: this.clock,
+        bundle: tracked.bundle,
+        n: tracked.execCount++,
+        id: ref.id,
+        command,
+        signal: options.signal,
+        outputCapBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
+        runners: this.execRunners,
+        hasExited: () => tracked.status !== undefined,
+        notRunning: () => notRunning(ref.id, tracked.status),
+      }),
+    );
   }
 
   /** `runc kill` with the stop signal, SIGKILL after `timeoutSeconds`, then delete; resolves once removed. */
@@ -260,15 +230,7 @@ export class OciRuntime implements Runtime {
           await c.removed;
         }),
       );
-      await Promise.all(
-        [...this.execRunners].map(
-          (runner) =>
-            new Promise<void>((done) => {
-              runner.once('exit', () => done());
-              if (runner.exitCode !== null || runner.signalCode !== null || !runner.kill('SIGKILL')) done();
-            }),
-        ),
-      );
+      await endRunners(this.execRunners);
       await rmdir(this.stateDir).catch(() => undefined); // only when empty: other runtimes may share it
     })();
     return this.disposed;
@@ -289,18 +251,15 @@ export class OciRuntime implements Runtime {
       runner,
       exited,
       execCount: 0,
+      calls: new Set(),
       removed: exited.then(async (status) => {
         tracked.status = status;
+        await execsSettled(tracked.calls, this.clock); // they die with the container (exit 137)
         await this.cli.delete(ref.id).catch(() => undefined);
         await rm(bundle, { recursive: true, force: true });
         // Forget the container but for its exit status, kept until waitContainer reports it.
         this.containers.delete(ref.id);
         this.exits.record(ref.id, status);
-        try {
-          this.options.onExit?.(ref, status);
-        } catch {
-          // a throwing listener must not break the runtime
-        }
       }),
     };
     this.containers.set(ref.id, tracked);
@@ -323,7 +282,7 @@ export class OciRuntime implements Runtime {
       if (tracked.status !== undefined || (state === undefined && tracked.runner.exitCode !== null)) {
         const errors = await RuncCli.logErrors(logFile);
         await tracked.removed;
-        if (errors.length === 0) return; // it ran and already exited: onExit reports it
+        if (errors.length === 0) return; // it ran and already exited: waitContainer reports it
         const message = errors.join('; ');
         if (/already exists/.test(message)) throw idTaken(tracked.ref.id, this.cli.binary);
         throw new NodeAdapterError('ERR_START_FAILED', `${this.cli.binary} run ${tracked.ref.id} failed: ${message}`, {
@@ -334,20 +293,4 @@ export class OciRuntime implements Runtime {
       delayMs = Math.min(delayMs * 2, 50);
     }
   }
-}
-
-function idTaken(id: string, binary: string): NodeAdapterError {
-  return new NodeAdapterError(
-    'ERR_CONTAINER_ID_TAKEN',
-    `container id "${id}" is already taken: a container of that id exists (${binary} state ${id}); ` +
-      `remove it with "${binary} delete --force ${id}" or choose ids with OciRuntimeOptions.containerId`,
-    { containerId: id },
-  );
-}
-
-function notRunning(id: string, status: ContainerExitStatus | undefined): NodeAdapterError {
-  const how = status === undefined ? '' : ` (exited with ${status.exitCode})`;
-  return new NodeAdapterError('ERR_CONTAINER_NOT_RUNNING', `exec: container "${id}" is not running${how}`, {
-    containerId: id,
-  });
 }

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { Container, Pod } from '../api/types.js';
 import type { Clock } from '../ports/clock.js';
 import { stopWithEscalation } from '../ports/escalation.js';
 import type { ContainerExit, ContainerRef, ExecResult, Runtime } from '../ports/runtime.js';
 import { systemClock } from '../ports/system-clock.js';
-import { DEFAULT_OUTPUT_CAP_BYTES, killGroup, runCaptured } from './child.js';
+import { DEFAULT_OUTPUT_CAP_BYTES, killGroup } from './child.js';
 import {
   AttemptCounter,
   attemptKey,
@@ -14,11 +14,19 @@ import {
   containerRefFor,
   DEFAULT_PATH,
   defaultContainerId,
-  execFailure,
   startError,
 } from './container-process.js';
 import { NodeAdapterError } from './errors.js';
-import { type ContainerExitStatus, ExitBook, toContainerExit, unknownForWait, waitOrAbort } from './exit-book.js';
+import {
+  type ContainerExitStatus,
+  ExitBook,
+  execsSettled,
+  toContainerExit,
+  trackCall,
+  unknownForWait,
+  waitOrAbort,
+} from './exit-book.js';
+import { type ExecHost, killExecGroups, runProcessExec } from './process-exec.js';
 import { exitCodeForSignal, signalNumber } from './signals.js';
 
 export type { ContainerExitStatus } from './exit-book.js';
@@ -29,13 +37,6 @@ export interface ProcessRuntimeOptions {
   readonly clock?: Clock;
   /** Per-stream capture cap of `exec` (stdout and stderr each); the excess is dropped and a marker appended. @default 1048576 (1 MiB) */
   readonly outputCapBytes?: number;
-  /**
-   * Called once per container when its main process has exited — by itself or because it was
-   * stopped. Kept for callers wired to `manager.notifyExited` by hand; the manager learns exits
-   * through {@link ProcessRuntime.waitContainer} without it (docs/adapters.md).
-   * @example onExit: (ref, { exitCode }) => manager.notifyExited(pod, ref.name, { exitCode })
-   */
-  readonly onExit?: (ref: ContainerRef, status: ContainerExitStatus) => void;
   /** Start from this process's whole environment instead of the minimal one (`PATH`, `HOME`). @default false */
   readonly inheritEnv?: boolean;
   /** Working directory when the container sets no `workingDir` (a host path). @default process.cwd() */
@@ -46,18 +47,19 @@ export interface ProcessRuntimeOptions {
   readonly containerId?: (pod: Pod, container: Container, attempt: number) => string;
 }
 
-interface Tracked {
+interface Tracked extends ExecHost {
   readonly ref: ContainerRef;
   /** Its {@link attemptKey}. */
   readonly key: string;
   readonly pid: number;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  /** exec processes still running (killed when an exec is aborted). */
-  readonly execs: Set<ChildProcess>;
-  /** Process groups of the execs, kept while anything (a background child) may be left in them. */
-  readonly execGroups: Set<number>;
+  /** The exec calls not settled yet: the exit is reported once they have. */
+  readonly calls: Set<Promise<unknown>>;
+  /** Set when the main process exited. */
+  status?: ContainerExitStatus;
+  /** Settles when the main process exited (what the stop escalation waits for). */
   readonly exited: Promise<ContainerExitStatus>;
+  /** Settles when, in addition, the execs have settled: the exit is reported (and the container forgotten). */
+  readonly reported: Promise<ContainerExitStatus>;
 }
 
 /**
@@ -73,7 +75,8 @@ interface Tracked {
  *   process exits, what is left of its group and of its execs' groups (background processes an
  *   exec hook left behind included) is SIGKILLed, as a PID namespace would be torn down.
  * - `waitContainer` resolves with the exit code once the main process exited (128 + n and the
- *   signal's name when signal n killed it). An exited container is forgotten at once except for
+ *   signal's name when signal n killed it) and the execs still running in it have settled (they
+ *   are killed with it: exit 137), as the Runtime port asks. An exited container is forgotten at once except for
  *   its exit status, which is kept until `waitContainer` reports it (at most 1024 of them).
  * - Call {@link ProcessRuntime.dispose} when done: it kills everything still running.
  */
@@ -134,6 +137,13 @@ export class ProcessRuntime implements Runtime {
     });
     const ref = containerRefFor(pod, container, id);
     this.exits.take(id); // a stale exit of an earlier container of that id
+    const exited = new Promise<ContainerExitStatus>((resolve) => {
+      child.once('exit', (code, sig) => {
+        const status: ContainerExitStatus = { exitCode: code ?? exitCodeForSignal(sig ?? 'SIGKILL'), signal: sig };
+        this.onMainExit(tracked, status);
+        resolve(status);
+      });
+    });
     const tracked: Tracked = {
       ref,
       key,
@@ -142,18 +152,21 @@ export class ProcessRuntime implements Runtime {
       cwd,
       execs: new Set(),
       execGroups: new Set(),
-      exited: new Promise((resolve) => {
-        child.once('exit', (code, sig) => {
-          const status: ContainerExitStatus = { exitCode: code ?? exitCodeForSignal(sig ?? 'SIGKILL'), signal: sig };
-          this.onMainExit(tracked, status);
-          resolve(status);
-        });
+      calls: new Set(),
+      hasExited: () => tracked.status !== undefined,
+      exited,
+      reported: exited.then(async (status) => {
+        await execsSettled(tracked.calls, this.clock);
+        // Forget the container but for its exit status, kept until waitContainer reports it.
+        this.containers.delete(id);
+        this.exits.record(id, status);
+        return status;
       }),
     };
     this.containers.set(id, tracked);
     if (options.signal.aborted) {
       killGroup(tracked.pid, 'SIGKILL');
-      await tracked.exited;
+      await tracked.reported;
       this.exits.take(id); // never handed out: nobody will wait for it
       throw options.signal.reason;
     }
@@ -161,32 +174,18 @@ export class ProcessRuntime implements Runtime {
   }
 
   /** Run `command` (no shell) with the container's environment and working directory. */
-  async exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
-    const tracked = this.running(ref, 'exec');
-    const [file, ...args] = command;
-    if (file === undefined)
-      throw new NodeAdapterError('ERR_EXEC_FAILED', 'exec: empty command', { containerId: ref.id });
+  exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
+    let tracked: Tracked;
     try {
-      const run = await runCaptured(file, args, {
-        env: tracked.env,
-        cwd: tracked.cwd,
-        signal: options.signal,
-        outputCapBytes: this.outputCapBytes,
-        clock: this.clock,
-        detached: true,
-        onSpawn: (child) => {
-          pruneGroups(tracked.execGroups);
-          tracked.execs.add(child);
-          if (child.pid !== undefined) tracked.execGroups.add(child.pid);
-          child.once('exit', () => tracked.execs.delete(child));
-        },
-      });
-      if (!this.containers.has(ref.id)) killGroups(tracked); // the container exited meanwhile
-      return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr };
+      tracked = this.running(ref, 'exec');
     } catch (error) {
-      if (options.signal.aborted) throw error;
-      throw new NodeAdapterError('ERR_EXEC_FAILED', execFailure(file, error), { cause: error, containerId: ref.id });
+      return Promise.reject(error);
     }
+    const { clock, outputCapBytes } = this;
+    return trackCall(
+      tracked.calls,
+      runProcessExec(tracked, ref, command, { signal: options.signal, clock, outputCapBytes }),
+    );
   }
 
   /** CRI StopContainer: stop signal to the group, SIGKILL after `timeoutSeconds`, resolve on exit. */
@@ -198,15 +197,17 @@ export class ProcessRuntime implements Runtime {
     signalNumber(stopSignal);
     const tracked = this.containers.get(ref.id);
     if (tracked === undefined) return; // exited (or never started here): nothing to stop
-    await stopWithEscalation({
-      clock: this.clock,
-      stopSignal,
-      timeoutSeconds: options.timeoutSeconds,
-      signal: options.signal,
-      exited: tracked.exited,
-      sendSignal: (name) => killGroup(tracked.pid, signalNumber(name)),
-    });
-    await tracked.exited;
+    if (tracked.status === undefined) {
+      await stopWithEscalation({
+        clock: this.clock,
+        stopSignal,
+        timeoutSeconds: options.timeoutSeconds,
+        signal: options.signal,
+        exited: tracked.exited,
+        sendSignal: (name) => killGroup(tracked.pid, signalNumber(name)),
+      });
+    }
+    await tracked.reported;
   }
 
   /**
@@ -223,14 +224,14 @@ export class ProcessRuntime implements Runtime {
       if (status === undefined) throw unknownForWait('ProcessRuntime', ref.id);
       return toContainerExit(status);
     }
-    const status = await waitOrAbort(tracked.exited, options.signal);
+    const status = await waitOrAbort(tracked.reported, options.signal);
     this.exits.take(ref.id); // reported: forget it
     return toContainerExit(status);
   }
 
   /** Ids of the containers whose main process is still running. */
   runningContainerIds(): string[] {
-    return [...this.containers.keys()];
+    return [...this.containers.values()].filter((c) => c.status === undefined).map((c) => c.ref.id);
   }
 
   /**
@@ -241,8 +242,8 @@ export class ProcessRuntime implements Runtime {
     this.disposed ??= Promise.all(
       [...this.containers.values()].map((c) => {
         killGroup(c.pid, 'SIGKILL');
-        killGroups(c);
-        return c.exited;
+        killExecGroups(c);
+        return c.reported;
       }),
     ).then(() => undefined);
     return this.disposed;
@@ -259,8 +260,8 @@ export class ProcessRuntime implements Runtime {
 
   private running(ref: ContainerRef, what: string): Tracked {
     const tracked = this.containers.get(ref.id);
-    if (tracked !== undefined) return tracked;
-    const exit = this.exits.peek(ref.id);
+    if (tracked !== undefined && tracked.status === undefined) return tracked;
+    const exit = tracked?.status ?? this.exits.peek(ref.id);
     if (exit !== undefined) {
       throw new NodeAdapterError(
         'ERR_CONTAINER_NOT_RUNNING',
@@ -276,34 +277,10 @@ export class ProcessRuntime implements Runtime {
   }
 
   private onMainExit(tracked: Tracked, status: ContainerExitStatus): void {
-    // Forget the container but for its exit status, kept until waitContainer reports it.
-    this.containers.delete(tracked.ref.id);
-    this.exits.record(tracked.ref.id, status);
-    // What a PID namespace teardown would do: nothing of the container outlives its main process.
+    tracked.status = status;
+    // What a PID namespace teardown would do: nothing of the container outlives its main process
+    // (its execs end with exit 137, and the exit is reported once they have: see `reported`).
     killGroup(tracked.pid, 'SIGKILL');
-    killGroups(tracked);
-    try {
-      this.options.onExit?.(tracked.ref, status);
-    } catch {
-      // a throwing listener must not break the runtime
-    }
-  }
-}
-
-/** SIGKILL the process groups of a container's execs (with whatever they left running). */
-function killGroups(tracked: Tracked): void {
-  for (const exec of tracked.execs) killGroup(exec.pid, 'SIGKILL');
-  for (const group of tracked.execGroups) killGroup(group, 'SIGKILL');
-  tracked.execGroups.clear();
-}
-
-/** Drop the exec process groups that are empty (nothing left to kill there). */
-function pruneGroups(groups: Set<number>): void {
-  for (const group of groups) {
-    try {
-      process.kill(-group, 0);
-    } catch {
-      groups.delete(group);
-    }
+    killExecGroups(tracked);
   }
 }

@@ -21,8 +21,9 @@ export interface DuplicateDeliveryOptions {
 
 /**
  * Wrap a {@link Runtime} so that every `exec` (the exec hooks) is delivered `times` times, as a
- * kubelet restart can (spec §6: delivery is at least once). `startContainer` and
- * `stopContainer` pass through once. Keep a reference to the wrapped runtime to inspect it.
+ * kubelet restart can (spec §6: delivery is at least once). The other members pass through once;
+ * `stopContainer` and `waitContainer` resolve once the wrapped execs of that container have
+ * settled, so the exit is reported after them, as the Runtime port asks. Keep a reference to the wrapped runtime to inspect it.
  *
  * @example
  * ```ts
@@ -35,11 +36,38 @@ export function duplicateDeliveryRuntime(
   options: DuplicateDeliveryOptions = {},
 ): Runtime {
   const deliver = deliverer(times, options, 'duplicateDeliveryRuntime');
-  return {
-    startContainer: (pod, container, o) => runtime.startContainer(pod, container, o),
-    exec: (ref, command, o) => deliver(() => runtime.exec(ref, command, o)),
-    stopContainer: (ref, o) => runtime.stopContainer(ref, o),
+  /** The wrapped execs still pending, per container id. */
+  const pending = new Map<string, Set<Promise<unknown>>>();
+  const exec: Runtime['exec'] = (ref, command, o) => {
+    const delivered = deliver(() => runtime.exec(ref, command, o));
+    const own = pending.get(ref.id) ?? new Set<Promise<unknown>>();
+    pending.set(ref.id, own);
+    own.add(delivered);
+    const forget = (): void => {
+      own.delete(delivered);
+      if (own.size === 0 && pending.get(ref.id) === own) pending.delete(ref.id);
+    };
+    delivered.then(forget, forget);
+    return delivered;
   };
+  /** `work`'s result once the wrapped execs of `id` have settled too (the order the port asks). */
+  const afterExecs = async <T>(id: string, work: Promise<T>): Promise<T> => {
+    const result = await work;
+    const calls = pending.get(id);
+    if (calls !== undefined) await Promise.allSettled([...calls]);
+    return result;
+  };
+  const wrapped: Runtime = {
+    startContainer: (pod, container, o) => runtime.startContainer(pod, container, o),
+    exec,
+    stopContainer: (ref, o) => afterExecs(ref.id, runtime.stopContainer(ref, o)),
+  };
+  const { waitContainer, runPodSandbox, stopPodSandbox } = runtime;
+  if (waitContainer !== undefined)
+    wrapped.waitContainer = (ref, o) => afterExecs(ref.id, waitContainer.call(runtime, ref, o));
+  if (runPodSandbox !== undefined) wrapped.runPodSandbox = (pod, o) => runPodSandbox.call(runtime, pod, o);
+  if (stopPodSandbox !== undefined) wrapped.stopPodSandbox = (id, o) => stopPodSandbox.call(runtime, id, o);
+  return wrapped;
 }
 
 /**

@@ -39,7 +39,7 @@ export { FakeHttpClient } from './fake-http-client.js';
 export type { HttpRouteMatcher, HttpRouteScript, RecordedHttpRequest } from './fake-http-routes.js';
 export type { FakeProbePortOptions, ProbePortCall } from './fake-probe-ports.js';
 export { FakeGrpcHealthChecker, FakeTcpDialer } from './fake-probe-ports.js';
-export type { FakeContainerState, FakeCrashOptions, FakeExitInfo, FakeRuntimeOptions } from './fake-runtime.js';
+export type { FakeContainerState, FakeCrashOptions, FakeRuntimeOptions } from './fake-runtime.js';
 export { FakeRuntime } from './fake-runtime.js';
 export type {
   ExecCall,

@@ -14,12 +14,15 @@ import type { RunScenarioOptions, ScenarioResult, ScenarioTrace } from './scenar
 import { checkTraceInvariants } from './trace-invariants.js';
 import { VirtualClock } from './virtual-clock.js';
 
+/** The signal of waits that end only with the container (a scenario's run ends with its containers). */
+const NEVER_ABORTED = new AbortController().signal;
+
 type MutableResult = { -readonly [K in keyof ScenarioResult]: ScenarioResult[K] };
 
 /**
  * Play a declarative {@link Scenario} against a pod on a `VirtualClock`, a `FakeRuntime` and a
  * `FakeHttpClient` (unmatched requests get 200), and return the whole trace. Runtime exits reach
- * the manager (`notifyExited`) automatically. Actions run in time order (input order on ties),
+ * the manager through the runtime's `waitContainer`, as with every adapter. Actions run in time order (input order on ties),
  * each after every timer due at or before its time (see `options.ties`); then the run goes on
  * until no timer is left (or `until`). A 30-second grace takes microseconds of real time.
  *
@@ -66,11 +69,6 @@ export async function runScenario(
   const notes: string[] = [];
   manager.on('event', (e) => events.push(e));
   manager.on('step', (s) => steps.push(s));
-  const exitWaiters = new Map<string, (exitCode: number) => void>();
-  runtime.onExit((ref, info) => {
-    manager.notifyExited(defaulted, ref.name, { exitCode: info.exitCode });
-    exitWaiters.get(ref.id)?.(info.exitCode);
-  });
 
   const results: MutableResult[] = actions.map((a) => ({
     index: a.index,
@@ -120,7 +118,10 @@ export async function runScenario(
         const plan = scenario.init?.[container.name] ?? {};
         const id = started.containerID as string;
         const state = runtime.container(id);
-        const exited = new Promise<number>((resolve) => exitWaiters.set(id, resolve));
+        const exited =
+          state === undefined
+            ? Promise.resolve(0)
+            : runtime.waitContainer(state.ref, { signal: NEVER_ABORTED }).then((exit) => exit.exitCode);
         // Its own timer, cleared when the container exits first (killed, crashed): no stale timer keeps the run going.
         const completes =
           state?.state === 'running'

@@ -138,7 +138,6 @@ export async function runBenchCase(
     spec: { terminationGracePeriodSeconds: scenario.tgps, containers },
   };
   const manager = new LifecycleManager({ runtime, httpClient: http, clock });
-  runtime.onExit((ref, info) => manager.notifyExited(pod, ref.name, { exitCode: info.exitCode }));
   manager.on('event', () => void totals.events++);
 
   const drive = async <T>(promise: Promise<T>): Promise<T | undefined> => {

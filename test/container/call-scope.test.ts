@@ -172,7 +172,7 @@ describe('the signal of a container instance (DESIGN §5 ports; spec §3, §4.2-
     expect(b!.aborted).toBe(false);
   });
 
-  it('an exec preStop the runtime ends with its container (exit 137) is reported even if the stop returns first (spec §4.2-C.5.6)', async () => {
+  it('an exec preStop the runtime ends with its container (exit 137) before it reports the stop is reported, however many awaits the stop takes after (spec §4.2-C.5.6)', async () => {
     const clock = new VirtualClock();
     let endExec: (() => void) | undefined;
     const runtime: Runtime = {
@@ -181,10 +181,10 @@ describe('the signal of a container instance (DESIGN §5 ports; spec §3, §4.2-
         argv[0] === 'drain'
           ? new Promise<ExecResult>((resolve) => (endExec = () => resolve({ exitCode: 137 })))
           : Promise.resolve({ exitCode: 0 }),
-      // The stop resolves at once; the exec's death is reported some microtask turns later.
-      stopContainer: () => {
-        void afterTurns(8).then(() => endExec?.());
-        return Promise.resolve();
+      // The exec's death first (the order the Runtime port asks), then 100 awaits, then the stop.
+      stopContainer: async () => {
+        endExec?.();
+        await afterTurns(100);
       },
     };
     const manager = new LifecycleManager({ runtime, httpClient: new RecordingHttpClient(), clock });

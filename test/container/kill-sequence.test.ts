@@ -138,6 +138,7 @@ describe('stopContainer (spec §4.2-C)', () => {
     const env = setup();
     const pod = await running(env);
     env.runtime.crash('web', { exitCode: 0 });
+    await env.clock.flush(); // the runtime reports the exit (waitContainer)
     const result = await env.settle(env.manager.stopContainer(pod, 'web'));
     expect(result).toMatchObject({ outcome: 'notRunning', preStop: { outcome: 'skipped' } });
     expect(result.stopTimeoutSeconds).toBeUndefined();

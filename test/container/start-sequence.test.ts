@@ -147,7 +147,26 @@ describe('startContainer (spec §3)', () => {
     expect(events.map((e) => e.reason)).toEqual(['Started']);
   });
 
-  it('an exec postStart in a container that died fails, without a kill of the dead container (spec §3.5)', async () => {
+  it('a container that dies while its postStart still runs ends exited, without a kill of the dead container (spec §3.5)', async () => {
+    const { runtime, manager, settle, track, clock } = setup();
+    // A sleep postStart: nothing the runtime ends, so the exit is reported while it still runs.
+    const pod = track(
+      makePod([{ name: 'web', lifecycle: { postStart: { sleep: { seconds: 2 } }, preStop: preStopExec } }]),
+    );
+    const started = manager.startContainer(pod, 'web');
+    await clock.advance(1_000);
+    runtime.crash('web', { exitCode: 3 });
+    const result = await settle(started);
+    expect(result.outcome).toBe('exited');
+    expect(result.kill).toBeUndefined();
+    expect(runtime.timeline.filter((t) => t.kind === 'stop')).toHaveLength(0);
+    expect(manager.status(pod, 'web')).toMatchObject({ state: 'Terminated', exitCode: 3, reason: 'Error' });
+  });
+
+  it("an exec postStart killed with its container fails first; the kubelet's kill follows, and finds it exited (spec §3.5)", async () => {
+    // The Runtime port orders an exec killed with its container (137) before the container's exit
+    // report, so the failure is reported, and then killed as the kubelet's startContainer kills
+    // after every postStart failure (kuberuntime_container.go: killContainer "FailedPostStartHook").
     const { runtime, manager, settle, track, clock } = setup();
     runtime.onExec(postStartExec.exec.command, { exitCode: 0, delayMs: 2_000 });
     const pod = track(makePod([{ name: 'web', lifecycle: { postStart: postStartExec, preStop: preStopExec } }]));
@@ -155,9 +174,9 @@ describe('startContainer (spec §3)', () => {
     await clock.advance(1_000);
     runtime.crash('web', { exitCode: 3 });
     const result = await settle(started);
-    expect(result.outcome).toBe('postStartFailed');
-    expect(result.kill).toBeUndefined();
-    expect(runtime.timeline.filter((t) => t.kind === 'stop')).toHaveLength(0);
+    expect(result).toMatchObject({ outcome: 'postStartFailed', postStart: { outcome: 'failed' } });
+    expect(result.postStart.message).toContain('exited with 137');
+    expect(result.kill).toMatchObject({ outcome: 'stopped', exitedAt: 1_000 });
     expect(manager.status(pod, 'web')).toMatchObject({ state: 'Waiting', reason: 'PostStartHookError' });
   });
 

@@ -49,7 +49,6 @@ function rig(opts: { tgps?: number; preStop?: boolean; postStart?: boolean; preS
       ],
     },
   };
-  runtime.onExit((ref, { exitCode }) => manager.notifyExited(pod, ref.name, { exitCode }));
   return { clock, runtime, manager, events, steps, pod };
 }
 

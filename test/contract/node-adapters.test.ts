@@ -31,6 +31,7 @@ import {
   ProcessRuntime,
   truncationMarker,
 } from '../../src/node/index.js';
+import { exitsRecorded, recordExits } from '../node/exit-recorder.js';
 
 // ---------------------------------------------------------------- fixtures and cleanup
 
@@ -84,21 +85,17 @@ interface Rig {
   exits: Array<{ ref: ContainerRef; status: ContainerExitStatus; at: number }>;
 }
 
-/** Wired as docs/adapters.md shows: onExit → manager.notifyExited. */
-function rig(pod: Pod, opts: { policy?: LifecyclePolicy; outputCapBytes?: number } = {}): Rig {
+/** Wired as docs/adapters.md shows: the manager watches waitContainer; the rig records the exits too. */
+function rig(_pod: Pod, opts: { policy?: LifecyclePolicy; outputCapBytes?: number } = {}): Rig {
   const events: KubeEvent[] = [];
   const steps: LifecycleStep[] = [];
   const exits: Rig['exits'] = [];
-  let manager: LifecycleManager | undefined;
-  const runtime = new ProcessRuntime({
-    ...(opts.outputCapBytes !== undefined ? { outputCapBytes: opts.outputCapBytes } : {}),
-    onExit: (ref, status) => {
-      exits.push({ ref, status, at: Date.now() });
-      manager?.notifyExited(pod, ref.name, { exitCode: status.exitCode });
-    },
-  });
+  const runtime = recordExits(
+    new ProcessRuntime(opts.outputCapBytes !== undefined ? { outputCapBytes: opts.outputCapBytes } : {}),
+    (ref, status) => exits.push({ ref, status, at: Date.now() }),
+  );
   cleanups.push(() => runtime.dispose());
-  manager = new LifecycleManager({
+  const manager = new LifecycleManager({
     runtime,
     httpClient: new NodeHttpClient(),
     ...(opts.policy ? { policy: opts.policy } : {}),
@@ -189,6 +186,7 @@ describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)
     expect(c?.outcome).toBe('stopped');
     expect(c?.preStop.outcome).toBe('succeeded');
     expect(c?.stopTimeoutSeconds).toBe(3); // 3 − floor(0.3)
+    await exitsRecorded();
     expect(r.exits).toHaveLength(1);
     expect(r.exits[0]?.status).toEqual({ exitCode: 0, signal: null });
     expect(r.manager.status(p, 'main')).toMatchObject({ state: 'Terminated', exitCode: 0, reason: 'Completed' });
@@ -209,6 +207,7 @@ describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)
     expect(took).toBeLessThan(3500);
     expect(res.containers[0]?.stopTimeoutSeconds).toBe(2);
     expect(res.containers[0]?.outcome).toBe('stopped');
+    await exitsRecorded();
     expect(r.exits.map((e) => e.status)).toEqual([{ exitCode: 137, signal: 'SIGKILL' }]);
     expect(r.exits[0]!.at - t0).toBeGreaterThanOrEqual(1900);
     expect(r.manager.status(p, 'main')).toMatchObject({ state: 'Terminated', exitCode: 137, reason: 'Error' });
@@ -238,10 +237,11 @@ describe('ProcessRuntime + LifecycleManager on the real clock (docs/adapters.md)
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(lines(join(dir, 'log'))).toEqual(['SIGUSR1']);
     expect(res.containers[0]?.outcome).toBe('stopped');
+    await exitsRecorded();
     expect(r.exits[0]?.status).toEqual({ exitCode: 0, signal: null });
   });
 
-  it('a main process exiting by itself reaches the manager through onExit → notifyExited: Terminated, then no preStop and no stop on delete (spec §1.1, §4.2-B)', async () => {
+  it('a main process exiting by itself reaches the manager through waitContainer: Terminated, then no preStop and no stop on delete (spec §1.1, §4.2-B)', async () => {
     const dir = tempDir();
     const p = pod([
       {
@@ -457,7 +457,7 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
     const c: Container = { name: 'main', ...shMain('trap "" TERM;', dir) };
     const p = pod([c]);
     const exits: ContainerExitStatus[] = [];
-    const runtime = new ProcessRuntime({ onExit: (_r, s) => exits.push(s) });
+    const runtime = recordExits(new ProcessRuntime(), (_r, s) => exits.push(s));
     const a = await started(c, p, runtime);
     const b = await started(c, p, runtime);
     expect(a.id).toBe('k8s_main_web_default_u1_0');
@@ -465,6 +465,7 @@ describe('ProcessRuntime as a Runtime (docs/adapters.md "Common to both runtimes
     expect(runtime.runningContainerIds().sort()).toEqual([a.id, b.id].sort());
     await runtime.dispose();
     expect(runtime.runningContainerIds()).toEqual([]);
+    await exitsRecorded();
     expect(exits).toEqual([
       { exitCode: 137, signal: 'SIGKILL' },
       { exitCode: 137, signal: 'SIGKILL' },

@@ -145,7 +145,6 @@ async function run(s: PodModel, actions: readonly Action[]) {
   const steps: LifecycleStep[] = [];
   manager.on('event', (e) => events.push(e));
   manager.on('step', (st) => steps.push(st));
-  runtime.onExit((ref, info) => manager.notifyExited(pod, ref.name, { exitCode: info.exitCode }));
   const pending: Promise<unknown>[] = [];
   const unexpected: unknown[] = [];
   const track = (p: Promise<unknown>) =>

@@ -107,14 +107,19 @@ describe('startPod (DESIGN §10)', () => {
   it('without waitContainer, exits come from notifyExited and reach the worker (DESIGN §10 Exits)', async () => {
     const clock = new VirtualClock();
     const fake = new FakeRuntime({ clock });
+    const pod = podOf([{ name: 'app', image: 'nginx' }], { restartPolicy: 'Never' });
+    // An adapter that reports exits its own way (here: the fake's report, relayed by hand).
     const runtime: Runtime = {
-      startContainer: (p, c, o) => fake.startContainer(p, c, o),
+      startContainer: async (p, c, o) => {
+        const { id } = await fake.startContainer(p, c, o);
+        const ref = { id, name: c.name, podName: p.metadata?.name ?? '', podNamespace: 'default', podUID: '' };
+        void fake.waitContainer(ref, o).then(({ exitCode }) => manager.notifyExited(pod, c.name, { exitCode }));
+        return { id };
+      },
       exec: (r, a, o) => fake.exec(r, a, o),
       stopContainer: (r, o) => fake.stopContainer(r, o),
     };
     const manager = new LifecycleManager({ runtime, httpClient: new FakeHttpClient({ clock }), clock });
-    const pod = podOf([{ name: 'app', image: 'nginx' }], { restartPolicy: 'Never' });
-    fake.onExit((ref, { exitCode }) => manager.notifyExited(pod, ref.name, { exitCode }));
     await manager.startPod(pod);
     fake.crash('app', { exitCode: 0, afterMs: 5000 });
     const at: number[] = [];

@@ -14,7 +14,6 @@ import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import { NodeHttpClient } from '../../src/node/node-http-client.js';
 import { OciRuntime } from '../../src/node/oci-runtime.js';
 import { ProcessRuntime } from '../../src/node/process-runtime.js';
-import type { ContainerRef } from '../../src/ports/runtime.js';
 import { buildBusyboxRootfs, removeRootfs } from './helpers/busybox-rootfs.js';
 import { checkOciPrerequisites, ociSkipReason } from './helpers/oci-prerequisites.js';
 import { startHttpServer, startHttpsServer, type TestServer } from './helpers/servers.js';
@@ -29,8 +28,6 @@ interface Harness {
   dispose(): Promise<void>;
 }
 
-type Exit = (ref: ContainerRef, status: { exitCode: number }) => void;
-
 const oci = checkOciPrerequisites();
 const ociSkip = ociSkipReason(oci);
 let rootfs = '';
@@ -42,10 +39,10 @@ afterAll(() => {
   if (rootfs !== '') removeRootfs(rootfs);
 });
 
-const harnesses: Record<string, (onExit: Exit) => Harness> = {
-  ProcessRuntime: (onExit) => {
+const harnesses: Record<string, () => Harness> = {
+  ProcessRuntime: () => {
     const hostDir = mkdtempSync(join(tmpdir(), 'kl-e2e-'));
-    const runtime = new ProcessRuntime({ onExit });
+    const runtime = new ProcessRuntime();
     return {
       runtime,
       dir: hostDir,
@@ -57,10 +54,10 @@ const harnesses: Record<string, (onExit: Exit) => Harness> = {
       },
     };
   },
-  OciRuntime: (onExit) => {
+  OciRuntime: () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'kl-e2e-oci-'));
     const runtimeRoot = join(stateDir, 'runc-root');
-    const runtime = new OciRuntime({ rootfs, stateDir: join(stateDir, 'bundles'), runtimeRoot, onExit });
+    const runtime = new OciRuntime({ rootfs, stateDir: join(stateDir, 'bundles'), runtimeRoot });
     const hostDir = join(rootfs, 'tmp');
     for (const f of readdirSync(hostDir)) rmSync(join(hostDir, f), { recursive: true, force: true });
     return {
@@ -87,10 +84,7 @@ describe.each(Object.keys(harnesses))('end to end through LifecycleManager on %s
 
   function setUp(): void {
     events = [];
-    harness = (harnesses[name] as (onExit: Exit) => Harness)((ref, { exitCode }) => {
-      const pod = pods.get(ref.podName);
-      if (pod !== undefined) manager.notifyExited(pod, ref.name, { exitCode });
-    });
+    harness = (harnesses[name] as () => Harness)(); // exits reach the manager through waitContainer
     manager = new LifecycleManager({ runtime: harness.runtime, httpClient: new NodeHttpClient() });
     manager.on('event', (event) => events.push(event));
   }
@@ -178,7 +172,7 @@ describe.each(Object.keys(harnesses))('end to end through LifecycleManager on %s
     expect(manager.status(pod, 'main')).toMatchObject({ state: 'Terminated', exitCode: 137 });
   });
 
-  it.skipIf(isSkipped)('a container exiting by itself is reported through onExit → notifyExited', async () => {
+  it.skipIf(isSkipped)('a container exiting by itself is reported through waitContainer', async () => {
     setUp();
     const pod = makePod('exits', 'sleep 0.3; exit 3', {}, 2);
     await manager.startContainer(pod, 'main');

@@ -8,6 +8,7 @@ import { truncationMarker } from '../../src/node/child.js';
 import { OciRuntime } from '../../src/node/oci-runtime.js';
 import type { ContainerExitStatus } from '../../src/node/process-runtime.js';
 import type { ContainerRef } from '../../src/ports/runtime.js';
+import { exitsRecorded, recordExits } from './exit-recorder.js';
 import { buildBusyboxRootfs, removeRootfs } from './helpers/busybox-rootfs.js';
 import { checkOciPrerequisites, ociSkipReason } from './helpers/oci-prerequisites.js';
 import { startHttpServer } from './helpers/servers.js';
@@ -36,7 +37,9 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
     runtimeRoot = mkdtempSync(join(tmpdir(), 'kl-runc-root-'));
     stateDir = join(mkdtempSync(join(tmpdir(), 'kl-oci-state-')), 'bundles');
     exits = [];
-    runtime = new OciRuntime({ rootfs, runtimeRoot, stateDir, onExit: (ref, status) => exits.push([ref, status]) });
+    runtime = recordExits(new OciRuntime({ rootfs, runtimeRoot, stateDir }), (ref, status) =>
+      exits.push([ref, status]),
+    );
     for (const f of readdirSync(join(rootfs, 'tmp'))) rmSync(join(rootfs, 'tmp', f), { recursive: true, force: true });
   });
 
@@ -137,6 +140,7 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
     await waitReady();
     await runtime.stopContainer(ref, { timeoutSeconds: 5, signal: signal() });
     expect(inRootfs('tmp/term')).toBe('term\n');
+    await exitsRecorded();
     expect(exits).toEqual([[ref, { exitCode: 0, signal: null }]]);
     expect(existsSync(join(stateDir, ref.id))).toBe(false);
   });
@@ -156,6 +160,7 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(950);
     expect(elapsed).toBeLessThan(4000);
+    await exitsRecorded();
     expect(exits[0]?.[1]).toEqual({ exitCode: 137, signal: 'SIGKILL' });
   });
 
@@ -165,7 +170,7 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
     expect(exits[0]).toEqual([ref, { exitCode: 4, signal: null }]);
     await runtime.stopContainer(ref, { timeoutSeconds: 30, signal: signal() });
     await expect(runtime.exec(ref, ['true'], { signal: signal() })).rejects.toMatchObject({
-      code: 'ERR_CONTAINER_NOT_RUNNING',
+      code: 'ERR_CONTAINER_NOT_FOUND', // its exit was reported (waitContainer), hence forgotten
     });
   });
 
@@ -209,7 +214,8 @@ describe.skipIf(skipReason !== undefined)('OciRuntime (real runc)', () => {
 
   it('waitContainer reports the exit code; dispose is idempotent and leaves no runc process', async () => {
     const ref = await start({ name: 'main', command: ['sh', '-c', 'exit 4'] });
-    expect(await runtime.waitContainer(ref, { signal: signal() })).toEqual({ exitCode: 4 });
+    await expect.poll(() => exits.length, { timeout: 5000 }).toBe(1); // recordExits: waitContainer
+    expect(exits[0]).toEqual([ref, { exitCode: 4, signal: null }]);
     const lingering = await start(shell('true'), pod('other'));
     await waitReady();
     await runtime.exec(lingering, ['sh', '-c', 'sleep 30 & exit 0'], { signal: signal() });

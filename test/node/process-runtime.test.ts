@@ -7,6 +7,7 @@ import { truncationMarker } from '../../src/node/child.js';
 import { NodeAdapterError } from '../../src/node/errors.js';
 import { type ContainerExitStatus, ProcessRuntime } from '../../src/node/process-runtime.js';
 import type { ContainerRef } from '../../src/ports/runtime.js';
+import { exitsRecorded, recordExits } from './exit-recorder.js';
 
 const signal = (): AbortSignal => new AbortController().signal;
 const pod = (containers: Container[]): Pod => ({
@@ -23,7 +24,7 @@ let dir: string;
 
 beforeEach(() => {
   exits = [];
-  runtime = new ProcessRuntime({ onExit: (ref, status) => exits.push([ref, status]) });
+  runtime = recordExits(new ProcessRuntime(), (ref, status) => exits.push([ref, status]));
   dir = mkdtempSync(join(tmpdir(), 'kl-proc-'));
 });
 
@@ -153,6 +154,7 @@ describe('ProcessRuntime', () => {
     await runtime.stopContainer(ref, { timeoutSeconds: 5, signal: signal() });
     expect(performance.now() - started).toBeLessThan(2000);
     expect(readFileSync(out, 'utf8')).toBe('term\n');
+    await exitsRecorded();
     expect(exits).toEqual([[ref, { exitCode: 0, signal: null }]]);
   });
 
@@ -170,17 +172,34 @@ describe('ProcessRuntime', () => {
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(950);
     expect(elapsed).toBeLessThan(3000);
+    await exitsRecorded();
     expect(exits[0]?.[1]).toEqual({ exitCode: 137, signal: 'SIGKILL' });
   });
 
   it('a stop of an exited or unknown container resolves at once', async () => {
+    // Its exit left unreported (no waitContainer yet): an exec then says "not running".
+    const own = new ProcessRuntime();
+    const c: Container = { name: 'main', command: ['true'] };
+    const { id } = await own.startContainer(pod([c]), c, { signal: signal() });
+    const ref = { id, name: 'main', podName: 'web', podNamespace: 'default', podUID: 'uid-1' };
+    await expect.poll(() => own.runningContainerIds().length).toBe(0);
+    await own.stopContainer(ref, { timeoutSeconds: 30, signal: signal() });
+    await own.stopContainer({ ...ref, id: 'nope' }, { timeoutSeconds: 30, signal: signal() });
+    await expect(own.exec(ref, ['true'], { signal: signal() })).rejects.toMatchObject({
+      code: 'ERR_CONTAINER_NOT_RUNNING',
+    });
+    expect(await own.waitContainer(ref, { signal: signal() })).toEqual({ exitCode: 0 });
+    await own.dispose();
+  });
+
+  it('a stop of an exited container whose exit was reported resolves at once', async () => {
     const ref = await start({ name: 'main', command: ['true'] });
     await expect.poll(() => exits.length).toBe(1);
     expect(exits[0]?.[1]).toEqual({ exitCode: 0, signal: null });
     await runtime.stopContainer(ref, { timeoutSeconds: 30, signal: signal() });
     await runtime.stopContainer({ ...ref, id: 'nope' }, { timeoutSeconds: 30, signal: signal() });
     await expect(runtime.exec(ref, ['true'], { signal: signal() })).rejects.toMatchObject({
-      code: 'ERR_CONTAINER_NOT_RUNNING',
+      code: 'ERR_CONTAINER_NOT_FOUND', // reported, hence forgotten (ExitBook)
     });
   });
 
@@ -216,6 +235,7 @@ describe('ProcessRuntime', () => {
   it('dispose kills everything still running', async () => {
     const { ref, pid } = await startShell(STUBBORN);
     await runtime.dispose();
+    await exitsRecorded();
     expect(exits.map(([r]) => r.id)).toEqual([ref.id]);
     await expect(start({ name: 'again', command: ['true'] })).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
     expect(isAlive(pid)).toBe(false);

@@ -56,11 +56,7 @@ export function setup(
   manager.on('event', (e) => events.push(e));
   manager.on('step', (s) => steps.push(s));
   const pods = new Map<string, Pod>();
-  runtime.onExit((ref, info) => {
-    const pod = pods.get(ref.podName);
-    if (pod !== undefined) manager.notifyExited(pod, ref.name, { exitCode: info.exitCode });
-  });
-  /** Register a pod so runtime exits reach the manager. */
+  /** Register a pod (exits reach the manager through the runtime's waitContainer). */
   const track = (pod: Pod): Pod => {
     pods.set(pod.metadata?.name ?? '', pod);
     return pod;

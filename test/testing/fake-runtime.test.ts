@@ -231,21 +231,45 @@ describe('FakeRuntime: stop', () => {
   });
 });
 
-describe('FakeRuntime: crashes and exit listeners', () => {
-  it('crash() exits the main process (now or later) and tells every exit listener', async () => {
+describe('FakeRuntime: crashes and exits', () => {
+  it('crash() exits the main process (now or later): waitContainer and the timeline report every exit', async () => {
     const { clock, runtime, start } = await setup();
     const seen: string[] = [];
-    const off = runtime.onExit((ref, { exitCode, reason }) =>
-      seen.push(`${ref.name}:${exitCode}:${reason}@${clock.now()}`),
-    );
-    await start();
+    const watch = (ref: ContainerRef): Promise<unknown> =>
+      runtime
+        .waitContainer(ref, { signal })
+        .then(({ exitCode }) => seen.push(`${ref.name}:${exitCode}@${clock.now()}`));
+    const web = await start();
     const db = await start('db');
+    const watched = [watch(web), watch(db)];
     runtime.crash('web', { exitCode: 2, afterMs: 1_500 });
     await clock.advance(2_000);
     await runtime.stopContainer(db, { timeoutSeconds: 1, signal });
-    off();
-    runtime.crash('db');
-    expect(seen).toEqual(['web:2:crash@1500', 'db:143:signal@2000']);
+    runtime.crash('db'); // already exited: nothing more happens
+    await Promise.all(watched);
+    expect(seen).toEqual(['web:2@1500', 'db:143@2000']);
+    const exits = runtime.timeline.filter((e) => e.kind === 'exit');
+    expect(exits.map((e) => `${e.container}:${e.exitCode}:${e.reason}@${e.atMs}`)).toEqual([
+      'web:2:crash@1500',
+      'db:143:signal@2000',
+    ]);
+  });
+
+  it("an exec running at the exit settles (exit 137) before waitContainer resolves, whatever its script awaits (the port's order)", async () => {
+    const { runtime, start } = await setup();
+    runtime.onExec(['/bin/slow'], async ({ signal: execSignal }) => {
+      for (let i = 0; i < 100; i++) await Promise.resolve();
+      await new Promise((resolve) => execSignal.addEventListener('abort', resolve));
+      return { exitCode: 0 };
+    });
+    const ref = await start();
+    const order: string[] = [];
+    const exec = runtime.exec(ref, ['/bin/slow'], { signal }).then((r) => order.push(`exec ${r.exitCode}`));
+    const wait = runtime.waitContainer(ref, { signal }).then((e) => order.push(`wait ${e.exitCode}`));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    runtime.crash('web', { exitCode: 3 });
+    await Promise.all([exec, wait]);
+    expect(order).toEqual(['exec 137', 'wait 3']);
   });
 
   it('explains an unknown or ambiguous crash target', async () => {

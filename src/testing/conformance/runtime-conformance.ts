@@ -17,6 +17,7 @@ import {
   type RuntimeCaseContext,
   settle,
 } from './runtime-case-context.js';
+import { exitOrderCases } from './runtime-exit-order-cases.js';
 import { waitContainerCases } from './runtime-wait-cases.js';
 
 /** How the main process of a conformance container reacts to signals. */
@@ -102,7 +103,8 @@ const SUITE = 'Runtime';
  * exec exit codes and separate stdout/stderr, argv without a shell, stop with the default and a
  * custom signal, SIGKILL after (and not before) the timeout, stop of a stopped container, abort
  * signals honoured, and no abort listener left on a signal once a call has settled (the manager
- * passes one signal to many calls). For a runtime with the optional `waitContainer`: the exit
+ * passes one signal to many calls), and the exit order (an exec running in a container settles
+ * before `waitContainer` reports the container's exit). For a runtime with the optional `waitContainer`: the exit
  * code of a process exiting by itself (also when the wait starts after the exit), 137 after a
  * SIGKILL, rejection on abort, no listener left. Register them with {@link registerConformanceCases}.
  */
@@ -262,6 +264,7 @@ export function runtimeConformanceCases(
       });
     }),
     ...waitContainerCases(define),
+    ...exitOrderCases(define),
   ];
 }
 
