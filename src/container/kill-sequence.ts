@@ -13,8 +13,10 @@ import { racePreStop } from './prestop-race.js';
 import {
   type ContainerRecord,
   instanceSpec,
+  NOT_STARTED,
   type PodRecord,
   type Termination,
+  takeCallScope,
   whenExited,
   whenStartupDone,
 } from './records.js';
@@ -59,6 +61,8 @@ export function beginKill(
     minimumSeconds: ctx.policy.minimumStopGraceSeconds,
   };
   const grace = killPlan(planInput).gracePeriodSeconds;
+  // A running instance holds no call scope (releaseRunningScope): the kill's calls get one.
+  if (record.calls === NOT_STARTED) record.calls = takeCallScope();
   const startedAt = ctx.clock.now();
   const termination: Termination = {
     promise: undefined as unknown as Promise<StopResult>,
