@@ -72,7 +72,8 @@ export async function probes({ short }: BenchOptions): Promise<BenchResult> {
   const runsPerProbe = virtualSeconds / 1 + 1;
 
   const pods = Array.from({ length: podCount }, (_, p) => probedPod(p, perPod));
-  const clock = new VirtualClock({ batchSimultaneousTimers: true });
+  // BENCH_PROBES_SEQUENTIAL=1: the clock's default (chains settle after every timer), for comparison.
+  const clock = new VirtualClock({ batchSimultaneousTimers: process.env['BENCH_PROBES_SEQUENTIAL'] !== '1' });
   const timerOps = countTimerOps(clock);
   const runtime = new ProbedRuntime();
   const manager = new LifecycleManager({ runtime, httpClient: okHttpClient, clock });
