@@ -15,6 +15,7 @@ import {
   instanceSpec,
   NOT_STARTED,
   type PodRecord,
+  releaseRunningScope,
   type Termination,
   takeCallScope,
   whenExited,
@@ -157,6 +158,9 @@ async function runKill(
   const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
   if (stopped.ok) {
     const exitedAt = markExited(ctx, pod, record);
+    // The stop call has settled and no hook is pending (else markExited aborted the scope): the
+    // scope goes back to the spares, so deleting many pods creates no controller per container.
+    releaseRunningScope(record);
     return {
       container: name,
       reason,
