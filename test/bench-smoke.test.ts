@@ -7,6 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { benchmarks } from './bench/benchmarks.js';
 
 describe('benchmarks (short mode smoke)', () => {
+  it('lists every benchmark of issue 19, the pod worker and probes included', () => {
+    expect(benchmarks.map(([name]) => name)).toEqual([
+      'lifecycle-overhead',
+      'scale',
+      'deadline-accuracy',
+      'validation',
+      'property-scenarios',
+      'pod-worker',
+      'probes',
+    ]);
+  });
+
   it.each(benchmarks.map(([name, run]) => [name, run] as const))(
     '%s completes with a passing correctness check',
     async (name, run) => {

@@ -106,5 +106,14 @@ export type PodStatus = PodLifecycleStatus;
  */
 export function toApiTime(ms: number): string {
   const seconds = Math.floor(ms / 1000);
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
+  // Every status snapshot formats the same few instants again (start times, the current second).
+  const known = apiTimes.get(seconds);
+  if (known !== undefined) return known;
+  const text = `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
+  if (apiTimes.size >= 4096) apiTimes.clear();
+  apiTimes.set(seconds, text);
+  return text;
 }
+
+/** Recently formatted instants of {@link toApiTime}, by whole second (bounded). */
+const apiTimes = new Map<number, string>();

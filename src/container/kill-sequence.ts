@@ -15,7 +15,9 @@ import {
   instanceSpec,
   NOT_STARTED,
   type PodRecord,
+  releaseRunningScope,
   type Termination,
+  takeCallScope,
   whenExited,
   whenStartupDone,
 } from './records.js';
@@ -60,6 +62,8 @@ export function beginKill(
     minimumSeconds: ctx.policy.minimumStopGraceSeconds,
   };
   const grace = killPlan(planInput).gracePeriodSeconds;
+  // A running instance holds no call scope (releaseRunningScope): the kill's calls get one.
+  if (record.calls === NOT_STARTED) record.calls = takeCallScope();
   const startedAt = ctx.clock.now();
   const termination: Termination = {
     promise: undefined as unknown as Promise<StopResult>,
@@ -152,6 +156,9 @@ async function runKill(
   const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
   if (stopped.ok) {
     const exitedAt = markExited(ctx, pod, record);
+    // The stop call has settled and no hook is pending (else markExited aborted the scope): the
+    // scope goes back to the spares, so deleting many pods creates no controller per container.
+    releaseRunningScope(record);
     return { ...base, outcome: 'stopped', stopTimeoutSeconds: timeoutSeconds, exitedAt };
   }
   emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });

@@ -126,6 +126,32 @@ export const NOT_STARTED: CallScope = Object.freeze({
   pendingHooks: 0,
 }) as CallScope;
 
+/**
+ * Scopes of running instances, none of whose calls is pending, kept for the next start or kill to
+ * reuse: a running container holds no controller (its `AbortSignal`, and the hook runner's
+ * listener on it, are most of what it would otherwise retain), and a start/stop loop still
+ * creates none. Shared by every manager (a scope is a plain controller); bounded.
+ */
+const spareScopes: CallScope[] = [];
+const MAX_SPARE_SCOPES = 1024;
+
+/** A scope for a new instance or a kill: a spare one, else a fresh one. */
+export function takeCallScope(): CallScope {
+  return spareScopes.pop() ?? newCallScope();
+}
+
+/**
+ * A container became Running (postStart settled; no kill can be in flight yet), or its kill's
+ * stop call settled: give its scope back to the spares unless a call may still listen to it. Its
+ * kill or next start takes one again. Only at these moments: a scope may carry a pending stop.
+ */
+export function releaseRunningScope(record: ContainerRecord): void {
+  const scope = record.calls;
+  if (scope === NOT_STARTED || scope.pendingHooks > 0 || scope.controller.signal.aborted) return;
+  record.calls = NOT_STARTED;
+  if (spareScopes.length < MAX_SPARE_SCOPES) spareScopes.push(scope);
+}
+
 function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: number): ContainerRecord {
   return {
     name,

@@ -9,10 +9,11 @@ import { beginKill } from './kill-sequence.js';
 import {
   type ContainerRecord,
   NOT_STARTED,
-  newCallScope,
   type PodRecord,
   releaseExitWaiters,
+  releaseRunningScope,
   startupFinished,
+  takeCallScope,
 } from './records.js';
 import type { HookReport, StartResult, StopResult } from './results.js';
 
@@ -37,7 +38,7 @@ export async function startSequence(
   record.exit = undefined;
   record.termination = undefined;
   // The instance's call scope: the previous instance's is reused unless it had to be aborted.
-  if (record.calls === NOT_STARTED || record.calls.controller.signal.aborted) record.calls = newCallScope();
+  if (record.calls === NOT_STARTED || record.calls.controller.signal.aborted) record.calls = takeCallScope();
   const calls = record.calls;
   record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount };
   emitStep(ctx, pod, record, { kind: 'starting' });
@@ -97,6 +98,7 @@ export async function startSequence(
     }
     const runningAt = clock.now();
     record.status = { state: 'Running', restartCount, containerID: id, startedAt: runningAt };
+    releaseRunningScope(record); // its kill takes one again
     emitStep(ctx, pod, record, { kind: 'running' });
     return { container: name, containerID: id, postStart, startedAt, outcome: 'running', runningAt };
   }

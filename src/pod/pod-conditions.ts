@@ -81,6 +81,9 @@ function containersReady(input: ConditionsInput): Draft {
 
 function stamp(draft: Draft, input: ConditionsInput): PodCondition {
   const before = input.previous.find((c) => c.type === draft.type);
+  // Unchanged since the previous snapshot: the same frozen object (no copy, no time to format).
+  if (before && before.status === draft.status && before.reason === draft.reason && before.message === draft.message)
+    return before;
   const lastTransitionTime =
     before && before.status === draft.status ? before.lastTransitionTime : toApiTime(input.nowMs);
   return Object.freeze({ ...draft, lastProbeTime: null, lastTransitionTime });

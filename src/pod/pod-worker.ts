@@ -79,7 +79,8 @@ export class PodWorker {
   readonly #waiters: PodWaiters;
   #startTimeMs: number | undefined;
   #status: PodLifecycleStatus;
-  #statusJson = '';
+  /** A status was published (the first render, in the constructor, is not). */
+  #isPublished = false;
   #started: Promise<PodLifecycleStatus> | undefined;
 
   constructor(options: PodWorkerOptions) {
@@ -203,13 +204,44 @@ export class PodWorker {
 
   #publish(): void {
     const next = this.#render();
-    const json = JSON.stringify(next);
-    if (json === this.#statusJson) return;
-    this.#statusJson = json;
+    if (this.#isPublished && sameJson(next, this.#status)) return;
+    this.#isPublished = true;
     this.#status = next;
     try {
       this.#options.onStatus?.(this.#status);
     } catch {}
     this.#waiters.update(this.#view());
   }
+}
+
+/**
+ * Whether two statuses would serialise to the same JSON (same keys in the same order, same
+ * values; `undefined` members skipped as `JSON.stringify` does), without building the strings:
+ * a changed status differs early, and an unchanged one shares most objects with the last.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // JSON writes every non-finite number as null.
+    return typeof a === 'number' && typeof b === 'number' && !Number.isFinite(a) && !Number.isFinite(b);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const ka = definedKeys(a as Record<string, unknown>);
+  const kb = definedKeys(b as Record<string, unknown>);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const key = ka[i] as string;
+    if (key !== kb[i] || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+      return false;
+  }
+  return true;
+}
+
+function definedKeys(o: Record<string, unknown>): string[] {
+  const keys = Object.keys(o);
+  return keys.every((k) => o[k] !== undefined) ? keys : keys.filter((k) => o[k] !== undefined);
 }

@@ -23,6 +23,8 @@ export const MAX_EXEC_OUTPUT_BYTES = 10 * 1024;
  * @example expandProbeCommand(['echo', '$(A)', '$$(A)'], [{ name: 'A', value: 'x' }]) // ['echo', 'x', '$(A)']
  */
 export function expandProbeCommand(command: readonly string[], env: readonly EnvVar[] | undefined): string[] {
+  // Nothing to expand (the usual case, on every probe run): a copy, without building the table.
+  if (command.every((arg) => typeof arg === 'string' && !arg.includes('$'))) return [...command];
   const vars = new Map<string, string>();
   for (const variable of Array.isArray(env) ? env : []) {
     if (variable !== null && typeof variable === 'object' && typeof variable.name === 'string') {
@@ -57,6 +59,8 @@ function expand(input: string, vars: ReadonlyMap<string, string>): string {
 
 /** Cut `text` to {@link MAX_EXEC_OUTPUT_BYTES} of UTF-8, as the exec prober's limited reader. */
 export function capProbeOutput(text: string): string {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: short output needs no encoding to be within the cap.
+  if (text.length <= MAX_EXEC_OUTPUT_BYTES / 3) return text;
   const bytes = new TextEncoder().encode(text);
   if (bytes.length <= MAX_EXEC_OUTPUT_BYTES) return text;
   return new TextDecoder().decode(bytes.subarray(0, MAX_EXEC_OUTPUT_BYTES));

@@ -48,9 +48,38 @@ export class ProbeTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+/** A deadline controller linked to a parent signal, kept between the parent's probe runs. */
+interface Linked {
+  readonly controller: AbortController;
+  readonly unlink: () => void;
+  isBusy: boolean;
+}
+
+/**
+ * Per parent signal (a probe worker's), the controller its last run used: a worker runs one probe
+ * at a time, so the next run reuses it unless it was aborted (a timeout), which spares an
+ * `AbortController` and two listener registrations per probe run (docs/performance.md).
+ */
+const keptByParent = new WeakMap<AbortSignal, Linked>();
+
+function link(parent: AbortSignal): Linked {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { controller, unlink: noop, isBusy: true };
+  }
+  const onParentAbort = (): void => controller.abort(parent.reason);
+  parent.addEventListener('abort', onParentAbort, { once: true });
+  return { controller, unlink: () => parent.removeEventListener('abort', onParentAbort), isBusy: true };
+}
+
+function noop(): void {}
+
 /**
  * Run `fn` with a signal that aborts after `timeoutMs` on `clock` (reason: a `TimeoutError`) or
- * when `parent` aborts. The timer is cleared and the listener removed once `fn` settles.
+ * when `parent` aborts. The timer is cleared once `fn` settles. The signal is reused by the next
+ * run with the same `parent` (never while this one runs) unless it was aborted; adapters remove
+ * the listeners they add to it once their call settles (as for the `Runtime` port's signals).
  */
 export async function withDeadline<T>(
   clock: Clock,
@@ -58,11 +87,20 @@ export async function withDeadline<T>(
   parent: AbortSignal,
   fn: (signal: AbortSignal, hasTimedOut: () => boolean) => Promise<T>,
 ): Promise<T> {
-  const controller = new AbortController();
+  let linked = keptByParent.get(parent);
+  const isShared = linked !== undefined && !linked.isBusy && !linked.controller.signal.aborted;
+  if (isShared) (linked as Linked).isBusy = true;
+  else {
+    const fresh = link(parent);
+    // Replace a kept controller that was aborted (its listener goes); a busy one stays kept.
+    if (linked === undefined || !linked.isBusy) {
+      linked?.unlink();
+      keptByParent.set(parent, fresh);
+    }
+    linked = fresh;
+  }
+  const { controller } = linked as Linked;
   let hasTimedOut = false;
-  const onParentAbort = (): void => controller.abort(parent.reason);
-  if (parent.aborted) controller.abort(parent.reason);
-  else parent.addEventListener('abort', onParentAbort, { once: true });
   const handle = clock.setTimeout(() => {
     hasTimedOut = true;
     controller.abort(new ProbeTimeoutError(`probe timed out after ${timeoutMs} ms`));
@@ -71,7 +109,10 @@ export async function withDeadline<T>(
     return await fn(controller.signal, () => hasTimedOut);
   } finally {
     clock.clearTimeout(handle);
-    parent.removeEventListener('abort', onParentAbort);
+    const used = linked as Linked;
+    used.isBusy = false;
+    // A one-off (the kept one was busy) is unlinked now; the kept one stays linked for the next run.
+    if (keptByParent.get(parent) !== used) used.unlink();
   }
 }
 

@@ -37,6 +37,7 @@ export { MAX_FLUSH_TURNS } from './virtual-clock-options.js';
 export class VirtualClock implements Clock {
   readonly #queue = new TimerQueue();
   readonly #turns: number;
+  readonly #batch: boolean;
   #now: number;
   #seq = 0;
   #busy: string | undefined;
@@ -46,7 +47,7 @@ export class VirtualClock implements Clock {
   #idle: Array<() => void> = [];
 
   constructor(options: VirtualClockOptions = {}) {
-    const { startMs = 0, microtaskTurns = 200 } = options;
+    const { startMs = 0, microtaskTurns = 200, batchSimultaneousTimers = false } = options;
     if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
       throw new VirtualClockError(
         'ERR_CLOCK_INVALID_TIME',
@@ -61,6 +62,7 @@ export class VirtualClock implements Clock {
     }
     this.#now = startMs;
     this.#turns = microtaskTurns;
+    this.#batch = batchSimultaneousTimers === true;
   }
 
   /** Current virtual time in milliseconds. Bound: safe to pass around detached. */
@@ -277,13 +279,29 @@ export class VirtualClock implements Clock {
     if (head === undefined || head.deadlineMs > limit || head.deadlineMs === Infinity) return false;
     this.#queue.pop();
     if (head.deadlineMs > this.#now) this.#now = head.deadlineMs;
+    const armedBefore = this.#seq;
     try {
       head.callback();
     } catch (error) {
       errors.push(error);
     }
+    if (this.#batch) this.#fireSimultaneous(head.deadlineMs, armedBefore, errors);
     await this.flush();
     return true;
+  }
+
+  /** `batchSimultaneousTimers`: fire the other timers due at `deadlineMs` armed before the batch began. */
+  #fireSimultaneous(deadlineMs: number, armedBefore: number, errors: unknown[]): void {
+    for (;;) {
+      const head = this.#queue.peek();
+      if (head === undefined || head.deadlineMs !== deadlineMs || head.seq >= armedBefore) return;
+      this.#queue.pop();
+      try {
+        head.callback();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
   }
 
   #enter(caller: string): void {

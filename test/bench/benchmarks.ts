@@ -2,6 +2,8 @@
 import { deadlineAccuracy } from './deadline-accuracy.js';
 import type { Benchmark } from './lib.js';
 import { lifecycleOverhead } from './lifecycle-overhead.js';
+import { podWorker } from './pod-worker.js';
+import { probes } from './probes.js';
 import { propertyScenarios } from './property-scenarios.js';
 import { scale } from './scale.js';
 import { validation } from './validation.js';
@@ -12,4 +14,6 @@ export const benchmarks: ReadonlyArray<readonly [name: string, run: Benchmark]> 
   ['deadline-accuracy', deadlineAccuracy],
   ['validation', validation],
   ['property-scenarios', propertyScenarios],
+  ['pod-worker', podWorker],
+  ['probes', probes],
 ];

@@ -6,7 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import type { Container, Pod } from '../../src/api/types.js';
 import type { HttpClient, HttpResponse } from '../../src/ports/http-client.js';
-import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
+import type { ContainerExit, ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
 
 /** How a benchmark is run: `short` = tiny sizes, for the CI smoke only (figures meaningless). */
 export interface BenchOptions {
@@ -46,6 +46,15 @@ export interface BenchResult {
 export type Benchmark = (options: BenchOptions) => Promise<BenchResult>;
 
 export const now = (): number => performance.now();
+
+/**
+ * CPU time of this process (user + system) in ms. On a machine shared with other work the wall
+ * time of a long run stretches with the load; the CPU time much less (it still counts GC threads).
+ */
+export const cpuNow = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /** Median of a list of numbers (mean of the two middles for an even count). */
 export function median(values: readonly number[]): number {
@@ -164,4 +173,24 @@ export function podOf(name: string, containers: Container[], tgps = 30): Pod {
     metadata: { name, namespace: 'bench', uid: `uid-${name}` },
     spec: { terminationGracePeriodSeconds: tgps, containers },
   };
+}
+
+/**
+ * An instant runtime whose containers exit as soon as they run (a crash loop): like
+ * {@link InstantRuntime}, plus `waitContainer`, which answers `{ exitCode }` at once. Keeps no
+ * per-container state; counts its calls.
+ */
+export class CrashingRuntime extends InstantRuntime {
+  waits = 0;
+  readonly #exit: Readonly<ContainerExit>;
+
+  constructor(exitCode = 1) {
+    super();
+    this.#exit = Object.freeze({ exitCode });
+  }
+
+  waitContainer(_ref: ContainerRef, _options: { signal: AbortSignal }): Promise<ContainerExit> {
+    this.waits++;
+    return Promise.resolve(this.#exit);
+  }
 }

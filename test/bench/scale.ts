@@ -1,11 +1,11 @@
 /**
- * Benchmark 2 — scale. 1,000 pods × 100 containers (each with an exec postStart and an exec
+ * Benchmark 2 — scale. 10,000 pods × 100 containers (1,000,000; `BENCH_SCALE_PODS` for fewer) (each with an exec postStart and an exec
  * preStop) started pod after pod (a pod's containers in parallel), then deleted pod after pod, through one LifecycleManager on the instant runtime
  * and a VirtualClock. Reports wall time of the whole run and the heap retained per running
  * container: `global.gc()` then `heapUsed` with every container running, minus the same after
  * the pods were built and before the first start, divided by the container count. The forced
  * collections of that measurement are excluded from the wall time (reported as heapMeasureMs).
- * Targets: < 5 s whole run, < 2 KiB per running container.
+ * Targets (issue 19): < 10 s whole run, < 1 KiB per running container.
  */
 import type { Pod } from '../../src/api/types.js';
 import {
@@ -24,7 +24,7 @@ import {
 import { LifecycleManager, VirtualClock } from './subject.js';
 
 export async function scale({ short }: BenchOptions): Promise<BenchResult> {
-  const podCount = short ? 10 : Number(process.env['BENCH_SCALE_PODS'] ?? 1_000);
+  const podCount = short ? 10 : Number(process.env['BENCH_SCALE_PODS'] ?? 10_000);
   const perPod = short ? 10 : 100;
   const total = podCount * perPod;
 
@@ -99,8 +99,8 @@ export async function scale({ short }: BenchOptions): Promise<BenchResult> {
       heapRunningTotalMiB: { value: round((heapRunning - heapBefore) / 2 ** 20, 1), unit: 'MiB' },
     },
     targets: [
-      target('wallMs', wallMs, '<', 5_000, 'ms', short),
-      target('heapPerRunningContainer', hasGc() ? bytesPerContainer : undefined, '<', 2_048, 'B', short),
+      target('wallMs', wallMs, '<', 10_000, 'ms', short),
+      target('heapPerRunningContainer', hasGc() ? bytesPerContainer : undefined, '<', 1_024, 'B', short),
     ],
     correct,
     check: correct

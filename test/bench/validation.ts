@@ -2,10 +2,10 @@
  * Benchmark 4 — validation throughput. `validatePod` (defaulting + validation) on a pod of 50
  * containers, each with a full lifecycle (exec / httpGet with headers / sleep hooks, a stopSignal,
  * probes' grace), against `JSON.parse(JSON.stringify(pod))` of the same pod as a yardstick.
- * Rounds alternate the two; the ratio is of the medians. No target: the ratio is reported.
+ * Rounds alternate the two; the ratio is of the medians. Target (issue 19): ≤ 1.5×.
  */
 import type { Container, Pod } from '../../src/api/types.js';
-import { type BenchOptions, type BenchResult, median, now, round } from './lib.js';
+import { type BenchOptions, type BenchResult, median, now, round, target } from './lib.js';
 import { validatePod } from './subject.js';
 
 /** A container whose lifecycle uses every handler kind the validator checks. */
@@ -111,7 +111,7 @@ export async function validation({ short }: BenchOptions): Promise<BenchResult> 
       jsonOpsPerSec: { value: Math.round(1e6 / perJson), unit: 'pods/s' },
       ratio: { value: round(perValidate / perJson, 2), unit: '×' },
     },
-    targets: [],
+    targets: [target('ratio', perValidate / perJson, '<=', 1.5, '×', short)],
     correct,
     check: correct
       ? 'the pod validates clean; a copy with preStop port 0 yields exactly one FieldError'

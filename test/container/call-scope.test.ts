@@ -1,8 +1,9 @@
 /**
  * The signals the manager hands to the Runtime port (DESIGN §5: every call takes a `signal`).
- * One controller per container instance serves its start, its hooks' calls and its stop
- * (src/container/records.ts, CallScope): aborted only when the manager abandons a call still
- * pending, and reused by the next instance when never aborted (docs/performance.md).
+ * One controller serves an instance's start and postStart calls, one its kill's preStop and stop
+ * calls (src/container/records.ts, CallScope; a running container holds none, and a sequential
+ * start/stop gets the same one back): aborted only when the manager abandons a call still
+ * pending, and reused when never aborted (docs/performance.md).
  */
 import { describe, expect, it } from 'vitest';
 import type { Container, Pod } from '../../src/api/types.js';
@@ -163,13 +164,17 @@ describe('the signal of a container instance (DESIGN §5 ports; spec §3, §4.2-
       ],
       { tgps: 3 },
     );
-    await settle(manager.startContainer(pod, 'a'));
-    await settle(manager.startContainer(pod, 'b'));
+    await settle(Promise.all([manager.startContainer(pod, 'a'), manager.startContainer(pod, 'b')]));
     const [a, b] = runtime.signals('start');
-    expect(a).not.toBe(b);
+    expect(a).not.toBe(b); // calls in flight at the same time never share a signal
     await settle(manager.stopContainer(pod, 'a')); // its preStop hangs past the grace: aborted at exit
-    expect(a!.aborted).toBe(true);
-    expect(b!.aborted).toBe(false);
+    const slow = runtime.calls.find((c) => c.argv?.[0] === 'slow');
+    expect(slow?.signal.aborted).toBe(true);
+    // A running container holds no signal (its kill takes one): b's kill runs on a live one.
+    const stopped = await settle(manager.stopContainer(pod, 'b'));
+    expect(stopped.preStop.outcome).toBe('succeeded');
+    expect(runtime.calls.filter((c) => c.argv?.[0] === 'quit').at(-1)?.signal.aborted).toBe(false);
+    expect(runtime.signals('stop').at(-1)?.aborted).toBe(false);
   });
 
   it('an exec preStop the runtime ends with its container (exit 137) before it reports the stop is reported, however many awaits the stop takes after (spec §4.2-C.5.6)', async () => {
