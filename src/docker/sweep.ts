@@ -44,12 +44,30 @@ export async function removeContainers(daemon: Daemon, ids: readonly string[], w
         await daemon.docker.getContainer(id).remove({ force: true });
       } catch (error) {
         const fault = toFault(error);
-        // 404: already gone; 409 "removal already in progress": someone else is removing it.
-        if (fault.statusCode !== 404 && fault.statusCode !== 409) failures.push(error);
+        // 404: already gone. 409 "removal already in progress": someone else (a concurrent
+        // stopPodSandbox) is removing it; wait for that to finish, so "removed" means gone.
+        if (fault.statusCode === 409) await untilGone(daemon, id);
+        else if (fault.statusCode !== 404) failures.push(error);
       }
     }),
   );
   if (failures.length > 0) throw daemonError(failures[0], what, daemon.address);
+}
+
+/** How long a removal waits for somebody else's removal of the same container to finish. */
+const FOREIGN_REMOVAL_WAIT_MS = 30_000;
+
+/** Polls until the daemon no longer knows container `id` (404), for at most {@link FOREIGN_REMOVAL_WAIT_MS}. */
+async function untilGone(daemon: Daemon, id: string): Promise<void> {
+  const until = Date.now() + FOREIGN_REMOVAL_WAIT_MS;
+  while (Date.now() < until) {
+    try {
+      await daemon.docker.getContainer(id).inspect();
+    } catch (error) {
+      if (toFault(error).statusCode === 404) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The adapter's containers on the daemon (all states), optionally of one run only. */

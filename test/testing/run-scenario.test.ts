@@ -50,9 +50,10 @@ describe('runScenario actions', () => {
       starts: { proxy: { delayMs: 2_000 } },
     });
     expect(deleted.results[0]?.starts?.map((s) => s.container)).toEqual(['migrate', 'proxy']);
+    // The delete at 500 cancels proxy's start still in flight (the kubelet cancels the pod sync in
+    // flight: pod_workers.go UpdatePod), so startAll stops there and starts nothing later.
     expect(deleted.notes).toEqual([
-      'actions[0] (startAll): web was not started: the pod was already terminating',
-      'actions[0] (startAll): api was not started: the pod was already terminating',
+      'actions[0] (startAll): sidecar container proxy did not become Running (startFailed); later containers were not started',
     ]);
   });
 
