@@ -105,7 +105,7 @@ describe.skipIf(daemon === undefined)('the pod worker on DockerRuntime (real dae
 
       await manager.waitForPod(pod, (s) => (s.containerStatuses[0]?.restartCount ?? 0) >= 1, { timeoutMs: 30_000 });
       const reasons = events.map((e) => e.reason);
-      expect(reasons.slice(0, 2)).toEqual(['Pulled', 'Started']);
+      expect(reasons.slice(0, 3)).toEqual(['Pulled', 'Created', 'Started']);
       const unhealthy = events.find((e) => e.reason === 'Unhealthy');
       expect(unhealthy?.type).toBe('Warning');
       expect(unhealthy?.message).toMatch(/^Liveness probe failed/);
