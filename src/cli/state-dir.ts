@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../docker/sweep.js';
 import type { KubeEvent, PodStatus } from '../index.js';
 
 /**
@@ -97,7 +98,7 @@ export function readRunState(root: string, namespace: string, name: string): Sto
     return undefined;
   }
   if (state === null || typeof state !== 'object' || state.kind !== RUN_STATE_KIND) return undefined;
-  return { state, paths, stale: !isAlive(state.pid) };
+  return { state, paths, stale: !isProcessAlive(state.pid) };
 }
 
 /** Every entry under `root` (all namespaces), for "which pods are there" messages. */
@@ -116,16 +117,5 @@ function readdirOrEmpty(dir: string): string[] {
     return readdirSync(dir).sort();
   } catch {
     return [];
-  }
-}
-
-/** Whether process `pid` exists (EPERM: it does, owned by someone else). */
-export function isAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -67,3 +67,33 @@ function createError(
     );
   return daemonError(error, `creating ${what}`, daemon.address, { image: create.Image ?? '' });
 }
+
+/**
+ * The IP address the daemon gave sandbox `id` on its network. None (a daemon started with
+ * `--bridge=none` accepts NetworkMode 'bridge' and gives no address): the sandbox is removed and
+ * the call rejects with `ERR_NETWORK_UNAVAILABLE`, naming the fix.
+ */
+export async function sandboxIP(daemon: Daemon, id: string, podName: string): Promise<string> {
+  const info = await daemon.docker
+    .getContainer(id)
+    .inspect()
+    .catch((error: unknown) =>
+      Promise.reject(
+        daemonError(error, `inspecting the sandbox of pod "${podName}"`, daemon.address, { containerId: id }),
+      ),
+    );
+  const networks = Object.values(info.NetworkSettings.Networks ?? {});
+  const podIP =
+    (info.NetworkSettings as { IPAddress?: string }).IPAddress ||
+    networks.find((n) => n.IPAddress)?.IPAddress ||
+    undefined;
+  if (podIP !== undefined) return podIP;
+  await removeContainers(daemon, [id], `removing the sandbox of pod "${podName}"`).catch(() => undefined);
+  throw new DockerRuntimeError(
+    'ERR_NETWORK_UNAVAILABLE',
+    `the sandbox of pod "${podName}" got no IP address on the 'bridge' network: this daemon has no working ` +
+      "bridge (dockerd started with --bridge=none?). Use new DockerRuntime({ network: 'host' }), or a daemon " +
+      'with its default bridge',
+    { containerId: id },
+  );
+}

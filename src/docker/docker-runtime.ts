@@ -18,8 +18,8 @@ import {
   sandboxCreateOptions,
 } from './container-config.js';
 import { type Daemon, execInContainer, stopContainer, waitContainer } from './container-ops.js';
-import { createAndStart } from './create-container.js';
-import { DockerRuntimeError, daemonError } from './errors.js';
+import { createAndStart, sandboxIP } from './create-container.js';
+import { DockerRuntimeError } from './errors.js';
 import { type DockerPullEvent, ensureImage } from './images.js';
 import type { RequireFunction } from './load-dockerode.js';
 import {
@@ -274,31 +274,12 @@ export class DockerRuntime implements Runtime {
     });
     const id = await createAndStart(this.#daemon, this.#created, create, signal, `the sandbox of pod "${pod.name}"`);
     if (this.network === 'host') return { id, key, pod, podIP: '127.0.0.1' };
-    const info = await this.#daemon.docker
-      .getContainer(id)
-      .inspect()
-      .catch((error: unknown) =>
-        Promise.reject(
-          daemonError(error, `inspecting the sandbox of pod "${pod.name}"`, this.#daemon.address, { containerId: id }),
-        ),
-      );
-    const networks = Object.values(info.NetworkSettings.Networks ?? {});
-    const podIP =
-      (info.NetworkSettings as { IPAddress?: string }).IPAddress ||
-      networks.find((n) => n.IPAddress)?.IPAddress ||
-      undefined;
-    if (podIP === undefined) {
-      // A daemon started with --bridge=none accepts NetworkMode 'bridge' and gives no address.
-      await removeContainers(this.#daemon, [id], `removing the sandbox of pod "${pod.name}"`).catch(() => undefined);
-      this.#created.delete(id);
-      throw new DockerRuntimeError(
-        'ERR_NETWORK_UNAVAILABLE',
-        `the sandbox of pod "${pod.name}" got no IP address on the 'bridge' network: this daemon has no working ` +
-          "bridge (dockerd started with --bridge=none?). Use new DockerRuntime({ network: 'host' }), or a daemon " +
-          'with its default bridge',
-        { containerId: id },
-      );
+    try {
+      return { id, key, pod, podIP: await sandboxIP(this.#daemon, id, pod.name) };
+    } catch (error) {
+      // sandboxIP removed a sandbox without an address; one it could not inspect stays for dispose
+      if (error instanceof DockerRuntimeError && error.code === 'ERR_NETWORK_UNAVAILABLE') this.#created.delete(id);
+      throw error;
     }
-    return { id, key, pod, podIP };
   }
 }

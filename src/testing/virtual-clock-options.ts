@@ -1,8 +1,11 @@
 /**
- * The options of {@link VirtualClock}, its flush bound and its view of a pending timer.
+ * The options of {@link VirtualClock} and the checks of its inputs, its flush bound and its view
+ * of a pending timer.
  *
  * @module
  */
+
+import { VirtualClockError } from './errors.js';
 
 /** Options of {@link VirtualClock}. */
 export interface VirtualClockOptions {
@@ -47,4 +50,59 @@ export interface PendingTimer {
   readonly deadlineMs: number;
   /** The label given to `setTimeout`, if any. */
   readonly label?: string;
+}
+
+/** The options with their defaults, checked: a bad value is a {@link VirtualClockError}. */
+export function checkedOptions(options: VirtualClockOptions): {
+  startMs: number;
+  microtaskTurns: number;
+  batchSimultaneousTimers: boolean;
+} {
+  const { startMs = 0, microtaskTurns = 200, batchSimultaneousTimers = false } = options;
+  if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
+    throw new VirtualClockError(
+      'ERR_CLOCK_INVALID_TIME',
+      `VirtualClock: startMs must be a finite number of milliseconds, got ${String(startMs)}`,
+    );
+  }
+  if (!Number.isInteger(microtaskTurns) || microtaskTurns < 0) {
+    throw new VirtualClockError(
+      'ERR_CLOCK_INVALID_TIME',
+      `VirtualClock: microtaskTurns must be an integer >= 0, got ${String(microtaskTurns)}`,
+    );
+  }
+  return { startMs, microtaskTurns, batchSimultaneousTimers: batchSimultaneousTimers === true };
+}
+
+/** `advance(ms)` at `now`: a finite duration >= 0, else a {@link VirtualClockError}. */
+export function checkedAdvance(ms: number, now: number): void {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms === Infinity) {
+    throw new VirtualClockError(
+      'ERR_CLOCK_INVALID_TIME',
+      `VirtualClock.advance: expected a finite number of milliseconds >= 0, got ${String(ms)}`,
+    );
+  }
+  if (ms < 0) {
+    throw new VirtualClockError(
+      'ERR_CLOCK_BACKWARDS',
+      `VirtualClock.advance(${ms}): time cannot go backwards; pass a duration >= 0 (now is ${now} ms)`,
+    );
+  }
+}
+
+/** `advanceTo(t)` at `now`: a finite time >= now, else a {@link VirtualClockError}. */
+export function checkedAdvanceTo(t: number, now: number): void {
+  if (typeof t !== 'number' || !Number.isFinite(t)) {
+    throw new VirtualClockError(
+      'ERR_CLOCK_INVALID_TIME',
+      `VirtualClock.advanceTo: expected a finite time in milliseconds, got ${String(t)}`,
+    );
+  }
+  if (t < now) {
+    throw new VirtualClockError(
+      'ERR_CLOCK_BACKWARDS',
+      `VirtualClock.advanceTo(${t}): time cannot go backwards; now is already ${now} ms (${now - t} ms later). ` +
+        'Pass a time >= now(), or use advance(ms) for a relative step',
+    );
+  }
 }

@@ -1,7 +1,14 @@
 import type { Clock } from '../ports/clock.js';
 import { runCallbacks, type TimerEntry, TimerQueue } from '../ports/timer-queue.js';
 import { VirtualClockError } from './errors.js';
-import { MAX_FLUSH_TURNS, type PendingTimer, type VirtualClockOptions } from './virtual-clock-options.js';
+import {
+  checkedAdvance,
+  checkedAdvanceTo,
+  checkedOptions,
+  MAX_FLUSH_TURNS,
+  type PendingTimer,
+  type VirtualClockOptions,
+} from './virtual-clock-options.js';
 
 export type { PendingTimer, VirtualClockOptions } from './virtual-clock-options.js';
 export { MAX_FLUSH_TURNS } from './virtual-clock-options.js';
@@ -47,22 +54,10 @@ export class VirtualClock implements Clock {
   #idle: Array<() => void> = [];
 
   constructor(options: VirtualClockOptions = {}) {
-    const { startMs = 0, microtaskTurns = 200, batchSimultaneousTimers = false } = options;
-    if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
-      throw new VirtualClockError(
-        'ERR_CLOCK_INVALID_TIME',
-        `VirtualClock: startMs must be a finite number of milliseconds, got ${String(startMs)}`,
-      );
-    }
-    if (!Number.isInteger(microtaskTurns) || microtaskTurns < 0) {
-      throw new VirtualClockError(
-        'ERR_CLOCK_INVALID_TIME',
-        `VirtualClock: microtaskTurns must be an integer >= 0, got ${String(microtaskTurns)}`,
-      );
-    }
+    const { startMs, microtaskTurns, batchSimultaneousTimers } = checkedOptions(options);
     this.#now = startMs;
     this.#turns = microtaskTurns;
-    this.#batch = batchSimultaneousTimers === true;
+    this.#batch = batchSimultaneousTimers;
   }
 
   /** Current virtual time in milliseconds. Bound: safe to pass around detached. */
@@ -172,36 +167,13 @@ export class VirtualClock implements Clock {
    * armed meanwhile), settling promise chains between them. Ends with `now()` = start + `ms`.
    */
   async advance(ms: number): Promise<void> {
-    if (typeof ms !== 'number' || Number.isNaN(ms) || ms === Infinity) {
-      throw new VirtualClockError(
-        'ERR_CLOCK_INVALID_TIME',
-        `VirtualClock.advance: expected a finite number of milliseconds >= 0, got ${String(ms)}`,
-      );
-    }
-    if (ms < 0) {
-      throw new VirtualClockError(
-        'ERR_CLOCK_BACKWARDS',
-        `VirtualClock.advance(${ms}): time cannot go backwards; pass a duration >= 0 (now is ${this.#now} ms)`,
-      );
-    }
+    checkedAdvance(ms, this.#now);
     await this.#runUntil(this.#now + ms, 'advance');
   }
 
   /** Move time forward to the absolute time `t` (see {@link VirtualClock.advance}). `t` must be ≥ `now()`. */
   async advanceTo(t: number): Promise<void> {
-    if (typeof t !== 'number' || !Number.isFinite(t)) {
-      throw new VirtualClockError(
-        'ERR_CLOCK_INVALID_TIME',
-        `VirtualClock.advanceTo: expected a finite time in milliseconds, got ${String(t)}`,
-      );
-    }
-    if (t < this.#now) {
-      throw new VirtualClockError(
-        'ERR_CLOCK_BACKWARDS',
-        `VirtualClock.advanceTo(${t}): time cannot go backwards; now is already ${this.#now} ms (${this.#now - t} ms later). ` +
-          'Pass a time >= now(), or use advance(ms) for a relative step',
-      );
-    }
+    checkedAdvanceTo(t, this.#now);
     await this.#runUntil(t, 'advanceTo');
   }
 
