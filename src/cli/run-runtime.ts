@@ -101,7 +101,8 @@ export const wallClock: Clock = Object.freeze({
  * `onPull` for `run --runtime docker`: the kubelet's Pulling/Pulled/Failed lines (with
  * `containerEvents: 'skip'` only the sandbox's: a container's come as manager events), and the daemon's
  * progress as one line per layer status (`pull <image>: <layer> Downloading 42% of 3.1 MB`),
- * rewritten in place on a terminal; on a pipe only the lines without a byte count (status changes).
+ * rewritten in place on a terminal with a progress bar; on a pipe only the lines without a byte
+ * count (status changes).
  */
 export function pullReporter(
   io: CliIo,
@@ -127,8 +128,17 @@ export function pullReporter(
     if (line === last) return;
     if (io.isTTY && io.control !== undefined) {
       io.control('\r\x1b[K');
-      io.stdout(line);
+      io.stdout(bytes === '' ? line : `${line} ${progressBar((p?.currentBytes ?? 0) / (p?.totalBytes ?? 1))}`);
       last = line;
     } else if (bytes === '') io.stdout(`${line}\n`);
   };
+}
+
+/** Width of the pull progress bar, in cells. */
+const BAR_CELLS = 24;
+
+/** A text progress bar for `fraction` (clamped to 0..1): `[██████░░░░…]`. */
+export function progressBar(fraction: number): string {
+  const done = Math.round(Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0)) * BAR_CELLS);
+  return `[${'█'.repeat(done)}${'░'.repeat(BAR_CELLS - done)}]`;
 }

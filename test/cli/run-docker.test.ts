@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/cli.js';
-import { pullReporter } from '../../src/cli/run-runtime.js';
+import { progressBar, pullReporter } from '../../src/cli/run-runtime.js';
 import type { DockerPullEvent } from '../../src/docker/index.js';
 import { acquireDaemon, type TestDaemon } from '../docker/helpers/daemon.js';
 import { ensureTestImage, TEST_IMAGE, TEST_SANDBOX_COMMAND } from '../docker/helpers/test-image.js';
@@ -207,9 +207,16 @@ describe('run --runtime docker: the pull progress line (onPull)', () => {
     for (const e of events) report(e);
     const out = t.output().stdout;
     expect(out).toContain('pull  nginx:1.27: a1b2 Downloading 25% of 4.0 MB');
-    expect(out).toContain('pull  nginx:1.27: a1b2 Downloading 50% of 4.0 MB');
+    expect(out).toContain(`pull  nginx:1.27: a1b2 Downloading 50% of 4.0 MB [${'█'.repeat(12)}${'░'.repeat(12)}]`);
     expect(out).toMatch(/pull {2}Normal {3}Pulled {4}web: Successfully pulled image "nginx:1.27" in 2.1s\n$/);
     expect(controls.length).toBe(4);
+  });
+
+  it('the progress bar: clamped, whole cells, 24 wide', () => {
+    expect(progressBar(0)).toBe(`[${'░'.repeat(24)}]`);
+    expect(progressBar(0.25)).toBe(`[${'█'.repeat(6)}${'░'.repeat(18)}]`);
+    expect(progressBar(1.5)).toBe(`[${'█'.repeat(24)}]`);
+    expect(progressBar(Number.NaN)).toBe(`[${'░'.repeat(24)}]`);
   });
 
   it('on a pipe: the kubelet lines and the layer status changes, no byte counts', () => {
