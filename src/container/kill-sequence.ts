@@ -232,7 +232,18 @@ function reportStop(
     // The stop call has settled and no hook is pending (else markExited aborted the scope): the
     // scope goes back to the spares, so deleting many pods creates no controller per container.
     releaseRunningScope(record);
-    return { ...base, outcome: 'stopped', stopTimeoutSeconds: timeoutSeconds, exitedAt };
+    // One literal in StopResult's field order, not a spread of `base` plus three keys.
+    return {
+      container: base.container,
+      reason: base.reason,
+      gracePeriodSeconds: base.gracePeriodSeconds,
+      preStop: base.preStop,
+      orderingWaitMs: base.orderingWaitMs,
+      startedAt: base.startedAt,
+      outcome: 'stopped',
+      stopTimeoutSeconds: timeoutSeconds,
+      exitedAt,
+    };
   }
   emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
   if (stopped.timedOut) {
