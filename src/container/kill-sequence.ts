@@ -186,7 +186,7 @@ async function waitThenStop(
 
   // spec §4.2-C.6: a sidecar's stop signal waits for the containers it must outlive.
   let orderingWaitMs = 0;
-  plan = killPlan({ ...planInput, preStopElapsedMs });
+  plan = killPlan(planAfter(planInput, preStopElapsedMs, 0, undefined));
   const prerequisites = request.prerequisites ?? [];
   if (plan.remainingSeconds > 0 && prerequisites.length > 0) {
     const waitStartedAt = clock.now();
@@ -198,12 +198,14 @@ async function waitThenStop(
   }
   // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer. The `interrupt` policy: never
   // grant more than what is left before a shortened deadline.
-  plan = killPlan({
-    ...planInput,
-    preStopElapsedMs,
-    orderingWaitMs,
-    remainingCapMs: termination.shortened ? termination.deadlineAt - clock.now() : undefined,
-  });
+  plan = killPlan(
+    planAfter(
+      planInput,
+      preStopElapsedMs,
+      orderingWaitMs,
+      termination.shortened ? termination.deadlineAt - clock.now() : undefined,
+    ),
+  );
   const base: KillBase = {
     container: record.name,
     reason: request.reason,
@@ -216,6 +218,24 @@ async function waitThenStop(
   const timeoutSeconds = plan.stopTimeoutSeconds;
   const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
   return reportStop(ctx, pod, record, timeoutSeconds, base, stopped);
+}
+
+/** `input` with what the kill measured so far: one literal, not a spread (a kill asks three times). */
+function planAfter(
+  input: KillPlanInput,
+  preStopElapsedMs: number,
+  orderingWaitMs: number,
+  remainingCapMs: number | undefined,
+): KillPlanInput {
+  return {
+    baseGraceSeconds: input.baseGraceSeconds,
+    overrideSeconds: input.overrideSeconds,
+    hasPreStop: input.hasPreStop,
+    preStopElapsedMs,
+    orderingWaitMs,
+    minimumSeconds: input.minimumSeconds,
+    remainingCapMs,
+  };
 }
 
 /** spec §4.2-C.7/8: the stop call's answer: the exit and the kill's result. */
