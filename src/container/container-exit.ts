@@ -7,6 +7,7 @@
 import type { ContainerExit, ContainerRef } from '../ports/runtime.js';
 import { emitStep, type ManagerContext } from './context.js';
 import { type CallScope, type ContainerRecord, NOT_STARTED, type PodRecord, releaseExitWaiters } from './records.js';
+import type { ContainerStatus } from './results.js';
 
 /**
  * Abort reason of hooks abandoned at exit. A shared instance: an abort reason is only read, and
@@ -21,14 +22,19 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
   if (record.phase !== 'starting') {
     record.phase = 'exited';
     const code = record.exit.exitCode;
-    record.status = {
+    // Built by assignment, in the key order the spreads gave (no temporary objects per exit).
+    const status: { -readonly [K in keyof ContainerStatus]: ContainerStatus[K] } = {
       state: 'Terminated',
       restartCount: record.status.restartCount,
-      ...(record.ref !== undefined ? { containerID: record.ref.id } : {}),
-      ...(code !== undefined ? { exitCode: code, reason: code === 0 ? 'Completed' : 'Error' } : {}),
-      ...(record.status.startedAt !== undefined ? { startedAt: record.status.startedAt } : {}),
-      finishedAt: at,
     };
+    if (record.ref !== undefined) status.containerID = record.ref.id;
+    if (code !== undefined) {
+      status.exitCode = code;
+      status.reason = code === 0 ? 'Completed' : 'Error';
+    }
+    if (record.status.startedAt !== undefined) status.startedAt = record.status.startedAt;
+    status.finishedAt = at;
+    record.status = status;
     // Hooks still running for this instance are abandoned now that it has exited (after the
     // runtime has had its chance to report them). With none pending, nothing listens: the
     // controller stays unaborted for the next instance to reuse.

@@ -34,6 +34,7 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
             () => {
               if (stage !== 'plain') return;
               stage = 'done';
+              idle?.delete(handOver);
               resolve(DEADLINE);
             },
             // biome-ignore lint/complexity/useMathMinMax: a NaN delay must become 0 (Math.max keeps NaN).
@@ -44,6 +45,7 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
       if (stage !== 'plain') return false;
       stage = 'done';
       if (timer !== undefined) clock.clearTimeout(timer);
+      idle?.delete(handOver);
       return true;
     };
     work.then(
@@ -67,9 +69,40 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
         reject(error); // a clock that throws: the race fails rather than never settling
       }
     };
-    if (clock.whenIdle === undefined) handOver();
-    else clock.whenIdle(handOver);
+    const { whenIdle } = clock;
+    const idle = whenIdle === undefined ? undefined : handOverWhenIdle(clock, whenIdle, handOver);
+    if (idle === undefined) handOver();
   });
+}
+
+/**
+ * The races of each clock waiting for its next idle signal, behind one `whenIdle` callback per
+ * clock and idle period. A race that settles first leaves the set (its `handOver` would find
+ * nothing to do): a `VirtualClock` that is never flushed (work that always settles at once) then
+ * keeps nothing per race, where one `whenIdle` callback per race piled up until a flush
+ * (≈ 2 KB per lifecycle cycle: docs/performance.md).
+ */
+const idleRaces = new WeakMap<Clock, Set<() => void>>();
+
+/** Run `handOver` at `clock`'s next idle signal (in call order); returns the set to leave. */
+function handOverWhenIdle(
+  clock: Clock,
+  whenIdle: NonNullable<Clock['whenIdle']>,
+  handOver: () => void,
+): Set<() => void> {
+  const races = idleRaces.get(clock);
+  if (races !== undefined) {
+    races.add(handOver);
+    return races;
+  }
+  const batch = new Set<() => void>([handOver]);
+  idleRaces.set(clock, batch);
+  whenIdle.call(clock, () => {
+    if (idleRaces.get(clock) === batch) idleRaces.delete(clock);
+    for (const race of batch) race(); // handOver never throws (it rejects its race instead)
+    batch.clear();
+  });
+  return batch;
 }
 
 /** p-timeout on the clock's timers: `work`, or {@link DEADLINE} after `delayMs` (> 0). */

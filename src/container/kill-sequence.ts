@@ -22,7 +22,7 @@ import {
   whenStartupDone,
 } from './records.js';
 import type { HookReport, StopResult } from './results.js';
-import { stopWithRuntime } from './runtime-stop.js';
+import { type StopOutcome, stopWithRuntime } from './runtime-stop.js';
 import { waitUntilDeadline } from './termination.js';
 
 /** How one kill was asked for. */
@@ -89,7 +89,7 @@ export function beginKill(
   return termination;
 }
 
-async function runKill(
+function runKill(
   ctx: ManagerContext,
   pod: PodRecord,
   record: ContainerRecord,
@@ -99,11 +99,26 @@ async function runKill(
   startedAt: number,
   termination: Termination,
 ): Promise<StopResult> {
-  const { clock } = ctx;
+  try {
+    return killNow(ctx, pod, record, container, request, planInput, startedAt, termination);
+  } catch (error) {
+    return Promise.reject(error); // as from the async function this was
+  }
+}
+
+function killNow(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+  request: KillRequest,
+  planInput: KillPlanInput,
+  startedAt: number,
+  termination: Termination,
+): Promise<StopResult> {
   // All grace arithmetic is killPlan's (src/grace): the sequence only measures and asks again.
-  let plan = killPlan(planInput);
+  const plan = killPlan(planInput);
   const grace = plan.gracePeriodSeconds;
-  const ref = record.ref;
   // spec §4.2-C.3: Killing, with the caller's message or "Stopping container <name>".
   emitContainerEvent(ctx, pod, record, {
     type: 'Normal',
@@ -111,6 +126,53 @@ async function runKill(
     message: request.message ?? EventMessages.stopping(record.name),
   });
   emitStep(ctx, pod, record, { kind: 'killing', seconds: grace });
+  const runsPreStop = container.lifecycle?.preStop !== undefined && plan.runsPreStop;
+  const waits = plan.remainingSeconds > 0 && (request.prerequisites?.length ?? 0) > 0;
+  if (runsPreStop || waits || record.ref === undefined || termination.shortened)
+    return waitThenStop(ctx, pod, record, container, request, planInput, startedAt, termination, plan);
+  // Nothing to wait for (no preStop, no sidecar ordering): the stop call goes out now, and its
+  // answer is reported without resuming an async frame (a burst of stops on the real clock pays
+  // that per kill while later SIGKILLs are due: docs/performance.md).
+  const timeoutSeconds = plan.stopTimeoutSeconds;
+  const base: KillBase = {
+    container: record.name,
+    reason: request.reason,
+    gracePeriodSeconds: grace,
+    preStop: { outcome: 'skipped' },
+    orderingWaitMs: 0,
+    startedAt,
+  };
+  return stopWithRuntime(ctx, pod, record, termination, timeoutSeconds).then((stopped) =>
+    reportStop(ctx, pod, record, timeoutSeconds, base, stopped),
+  );
+}
+
+/** What every outcome of a kill reports, in StopResult's field order. */
+interface KillBase {
+  readonly container: string;
+  readonly reason: KillReason;
+  readonly gracePeriodSeconds: number;
+  readonly preStop: HookReport;
+  readonly orderingWaitMs: number;
+  readonly startedAt: number;
+}
+
+/** The kill's preStop and sidecar-ordering waits (spec §4.2-C.5/6), then its stop. */
+async function waitThenStop(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+  request: KillRequest,
+  planInput: KillPlanInput,
+  startedAt: number,
+  termination: Termination,
+  firstPlan: ReturnType<typeof killPlan>,
+): Promise<StopResult> {
+  const { clock } = ctx;
+  let plan = firstPlan;
+  const grace = plan.gracePeriodSeconds;
+  const ref = record.ref;
 
   // spec §4.2-C.5: preStop raced against the grace timer; elapsed whole seconds are charged.
   let preStop: HookReport = { outcome: 'skipped' };
@@ -124,7 +186,7 @@ async function runKill(
 
   // spec §4.2-C.6: a sidecar's stop signal waits for the containers it must outlive.
   let orderingWaitMs = 0;
-  plan = killPlan({ ...planInput, preStopElapsedMs });
+  plan = killPlan(planAfter(planInput, preStopElapsedMs, 0, undefined));
   const prerequisites = request.prerequisites ?? [];
   if (plan.remainingSeconds > 0 && prerequisites.length > 0) {
     const waitStartedAt = clock.now();
@@ -136,15 +198,15 @@ async function runKill(
   }
   // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer. The `interrupt` policy: never
   // grant more than what is left before a shortened deadline.
-  plan = killPlan({
-    ...planInput,
-    preStopElapsedMs,
-    orderingWaitMs,
-    remainingCapMs: termination.shortened ? termination.deadlineAt - clock.now() : undefined,
-  });
-  const timeoutSeconds = plan.stopTimeoutSeconds;
-  // What every outcome reports, in StopResult's field order.
-  const base = {
+  plan = killPlan(
+    planAfter(
+      planInput,
+      preStopElapsedMs,
+      orderingWaitMs,
+      termination.shortened ? termination.deadlineAt - clock.now() : undefined,
+    ),
+  );
+  const base: KillBase = {
     container: record.name,
     reason: request.reason,
     gracePeriodSeconds: grace,
@@ -153,13 +215,55 @@ async function runKill(
     startedAt,
   };
   if (ref === undefined) return { ...base, outcome: 'notRunning' };
+  const timeoutSeconds = plan.stopTimeoutSeconds;
   const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
+  return reportStop(ctx, pod, record, timeoutSeconds, base, stopped);
+}
+
+/** `input` with what the kill measured so far: one literal, not a spread (a kill asks three times). */
+function planAfter(
+  input: KillPlanInput,
+  preStopElapsedMs: number,
+  orderingWaitMs: number,
+  remainingCapMs: number | undefined,
+): KillPlanInput {
+  return {
+    baseGraceSeconds: input.baseGraceSeconds,
+    overrideSeconds: input.overrideSeconds,
+    hasPreStop: input.hasPreStop,
+    preStopElapsedMs,
+    orderingWaitMs,
+    minimumSeconds: input.minimumSeconds,
+    remainingCapMs,
+  };
+}
+
+/** spec §4.2-C.7/8: the stop call's answer: the exit and the kill's result. */
+function reportStop(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  timeoutSeconds: number,
+  base: KillBase,
+  stopped: StopOutcome,
+): StopResult {
   if (stopped.ok) {
     const exitedAt = markExited(ctx, pod, record);
     // The stop call has settled and no hook is pending (else markExited aborted the scope): the
     // scope goes back to the spares, so deleting many pods creates no controller per container.
     releaseRunningScope(record);
-    return { ...base, outcome: 'stopped', stopTimeoutSeconds: timeoutSeconds, exitedAt };
+    // One literal in StopResult's field order, not a spread of `base` plus three keys.
+    return {
+      container: base.container,
+      reason: base.reason,
+      gracePeriodSeconds: base.gracePeriodSeconds,
+      preStop: base.preStop,
+      orderingWaitMs: base.orderingWaitMs,
+      startedAt: base.startedAt,
+      outcome: 'stopped',
+      stopTimeoutSeconds: timeoutSeconds,
+      exitedAt,
+    };
   }
   emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
   if (stopped.timedOut) {

@@ -378,3 +378,40 @@ describe('raceDeadline with a failing clock', () => {
     await expect(raceDeadline(clock, never(), 1_000)).rejects.toThrow('clock broke');
   });
 });
+
+describe('raceDeadline: one idle callback per clock and idle period', () => {
+  it('races that settle before the clock is idle keep nothing waiting: a clock never idle does not accumulate callbacks', async () => {
+    const clock = new VirtualClock();
+    const registered: Array<() => void> = [];
+    const spy: Clock = {
+      now: () => clock.now(),
+      setTimeout: (callback, delayMs) => clock.setTimeout(callback, delayMs),
+      clearTimeout: (handle) => clock.clearTimeout(handle),
+      whenIdle: (callback) => registered.push(callback),
+    };
+    for (let i = 0; i < 1_000; i++) await expect(raceDeadline(spy, Promise.resolve(i), 1_000)).resolves.toBe(i);
+    // One callback for the whole period (was one per race, kept until the clock was idle).
+    expect(registered).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('every race still pending at the idle signal is handed over, in call order, and a later race waits for the next', async () => {
+    const { clock, armed, fire, setNow, idle } = manualClock(0);
+    const first = raceDeadline(clock, never(), 100);
+    const settled = raceDeadline(clock, Promise.resolve('early'), 100);
+    const second = raceDeadline(clock, never(), 200);
+    await expect(settled).resolves.toBe('early');
+    setNow(50);
+    idle();
+    // Each pending race armed p-timeout's timer for what was left: 50 and 150 ms, in call order.
+    expect(armed).toEqual([100, 100, 200, 50, 150]);
+    const third = raceDeadline(clock, never(), 10);
+    idle();
+    expect(armed).toEqual([100, 100, 200, 50, 150, 10, 10]);
+    setNow(200);
+    for (const callback of fire.slice(3)) callback();
+    await expect(first).resolves.toBe(DEADLINE);
+    await expect(second).resolves.toBe(DEADLINE);
+    await expect(third).resolves.toBe(DEADLINE);
+  });
+});

@@ -1,0 +1,40 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { type TimerEntry, TimerQueue } from '../../src/ports/timer-queue.js';
+
+const OWNER = {};
+const entry = (deadlineMs: number, seq: number): TimerEntry => ({
+  deadlineMs,
+  seq,
+  callback: () => undefined,
+  label: undefined,
+  owner: OWNER,
+  state: 'pending',
+});
+
+describe('TimerQueue', () => {
+  // Enough entries that clearing most of them compacts the heap (more than 1,024 cleared).
+  test.prop(
+    [fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean()), { minLength: 2_100, maxLength: 3_000 })],
+    {
+      numRuns: 20,
+    },
+  )('pops the live entries in (deadline, arming order) after clears that compact the heap', (specs) => {
+    const queue = new TimerQueue();
+    const entries = specs.map(([deadlineMs], seq) => entry(deadlineMs, seq));
+    for (const e of entries) queue.push(e);
+    const live = entries.filter((e, i) => {
+      if (specs[i]![1]) return true;
+      expect(queue.clear(e)).toBe(true);
+      return false;
+    });
+    // Clear some more live ones after the first compaction ran, then pop everything.
+    const kept = live.filter((e, i) => i % 3 !== 0 || !queue.clear(e));
+    expect(queue.size).toBe(kept.length);
+    const popped: TimerEntry[] = [];
+    for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e);
+    const expected = [...kept].sort((a, b) => a.deadlineMs - b.deadlineMs || a.seq - b.seq);
+    expect(popped.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
+    expect(popped.every((e) => e.state === 'fired')).toBe(true);
+  });
+});
