@@ -1,13 +1,12 @@
 /**
  * The kill sequence of one container (spec §4.2-C): Killing → preStop raced against the grace
- * (prestop-race.ts) → sidecar ordering wait → runtime stop (runtime-stop.ts) → exit
- * (container-exit.ts). Every grace figure comes from `killPlan` (src/grace/kill-grace.ts).
+ * (prestop-race.ts) → sidecar ordering wait → runtime stop (runtime-stop.ts, its answer in
+ * stop-report.ts) → exit (container-exit.ts). Every grace figure comes from `killPlan` (src/grace/kill-grace.ts).
  */
 import type { Container } from '../api/types.js';
 import { containerBaseGrace, type KillPlanInput, type KillReason, killPlan } from '../grace/kill-grace.js';
 import { EventMessages } from '../hooks/events.js';
-import { markExited } from './container-exit.js';
-import { emitContainerEvent, emitEvent, emitStep, type ManagerContext } from './context.js';
+import { emitContainerEvent, emitStep, type ManagerContext } from './context.js';
 import { deferred } from './deadline.js';
 import { racePreStop } from './prestop-race.js';
 import {
@@ -15,14 +14,14 @@ import {
   instanceSpec,
   NOT_STARTED,
   type PodRecord,
-  releaseRunningScope,
   type Termination,
   takeCallScope,
   whenExited,
   whenStartupDone,
 } from './records.js';
 import type { HookReport, StopResult } from './results.js';
-import { type StopOutcome, stopWithRuntime } from './runtime-stop.js';
+import { stopWithRuntime } from './runtime-stop.js';
+import { type KillBase, reportStop } from './stop-report.js';
 import { waitUntilDeadline } from './termination.js';
 
 /** How one kill was asked for. */
@@ -147,16 +146,6 @@ function killNow(
   );
 }
 
-/** What every outcome of a kill reports, in StopResult's field order. */
-interface KillBase {
-  readonly container: string;
-  readonly reason: KillReason;
-  readonly gracePeriodSeconds: number;
-  readonly preStop: HookReport;
-  readonly orderingWaitMs: number;
-  readonly startedAt: number;
-}
-
 /** The kill's preStop and sidecar-ordering waits (spec §4.2-C.5/6), then its stop. */
 async function waitThenStop(
   ctx: ManagerContext,
@@ -235,52 +224,6 @@ function planAfter(
     orderingWaitMs,
     minimumSeconds: input.minimumSeconds,
     remainingCapMs,
-  };
-}
-
-/** spec §4.2-C.7/8: the stop call's answer: the exit and the kill's result. */
-function reportStop(
-  ctx: ManagerContext,
-  pod: PodRecord,
-  record: ContainerRecord,
-  timeoutSeconds: number,
-  base: KillBase,
-  stopped: StopOutcome,
-): StopResult {
-  if (stopped.ok) {
-    const exitedAt = markExited(ctx, pod, record);
-    // The stop call has settled and no hook is pending (else markExited aborted the scope): the
-    // scope goes back to the spares, so deleting many pods creates no controller per container.
-    releaseRunningScope(record);
-    // One literal in StopResult's field order, not a spread of `base` plus three keys.
-    return {
-      container: base.container,
-      reason: base.reason,
-      gracePeriodSeconds: base.gracePeriodSeconds,
-      preStop: base.preStop,
-      orderingWaitMs: base.orderingWaitMs,
-      startedAt: base.startedAt,
-      outcome: 'stopped',
-      stopTimeoutSeconds: timeoutSeconds,
-      exitedAt,
-    };
-  }
-  emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
-  if (stopped.timedOut) {
-    emitEvent(ctx, {
-      type: 'Warning',
-      reason: 'ExceededGracePeriod',
-      message: EventMessages.exceededGracePeriod,
-      object: { kind: 'Pod', name: pod.name, namespace: pod.namespace },
-    });
-  }
-  const exitedAt = record.exit?.at;
-  return {
-    ...base,
-    outcome: stopped.timedOut ? 'stopTimedOut' : 'stopFailed',
-    stopTimeoutSeconds: timeoutSeconds,
-    error: stopped.error,
-    ...(exitedAt !== undefined ? { exitedAt } : {}),
   };
 }
 
