@@ -88,6 +88,7 @@ export function beginKill(
   return termination;
 }
 
+/** The kill itself; a throw on the way becomes a rejection, as from an async function. */
 function runKill(
   ctx: ManagerContext,
   pod: PodRecord,
@@ -99,51 +100,38 @@ function runKill(
   termination: Termination,
 ): Promise<StopResult> {
   try {
-    return killNow(ctx, pod, record, container, request, planInput, startedAt, termination);
+    // All grace arithmetic is killPlan's (src/grace): the sequence only measures and asks again.
+    const plan = killPlan(planInput);
+    const grace = plan.gracePeriodSeconds;
+    // spec §4.2-C.3: Killing, with the caller's message or "Stopping container <name>".
+    emitContainerEvent(ctx, pod, record, {
+      type: 'Normal',
+      reason: 'Killing',
+      message: request.message ?? EventMessages.stopping(record.name),
+    });
+    emitStep(ctx, pod, record, { kind: 'killing', seconds: grace });
+    const runsPreStop = container.lifecycle?.preStop !== undefined && plan.runsPreStop;
+    const waits = plan.remainingSeconds > 0 && (request.prerequisites?.length ?? 0) > 0;
+    if (runsPreStop || waits || record.ref === undefined || termination.shortened)
+      return waitThenStop(ctx, pod, record, container, request, planInput, startedAt, termination, plan);
+    // Nothing to wait for (no preStop, no sidecar ordering): the stop call goes out now, and its
+    // answer is reported without resuming an async frame (a burst of stops on the real clock pays
+    // that per kill while later SIGKILLs are due: docs/performance.md).
+    const timeoutSeconds = plan.stopTimeoutSeconds;
+    const base: KillBase = {
+      container: record.name,
+      reason: request.reason,
+      gracePeriodSeconds: grace,
+      preStop: { outcome: 'skipped' },
+      orderingWaitMs: 0,
+      startedAt,
+    };
+    return stopWithRuntime(ctx, pod, record, termination, timeoutSeconds).then((stopped) =>
+      reportStop(ctx, pod, record, timeoutSeconds, base, stopped),
+    );
   } catch (error) {
-    return Promise.reject(error); // as from the async function this was
+    return Promise.reject(error);
   }
-}
-
-function killNow(
-  ctx: ManagerContext,
-  pod: PodRecord,
-  record: ContainerRecord,
-  container: Container,
-  request: KillRequest,
-  planInput: KillPlanInput,
-  startedAt: number,
-  termination: Termination,
-): Promise<StopResult> {
-  // All grace arithmetic is killPlan's (src/grace): the sequence only measures and asks again.
-  const plan = killPlan(planInput);
-  const grace = plan.gracePeriodSeconds;
-  // spec §4.2-C.3: Killing, with the caller's message or "Stopping container <name>".
-  emitContainerEvent(ctx, pod, record, {
-    type: 'Normal',
-    reason: 'Killing',
-    message: request.message ?? EventMessages.stopping(record.name),
-  });
-  emitStep(ctx, pod, record, { kind: 'killing', seconds: grace });
-  const runsPreStop = container.lifecycle?.preStop !== undefined && plan.runsPreStop;
-  const waits = plan.remainingSeconds > 0 && (request.prerequisites?.length ?? 0) > 0;
-  if (runsPreStop || waits || record.ref === undefined || termination.shortened)
-    return waitThenStop(ctx, pod, record, container, request, planInput, startedAt, termination, plan);
-  // Nothing to wait for (no preStop, no sidecar ordering): the stop call goes out now, and its
-  // answer is reported without resuming an async frame (a burst of stops on the real clock pays
-  // that per kill while later SIGKILLs are due: docs/performance.md).
-  const timeoutSeconds = plan.stopTimeoutSeconds;
-  const base: KillBase = {
-    container: record.name,
-    reason: request.reason,
-    gracePeriodSeconds: grace,
-    preStop: { outcome: 'skipped' },
-    orderingWaitMs: 0,
-    startedAt,
-  };
-  return stopWithRuntime(ctx, pod, record, termination, timeoutSeconds).then((stopped) =>
-    reportStop(ctx, pod, record, timeoutSeconds, base, stopped),
-  );
 }
 
 /** The kill's preStop and sidecar-ordering waits (spec §4.2-C.5/6), then its stop. */
