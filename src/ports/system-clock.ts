@@ -71,13 +71,17 @@ function runDue(): void {
   nodeTimerDueMs = Infinity;
   const armedBefore = seq;
   let firstError: { error: unknown } | undefined;
-  // Node fired for the earliest timer, perhaps a hair early: that one gets the tolerance; the
-  // others run only once really due, so a batch never runs a timer early on purpose.
+  // Node fired for the earliest timer, perhaps a hair early: that one gets the tolerance, and so
+  // do the others due at the same instant; the rest run only once really due, so a batch never
+  // runs a timer earlier than the one Node fired for.
   let tolerance = EARLY_TOLERANCE_MS;
+  let firstDeadlineMs = -Infinity;
   try {
     for (;;) {
       const head = queue.peek();
-      if (head === undefined || head.seq >= armedBefore || head.deadlineMs - performance.now() > tolerance) break;
+      if (head === undefined || head.seq >= armedBefore) break;
+      if (head.deadlineMs > firstDeadlineMs && head.deadlineMs - performance.now() > tolerance) break;
+      if (firstDeadlineMs === -Infinity) firstDeadlineMs = head.deadlineMs;
       tolerance = 0;
       queue.pop();
       try {

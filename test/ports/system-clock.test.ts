@@ -87,9 +87,15 @@ describe('systemClock', () => {
       const { systemClock } = await import(${JSON.stringify(module)});
       const order = [];
       process.on('uncaughtException', (error) => { order.push('uncaught:' + error.message); });
+      // the three are due at the same instant: time stands still while they are armed (on a
+      // loaded machine the third line can otherwise run a millisecond after the first)
+      const realNow = performance.now.bind(performance);
+      const armedAt = realNow();
+      performance.now = () => armedAt;
       systemClock.setTimeout(() => order.push('one'), 5);
       systemClock.setTimeout(() => { order.push('two'); throw new Error('boom'); }, 5);
       systemClock.setTimeout(() => order.push('three'), 5);
+      performance.now = realNow;
       setTimeout(() => console.log(JSON.stringify(order)), 50);
     `;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
