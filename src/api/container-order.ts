@@ -4,7 +4,7 @@ import type { Container, Pod } from './types.js';
  * Whether an init container is a sidecar: a restartable init container (`restartPolicy: Always`,
  * spec §4.2-C.6). The one place the library decides it.
  */
-export function isSidecar(container: Pick<Container, 'restartPolicy'>): boolean {
+export function isSidecar(container: { readonly restartPolicy?: unknown }): boolean {
   return container.restartPolicy === 'Always';
 }
 

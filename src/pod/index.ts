@@ -4,6 +4,7 @@
  * @module
  */
 
+export { isSidecar } from '../api/container-order.js';
 export type { AggregatedEvent, AggregateEventsOptions } from './aggregate-events.js';
 export { aggregateEvents, COMBINED_EVENT_PREFIX } from './aggregate-events.js';
 export type {
@@ -45,6 +46,6 @@ export { PodWorker } from './pod-worker.js';
 export type { RenderPodStatusInput } from './render-pod-status.js';
 export { deepFreeze, renderPodStatus } from './render-pod-status.js';
 export type { ContainerKind, RestartGates, RestartView } from './restart-decision.js';
-export { isContainerRestartable, isSidecar, shouldContainerRestart } from './restart-decision.js';
+export { isContainerRestartable, shouldContainerRestart } from './restart-decision.js';
 export type { CrashLoopRequeue, SyncRequeueConfig, SyncRequeuePolicy, SyncShortfall } from './sync-requeue.js';
 export { requeueDelayMs, resolveSyncRequeue, SYNC_REQUEUE_DEFAULTS } from './sync-requeue.js';

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { isSidecar } from '../api/container-order.js';
 import type { Pod } from '../api/types.js';
 import { errorText, UnknownContainerError } from '../errors.js';
 import type { KubeEvent } from '../hooks/events.js';
@@ -17,7 +18,7 @@ import { applyExit, type ContainerRecord, containerEventObject, newContainerReco
 import type { CrashLoopBackOff } from './crash-loop-back-off.js';
 import { killPod } from './kill-pod.js';
 import { nextPodAction } from './pod-actions.js';
-import { isSidecar, type RestartGates } from './restart-decision.js';
+import type { RestartGates } from './restart-decision.js';
 import { type StartHost, type SyncPass, startContainer } from './start-container.js';
 import { requeueDelayMs, SYNC_REQUEUE_DEFAULTS, type SyncRequeueConfig } from './sync-requeue.js';
 

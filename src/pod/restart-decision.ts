@@ -24,11 +24,6 @@ export interface RestartView {
 /** Where a container is declared: regular init container, sidecar (restartable init), or regular. */
 export type ContainerKind = 'init' | 'sidecar' | 'regular';
 
-/** `Always` on an init container makes it a sidecar (spec pod §1.1). */
-export function isSidecar(container: RestartView): boolean {
-  return container.restartPolicy === 'Always';
-}
-
 /** One `restartPolicyRules` entry whose shape is well formed. */
 interface RestartRule {
   readonly action: string;

@@ -1,6 +1,7 @@
 import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { isContainerRestartable, isSidecar, shouldContainerRestart } from '../../src/pod/restart-decision.js';
+import { isSidecar } from '../../src/api/container-order.js';
+import { isContainerRestartable, shouldContainerRestart } from '../../src/pod/restart-decision.js';
 
 const regular = (container: object, pod: string | undefined, exitCode: number, gate = true) =>
   shouldContainerRestart({

@@ -1,3 +1,4 @@
+import { errorText } from '../../errors.js';
 import { type Clock, sleepOn } from '../../ports/clock.js';
 import { TestingError } from '../errors.js';
 import { VirtualClock } from '../virtual-clock.js';
@@ -83,7 +84,7 @@ export async function pass(clock: Clock, ms: number, until?: Promise<unknown>): 
 export function describeError(error: unknown): string {
   if (error instanceof Error)
     return `${error.name}: ${error.message}${'code' in error ? ` (code ${String(error.code)})` : ''}`;
-  return String(error);
+  return errorText(error);
 }
 
 /** Counts the 'abort' listeners adapters leave on one signal (see {@link trackAbortListeners}). */
