@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { errorText } from '../errors.js';
 import { formatGoValue, goQuote } from './go-format.js';
 
 /** The Kubernetes error type names (`field.ErrorType`). */
@@ -149,13 +151,7 @@ export function tooMany(field: string, actualQuantity: number, maxQuantity: numb
 
 /** `field.InternalError`: a failure not caused by the input's content (detail = the error text). */
 export function internalError(field: string, error: unknown): FieldError {
-  let detail: string;
-  try {
-    detail = error instanceof Error ? error.message : String(error);
-  } catch {
-    detail = 'unknown error';
-  }
-  return makeFieldError('InternalError', field, null, detail);
+  return makeFieldError('InternalError', field, null, errorText(error));
 }
 
 /**

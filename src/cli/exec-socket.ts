@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { ContainerRef, ExecResult, Runtime } from '../index.js';
+import { type ContainerRef, type ExecResult, errorText, type Runtime } from '../index.js';
 
 /**
  * The `exec` protocol between `kube-lifecycle exec` and the `run` process that holds the pod, over
@@ -102,7 +102,7 @@ function handle(
           ...(r.stdout === undefined ? {} : { stdout: r.stdout }),
           ...(r.stderr === undefined ? {} : { stderr: r.stderr }),
         }),
-      (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => answer({ error: errorText(error) }),
     );
   });
 }
