@@ -75,6 +75,7 @@ export {
 // Grace arithmetic (spec §4)
 export type {
   DeletionState,
+  DeletionStateInput,
   EffectiveGrace,
   EffectiveGraceInput,
   GracefulDeleteInput,

@@ -167,23 +167,23 @@ export function parseStopBehaviour(text: string): StopBehaviour {
 }
 
 /** Parses `web@12s` or `web@12s,exit:0` (a crash) into container, time and exit code. */
-export function parseCrash(text: string): { container: string; atMs: number; exitCode: number } {
+export function parseCrash(text: string): { container: string; at: number; exitCode: number } {
   const match = /^([^@]+)@([^,]+)(?:,exit:(\d+))?$/.exec(text.trim());
-  const atMs = match === null ? undefined : parseDuration(match[2] as string);
-  if (match === null || atMs === undefined) throw new Error('expected CONTAINER@TIME[,exit:N], e.g. web@12s');
+  const at = match === null ? undefined : parseDuration(match[2] as string);
+  if (match === null || at === undefined) throw new Error('expected CONTAINER@TIME[,exit:N], e.g. web@12s');
   return {
     container: match[1] as string,
-    atMs,
+    at,
     exitCode: match[3] === undefined ? 1 : integer('exit', match[3], 0, 255),
   };
 }
 
 /** Parses `15s:1` (a repeat delete at 15 s with grace 1). */
-export function parseDeleteAgain(text: string): { atMs: number; gracePeriodSeconds: number } {
+export function parseDeleteAgain(text: string): { at: number; gracePeriodSeconds: number } {
   const match = /^([^:]+):(-?\d+)$/.exec(text.trim());
-  const atMs = match === null ? undefined : parseDuration(match[1] as string);
-  if (match === null || atMs === undefined) throw new Error('expected TIME:GRACE, e.g. 15s:1');
-  return { atMs, gracePeriodSeconds: Number(match[2]) };
+  const at = match === null ? undefined : parseDuration(match[1] as string);
+  if (match === null || at === undefined) throw new Error('expected TIME:GRACE, e.g. 15s:1');
+  return { at, gracePeriodSeconds: Number(match[2]) };
 }
 
 /** Parses `exit-after:2s[,exit:N]` for an init container. */

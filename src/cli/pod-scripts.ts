@@ -19,11 +19,11 @@ import {
 import { closest } from './args.js';
 import { formatSeconds, parseDuration } from './durations.js';
 
-/** A main process exiting by itself with `exitCode` at the virtual instant `atMs` (`main=1@5s`). */
+/** A main process exiting by itself with `exitCode` at the virtual instant `at` (`main=1@5s`). */
 export interface ScriptedExit {
   readonly container: string;
   readonly exitCode: number;
-  readonly atMs: number;
+  readonly at: number;
   /** The text it was parsed from, for messages. */
   readonly text: string;
 }
@@ -57,7 +57,7 @@ const PROBE_TYPES: readonly ScriptedProbeType[] = ['liveness', 'readiness', 'sta
 /**
  * Parses `main=1@5s` or a comma list `main=1@5s,main=0@30s`.
  *
- * @example parseExits('main=1@5s') // [{ container: 'main', exitCode: 1, atMs: 5000, text: 'main=1@5s' }]
+ * @example parseExits('main=1@5s') // [{ container: 'main', exitCode: 1, at: 5000, text: 'main=1@5s' }]
  */
 export function parseExits(text: string): ScriptedExit[] {
   return items(text, (item) => {
@@ -67,10 +67,10 @@ export function parseExits(text: string): ScriptedExit[] {
     const exitCode = Number(code);
     if (code === '' || !Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)
       throw new Error(`the exit code must be an integer from 0 to 255, got ${JSON.stringify(code)}`);
-    const atMs = parseDuration(match[3] as string);
-    if (atMs === undefined)
+    const at = parseDuration(match[3] as string);
+    if (at === undefined)
       throw new Error(`the time must be a duration such as 5s or 1500ms, got ${JSON.stringify(match[3])}`);
-    return { container: match[1] as string, exitCode, atMs, text: item };
+    return { container: match[1] as string, exitCode, at, text: item };
   });
 }
 

@@ -45,36 +45,36 @@ function describeState(state: ContainerState): string {
  */
 export function renderPodTimeline(trace: PodSimulationTrace): string {
   // Order: time, then emission order (a status change after the events emitted before it).
-  const lines: Array<{ atMs: number; seq: number; container: string; text: string }> = [];
+  const lines: Array<{ at: number; seq: number; container: string; text: string }> = [];
   const previous = new Map<string, string>();
   for (const change of trace.statusChanges) {
     for (const c of change.containers) {
       const text = describeSnapshot(c);
       if (previous.get(c.name) === text) continue;
       previous.set(c.name, text);
-      lines.push({ atMs: change.atMs, seq: change.eventsBefore * 2 - 1, container: c.name, text });
+      lines.push({ at: change.at, seq: change.eventsBefore * 2 - 1, container: c.name, text });
     }
   }
   trace.events.forEach((e, i) => {
     if (!TIMELINE_REASONS.has(e.reason)) return;
     const name = e.object.kind === 'Container' ? e.object.name : trace.pod.name;
-    lines.push({ atMs: e.timestamp, seq: i * 2, container: name, text: `${e.type} ${e.reason}: ${e.message}` });
+    lines.push({ at: e.timestamp, seq: i * 2, container: name, text: `${e.type} ${e.reason}: ${e.message}` });
   });
   for (const exit of trace.exits)
     lines.push({
-      atMs: exit.atMs,
+      at: exit.at,
       seq: -2,
       container: exit.container,
       text: `exits with code ${exit.exitCode} (scripted)`,
     });
-  for (const d of trace.deletes) lines.push({ atMs: d.atMs, seq: -2, container: trace.pod.name, text: 'deleted' });
-  lines.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
+  for (const d of trace.deletes) lines.push({ at: d.at, seq: -2, container: trace.pod.name, text: 'deleted' });
+  lines.sort((a, b) => a.at - b.at || a.seq - b.seq);
   if (lines.length === 0) return 'Timeline (virtual time):  nothing happened\n';
-  const timeWidth = Math.max(...lines.map((l) => formatSeconds(l.atMs).length));
+  const timeWidth = Math.max(...lines.map((l) => formatSeconds(l.at).length));
   const nameWidth = Math.max(...lines.map((l) => l.container.length));
   const out = ['Timeline (virtual time; container status changes and the events behind them):'];
   for (const l of lines)
-    out.push(`  ${formatSeconds(l.atMs).padStart(timeWidth)}  ${l.container.padEnd(nameWidth)}  ${l.text}`);
+    out.push(`  ${formatSeconds(l.at).padStart(timeWidth)}  ${l.container.padEnd(nameWidth)}  ${l.text}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -103,14 +103,14 @@ export function renderPodReport(
     ? `until nothing was left to happen, at most ${formatSeconds(trace.horizonMs)}`
     : `--for ${formatSeconds(trace.horizonMs)}`;
   out.push(
-    `Ran on the pod worker (startPod) for ${formatSeconds(trace.endMs)} of virtual time (${horizon}); restartPolicy ${pod.restartPolicy}`,
+    `Ran on the pod worker (startPod) for ${formatSeconds(trace.endAt)} of virtual time (${horizon}); restartPolicy ${pod.restartPolicy}`,
   );
   out.push(...renderPodSummary(trace));
   const chart = renderTimeline(trace, { ascii: options.ascii === true });
-  out.push('', renderEvents(trace.events, trace.endMs), chart, renderPodTimeline(trace));
+  out.push('', renderEvents(trace.events, trace.endAt), chart, renderPodTimeline(trace));
   const status = trace.podStatus;
   if (status !== undefined) {
-    out.push(`Pod status at ${formatSeconds(trace.endMs)}: ${status.phase}`);
+    out.push(`Pod status at ${formatSeconds(trace.endAt)}: ${status.phase}`);
     out.push(
       `  Conditions: ${status.conditions.map((c) => `${c.type} ${c.status}${c.reason === undefined ? '' : ` (${c.reason})`}`).join(', ')}`,
     );

@@ -33,7 +33,7 @@ export function reportHeader(name: string, context: ReportContext): string[] {
 export function renderPodSummary(trace: {
   readonly pod: { readonly terminationGracePeriodSeconds: number };
   readonly containers: readonly SimulatedContainer[];
-  readonly deletes: ReadonlyArray<{ readonly atMs: number; readonly gracePeriodSeconds?: number }>;
+  readonly deletes: ReadonlyArray<{ readonly at: number; readonly gracePeriodSeconds?: number }>;
 }): string[] {
   const { pod } = trace;
   const out: string[] = [];
@@ -42,7 +42,7 @@ export function renderPodSummary(trace: {
       d.gracePeriodSeconds === undefined
         ? `the pod's terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}s)`
         : `gracePeriodSeconds ${d.gracePeriodSeconds}`;
-    out.push(`${i === 0 ? 'Deleted' : 'Deleted again'} at ${formatSeconds(d.atMs)} with ${grace}`);
+    out.push(`${i === 0 ? 'Deleted' : 'Deleted again'} at ${formatSeconds(d.at)} with ${grace}`);
   });
   out.push('', 'Containers:');
   for (const c of trace.containers) {

@@ -7,10 +7,10 @@ import { ASCII, type Glyphs, UNICODE } from './timeline-glyphs.js';
 /** What the chart reads from a simulation. */
 export interface ChartTrace {
   readonly containers: readonly SimulatedContainer[];
-  readonly deletes: ReadonlyArray<{ readonly atMs: number; readonly gracePeriodSeconds?: number }>;
+  readonly deletes: ReadonlyArray<{ readonly at: number; readonly gracePeriodSeconds?: number }>;
   readonly steps: readonly LifecycleStep[];
   readonly runtime: readonly RuntimeTimelineEntry[];
-  readonly endMs: number;
+  readonly endAt: number;
 }
 
 const CHART_COLUMNS = 60;
@@ -41,7 +41,7 @@ export function renderTimeline(trace: ChartTrace, options: { ascii?: boolean } =
   const g = options.ascii === true ? ASCII : UNICODE;
   const perContainer = trace.containers.map((c) => ({ container: c, lanes: lanesOf(trace, c, g) }));
   const ends = [
-    trace.endMs,
+    trace.endAt,
     ...perContainer.flatMap(({ lanes }) => lanes.flatMap((l) => l.paint.map((p) => p.toMs ?? p.fromMs))),
   ];
   const spanMs = Math.max(1000, ...ends);
@@ -52,10 +52,10 @@ export function renderTimeline(trace: ChartTrace, options: { ascii?: boolean } =
   out.push(pad + axisLabels(columns, msPerColumn), pad + ruler(columns, g));
   if (trace.deletes.length > 0) {
     const cells = Array.from({ length: columns }, () => ' ');
-    for (const d of trace.deletes) cells[Math.min(columns - 1, Math.floor(d.atMs / msPerColumn))] = g.signal;
+    for (const d of trace.deletes) cells[Math.min(columns - 1, Math.floor(d.at / msPerColumn))] = g.signal;
     const words = trace.deletes.map(
       (d) =>
-        `delete ${formatSeconds(d.atMs)}${d.gracePeriodSeconds === undefined ? '' : ` (grace ${d.gracePeriodSeconds}s)`}`,
+        `delete ${formatSeconds(d.at)}${d.gracePeriodSeconds === undefined ? '' : ` (grace ${d.gracePeriodSeconds}s)`}`,
     );
     out.push(`${'pod'.padEnd(LABEL_WIDTH)}${cells.join('')}  ${words.join(', ')}`.trimEnd());
   }
@@ -110,7 +110,7 @@ function lanesOf(trace: ChartTrace, c: SimulatedContainer, g: Glyphs): Lane[] {
     const begin = first(startKind);
     if (begin === undefined) return;
     const end = first(endKind);
-    const toMs = end?.time ?? trace.endMs;
+    const toMs = end?.time ?? trace.endAt;
     const outcome = end?.outcome ?? 'still running at the end';
     const ok = outcome === 'succeeded';
     const words =
@@ -129,12 +129,12 @@ function lanesOf(trace: ChartTrace, c: SimulatedContainer, g: Glyphs): Lane[] {
   hook('postStart', 'postStartStarted', 'postStartFinished', c.postStart?.split(' ')[0] ?? 'hook');
   const running = c.kind === 'init' ? undefined : first('running');
   if (running !== undefined) {
-    const endMs = killing?.time ?? exit?.atMs ?? trace.endMs;
+    const endAt = killing?.time ?? exit?.at ?? trace.endAt;
     const endWhy = killing !== undefined ? 'until Killing' : exit !== undefined ? 'until it exited' : 'at the end';
     lanes.push({
       label: 'Running',
-      paint: [{ fromMs: running.time, toMs: Math.max(endMs, running.time + 1), glyph: g.running }],
-      text: `${formatSeconds(running.time)} → ${formatSeconds(endMs)} (${endWhy})`,
+      paint: [{ fromMs: running.time, toMs: Math.max(endAt, running.time + 1), glyph: g.running }],
+      text: `${formatSeconds(running.time)} → ${formatSeconds(endAt)} (${endWhy})`,
     });
   } else if (started !== undefined && c.kind !== 'init' && first('postStartStarted') === undefined) {
     lanes.push({ label: 'Running', paint: [], text: 'never Running' });
@@ -142,14 +142,14 @@ function lanesOf(trace: ChartTrace, c: SimulatedContainer, g: Glyphs): Lane[] {
   if (c.kind === 'init' && started !== undefined && exit !== undefined) {
     lanes.push({
       label: 'init',
-      paint: [{ fromMs: started.time, toMs: Math.max(exit.atMs, started.time + 1), glyph: g.running }],
-      text: `ran ${formatSeconds(started.time)} → ${formatSeconds(exit.atMs)}, exit ${exit.exitCode}`,
+      paint: [{ fromMs: started.time, toMs: Math.max(exit.at, started.time + 1), glyph: g.running }],
+      text: `ran ${formatSeconds(started.time)} → ${formatSeconds(exit.at)}, exit ${exit.exitCode}`,
     });
   }
   hook('preStop', 'preStopStarted', 'preStopFinished', c.preStop?.split(' ')[0] ?? 'hook');
   const wait = first('orderingWaitStarted');
   if (wait !== undefined) {
-    const end = first('orderingWaitFinished')?.time ?? trace.endMs;
+    const end = first('orderingWaitFinished')?.time ?? trace.endAt;
     lanes.push({
       label: 'waits',
       paint: [{ fromMs: wait.time, toMs: Math.max(end, wait.time + 1), glyph: g.wait }],
@@ -204,22 +204,22 @@ function stopSignalLane(
   const words: string[] = [];
   const firstSignal = signals[0];
   if (firstSignal !== undefined && exit !== undefined)
-    paint.push({ fromMs: firstSignal.atMs, toMs: exit.atMs, glyph: g.stopping });
+    paint.push({ fromMs: firstSignal.at, toMs: exit.at, glyph: g.stopping });
   for (const s of stops) words.push(`stop ${formatSeconds(s.time)} (timeout ${s.seconds ?? 0}s)`);
   for (const s of signals) {
-    paint.push({ fromMs: s.atMs, glyph: s.signal === 'SIGKILL' ? g.kill : g.signal });
-    words.push(`${s.signal} ${formatSeconds(s.atMs)}`);
+    paint.push({ fromMs: s.at, glyph: s.signal === 'SIGKILL' ? g.kill : g.signal });
+    words.push(`${s.signal} ${formatSeconds(s.at)}`);
   }
   if (failed !== undefined) words.push(`runtime stop failed: ${failed.error ?? ''}`);
   if (exit !== undefined) {
     paint.push({
-      fromMs: exit.atMs,
+      fromMs: exit.at,
       glyph: exit.exitCode === 137 && signals.some((s) => s.signal === 'SIGKILL') ? g.kill : g.exit,
     });
     words.push(
       exit.reason === 'crash'
-        ? `exited by itself ${formatSeconds(exit.atMs)} (code ${exit.exitCode})`
-        : `exited ${formatSeconds(exit.atMs)} (code ${exit.exitCode})`,
+        ? `exited by itself ${formatSeconds(exit.at)} (code ${exit.exitCode})`
+        : `exited ${formatSeconds(exit.at)} (code ${exit.exitCode})`,
     );
   } else words.push('still running at the end');
   return { label: 'stop', paint, text: words.join(', ') };

@@ -30,14 +30,14 @@ export interface SimulationScript {
   readonly stops: Map<string, StopBehaviour>;
   /** HTTP routes: matcher (`/path`, `host:port`, URL) → script; tried in order. */
   readonly http: Map<string, HookScript>;
-  readonly crashes: Array<{ readonly container: string; readonly atMs: number; readonly exitCode: number }>;
+  readonly crashes: Array<{ readonly container: string; readonly at: number; readonly exitCode: number }>;
   /** Non-sidecar init containers: when they complete (after their start) and with which code. */
   readonly init: Map<string, { readonly afterMs: number; readonly exitCode: number }>;
   /** When to delete (`undefined`: once every container is running) and with which grace. */
-  deleteAtMs: number | undefined;
+  deleteAt: number | undefined;
   gracePeriodSeconds: number | undefined;
   /** Repeat deletes (`--delete-again 15s:1`). */
-  readonly deleteAgain: Array<{ readonly atMs: number; readonly gracePeriodSeconds: number }>;
+  readonly deleteAgain: Array<{ readonly at: number; readonly gracePeriodSeconds: number }>;
   policy: LifecyclePolicy;
   /** Which pod of the manifest to simulate (by name). */
   pod: string | undefined;
@@ -57,7 +57,7 @@ export function emptyScenario(): SimulationScript {
     http: new Map(),
     crashes: [],
     init: new Map(),
-    deleteAtMs: undefined,
+    deleteAt: undefined,
     gracePeriodSeconds: undefined,
     deleteAgain: [],
     policy: {},
@@ -105,7 +105,7 @@ export function applyScenarioText(scenario: SimulationScript, text: string, sour
           scenario.pod = String(value);
           break;
         case 'deleteAt':
-          scenario.deleteAtMs = duration(value);
+          scenario.deleteAt = duration(value);
           break;
         case 'grace':
           scenario.gracePeriodSeconds = graceValue(value);

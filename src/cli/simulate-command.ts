@@ -111,7 +111,7 @@ function applyFlags(args: ParsedArgs, scenario: SimulationScript): void {
         'simulate',
         `--delete-at ${JSON.stringify(deleteAt)}: expected seconds (10) or a duration (10s, 1500ms)`,
       );
-    scenario.deleteAtMs = ms;
+    scenario.deleteAt = ms;
   }
   const grace = args.string('grace');
   if (grace !== undefined) scenario.gracePeriodSeconds = fromFlag('grace', grace, graceValue);

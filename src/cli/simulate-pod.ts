@@ -129,6 +129,7 @@ export async function simulatePod(
   completeInitContainers(manager, runtime, clock, initNames, plan.init ?? {});
   manager.on('podStatus', (_pod, status) => {
     const change: StatusChange = {
+      at: clock.now(),
       atMs: clock.now(),
       eventsBefore: events.length,
       phase: status.phase,
@@ -145,20 +146,20 @@ export async function simulatePod(
     ...scenario.exits.map((e) => ({ ...e, label: `--exit ${e.text}` })),
     ...scenario.crashes.map((c) => ({
       ...c,
-      label: `--crash ${c.container}@${formatSeconds(c.atMs)}`,
+      label: `--crash ${c.container}@${formatSeconds(c.at)}`,
     })),
-  ].sort((a, b) => a.atMs - b.atMs);
-  const happened: Array<{ atMs: number; container: string; exitCode: number }> = [];
+  ].sort((a, b) => a.at - b.at);
+  const happened: Array<PodSimulationTrace['exits'][number]> = [];
   for (const exit of exits) {
     clock.setTimeout(() => {
       const instance = runtime.container(exit.container);
       if (instance?.state !== 'running') {
-        notes.push(`${exit.label} ignored: ${exit.container} was not running at ${formatSeconds(exit.atMs)}`);
+        notes.push(`${exit.label} ignored: ${exit.container} was not running at ${formatSeconds(exit.at)}`);
         return;
       }
-      happened.push({ atMs: clock.now(), container: exit.container, exitCode: exit.exitCode });
+      happened.push({ at: clock.now(), atMs: clock.now(), container: exit.container, exitCode: exit.exitCode });
       runtime.crash(exit.container, { exitCode: exit.exitCode });
-    }, exit.atMs);
+    }, exit.at);
   }
 
   let startError: unknown;
@@ -167,18 +168,19 @@ export async function simulatePod(
   });
 
   // Scripted deletes.
-  const deletes: Array<{ atMs: number; gracePeriodSeconds?: number }> = [];
+  const deletes: Array<PodSimulationTrace['deletes'][number]> = [];
   const deletions: Array<Promise<void>> = [];
   let termination: PodTerminationResult | undefined;
   let deletesPending = 0;
-  const scheduleDelete = (atMs: number, gracePeriodSeconds: number | undefined): void => {
+  const scheduleDelete = (at: number, gracePeriodSeconds: number | undefined): void => {
     deletesPending++;
     clock.setTimeout(
       () => {
-        deletes.push({ atMs: clock.now(), ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }) });
+        const grace = gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds };
+        deletes.push({ at: clock.now(), atMs: clock.now(), ...grace });
         deletions.push(
           manager
-            .deletePod(pod, gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds })
+            .deletePod(pod, grace)
             .then(
               (result) => {
                 termination = result;
@@ -192,22 +194,22 @@ export async function simulatePod(
             }),
         );
       },
-      Math.max(0, atMs - clock.now()),
+      Math.max(0, at - clock.now()),
       SCRIPTED_DELETE,
     );
   };
-  if (scenario.deleteAtMs !== undefined) scheduleDelete(scenario.deleteAtMs, scenario.gracePeriodSeconds);
-  for (const again of scenario.deleteAgain) scheduleDelete(again.atMs, again.gracePeriodSeconds);
+  if (scenario.deleteAt !== undefined) scheduleDelete(scenario.deleteAt, scenario.gracePeriodSeconds);
+  for (const again of scenario.deleteAgain) scheduleDelete(again.at, again.gracePeriodSeconds);
 
   const horizonMs = scenario.forMs ?? DEFAULT_HORIZON_MS;
   // Without --delete-at and --for, the pod is deleted once nothing is left to happen (every start
   // settled, the scripted exits done), or at the default horizon: `kubectl delete pod` after the
   // scene, so preStop and the grace period show; a pod that completed by itself is not deleted.
-  let defaultDelete = scenario.deleteAtMs === undefined && scenario.forMs === undefined;
+  let defaultDelete = scenario.deleteAt === undefined && scenario.forMs === undefined;
   let fired = 0;
   let guard = false;
   const isIdle = (head: PendingTimer | undefined): boolean =>
-    head === undefined || head.deadlineMs === Infinity || (head.deadlineMs > horizonMs && deletesPending === 0);
+    head === undefined || head.deadlineAt === Infinity || (head.deadlineAt > horizonMs && deletesPending === 0);
   for (;;) {
     await clock.flush();
     const pending = clock.pendingTimerList();
@@ -215,7 +217,7 @@ export async function simulatePod(
     const work = pending.find((t) => t.label !== SCRIPTED_DELETE);
     if (defaultDelete && isIdle(work) && isLive(manager, pod)) {
       defaultDelete = false;
-      if (work !== undefined && work.deadlineMs !== Infinity) await clock.advanceTo(horizonMs);
+      if (work !== undefined && work.deadlineAt !== Infinity) await clock.advanceTo(horizonMs);
       scheduleDelete(clock.now(), scenario.gracePeriodSeconds);
       continue;
     }
@@ -233,7 +235,7 @@ export async function simulatePod(
   await clock.flush();
 
   for (const exit of exits)
-    if (exit.atMs > clock.now())
+    if (exit.at > clock.now())
       notes.push(`${exit.label} not reached: the simulation ended at ${formatSeconds(clock.now())} (use --for)`);
   // Said plainly rather than printing a run that silently ignored the script.
   for (const [scripted, count] of probeFakes.calls)
@@ -244,7 +246,7 @@ export async function simulatePod(
   if (startError !== undefined) notes.push(`startPod failed: ${errorMessage(startError).split('\n')[0]}`);
   if (guard) notes.push(`simulation stopped at ${formatSeconds(clock.now())}: more than ${MAX_TIMERS} timers`);
   // A postStart still running with no timer left that could end it is hung (not just cut by --for).
-  const stalled = !clock.pendingTimerList().some((t) => t.deadlineMs !== Infinity);
+  const stalled = !clock.pendingTimerList().some((t) => t.deadlineAt !== Infinity);
   for (const name of stalled ? unfinishedStarts(steps) : [])
     notes.push(
       `${name} never finished starting: its postStart is still running and the kubelet sets no timeout (spec §3.3, k/k#116032); ` +
@@ -276,7 +278,8 @@ export async function simulatePod(
     steps,
     runtime: runtime.timeline,
     http: http.requests.map((r) => ({
-      atMs: r.atMs,
+      at: r.at,
+      atMs: r.at,
       method: r.request.method,
       url: r.request.url,
       headers: r.request.headers,
@@ -286,6 +289,7 @@ export async function simulatePod(
     ...(podStatus === undefined ? {} : { podStatus }),
     ...(termination === undefined ? {} : { termination }),
     notes,
+    endAt: clock.now(),
     endMs: clock.now(),
   };
 }

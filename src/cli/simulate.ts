@@ -16,6 +16,9 @@ export interface SimulatedContainer {
 
 /** One HTTP request the simulated kubelet sent. */
 export interface SimulatedRequest {
+  /** The virtual instant the request was sent. */
+  readonly at: number;
+  /** @deprecated Use `at` (same value); removed in 0.2.0. */
   readonly atMs: number;
   readonly method: string;
   readonly url: string;

@@ -36,7 +36,7 @@ export interface RunnerSetup {
 
 /**
  * Translates flags and scenario file into the testing kit's scenario: `startAll` at 0; the delete
- * at `deleteAtMs`, or once the start sequence has settled; repeat deletes and crashes at their
+ * at `deleteAt`, or once the start sequence has settled; repeat deletes and crashes at their
  * times; hook behaviours as exec or HTTP faults, by the kind of the hook's handler; `--http`
  * routes, stop behaviours and init plans. A behaviour that does not fit its hook (an exit code
  * for an httpGet hook) is a usage error here; `runScenario` checks the rest (container names,
@@ -50,23 +50,23 @@ export function toRunnerScenario(pod: Pod, scenario: SimulationScript): RunnerSe
     actions.push(action);
   };
   const grace = (seconds: number | undefined) => (seconds === undefined ? {} : { gracePeriodSeconds: seconds });
-  if (scenario.deleteAtMs === undefined)
+  if (scenario.deleteAt === undefined)
     schedule({ after: 0, delete: true, ...grace(scenario.gracePeriodSeconds) }, '--grace');
   else
     schedule(
-      { at: scenario.deleteAtMs, delete: true, ...grace(scenario.gracePeriodSeconds) },
-      `--delete-at ${formatSeconds(scenario.deleteAtMs)}`,
+      { at: scenario.deleteAt, delete: true, ...grace(scenario.gracePeriodSeconds) },
+      `--delete-at ${formatSeconds(scenario.deleteAt)}`,
     );
   for (const again of scenario.deleteAgain) {
     schedule(
-      { at: again.atMs, delete: true, gracePeriodSeconds: again.gracePeriodSeconds },
-      `--delete-again ${formatSeconds(again.atMs)}:${again.gracePeriodSeconds}`,
+      { at: again.at, delete: true, gracePeriodSeconds: again.gracePeriodSeconds },
+      `--delete-again ${formatSeconds(again.at)}:${again.gracePeriodSeconds}`,
     );
   }
   for (const crash of scenario.crashes) {
     schedule(
-      { at: crash.atMs, crash: crash.container, exitCode: crash.exitCode },
-      `--crash ${crash.container}@${formatSeconds(crash.atMs)}`,
+      { at: crash.at, crash: crash.container, exitCode: crash.exitCode },
+      `--crash ${crash.container}@${formatSeconds(crash.at)}`,
     );
   }
 

@@ -26,11 +26,33 @@ export interface ContainerSnapshot {
 
 /** The pod status at an instant where it changed (a `podStatus` event). */
 export interface StatusChange {
+  /** The virtual instant of the change. */
+  readonly at: number;
+  /** @deprecated Use `at` (same value); removed in 0.2.0. */
   readonly atMs: number;
   /** How many events were emitted before this change (orders the timeline). */
   readonly eventsBefore: number;
   readonly phase: PodLifecycleStatus['phase'];
   readonly containers: readonly ContainerSnapshot[];
+}
+
+/** One delete the simulation sent. */
+export interface SimulatedDelete {
+  /** The virtual instant of the delete. */
+  readonly at: number;
+  /** @deprecated Use `at` (same value); removed in 0.2.0. */
+  readonly atMs: number;
+  readonly gracePeriodSeconds?: number;
+}
+
+/** One scripted exit of a main process that happened. */
+export interface SimulatedExit {
+  /** The virtual instant of the exit. */
+  readonly at: number;
+  /** @deprecated Use `at` (same value); removed in 0.2.0. */
+  readonly atMs: number;
+  readonly container: string;
+  readonly exitCode: number;
 }
 
 /** Everything a pod-worker simulation produced; `--json` prints it as is. Deterministic. */
@@ -48,8 +70,10 @@ export interface PodSimulationTrace {
   readonly horizonMs: number;
   /** True when no `--for` was given (the run ends once idle, at most the default horizon). */
   readonly horizonIsDefault: boolean;
-  readonly deletes: ReadonlyArray<{ readonly atMs: number; readonly gracePeriodSeconds?: number }>;
-  readonly exits: ReadonlyArray<{ readonly atMs: number; readonly container: string; readonly exitCode: number }>;
+  /** The deletes sent, in order. */
+  readonly deletes: readonly SimulatedDelete[];
+  /** The scripted exits (`--exit`, `--crash`) that happened, in order. */
+  readonly exits: readonly SimulatedExit[];
   readonly events: readonly KubeEvent[];
   /** The events as `kubectl describe` lists them (spec pod §7.2). */
   readonly aggregatedEvents: readonly AggregatedEvent[];
@@ -62,6 +86,9 @@ export interface PodSimulationTrace {
   readonly podStatus?: PodLifecycleStatus;
   readonly termination?: PodTerminationResult;
   readonly notes: readonly string[];
+  /** The virtual instant the simulation ended. */
+  readonly endAt: number;
+  /** @deprecated Use `endAt` (same value); removed in 0.2.0. */
   readonly endMs: number;
 }
 

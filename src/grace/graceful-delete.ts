@@ -7,9 +7,25 @@
 export interface DeletionState {
   /** `metadata.deletionGracePeriodSeconds`. */
   readonly deletionGracePeriodSeconds: number;
-  /** `metadata.deletionTimestamp`, in milliseconds on the caller's clock. */
+  /** `metadata.deletionTimestamp`: the instant the grace period ends, in milliseconds on the caller's clock. */
+  readonly deletionAt: number;
+  /** @deprecated Use `deletionAt` (same value); removed in 0.2.0. */
   readonly deletionTimestampMs: number;
 }
+
+/**
+ * A stored {@link DeletionState} as {@link gracefulDelete} reads it: the instant in `deletionAt`, or
+ * only in the deprecated `deletionTimestampMs` (states kept from before the rename). When both are
+ * given, `deletionAt` wins.
+ */
+export type DeletionStateInput = { readonly deletionGracePeriodSeconds: number } & (
+  | { readonly deletionAt: number; readonly deletionTimestampMs?: number | undefined }
+  | {
+      readonly deletionAt?: undefined;
+      /** @deprecated Use `deletionAt`; removed in 0.2.0. */
+      readonly deletionTimestampMs: number;
+    }
+);
 
 /** What the API server knows of the pod when a delete arrives. */
 export interface GracefulDeleteInput {
@@ -20,7 +36,7 @@ export interface GracefulDeleteInput {
   /** `status.phase`; `Succeeded`/`Failed` pods are deleted at once. */
   readonly phase?: string | undefined;
   /** The deletion state stored by an earlier delete, if the pod is already terminating. */
-  readonly existing?: DeletionState | undefined;
+  readonly existing?: DeletionStateInput | undefined;
 }
 
 /** The outcome of one delete request. */
@@ -44,7 +60,7 @@ export interface GracefulDeleteResult {
  * @example
  * ```ts
  * gracefulDelete({ terminationGracePeriodSeconds: 30 }, {}, 0).state
- * // { deletionGracePeriodSeconds: 30, deletionTimestampMs: 30000 }
+ * // { deletionGracePeriodSeconds: 30, deletionAt: 30000, deletionTimestampMs: 30000 }
  * ```
  */
 export function gracefulDelete(
@@ -56,20 +72,20 @@ export function gracefulDelete(
   const existing = pod.existing;
   if (existing !== undefined) {
     const stored = coerceNegative(existing.deletionGracePeriodSeconds);
+    const storedAt = existing.deletionAt ?? existing.deletionTimestampMs;
     // A stored negative period is handed back coerced (1), as Go does (issue 18).
-    const current =
-      stored === existing.deletionGracePeriodSeconds ? existing : { ...existing, deletionGracePeriodSeconds: stored };
+    const current = handedBack(existing, stored, storedAt);
     if (stored === 0) return { state: current, immediate: true, changed: false };
     if (requested === undefined) return { state: current, immediate: false, changed: false };
     let period = coerceNegative(requested);
     if (period >= stored) return { state: current, immediate: false, changed: false };
-    let deletionAt = existing.deletionTimestampMs - stored * 1000 + period * 1000;
+    let deletionAt = storedAt - stored * 1000 + period * 1000;
     if (deletionAt < now) {
       deletionAt = now;
       if (period !== 0) period = 1;
     }
     return {
-      state: { deletionGracePeriodSeconds: period, deletionTimestampMs: deletionAt },
+      state: deletionState(period, deletionAt),
       immediate: period === 0,
       changed: true,
     };
@@ -79,10 +95,23 @@ export function gracefulDelete(
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') period = 0;
   period = coerceNegative(period);
   return {
-    state: { deletionGracePeriodSeconds: period, deletionTimestampMs: now + period * 1000 },
+    state: deletionState(period, now + period * 1000),
     immediate: period === 0,
     changed: true,
   };
+}
+
+/** A deletion state carrying the instant under both names (the deprecated one until 0.2.0). */
+function deletionState(period: number, deletionAt: number): DeletionState {
+  return { deletionGracePeriodSeconds: period, deletionAt, deletionTimestampMs: deletionAt };
+}
+
+/** The stored state as it is handed back: the same object when it is complete and unchanged. */
+function handedBack(existing: DeletionStateInput, period: number, deletionAt: number): DeletionState {
+  const isComplete = existing.deletionAt === deletionAt && existing.deletionTimestampMs === deletionAt;
+  return isComplete && period === existing.deletionGracePeriodSeconds
+    ? (existing as DeletionState)
+    : deletionState(period, deletionAt);
 }
 
 /** Negative grace periods are treated as 1 (k/k#103476, k/k#115606). */

@@ -1,4 +1,9 @@
-export type { DeletionState, GracefulDeleteInput, GracefulDeleteResult } from './graceful-delete.js';
+export type {
+  DeletionState,
+  DeletionStateInput,
+  GracefulDeleteInput,
+  GracefulDeleteResult,
+} from './graceful-delete.js';
 export { gracefulDelete } from './graceful-delete.js';
 export type { EffectiveGrace, EffectiveGraceInput, KillPlan, KillPlanInput, KillReason } from './kill-grace.js';
 export {

@@ -80,8 +80,10 @@ export class FakeHttpClient implements HttpClient {
   }
 
   request(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpResponse> {
+    const at = this.#clock.now();
     const record: { -readonly [K in keyof RecordedHttpRequest]: RecordedHttpRequest[K] } = {
-      atMs: this.#clock.now(),
+      at,
+      atMs: at,
       request,
     };
     this.#requests.push(record);
@@ -141,7 +143,7 @@ export class FakeHttpClient implements HttpClient {
     if (unmatched.length === 0) return;
     const table = renderTable(
       ['at ms', 'method', 'url'],
-      unmatched.map((r) => [String(r.atMs), r.request.method, r.request.url]),
+      unmatched.map((r) => [String(r.at), r.request.method, r.request.url]),
     );
     const routes =
       this.#routes.length === 0
@@ -157,7 +159,7 @@ export class FakeHttpClient implements HttpClient {
     if (this.#requests.length === 0) return 'No request was made.';
     return `Requests made:\n\n${renderTable(
       ['at ms', 'method', 'url'],
-      this.#requests.map((r) => [String(r.atMs), r.request.method, r.request.url]),
+      this.#requests.map((r) => [String(r.at), r.request.method, r.request.url]),
     )}`;
   }
 

@@ -35,6 +35,9 @@ export type HttpRouteScript =
 
 /** One request seen by a {@link FakeHttpClient}, with what became of it. */
 export interface RecordedHttpRequest {
+  /** The instant the request arrived, on the client's clock. */
+  readonly at: number;
+  /** @deprecated Use `at` (same value); removed in 0.2.0. */
   readonly atMs: number;
   readonly request: HttpRequest;
   /** Index of the route that answered (in `route()` order), or undefined when none matched. */

@@ -45,7 +45,10 @@ export function runScriptedExec(call: ScriptedExec): Promise<ExecResult> {
   inst.killExecs.add(onExit);
   const signal = controller.signal;
   const run = async (): Promise<ExecResult> => {
-    if (typeof script === 'function') return script({ argv, ref, signal, atMs: clock.now() });
+    if (typeof script === 'function') {
+      const at = clock.now();
+      return script({ argv, ref, signal, at, atMs: at });
+    }
     if ('delayMs' in script && script.delayMs !== undefined && script.delayMs > 0)
       await sleepOn(clock, script.delayMs, signal);
     if ('hang' in script) return untilAborted(signal).promise;

@@ -14,7 +14,13 @@ import { type RuntimeTimelineEntry, type StopScript, signalExitCode } from './fa
 export interface FakeContainerState {
   readonly ref: ContainerRef;
   readonly state: 'running' | 'exited';
+  /** The instant the instance started, on the runtime's clock. */
+  readonly startedAt: number;
+  /** @deprecated Use `startedAt` (same value); removed in 0.2.0. */
   readonly startedAtMs: number;
+  /** The instant its main process exited (absent while running). */
+  readonly exitedAt?: number;
+  /** @deprecated Use `exitedAt` (same value); removed in 0.2.0. */
   readonly exitedAtMs?: number;
   readonly exitCode?: number;
   /** Signals delivered to the main process, in order (SIGKILL included). */
@@ -25,8 +31,8 @@ export interface FakeContainerState {
 export interface Instance {
   readonly ref: ContainerRef;
   state: 'running' | 'exited';
-  readonly startedAtMs: number;
-  exitedAtMs?: number;
+  readonly startedAt: number;
+  exitedAt?: number;
   exitCode?: number;
   /** What waitContainer reports besides the code. */
   exitReason?: string;
@@ -43,13 +49,13 @@ export interface Instance {
 }
 
 /** @internal A new running instance. */
-export function newInstance(ref: ContainerRef, startedAtMs: number): Instance {
+export function newInstance(ref: ContainerRef, startedAt: number): Instance {
   let resolveExited!: () => void;
   const exited = new Promise<void>((resolve) => (resolveExited = resolve));
   return {
     ref,
     state: 'running',
-    startedAtMs,
+    startedAt,
     signals: [],
     exited,
     resolveExited,
@@ -116,19 +122,20 @@ export class InstanceBook {
 export function notRunning(inst: Instance, what: string): TestingError {
   return new TestingError(
     'ERR_FAKE_CONTAINER_NOT_RUNNING',
-    `${what} in container "${inst.ref.name}" (id "${inst.ref.id}") of pod "${inst.ref.podName}": the container is not running; it exited at ${inst.exitedAtMs} ms with code ${inst.exitCode}`,
+    `${what} in container "${inst.ref.name}" (id "${inst.ref.id}") of pod "${inst.ref.podName}": the container is not running; it exited at ${inst.exitedAt} ms with code ${inst.exitCode}`,
   );
 }
 
 /** @internal A frozen view of an instance for tests. */
 export function snapshot(inst: Instance): FakeContainerState {
-  const { ref, state, startedAtMs, exitedAtMs, exitCode, signals } = inst;
+  const { ref, state, startedAt, exitedAt, exitCode, signals } = inst;
   return {
     ref,
     state,
-    startedAtMs,
+    startedAt,
+    startedAtMs: startedAt,
     signals: [...signals],
-    ...(exitedAtMs === undefined ? {} : { exitedAtMs }),
+    ...(exitedAt === undefined ? {} : { exitedAt, exitedAtMs: exitedAt }),
     ...(exitCode === undefined ? {} : { exitCode }),
   };
 }
@@ -136,7 +143,7 @@ export function snapshot(inst: Instance): FakeContainerState {
 /** @internal What the main process's signal and exit handling needs of its runtime. */
 export interface ProcessHost {
   readonly clock: Clock;
-  readonly record: (entry: Omit<RuntimeTimelineEntry, 'atMs'>) => void;
+  readonly record: (entry: Omit<RuntimeTimelineEntry, 'at' | 'atMs'>) => void;
 }
 
 /** @internal A stop signal reaches the main process: it reacts as its {@link StopScript} says. */
@@ -169,7 +176,7 @@ export function deliverSignal(inst: Instance, signal: string, script: StopScript
 export function exitMainProcess(inst: Instance, exitCode: number, reason: 'crash' | 'signal', host: ProcessHost): void {
   if (inst.state === 'exited') return;
   if (inst.pendingExit !== undefined) host.clock.clearTimeout(inst.pendingExit);
-  Object.assign(inst, { state: 'exited', exitCode, exitedAtMs: host.clock.now() });
+  Object.assign(inst, { state: 'exited', exitCode, exitedAt: host.clock.now() });
   const { ref } = inst;
   host.record({ kind: 'exit', podName: ref.podName, container: ref.name, containerId: ref.id, exitCode, reason });
   for (const kill of [...inst.killExecs]) kill(notRunning(inst, 'exec'));

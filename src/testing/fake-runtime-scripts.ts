@@ -23,7 +23,9 @@ export interface ExecCall {
   readonly argv: readonly string[];
   readonly ref: ContainerRef;
   readonly signal: AbortSignal;
-  /** Virtual time of the call. */
+  /** The virtual instant of the call. */
+  readonly at: number;
+  /** @deprecated Use `at` (same value); removed in 0.2.0. */
   readonly atMs: number;
 }
 
@@ -100,7 +102,9 @@ export interface RuntimeTimelineEntry {
     | 'stopped'
     | 'stop-failed'
     | 'exit';
-  /** Virtual time on the runtime's clock. */
+  /** The instant on the runtime's clock. */
+  readonly at: number;
+  /** @deprecated Use `at` (same value); removed in 0.2.0. */
   readonly atMs: number;
   readonly podName: string;
   /** Container name. */

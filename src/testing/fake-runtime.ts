@@ -283,7 +283,8 @@ export class FakeRuntime implements Runtime {
     exitMainProcess(inst, exitCode, reason, this.#process);
   }
 
-  #record(entry: Omit<RuntimeTimelineEntry, 'atMs'>): void {
-    this.#timeline.push({ atMs: this.#clock.now(), ...entry });
+  #record(entry: Omit<RuntimeTimelineEntry, 'at' | 'atMs'>): void {
+    const at = this.#clock.now();
+    this.#timeline.push({ at, atMs: at, ...entry });
   }
 }

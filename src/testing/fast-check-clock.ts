@@ -46,12 +46,12 @@ export function scheduledClock(scheduler: SchedulerLike, clock: VirtualClock): C
   const scheduleNext = (): void => {
     if (isWaiting) return;
     const head = clock.pendingTimerList()[0];
-    if (head === undefined || head.deadlineMs === Infinity) return;
+    if (head === undefined || head.deadlineAt === Infinity) return;
     isWaiting = true;
     void scheduler.schedule(
       Promise.resolve(),
       'VirtualClock timer',
-      { deadlineMs: head.deadlineMs },
+      { deadlineAt: head.deadlineAt },
       async (trigger) => {
         isWaiting = false;
         await trigger();

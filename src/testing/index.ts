@@ -85,7 +85,7 @@ export type {
   StopFault,
 } from './scenario.js';
 export type { RunScenarioOptions, ScenarioResult, ScenarioTrace } from './scenario-result.js';
-export type { LifecycleTrace, TraceInvariantOptions, TraceViolation } from './trace-invariants.js';
+export type { LifecycleTrace, TraceInvariantOptions, TraceTimelineEntry, TraceViolation } from './trace-invariants.js';
 export { checkTraceInvariants } from './trace-invariants.js';
 export type { PendingTimer, VirtualClockOptions } from './virtual-clock.js';
 export { VirtualClock } from './virtual-clock.js';

@@ -34,12 +34,12 @@ export type ProbeTraceEntry =
  * ]) // → ['web: LivenessProbe kill at 30000 ms before its startup probe succeeded (instance started at 0 ms)']
  */
 export function checkNoLivenessKillBeforeStartup(trace: readonly ProbeTraceEntry[]): string[] {
-  const instances = new Map<string, { startedAtMs: number; isGated: boolean }>();
+  const instances = new Map<string, { startedAt: number; isGated: boolean }>();
   const violations: string[] = [];
   for (const entry of trace) {
     const current = instances.get(entry.container);
     if (entry.kind === 'started') {
-      instances.set(entry.container, { startedAtMs: entry.at, isGated: entry.hasStartupProbe });
+      instances.set(entry.container, { startedAt: entry.at, isGated: entry.hasStartupProbe });
     } else if (entry.kind === 'result') {
       if (current !== undefined && entry.probeType === 'startup' && entry.result === 'Success') current.isGated = false;
     } else if (entry.reason === 'LivenessProbe') {
@@ -48,7 +48,7 @@ export function checkNoLivenessKillBeforeStartup(trace: readonly ProbeTraceEntry
       } else if (current.isGated) {
         violations.push(
           `${entry.container}: LivenessProbe kill at ${entry.at} ms before its startup probe succeeded ` +
-            `(instance started at ${current.startedAtMs} ms)`,
+            `(instance started at ${current.startedAt} ms)`,
         );
       }
     }

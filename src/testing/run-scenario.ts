@@ -38,7 +38,7 @@ type MutableResult = { -readonly [K in keyof ScenarioResult]: ScenarioResult[K] 
  *   stops: { web: { ignoreSigterm: true } },
  * });
  * trace.violations; // []
- * trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`);
+ * trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.at}`);
  * // ['SIGTERM@13000', 'SIGKILL@35000']
  * ```
  */
@@ -73,7 +73,8 @@ export async function runScenario(
   const results: MutableResult[] = actions.map((a) => ({
     index: a.index,
     kind: a.kind,
-    atMs: a.atMs,
+    at: a.at,
+    atMs: a.at,
     ...(a.after === undefined ? {} : { after: a.after }),
     ...(a.container === undefined ? {} : { container: a.container }),
     status: 'pending',
@@ -82,7 +83,8 @@ export async function runScenario(
   let isDeleting = false;
   const settledHooks = results.map(() => [] as Array<() => void>);
   const settle = (result: MutableResult, fields: Partial<MutableResult>): void => {
-    Object.assign(result, { ...fields, settledAtMs: clock.now() });
+    const settledAt = clock.now();
+    Object.assign(result, { ...fields, settledAt, settledAtMs: settledAt });
     for (const then of settledHooks[result.index] ?? []) then();
   };
   const track = <T>(result: MutableResult, promise: Promise<T>, store: (value: T) => void): void => {
@@ -145,7 +147,8 @@ export async function runScenario(
 
   const perform = (a: CheckedAction) => {
     const result = results[a.index] as MutableResult;
-    result.atMs = clock.now();
+    result.at = clock.now();
+    result.atMs = result.at;
     performed.add(a.index);
     const name = a.container as string;
     switch (a.kind) {
@@ -186,14 +189,12 @@ export async function runScenario(
   };
 
   for (const action of actions) if (action.after !== undefined) settledHooks[action.after]?.push(() => perform(action));
-  for (const action of actions
-    .filter((x) => x.after === undefined)
-    .sort((x, y) => x.atMs - y.atMs || x.index - y.index)) {
+  for (const action of actions.filter((x) => x.after === undefined).sort((x, y) => x.at - y.at || x.index - y.index)) {
     if (options.ties === 'actionsFirst') {
-      clock.setTimeout(() => perform(action), action.atMs, `actions[${action.index}]`);
+      clock.setTimeout(() => perform(action), action.at, `actions[${action.index}]`);
       continue;
     }
-    await clock.advanceTo(action.atMs);
+    await clock.advanceTo(action.at);
     perform(action);
   }
   const endReason = await finish(clock, scenario, notes);
@@ -212,6 +213,7 @@ export async function runScenario(
     results: results.map((r) => ({ ...r, ...(r.starts === undefined ? {} : { starts: [...r.starts] }) })),
     statuses,
     notes,
+    endAt: clock.now(),
     endMs: clock.now(),
     endReason,
     pendingTimers: clock.pendingTimerList(),
@@ -231,7 +233,7 @@ async function finish(clock: VirtualClock, scenario: Scenario, notes: string[]):
   const maxTimers = scenario.maxTimers ?? 100_000;
   let fired = 0;
   while (await clock.next()) {
-    if (++fired >= maxTimers && clock.pendingTimerList().some((t) => t.deadlineMs !== Infinity)) {
+    if (++fired >= maxTimers && clock.pendingTimerList().some((t) => t.deadlineAt !== Infinity)) {
       notes.push(
         `the run stopped at ${clock.now()} ms after ${fired} timers (maxTimers) with timers still armed: something keeps rescheduling`,
       );

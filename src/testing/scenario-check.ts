@@ -8,8 +8,8 @@ import type { Scenario, ScenarioActionKind } from './scenario.js';
 /** An action after checking: kind, time and its fields, with its index in `scenario.actions`. */
 export interface CheckedAction {
   readonly index: number;
-  /** The time asked for (0 for an `after` action until it runs). */
-  readonly atMs: number;
+  /** The instant asked for (0 for an `after` action until it runs). */
+  readonly at: number;
   /** Index of the action this one waits for. */
   readonly after?: number | undefined;
   readonly kind: ScenarioActionKind;
@@ -103,9 +103,9 @@ export function checkScenario(pod: Pod, scenario: Scenario): { actions: CheckedA
     }
     const kind = kinds[0] as ScenarioActionKind;
     onlyKeys(a, ACTION_KEYS[kind], path);
-    const atMs = a['at'] === undefined ? 0 : time(a['at'], `${path}.at`);
-    if (until !== undefined && atMs > until)
-      throw new ScenarioError(`${path}.at`, `${atMs} ms is after until (${until} ms); the action would never run`);
+    const at = a['at'] === undefined ? 0 : time(a['at'], `${path}.at`);
+    if (until !== undefined && at > until)
+      throw new ScenarioError(`${path}.at`, `${at} ms is after until (${until} ms); the action would never run`);
     if (a['after'] !== undefined && a['at'] !== undefined) throw new ScenarioError(path, 'give at or after, not both');
     const after = a['after'];
     if (after !== undefined && !(Number.isSafeInteger(after) && (after as number) >= 0 && (after as number) < index)) {
@@ -114,7 +114,7 @@ export function checkScenario(pod: Pod, scenario: Scenario): { actions: CheckedA
         `expected the index of an earlier action (0 to ${index - 1}), got ${describe(after)}`,
       );
     }
-    const base = { index, atMs, kind, ...(after === undefined ? {} : { after: after as number }) };
+    const base = { index, at, kind, ...(after === undefined ? {} : { after: after as number }) };
     switch (kind) {
       case 'start':
         return { ...base, container: known(`${path}.start`, a['start']) };

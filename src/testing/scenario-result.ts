@@ -48,13 +48,15 @@ export interface RunScenarioOptions {
 
 /**
  * What became of one action of the scenario. Plain data (errors are `{ name, code, message }`).
- * @example { index: 1, kind: 'delete', atMs: 5000, status: 'fulfilled', settledAtMs: 35000, termination: { … } }
+ * @example { index: 1, kind: 'delete', at: 5000, status: 'fulfilled', settledAt: 35000, termination: { … } }
  */
 export interface ScenarioResult {
   /** Index of the action in `scenario.actions`. */
   readonly index: number;
   readonly kind: ScenarioActionKind;
-  /** Virtual time the action ran (for an `after` action that never ran: 0). */
+  /** The virtual instant the action ran (for an `after` action that never ran: 0). */
+  readonly at: number;
+  /** @deprecated Use `at` (same value); removed in 0.2.0. */
   readonly atMs: number;
   /** The `after` of the action, when it had one. */
   readonly after?: number;
@@ -66,6 +68,9 @@ export interface ScenarioResult {
    * - `ignored`: a crash of a container that was not running (see `note`).
    */
   readonly status: 'fulfilled' | 'rejected' | 'pending' | 'ignored';
+  /** The virtual instant the action settled (absent while `pending`). */
+  readonly settledAt?: number;
+  /** @deprecated Use `settledAt` (same value); removed in 0.2.0. */
   readonly settledAtMs?: number;
   /** `start`: the manager's result. */
   readonly start?: StartResult;
@@ -84,7 +89,7 @@ export interface ScenarioResult {
  * as it is (`JSON.stringify(trace)`).
  * @example
  * ```ts
- * const { violations, results, statuses, endMs } = await runScenario(pod, scenario);
+ * const { violations, results, statuses, endAt } = await runScenario(pod, scenario);
  * ```
  */
 export interface ScenarioTrace extends LifecycleTrace {
@@ -100,7 +105,9 @@ export interface ScenarioTrace extends LifecycleTrace {
   readonly statuses: Readonly<Record<string, ContainerStatus>>;
   /** Things worth knowing: an ignored crash, containers `startAll` did not start, a stopped run. */
   readonly notes: readonly string[];
-  /** Virtual time at which the run ended. */
+  /** The virtual instant at which the run ended. */
+  readonly endAt: number;
+  /** @deprecated Use `endAt` (same value); removed in 0.2.0. */
   readonly endMs: number;
   /** `settled`: no timer left; `until`: reached `scenario.until`; `maxTimers`: the guard stopped it. */
   readonly endReason: 'settled' | 'until' | 'maxTimers';

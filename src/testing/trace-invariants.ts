@@ -3,12 +3,27 @@ import { killPlan } from '../grace/kill-grace.js';
 import type { KubeEvent } from '../hooks/events.js';
 import type { RuntimeTimelineEntry } from './fake-runtime-scripts.js';
 
+/**
+ * A runtime timeline entry as {@link checkTraceInvariants} reads it: a {@link RuntimeTimelineEntry}
+ * with its instant in `at`, or only in the deprecated `atMs` (timelines built before the rename).
+ * When both are given, `at` wins.
+ */
+export type TraceTimelineEntry = Omit<RuntimeTimelineEntry, 'at' | 'atMs'> &
+  (
+    | { readonly at: number; readonly atMs?: number | undefined }
+    | {
+        readonly at?: undefined;
+        /** @deprecated Use `at`; removed in 0.2.0. */
+        readonly atMs: number;
+      }
+  );
+
 /** What {@link checkTraceInvariants} reads: the manager's events and steps, and the runtime's timeline. */
 export interface LifecycleTrace {
   readonly events: readonly KubeEvent[];
   readonly steps: readonly LifecycleStep[];
   /** `FakeRuntime.timeline` (or any timeline of the same shape). */
-  readonly runtime: readonly RuntimeTimelineEntry[];
+  readonly runtime: readonly TraceTimelineEntry[];
 }
 
 /** Options of {@link checkTraceInvariants}. */
@@ -181,7 +196,8 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
   }
 
   // Runtime side: SIGKILL deadlines and the number of stop calls per instance.
-  const stops = new Map<string, RuntimeTimelineEntry[]>();
+  const stops = new Map<string, TraceTimelineEntry[]>();
+  const at = (entry: TraceTimelineEntry): number => entry.at ?? entry.atMs;
   const failedStops = new Map<string, number>();
   for (const entry of trace.runtime) {
     const id = entry.containerId;
@@ -195,14 +211,14 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
       failedStops.set(id, (failedStops.get(id) ?? 0) + 1);
     } else if (entry.kind === 'signal' && entry.signal === 'SIGKILL') {
       const calls = stops.get(id) ?? [];
-      const earliest = Math.min(...calls.map((c) => c.atMs + (c.timeoutSeconds ?? 0) * 1000));
+      const earliest = Math.min(...calls.map((c) => at(c) + (c.timeoutSeconds ?? 0) * 1000));
       const killedOnRequest = calls.some((c) => c.signal === 'SIGKILL' || (c.timeoutSeconds ?? 0) <= 0);
-      if (!killedOnRequest && calls.length > 0 && entry.atMs < earliest) {
+      if (!killedOnRequest && calls.length > 0 && at(entry) < earliest) {
         add(
           'sigkill-deadline',
           where,
-          entry.atMs,
-          `${where} got SIGKILL at ${entry.atMs} ms, before its deadline of ${earliest} ms`,
+          at(entry),
+          `${where} got SIGKILL at ${at(entry)} ms, before its deadline of ${earliest} ms`,
         );
       }
     }
@@ -210,12 +226,12 @@ export function checkTraceInvariants(trace: LifecycleTrace, options: TraceInvari
   for (const [id, calls] of stops) {
     const allowed = 1 + (failedStops.get(id) ?? 0);
     if (!options.allowReissuedStops && calls.length > allowed) {
-      const first = calls[0] as RuntimeTimelineEntry;
+      const first = calls[0] as TraceTimelineEntry;
       add(
         'one-stop-per-instance',
         `${first.container} (${id})`,
-        first.atMs,
-        `${first.container} (${id}) was asked to stop ${calls.length} times (at ${calls.map((c) => c.atMs).join(', ')} ms)`,
+        at(first),
+        `${first.container} (${id}) was asked to stop ${calls.length} times (at ${calls.map(at).join(', ')} ms)`,
       );
     }
   }

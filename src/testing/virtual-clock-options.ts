@@ -9,7 +9,16 @@ import { VirtualClockError } from './errors.js';
 
 /** Options of {@link VirtualClock}. */
 export interface VirtualClockOptions {
-  /** Initial value of `now()`, in milliseconds. @default 0 */
+  /**
+   * The instant the clock starts at: the initial value of `now()`, in milliseconds.
+   * @default 0
+   * @example new VirtualClock({ startAt: 1_700_000_000_000 })
+   */
+  readonly startAt?: number | undefined;
+  /**
+   * @deprecated Use `startAt`; removed in 0.2.0. Accepted as an alias: when both are given they
+   * must be equal (else a {@link VirtualClockError}).
+   */
   readonly startMs?: number | undefined;
   /**
    * The idle window of every flush (before the first timer, between two timers, and at the end
@@ -46,7 +55,9 @@ export const MAX_FLUSH_TURNS = 1_000_000;
 
 /** A timer still armed on a {@link VirtualClock}, as reported by `pendingTimerList()`. */
 export interface PendingTimer {
-  /** Virtual time at which it fires (`Infinity` = never). */
+  /** The virtual instant at which it fires (`Infinity` = never). */
+  readonly deadlineAt: number;
+  /** @deprecated Use `deadlineAt` (same value); removed in 0.2.0. */
   readonly deadlineMs: number;
   /** The label given to `setTimeout`, if any. */
   readonly label?: string;
@@ -54,15 +65,24 @@ export interface PendingTimer {
 
 /** The options with their defaults, checked: a bad value is a {@link VirtualClockError}. */
 export function checkedOptions(options: VirtualClockOptions): {
-  startMs: number;
+  startAt: number;
   microtaskTurns: number;
   batchSimultaneousTimers: boolean;
 } {
-  const { startMs = 0, microtaskTurns = 200, batchSimultaneousTimers = false } = options;
-  if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
+  const { startAt: given, startMs, microtaskTurns = 200, batchSimultaneousTimers = false } = options;
+  const name = given === undefined && startMs !== undefined ? 'startMs' : 'startAt';
+  const startAt = given ?? startMs ?? 0;
+  if (typeof startAt !== 'number' || !Number.isFinite(startAt)) {
     throw new VirtualClockError(
       'ERR_CLOCK_INVALID_TIME',
-      `VirtualClock: startMs must be a finite number of milliseconds, got ${String(startMs)}`,
+      `VirtualClock: ${name} must be a finite number of milliseconds, got ${String(startAt)}`,
+    );
+  }
+  if (given !== undefined && startMs !== undefined && given !== startMs) {
+    throw new VirtualClockError(
+      'ERR_CLOCK_INVALID_TIME',
+      `VirtualClock: startAt (${String(given)}) and its deprecated alias startMs (${String(startMs)}) differ; ` +
+        'give only startAt',
     );
   }
   if (!Number.isInteger(microtaskTurns) || microtaskTurns < 0) {
@@ -71,7 +91,7 @@ export function checkedOptions(options: VirtualClockOptions): {
       `VirtualClock: microtaskTurns must be an integer >= 0, got ${String(microtaskTurns)}`,
     );
   }
-  return { startMs, microtaskTurns, batchSimultaneousTimers: batchSimultaneousTimers === true };
+  return { startAt, microtaskTurns, batchSimultaneousTimers: batchSimultaneousTimers === true };
 }
 
 /** `advance(ms)` at `now`: a finite duration >= 0, else a {@link VirtualClockError}. */

@@ -54,8 +54,8 @@ export class VirtualClock implements Clock {
   #idle: Array<() => void> = [];
 
   constructor(options: VirtualClockOptions = {}) {
-    const { startMs, microtaskTurns, batchSimultaneousTimers } = checkedOptions(options);
-    this.#now = startMs;
+    const { startAt, microtaskTurns, batchSimultaneousTimers } = checkedOptions(options);
+    this.#now = startAt;
     this.#turns = microtaskTurns;
     this.#batch = batchSimultaneousTimers;
   }
@@ -114,7 +114,9 @@ export class VirtualClock implements Clock {
     return this.#queue
       .list()
       .map((e) =>
-        e.label === undefined ? { deadlineMs: e.deadlineMs } : { deadlineMs: e.deadlineMs, label: e.label },
+        e.label === undefined
+          ? { deadlineAt: e.deadlineMs, deadlineMs: e.deadlineMs }
+          : { deadlineAt: e.deadlineMs, deadlineMs: e.deadlineMs, label: e.label },
       );
   }
 
@@ -211,10 +213,10 @@ export class VirtualClock implements Clock {
         const head = this.#queue.peek();
         if (head === undefined || head.deadlineMs === Infinity) break;
         if (fired >= maxTimers) {
-          const pending = this.pendingTimerList().filter((p) => p.deadlineMs !== Infinity);
+          const pending = this.pendingTimerList().filter((p) => p.deadlineAt !== Infinity);
           const shown = pending
             .slice(0, 5)
-            .map((p) => `${p.deadlineMs} ms${p.label === undefined ? '' : ` (${p.label})`}`);
+            .map((p) => `${p.deadlineAt} ms${p.label === undefined ? '' : ` (${p.label})`}`);
           throw new VirtualClockError(
             'ERR_CLOCK_TIMER_LIMIT',
             `VirtualClock.runAll: fired ${fired} timers (maxTimers) and ${pending.length} are still armed, ` +

@@ -77,11 +77,11 @@ describe('docs/examples', () => {
   it('sidecars: every preStop at once, sidecars stopped after the main container, in reverse order (spec §4.2-C.6)', async () => {
     const run = await cli(['simulate', 'docs/examples/sidecars.yaml', '--json']);
     const trace = JSON.parse(run.stdout) as {
-      runtime: Array<{ kind: string; container: string; atMs: number }>;
+      runtime: Array<{ kind: string; container: string; at: number }>;
       steps: Array<{ kind: string; container: string; time: number }>;
     };
     expect(trace.steps.filter((s) => s.kind === 'preStopStarted').map((s) => s.time)).toEqual([10_000, 10_000, 10_000]);
-    expect(trace.runtime.filter((r) => r.kind === 'signal').map((r) => [r.container, r.atMs])).toEqual([
+    expect(trace.runtime.filter((r) => r.kind === 'signal').map((r) => [r.container, r.at])).toEqual([
       ['shop', 18_000],
       ['proxy', 19_000],
       ['log-shipper', 19_000],

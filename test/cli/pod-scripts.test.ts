@@ -7,8 +7,8 @@ import { cli } from './helpers.js';
 
 describe('--exit scripts', () => {
   it('parses CONTAINER=CODE@TIME and comma lists', () => {
-    expect(parseExits('main=1@5s')).toEqual([{ container: 'main', exitCode: 1, atMs: 5000, text: 'main=1@5s' }]);
-    expect(parseExits('main=1@5s, main=0@1500ms').map((e) => [e.exitCode, e.atMs])).toEqual([
+    expect(parseExits('main=1@5s')).toEqual([{ container: 'main', exitCode: 1, at: 5000, text: 'main=1@5s' }]);
+    expect(parseExits('main=1@5s, main=0@1500ms').map((e) => [e.exitCode, e.at])).toEqual([
       [1, 5000],
       [0, 1500],
     ]);

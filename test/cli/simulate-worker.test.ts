@@ -16,7 +16,7 @@ spec:
 
 interface WorkerTrace {
   mode: string;
-  endMs: number;
+  endAt: number;
   horizonIsDefault: boolean;
   podStatus: {
     phase: string;
@@ -125,7 +125,7 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
     expect(main?.restartCount).toBe(1);
     expect(main?.state.waiting?.message).toMatch(/^back-off 10s /);
     expect(trace.aggregatedEvents.find((e) => e.reason === 'Killing')?.count).toBe(2);
-    expect(trace.endMs).toBe(35_000);
+    expect(trace.endAt).toBe(35_000);
   });
 
   it('--exit scripts exits: OnFailure restarts after code 1 and completes after code 0 (spec pod §3.1, §5.1)', async () => {
@@ -136,7 +136,7 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
     expect(main?.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     // The default horizon ends once nothing is left to happen.
     expect(trace.horizonIsDefault).toBe(true);
-    expect(trace.endMs).toBe(20_000);
+    expect(trace.endAt).toBe(20_000);
   });
 
   it('an exit of a container that is not running is a note, not a silent no-op', async () => {

@@ -22,13 +22,13 @@ interface Trace {
   events: Array<{ reason: string; timestamp: number; detail?: string }>;
   runtime: Array<{
     kind: string;
-    atMs: number;
+    at: number;
     container: string;
     signal?: string;
     exitCode?: number;
     timeoutSeconds?: number;
   }>;
-  http: Array<{ atMs: number; url: string; outcome?: { status?: number } }>;
+  http: Array<{ at: number; url: string; outcome?: { status?: number } }>;
   steps: Array<{ kind: string; time: number; outcome?: string }>;
   podStatus: {
     phase: string;
@@ -43,7 +43,7 @@ interface Trace {
     containers: Array<{ preStop: { outcome: string }; stopTimeoutSeconds?: number; exitedAt?: number }>;
   };
   notes: string[];
-  endMs: number;
+  endAt: number;
 }
 
 async function trace(argv: string[], files: Record<string, string> = { 'pod.yaml': POD }): Promise<Trace> {
@@ -83,7 +83,7 @@ describe('kube-lifecycle simulate', () => {
   it('deletes once nothing is left to happen by default, with the pod grace, and sends the drain request', async () => {
     const t = await trace(['pod.yaml']);
     expect(t.events.map((e) => e.reason)).toEqual(['Created', 'Started', 'Killing']);
-    expect(t.http.map((r) => [r.atMs, r.url, r.outcome?.status])).toEqual([[0, 'http://10.244.0.7:9090/drain', 200]]);
+    expect(t.http.map((r) => [r.at, r.url, r.outcome?.status])).toEqual([[0, 'http://10.244.0.7:9090/drain', 200]]);
     expect(t.termination).toMatchObject({
       gracePeriodSeconds: 30,
       containers: [{ preStop: { outcome: 'succeeded' }, stopTimeoutSeconds: 30 }],
@@ -118,7 +118,7 @@ describe('kube-lifecycle simulate', () => {
       '--hook',
       'web.preStop=after:2s',
     ]);
-    const signals = t.runtime.filter((r) => r.kind === 'signal').map((r) => [r.signal, r.atMs]);
+    const signals = t.runtime.filter((r) => r.kind === 'signal').map((r) => [r.signal, r.at]);
     expect(signals).toEqual([
       ['SIGTERM', 12_000],
       ['SIGKILL', 15_000],
@@ -170,11 +170,11 @@ describe('kube-lifecycle simulate', () => {
     // Under Always the crashed container restarts at once (first crash, spec pod §4.2); the delete
     // at 5 s then stops the second instance, with its preStop.
     const crashed = await trace(['pod.yaml', '--crash', 'web@2s,exit:3', '--delete-at', '5s']);
-    expect(crashed.runtime.filter((r) => r.kind === 'exit').map((r) => [r.atMs, r.exitCode])).toEqual([
+    expect(crashed.runtime.filter((r) => r.kind === 'exit').map((r) => [r.at, r.exitCode])).toEqual([
       [2000, 3],
       [5000, 143],
     ]);
-    expect(crashed.http.map((r) => r.atMs)).toEqual([5000]);
+    expect(crashed.http.map((r) => r.at)).toEqual([5000]);
     expect(crashed.podStatus.containerStatuses[0]?.restartCount).toBe(1);
     const never = `${POD.replace('terminationGracePeriodSeconds: 30', 'terminationGracePeriodSeconds: 30\n  restartPolicy: Never')}`;
     const once = await trace(['never.yaml', '--crash', 'web@2s,exit:3', '--delete-at', '5s'], { 'never.yaml': never });
@@ -209,12 +209,12 @@ describe('kube-lifecycle simulate', () => {
 
   it('--delete-at 0 arrives while the pod is starting: the init container is stopped, nothing after it starts', async () => {
     const t = await trace(['docs/examples/sidecars.yaml', '--scenario', 'none', '--delete-at', '0'], {});
-    expect(t.runtime.filter((r) => r.kind === 'exit').map((r) => [r.container, r.atMs, r.exitCode])).toEqual([
+    expect(t.runtime.filter((r) => r.kind === 'exit').map((r) => [r.container, r.at, r.exitCode])).toEqual([
       ['migrate', 0, 143],
     ]);
     expect(t.podStatus.containerStatuses[0]?.state.waiting?.reason).toBe('PodInitializing');
     expect(t.notes).toEqual([]);
-    expect(t.endMs).toBe(0);
+    expect(t.endAt).toBe(0);
   });
 
   it('explains scripting mistakes in one line (exit 2)', async () => {
@@ -258,5 +258,20 @@ describe('kube-lifecycle simulate', () => {
     expect((await cli(['simulate', 'two.yaml', '--pod', 'api'], { files: { 'two.yaml': two } })).stdout).toContain(
       'Simulated pod "api"',
     );
+  });
+
+  it('--json keeps the deprecated atMs/endMs keys beside at/endAt, same values (removed in 0.2.0)', async () => {
+    const run = await cli(['simulate', 'pod.yaml', '--crash', 'web@2s,exit:3', '--delete-at', '5s', '--json'], {
+      files: { 'pod.yaml': POD },
+    });
+    const json = JSON.parse(run.stdout) as { endAt: number; endMs: number } & Record<
+      'deletes' | 'exits' | 'runtime' | 'http' | 'statusChanges',
+      Array<{ at: number; atMs: number }>
+    >;
+    expect(json.endMs).toBe(json.endAt);
+    for (const key of ['deletes', 'exits', 'runtime', 'http', 'statusChanges'] as const) {
+      expect(json[key].length, key).toBeGreaterThan(0);
+      for (const entry of json[key]) expect([key, entry.atMs]).toEqual([key, entry.at]);
+    }
   });
 });

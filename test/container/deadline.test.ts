@@ -44,8 +44,8 @@ describe('raceDeadline (p-timeout on the injected clock)', () => {
 // ---------------------------------------------------------------------------------------------
 
 /** A VirtualClock behind a spy recording the delays armed and the handles cleared on it. */
-function spiedClock(startMs = 0): { clock: VirtualClock; spy: Clock; armed: number[]; cleared: unknown[] } {
-  const clock = new VirtualClock({ startMs });
+function spiedClock(startAt = 0): { clock: VirtualClock; spy: Clock; armed: number[]; cleared: unknown[] } {
+  const clock = new VirtualClock({ startAt });
   const armed: number[] = [];
   const cleared: unknown[] = [];
   const spy: Clock = {
@@ -102,14 +102,14 @@ const never = (): Promise<never> => new Promise<never>(() => undefined);
  * A clock whose time the test sets, recording each delay armed and each timer's callback; the
  * test says when it is idle (`idle()` runs the `whenIdle` callbacks).
  */
-function manualClock(startMs: number): {
+function manualClock(startAt: number): {
   clock: Clock;
   armed: number[];
   fire: Array<() => void>;
   setNow: (ms: number) => void;
   idle: () => void;
 } {
-  let now = startMs;
+  let now = startAt;
   const armed: number[] = [];
   const fire: Array<() => void> = [];
   let waiting: Array<() => void> = [];
@@ -182,7 +182,7 @@ describe('raceDeadline: the first timer until the clock is idle, then p-timeout'
   it('the deadline is on the clock from the call on, before the clock is idle', () => {
     const { clock, spy } = spiedClock(10_000);
     void raceDeadline(spy, never(), 1_000);
-    expect(clock.pendingTimerList()).toEqual([{ deadlineMs: 11_000 }]);
+    expect(clock.pendingTimerList()).toEqual([{ deadlineAt: 11_000, deadlineMs: 11_000 }]);
   });
 
   it('no hand-over without the idle signal: microtask turns alone leave the first timer in charge', async () => {
@@ -198,7 +198,7 @@ describe('raceDeadline: the first timer until the clock is idle, then p-timeout'
     await clock.flush();
     expect(armed).toEqual([1_000, 1_000]); // the first timer, then p-timeout's
     expect(cleared).toHaveLength(1); // the first one
-    expect(clock.pendingTimerList()).toEqual([{ deadlineMs: 11_000 }]);
+    expect(clock.pendingTimerList()).toEqual([{ deadlineAt: 11_000, deadlineMs: 11_000 }]);
 
     await clock.advance(999);
     expect(raced.state).toBe('pending');
@@ -301,7 +301,7 @@ describe('raceDeadline: the first timer until the clock is idle, then p-timeout'
     const raced = track(raceDeadline(spy, new Promise<string>((resolve) => (finish = resolve)), Infinity));
     await clock.flush();
     expect(armed.filter((ms) => Number.isFinite(ms))).toEqual([]);
-    expect(clock.pendingTimerList().filter((t) => Number.isFinite(t.deadlineMs))).toEqual([]);
+    expect(clock.pendingTimerList().filter((t) => Number.isFinite(t.deadlineAt))).toEqual([]);
     await clock.advance(1e12);
     await clock.runAll();
     expect(raced.state).toBe('pending');
@@ -331,8 +331,8 @@ describe('raceDeadline: the first timer until the clock is idle, then p-timeout'
         fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
         fc.integer({ min: 1, max: 5_000 }),
         fc.integer({ min: 0, max: 1_000_000 }),
-        async (settleTurn, delayMs, startMs) => {
-          const clock = new VirtualClock({ startMs });
+        async (settleTurn, delayMs, startAt) => {
+          const clock = new VirtualClock({ startAt });
           const work = settleTurn === undefined ? never() : afterTurns(settleTurn, 'value');
           const raced = track(raceDeadline(clock, work, delayMs));
           if (delayMs > 0) {
@@ -341,7 +341,7 @@ describe('raceDeadline: the first timer until the clock is idle, then p-timeout'
           }
           await clock.advance(delayMs > 0 ? 1 : 0);
           expect(raced).toEqual({ state: 'fulfilled', value: settleTurn === undefined ? DEADLINE : 'value' });
-          expect(clock.now()).toBe(startMs + delayMs);
+          expect(clock.now()).toBe(startAt + delayMs);
           expect(clock.pendingTimers).toBe(0);
         },
       ),

@@ -32,7 +32,7 @@ describe('stopContainer (spec §4.2-C)', () => {
       ['Killing', 'Stopping container web'],
     ]);
     const stop = env.runtime.timeline.find((t) => t.kind === 'stop');
-    expect(stop).toMatchObject({ atMs: 10_500, timeoutSeconds: 20 });
+    expect(stop).toMatchObject({ at: 10_500, timeoutSeconds: 20 });
     expect(env.manager.status(pod, 'web')).toMatchObject({ state: 'Terminated', finishedAt: 10_500 });
   });
 
@@ -49,7 +49,7 @@ describe('stopContainer (spec §4.2-C)', () => {
       stopTimeoutSeconds: 2,
       exitedAt: 32_000,
     });
-    const signals = env.runtime.timeline.filter((t) => t.kind === 'signal').map((t) => [t.signal, t.atMs]);
+    const signals = env.runtime.timeline.filter((t) => t.kind === 'signal').map((t) => [t.signal, t.at]);
     expect(signals).toEqual([
       ['SIGTERM', 30_000],
       ['SIGKILL', 32_000],

@@ -77,7 +77,7 @@ describe('deletePod (spec §4.1, §4.2-A/B)', () => {
     });
     await startAll(env, pod);
     const result = await env.settle(env.manager.deletePod(pod));
-    const stops = env.runtime.timeline.filter((t) => t.kind === 'stop').map((t) => [t.container, t.atMs]);
+    const stops = env.runtime.timeline.filter((t) => t.kind === 'stop').map((t) => [t.container, t.at]);
     expect(stops).toEqual([
       ['main', 10_000],
       ['sidecar-2', 10_000],
@@ -147,7 +147,7 @@ describe('deletePod (spec §4.1, §4.2-A/B)', () => {
     void env.manager.deletePod(pod); // no preStop: stop with 30 s at once
     await env.clock.advance(1_000);
     const result = await env.settle(env.manager.deletePod(pod, { gracePeriodSeconds: 5 }));
-    const stops = env.runtime.timeline.filter((t) => t.kind === 'stop').map((t) => [t.atMs, t.timeoutSeconds]);
+    const stops = env.runtime.timeline.filter((t) => t.kind === 'stop').map((t) => [t.at, t.timeoutSeconds]);
     expect(stops).toEqual([
       [0, 30],
       [1_000, 4],

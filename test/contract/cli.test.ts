@@ -386,7 +386,7 @@ items:
 interface Trace {
   pod: { name: string; namespace: string; uid: string };
   containers: unknown[];
-  deletes: Array<{ atMs: number; gracePeriodSeconds?: number }>;
+  deletes: Array<{ at: number; gracePeriodSeconds?: number }>;
   events: Array<{
     type: string;
     reason: string;
@@ -403,7 +403,7 @@ interface Trace {
     outcome?: string;
     stopSignal?: string;
   }>;
-  runtime: Array<{ kind: string; atMs: number; signal?: string; container?: string }>;
+  runtime: Array<{ kind: string; at: number; signal?: string; container?: string }>;
   http: Array<{ url: string; outcome: unknown }>;
   starts: unknown;
   termination: {
@@ -425,7 +425,7 @@ interface Trace {
     }>;
   };
   notes: string[];
-  endMs: number;
+  endAt: number;
 }
 
 /** A container's state at the end of the run, from `podStatus` (the pod worker's, DESIGN §10). */
@@ -494,7 +494,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       'podStatus',
       'aggregatedEvents',
       'notes',
-      'endMs',
+      'endAt',
     ]) {
       expect(j, k).toHaveProperty(k);
     }
@@ -504,7 +504,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     // the scenario's 500 still succeeds (k/k#56963)
     expect(j.termination.containers[0]!.preStop.outcome).toBe('succeeded');
     expect(j.events.map((e) => e.reason)).toEqual(['Created', 'Started', 'Killing']);
-    expect(j.endMs).toBe(11_000);
+    expect(j.endAt).toBe(11_000);
   });
 
   it('--grace overrides the pod TGPS; a hung preStop is cut at the grace and the stop gets the 2 s minimum (spec §4.2-C.5/7)', async () => {
@@ -515,7 +515,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       '--hook',
       'lifecycle-demo-container.preStop=hang',
     ]);
-    expect(j.deletes[0]).toMatchObject({ atMs: 10_000 });
+    expect(j.deletes[0]).toMatchObject({ at: 10_000 });
     expect(j.termination.gracePeriodSeconds).toBe(5);
     const c = j.termination.containers[0]!;
     expect(c.preStop.outcome).toBe('timedOut');
@@ -549,7 +549,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     expect(c.preStop.outcome).toBe('timedOut');
     expect(c.preStop.elapsedMs).toBe(1000);
     expect(c.stopTimeoutSeconds).toBe(2);
-    const sigs = j.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`);
+    const sigs = j.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.at}`);
     expect(sigs).toEqual(['SIGTERM@11000', 'SIGKILL@13000']);
     expect(finalState(j, 'lifecycle-demo-container')).toMatchObject({ state: 'Terminated', exitCode: 137 });
   });
@@ -576,14 +576,14 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     ];
     const js = await Promise.all(forms.map(([f]) => simJson(['docs/examples/sleep-prestop.yaml', '--delete-at', f])));
     js.forEach((j, i) => {
-      expect(j.deletes[0]!.atMs).toBe(forms[i]![1]);
+      expect(j.deletes[0]!.at).toBe(forms[i]![1]);
       expect(j.events.find((e) => e.reason === 'Killing')?.timestamp).toBe(forms[i]![1]);
     });
   });
 
   it('--delete-at 0 arrives while the pod is still starting: the kill waits for postStart (spec §3.7)', async () => {
     const j = await simJson(['docs/examples/lifecycle-demo.yaml', '--delete-at', '0']);
-    expect(j.deletes[0]!.atMs).toBe(0);
+    expect(j.deletes[0]!.at).toBe(0);
     expect(j.events.find((e) => e.reason === 'Killing')?.timestamp).toBe(1000); // postStart takes 1 s
   });
 
@@ -660,7 +660,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
   it('--stop C=ignore-sigterm: SIGKILL when the remaining grace runs out (spec §4.2-C.8)', async () => {
     const j = await simJson(['docs/examples/sleep-prestop.yaml', '--stop', 'app=ignore-sigterm']);
     // deleted at 5 s, TGPS 15, sleep preStop 5 s → SIGTERM at 10 s with 10 s left → SIGKILL at 20 s
-    const sigs = j.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`);
+    const sigs = j.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.at}`);
     expect(sigs).toEqual(['SIGTERM@10000', 'SIGKILL@20000']);
     expect(finalState(j, 'app')).toMatchObject({ state: 'Terminated', exitCode: 137, reason: 'Error' });
   });
@@ -704,7 +704,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     // no preStop for the crash: the only drain request is the delete's, for the second instance
     expect(j.http.map((h) => h.url)).toEqual(['http://10.244.0.7:9090/drain']);
     expect(j.steps.filter((s) => s.kind === 'preStopStarted').map((s) => s.time)).toEqual([5000]);
-    expect(j.runtime.filter((e) => e.kind === 'exit').map((e) => e.atMs)).toEqual([2000, 5000]);
+    expect(j.runtime.filter((e) => e.kind === 'exit').map((e) => e.at)).toEqual([2000, 5000]);
     expect(j.podStatus.containerStatuses[0]?.restartCount).toBe(1);
   });
 
@@ -716,8 +716,8 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
     expect(a.code).toBe(0);
     expect(a.stdout).not.toContain('lifecycle-demo.scenario.yaml');
     // unscripted: hooks exit 0 at once, delete once nothing is left to happen (t=0), exit on SIGTERM
-    expect(b.deletes[0]!.atMs).toBe(0);
-    expect(b.endMs).toBe(0);
+    expect(b.deletes[0]!.at).toBe(0);
+    expect(b.endAt).toBe(0);
   });
 
   it('--delete-again: a shorter repeat delete does not cut the in-flight preStop by default; with interrupt it does (k/k#113717)', async () => {
@@ -747,7 +747,7 @@ describe('kube-lifecycle simulate (docs/cli.md "simulate")', () => {
       simJson(['docs/examples/lifecycle-demo.yaml', '--scenario', p]),
       simJson(['docs/examples/lifecycle-demo.yaml', '--scenario', p, '--grace', '3']),
     ]);
-    expect(a.deletes[0]!.atMs).toBe(4000);
+    expect(a.deletes[0]!.at).toBe(4000);
     expect(a.termination.gracePeriodSeconds).toBe(7);
     expect(a.termination.containers[0]!.stopTimeoutSeconds).toBe(5);
     expect(b.termination.gracePeriodSeconds).toBe(3);

@@ -116,7 +116,7 @@ describe('DESIGN §2: same inputs + scripted adapters + clock → identical even
     const b = await runScenario(pod, scenario);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(a.violations).toEqual([]);
-    expect(a.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`)).toEqual([
+    expect(a.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.at}`)).toEqual([
       'SIGTERM@18000',
       'SIGKILL@40000',
     ]);

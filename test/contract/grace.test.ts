@@ -15,12 +15,13 @@ import {
 describe('spec §4.1 gracefulDelete (API server)', () => {
   it('first delete: requested period, else TGPS, else 0; timestamp = now + period', () => {
     expect(gracefulDelete({ terminationGracePeriodSeconds: 30 }, {}, 0)).toMatchObject({
-      state: { deletionGracePeriodSeconds: 30, deletionTimestampMs: 30_000 },
+      state: { deletionGracePeriodSeconds: 30, deletionAt: 30_000 },
       changed: true,
       immediate: false,
     });
     expect(gracefulDelete({ terminationGracePeriodSeconds: 30 }, { gracePeriodSeconds: 10 }, 5_000).state).toEqual({
       deletionGracePeriodSeconds: 10,
+      deletionAt: 15_000,
       deletionTimestampMs: 15_000,
     });
     expect(gracefulDelete({}, {}, 0).state.deletionGracePeriodSeconds).toBe(0);
@@ -49,17 +50,17 @@ describe('spec §4.1 gracefulDelete (API server)', () => {
   });
 
   it('repeat: strictly smaller period → timestamp = old − oldPeriod + new', () => {
-    const existing = { deletionGracePeriodSeconds: 30, deletionTimestampMs: 30_000 };
+    const existing = { deletionGracePeriodSeconds: 30, deletionAt: 30_000 };
     expect(
       gracefulDelete({ terminationGracePeriodSeconds: 30, existing }, { gracePeriodSeconds: 10 }, 5_000),
     ).toMatchObject({
-      state: { deletionGracePeriodSeconds: 10, deletionTimestampMs: 10_000 },
+      state: { deletionGracePeriodSeconds: 10, deletionAt: 10_000 },
       changed: true,
     });
   });
 
   it('repeat: larger, equal or omitted periods change nothing — only shrink (spec §4.1)', () => {
-    const existing = { deletionGracePeriodSeconds: 10, deletionTimestampMs: 10_000 };
+    const existing = { deletionGracePeriodSeconds: 10, deletionAt: 10_000 };
     for (const opts of [{ gracePeriodSeconds: 20 }, { gracePeriodSeconds: 10 }, {}]) {
       expect(gracefulDelete({ terminationGracePeriodSeconds: 30, existing }, opts, 2_000)).toMatchObject({
         state: existing,
@@ -69,21 +70,23 @@ describe('spec §4.1 gracefulDelete (API server)', () => {
   });
 
   it('repeat: a timestamp in the past is clamped to now with period 1 (0 stays 0)', () => {
-    const existing = { deletionGracePeriodSeconds: 30, deletionTimestampMs: 30_000 };
+    const existing = { deletionGracePeriodSeconds: 30, deletionAt: 30_000 };
     expect(gracefulDelete({ existing }, { gracePeriodSeconds: 2 }, 25_000).state).toEqual({
       deletionGracePeriodSeconds: 1,
+      deletionAt: 25_000,
       deletionTimestampMs: 25_000,
     });
     expect(gracefulDelete({ existing }, { gracePeriodSeconds: 0 }, 25_000).state).toEqual({
       deletionGracePeriodSeconds: 0,
+      deletionAt: 25_000,
       deletionTimestampMs: 25_000,
     });
   });
 
   it('repeat on a stored period of 0 deletes at once', () => {
-    expect(
-      gracefulDelete({ existing: { deletionGracePeriodSeconds: 0, deletionTimestampMs: 0 } }, {}, 1_000).immediate,
-    ).toBe(true);
+    expect(gracefulDelete({ existing: { deletionGracePeriodSeconds: 0, deletionAt: 0 } }, {}, 1_000).immediate).toBe(
+      true,
+    );
   });
 });
 

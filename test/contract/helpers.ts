@@ -242,13 +242,13 @@ export async function drive<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
   );
   await settle();
   for (let i = 0; i < 10_000 && !done; i++) {
-    const next = clock.pendingTimerList().find((t) => Number.isFinite(t.deadlineMs));
+    const next = clock.pendingTimerList().find((t) => Number.isFinite(t.deadlineAt));
     if (next === undefined) {
       await settle();
       if (!done) throw new Error('drive: promise never settles and no timer is armed');
       break;
     }
-    await clock.advanceTo(next.deadlineMs);
+    await clock.advanceTo(next.deadlineAt);
     await settle();
   }
   if (failed) throw error;

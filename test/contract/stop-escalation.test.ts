@@ -83,7 +83,7 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
   });
 
   it('VirtualClock: SIGKILL exactly at request + timeout (not 1 ms early), a timer pending right after the call and none after', async () => {
-    const clock = new VirtualClock({ startMs: 1_000 });
+    const clock = new VirtualClock({ startAt: 1_000 });
     const p = fakeProcess();
     const stopping = stopWithEscalation({
       clock,
@@ -94,7 +94,7 @@ describe('3b. stopWithEscalation (semantics.md "Stop deadline in the escalation 
         if (s === 'SIGKILL') p.exit();
       },
     });
-    expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toEqual([6_000]);
+    expect(clock.pendingTimerList().map((t) => t.deadlineAt)).toEqual([6_000]);
     await clock.advanceTo(5_999);
     expect(p.sent.map((s) => s.signal)).toEqual(['SIGTERM']);
     await clock.advance(1);

@@ -92,7 +92,7 @@ describe('docs/testing.md VirtualClock semantics', () => {
   });
 
   it('going backwards is refused (ERR_CLOCK_BACKWARDS); concurrent moves refused (ERR_CLOCK_BUSY)', async () => {
-    const clock = new VirtualClock({ startMs: 1_000 });
+    const clock = new VirtualClock({ startAt: 1_000 });
     await expect(clock.advanceTo(999)).rejects.toMatchObject({ code: 'ERR_CLOCK_BACKWARDS' });
     await expect(clock.advance(-1)).rejects.toBeInstanceOf(VirtualClockError);
     clock.setTimeout(() => {}, 10);
@@ -163,7 +163,7 @@ describe('docs/testing.md FakeRuntime + README quick start', () => {
     const stopping = manager.stopContainer(pod, 'web');
     await clock.runAll();
     expect(await stopping).toMatchObject({ preStop: { outcome: 'succeeded' }, stopTimeoutSeconds: 18 });
-    expect(runtime.timeline.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`)).toEqual([
+    expect(runtime.timeline.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.at}`)).toEqual([
       'SIGTERM@12300',
       'SIGKILL@30300',
     ]);

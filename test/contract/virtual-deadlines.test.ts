@@ -21,7 +21,7 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
       expect(clock.pendingTimers).toBe(0);
       await clock.advanceTo(1_000);
       const stopping = manager.stopContainer(pod, 'web', { gracePeriodOverride: 7 });
-      expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toContain(8_000);
+      expect(clock.pendingTimerList().map((t) => t.deadlineAt)).toContain(8_000);
       await clock.advanceTo(7_999);
       await settle();
       expect(runtime.of('stop')).toHaveLength(0);
@@ -43,7 +43,7 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
       await clock.advanceTo(500);
       const starting = manager.startContainer(pod, 'web');
       const state = watch(starting);
-      expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toContain(3_500);
+      expect(clock.pendingTimerList().map((t) => t.deadlineAt)).toContain(3_500);
       await clock.advanceTo(3_499);
       await settle();
       expect(state.settled).toBe(false);
@@ -64,7 +64,7 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
       const state = watch(stopping);
       await settle();
       expect(runtime.of('stop')).toMatchObject([{ at: 0, timeoutSeconds: 4 }]);
-      expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toContain(6_000);
+      expect(clock.pendingTimerList().map((t) => t.deadlineAt)).toContain(6_000);
       await clock.advanceTo(5_999);
       await settle();
       expect(state.settled).toBe(false);
@@ -84,13 +84,13 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
     await run(clock, manager.startContainer(pod, 'web'));
     const stopping = manager.stopContainer(pod, 'web');
     await settle();
-    expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toEqual(expect.arrayContaining([1_500, 30_000]));
+    expect(clock.pendingTimerList().map((t) => t.deadlineAt)).toEqual(expect.arrayContaining([1_500, 30_000]));
     await clock.advanceTo(1_500);
     await settle();
     // the preStop won: its grace timer (30 000) is gone while the stop is still pending
     // (what is left: the exit at 1 750, SIGKILL at 1 500 + 29 s, the give-up at 1 500 + 29 s + 120 s)
     expect(runtime.of('stop')).toMatchObject([{ at: 1_500, timeoutSeconds: 29 }]);
-    expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toEqual([1_750, 30_500, 150_500]);
+    expect(clock.pendingTimerList().map((t) => t.deadlineAt)).toEqual([1_750, 30_500, 150_500]);
     expect(await run(clock, stopping)).toMatchObject({
       preStop: { outcome: 'succeeded', elapsedMs: 1_500 },
       stopTimeoutSeconds: 29,
@@ -107,7 +107,7 @@ describe('2. deadline timers on VirtualClock (docs/testing.md "Virtual time by d
     const starting = manager.startContainer(pod, 'web');
     const state = watch(starting);
     await settle();
-    expect(clock.pendingTimerList().map((t) => t.deadlineMs)).toContain(3_000);
+    expect(clock.pendingTimerList().map((t) => t.deadlineAt)).toContain(3_000);
     await clock.advanceTo(2_999);
     await settle();
     expect(events.map((e) => e.reason)).toEqual(['Started']);

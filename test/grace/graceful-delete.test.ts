@@ -6,6 +6,7 @@ describe('gracefulDelete: first delete (spec §4.1)', () => {
   it('uses the requested period, else TGPS, else 0', () => {
     expect(gracefulDelete({ terminationGracePeriodSeconds: 30 }, { gracePeriodSeconds: 10 }, 1000).state).toEqual({
       deletionGracePeriodSeconds: 10,
+      deletionAt: 11_000,
       deletionTimestampMs: 11_000,
     });
     expect(gracefulDelete({ terminationGracePeriodSeconds: 30 }, {}, 0).state.deletionGracePeriodSeconds).toBe(30);
@@ -29,13 +30,13 @@ describe('gracefulDelete: first delete (spec §4.1)', () => {
 });
 
 describe('gracefulDelete: repeat delete (spec §4.1)', () => {
-  const existing = { deletionGracePeriodSeconds: 30, deletionTimestampMs: 30_000 };
+  const existing = gracefulDelete({ terminationGracePeriodSeconds: 30 }, {}, 0).state; // 30 s, at 30 000
 
   it('hands back a stored negative deletionGracePeriodSeconds coerced to 1, as Go does (issue 18)', () => {
-    const stored = { deletionGracePeriodSeconds: -1, deletionTimestampMs: 1_000 };
+    const stored = { deletionGracePeriodSeconds: -1, deletionAt: 1_000 };
     for (const gracePeriodSeconds of [undefined, 1, 5]) {
       const result = gracefulDelete({ existing: stored }, { gracePeriodSeconds }, 0);
-      expect(result.state).toEqual({ deletionGracePeriodSeconds: 1, deletionTimestampMs: 1_000 });
+      expect(result.state).toEqual({ deletionGracePeriodSeconds: 1, deletionAt: 1_000, deletionTimestampMs: 1_000 });
       expect(result).toMatchObject({ immediate: false, changed: false });
     }
     // A shorter request still works from the coerced 1: 0 deletes at once.
@@ -57,7 +58,7 @@ describe('gracefulDelete: repeat delete (spec §4.1)', () => {
   it('moves the timestamp to old - oldPeriod + newPeriod', () => {
     const result = gracefulDelete({ existing }, { gracePeriodSeconds: 10 }, 5_000);
     expect(result).toEqual({
-      state: { deletionGracePeriodSeconds: 10, deletionTimestampMs: 10_000 },
+      state: { deletionGracePeriodSeconds: 10, deletionAt: 10_000, deletionTimestampMs: 10_000 },
       immediate: false,
       changed: true,
     });
@@ -66,16 +67,17 @@ describe('gracefulDelete: repeat delete (spec §4.1)', () => {
   it('clamps a timestamp in the past to now, with period 1 (or 0 stays 0)', () => {
     expect(gracefulDelete({ existing }, { gracePeriodSeconds: 3 }, 5_000).state).toEqual({
       deletionGracePeriodSeconds: 1,
+      deletionAt: 5_000,
       deletionTimestampMs: 5_000,
     });
     expect(gracefulDelete({ existing }, { gracePeriodSeconds: 0 }, 5_000)).toMatchObject({
-      state: { deletionGracePeriodSeconds: 0, deletionTimestampMs: 5_000 },
+      state: { deletionGracePeriodSeconds: 0, deletionAt: 5_000 },
       immediate: true,
     });
   });
 
   it('deletes at once when the stored period is 0', () => {
-    const zero = { deletionGracePeriodSeconds: 0, deletionTimestampMs: 0 };
+    const zero = { deletionGracePeriodSeconds: 0, deletionAt: 0 };
     expect(gracefulDelete({ existing: zero }, { gracePeriodSeconds: 10 }, 1).immediate).toBe(true);
   });
 

@@ -54,7 +54,7 @@ describe('probes through startPod (spec pod §6)', () => {
       podName: 'web',
     });
     // preStop took 5 s of the probe's 7 s grace: the runtime got 2 s (not the pod's 30 − 5)
-    expect(runtime.timeline.filter((e) => e.kind === 'stop').map((e) => [e.atMs, e.timeoutSeconds])).toEqual([
+    expect(runtime.timeline.filter((e) => e.kind === 'stop').map((e) => [e.at, e.timeoutSeconds])).toEqual([
       [30_000, 2],
       [45_000, 2],
     ]);
@@ -143,13 +143,13 @@ describe('probes through startPod (spec pod §6)', () => {
     // Workers from the first sync (AddPod): the immediate probe at 0 saw no container, so the
     // startup probe first runs on the tick at 1 s. Two failures so far: not started, liveness
     // not run, app not started.
-    expect(runtime.timeline.filter((e) => e.kind === 'exec').map((e) => [e.argv?.[0], e.atMs])).toEqual([
+    expect(runtime.timeline.filter((e) => e.kind === 'exec').map((e) => [e.argv?.[0], e.at])).toEqual([
       ['started', 1000],
       ['started', 2000],
     ]);
     expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => e.container)).toEqual(['proxy']);
     await clock.advance(1000);
-    expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => [e.container, e.atMs])).toEqual([
+    expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => [e.container, e.at])).toEqual([
       ['proxy', 0],
       ['app', 3000],
     ]);

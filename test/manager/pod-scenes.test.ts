@@ -95,7 +95,7 @@ describe('pod scenes through startPod', () => {
     );
     const started = manager.startPod(pod);
     await clock.advance(10_000);
-    expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => `${e.container}@${e.atMs}`)).toEqual([
+    expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => `${e.container}@${e.at}`)).toEqual([
       'migrate@0',
       'seed@2000', // after migrate exited 0
       'proxy@3000', // after seed exited 0
@@ -150,7 +150,7 @@ describe('pod scenes through startPod', () => {
       await clock.advance(10_000);
       const status = await waiting;
       expect(status.phase).toBe(phase);
-      expect(runtime.timeline.filter((e) => e.kind === 'stop').map((e) => `${e.container}@${e.atMs}`)).toEqual([
+      expect(runtime.timeline.filter((e) => e.kind === 'stop').map((e) => `${e.container}@${e.at}`)).toEqual([
         'log@3000',
         'proxy@3000',
       ]);

@@ -73,7 +73,7 @@ describe('startPod (DESIGN §10)', () => {
     expect(events.filter((e) => e.reason === 'BackOff')).toHaveLength(1);
     await clock.advance(10_000);
     expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({ restartCount: 2, state: { running: {} } });
-    expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => e.atMs)).toEqual([0, 0, 11_000]);
+    expect(runtime.timeline.filter((e) => e.kind === 'start').map((e) => e.at)).toEqual([0, 0, 11_000]);
   });
 
   it('deletePod stops the worker: a delete during a back-off wait ends it at once, no restart after', async () => {

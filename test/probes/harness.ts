@@ -36,7 +36,7 @@ export type ProbeContainer = Omit<Container, 'livenessProbe' | 'readinessProbe' 
 
 export function harness(
   probeContainer: ProbeContainer,
-  answer: (type: ProbeType, atMs: number) => Answer,
+  answer: (type: ProbeType, at: number) => Answer,
   options: {
     podSpec?: Partial<Pod['spec']>;
     startAtCreation?: boolean;

@@ -12,7 +12,7 @@ import { exitsAfter, podHarness, podOf } from '../manager/pod-harness.js';
 const exec = (command: string, extra: Record<string, unknown> = {}) => ({ exec: { command: [command] }, ...extra });
 
 function execTimes(h: ReturnType<typeof podHarness>, command: string): number[] {
-  return h.runtime.timeline.filter((e) => e.kind === 'exec' && e.argv?.[0] === command).map((e) => e.atMs / 1000);
+  return h.runtime.timeline.filter((e) => e.kind === 'exec' && e.argv?.[0] === command).map((e) => e.at / 1000);
 }
 
 describe('workers from the first sync (spec pod §6.1 "Which workers", "Timing")', () => {
@@ -148,7 +148,7 @@ describe('a container that exited for good stops its probes at once (spec pod §
   it('OnFailure after exit 1 restarts the container: its workers stay and probe the new instance', async () => {
     const { h, pod } = await run(probed(), 'OnFailure', 1);
     expect(h.manager.podStatus(pod).containerStatuses[0]?.restartCount).toBeGreaterThan(0);
-    const after = h.runtime.timeline.filter((e) => e.kind === 'exec' && e.atMs > 5000);
+    const after = h.runtime.timeline.filter((e) => e.kind === 'exec' && e.at > 5000);
     expect(after.map((e) => e.argv?.[0])).toContain('started');
     expect(after.map((e) => e.argv?.[0])).toContain('live');
     await h.manager.deletePod(pod, { gracePeriodSeconds: 0 });

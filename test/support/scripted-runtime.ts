@@ -49,14 +49,14 @@ export interface RuntimeCall {
   readonly argv?: readonly string[];
   readonly timeoutSeconds?: number;
   settled?: 'resolved' | 'rejected';
-  settledAtMs?: number;
+  settledAt?: number;
 }
 
 export interface Box {
   readonly id: string;
   readonly name: string;
   exited: boolean;
-  exitedAtMs?: number;
+  exitedAt?: number;
   readonly onExit: Array<() => void>;
   timer?: unknown;
 }
@@ -87,12 +87,12 @@ export class ScriptedRuntime implements Runtime {
     return p.then(
       (v) => {
         rec.settled = 'resolved';
-        rec.settledAtMs = this.clock.now();
+        rec.settledAt = this.clock.now();
         return v;
       },
       (e: unknown) => {
         rec.settled = 'rejected';
-        rec.settledAtMs = this.clock.now();
+        rec.settledAt = this.clock.now();
         throw e;
       },
     );
@@ -118,7 +118,7 @@ export class ScriptedRuntime implements Runtime {
     const box = this.#boxes.get(id);
     if (box === undefined || box.exited) return;
     box.exited = true;
-    box.exitedAtMs = this.clock.now();
+    box.exitedAt = this.clock.now();
     if (box.timer !== undefined) this.clock.clearTimeout(box.timer);
     for (const fn of box.onExit.splice(0)) fn();
   }

@@ -41,7 +41,7 @@ describe('docs/testing.md examples', () => {
     await clock.runAll();
 
     expect(await stopping).toMatchObject({ preStop: { outcome: 'succeeded' }, stopTimeoutSeconds: 18 });
-    expect(runtime.timeline.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`))
+    expect(runtime.timeline.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.at}`))
       .toEqual(['SIGTERM@12300', 'SIGKILL@30300']);
   });
 
@@ -89,7 +89,7 @@ describe('docs/testing.md examples', () => {
     });
 
     expect(trace.violations).toEqual([]);
-    expect(trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`))
+    expect(trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.at}`))
       .toEqual(['SIGTERM@18000', 'SIGKILL@40000']);
     expect(trace.results[1]?.termination?.finishedAt).toBe(40_000);
   });
@@ -130,8 +130,8 @@ describe('docs/testing.md examples', () => {
       events: [],
       steps: [],
       runtime: [
-        { kind: 'stop', atMs: 1_000, podName: 'shop', container: 'web', containerId: 'web-1', timeoutSeconds: 30 },
-        { kind: 'signal', atMs: 2_000, podName: 'shop', container: 'web', containerId: 'web-1', signal: 'SIGKILL' },
+        { kind: 'stop', at: 1_000, podName: 'shop', container: 'web', containerId: 'web-1', timeoutSeconds: 30 },
+        { kind: 'signal', at: 2_000, podName: 'shop', container: 'web', containerId: 'web-1', signal: 'SIGKILL' },
       ],
     });
     expect(violations).toEqual([{

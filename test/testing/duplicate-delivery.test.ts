@@ -38,7 +38,7 @@ describe('duplicate delivery', () => {
     const concurrent = duplicateDeliveryRuntime(fake, 2, { mode: 'concurrent' }).exec(ref, ['slow'], { signal });
     await clock.advance(1_000);
     await concurrent;
-    expect(fake.timeline.filter((e) => e.kind === 'exec').map((e) => e.atMs)).toEqual([0, 1_000, 2_000, 2_000]);
+    expect(fake.timeline.filter((e) => e.kind === 'exec').map((e) => e.at)).toEqual([0, 1_000, 2_000, 2_000]);
   });
 
   it('reports the first or the last outcome, running every delivery whatever happens', async () => {

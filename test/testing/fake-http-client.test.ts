@@ -119,9 +119,9 @@ describe('FakeHttpClient: unmatched requests and assertions', () => {
     http.route('/a', { status: 204 });
     await http.request(get('http://h/a'), { signal });
     await http.request(get('http://h/b'), { signal }).catch(() => undefined);
-    expect(http.requests.map(({ atMs, routeIndex, outcome }) => ({ atMs, routeIndex, outcome }))).toEqual([
-      { atMs: 0, routeIndex: 0, outcome: { status: 204 } },
-      { atMs: 0, routeIndex: undefined, outcome: { error: expect.stringContaining('connection refused') } },
+    expect(http.requests.map(({ at, routeIndex, outcome }) => ({ at, routeIndex, outcome }))).toEqual([
+      { at: 0, routeIndex: 0, outcome: { status: 204 } },
+      { at: 0, routeIndex: undefined, outcome: { error: expect.stringContaining('connection refused') } },
     ]);
   });
 

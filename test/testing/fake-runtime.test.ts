@@ -27,7 +27,7 @@ describe('FakeRuntime: exec', () => {
     const ref = await start();
     expect(await runtime.exec(ref, ['/bin/true'], { signal })).toEqual({ exitCode: 0, stdout: '', stderr: '' });
     expect(runtime.timeline.map((e) => e.kind)).toEqual(['start', 'started', 'exec', 'exec-result']);
-    expect(runtime.timeline[2]).toMatchObject({ argv: ['/bin/true'], container: 'web', containerId: ref.id, atMs: 0 });
+    expect(runtime.timeline[2]).toMatchObject({ argv: ['/bin/true'], container: 'web', containerId: ref.id, at: 0 });
   });
 
   it('matches by argv array, joined string, RegExp and predicate, first script first, honouring times', async () => {
@@ -120,7 +120,7 @@ describe('FakeRuntime: exec', () => {
     runtime.crash('web', { afterMs: 100 });
     await clock.advance(100);
     await expect(hung).resolves.toEqual({ exitCode: 137, stdout: '', stderr: '' });
-    expect(runtime.timeline.filter((t) => t.kind === 'exec-result').map((t) => [t.atMs, t.exitCode])).toEqual([
+    expect(runtime.timeline.filter((t) => t.kind === 'exec-result').map((t) => [t.at, t.exitCode])).toEqual([
       [100, 137],
     ]);
   });
@@ -141,7 +141,7 @@ describe('FakeRuntime: start', () => {
     const second = runtime.startContainer(pod, { name: 'web' }, { signal });
     await clock.advance(500);
     expect(await second).toEqual({ id: 'shop-web-1' });
-    expect(runtime.container('web')).toMatchObject({ state: 'running', startedAtMs: 510 });
+    expect(runtime.container('web')).toMatchObject({ state: 'running', startedAt: 510 });
 
     runtime.onStart('side', { hang: true });
     const controller = new AbortController();
@@ -185,7 +185,7 @@ describe('FakeRuntime: stop', () => {
     expect(runtime.container('web')).toMatchObject({
       state: 'exited',
       exitCode: 0,
-      exitedAtMs: 3_000,
+      exitedAt: 3_000,
       signals: ['SIGQUIT'],
     });
   });
@@ -201,7 +201,7 @@ describe('FakeRuntime: stop', () => {
     await stopping;
     expect(runtime.container('web')).toMatchObject({
       exitCode: 137,
-      exitedAtMs: 2_000,
+      exitedAt: 2_000,
       signals: ['SIGTERM', 'SIGKILL'],
     });
   });
@@ -249,7 +249,7 @@ describe('FakeRuntime: crashes and exits', () => {
     await Promise.all(watched);
     expect(seen).toEqual(['web:2@1500', 'db:143@2000']);
     const exits = runtime.timeline.filter((e) => e.kind === 'exit');
-    expect(exits.map((e) => `${e.container}:${e.exitCode}:${e.reason}@${e.atMs}`)).toEqual([
+    expect(exits.map((e) => `${e.container}:${e.exitCode}:${e.reason}@${e.at}`)).toEqual([
       'web:2:crash@1500',
       'db:143:signal@2000',
     ]);

@@ -11,7 +11,7 @@ const runtime = (trace: ScenarioTrace, container: string): string[] =>
     .filter((e) => e.container === container && e.kind !== 'start' && e.kind !== 'started')
     .map(
       (e) =>
-        `${e.kind}${e.signal ? `:${e.signal}` : ''}${e.exitCode === undefined ? '' : `:${e.exitCode}`}${e.error ? `:${e.error}` : ''}@${e.atMs}`,
+        `${e.kind}${e.signal ? `:${e.signal}` : ''}${e.exitCode === undefined ? '' : `:${e.exitCode}`}${e.error ? `:${e.error}` : ''}@${e.at}`,
     );
 
 describe('exec faults reach the trace', () => {
@@ -61,7 +61,7 @@ describe('HTTP faults reach the trace', () => {
   it('a status after a delay (judged by policy.httpStatus)', async () => {
     const faults = { hooks: { 'api.preStop': { status: 500, delayMs: 1_500 } } };
     const ignored = await stopAt1s('api', faults);
-    expect(ignored.http.map((r) => [r.atMs, r.request.url, r.outcome])).toEqual([
+    expect(ignored.http.map((r) => [r.at, r.request.url, r.outcome])).toEqual([
       [1_000, 'https://10.0.0.7:8080/drain', { status: 500 }],
     ]);
     expect(stop(ignored)?.preStop).toMatchObject({ outcome: 'succeeded', elapsedMs: 1_500 });

@@ -3,7 +3,7 @@ import { runScenario, type ScenarioTrace } from '../../src/testing/index.js';
 import { shop } from './scenario-fixtures.js';
 
 const started = (trace: ScenarioTrace): string[] =>
-  trace.runtime.filter((e) => e.kind === 'started').map((e) => `${e.container}@${e.atMs}`);
+  trace.runtime.filter((e) => e.kind === 'started').map((e) => `${e.container}@${e.at}`);
 
 describe('runScenario: ties between actions and timers', () => {
   it("'timersFirst' (default): an action sees everything due at its time", async () => {
@@ -19,7 +19,7 @@ describe('runScenario: ties between actions and timers', () => {
       { ties: 'actionsFirst' },
     );
     expect(started(trace)).toEqual(['migrate@0']);
-    expect(trace.results.map((r) => `${r.kind}:${r.status}@${r.atMs}`)).toEqual([
+    expect(trace.results.map((r) => `${r.kind}:${r.status}@${r.at}`)).toEqual([
       'startAll:fulfilled@0',
       'delete:fulfilled@0',
     ]);
@@ -31,17 +31,17 @@ describe('runScenario: ties between actions and timers', () => {
 });
 
 describe('runScenario: init containers', () => {
-  it('an init container killed before it completes leaves no timer behind (endMs is the end of the deletion)', async () => {
+  it('an init container killed before it completes leaves no timer behind (endAt is the end of the deletion)', async () => {
     const trace = await runScenario(shop, {
       actions: [{ startAll: true }, { at: 1_000, delete: true }],
       init: { migrate: { exitAfterMs: 60_000 } },
     });
     expect(trace.runtime.find((e) => e.kind === 'exit')).toMatchObject({
       container: 'migrate',
-      atMs: 1_000,
+      at: 1_000,
       exitCode: 143,
     });
-    expect(trace).toMatchObject({ endReason: 'settled', endMs: 1_000, pendingTimers: [] });
+    expect(trace).toMatchObject({ endReason: 'settled', endAt: 1_000, pendingTimers: [] });
   });
 });
 
@@ -52,7 +52,7 @@ describe('runScenario: HttpFault refuse', () => {
       hooks: { 'api.preStop': { refuse: true, delayMs: 500 } },
     });
     const message = 'Get "https://10.0.0.7:8080/drain": dial tcp 10.0.0.7:8080: connect: connection refused';
-    expect(trace.http.map((r) => [r.atMs, r.outcome])).toEqual([[1_000, { error: message }]]);
+    expect(trace.http.map((r) => [r.at, r.outcome])).toEqual([[1_000, { error: message }]]);
     expect(trace.results[1]?.stop?.preStop).toMatchObject({ outcome: 'failed', elapsedMs: 500 });
     expect(trace.events.find((e) => e.reason === 'FailedPreStopHook')?.detail).toContain(message);
   });

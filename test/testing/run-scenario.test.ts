@@ -5,7 +5,7 @@ import { shop } from './scenario-fixtures.js';
 const at = (trace: ScenarioTrace, kind: string, container?: string): number[] =>
   trace.runtime
     .filter((e) => e.kind === kind && (container === undefined || e.container === container))
-    .map((e) => e.atMs);
+    .map((e) => e.at);
 const steps = (trace: ScenarioTrace, container: string): string[] =>
   trace.steps
     .filter((s) => s.container === container)
@@ -14,13 +14,13 @@ const steps = (trace: ScenarioTrace, container: string): string[] =>
 describe('runScenario actions', () => {
   it('startAll starts init containers (to completion) and sidecars in order, then the regular containers', async () => {
     const trace = await runScenario(shop, { actions: [{ startAll: true }], init: { migrate: { exitAfterMs: 3_000 } } });
-    expect(trace.runtime.filter((e) => e.kind === 'started').map((e) => `${e.container}@${e.atMs}`)).toEqual([
+    expect(trace.runtime.filter((e) => e.kind === 'started').map((e) => `${e.container}@${e.at}`)).toEqual([
       'migrate@0',
       'proxy@3000',
       'web@3000',
       'api@3000',
     ]);
-    expect(trace.results[0]).toMatchObject({ index: 0, kind: 'startAll', status: 'fulfilled', settledAtMs: 3_000 });
+    expect(trace.results[0]).toMatchObject({ index: 0, kind: 'startAll', status: 'fulfilled', settledAt: 3_000 });
     expect(trace.results[0]?.starts?.map((s) => `${s.container}:${s.outcome}`)).toEqual([
       'migrate:running',
       'proxy:running',
@@ -32,7 +32,7 @@ describe('runScenario actions', () => {
       proxy: { state: 'Running' },
       web: { state: 'Running' },
     });
-    expect(trace).toMatchObject({ endReason: 'settled', endMs: 3_000, pendingTimers: [], violations: [] });
+    expect(trace).toMatchObject({ endReason: 'settled', endAt: 3_000, pendingTimers: [], violations: [] });
   });
 
   it('startAll stops at a failing init container, and starts nothing in a terminating pod', async () => {
@@ -68,7 +68,7 @@ describe('runScenario actions', () => {
         { at: 3_500, crash: 'api' },
       ],
     });
-    expect(trace.results.map((r) => `${r.index}:${r.kind}:${r.status}@${r.atMs}`)).toEqual([
+    expect(trace.results.map((r) => `${r.index}:${r.kind}:${r.status}@${r.at}`)).toEqual([
       '0:delete:fulfilled@4000',
       '1:start:fulfilled@1000',
       '2:start:fulfilled@1000',
@@ -84,7 +84,7 @@ describe('runScenario actions', () => {
       startedAt: 2_000,
     });
     expect(trace.runtime.find((e) => e.kind === 'exit' && e.container === 'api')).toMatchObject({
-      atMs: 3_000,
+      at: 3_000,
       exitCode: 3,
       reason: 'crash',
     });
@@ -111,10 +111,10 @@ describe('runScenario actions', () => {
       ],
       init: { migrate: { exitAfterMs: 2_000 } },
     });
-    expect(trace.results[1]).toMatchObject({ after: 0, atMs: 2_000, status: 'fulfilled' });
+    expect(trace.results[1]).toMatchObject({ after: 0, at: 2_000, status: 'fulfilled' });
     expect(trace.results[2]).toMatchObject({ after: 1, status: 'rejected', error: { code: 'ERR_INVALID_STATE' } });
     expect(trace.results[3]).toMatchObject({ status: 'ignored' }); // web was not running at 1 ms
-    expect(trace.results[4]).toMatchObject({ after: 3, atMs: 1, status: 'fulfilled', stop: { outcome: 'notRunning' } });
+    expect(trace.results[4]).toMatchObject({ after: 3, at: 1, status: 'fulfilled', stop: { outcome: 'notRunning' } });
   });
 
   it('after: an action whose predecessor never settles never runs, with a note', async () => {
@@ -130,7 +130,7 @@ describe('runScenario actions', () => {
     const trace = await runScenario(shop, { actions: [{ start: 'web' }, { at: 1, start: 'web' }] });
     expect(trace.results[1]).toMatchObject({
       status: 'rejected',
-      settledAtMs: 1,
+      settledAt: 1,
       error: { name: 'LifecycleError', code: 'ERR_INVALID_STATE' },
     });
   });
@@ -144,11 +144,11 @@ describe('runScenario actions', () => {
     });
     console.log(`30 s grace scenario: ${(performance.now() - wall).toFixed(1)} ms of wall time`);
     expect(steps(trace, 'web')).toContain('preStopFinished:timedOut@31000');
-    expect(trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.atMs}`)).toEqual([
+    expect(trace.runtime.filter((e) => e.kind === 'signal').map((e) => `${e.signal}@${e.at}`)).toEqual([
       'SIGTERM@31000',
       'SIGKILL@33000',
     ]);
-    expect(trace.endMs).toBe(33_000);
+    expect(trace.endAt).toBe(33_000);
   });
 
   it('is deterministic: the same input gives the identical trace', async () => {
@@ -180,7 +180,7 @@ describe('runScenario actions', () => {
       hooks: { 'web.preStop': { hang: true } },
       until: 5_000,
     });
-    expect(trace).toMatchObject({ endReason: 'until', endMs: 5_000 });
+    expect(trace).toMatchObject({ endReason: 'until', endAt: 5_000 });
     expect(trace.pendingTimers.length).toBeGreaterThan(0);
     expect(trace.results[1]?.status).toBe('pending');
   });

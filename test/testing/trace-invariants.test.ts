@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LifecycleStep } from '../../src/container/results.js';
 import type { RuntimeTimelineEntry } from '../../src/testing/fake-runtime-scripts.js';
-import { checkTraceInvariants } from '../../src/testing/trace-invariants.js';
+import { checkTraceInvariants, type TraceTimelineEntry } from '../../src/testing/trace-invariants.js';
 
 const pod = { name: 'p', namespace: 'default', uid: 'u' };
 const step = (kind: LifecycleStep['kind'], time: number, extra: Partial<LifecycleStep> = {}): LifecycleStep => ({
@@ -14,11 +14,11 @@ const step = (kind: LifecycleStep['kind'], time: number, extra: Partial<Lifecycl
 });
 const rt = (
   kind: RuntimeTimelineEntry['kind'],
-  atMs: number,
+  at: number,
   extra: Partial<RuntimeTimelineEntry> = {},
-): RuntimeTimelineEntry => ({
+): TraceTimelineEntry => ({
   kind,
-  atMs,
+  at,
   podName: 'p',
   container: 'web',
   containerId: 'id-1',

@@ -4,9 +4,9 @@ import { sleepOn } from '../../src/ports/clock.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 
 describe('VirtualClock: time and timers', () => {
-  it('starts at 0 or at startMs', () => {
+  it('starts at 0 or at startAt', () => {
     expect(new VirtualClock().now()).toBe(0);
-    expect(new VirtualClock({ startMs: 1_000 }).now()).toBe(1_000);
+    expect(new VirtualClock({ startAt: 1_000 }).now()).toBe(1_000);
   });
 
   it('fires timers in deadline order, first-in first-out on ties, with now() at the deadline', async () => {
@@ -70,14 +70,14 @@ describe('VirtualClock: time and timers', () => {
   });
 
   it('clamps negative and NaN delays to 0 like Node; Infinity never fires', async () => {
-    const clock = new VirtualClock({ startMs: 5 });
+    const clock = new VirtualClock({ startAt: 5 });
     const log: number[] = [];
     clock.setTimeout(() => log.push(clock.now()), -10);
     clock.setTimeout(() => log.push(clock.now()), Number.NaN);
     clock.setTimeout(() => log.push(-1), Infinity);
     await clock.advance(0);
     expect(log).toEqual([5, 5]);
-    expect(clock.pendingTimerList()).toEqual([{ deadlineMs: Infinity }]);
+    expect(clock.pendingTimerList()).toEqual([{ deadlineAt: Infinity, deadlineMs: Infinity }]);
     expect(await clock.runAll()).toBe(0);
     expect(await clock.next()).toBe(false);
   });
@@ -87,7 +87,10 @@ describe('VirtualClock: time and timers', () => {
     clock.setTimeout(() => undefined, 30, 'grace web');
     clock.setTimeout(() => undefined, 10);
     expect(clock.pendingTimers).toBe(2);
-    expect(clock.pendingTimerList()).toEqual([{ deadlineMs: 10 }, { deadlineMs: 30, label: 'grace web' }]);
+    expect(clock.pendingTimerList()).toEqual([
+      { deadlineAt: 10, deadlineMs: 10 },
+      { deadlineAt: 30, deadlineMs: 30, label: 'grace web' },
+    ]);
   });
 
   it('works detached, e.g. as p-timeout customTimers (called with this undefined)', async () => {
@@ -148,7 +151,7 @@ describe('VirtualClock: next and runAll', () => {
 
 describe('VirtualClock: refusals', () => {
   it('refuses to go back in time', async () => {
-    const clock = new VirtualClock({ startMs: 1_000 });
+    const clock = new VirtualClock({ startAt: 1_000 });
     await expect(clock.advanceTo(400)).rejects.toThrowErrorMatchingInlineSnapshot(
       `[VirtualClockError: VirtualClock.advanceTo(400): time cannot go backwards; now is already 1000 ms (600 ms later). Pass a time >= now(), or use advance(ms) for a relative step]`,
     );
@@ -161,7 +164,7 @@ describe('VirtualClock: refusals', () => {
   });
 
   it('refuses invalid options', () => {
-    expect(() => new VirtualClock({ startMs: Number.NaN })).toThrow(/startMs must be a finite number/);
+    expect(() => new VirtualClock({ startAt: Number.NaN })).toThrow(/startAt must be a finite number/);
     expect(() => new VirtualClock({ microtaskTurns: -1 })).toThrow(/microtaskTurns must be an integer >= 0/);
   });
 
