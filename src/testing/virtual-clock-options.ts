@@ -35,6 +35,24 @@ export interface VirtualClockOptions {
    * @default false
    */
   readonly batchSimultaneousTimers?: boolean | undefined;
+  /**
+   * A yield to the host's event loop, injected by you: a function whose promise resolves only
+   * once every pending microtask has run, e.g. on Node `() => new Promise((r) => setImmediate(r))`
+   * (the check phase runs after the microtask queue is empty). With it, a flush awaits one
+   * `drain()` instead of windows of `microtaskTurns` turns (and one more after running
+   * {@link VirtualClock.whenIdle} callbacks): every promise chain settles, however deep, and a
+   * step costs one event-loop turn (≈ 3 µs on Node 20) instead of ≥ 2 windows (≈ 4.5 µs each at
+   * the default). Timers fire in the same order at the same times as with the default for any code
+   * whose chains settle within `microtaskTurns` turns (the `LifecycleManager`'s do); it differs for
+   * deeper chains, which now always settle before time moves. Not the default, because the
+   * testing kit uses no host timer of its own, and because other macrotasks (real I/O, real
+   * timers) may run during the yield: use it with fakes only. A chain that loops on microtasks
+   * forever (polling `now()` without ever awaiting a timer) never lets the yield run, and hangs
+   * where the default gives up after {@link MAX_FLUSH_TURNS} turns.
+   * @default undefined (windows of microtask turns)
+   * @example new VirtualClock({ drain: () => new Promise((resolve) => setImmediate(resolve)) })
+   */
+  readonly drain?: (() => PromiseLike<void>) | undefined;
 }
 
 /**
@@ -57,8 +75,9 @@ export function checkedOptions(options: VirtualClockOptions): {
   startMs: number;
   microtaskTurns: number;
   batchSimultaneousTimers: boolean;
+  drain: (() => PromiseLike<void>) | undefined;
 } {
-  const { startMs = 0, microtaskTurns = 200, batchSimultaneousTimers = false } = options;
+  const { startMs = 0, microtaskTurns = 200, batchSimultaneousTimers = false, drain } = options;
   if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
     throw new VirtualClockError(
       'ERR_CLOCK_INVALID_TIME',
@@ -71,7 +90,13 @@ export function checkedOptions(options: VirtualClockOptions): {
       `VirtualClock: microtaskTurns must be an integer >= 0, got ${String(microtaskTurns)}`,
     );
   }
-  return { startMs, microtaskTurns, batchSimultaneousTimers: batchSimultaneousTimers === true };
+  if (drain !== undefined && typeof drain !== 'function') {
+    throw new VirtualClockError(
+      'ERR_CLOCK_INVALID_TIME',
+      `VirtualClock: drain must be a function returning a promise that resolves once no microtask is left (on Node, one resolved by setImmediate), got ${typeof drain}`,
+    );
+  }
+  return { startMs, microtaskTurns, batchSimultaneousTimers: batchSimultaneousTimers === true, drain };
 }
 
 /** `advance(ms)` at `now`: a finite duration >= 0, else a {@link VirtualClockError}. */
@@ -105,4 +130,16 @@ export function checkedAdvanceTo(t: number, now: number): void {
         'Pass a time >= now(), or use advance(ms) for a relative step',
     );
   }
+}
+
+/** The error of `runAll` once `fired` timers (its `maxTimers`) have fired and `pending` are still armed. */
+export function timerLimitError(fired: number, pending: readonly PendingTimer[], now: number): VirtualClockError {
+  const finite = pending.filter((p) => p.deadlineMs !== Infinity);
+  const shown = finite.slice(0, 5).map((p) => `${p.deadlineMs} ms${p.label === undefined ? '' : ` (${p.label})`}`);
+  return new VirtualClockError(
+    'ERR_CLOCK_TIMER_LIMIT',
+    `VirtualClock.runAll: fired ${fired} timers (maxTimers) and ${finite.length} are still armed, ` +
+      `so something keeps rescheduling itself; now is ${now} ms, next due: ${shown.join(', ')}. ` +
+      'Use advance(ms) for code that polls, or raise maxTimers if the work is finite',
+  );
 }

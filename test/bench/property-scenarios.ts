@@ -10,7 +10,8 @@
 import fc from 'fast-check';
 import type { Container, LifecycleHandler, Pod } from '../../src/api/types.js';
 import type { ExecScript } from '../../src/testing/fake-runtime-scripts.js';
-import { type BenchOptions, type BenchResult, now, round, target } from './lib.js';
+import type { VirtualClockOptions } from '../../src/testing/virtual-clock.js';
+import { type BenchOptions, type BenchResult, cpuNow, now, round, target } from './lib.js';
 import { FakeHttpClient, FakeRuntime, LifecycleManager, VirtualClock } from './subject.js';
 
 type HookPlan =
@@ -107,10 +108,10 @@ export const totals = { steps: 0, events: 0, scenarios: 0 };
 export async function runBenchCase(
   scenario: BenchCase,
   index: number,
-  microtaskTurns?: number,
+  clockOptions: VirtualClockOptions = {},
 ): Promise<string | undefined> {
   totals.scenarios++;
-  const clock = new VirtualClock(microtaskTurns === undefined ? {} : { microtaskTurns });
+  const clock = new VirtualClock(clockOptions);
   const runtime = new FakeRuntime({ clock });
   const http = new FakeHttpClient({ clock, unmatched: { status: 200 } });
   const name = `p${index}`;
@@ -172,60 +173,91 @@ export async function runBenchCase(
   return undefined;
 }
 
-export async function propertyScenarios({ short }: BenchOptions): Promise<BenchResult> {
-  const numRuns = short ? 20 : 1_000;
-  const seed = 20_251_128;
-  // Warm-up outside the timed run (JIT, module init), with another seed.
-  await fc.assert(
-    fc.asyncProperty(benchCaseArbitrary, async (s) => (await runBenchCase(s, 0)) === undefined),
-    { numRuns: short ? 5 : 50, seed: seed + 1 },
-  );
+/** The injected yield of `VirtualClockOptions.drain` on Node: the check phase runs once no microtask is left. */
+export const setImmediateDrain = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** One timed `fc.check` of `numRuns` scenarios (generation included) on clocks built with `clockOptions`. */
+async function timedCheck(numRuns: number, seed: number, clockOptions: VirtualClockOptions) {
   let index = 0;
   let failure: string | undefined;
-  Object.assign(totals, { steps: 0, events: 0, scenarios: 0 });
-  const t = now();
+  const [t, cpu] = [now(), cpuNow()];
   const details = await fc.check(
     fc.asyncProperty(benchCaseArbitrary, async (s) => {
-      const problem = await runBenchCase(s, index++);
+      const problem = await runBenchCase(s, index++, clockOptions);
       failure ??= problem;
       return problem === undefined;
     }),
     { numRuns, seed, endOnFailure: true },
   );
-  const wallMs = now() - t;
+  const [wallMs, cpuMs] = [now() - t, cpuNow() - cpu];
+  const correct = !details.failed && index >= numRuns;
+  const problem = `${failure ?? (details.errorInstance as Error | null)?.message ?? 'failed'} (counterexample ${JSON.stringify(details.counterexample)})`;
+  return { wallMs, cpuMs, correct, problem };
+}
+
+export async function propertyScenarios({ short }: BenchOptions): Promise<BenchResult> {
+  const numRuns = short ? 20 : 1_000;
+  const seed = 20_251_128;
+  const drained: VirtualClockOptions = { drain: setImmediateDrain };
+  // Warm-up outside the timed runs (JIT, module init), with another seed, of both clock modes.
+  for (const options of [{}, drained])
+    await fc.assert(
+      fc.asyncProperty(benchCaseArbitrary, async (s) => (await runBenchCase(s, 0, options)) === undefined),
+      { numRuns: short ? 5 : 200, seed: seed + 1 },
+    );
+  Object.assign(totals, { steps: 0, events: 0, scenarios: 0 });
+  // The headline: the clock's default (windows of 200 microtask turns), as a suite gets it unconfigured.
+  const windows = await timedCheck(numRuns, seed, {});
   const steps = totals.steps / totals.scenarios;
   const events = totals.events / totals.scenarios;
+  // What a suite gets with the opt-in `drain` (one event-loop yield per flush instead of windows).
+  const drain = await timedCheck(numRuns, seed, drained);
 
-  // Cost of the VirtualClock's microtask turns: the same scenarios with 50 turns per step instead
-  // of the default 200 (the scenarios here settle within 50; deeper chains would need more).
+  // Where a scenario's time goes: fast-check's generation alone, then the same scenarios run
+  // without it with 200 turns, 50 turns, and the drain.
+  let start = now();
   const sample = fc.sample(benchCaseArbitrary, { numRuns, seed });
-  const timeWith = async (turns: number | undefined): Promise<{ ms: number; failures: number }> => {
+  const generationMs = now() - start;
+  const timeWith = async (clockOptions: VirtualClockOptions): Promise<{ ms: number; failures: number }> => {
     let failures = 0;
-    const start = now();
-    for (let i = 0; i < sample.length; i++) if ((await runBenchCase(sample[i]!, i, turns)) !== undefined) failures++;
+    start = now();
+    for (let i = 0; i < sample.length; i++)
+      if ((await runBenchCase(sample[i]!, i, clockOptions)) !== undefined) failures++;
     return { ms: now() - start, failures };
   };
-  const turns200 = await timeWith(undefined);
-  const turns50 = await timeWith(50);
-  const correct = !details.failed && index >= numRuns && turns200.failures === 0;
+  const turns200 = await timeWith({});
+  const turns50 = await timeWith({ microtaskTurns: 50 });
+  const runDrain = await timeWith(drained);
+  const correct = windows.correct && drain.correct && turns200.failures === 0 && runDrain.failures === 0;
+  const perSec = (ms: number) => Math.round(numRuns / (ms / 1000));
   return {
     name: 'property-scenarios',
     title: `Property-test throughput: ${numRuns} random scenarios (pods + fault plans) through manager + VirtualClock + fakes`,
     params: { numRuns, seed },
     metrics: {
-      wallMs: { value: round(wallMs, 1), unit: 'ms' },
-      scenariosPerSec: { value: Math.round(numRuns / (wallMs / 1000)), unit: 'scenarios/s' },
-      perScenarioMs: { value: round(wallMs / numRuns, 3), unit: 'ms' },
+      wallMs: { value: round(windows.wallMs, 1), unit: 'ms' },
+      cpuMs: { value: round(windows.cpuMs, 1), unit: 'ms' },
+      scenariosPerSec: { value: perSec(windows.wallMs), unit: 'scenarios/s' },
+      perScenarioMs: { value: round(windows.wallMs / numRuns, 3), unit: 'ms' },
+      drainWallMs: { value: round(drain.wallMs, 1), unit: 'ms' },
+      drainCpuMs: { value: round(drain.cpuMs, 1), unit: 'ms' },
+      drainScenariosPerSec: { value: perSec(drain.wallMs), unit: 'scenarios/s' },
+      drainPerScenarioMs: { value: round(drain.wallMs / numRuns, 3), unit: 'ms' },
       clockStepsPerScenario: { value: round(steps, 1), unit: 'steps' },
       eventsPerScenario: { value: round(events, 1), unit: 'events' },
+      generationOnlyMs: { value: round(generationMs, 1), unit: 'ms' },
       runOnlyMsTurns200: { value: round(turns200.ms, 1), unit: 'ms' },
       runOnlyMsTurns50: { value: round(turns50.ms, 1), unit: 'ms' },
+      runOnlyMsDrain: { value: round(runDrain.ms, 1), unit: 'ms' },
       failuresTurns50: { value: turns50.failures, unit: 'scenarios' },
     },
-    targets: [target('perScenarioMs', wallMs / numRuns, '<=', 0.1, 'ms', short)],
+    targets: [
+      target('perScenarioMs', windows.wallMs / numRuns, '<=', 0.1, 'ms', short),
+      target('drainPerScenarioMs', drain.wallMs / numRuns, '<=', 0.1, 'ms', short),
+    ],
     correct,
     check: correct
-      ? `${numRuns} scenarios: start and delete settled, no container left running, every exit within grace + 2 s`
-      : `seed ${seed}: ${failure ?? (details.errorInstance as Error | null)?.message ?? 'failed'} (counterexample ${JSON.stringify(details.counterexample)})`,
+      ? `${numRuns} scenarios, default clock and drain: start and delete settled, no container left running, every exit within grace + 2 s`
+      : `seed ${seed}: ${windows.correct ? `drain: ${drain.problem}` : windows.problem}`,
   };
 }
