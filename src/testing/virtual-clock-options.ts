@@ -36,21 +36,23 @@ export interface VirtualClockOptions {
    */
   readonly batchSimultaneousTimers?: boolean | undefined;
   /**
-   * A yield to the host's event loop, injected by you: a function whose promise resolves only
-   * once every pending microtask has run, e.g. on Node `() => new Promise((r) => setImmediate(r))`
-   * (the check phase runs after the microtask queue is empty). With it, a flush awaits one
-   * `drain()` instead of windows of `microtaskTurns` turns (and one more after running
-   * {@link VirtualClock.whenIdle} callbacks): every promise chain settles, however deep, and a
-   * step costs one event-loop turn (≈ 3 µs on Node 20) instead of ≥ 2 windows (≈ 4.5 µs each at
-   * the default). Timers fire in the same order at the same times as with the default for any code
-   * whose chains settle within `microtaskTurns` turns (the `LifecycleManager`'s do); it differs for
-   * deeper chains, which now always settle before time moves. Not the default, because the
-   * testing kit uses no host timer of its own, and because other macrotasks (real I/O, real
-   * timers) may run during the yield: use it with fakes only. A chain that loops on microtasks
-   * forever (polling `now()` without ever awaiting a timer) never lets the yield run, and hangs
-   * where the default gives up after {@link MAX_FLUSH_TURNS} turns.
+   * A yield injected by you, whose promise resolves only once every pending microtask has run.
+   * On Node: `() => new Promise((r) => process.nextTick(r))` (a tick queued by a microtask runs
+   * once the microtask queue is empty; nothing else runs in between; the cheaper one), or
+   * `() => new Promise((r) => setImmediate(r))` (the check phase of the next event-loop turn: the
+   * strict one, also right when other code queues ticks of its own, but it lets macrotasks such as
+   * real I/O run in between, and costs ≈ 3 µs). With it, a flush awaits one `drain()` instead of
+   * windows of `microtaskTurns` turns (and one more after running {@link VirtualClock.whenIdle}
+   * callbacks): every promise chain settles, however deep. Timers fire in the same order at the
+   * same times as with the default for any code whose chains settle within `microtaskTurns` turns
+   * (the `LifecycleManager`'s do); deeper chains now always settle before time moves. Not the
+   * default, because the testing kit uses no host API of its own. With `nextTick`, a tick queued
+   * by other code just before the clock's can run first and resume a chain that then gets fewer
+   * turns; with `setImmediate`, use fakes only. A chain that loops on microtasks forever (polling
+   * `now()` without ever awaiting a timer) never lets the yield run, and hangs where the default
+   * gives up after {@link MAX_FLUSH_TURNS} turns.
    * @default undefined (windows of microtask turns)
-   * @example new VirtualClock({ drain: () => new Promise((resolve) => setImmediate(resolve)) })
+   * @example new VirtualClock({ drain: () => new Promise((resolve) => process.nextTick(resolve)) })
    */
   readonly drain?: (() => PromiseLike<void>) | undefined;
 }
@@ -93,7 +95,7 @@ export function checkedOptions(options: VirtualClockOptions): {
   if (drain !== undefined && typeof drain !== 'function') {
     throw new VirtualClockError(
       'ERR_CLOCK_INVALID_TIME',
-      `VirtualClock: drain must be a function returning a promise that resolves once no microtask is left (on Node, one resolved by setImmediate), got ${typeof drain}`,
+      `VirtualClock: drain must be a function returning a promise that resolves once no microtask is left (on Node, one resolved by a nextTick or setImmediate callback), got ${typeof drain}`,
     );
   }
   return { startMs, microtaskTurns, batchSimultaneousTimers: batchSimultaneousTimers === true, drain };

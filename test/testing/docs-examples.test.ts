@@ -29,8 +29,8 @@ describe('docs/testing.md examples', () => {
     expect(log).toEqual(['grace over at 30000']);
   });
 
-  it('settling with the event loop (drain)', async () => {
-    const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
+  it('settling by a yield (drain)', async () => {
+    const drain = () => new Promise<void>((resolve) => process.nextTick(resolve));
     const clock = new VirtualClock({ drain });
     const trace = await runScenario(pod, { actions: [{ at: 0, startAll: true }, { at: 5_000, delete: true }] }, { drain });
 

@@ -5,6 +5,8 @@ import { VirtualClock, type VirtualClockOptions } from '../../src/testing/virtua
 
 /** The injected yield of the tests: Node's check phase runs once the microtask queue is empty. */
 const drain = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** The cheaper one: Node runs a tick queued by a microtask once the microtask queue is empty. */
+const tick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
 
 /** A promise chain of `depth` awaits that never touches the clock. */
 function chain(depth: number): { done: () => boolean } {
@@ -50,6 +52,7 @@ describe('VirtualClock: the drain option (an injected yield to the event loop)',
     expect(expected).toEqual(['whenIdle@0', 'idle@5', 'now 7', 'a@10', 'b@10', 'a2@10', 'end 10, 0 pending']);
     expect(await trace({ drain })).toEqual(expected);
     expect(await trace({ drain, microtaskTurns: 0 })).toEqual(expected);
+    expect(await trace({ drain: tick })).toEqual(expected);
   });
 
   it('settles a chain far deeper than microtaskTurns in one flush, where the default window does not', async () => {
@@ -61,6 +64,10 @@ describe('VirtualClock: the drain option (an injected yield to the event loop)',
     const deep = chain(5_000);
     await drained.flush();
     expect(deep.done()).toBe(true);
+    const ticked = new VirtualClock({ microtaskTurns: 10, drain: tick });
+    const deeper = chain(5_000);
+    await ticked.flush();
+    expect(deeper.done()).toBe(true);
   });
 
   it('yields once per flush, and once more per round of whenIdle callbacks (which may arm timers)', async () => {
@@ -112,13 +119,15 @@ describe('VirtualClock: the drain option (an injected yield to the event loop)',
 
 const arbs = lifecycleArbitraries(fc);
 
-describe('runScenario with drain', () => {
+describe('runScenario with drain (setImmediate or process.nextTick)', () => {
   test.prop([arbs.scenario], { numRuns: 150 })(
     'gives the same trace as the default (events, steps, runtime timeline, results, statuses, end) on random scenarios with faults',
     async ({ pod, scenario }) => {
       const windows = await runScenario(pod, scenario);
       const drained = await runScenario(pod, scenario, { drain });
       expect(drained).toEqual(windows);
+      const ticked = await runScenario(pod, scenario, { drain: tick });
+      expect(ticked).toEqual(windows);
     },
   );
 });
