@@ -51,9 +51,7 @@ export async function runScenario(
   const defaulted = assertValidPod(pod, { allowZeroSleep: policy.allowZeroSleep });
   const { actions } = checkScenario(defaulted, scenario);
   const kubeletVersion = scenario.kubeletVersion ?? '1.35';
-  const clock = new VirtualClock(
-    options.microtaskTurns === undefined ? {} : { microtaskTurns: options.microtaskTurns },
-  );
+  const clock = new VirtualClock({ microtaskTurns: options.microtaskTurns, drain: options.drain });
   const runtime = new FakeRuntime({ clock });
   const http = new FakeHttpClient({ clock, unmatched: { status: 200 } });
   scriptFakes(defaulted, scenario, runtime, http, clock, kubeletVersion);

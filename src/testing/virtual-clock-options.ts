@@ -44,6 +44,26 @@ export interface VirtualClockOptions {
    * @default false
    */
   readonly batchSimultaneousTimers?: boolean | undefined;
+  /**
+   * A yield injected by you, whose promise resolves only once every pending microtask has run.
+   * On Node: `() => new Promise((r) => process.nextTick(r))` (a tick queued by a microtask runs
+   * once the microtask queue is empty; nothing else runs in between; the cheaper one), or
+   * `() => new Promise((r) => setImmediate(r))` (the check phase of the next event-loop turn: the
+   * strict one, also right when other code queues ticks of its own, but it lets macrotasks such as
+   * real I/O run in between, and costs ≈ 3 µs). With it, a flush awaits one `drain()` instead of
+   * windows of `microtaskTurns` turns (and one more after running {@link VirtualClock.whenIdle}
+   * callbacks): every promise chain settles, however deep. Timers fire in the same order at the
+   * same times as with the default for any code whose chains settle within `microtaskTurns` turns
+   * (the `LifecycleManager`'s do); deeper chains now always settle before time moves. Not the
+   * default, because the testing kit uses no host API of its own. With `nextTick`, a tick queued
+   * by other code just before the clock's can run first and resume a chain that then gets fewer
+   * turns; with `setImmediate`, use fakes only. A chain that loops on microtasks forever (polling
+   * `now()` without ever awaiting a timer) never lets the yield run, and hangs where the default
+   * gives up after {@link MAX_FLUSH_TURNS} turns.
+   * @default undefined (windows of microtask turns)
+   * @example new VirtualClock({ drain: () => new Promise((resolve) => process.nextTick(resolve)) })
+   */
+  readonly drain?: (() => PromiseLike<void>) | undefined;
 }
 
 /**
@@ -68,8 +88,9 @@ export function checkedOptions(options: VirtualClockOptions): {
   startAt: number;
   microtaskTurns: number;
   batchSimultaneousTimers: boolean;
+  drain: (() => PromiseLike<void>) | undefined;
 } {
-  const { startAt: given, startMs, microtaskTurns = 200, batchSimultaneousTimers = false } = options;
+  const { startAt: given, startMs, microtaskTurns = 200, batchSimultaneousTimers = false, drain } = options;
   const name = given === undefined && startMs !== undefined ? 'startMs' : 'startAt';
   const startAt = given ?? startMs ?? 0;
   if (typeof startAt !== 'number' || !Number.isFinite(startAt)) {
@@ -91,7 +112,13 @@ export function checkedOptions(options: VirtualClockOptions): {
       `VirtualClock: microtaskTurns must be an integer >= 0, got ${String(microtaskTurns)}`,
     );
   }
-  return { startAt, microtaskTurns, batchSimultaneousTimers: batchSimultaneousTimers === true };
+  if (drain !== undefined && typeof drain !== 'function') {
+    throw new VirtualClockError(
+      'ERR_CLOCK_INVALID_TIME',
+      `VirtualClock: drain must be a function returning a promise that resolves once no microtask is left (on Node, one resolved by a nextTick or setImmediate callback), got ${typeof drain}`,
+    );
+  }
+  return { startAt, microtaskTurns, batchSimultaneousTimers: batchSimultaneousTimers === true, drain };
 }
 
 /** `advance(ms)` at `now`: a finite duration >= 0, else a {@link VirtualClockError}. */
@@ -125,4 +152,16 @@ export function checkedAdvanceTo(t: number, now: number): void {
         'Pass a time >= now(), or use advance(ms) for a relative step',
     );
   }
+}
+
+/** The error of `runAll` once `fired` timers (its `maxTimers`) have fired and `pending` are still armed. */
+export function timerLimitError(fired: number, pending: readonly PendingTimer[], now: number): VirtualClockError {
+  const finite = pending.filter((p) => p.deadlineAt !== Infinity);
+  const shown = finite.slice(0, 5).map((p) => `${p.deadlineAt} ms${p.label === undefined ? '' : ` (${p.label})`}`);
+  return new VirtualClockError(
+    'ERR_CLOCK_TIMER_LIMIT',
+    `VirtualClock.runAll: fired ${fired} timers (maxTimers) and ${finite.length} are still armed, ` +
+      `so something keeps rescheduling itself; now is ${now} ms, next due: ${shown.join(', ')}. ` +
+      'Use advance(ms) for code that polls, or raise maxTimers if the work is finite',
+  );
 }

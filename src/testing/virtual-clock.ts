@@ -7,6 +7,7 @@ import {
   checkedOptions,
   MAX_FLUSH_TURNS,
   type PendingTimer,
+  timerLimitError,
   type VirtualClockOptions,
 } from './virtual-clock-options.js';
 
@@ -45,6 +46,7 @@ export class VirtualClock implements Clock {
   readonly #queue = new TimerQueue();
   readonly #turns: number;
   readonly #batch: boolean;
+  readonly #drain: (() => PromiseLike<void>) | undefined;
   #now: number;
   #seq = 0;
   #busy: string | undefined;
@@ -54,10 +56,11 @@ export class VirtualClock implements Clock {
   #idle: Array<() => void> = [];
 
   constructor(options: VirtualClockOptions = {}) {
-    const { startAt, microtaskTurns, batchSimultaneousTimers } = checkedOptions(options);
+    const { startAt, microtaskTurns, batchSimultaneousTimers, drain } = checkedOptions(options);
     this.#now = startAt;
     this.#turns = microtaskTurns;
     this.#batch = batchSimultaneousTimers;
+    this.#drain = drain;
   }
 
   /** Current virtual time in milliseconds. Bound: safe to pass around detached. */
@@ -126,9 +129,11 @@ export class VirtualClock implements Clock {
    * or `clearTimeout`), however many windows that takes — so a long chain of work (hundreds of
    * sequential container starts) finishes before time moves (issue 14 item 9). Bounded by
    * {@link MAX_FLUSH_TURNS} for a chain that polls the clock forever without a timer.
-   * Useful after kicking off work and before inspecting state.
+   * Useful after kicking off work and before inspecting state. With the `drain` option, one
+   * `drain()` (plus one per round of `whenIdle` callbacks) replaces the windows.
    */
   flush(): Promise<void> {
+    if (this.#drain !== undefined) return this.#drained(this.#drain);
     if (this.#turns === 0) {
       this.#runIdle();
       return Promise.resolve();
@@ -154,6 +159,19 @@ export class VirtualClock implements Clock {
       }
       return this.#idleWindow(next);
     });
+  }
+
+  /**
+   * The flush with a `drain` option: one yield (every microtask has run by then), then the
+   * {@link whenIdle} callbacks and one more yield for what they resumed, while there are any.
+   */
+  async #drained(drain: () => PromiseLike<void>): Promise<void> {
+    await drain();
+    const rounds = MAX_FLUSH_TURNS / Math.max(1, this.#turns);
+    for (let round = 1; this.#idle.length > 0 && round < rounds; round++) {
+      this.#runIdle();
+      await drain();
+    }
   }
 
   /** Run the pending {@link whenIdle} callbacks; a throw does not stop the others, the first is rethrown. */
@@ -212,18 +230,7 @@ export class VirtualClock implements Clock {
       for (;;) {
         const head = this.#queue.peek();
         if (head === undefined || head.deadlineMs === Infinity) break;
-        if (fired >= maxTimers) {
-          const pending = this.pendingTimerList().filter((p) => p.deadlineAt !== Infinity);
-          const shown = pending
-            .slice(0, 5)
-            .map((p) => `${p.deadlineAt} ms${p.label === undefined ? '' : ` (${p.label})`}`);
-          throw new VirtualClockError(
-            'ERR_CLOCK_TIMER_LIMIT',
-            `VirtualClock.runAll: fired ${fired} timers (maxTimers) and ${pending.length} are still armed, ` +
-              `so something keeps rescheduling itself; now is ${this.#now} ms, next due: ${shown.join(', ')}. ` +
-              'Use advance(ms) for code that polls, or raise maxTimers if the work is finite',
-          );
-        }
+        if (fired >= maxTimers) throw timerLimitError(fired, this.pendingTimerList(), this.#now);
         await this.#fireNext(Infinity, errors);
         fired++;
       }

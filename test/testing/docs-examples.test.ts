@@ -29,6 +29,22 @@ describe('docs/testing.md examples', () => {
     expect(log).toEqual(['grace over at 30000']);
   });
 
+  it('settling by a yield (drain)', async () => {
+    const drain = () => new Promise<void>((resolve) => process.nextTick(resolve));
+    const clock = new VirtualClock({ drain });
+    const trace = await runScenario(pod, { actions: [{ at: 0, startAll: true }, { at: 5_000, delete: true }] }, { drain });
+
+    const deep = (async () => {
+      for (let i = 0; i < 10_000; i++) await undefined; // far deeper than 200 turns
+      return clock.now();
+    })();
+    await clock.flush();
+    expect(await Promise.race([deep, 'not settled'])).toBe(0);
+    const windows = await runScenario(pod, { actions: [{ at: 0, startAll: true }, { at: 5_000, delete: true }] });
+    expect(trace).toEqual(windows);
+    expect(trace.violations).toEqual([]);
+  });
+
   it('fake runtime', async () => {
     const clock = new VirtualClock();
     const runtime = new FakeRuntime({ clock })
