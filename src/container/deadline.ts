@@ -25,84 +25,152 @@ export const DEADLINE = Symbol('deadline');
 export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: number): Promise<T | typeof DEADLINE> {
   const work = Promise.resolve(promise);
   const dueAt = clock.now() + delayMs;
-  return new Promise<T | typeof DEADLINE>((resolve, reject) => {
-    /** plain: the first timer decides; racing: p-timeout has it; done: settled. */
-    let stage: 'plain' | 'racing' | 'done' = 'plain';
-    const timer =
-      delayMs < Infinity
-        ? clock.setTimeout(
-            () => {
-              if (stage !== 'plain') return;
-              stage = 'done';
-              idle?.delete(handOver);
-              resolve(DEADLINE);
-            },
-            // biome-ignore lint/complexity/useMathMinMax: a NaN delay must become 0 (Math.max keeps NaN).
-            delayMs > 0 ? delayMs : 0,
-          )
-        : undefined;
-    const settle = (): boolean => {
-      if (stage !== 'plain') return false;
-      stage = 'done';
-      if (timer !== undefined) clock.clearTimeout(timer);
-      idle?.delete(handOver);
-      return true;
-    };
+  const result = new Promise<T | typeof DEADLINE>(
+    captureSettlers as ConstructorParameters<typeof Promise<T | typeof DEADLINE>>[0],
+  );
+  const race = new Race<T>(clock, work, dueAt, capturedResolve, capturedReject);
+  capturedResolve = capturedReject = noop;
+  // The steps in the order they always ran (arm, listen, wait for idle); a throw rejects the race.
+  try {
+    if (delayMs < Infinity)
+      // biome-ignore lint/complexity/useMathMinMax: a NaN delay must become 0 (Math.max keeps NaN).
+      race.timer = clock.setTimeout(() => race.expire(), delayMs > 0 ? delayMs : 0);
     work.then(
       (value) => {
-        if (settle()) resolve(value);
+        if (race.settle()) race.resolve(value);
       },
       (error: unknown) => {
-        if (settle()) reject(error);
+        if (race.settle()) race.reject(error);
       },
     );
-    const handOver = (): void => {
-      if (stage !== 'plain') return;
-      try {
-        const leftMs = dueAt - clock.now();
-        if (leftMs <= 0) return; // due: the first timer fires (or has fired) at the deadline
-        stage = 'racing';
-        if (timer !== undefined) clock.clearTimeout(timer);
-        resolve(timedRace(clock, work, leftMs));
-      } catch (error) {
-        stage = 'done';
-        reject(error); // a clock that throws: the race fails rather than never settling
-      }
-    };
     const { whenIdle } = clock;
-    const idle = whenIdle === undefined ? undefined : handOverWhenIdle(clock, whenIdle, handOver);
-    if (idle === undefined) handOver();
-  });
+    if (whenIdle === undefined) race.handOver();
+    else handOverWhenIdle(clock, whenIdle, race);
+  } catch (error) {
+    race.reject(error);
+  }
+  return result;
+}
+
+type Resolve = (value: unknown) => void;
+type Reject = (error: unknown) => void;
+const noop = (): void => undefined;
+let capturedResolve: Resolve = noop;
+let capturedReject: Reject = noop;
+/** One executor for every race (no closure per call): it hands out the settle functions. */
+function captureSettlers(resolve: Resolve, reject: Reject): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** Where a {@link Race} is: the first timer decides; p-timeout has it; settled. */
+const PLAIN = 0;
+const RACING = 1;
+const DONE = 2;
+
+/**
+ * The state of one {@link raceDeadline}: one object with three callbacks around it (the first
+ * timer, the work's fulfilment and rejection), where the race used to keep six closures and a
+ * `Set` entry; it is also its own node in the list of races waiting for the clock's idle signal
+ * ({@link IdleBatch}), so joining and leaving it allocates nothing.
+ */
+class Race<T = unknown> {
+  stage: typeof PLAIN | typeof RACING | typeof DONE = PLAIN;
+  timer: unknown = undefined;
+  /** The idle batch this race waits in, and its neighbours there. */
+  batch: IdleBatch | undefined = undefined;
+  prev: Race | undefined = undefined;
+  next: Race | undefined = undefined;
+
+  constructor(
+    readonly clock: Clock,
+    readonly work: Promise<T>,
+    readonly dueAt: number,
+    readonly resolve: Resolve,
+    readonly reject: Reject,
+  ) {}
+
+  /** The first timer fired: the deadline won, unless p-timeout has the race or it settled. */
+  expire(): void {
+    if (this.stage !== PLAIN) return;
+    this.stage = DONE;
+    this.leave();
+    this.resolve(DEADLINE);
+  }
+
+  /** The work settled: true if it decides the race (the first timer is cleared). */
+  settle(): boolean {
+    if (this.stage !== PLAIN) return false;
+    this.stage = DONE;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.leave();
+    return true;
+  }
+
+  /** The clock is idle: work still pending goes to p-timeout for what is left of the deadline. */
+  handOver(): void {
+    if (this.stage !== PLAIN) return;
+    const { clock } = this;
+    try {
+      const leftMs = this.dueAt - clock.now();
+      if (leftMs <= 0) return; // due: the first timer fires (or has fired) at the deadline
+      this.stage = RACING;
+      if (this.timer !== undefined) clock.clearTimeout(this.timer);
+      this.resolve(timedRace(clock, this.work, leftMs));
+    } catch (error) {
+      this.stage = DONE;
+      this.reject(error); // a clock that throws: the race fails rather than never settling
+    }
+  }
+
+  /** Leave the idle batch, if still in one. */
+  leave(): void {
+    const { batch } = this;
+    if (batch === undefined) return;
+    const { prev, next } = this;
+    if (prev === undefined) batch.head = next;
+    else prev.next = next;
+    if (next === undefined) batch.tail = prev;
+    else next.prev = prev;
+    this.batch = this.prev = this.next = undefined;
+  }
 }
 
 /**
- * The races of each clock waiting for its next idle signal, behind one `whenIdle` callback per
- * clock and idle period. A race that settles first leaves the set (its `handOver` would find
- * nothing to do): a `VirtualClock` that is never flushed (work that always settles at once) then
- * keeps nothing per race, where one `whenIdle` callback per race piled up until a flush
- * (≈ 2 KB per lifecycle cycle: docs/performance.md).
+ * The races of one clock waiting for its next idle signal, behind one `whenIdle` callback per
+ * clock and idle period: a list in call order. A race that settles first leaves it (its
+ * `handOver` would find nothing to do): a `VirtualClock` that is never flushed (work that always
+ * settles at once) then keeps nothing per race, where one `whenIdle` callback per race piled up
+ * until a flush (≈ 2 KB per lifecycle cycle: docs/performance.md).
  */
-const idleRaces = new WeakMap<Clock, Set<() => void>>();
+interface IdleBatch {
+  head: Race | undefined;
+  tail: Race | undefined;
+}
 
-/** Run `handOver` at `clock`'s next idle signal (in call order); returns the set to leave. */
-function handOverWhenIdle(
-  clock: Clock,
-  whenIdle: NonNullable<Clock['whenIdle']>,
-  handOver: () => void,
-): Set<() => void> {
-  const races = idleRaces.get(clock);
-  if (races !== undefined) {
-    races.add(handOver);
-    return races;
+const idleRaces = new WeakMap<Clock, IdleBatch>();
+
+/** Run `race.handOver` at `clock`'s next idle signal (in call order). */
+function handOverWhenIdle(clock: Clock, whenIdle: NonNullable<Clock['whenIdle']>, race: Race): void {
+  let batch = idleRaces.get(clock);
+  if (batch === undefined) {
+    const fresh: IdleBatch = { head: undefined, tail: undefined };
+    batch = fresh;
+    idleRaces.set(clock, fresh);
+    whenIdle.call(clock, () => {
+      if (idleRaces.get(clock) === fresh) idleRaces.delete(clock);
+      // Each race is taken out before its hand-over (which never throws: it rejects its race).
+      for (let next = fresh.head; next !== undefined; next = fresh.head) {
+        next.leave();
+        next.handOver();
+      }
+    });
   }
-  const batch = new Set<() => void>([handOver]);
-  idleRaces.set(clock, batch);
-  whenIdle.call(clock, () => {
-    if (idleRaces.get(clock) === batch) idleRaces.delete(clock);
-    for (const race of batch) race(); // handOver never throws (it rejects its race instead)
-    batch.clear();
-  });
-  return batch;
+  race.batch = batch;
+  race.prev = batch.tail;
+  if (batch.tail === undefined) batch.head = race;
+  else batch.tail.next = race;
+  batch.tail = race;
 }
 
 /** p-timeout on the clock's timers: `work`, or {@link DEADLINE} after `delayMs` (> 0). */

@@ -80,15 +80,15 @@ export function beginKill(
     planInput,
     startedAt,
     termination,
-  ).then((result) => {
-    termination.settled = true;
-    return result;
-  });
+  );
   record.termination = termination;
   return termination;
 }
 
-/** The kill itself; a throw on the way becomes a rejection, as from an async function. */
+/**
+ * The kill itself; a throw on the way becomes a rejection, as from an async function. Its result
+ * marks the termination settled (in the same callback that builds it on the direct path).
+ */
 function runKill(
   ctx: ManagerContext,
   pod: PodRecord,
@@ -113,10 +113,16 @@ function runKill(
     const runsPreStop = container.lifecycle?.preStop !== undefined && plan.runsPreStop;
     const waits = plan.remainingSeconds > 0 && (request.prerequisites?.length ?? 0) > 0;
     if (runsPreStop || waits || record.ref === undefined || termination.shortened)
-      return waitThenStop(ctx, pod, record, container, request, planInput, startedAt, termination, plan);
+      return waitThenStop(ctx, pod, record, container, request, planInput, startedAt, termination, plan).then(
+        (result) => {
+          termination.settled = true;
+          return result;
+        },
+      );
     // Nothing to wait for (no preStop, no sidecar ordering): the stop call goes out now, and its
-    // answer is reported without resuming an async frame (a burst of stops on the real clock pays
-    // that per kill while later SIGKILLs are due: docs/performance.md).
+    // answer is reported, the termination marked settled, in the one reaction to the stop's
+    // deadline race: no async frame resumed, no chain of `.then`s (a burst of stops on the real
+    // clock pays that per kill while later SIGKILLs are due: docs/performance.md).
     const timeoutSeconds = plan.stopTimeoutSeconds;
     const base: KillBase = {
       container: record.name,
@@ -126,9 +132,11 @@ function runKill(
       orderingWaitMs: 0,
       startedAt,
     };
-    return stopWithRuntime(ctx, pod, record, termination, timeoutSeconds).then((stopped) =>
-      reportStop(ctx, pod, record, timeoutSeconds, base, stopped),
-    );
+    return stopWithRuntime(ctx, pod, record, termination, timeoutSeconds, (stopped) => {
+      const result = reportStop(ctx, pod, record, timeoutSeconds, base, stopped);
+      termination.settled = true;
+      return result;
+    });
   } catch (error) {
     return Promise.reject(error);
   }
@@ -193,8 +201,10 @@ async function waitThenStop(
   };
   if (ref === undefined) return { ...base, outcome: 'notRunning' };
   const timeoutSeconds = plan.stopTimeoutSeconds;
-  const stopped = await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds);
-  return reportStop(ctx, pod, record, timeoutSeconds, base, stopped);
+  // `await`: the result comes back in as many turns as when the report followed the race.
+  return await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds, (stopped) =>
+    reportStop(ctx, pod, record, timeoutSeconds, base, stopped),
+  );
 }
 
 /** `input` with what the kill measured so far: one literal, not a spread (a kill asks three times). */

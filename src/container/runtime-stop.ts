@@ -20,22 +20,28 @@ export type StopOutcome =
 const STOPPED: StopOutcome = Object.freeze({ ok: true });
 
 /**
- * Call `runtime.stopContainer`, bounded by the timeout plus the runtime request timeout. The call
- * carries the instance's signal, aborted only if the manager gives up on the call; the instance,
- * still running then, gets a fresh call scope for the retry a later stop makes.
+ * Call `runtime.stopContainer`, bounded by the timeout plus the runtime request timeout, and hand
+ * its outcome to `report`: the promise answers what `report` returns. The call carries the
+ * instance's signal, aborted only if the manager gives up on the call; the instance, still
+ * running then, gets a fresh call scope for the retry a later stop makes.
+ *
+ * `report` runs in the reaction to the deadline race itself, not in a `.then` chained after it: a
+ * kill's completion is one callback, which a burst of stops on the real clock pays per kill while
+ * later SIGKILLs are due (docs/performance.md, round 5).
  */
-export function stopWithRuntime(
+export function stopWithRuntime<R>(
   ctx: ManagerContext,
   pod: PodRecord,
   record: ContainerRecord,
   termination: Termination,
   timeoutSeconds: number,
-): Promise<StopOutcome> {
+  report: (stopped: StopOutcome) => R,
+): Promise<R> {
   const ref = record.ref;
-  if (ref === undefined) return Promise.resolve(STOPPED);
+  if (ref === undefined) return Promise.resolve(STOPPED).then(report);
   const stopSignal = instanceSpec(pod.pod, record).lifecycle?.stopSignal;
   if (termination.deadlineChanged !== undefined)
-    return stopInterruptibly(ctx, pod, record, termination, ref, stopSignal, timeoutSeconds);
+    return stopInterruptibly(ctx, pod, record, termination, ref, stopSignal, timeoutSeconds).then(report);
   const scope = record.calls;
   emitStep(ctx, pod, record, {
     kind: 'stopRequested',
@@ -45,18 +51,24 @@ export function stopWithRuntime(
   const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
   const { signal } = scope.controller;
   const options = stopSignal !== undefined ? { stopSignal, timeoutSeconds, signal } : { timeoutSeconds, signal };
-  return raceDeadline(
-    ctx.clock,
-    callSafely(() => ctx.runtime.stopContainer(ref, options)),
-    limitMs,
-  ).then(
-    (settled): StopOutcome => {
-      if (settled !== DEADLINE) return STOPPED;
+  let call: Promise<void>;
+  try {
+    call = Promise.resolve(ctx.runtime.stopContainer(ref, options));
+  } catch (error) {
+    call = Promise.reject(error);
+  }
+  return raceDeadline(ctx.clock, call, limitMs).then(
+    (settled): R => {
+      if (settled !== DEADLINE) return report(STOPPED);
       scope.controller.abort(STOP_GIVEN_UP);
       if (record.calls === scope) record.calls = newCallScope();
-      return { ok: false, timedOut: true, error: `runtime did not stop the container within ${limitMs / 1000}s` };
+      return report({
+        ok: false,
+        timedOut: true,
+        error: `runtime did not stop the container within ${limitMs / 1000}s`,
+      });
     },
-    (error: unknown): StopOutcome => ({ ok: false, timedOut: false, error: errorText(error) }),
+    (error: unknown): R => report({ ok: false, timedOut: false, error: errorText(error) }),
   );
 }
 

@@ -12,31 +12,80 @@ export type Settled<T> =
   | { readonly kind: 'aborted' };
 
 /**
- * Callbacks waiting for a signal to abort, behind one `abort` listener per signal. A hook's
+ * The calls waiting for a signal to abort, behind one `abort` listener per signal. A hook's
  * adapter calls share their container instance's signal (the manager reuses it across calls and
  * instances), so one listener per signal for its lifetime replaces an add and a remove per call:
- * those were a tenth of a lifecycle cycle's time (docs/performance.md).
+ * those were a tenth of a lifecycle cycle's time (docs/performance.md). Each call is its own node
+ * in the list, so waiting and leaving allocate nothing (a `Set` reallocated its table as a call
+ * left it: ≈ 100 B of garbage per call).
  */
-const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+interface AbortWaiters {
+  head: PendingCall | undefined;
+  tail: PendingCall | undefined;
+}
 
-/** Call `callback` when `signal` aborts (it must not be aborted yet); returns how to stop waiting. */
-function whenAborted(signal: AbortSignal, callback: () => void): Set<() => void> {
-  let waiters = abortWaiters.get(signal);
-  if (waiters === undefined) {
-    const set = new Set<() => void>();
-    waiters = set;
-    abortWaiters.set(signal, set);
-    signal.addEventListener(
-      'abort',
-      () => {
-        abortWaiters.delete(signal);
-        for (const waiter of set) waiter();
-      },
-      { once: true },
-    );
+const abortWaiters = new WeakMap<AbortSignal, AbortWaiters>();
+
+/** One {@link settle} call: settles once, and leaves its signal's waiters as it does. */
+class PendingCall {
+  isDone = false;
+  waiters: AbortWaiters | undefined = undefined;
+  prev: PendingCall | undefined = undefined;
+  next: PendingCall | undefined = undefined;
+
+  constructor(
+    readonly resolve: (result: Settled<unknown>) => void,
+    /** The adapter call's starter, held while the call waits (as its closures did), let go once settled. */
+    public start: unknown,
+  ) {}
+
+  /** Wait for `signal` to abort (it must not be aborted yet). */
+  wait(signal: AbortSignal): void {
+    let waiters = abortWaiters.get(signal);
+    if (waiters === undefined) {
+      const list: AbortWaiters = { head: undefined, tail: undefined };
+      waiters = list;
+      abortWaiters.set(signal, list);
+      signal.addEventListener(
+        'abort',
+        () => {
+          abortWaiters.delete(signal);
+          for (let call = list.head; call !== undefined; call = list.head) call.finish({ kind: 'aborted' });
+        },
+        { once: true },
+      );
+    }
+    this.waiters = waiters;
+    this.prev = waiters.tail;
+    if (waiters.tail === undefined) waiters.head = this;
+    else waiters.tail.next = this;
+    waiters.tail = this;
   }
-  waiters.add(callback);
-  return waiters;
+
+  finish(result: Settled<unknown>): void {
+    if (this.isDone) return;
+    this.isDone = true;
+    this.start = undefined;
+    const { waiters, prev, next } = this;
+    if (waiters !== undefined) {
+      if (prev === undefined) waiters.head = next;
+      else prev.next = next;
+      if (next === undefined) waiters.tail = prev;
+      else next.prev = prev;
+      this.waiters = this.prev = this.next = undefined;
+    }
+    this.resolve(result);
+  }
+}
+
+type Resolve = (result: Settled<unknown>) => void;
+type Reject = (error: unknown) => void;
+let capturedResolve: Resolve | undefined;
+let capturedReject: Reject | undefined;
+/** One executor for every call (no closure per call): it hands out the settle functions. */
+function captureSettlers(resolve: Resolve, reject: Reject): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
 }
 
 /**
@@ -46,32 +95,34 @@ function whenAborted(signal: AbortSignal, callback: () => void): Set<() => void>
  * signal stays, shared by every call given that signal.
  */
 export function settle<T>(start: () => PromiseLike<T> | T, signal: AbortSignal): Promise<Settled<T>> {
-  return new Promise<Settled<T>>((resolve) => {
-    if (signal.aborted) {
-      resolve({ kind: 'aborted' });
-      return;
-    }
-    let isDone = false;
-    const onAbort = (): void => finish({ kind: 'aborted' });
-    const waiters = whenAborted(signal, onAbort);
-    const finish = (result: Settled<T>): void => {
-      if (isDone) return;
-      isDone = true;
-      waiters.delete(onAbort);
-      resolve(result);
-    };
-    let pending: PromiseLike<T> | T;
-    try {
-      pending = start();
-    } catch (error) {
-      finish({ kind: 'rejected', error });
-      return;
-    }
+  const result = new Promise<Settled<T>>(
+    captureSettlers as (resolve: (value: Settled<T>) => void, reject: Reject) => void,
+  );
+  const resolve = capturedResolve as Resolve;
+  const reject = capturedReject as Reject;
+  capturedResolve = capturedReject = undefined;
+  if (signal.aborted) {
+    resolve({ kind: 'aborted' });
+    return result;
+  }
+  const call = new PendingCall(resolve, start);
+  call.wait(signal);
+  let pending: PromiseLike<T> | T;
+  try {
+    pending = start();
+  } catch (error) {
+    call.finish({ kind: 'rejected', error });
+    return result;
+  }
+  try {
     Promise.resolve(pending).then(
-      (value) => finish({ kind: 'fulfilled', value }),
-      (error: unknown) => finish({ kind: 'rejected', error }),
+      (value) => call.finish({ kind: 'fulfilled', value }),
+      (error: unknown) => call.finish({ kind: 'rejected', error }),
     );
-  });
+  } catch (error) {
+    reject(error); // as a throw in the executor did (a promise whose `constructor` getter throws)
+  }
+  return result;
 }
 
 /**
