@@ -26,7 +26,7 @@ let seq = 0;
  * functions it was armed and is to be cleared with (fake timers may come and go meanwhile).
  */
 let nodeTimer: ReturnType<typeof globalThis.setTimeout> | undefined;
-let nodeTimerDueMs = Infinity;
+let nodeTimerDueAt = Infinity;
 let armedWith: typeof globalThis.setTimeout | undefined;
 let clearWith: typeof globalThis.clearTimeout | undefined;
 const OWNER = Object.freeze({ clock: 'systemClock' });
@@ -46,15 +46,15 @@ function runIdle(): void {
 /** Arm the Node timer for the earliest pending deadline (again if that changed). */
 function schedule(): void {
   const head = queue.peek();
-  const dueMs = head === undefined ? Infinity : head.deadlineMs;
-  if (dueMs === nodeTimerDueMs && armedWith === globalThis.setTimeout) return;
+  const dueAt = head === undefined ? Infinity : head.deadlineAt;
+  if (dueAt === nodeTimerDueAt && armedWith === globalThis.setTimeout) return;
   if (nodeTimer !== undefined) clearWith?.(nodeTimer);
   nodeTimer = undefined;
-  nodeTimerDueMs = dueMs;
+  nodeTimerDueAt = dueAt;
   armedWith = globalThis.setTimeout;
   clearWith = globalThis.clearTimeout;
-  if (dueMs === Infinity) return;
-  nodeTimer = globalThis.setTimeout(runDue, Math.min(Math.max(0, dueMs - performance.now()), MAX_TIMER_DELAY_MS));
+  if (dueAt === Infinity) return;
+  nodeTimer = globalThis.setTimeout(runDue, Math.min(Math.max(0, dueAt - performance.now()), MAX_TIMER_DELAY_MS));
   // Pending timers keep a process alive only while someone holds it (keepAlive).
   if (holds === 0) nodeTimer.unref?.();
 }
@@ -68,20 +68,20 @@ function schedule(): void {
  */
 function runDue(): void {
   nodeTimer = undefined;
-  nodeTimerDueMs = Infinity;
+  nodeTimerDueAt = Infinity;
   const armedBefore = seq;
   let firstError: { error: unknown } | undefined;
   // Node fired for the earliest timer, perhaps a hair early: that one gets the tolerance, and so
   // do the others due at the same instant; the rest run only once really due, so a batch never
   // runs a timer earlier than the one Node fired for.
   let tolerance = EARLY_TOLERANCE_MS;
-  let firstDeadlineMs = -Infinity;
+  let firstDeadlineAt = -Infinity;
   try {
     for (;;) {
       const head = queue.peek();
       if (head === undefined || head.seq >= armedBefore) break;
-      if (head.deadlineMs > firstDeadlineMs && head.deadlineMs - performance.now() > tolerance) break;
-      if (firstDeadlineMs === -Infinity) firstDeadlineMs = head.deadlineMs;
+      if (head.deadlineAt > firstDeadlineAt && head.deadlineAt - performance.now() > tolerance) break;
+      if (firstDeadlineAt === -Infinity) firstDeadlineAt = head.deadlineAt;
       tolerance = 0;
       queue.pop();
       try {
@@ -111,13 +111,13 @@ export const systemClock: Clock = Object.freeze({
   now: (): number => performance.now(),
   setTimeout: (callback: () => void, delayMs: number): unknown => {
     const delay = Number.isNaN(delayMs) || delayMs < 0 ? 0 : delayMs;
-    const deadlineMs = performance.now() + delay;
+    const deadlineAt = performance.now() + delay;
     // A timer that never fires waits nowhere: its handle is inert ('cleared' from the start).
-    const state = deadlineMs === Infinity ? 'cleared' : 'pending';
-    const entry: TimerEntry = { deadlineMs, seq: seq++, callback, label: undefined, owner: OWNER, state };
+    const state = deadlineAt === Infinity ? 'cleared' : 'pending';
+    const entry: TimerEntry = { deadlineAt, seq: seq++, callback, label: undefined, owner: OWNER, state };
     if (state === 'pending') {
       queue.push(entry);
-      if (deadlineMs < nodeTimerDueMs || armedWith !== globalThis.setTimeout) schedule();
+      if (deadlineAt < nodeTimerDueAt || armedWith !== globalThis.setTimeout) schedule();
     }
     return entry;
   },

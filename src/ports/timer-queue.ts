@@ -1,6 +1,6 @@
 /** One armed timer of a clock (internal; a VirtualClock's public view is `PendingTimer`). */
 export interface TimerEntry {
-  readonly deadlineMs: number;
+  readonly deadlineAt: number;
   /** Arming order: breaks deadline ties first-in first-out. */
   readonly seq: number;
   readonly callback: () => void;
@@ -12,7 +12,7 @@ export interface TimerEntry {
 }
 
 const before = (a: TimerEntry, b: TimerEntry): boolean =>
-  a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.seq < b.seq);
+  a.deadlineAt < b.deadlineAt || (a.deadlineAt === b.deadlineAt && a.seq < b.seq);
 
 /**
  * Binary min-heap of timers ordered by (deadline, arming order), with lazy removal of cleared

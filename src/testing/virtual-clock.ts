@@ -78,7 +78,7 @@ export class VirtualClock implements Clock {
     this.#activity++;
     const delay = Number.isNaN(delayMs) || !(delayMs > 0) ? 0 : delayMs;
     const entry: TimerEntry = {
-      deadlineMs: this.#now + delay,
+      deadlineAt: this.#now + delay,
       seq: this.#seq++,
       callback,
       label,
@@ -118,8 +118,8 @@ export class VirtualClock implements Clock {
       .list()
       .map((e) =>
         e.label === undefined
-          ? { deadlineAt: e.deadlineMs, deadlineMs: e.deadlineMs }
-          : { deadlineAt: e.deadlineMs, deadlineMs: e.deadlineMs, label: e.label },
+          ? { deadlineAt: e.deadlineAt, deadlineMs: e.deadlineAt }
+          : { deadlineAt: e.deadlineAt, deadlineMs: e.deadlineAt, label: e.label },
       );
   }
 
@@ -229,7 +229,7 @@ export class VirtualClock implements Clock {
       await this.flush();
       for (;;) {
         const head = this.#queue.peek();
-        if (head === undefined || head.deadlineMs === Infinity) break;
+        if (head === undefined || head.deadlineAt === Infinity) break;
         if (fired >= maxTimers) throw timerLimitError(fired, this.pendingTimerList(), this.#now);
         await this.#fireNext(Infinity, errors);
         fired++;
@@ -257,25 +257,25 @@ export class VirtualClock implements Clock {
   /** Fire the earliest timer due at or before `limit`, then flush. False when none is due. */
   async #fireNext(limit: number, errors: unknown[]): Promise<boolean> {
     const head = this.#queue.peek();
-    if (head === undefined || head.deadlineMs > limit || head.deadlineMs === Infinity) return false;
+    if (head === undefined || head.deadlineAt > limit || head.deadlineAt === Infinity) return false;
     this.#queue.pop();
-    if (head.deadlineMs > this.#now) this.#now = head.deadlineMs;
+    if (head.deadlineAt > this.#now) this.#now = head.deadlineAt;
     const armedBefore = this.#seq;
     try {
       head.callback();
     } catch (error) {
       errors.push(error);
     }
-    if (this.#batch) this.#fireSimultaneous(head.deadlineMs, armedBefore, errors);
+    if (this.#batch) this.#fireSimultaneous(head.deadlineAt, armedBefore, errors);
     await this.flush();
     return true;
   }
 
-  /** `batchSimultaneousTimers`: fire the other timers due at `deadlineMs` armed before the batch began. */
-  #fireSimultaneous(deadlineMs: number, armedBefore: number, errors: unknown[]): void {
+  /** `batchSimultaneousTimers`: fire the other timers due at `deadlineAt` armed before the batch began. */
+  #fireSimultaneous(deadlineAt: number, armedBefore: number, errors: unknown[]): void {
     for (;;) {
       const head = this.#queue.peek();
-      if (head === undefined || head.deadlineMs !== deadlineMs || head.seq >= armedBefore) return;
+      if (head === undefined || head.deadlineAt !== deadlineAt || head.seq >= armedBefore) return;
       this.#queue.pop();
       try {
         head.callback();

@@ -3,8 +3,8 @@ import { describe, expect } from 'vitest';
 import { type TimerEntry, TimerQueue } from '../../src/ports/timer-queue.js';
 
 const OWNER = {};
-const entry = (deadlineMs: number, seq: number): TimerEntry => ({
-  deadlineMs,
+const entry = (deadlineAt: number, seq: number): TimerEntry => ({
+  deadlineAt,
   seq,
   callback: () => undefined,
   label: undefined,
@@ -21,7 +21,7 @@ describe('TimerQueue', () => {
     },
   )('pops the live entries in (deadline, arming order) after clears that compact the heap', (specs) => {
     const queue = new TimerQueue();
-    const entries = specs.map(([deadlineMs], seq) => entry(deadlineMs, seq));
+    const entries = specs.map(([deadlineAt], seq) => entry(deadlineAt, seq));
     for (const e of entries) queue.push(e);
     const live = entries.filter((e, i) => {
       if (specs[i]![1]) return true;
@@ -33,7 +33,7 @@ describe('TimerQueue', () => {
     expect(queue.size).toBe(kept.length);
     const popped: TimerEntry[] = [];
     for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e);
-    const expected = [...kept].sort((a, b) => a.deadlineMs - b.deadlineMs || a.seq - b.seq);
+    const expected = [...kept].sort((a, b) => a.deadlineAt - b.deadlineAt || a.seq - b.seq);
     expect(popped.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
     expect(popped.every((e) => e.state === 'fired')).toBe(true);
   });
