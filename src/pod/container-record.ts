@@ -14,12 +14,10 @@
  * @module
  */
 
-import type { ContainerStateTerminated, PodContainerStatus } from '../api/pod-status.js';
-import { toApiTime } from '../api/pod-status.js';
 import type { Container } from '../api/types.js';
 import type { KubeEventObject } from '../hooks/events.js';
 import type { ContainerExit, StartOutcome } from './container-driver.js';
-import { isContainerReady } from './pod-conditions.js';
+import type { RenderedStatus } from './render-container-status.js';
 import type { ContainerKind } from './restart-decision.js';
 
 /** Named states of a container under the worker. */
@@ -32,23 +30,25 @@ export interface ContainerRecord {
   readonly spec: Container;
   state: ContainerRecordState;
   /** While `starting`: the state the start began from, which the status keeps showing. */
-  startingFrom?: ContainerRecordState;
+  startingFrom?: ContainerRecordState | undefined;
   /** `restartCount` of the newest instance (previous + 1 at creation, spec pod §4.4). */
   restartCount: number;
   /** Instances created so far. */
   instances: number;
-  containerID?: string;
-  startedAtMs?: number;
+  containerID?: string | undefined;
+  startedAtMs?: number | undefined;
   /** The newest instance's termination (clock ms inside). */
-  lastExit?: RecordedExit;
+  lastExit?: RecordedExit | undefined;
   /** The termination of the instance before the newest (for `lastState` of a terminated container). */
-  priorExit?: RecordedExit;
+  priorExit?: RecordedExit | undefined;
   /** Waiting reason/message shown instead of the default (PostStartHookError, CrashLoopBackOff, …). */
-  waiting?: { reason: string; message?: string };
+  waiting?: { reason: string; message?: string } | undefined;
   /** Startup probe result: `undefined` without a startup probe. */
-  startup?: boolean;
+  startup?: boolean | undefined;
   /** Readiness probe result: `undefined` without a readiness probe. */
-  readiness?: boolean;
+  readiness?: boolean | undefined;
+  /** The last status rendered from this record (`render-container-status.ts`), reused while unchanged. */
+  rendered?: RenderedStatus | undefined;
 }
 
 /** A termination with clock-ms times. */
@@ -63,64 +63,31 @@ export interface RecordedExit {
 
 /** A fresh record for a container of the given kind. */
 export function newContainerRecord(spec: Container, kind: ContainerKind): ContainerRecord {
-  const record: ContainerRecord = { name: spec.name, kind, spec, state: 'notStarted', restartCount: 0, instances: 0 };
-  if (spec.startupProbe !== undefined && kind !== 'init') record.startup = false;
-  if (spec.readinessProbe !== undefined && kind !== 'init') record.readiness = false;
-  return record;
-}
-
-function terminated(exit: RecordedExit): ContainerStateTerminated {
+  // Every field from the start, and `undefined` rather than `delete` later: one hidden class for
+  // every record (a deleted property turns an object into a slow dictionary).
+  const probed = kind !== 'init';
   return {
-    exitCode: exit.exitCode,
-    reason: exit.reason,
-    ...(exit.message !== undefined ? { message: exit.message } : {}),
-    ...(exit.startedAtMs !== undefined ? { startedAt: toApiTime(exit.startedAtMs) } : {}),
-    finishedAt: toApiTime(exit.finishedAtMs),
-    ...(exit.containerID !== undefined ? { containerID: exit.containerID } : {}),
+    name: spec.name,
+    kind,
+    spec,
+    state: 'notStarted',
+    startingFrom: undefined,
+    restartCount: 0,
+    instances: 0,
+    containerID: undefined,
+    startedAtMs: undefined,
+    lastExit: undefined,
+    priorExit: undefined,
+    waiting: undefined,
+    startup: spec.startupProbe !== undefined && probed ? false : undefined,
+    readiness: spec.readinessProbe !== undefined && probed ? false : undefined,
+    rendered: undefined,
   };
 }
 
 /** `started` of a record (spec pod §5.3): running and startup probe passed (or none). */
 export function isRecordStarted(record: ContainerRecord): boolean {
   return record.state === 'running' && record.startup !== false;
-}
-
-/**
- * The API `ContainerStatus` of a record. `defaultWaitingReason` is `PodInitializing` for pods with
- * init containers, else `ContainerCreating` (spec pod §4.4).
- */
-export function renderContainerStatus(record: ContainerRecord, defaultWaitingReason: string): PodContainerStatus {
-  const { lastExit, priorExit } = record;
-  const state = record.state === 'starting' ? (record.startingFrom ?? 'notStarted') : record.state;
-  const started = isRecordStarted(record);
-  let status: PodContainerStatus['state'];
-  let lastState: PodContainerStatus['lastState'] = {};
-  if (state === 'running') {
-    status = { running: { startedAt: toApiTime(record.startedAtMs ?? 0) } };
-    if (lastExit) lastState = { terminated: terminated(lastExit) };
-  } else if ((state === 'exited' || state === 'done') && lastExit && !record.waiting) {
-    status = { terminated: terminated(lastExit) };
-    if (priorExit) lastState = { terminated: terminated(priorExit) };
-  } else {
-    const waiting = record.waiting ?? { reason: defaultWaitingReason };
-    status = { waiting: { ...waiting } };
-    if (lastExit) lastState = { terminated: terminated(lastExit) };
-  }
-  const ready = isContainerReady({
-    kind: record.kind,
-    status: { state: status, started },
-    readiness: record.readiness,
-  });
-  return {
-    name: record.name,
-    state: status,
-    lastState,
-    ready,
-    started,
-    restartCount: record.restartCount,
-    image: record.spec.image ?? '',
-    ...(record.containerID !== undefined ? { containerID: record.containerID } : {}),
-  };
 }
 
 /** The exit assumed for a killed container when the driver cannot tell (SIGKILL, spec pod §4.4). */
@@ -134,16 +101,18 @@ export const DEFAULT_KILL_EXIT: ContainerExit = Object.freeze({ exitCode: 137, r
 export function applyExit(record: ContainerRecord, exit: ContainerExit, nowMs: number, final: boolean): void {
   const exitCode = typeof exit?.exitCode === 'number' ? exit.exitCode : DEFAULT_KILL_EXIT.exitCode;
   if (record.lastExit) record.priorExit = record.lastExit;
-  record.lastExit = {
+  // Built by assignment (same keys in the same order as the API object), not by spreads.
+  const recorded: { -readonly [K in keyof RecordedExit]: RecordedExit[K] } = {
     exitCode,
     reason: exit?.reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
-    ...(exit?.message !== undefined ? { message: exit.message } : {}),
-    ...(record.startedAtMs !== undefined ? { startedAtMs: record.startedAtMs } : {}),
-    finishedAtMs: exit?.finishedAt ?? nowMs,
-    ...(record.containerID !== undefined ? { containerID: record.containerID } : {}),
-  };
+  } as RecordedExit;
+  if (exit?.message !== undefined) recorded.message = exit.message;
+  if (record.startedAtMs !== undefined) recorded.startedAtMs = record.startedAtMs;
+  recorded.finishedAtMs = exit?.finishedAt ?? nowMs;
+  if (record.containerID !== undefined) recorded.containerID = record.containerID;
+  record.lastExit = recorded;
   record.state = final ? 'done' : 'exited';
-  delete record.waiting;
+  record.waiting = undefined;
 }
 
 /**
@@ -161,12 +130,12 @@ export function applyStart(
   record.instances++;
   record.restartCount = restartCount;
   if (outcome.containerID !== undefined) record.containerID = outcome.containerID;
-  else delete record.containerID;
+  else record.containerID = undefined;
   record.startedAtMs = outcome.outcome === 'running' ? (outcome.startedAt ?? nowMs) : calledAtMs;
   if (record.spec.startupProbe !== undefined && record.kind !== 'init') record.startup = false;
   if (record.spec.readinessProbe !== undefined && record.kind !== 'init') record.readiness = false;
   record.state = 'running';
-  delete record.waiting;
+  record.waiting = undefined;
   if (outcome.outcome === 'running') return true;
   applyExit(record, outcome.exit ?? DEFAULT_KILL_EXIT, nowMs, false);
   if (outcome.outcome === 'postStartFailed') {

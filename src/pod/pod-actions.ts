@@ -35,19 +35,20 @@ export interface PodActionInput {
   readonly initialized: boolean;
   /** Containers found in back-off, or whose start failed, during this sync: not retried until the next one. */
   readonly skip: ReadonlySet<string>;
-  readonly gates?: RestartGates;
+  readonly gates?: RestartGates | undefined;
 }
 
 const WAIT: PodAction = Object.freeze({ kind: 'wait' });
 
 function restarts(input: PodActionInput, record: ContainerRecord): boolean {
-  return shouldContainerRestart({
-    kind: record.kind,
-    container: record.spec,
-    podRestartPolicy: input.podRestartPolicy,
-    exitCode: record.lastExit?.exitCode ?? 0,
-    ...(input.gates !== undefined ? { gates: input.gates } : {}),
-  });
+  const { kind, spec: container } = record;
+  const { podRestartPolicy, gates } = input;
+  const exitCode = record.lastExit?.exitCode ?? 0;
+  return shouldContainerRestart(
+    gates === undefined
+      ? { kind, container, podRestartPolicy, exitCode }
+      : { kind, container, podRestartPolicy, exitCode, gates },
+  );
 }
 
 function initAction(input: PodActionInput, c: ContainerRecord): PodAction | 'next' {

@@ -17,10 +17,12 @@ import type { ContainerDriver, ContainerExit } from './container-driver.js';
 import { applyExit, type ContainerRecord, containerEventObject, newContainerRecord } from './container-record.js';
 import type { CrashLoopBackOff } from './crash-loop-back-off.js';
 import { killPod } from './kill-pod.js';
-import { nextPodAction } from './pod-actions.js';
+import { nextPodAction, type PodActionInput } from './pod-actions.js';
 import type { RestartGates } from './restart-decision.js';
 import { type StartHost, type SyncPass, startContainer } from './start-container.js';
 import { requeueDelayMs, SYNC_REQUEUE_DEFAULTS, type SyncRequeueConfig } from './sync-requeue.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Named states of a {@link PodWorker}. */
 export type PodWorkerState = 'created' | 'sandbox' | 'syncing' | 'idle' | 'completing' | 'completed' | 'stopped';
@@ -165,17 +167,16 @@ export class PodSync implements StartHost {
    * found a container in back-off or failed a start is requeued (spec pod §4.3, `sync-requeue.ts`).
    */
   async syncOnce(): Promise<void> {
-    const pass: SyncPass = { skip: new Set(), shortfalls: [] };
+    const skip = new Set<string>();
+    const pass: SyncPass = { skip, shortfalls: [] };
+    // One input for the whole sync; only `initialized` moves between actions.
+    const { podRestartPolicy, gates } = this.#host;
+    const { inits: initContainers, regulars: containers, initialized } = this;
+    const input: Mutable<PodActionInput> = { initContainers, containers, podRestartPolicy, initialized, skip, gates };
     for (;;) {
       if (!this.live()) return;
-      const action = nextPodAction({
-        initContainers: this.inits,
-        containers: this.regulars,
-        podRestartPolicy: this.#host.podRestartPolicy,
-        initialized: this.initialized,
-        skip: pass.skip,
-        ...(this.#host.gates !== undefined ? { gates: this.#host.gates } : {}),
-      });
+      input.initialized = this.initialized;
+      const action = nextPodAction(input);
       if (action.kind === 'wait') break;
       if (action.kind === 'settle') {
         this.settle(action.container);
@@ -193,7 +194,7 @@ export class PodSync implements StartHost {
 
   settle(record: ContainerRecord): void {
     record.state = 'done';
-    delete record.waiting;
+    record.waiting = undefined;
   }
 
   /** doBackOff then startContainer (spec pod §4.2, `start-container.ts`); an instance that runs is watched. */

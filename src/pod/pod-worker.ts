@@ -204,7 +204,7 @@ export class PodWorker {
 
   #publish(): void {
     const next = this.#render();
-    if (this.#isPublished && sameJson(next, this.#status)) return;
+    if (this.#isPublished && sameStatus(next, this.#status)) return;
     this.#isPublished = true;
     this.#status = next;
     try {
@@ -212,6 +212,26 @@ export class PodWorker {
     } catch {}
     this.#waiters.update(this.#view());
   }
+}
+
+/**
+ * {@link sameJson} for two rendered statuses: `renderPodStatus` writes the top-level keys in a
+ * fixed order (the optional ones present exactly when set), so comparing them by name is the
+ * same as comparing the JSON, without listing the keys; the parts are compared as JSON.
+ */
+function sameStatus(a: PodLifecycleStatus, b: PodLifecycleStatus): boolean {
+  return (
+    a === b ||
+    (a.phase === b.phase &&
+      a.podIP === b.podIP &&
+      a.startTime === b.startTime &&
+      a.reason === b.reason &&
+      a.message === b.message &&
+      sameJson(a.podIPs, b.podIPs) &&
+      sameJson(a.conditions, b.conditions) &&
+      sameJson(a.initContainerStatuses, b.initContainerStatuses) &&
+      sameJson(a.containerStatuses, b.containerStatuses))
+  );
 }
 
 /**

@@ -5,11 +5,12 @@
  * @module
  */
 
-import type { PodLifecycleStatus, PodPhase } from '../api/pod-status.js';
+import type { PodContainerStatus, PodLifecycleStatus, PodPhase } from '../api/pod-status.js';
 import { toApiTime } from '../api/pod-status.js';
-import { type ContainerRecord, renderContainerStatus } from './container-record.js';
+import type { ContainerRecord } from './container-record.js';
 import { generatePodConditions } from './pod-conditions.js';
-import { getPodPhase } from './pod-phase.js';
+import { getPodPhase, type PhaseContainer } from './pod-phase.js';
+import { renderContainerStatus } from './render-container-status.js';
 import type { RestartGates } from './restart-decision.js';
 
 /** Inputs of {@link renderPodStatus}. */
@@ -44,34 +45,81 @@ export function deepFreeze<T>(value: T): T {
  */
 export function renderPodStatus(input: RenderPodStatusInput): PodLifecycleStatus {
   const defaultReason = input.initContainers.length > 0 ? 'PodInitializing' : 'ContainerCreating';
-  const initStatuses = input.initContainers.map((r) => renderContainerStatus(r, defaultReason));
-  const statuses = input.containers.map((r) => renderContainerStatus(r, defaultReason));
-  const all = [...input.initContainers, ...input.containers];
-  const byIndex = [...initStatuses, ...statuses];
-  const { previous } = input;
-  let phase: PodPhase = getPodPhase({
-    containers: all.map((r, i) => ({ name: r.name, kind: r.kind, spec: r.spec, status: byIndex[i] })),
-    podRestartPolicy: input.podRestartPolicy,
-    podIsTerminal: input.deleted,
-    podHasInitialized: input.initialized,
-    ...(input.gates !== undefined ? { gates: input.gates } : {}),
-  });
+  // One view per container (init containers first) serves the phase and the conditions.
+  const views: PhaseContainer[] = [];
+  const initStatuses = renderAll(input.initContainers, defaultReason, views);
+  const statuses = renderAll(input.containers, defaultReason, views);
+  const { previous, gates } = input;
+  const podRestartPolicy = input.podRestartPolicy;
+  const podIsTerminal = input.deleted;
+  const podHasInitialized = input.initialized;
+  let phase: PodPhase = getPodPhase(
+    gates === undefined
+      ? { containers: views, podRestartPolicy, podIsTerminal, podHasInitialized }
+      : { containers: views, podRestartPolicy, podIsTerminal, podHasInitialized, gates },
+  );
   // The kubelet never moves a pod out of a terminal phase (spec pod §5.1 post-processing).
   if (previous && (previous.phase === 'Succeeded' || previous.phase === 'Failed')) phase = previous.phase;
-  const conditions = generatePodConditions({
-    containers: all.map((r, i) => ({ name: r.name, kind: r.kind, status: byIndex[i] })),
-    phase,
-    sandboxReady: input.sandboxReady,
-    previous: previous?.conditions ?? [],
-    nowMs: input.nowMs,
-  });
   const ip = input.podIP;
-  return deepFreeze({
-    phase,
-    conditions,
-    ...(ip !== undefined ? { podIP: ip, podIPs: [{ ip }] } : {}),
-    ...(input.startTimeMs !== undefined ? { startTime: toApiTime(input.startTimeMs) } : {}),
-    initContainerStatuses: initStatuses,
-    containerStatuses: statuses,
-  });
+  const startTime = input.startTimeMs !== undefined ? toApiTime(input.startTimeMs) : undefined;
+  // Nothing the conditions are made of changed: they are the previous ones (same values).
+  const unchanged =
+    previous !== undefined &&
+    previous.phase === phase &&
+    sameItems(previous.initContainerStatuses, initStatuses) &&
+    sameItems(previous.containerStatuses, statuses) &&
+    previous.conditions[0]?.type === 'PodReadyToStartContainers' &&
+    previous.conditions[0].status === (input.sandboxReady ? 'True' : 'False');
+  if (unchanged && previous.podIP === ip && previous.startTime === startTime && previous.reason === undefined)
+    return previous;
+  const conditions = unchanged
+    ? previous.conditions
+    : generatePodConditions({
+        containers: views,
+        phase,
+        sandboxReady: input.sandboxReady,
+        previous: previous?.conditions ?? [],
+        nowMs: input.nowMs,
+      });
+  // Literals, not spreads: a frozen spread copy gets a map of its own in V8 (≈ 200 B each, retained).
+  // The container statuses are frozen already; the rest is frozen here (no deep walk).
+  const init = Object.freeze(initStatuses);
+  const regular = Object.freeze(statuses);
+  Object.freeze(conditions);
+  let status: PodLifecycleStatus;
+  if (ip === undefined) {
+    status =
+      startTime === undefined
+        ? { phase, conditions, initContainerStatuses: init, containerStatuses: regular }
+        : { phase, conditions, startTime, initContainerStatuses: init, containerStatuses: regular };
+  } else {
+    const podIPs = Object.freeze([Object.freeze({ ip })]);
+    status =
+      startTime === undefined
+        ? { phase, conditions, podIP: ip, podIPs, initContainerStatuses: init, containerStatuses: regular }
+        : { phase, conditions, podIP: ip, podIPs, startTime, initContainerStatuses: init, containerStatuses: regular };
+  }
+  return Object.freeze(status);
+}
+
+/** Render `records` (frozen statuses, reused when unchanged) and add their views to `views`. */
+function renderAll(
+  records: readonly ContainerRecord[],
+  defaultReason: string,
+  views: PhaseContainer[],
+): PodContainerStatus[] {
+  // `map`: an array of the exact length (a pushed-to one keeps spare capacity, retained per snapshot).
+  const statuses = records.map((r) => renderContainerStatus(r, defaultReason));
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as ContainerRecord;
+    views.push({ name: r.name, kind: r.kind, spec: r.spec, status: statuses[i] });
+  }
+  return statuses;
+}
+
+/** Same length and the same objects at every index. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -83,7 +83,7 @@ export async function startContainer(
   } catch (error) {
     outcome = { outcome: 'startFailed', message: errorText(error) };
   }
-  delete c.startingFrom;
+  c.startingFrom = undefined;
   if (outcome.outcome === 'startFailed') {
     c.state = previousState === 'backingOff' ? 'exited' : previousState;
     c.waiting = {

@@ -54,12 +54,42 @@ export interface ContainerProbesOptions {
 
 /** The context of one probe attempt on container instance `ref` (spec pod §6.2). */
 export function probeRunContext(o: ContainerProbesOptions, ref: ContainerRef, signal: AbortSignal): ProbeRunContext {
+  return buildContext(o, ref, signal, currentPodIP(o));
+}
+
+/**
+ * {@link probeRunContext}, reusing `previous` (the worker's last one) when it was built for the
+ * same instance, signal and pod IP: a probe worker then builds one context per container
+ * instance instead of one per run. The context is read-only to the handlers.
+ */
+export function probeRunContextFrom(
+  previous: ProbeRunContext | undefined,
+  o: ContainerProbesOptions,
+  ref: ContainerRef,
+  signal: AbortSignal,
+): ProbeRunContext {
+  const podIP = currentPodIP(o);
+  if (previous !== undefined && previous.ref === ref && previous.signal === signal && previous.podIP === podIP)
+    return previous;
+  return buildContext(o, ref, signal, podIP);
+}
+
+function currentPodIP(o: ContainerProbesOptions): string {
   const podIP = typeof o.podIP === 'function' ? o.podIP() : o.podIP;
+  return podIP ?? podIPOf(o.pod);
+}
+
+function buildContext(
+  o: ContainerProbesOptions,
+  ref: ContainerRef,
+  signal: AbortSignal,
+  podIP: string,
+): ProbeRunContext {
   return {
     pod: o.pod,
     container: o.container,
     ref,
-    podIP: podIP ?? podIPOf(o.pod),
+    podIP,
     runtime: o.runtime,
     httpClient: o.httpClient,
     ...(o.tcpDialer !== undefined ? { tcpDialer: o.tcpDialer } : {}),

@@ -8,8 +8,9 @@
  */
 
 import type { ContainerRef } from '../ports/runtime.js';
-import { type ContainerProbesOptions, probeRunContext } from './container-probes-options.js';
+import { type ContainerProbesOptions, probeRunContextFrom } from './container-probes-options.js';
 import { probeKill } from './probe-kill.js';
+import type { ProbeOutcome } from './probe-outcome.js';
 import { INITIAL_PROBE_RESULTS, type ProbeResult, type ProbeStatus, probeStatusOf } from './probe-results.js';
 import { PROBE_TYPES, type ProbeType, resolveProbe } from './probe-spec.js';
 import { ProbeWorker } from './probe-worker.js';
@@ -20,6 +21,10 @@ export type { ContainerProbesOptions } from './container-probes-options.js';
 export type { ProbeKill } from './probe-kill.js';
 export type { ProbeResult, ProbeStatus } from './probe-results.js';
 export { INITIAL_PROBE_RESULTS } from './probe-results.js';
+
+/** `doProbe`'s answers without a run (settled promises can be shared). */
+const KEEP_GOING: Promise<boolean> = Promise.resolve(true);
+const STOP: Promise<boolean> = Promise.resolve(false);
 
 interface Instance {
   readonly ref: ContainerRef;
@@ -158,31 +163,47 @@ export class ContainerProbes {
     return this.stopped;
   }
 
-  /** `doProbe` (spec pod §6.1), steps 3–13; false stops the worker. */
-  private async doProbe(worker: ProbeWorker): Promise<boolean> {
+  /**
+   * `doProbe` (spec pod §6.1), steps 3–13; false stops the worker. A promise chain rather than an
+   * async frame (it runs every period); a throw still comes out as a rejection.
+   */
+  private doProbe(worker: ProbeWorker): Promise<boolean> {
+    try {
+      return this.probeOnce(worker);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Steps 3–9, then the run and {@link ContainerProbes.count}. */
+  private probeOnce(worker: ProbeWorker): Promise<boolean> {
     const { probe } = worker;
     const type = probe.type;
     const instance = this.instance;
-    if (this.stopped) return false;
-    if (instance === undefined) return true; // 3: no container yet
-    if (worker.isOnHold) return true; // 5
+    if (this.stopped) return STOP;
+    if (instance === undefined) return KEEP_GOING; // 3: no container yet
+    if (worker.isOnHold) return KEEP_GOING; // 5
     if (!instance.isRunning) {
       this.set(type, 'Failure'); // 6: the caller stops the workers of a container that will not restart
-      return true;
+      return KEEP_GOING;
     }
     if (this.isTerminating && type !== 'readiness') {
       this.set(type, 'Success'); // 7
-      return false;
+      return STOP;
     }
     const { clock } = this.options;
-    if (Math.trunc((clock.now() - instance.startedAt) / 1000) < probe.initialDelaySeconds) return true; // 8
-    if (type === 'startup' ? this.status.started : !this.status.started) return true; // 9: startup gates both
+    if (Math.trunc((clock.now() - instance.startedAt) / 1000) < probe.initialDelaySeconds) return KEEP_GOING; // 8
+    if (type === 'startup' ? this.status.started : !this.status.started) return KEEP_GOING; // 9: startup gates both
 
-    const outcome = await runProbeWithRetries(
-      probe,
-      probeRunContext(this.options, instance.ref, worker.signal),
-      this.attempt,
-    );
+    const ctx = probeRunContextFrom(worker.context, this.options, instance.ref, worker.signal);
+    worker.context = ctx;
+    return runProbeWithRetries(probe, ctx, this.attempt).then((outcome) => this.count(worker, instance, outcome));
+  }
+
+  /** Steps 10–13 for the outcome of a run on `instance`. */
+  private count(worker: ProbeWorker, instance: Instance, outcome: ProbeOutcome): boolean {
+    const { probe } = worker;
+    const type = probe.type;
     if (this.stopped || worker.isStopped) return false;
     if (this.instance !== instance) return true; // a result of a replaced instance is not counted
     const judged = judgeProbeOutcome(type, outcome);

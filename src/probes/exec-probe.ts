@@ -8,7 +8,7 @@
 
 import type { EnvVar } from '../api/types.js';
 import { describeError, describeValue, goQuote } from '../hooks/format.js';
-import { settle } from '../hooks/settle.js';
+import { type Settled, settle } from '../hooks/settle.js';
 import type { ProbeOutcome, ProbeRunContext } from './probe-outcome.js';
 import { withDeadline } from './probe-outcome.js';
 
@@ -72,38 +72,49 @@ export function capProbeOutput(text: string): string {
  * `command "<argv joined by space>" timed out` (ExecProbeTimeout, locked on since 1.27); a runtime
  * error or a malformed result → `unknown` with the error. Never rejects.
  */
-export async function runExecProbe(
+export function runExecProbe(
   command: readonly string[],
   timeoutSeconds: number,
   ctx: ProbeRunContext,
 ): Promise<ProbeOutcome> {
-  const argv = expandProbeCommand(command, ctx.container.env);
-  return withDeadline(ctx.clock, timeoutSeconds * 1000, ctx.signal, async (signal, hasTimedOut) => {
-    const settled = await settle(() => ctx.runtime.exec(ctx.ref, argv, { signal }), signal);
-    if (settled.kind === 'aborted') {
-      if (hasTimedOut()) return { result: 'failure', output: `command ${goQuote(argv.join(' '))} timed out` };
-      return { result: 'unknown', output: '', error: 'context canceled' };
-    }
-    if (settled.kind === 'rejected') return { result: 'unknown', output: '', error: describeError(settled.error) };
-    const value = settled.value as unknown;
-    if (value === null || typeof value !== 'object') {
-      return {
-        result: 'unknown',
-        output: '',
-        error: `runtime returned a malformed ExecSync result: ${describeValue(value)}`,
-      };
-    }
-    const { exitCode, stdout, stderr } = value as Record<string, unknown>;
-    if (typeof exitCode !== 'number' || !Number.isInteger(exitCode)) {
-      return {
-        result: 'unknown',
-        output: '',
-        error: `runtime returned a malformed ExecSync result: exitCode ${describeValue(exitCode)} is not an integer`,
-      };
-    }
-    const output = capProbeOutput(
-      `${typeof stdout === 'string' ? stdout : ''}${typeof stderr === 'string' ? stderr : ''}`,
+  // A promise chain, not an async frame; a synchronous throw still comes out as a rejection.
+  try {
+    const argv = expandProbeCommand(command, ctx.container.env);
+    return withDeadline(ctx.clock, timeoutSeconds * 1000, ctx.signal, (signal, hasTimedOut) =>
+      settle(() => ctx.runtime.exec(ctx.ref, argv, { signal }), signal).then((settled) =>
+        execOutcome(settled, argv, hasTimedOut),
+      ),
     );
-    return { result: exitCode === 0 ? 'success' : 'failure', output };
-  });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** An exec call's settlement as the probe's outcome (see {@link runExecProbe}). */
+function execOutcome(settled: Settled<unknown>, argv: readonly string[], hasTimedOut: () => boolean): ProbeOutcome {
+  if (settled.kind === 'aborted') {
+    if (hasTimedOut()) return { result: 'failure', output: `command ${goQuote(argv.join(' '))} timed out` };
+    return { result: 'unknown', output: '', error: 'context canceled' };
+  }
+  if (settled.kind === 'rejected') return { result: 'unknown', output: '', error: describeError(settled.error) };
+  const value = settled.value as unknown;
+  if (value === null || typeof value !== 'object') {
+    return {
+      result: 'unknown',
+      output: '',
+      error: `runtime returned a malformed ExecSync result: ${describeValue(value)}`,
+    };
+  }
+  const { exitCode, stdout, stderr } = value as Record<string, unknown>;
+  if (typeof exitCode !== 'number' || !Number.isInteger(exitCode)) {
+    return {
+      result: 'unknown',
+      output: '',
+      error: `runtime returned a malformed ExecSync result: exitCode ${describeValue(exitCode)} is not an integer`,
+    };
+  }
+  const output = capProbeOutput(
+    `${typeof stdout === 'string' ? stdout : ''}${typeof stderr === 'string' ? stderr : ''}`,
+  );
+  return { result: exitCode === 0 ? 'success' : 'failure', output };
 }

@@ -81,7 +81,20 @@ function noop(): void {}
  * run with the same `parent` (never while this one runs) unless it was aborted; adapters remove
  * the listeners they add to it once their call settles (as for the `Runtime` port's signals).
  */
-export async function withDeadline<T>(
+export function withDeadline<T>(
+  clock: Clock,
+  timeoutMs: number,
+  parent: AbortSignal,
+  fn: (signal: AbortSignal, hasTimedOut: () => boolean) => Promise<T>,
+): Promise<T> {
+  try {
+    return raceWithDeadline(clock, timeoutMs, parent, fn);
+  } catch (error) {
+    return Promise.reject(error); // as the async function it was: a throw is a rejection
+  }
+}
+
+function raceWithDeadline<T>(
   clock: Clock,
   timeoutMs: number,
   parent: AbortSignal,
@@ -99,21 +112,37 @@ export async function withDeadline<T>(
     }
     linked = fresh;
   }
-  const { controller } = linked as Linked;
+  const used = linked as Linked;
+  const { controller } = used;
   let hasTimedOut = false;
   const handle = clock.setTimeout(() => {
     hasTimedOut = true;
     controller.abort(new ProbeTimeoutError(`probe timed out after ${timeoutMs} ms`));
   }, timeoutMs);
-  try {
-    return await fn(controller.signal, () => hasTimedOut);
-  } finally {
+  const release = (): void => {
     clock.clearTimeout(handle);
-    const used = linked as Linked;
     used.isBusy = false;
     // A one-off (the kept one was busy) is unlinked now; the kept one stays linked for the next run.
     if (keptByParent.get(parent) !== used) used.unlink();
+  };
+  // A promise chain rather than an async frame (one run per probe period per probe).
+  let pending: Promise<T>;
+  try {
+    pending = Promise.resolve(fn(controller.signal, () => hasTimedOut));
+  } catch (error) {
+    release();
+    return Promise.reject(error);
   }
+  return pending.then(
+    (value) => {
+      release();
+      return value;
+    },
+    (error: unknown) => {
+      release();
+      throw error;
+    },
+  );
 }
 
 /** The first pod IP (`status.podIP`, else `status.podIPs[0].ip`), or `''`. */

@@ -13,6 +13,7 @@
  */
 
 import type { Clock } from '../ports/clock.js';
+import type { ProbeRunContext } from './probe-outcome.js';
 import type { ResolvedProbe } from './probe-spec.js';
 
 /** The per-worker state `doProbe` reads and writes (spec pod §6.1 steps 5, 11–13). */
@@ -33,6 +34,8 @@ export class ProbeWorker implements ProbeWorkerState {
   lastResult?: 'Success' | 'Failure';
   resultRun = 0;
   isOnHold = false;
+  /** The context of the last run, reused while its instance, signal and pod IP are the same. */
+  context: ProbeRunContext | undefined;
   private readonly controller = new AbortController();
   private timer: unknown;
   private anchorAt = 0;
@@ -107,21 +110,30 @@ export class ProbeWorker implements ProbeWorkerState {
       this.hasPendingTick = true; // the ticker channel's one buffered tick
       return;
     }
-    void this.run();
+    this.run();
   }
 
-  private async run(): Promise<void> {
+  /** One `doProbe`, then the buffered tick if one came meanwhile (a promise chain, not an async frame). */
+  private run(): void {
     this.isRunning = true;
-    let keepGoing: boolean;
+    let pending: Promise<boolean>;
     try {
-      keepGoing = await this.doProbe(this);
+      pending = this.doProbe(this);
     } catch {
-      keepGoing = true; // doProbe guards its callbacks; a bug must not kill the ticker
+      this.ran(true); // doProbe guards its callbacks; a bug must not kill the ticker
+      return;
     }
+    pending.then(
+      (keepGoing) => this.ran(keepGoing),
+      () => this.ran(true),
+    );
+  }
+
+  private ran(keepGoing: boolean): void {
     this.isRunning = false;
     if (!keepGoing) this.stop();
     if (this.stopped || !this.hasPendingTick) return;
     this.hasPendingTick = false;
-    void this.run();
+    this.run();
   }
 }

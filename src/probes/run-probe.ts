@@ -61,21 +61,38 @@ export type ProbeAttempt = (probe: ResolvedProbe, ctx: ProbeRunContext) => Promi
  * Attempt up to {@link MAX_PROBE_RETRIES} times while the attempt errors; stop early if
  * `ctx.signal` aborts. Never rejects (a throwing `attempt` counts as an error).
  */
-export async function runProbeWithRetries(
+export function runProbeWithRetries(
   probe: ResolvedProbe,
   ctx: ProbeRunContext,
   attempt: ProbeAttempt = runProbeAttempt,
 ): Promise<ProbeOutcome> {
-  let outcome: ProbeOutcome = { result: 'unknown', output: '', error: 'probe not run' };
-  for (let i = 0; i < MAX_PROBE_RETRIES && !ctx.signal.aborted; i++) {
-    try {
-      outcome = await attempt(probe, ctx);
-    } catch (error) {
-      outcome = { result: 'unknown', output: '', error: `internal error: ${String(error)}` };
-    }
-    if (outcome.error === undefined) break;
+  return attemptFrom(probe, ctx, attempt, 0, undefined);
+}
+
+/** Attempt number `tries` (from 0) after `last`; a promise chain rather than an async loop. */
+function attemptFrom(
+  probe: ResolvedProbe,
+  ctx: ProbeRunContext,
+  attempt: ProbeAttempt,
+  tries: number,
+  last: ProbeOutcome | undefined,
+): Promise<ProbeOutcome> {
+  if (tries >= MAX_PROBE_RETRIES || ctx.signal.aborted) {
+    return Promise.resolve(last ?? { result: 'unknown', output: '', error: 'probe not run' });
   }
-  return outcome;
+  let pending: Promise<ProbeOutcome>;
+  try {
+    pending = Promise.resolve(attempt(probe, ctx));
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  return pending.then(
+    (outcome) => (outcome.error === undefined ? outcome : attemptFrom(probe, ctx, attempt, tries + 1, outcome)),
+    (error: unknown) => {
+      const outcome: ProbeOutcome = { result: 'unknown', output: '', error: `internal error: ${String(error)}` };
+      return attemptFrom(probe, ctx, attempt, tries + 1, outcome);
+    },
+  );
 }
 
 /**
