@@ -44,8 +44,8 @@ export async function describeCommand(argv: readonly string[], io: CliIo): Promi
   return entries.some((e) => e.stale) ? ExitCode.invalid : ExitCode.ok;
 }
 
-/** One pod, kubectl-describe style, at wall-clock `nowMs`. */
-export function renderDescribe(entry: StoredRunState, nowMs: number): string {
+/** One pod, kubectl-describe style, at wall-clock `now`. */
+export function renderDescribe(entry: StoredRunState, now: number): string {
   const { state, stale } = entry;
   const status = state.status;
   const out: string[] = [];
@@ -96,13 +96,13 @@ export function renderDescribe(entry: StoredRunState, nowMs: number): string {
   }
   // The simulation's detail section counts virtual seconds; here details get an age.
   const bare = state.events.map(({ detail: _detail, ...e }) => e);
-  out.push(renderEvents(bare, nowMs, 'Events:').trimEnd());
+  out.push(renderEvents(bare, now, 'Events:').trimEnd());
   const detailed = state.events.filter((e) => e.detail !== undefined && e.detail !== '');
   if (detailed.length > 0) {
     out.push('Hook failure details (the kubelet logs these; the events above carry only the reason):');
     for (const e of detailed)
       out.push(
-        `  ${formatEventAge({ ...e, count: 1, firstTimestamp: e.timestamp, lastTimestamp: e.timestamp }, nowMs)} ago  ${e.reason}  ${e.object.name}: ${e.detail}`,
+        `  ${formatEventAge({ ...e, count: 1, firstTimestamp: e.timestamp, lastTimestamp: e.timestamp }, now)} ago  ${e.reason}  ${e.object.name}: ${e.detail}`,
       );
   }
   return `${out.join('\n')}\n`;

@@ -14,18 +14,18 @@ export function describeMessage(event: KubeEvent): string {
 
 /**
  * Events as `kubectl describe pod` lists them (Type, Reason, Age, From, Message): folded like
- * client-go's correlator (`aggregateEvents`, spec pod §7.2), Age as kubectl renders it at `nowMs`
+ * client-go's correlator (`aggregateEvents`, spec pod §7.2), Age as kubectl renders it at `now`
  * in virtual time (`formatEventAge`, e.g. `38s (x2 over 75s)`), From `kubelet`, and the 1.35
  * fieldPath prefix (spec pod §7.3). Then the handler failure details the kubelet only logs
  * (spec §7: events carry no hook output since 1.26). `title` replaces the simulation's heading
  * (`describe` uses kubectl's plain `Events:`).
  */
-export function renderEvents(events: readonly KubeEvent[], nowMs: number, title?: string): string {
+export function renderEvents(events: readonly KubeEvent[], now: number, title?: string): string {
   if (events.length === 0) return 'Events:  <none>\n';
   const rows = aggregateEvents(events).map((e) => [
     e.type,
     e.reason,
-    formatEventAge(e, nowMs),
+    formatEventAge(e, now),
     'kubelet',
     describeMessage(e),
   ]);
@@ -34,7 +34,7 @@ export function renderEvents(events: readonly KubeEvent[], nowMs: number, title?
   const line = (cells: readonly string[]): string =>
     `  ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd((widths[i] as number) + 2))).join('')}`.trimEnd();
   const out = [
-    title ?? `Events (as kubectl describe would show them at the end of the simulation, t=${formatSeconds(nowMs)}):`,
+    title ?? `Events (as kubectl describe would show them at the end of the simulation, t=${formatSeconds(now)}):`,
     line(header),
     line(header.map((h) => '-'.repeat(h.length))),
     ...rows.map(line),

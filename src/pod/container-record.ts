@@ -36,7 +36,7 @@ export interface ContainerRecord {
   /** Instances created so far. */
   instances: number;
   containerID?: string | undefined;
-  startedAtMs?: number | undefined;
+  startedAt?: number | undefined;
   /** The newest instance's termination (clock ms inside). */
   lastExit?: RecordedExit | undefined;
   /** The termination of the instance before the newest (for `lastState` of a terminated container). */
@@ -56,8 +56,8 @@ export interface RecordedExit {
   readonly exitCode: number;
   readonly reason: string;
   readonly message?: string;
-  readonly startedAtMs?: number;
-  readonly finishedAtMs: number;
+  readonly startedAt?: number;
+  readonly finishedAt: number;
   readonly containerID?: string;
 }
 
@@ -75,7 +75,7 @@ export function newContainerRecord(spec: Container, kind: ContainerKind): Contai
     restartCount: 0,
     instances: 0,
     containerID: undefined,
-    startedAtMs: undefined,
+    startedAt: undefined,
     lastExit: undefined,
     priorExit: undefined,
     waiting: undefined,
@@ -98,7 +98,7 @@ export const DEFAULT_KILL_EXIT: ContainerExit = Object.freeze({ exitCode: 137, r
  * (0) / `Error` unless the runtime gave one (spec pod §4.4). `final`: the worker no longer
  * restarts anything (completing, deleted), so the record is `done` rather than `exited`.
  */
-export function applyExit(record: ContainerRecord, exit: ContainerExit, nowMs: number, final: boolean): void {
+export function applyExit(record: ContainerRecord, exit: ContainerExit, now: number, final: boolean): void {
   const exitCode = typeof exit?.exitCode === 'number' ? exit.exitCode : DEFAULT_KILL_EXIT.exitCode;
   if (record.lastExit) record.priorExit = record.lastExit;
   // Built by assignment (same keys in the same order as the API object), not by spreads.
@@ -107,8 +107,8 @@ export function applyExit(record: ContainerRecord, exit: ContainerExit, nowMs: n
     reason: exit?.reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
   } as RecordedExit;
   if (exit?.message !== undefined) recorded.message = exit.message;
-  if (record.startedAtMs !== undefined) recorded.startedAtMs = record.startedAtMs;
-  recorded.finishedAtMs = exit?.finishedAt ?? nowMs;
+  if (record.startedAt !== undefined) recorded.startedAt = record.startedAt;
+  recorded.finishedAt = exit?.finishedAt ?? now;
   if (record.containerID !== undefined) recorded.containerID = record.containerID;
   record.lastExit = recorded;
   record.state = final ? 'done' : 'exited';
@@ -124,20 +124,20 @@ export function applyStart(
   record: ContainerRecord,
   outcome: Exclude<StartOutcome, { outcome: 'startFailed' }>,
   restartCount: number,
-  calledAtMs: number,
-  nowMs: number,
+  calledAt: number,
+  now: number,
 ): boolean {
   record.instances++;
   record.restartCount = restartCount;
   if (outcome.containerID !== undefined) record.containerID = outcome.containerID;
   else record.containerID = undefined;
-  record.startedAtMs = outcome.outcome === 'running' ? (outcome.startedAt ?? nowMs) : calledAtMs;
+  record.startedAt = outcome.outcome === 'running' ? (outcome.startedAt ?? now) : calledAt;
   if (record.spec.startupProbe !== undefined && record.kind !== 'init') record.startup = false;
   if (record.spec.readinessProbe !== undefined && record.kind !== 'init') record.readiness = false;
   record.state = 'running';
   record.waiting = undefined;
   if (outcome.outcome === 'running') return true;
-  applyExit(record, outcome.exit ?? DEFAULT_KILL_EXIT, nowMs, false);
+  applyExit(record, outcome.exit ?? DEFAULT_KILL_EXIT, now, false);
   if (outcome.outcome === 'postStartFailed') {
     record.waiting = { reason: 'PostStartHookError', ...(outcome.message ? { message: outcome.message } : {}) };
   }

@@ -69,7 +69,7 @@ export function resolveCrashLoopBackOff(policy: CrashLoopBackOffPolicy = {}): Cr
 
 interface BackOffEntry {
   readonly backOffMs: number;
-  readonly lastUpdateMs: number;
+  readonly lastUpdateAt: number;
 }
 
 /**
@@ -85,18 +85,18 @@ export class CrashLoopBackOff {
   }
 
   /** `HasExpiredFunc`: `eventTime − lastUpdate > resetAfter`, strictly (spec pod §4.2). */
-  #expired(eventMs: number, entry: BackOffEntry): boolean {
-    return eventMs - entry.lastUpdateMs > this.config.resetAfterMs;
+  #expired(eventAt: number, entry: BackOffEntry): boolean {
+    return eventAt - entry.lastUpdateAt > this.config.resetAfterMs;
   }
 
   /**
    * `IsInBackOffSince(key, finishedAt)`: an entry exists, has not expired, and less than its
-   * back-off has passed since `finishedAtMs`.
+   * back-off has passed since `finishedAt`.
    */
-  isInBackOffSince(key: string, finishedAtMs: number, nowMs: number): boolean {
+  isInBackOffSince(key: string, finishedAt: number, now: number): boolean {
     const entry = this.#entries.get(key);
-    if (!entry || this.#expired(finishedAtMs, entry)) return false;
-    return nowMs - finishedAtMs < entry.backOffMs;
+    if (!entry || this.#expired(finishedAt, entry)) return false;
+    return now - finishedAt < entry.backOffMs;
   }
 
   /** The current back-off of `key` in ms (0 without an entry). */
@@ -105,13 +105,13 @@ export class CrashLoopBackOff {
   }
 
   /** `Next(key, finishedAt)`: initial for a new or expired entry, else double up to the cap. */
-  next(key: string, finishedAtMs: number, nowMs: number): void {
+  next(key: string, finishedAt: number, now: number): void {
     const entry = this.#entries.get(key);
     const backOffMs =
-      !entry || this.#expired(finishedAtMs, entry)
+      !entry || this.#expired(finishedAt, entry)
         ? this.config.initialMs
         : Math.min(entry.backOffMs * 2, this.config.maxMs);
-    this.#entries.set(key, { backOffMs, lastUpdateMs: nowMs });
+    this.#entries.set(key, { backOffMs, lastUpdateAt: now });
   }
 }
 

@@ -62,16 +62,16 @@ function apiInstant(ms: number): number {
 /**
  * The Age column as kubectl 1.35 renders it (spec pod §7.3): `HumanDuration(now − firstTimestamp)`,
  * or with `count > 1`, `HumanDuration(now − lastTimestamp) (x<count> over <first>)`.
- * Timestamps are truncated to whole seconds like the API's; `nowMs` is not.
+ * Timestamps are truncated to whole seconds like the API's; `now` is not.
  *
  * @example formatEventAge({ count: 2, firstTimestamp: 0, lastTimestamp: 37_000 }, 75_000) // '38s (x2 over 75s)'
  */
-export function formatEventAge(event: EventAgeFields, nowMs: number): string {
+export function formatEventAge(event: EventAgeFields, now: number): string {
   if (event.firstTimestamp === undefined) return '<unknown>';
-  const first = humanDuration(nowMs - apiInstant(event.firstTimestamp));
+  const first = humanDuration(now - apiInstant(event.firstTimestamp));
   if (event.count > 1) {
     if (event.lastTimestamp === undefined) return `<unknown> (x${event.count} over ${first})`;
-    return `${humanDuration(nowMs - apiInstant(event.lastTimestamp))} (x${event.count} over ${first})`;
+    return `${humanDuration(now - apiInstant(event.lastTimestamp))} (x${event.count} over ${first})`;
   }
   return first;
 }

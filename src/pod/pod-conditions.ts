@@ -25,7 +25,7 @@ export interface ConditionsInput {
   readonly sandboxReady: boolean;
   /** The previous conditions: their `lastTransitionTime` is kept while `status` is unchanged. */
   readonly previous: readonly PodCondition[];
-  readonly nowMs: number;
+  readonly now: number;
 }
 
 type Draft = Omit<PodCondition, 'lastTransitionTime' | 'lastProbeTime'>;
@@ -88,7 +88,7 @@ function stamp(draft: Draft, input: ConditionsInput, index: number): PodConditio
   if (before && before.status === draft.status && before.reason === draft.reason && before.message === draft.message)
     return before;
   const lastTransitionTime =
-    before && before.status === draft.status ? before.lastTransitionTime : toApiTime(input.nowMs);
+    before && before.status === draft.status ? before.lastTransitionTime : toApiTime(input.now);
   // Literals, not a spread: a frozen spread copy gets a map of its own in V8 (≈ 200 B each, retained).
   const { type, status, reason, message } = draft;
   const lastProbeTime = null;

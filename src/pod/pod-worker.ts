@@ -77,7 +77,7 @@ export class PodWorker {
   readonly #options: PodWorkerOptions;
   readonly #sync: PodSync;
   readonly #waiters: PodWaiters;
-  #startTimeMs: number | undefined;
+  #startAt: number | undefined;
   #status: PodLifecycleStatus;
   /** A status was published (the first render, in the constructor, is not). */
   #isPublished = false;
@@ -120,7 +120,7 @@ export class PodWorker {
    */
   start(): Promise<PodLifecycleStatus> {
     if (this.#started) return this.#started;
-    this.#startTimeMs = this.#clock.now();
+    this.#startAt = this.#clock.now();
     this.#publish();
     this.#started = this.#waiters.wait((s) => s.phase !== 'Pending' || this.#sync.isFinal(), this.#view());
     void this.#sync.begin();
@@ -195,9 +195,9 @@ export class PodWorker {
       initialized: sync.initialized,
       sandboxReady: sync.sandbox.ready,
       podIP: sync.sandbox.podIP,
-      startTimeMs: this.#startTimeMs,
+      startAt: this.#startAt,
       previous: this.#status as PodLifecycleStatus | undefined,
-      nowMs: this.#clock.now(),
+      now: this.#clock.now(),
       ...(this.#options.gates !== undefined ? { gates: this.#options.gates } : {}),
     });
   }

@@ -26,7 +26,7 @@ export interface RenderedStatus {
   readonly startingFrom: ContainerRecordState | undefined;
   readonly restartCount: number;
   readonly containerID: string | undefined;
-  readonly startedAtMs: number | undefined;
+  readonly startedAt: number | undefined;
   readonly lastExit: RecordedExit | undefined;
   readonly priorExit: RecordedExit | undefined;
   readonly waiting: ContainerRecord['waiting'];
@@ -44,7 +44,7 @@ function isCurrent(memo: RenderedStatus, record: ContainerRecord, defaultWaiting
     memo.startingFrom === record.startingFrom &&
     memo.restartCount === record.restartCount &&
     memo.containerID === record.containerID &&
-    memo.startedAtMs === record.startedAtMs &&
+    memo.startedAt === record.startedAt &&
     memo.lastExit === record.lastExit &&
     memo.priorExit === record.priorExit &&
     memo.waiting === record.waiting &&
@@ -61,8 +61,8 @@ function terminated(exit: RecordedExit): ContainerStateTerminated {
     reason: exit.reason,
   };
   if (exit.message !== undefined) t.message = exit.message;
-  if (exit.startedAtMs !== undefined) t.startedAt = toApiTime(exit.startedAtMs);
-  t.finishedAt = toApiTime(exit.finishedAtMs);
+  if (exit.startedAt !== undefined) t.startedAt = toApiTime(exit.startedAt);
+  t.finishedAt = toApiTime(exit.finishedAt);
   if (exit.containerID !== undefined) t.containerID = exit.containerID;
   return Object.freeze(t);
 }
@@ -94,7 +94,7 @@ export function renderContainerStatus(record: ContainerRecord, defaultWaitingRea
   let status: ContainerState;
   let lastState: ContainerState = {};
   if (state === 'running') {
-    status = { running: Object.freeze({ startedAt: toApiTime(record.startedAtMs ?? 0) }) };
+    status = { running: Object.freeze({ startedAt: toApiTime(record.startedAt ?? 0) }) };
     if (lastTerminated) lastState = { terminated: lastTerminated };
   } else if ((state === 'exited' || state === 'done') && lastTerminated && !record.waiting) {
     status = { terminated: lastTerminated };
@@ -133,7 +133,7 @@ export function renderContainerStatus(record: ContainerRecord, defaultWaitingRea
     startingFrom: record.startingFrom,
     restartCount: record.restartCount,
     containerID: record.containerID,
-    startedAtMs: record.startedAtMs,
+    startedAt: record.startedAt,
     lastExit,
     priorExit,
     waiting: record.waiting,

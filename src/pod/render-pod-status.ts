@@ -23,9 +23,9 @@ export interface RenderPodStatusInput {
   readonly initialized: boolean;
   readonly sandboxReady: boolean;
   readonly podIP: string | undefined;
-  readonly startTimeMs: number | undefined;
+  readonly startAt: number | undefined;
   readonly previous: PodLifecycleStatus | undefined;
-  readonly nowMs: number;
+  readonly now: number;
   readonly gates?: RestartGates;
 }
 
@@ -61,7 +61,7 @@ export function renderPodStatus(input: RenderPodStatusInput): PodLifecycleStatus
   // The kubelet never moves a pod out of a terminal phase (spec pod §5.1 post-processing).
   if (previous && (previous.phase === 'Succeeded' || previous.phase === 'Failed')) phase = previous.phase;
   const ip = input.podIP;
-  const startTime = input.startTimeMs !== undefined ? toApiTime(input.startTimeMs) : undefined;
+  const startTime = input.startAt !== undefined ? toApiTime(input.startAt) : undefined;
   // Nothing the conditions are made of changed: they are the previous ones (same values).
   const unchanged =
     previous !== undefined &&
@@ -79,7 +79,7 @@ export function renderPodStatus(input: RenderPodStatusInput): PodLifecycleStatus
         phase,
         sandboxReady: input.sandboxReady,
         previous: previous?.conditions ?? [],
-        nowMs: input.nowMs,
+        now: input.now,
       });
   // Literals, not spreads: a frozen spread copy gets a map of its own in V8 (≈ 200 B each, retained).
   // The container statuses are frozen already; the rest is frozen here (no deep walk).

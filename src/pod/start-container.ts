@@ -57,11 +57,11 @@ export async function startContainer(
 ): Promise<StartResult> {
   const now = host.clock.now();
   if (restart && c.lastExit) {
-    const finishedAt = c.lastExit.finishedAtMs;
+    const finishedAt = c.lastExit.finishedAt;
     if (host.backOff.isInBackOffSince(c.name, finishedAt, now)) {
       const backOffMs = host.backOff.backOffMs(c.name);
       pass.skip.add(c.name);
-      pass.shortfalls.push({ kind: 'backOff', backOffUntilMs: finishedAt + backOffMs });
+      pass.shortfalls.push({ kind: 'backOff', backOffEndsAt: finishedAt + backOffMs });
       host.emit('Warning', 'BackOff', backOffEventMessage(c.name, host.ident), c);
       if (c.state !== 'backingOff') {
         c.state = 'backingOff';

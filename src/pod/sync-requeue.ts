@@ -63,8 +63,8 @@ export function resolveSyncRequeue(policy: SyncRequeuePolicy = {}, path = 'crash
 
 /** Why a sync did not finish its work. */
 export type SyncShortfall =
-  /** A container is in back-off until `backOffUntilMs` (the kubelet's `BackoffError`). */
-  | { readonly kind: 'backOff'; readonly backOffUntilMs: number }
+  /** A container is in back-off until `backOffEndsAt` (the kubelet's `BackoffError`). */
+  | { readonly kind: 'backOff'; readonly backOffEndsAt: number }
   /** Any other sync error (a failed start, a failed sandbox). */
   | { readonly kind: 'error' };
 
@@ -74,18 +74,18 @@ export type SyncShortfall =
  * `Jitter(d, 0.5) = d + random()·0.5·d` when a random source is given (none: exactly `d`).
  * Several shortfalls in one sync: the earliest wins.
  *
- * @example requeueDelayMs([{ kind: 'backOff', backOffUntilMs: 300_000 }], 0, cfg) // 60000
+ * @example requeueDelayMs([{ kind: 'backOff', backOffEndsAt: 300_000 }], 0, cfg) // 60000
  */
 export function requeueDelayMs(
   shortfalls: readonly SyncShortfall[],
-  nowMs: number,
+  now: number,
   config: SyncRequeueConfig,
   random?: () => number,
 ): number {
   const errorRetryMs = SYNC_REQUEUE_DEFAULTS.errorRetrySeconds * 1000;
   let delayMs = Infinity;
   for (const s of shortfalls) {
-    const d = s.kind === 'backOff' && config.requeue === 'backoffAligned' ? s.backOffUntilMs - nowMs : errorRetryMs;
+    const d = s.kind === 'backOff' && config.requeue === 'backoffAligned' ? s.backOffEndsAt - now : errorRetryMs;
     delayMs = Math.min(delayMs, Math.max(0, Math.min(d, config.syncFrequencyMs)));
   }
   if (delayMs === Infinity) return 0;

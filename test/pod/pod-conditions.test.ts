@@ -21,7 +21,7 @@ describe('generatePodConditions (spec pod §5.2)', () => {
       phase: 'Pending',
       sandboxReady: true,
       previous: [],
-      nowMs: 5_000,
+      now: 5_000,
     });
     expect(conditions).toEqual([
       {
@@ -64,21 +64,21 @@ describe('generatePodConditions (spec pod §5.2)', () => {
       phase: 'Running',
       sandboxReady: true,
       previous: [],
-      nowMs: 1_000,
+      now: 1_000,
     });
     const second = generatePodConditions({
       containers: [{ name: 'a', kind: 'regular', status: { ...ready, ready: false } }],
       phase: 'Running',
       sandboxReady: true,
       previous: first,
-      nowMs: 9_000,
+      now: 9_000,
     });
     const third = generatePodConditions({
       containers: [{ name: 'a', kind: 'regular', status: { ...ready, ready: false } }],
       phase: 'Failed',
       sandboxReady: true,
       previous: second,
-      nowMs: 20_000,
+      now: 20_000,
     });
     const byType = (list: typeof first, t: string) => list.find((c) => c.type === t);
     expect(byType(first, 'Ready')).toMatchObject({ status: 'True', lastTransitionTime: '1970-01-01T00:00:01Z' });
@@ -100,7 +100,7 @@ describe('generatePodConditions (spec pod §5.2)', () => {
       phase: 'Succeeded',
       sandboxReady: false,
       previous: [],
-      nowMs: 0,
+      now: 0,
     });
     expect(conditions.map((c) => [c.type, c.status, c.reason])).toEqual([
       ['PodReadyToStartContainers', 'False', undefined],
@@ -119,7 +119,7 @@ describe('generatePodConditions (spec pod §5.2)', () => {
       phase: 'Running',
       sandboxReady: true,
       previous: [],
-      nowMs: 0,
+      now: 0,
     });
     expect(conditions[1]).toMatchObject({ type: 'Initialized', status: 'True' });
     expect(conditions[3]).toMatchObject({ message: 'containers with unready status: [s]' });

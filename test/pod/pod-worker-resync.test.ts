@@ -87,13 +87,13 @@ describe('sync requeue: BackOff on every sync that finds a back-off (spec pod §
   it('requeueDelayMs: clamp to [0, syncFrequency], the earliest shortfall wins, errors retry after 10 s', () => {
     const aligned = resolveSyncRequeue({});
     expect(aligned).toEqual({ requeue: 'backoffAligned', syncFrequencyMs: 60_000 });
-    expect(requeueDelayMs([{ kind: 'backOff', backOffUntilMs: 300_000 }], 0, aligned)).toBe(60_000);
-    expect(requeueDelayMs([{ kind: 'backOff', backOffUntilMs: 25_000 }], 5000, aligned)).toBe(20_000);
-    expect(requeueDelayMs([{ kind: 'backOff', backOffUntilMs: 1000 }], 5000, aligned)).toBe(0);
-    expect(requeueDelayMs([{ kind: 'backOff', backOffUntilMs: 40_000 }, { kind: 'error' }], 0, aligned)).toBe(10_000);
+    expect(requeueDelayMs([{ kind: 'backOff', backOffEndsAt: 300_000 }], 0, aligned)).toBe(60_000);
+    expect(requeueDelayMs([{ kind: 'backOff', backOffEndsAt: 25_000 }], 5000, aligned)).toBe(20_000);
+    expect(requeueDelayMs([{ kind: 'backOff', backOffEndsAt: 1000 }], 5000, aligned)).toBe(0);
+    expect(requeueDelayMs([{ kind: 'backOff', backOffEndsAt: 40_000 }, { kind: 'error' }], 0, aligned)).toBe(10_000);
     const fixed = resolveSyncRequeue({ requeue: 'fixed10s' });
-    expect(requeueDelayMs([{ kind: 'backOff', backOffUntilMs: 300_000 }], 0, fixed)).toBe(10_000);
-    expect(requeueDelayMs([{ kind: 'backOff', backOffUntilMs: 300_000 }], 0, fixed, () => 0.99)).toBe(14_950);
+    expect(requeueDelayMs([{ kind: 'backOff', backOffEndsAt: 300_000 }], 0, fixed)).toBe(10_000);
+    expect(requeueDelayMs([{ kind: 'backOff', backOffEndsAt: 300_000 }], 0, fixed, () => 0.99)).toBe(14_950);
   });
 
   it('resolveSyncRequeue names a bad field', () => {

@@ -6,9 +6,9 @@ import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { FakeDriver, podOf } from './fake-driver.js';
 
 /** `kubectl describe`'s Events rows (spec pod §7.3): Type, Reason, Age, From, Message with the 1.35 fieldPath prefix. */
-function describeRows(events: Parameters<typeof aggregateEvents>[0], nowMs: number): string[] {
+function describeRows(events: Parameters<typeof aggregateEvents>[0], now: number): string[] {
   return aggregateEvents(events).map((e) =>
-    [e.type, e.reason, formatEventAge(e, nowMs), 'kubelet', `${e.object.fieldPath}: ${e.message}`].join('  '),
+    [e.type, e.reason, formatEventAge(e, now), 'kubelet', `${e.object.fieldPath}: ${e.message}`].join('  '),
   );
 }
 

@@ -6,7 +6,7 @@ import { renderPodStatus } from '../../src/pod/render-pod-status.js';
 
 const spec = (name: string) => ({ name, image: `img-${name}`, readinessProbe: { exec: { command: ['true'] } } });
 
-function render(records: ContainerRecord[], previous: PodLifecycleStatus | undefined, nowMs: number) {
+function render(records: ContainerRecord[], previous: PodLifecycleStatus | undefined, now: number) {
   return renderPodStatus({
     initContainers: [],
     containers: records,
@@ -15,9 +15,9 @@ function render(records: ContainerRecord[], previous: PodLifecycleStatus | undef
     initialized: records.some((r) => r.instances > 0),
     sandboxReady: true,
     podIP: '10.0.0.1',
-    startTimeMs: 0,
+    startAt: 0,
     previous,
-    nowMs,
+    now,
   });
 }
 
@@ -71,12 +71,12 @@ describe('renderPodStatus reuses what did not change (docs/performance.md round 
   ])('every snapshot equals a render from scratch, and is deeply frozen', (steps) => {
     const records = ['a', 'b', 'c'].map((n) => newContainerRecord(spec(n), 'regular'));
     let previous: PodLifecycleStatus | undefined;
-    let nowMs = 0;
+    let now = 0;
     for (const step of steps) {
-      nowMs += step.atMs;
-      apply(records[step.container] as ContainerRecord, { ...step, atMs: nowMs });
-      const memoised = render(records, previous, nowMs);
-      const scratch = render(fresh(records), previous, nowMs);
+      now += step.atMs;
+      apply(records[step.container] as ContainerRecord, { ...step, atMs: now });
+      const memoised = render(records, previous, now);
+      const scratch = render(fresh(records), previous, now);
       expect(JSON.stringify(memoised)).toBe(JSON.stringify(scratch));
       expect(memoised).toEqual(scratch);
       expect(isDeepFrozen(memoised)).toBe(true);
