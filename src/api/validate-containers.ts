@@ -79,6 +79,7 @@ function forEachContainer(
 function validateProbes(errors: FieldError[], entry: ContainerEntry, options: LifecycleValidationOptions): void {
   for (const probeName of PROBES) {
     const probe = own(entry.container, probeName);
+    if (isUnset(probe)) continue; // validateProbe has nothing to say (and its path is not built)
     for (const error of validateProbe(probe, probeName, `${entry.path}.${probeName}`, options)) errors.push(error);
   }
 }
