@@ -125,13 +125,14 @@ function defaultContainer(container: unknown): unknown {
  * Copies a container list with each container defaulted; a list past the limit, or sparse (JSON has
  * no holes), is left as it is for validation to report.
  */
-function defaultContainerList(list: readonly unknown[]): readonly unknown[] {
+function defaultContainerList(list: readonly unknown[], defaultedLists: unknown[] | undefined): readonly unknown[] {
   if (list.length > MAX_CONTAINERS_PER_LIST) return list;
   const copy: unknown[] = [];
   for (let i = 0; i < list.length; i++) {
     if (!(i in list)) return list;
     copy.push(defaultContainer(list[i]));
   }
+  defaultedLists?.push(copy);
   return copy;
 }
 
@@ -155,15 +156,25 @@ function defaultContainerList(list: readonly unknown[]): readonly unknown[] {
  * @example applyDefaults({ spec: { containers: [] } }).spec.terminationGracePeriodSeconds === 30
  */
 export function applyDefaults<T = Pod>(pod: T): T {
+  return applyDefaultsNoting(pod, undefined);
+}
+
+/**
+ * {@link applyDefaults}, also pushing onto `defaultedLists` each container list it copied with
+ * every container defaulted (validation then need not default their lifecycles again).
+ *
+ * @internal
+ */
+export function applyDefaultsNoting<T>(pod: T, defaultedLists: unknown[] | undefined): T {
   try {
-    return defaultPod(pod);
+    return defaultPod(pod, defaultedLists);
   } catch {
     // Only hostile objects get here (throwing getters, revoked proxies): hand them back untouched.
     return pod;
   }
 }
 
-function defaultPod<T>(pod: T): T {
+function defaultPod<T>(pod: T, defaultedLists: unknown[] | undefined): T {
   if (!isRecord(pod)) return pod;
   const copy = copyRecord(pod);
   const spec = own(pod, 'spec');
@@ -176,7 +187,7 @@ function defaultPod<T>(pod: T): T {
   if (isUnset(restartPolicy) || restartPolicy === '') setOwn(specCopy, 'restartPolicy', DEFAULT_RESTART_POLICY);
   for (const list of CONTAINER_LISTS) {
     const containers = own(spec, list);
-    if (Array.isArray(containers)) setOwn(specCopy, list, defaultContainerList(containers));
+    if (Array.isArray(containers)) setOwn(specCopy, list, defaultContainerList(containers, defaultedLists));
   }
   setOwn(copy, 'spec', specCopy);
   return copy as T;

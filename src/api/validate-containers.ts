@@ -20,7 +20,7 @@ import {
   type UnknownRecord,
 } from './input-reader.js';
 import { MAX_CONTAINERS_PER_LIST } from './limits.js';
-import { type LifecycleValidationOptions, validateLifecycle } from './validate-lifecycle.js';
+import { type LifecycleValidationOptions, validateLifecycleAt } from './validate-lifecycle.js';
 import { isDNS1123Label } from './validate-port.js';
 import { validateProbe } from './validate-probe.js';
 import { validateContainerRestartPolicy, validateInitContainerRestartPolicy } from './validate-restart-policy.js';
@@ -79,18 +79,22 @@ function forEachContainer(
 function validateProbes(errors: FieldError[], entry: ContainerEntry, options: LifecycleValidationOptions): void {
   for (const probeName of PROBES) {
     const probe = own(entry.container, probeName);
+    if (isUnset(probe)) continue; // validateProbe has nothing to say (and its path is not built)
     for (const error of validateProbe(probe, probeName, `${entry.path}.${probeName}`, options)) errors.push(error);
   }
 }
 
+/** `isDefaulted`: the entry is of a list `applyDefaults` just defaulted whole (see `validateLifecycleAt`). */
 function validateAllowedLifecycle(
   errors: FieldError[],
   entry: ContainerEntry,
   options: LifecycleValidationOptions,
+  isDefaulted: boolean,
 ): void {
   const lifecycle = own(entry.container, 'lifecycle');
   if (!isUnset(lifecycle)) {
-    for (const error of validateLifecycle(lifecycle, `${entry.path}.lifecycle`, options)) errors.push(error);
+    for (const error of validateLifecycleAt(lifecycle, `${entry.path}.lifecycle`, options, isDefaulted))
+      errors.push(error);
   }
   validateProbes(errors, entry, options);
 }
@@ -101,17 +105,20 @@ function validateAllowedLifecycle(
  * names, lifecycle, probes and restart policies, on a pod whose disabled-gate fields were already
  * dropped (so the container restart fields are validated as with the gate on). A list longer than
  * `MAX_CONTAINERS_PER_LIST` is one `FieldValueTooMany`. Linear in the number of containers.
+ * `defaultedLists`: the lists `applyDefaults` just copied with every container defaulted.
  */
 export function validateContainerLists(
   errors: FieldError[],
   spec: UnknownRecord,
   options: LifecycleValidationOptions,
+  defaultedLists: readonly unknown[] = [],
 ): void {
   // Regular containers: at least one; names unique among them (spec §2 rules 1–5, 8).
   const rawContainers = own(spec, 'containers');
   if (isUnset(rawContainers) || (Array.isArray(rawContainers) && rawContainers.length === 0)) {
     errors.push(required('spec.containers'));
   }
+  const containersDefaulted = defaultedLists.includes(rawContainers);
   const budget = options.listBudget;
   const names = new Set<string>();
   forEachContainer(errors, rawContainers, 'spec.containers', budget, (entry) => {
@@ -119,13 +126,15 @@ export function validateContainerLists(
       if (names.has(entry.name)) errors.push(duplicate(`${entry.path}.name`, entry.name));
       else names.add(entry.name);
     }
-    validateAllowedLifecycle(errors, entry, options);
+    validateAllowedLifecycle(errors, entry, options, containersDefaulted);
     validateContainerRestartPolicy(errors, entry.container, entry.path, budget);
   });
 
   // Init containers: a lifecycle only on sidecars (restartPolicy: Always), spec §2 rule 6.
   let emptyInitName = false;
-  forEachContainer(errors, own(spec, 'initContainers'), 'spec.initContainers', budget, (entry) => {
+  const rawInit = own(spec, 'initContainers');
+  const initDefaulted = defaultedLists.includes(rawInit);
+  forEachContainer(errors, rawInit, 'spec.initContainers', budget, (entry) => {
     validateInitContainerRestartPolicy(errors, entry.container, entry.path, budget);
     const restartPolicy = own(entry.container, 'restartPolicy');
     if (entry.name !== undefined) {
@@ -134,7 +143,7 @@ export function validateContainerLists(
       else emptyInitName = true;
     }
     if (restartPolicy === 'Always') {
-      validateAllowedLifecycle(errors, entry, options);
+      validateAllowedLifecycle(errors, entry, options, initDefaulted);
       return;
     }
     for (const field of ['lifecycle', ...PROBES] as const) {

@@ -85,11 +85,27 @@ export function validateLifecycle(
   const fieldPath = typeof pathOrOptions === 'string' ? pathOrOptions : DEFAULT_LIFECYCLE_PATH;
   const given = typeof pathOrOptions === 'string' ? maybeOptions : pathOrOptions;
   const options: LifecycleValidationOptions = given !== null && typeof given === 'object' ? given : {};
+  return validateLifecycleAt(lifecycle, fieldPath, options, false);
+}
+
+/**
+ * {@link validateLifecycle} with its arguments resolved. `isDefaulted`: the lifecycle is a copy
+ * `applyDefaults` just made (of a container list it defaulted whole), so defaulting it again would
+ * only copy the same values: it is validated as it is.
+ *
+ * @internal
+ */
+export function validateLifecycleAt(
+  lifecycle: unknown,
+  fieldPath: string,
+  options: LifecycleValidationOptions,
+  isDefaulted: boolean,
+): FieldError[] {
   try {
     const errors: FieldError[] = [];
     if (isUnset(lifecycle)) return errors;
     if (!isRecord(lifecycle)) return [typeInvalid(fieldPath, lifecycle, TYPE_DETAIL.object)];
-    const defaulted = applyLifecycleDefaults(lifecycle);
+    const defaulted = isDefaulted ? lifecycle : applyLifecycleDefaults(lifecycle);
     for (const hook of HOOK_FIELDS) {
       const handler = readObject(errors, own(defaulted, hook), `${fieldPath}.${hook}`);
       if (handler === undefined) continue;

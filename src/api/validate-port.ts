@@ -7,11 +7,26 @@
 import { type FieldError, invalid, typeInvalid } from './field-error.js';
 import { integerProblem, TYPE_DETAIL } from './input-reader.js';
 
-const encoder = new TextEncoder();
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
 
-/** Go's `len(s)`: the UTF-8 byte length. */
-function byteLength(value: string): number {
-  return encoder.encode(value).length;
+/**
+ * Go's `len(s)`: the UTF-8 byte length, as `new TextEncoder().encode(value).length` counts it (a
+ * lone surrogate is U+FFFD, 3 bytes), without encoding (names are checked on every pod validated).
+ */
+export function utf8ByteLength(value: string): number {
+  let bytes = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(value.charCodeAt(i + 1))) {
+      bytes += 2; // a surrogate pair: 4 bytes for its two units
+      i++;
+    } else bytes += 2; // 3 bytes: the rest of the BMP, and a lone surrogate (U+FFFD)
+  }
+  return bytes;
 }
 
 /** `validation.MaxLenError`. */
@@ -45,7 +60,7 @@ const PORT_NAME_ONE_LETTER = /[a-z]/;
  */
 export function isValidPortName(port: string): string[] {
   const errors: string[] = [];
-  if (byteLength(port) > 15) errors.push(maxLenError(15));
+  if (utf8ByteLength(port) > 15) errors.push(maxLenError(15));
   if (!PORT_NAME_CHARSET.test(port))
     errors.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!PORT_NAME_ONE_LETTER.test(port)) errors.push('must contain at least one letter (a-z)');
@@ -76,7 +91,7 @@ const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_F
 /** `validation.IsDNS1123Label` (container names): at most 63 bytes, lower-case RFC 1123 label. */
 export function isDNS1123Label(value: string): string[] {
   const errors: string[] = [];
-  if (byteLength(value) > 63) errors.push(maxLenError(63));
+  if (utf8ByteLength(value) > 63) errors.push(maxLenError(63));
   if (!DNS1123_LABEL.test(value)) {
     if (DNS1123_SUBDOMAIN.test(value)) errors.push('must not contain dots');
     else {
@@ -99,7 +114,7 @@ export function isDNS1123Label(value: string): string[] {
  */
 export function isDNS1123Subdomain(value: string): string[] {
   const errors: string[] = [];
-  if (byteLength(value) > 253) errors.push(maxLenError(253));
+  if (utf8ByteLength(value) > 253) errors.push(maxLenError(253));
   if (!DNS1123_SUBDOMAIN.test(value)) {
     errors.push(
       regexError(

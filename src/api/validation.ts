@@ -5,7 +5,7 @@
  * @module
  */
 
-import { applyDefaults } from './defaulting.js';
+import { applyDefaultsNoting } from './defaulting.js';
 import { dropDisabledFields, type FeatureGates } from './drop-disabled-fields.js';
 import {
   aggregateMessage,
@@ -98,7 +98,11 @@ function readOsName(spec: UnknownRecord): { osName: string | undefined; osErrors
   return { osName: name ?? '', osErrors };
 }
 
-function validateDefaultedPod(pod: unknown, options: ValidationOptions): { name: string; errors: FieldError[] } {
+function validateDefaultedPod(
+  pod: unknown,
+  options: ValidationOptions,
+  defaultedLists: readonly unknown[],
+): { name: string; errors: FieldError[] } {
   const errors: FieldError[] = [];
   if (!isRecord(pod)) return { name: '', errors: [typeInvalid(ROOT_FIELD, pod, TYPE_DETAIL.object)] };
   const name = validateMetadata(errors, pod);
@@ -115,7 +119,12 @@ function validateDefaultedPod(pod: unknown, options: ValidationOptions): { name:
   const terminationGracePeriodSeconds = readInteger(errors, rawGrace, gracePath);
   const { osName, osErrors } = readOsName(spec);
   const listBudget = { remaining: MAX_LIST_ITEMS_PER_POD };
-  validateContainerLists(errors, spec, { ...options, terminationGracePeriodSeconds, osName, listBudget });
+  validateContainerLists(
+    errors,
+    spec,
+    { ...options, terminationGracePeriodSeconds, osName, listBudget },
+    defaultedLists,
+  );
   validatePodRestartPolicy(errors, spec);
   for (const error of osErrors) errors.push(error);
   return { name, errors };
@@ -145,7 +154,12 @@ function validateDefaultedPod(pod: unknown, options: ValidationOptions): { name:
  */
 export function validatePod(pod: unknown, options: ValidationOptions = {}): FieldError[] {
   try {
-    return validateDefaultedPod(dropDisabledFields(applyDefaults(pod), options.featureGates), options).errors;
+    const lists: unknown[] = [];
+    return validateDefaultedPod(
+      dropDisabledFields(applyDefaultsNoting(pod, lists), options.featureGates),
+      options,
+      lists,
+    ).errors;
   } catch (error) {
     return [internalError(ROOT_FIELD, error)];
   }
@@ -164,8 +178,9 @@ export function assertValidPod(pod: unknown, options: ValidationOptions = {}): P
   let defaulted: unknown;
   let result: { name: string; errors: FieldError[] };
   try {
-    defaulted = dropDisabledFields(applyDefaults(pod), options.featureGates);
-    result = validateDefaultedPod(defaulted, options);
+    const lists: unknown[] = [];
+    defaulted = dropDisabledFields(applyDefaultsNoting(pod, lists), options.featureGates);
+    result = validateDefaultedPod(defaulted, options, lists);
   } catch (error) {
     result = { name: '', errors: [internalError(ROOT_FIELD, error)] };
   }

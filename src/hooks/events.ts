@@ -44,11 +44,25 @@ export const DEFAULT_KUBELET_VERSION = '1.35';
  * as the newest (the manager checks the option's shape before it gets here).
  */
 export function isKubeletAtLeast(kubeletVersion: string, major: number, minor: number): boolean {
-  const match = /^(\d+)\.(\d+)$/.exec(kubeletVersion);
-  if (match === null) return true;
-  const [vMajor, vMinor] = [Number(match[1]), Number(match[2])];
+  // The last version read is kept: a manager asks about its one version at every container start.
+  if (kubeletVersion !== lastVersion.text) {
+    const match = /^(\d+)\.(\d+)$/.exec(kubeletVersion);
+    lastVersion = {
+      text: kubeletVersion,
+      major: match === null ? Number.POSITIVE_INFINITY : Number(match[1]),
+      minor: match === null ? 0 : Number(match[2]),
+    };
+  }
+  const { major: vMajor, minor: vMinor } = lastVersion;
   return vMajor > major || (vMajor === major && vMinor >= minor);
 }
+
+/** The version {@link isKubeletAtLeast} read last (an unreadable one as major +∞: the newest). */
+let lastVersion: { readonly text: string; readonly major: number; readonly minor: number } = {
+  text: '',
+  major: Number.POSITIVE_INFINITY,
+  minor: 0,
+};
 
 /**
  * The exact kubelet messages (spec §7, spec pod §4.6), checked against the 1.35 kubelet
