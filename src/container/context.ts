@@ -3,10 +3,10 @@ import type { Container, HookName, LifecycleHandler, Pod } from '../api/types.js
 import { errorText } from '../errors.js';
 import type { KubeEvent, KubeEventObject } from '../hooks/events.js';
 import { runHandler } from '../hooks/run-handler.js';
-import type { HandlerOutcome } from '../hooks/types.js';
+import type { HandlerOutcome, HandlerRunContext } from '../hooks/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
-import type { Runtime } from '../ports/runtime.js';
+import type { ContainerRef, Runtime } from '../ports/runtime.js';
 import type { ResolvedPolicy } from './policy.js';
 import { type ContainerRecord, containerFieldPath, type PodRecord } from './records.js';
 import type { LifecycleStep } from './results.js';
@@ -109,19 +109,7 @@ export function runHook(
   // may still be listening (see CallScope).
   const scope = record.calls;
   scope.pendingHooks++;
-  return runHandler(handler, {
-    pod: pod.pod,
-    container,
-    ref,
-    hook,
-    runtime: ctx.runtime,
-    httpClient: ctx.httpClient,
-    clock: ctx.clock,
-    kubeletVersion: ctx.kubeletVersion,
-    policy: ctx.policy,
-    signal,
-    emit: (event) => emitEvent(ctx, event),
-  }).then(
+  return runHandler(handler, new HookRunContext(ctx, pod.pod, container, ref, hook, signal)).then(
     (outcome) => {
       scope.pendingHooks--;
       return outcome;
@@ -133,4 +121,35 @@ export function runHook(
       return { ok: false as const, error: text, message: text };
     },
   );
+}
+
+/**
+ * A hook's {@link HandlerRunContext}: the same fields, with `emit` a method of the context rather
+ * than a closure made per hook run (docs/performance.md, round 5 second sprint).
+ */
+class HookRunContext implements HandlerRunContext {
+  readonly runtime: Runtime;
+  readonly httpClient: HttpClient;
+  readonly clock: Clock;
+  readonly kubeletVersion: string;
+  readonly policy: ResolvedPolicy;
+
+  constructor(
+    private readonly manager: ManagerContext,
+    readonly pod: Pod,
+    readonly container: Container,
+    readonly ref: ContainerRef,
+    readonly hook: HookName,
+    readonly signal: AbortSignal,
+  ) {
+    this.runtime = manager.runtime;
+    this.httpClient = manager.httpClient;
+    this.clock = manager.clock;
+    this.kubeletVersion = manager.kubeletVersion;
+    this.policy = manager.policy;
+  }
+
+  emit(event: Omit<KubeEvent, 'timestamp'>): void {
+    emitEvent(this.manager, event);
+  }
 }

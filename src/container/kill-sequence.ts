@@ -170,14 +170,16 @@ async function waitThenStop(
   }
 
   // spec §4.2-C.6: a sidecar's stop signal waits for the containers it must outlive.
+  // (The grace left after preStop is only asked when there is something to wait for: a pure plan.)
   let orderingWaitMs = 0;
-  plan = killPlan(planAfter(planInput, preStopElapsedMs, 0, undefined));
   const prerequisites = request.prerequisites ?? [];
-  if (plan.remainingSeconds > 0 && prerequisites.length > 0) {
+  const remainingSeconds =
+    prerequisites.length > 0 ? killPlan(planAfter(planInput, preStopElapsedMs, 0, undefined)).remainingSeconds : 0;
+  if (remainingSeconds > 0) {
     const waitStartedAt = clock.now();
     emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
     const all = Promise.all(prerequisites.map(whenExited));
-    await waitUntilDeadline(ctx, all, termination, waitStartedAt + plan.remainingSeconds * 1000);
+    await waitUntilDeadline(ctx, all, termination, waitStartedAt + remainingSeconds * 1000);
     orderingWaitMs = clock.now() - waitStartedAt;
     emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
   }
