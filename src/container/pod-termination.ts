@@ -1,5 +1,5 @@
 import type { ManagerContext } from './context.js';
-import { requestKill } from './kill-sequence.js';
+import { type KillRequest, requestKill } from './kill-sequence.js';
 import type { ContainerRecord, PodRecord } from './records.js';
 import type { PodTerminationResult, StopResult } from './results.js';
 
@@ -11,45 +11,65 @@ import type { PodTerminationResult, StopResult } from './results.js';
  */
 export async function terminatePod(ctx: ManagerContext, pod: PodRecord): Promise<PodTerminationResult> {
   const startedAt = ctx.clock.now();
-  const results = new Map<string, StopResult>();
-  let pass = 0;
-  do {
-    pod.shortenedDuringPass = false;
-    const passResults = await terminationPass(ctx, pod, pass > 0);
-    for (const result of passResults) {
-      if (pass === 0 || result.outcome !== 'notRunning') results.set(result.container, result);
+  pod.shortenedDuringPass = false;
+  const first = await terminationPass(ctx, pod, false);
+  // One pass (the usual case): its results are already in the pod's container order (records
+  // are only ever added to the map, at its end, and those have no result), so no reordering.
+  let containers = first;
+  if (pod.shortenedDuringPass && isAnyRunning(pod)) {
+    const results = new Map<string, StopResult>();
+    for (const result of first) results.set(result.container, result);
+    do {
+      pod.shortenedDuringPass = false;
+      const passResults = await terminationPass(ctx, pod, true);
+      for (const result of passResults) if (result.outcome !== 'notRunning') results.set(result.container, result);
+    } while (pod.shortenedDuringPass && isAnyRunning(pod));
+    containers = [];
+    for (const record of pod.containers.values()) {
+      const result = results.get(record.name);
+      if (result !== undefined) containers.push(result);
     }
-    pass += 1;
-  } while (pod.shortenedDuringPass && [...pod.containers.values()].some((r) => r.phase === 'running'));
-  const ordered = [...pod.containers.values()]
-    .map((record) => results.get(record.name))
-    .filter((r): r is StopResult => r !== undefined);
+  }
   return {
     gracePeriodSeconds: pod.effectiveGraceSeconds,
     deletionGracePeriodSeconds: pod.deletion?.deletionGracePeriodSeconds ?? pod.effectiveGraceSeconds,
-    containers: ordered,
+    containers,
     startedAt,
     finishedAt: ctx.clock.now(),
   };
 }
 
-async function terminationPass(ctx: ManagerContext, pod: PodRecord, isRetry: boolean): Promise<StopResult[]> {
+function isAnyRunning(pod: PodRecord): boolean {
+  for (const record of pod.containers.values()) if (record.phase === 'running') return true;
+  return false;
+}
+
+/** No container to wait for (shared: the kill sequence only reads a request's prerequisites). */
+const NONE: readonly ContainerRecord[] = Object.freeze([]);
+
+function terminationPass(ctx: ManagerContext, pod: PodRecord, isRetry: boolean): Promise<StopResult[]> {
   const records = [...pod.containers.values()];
-  const mains = records.filter((r) => r.kind !== 'sidecar');
-  const sidecars = records.filter((r) => r.kind === 'sidecar').sort((a, b) => a.index - b.index);
-  const prerequisitesOf = (record: ContainerRecord): ContainerRecord[] => {
-    if (record.kind !== 'sidecar' || sidecars.length === 0) return [];
-    const next = sidecars[sidecars.indexOf(record) + 1];
-    return next !== undefined ? [...mains, next] : [...mains];
+  // The main containers' kills share one request (the kill sequence only reads it).
+  const plain: KillRequest & { readonly shareInFlight: boolean } = {
+    reason: 'Unknown',
+    overrideSeconds: pod.effectiveGraceSeconds,
+    prerequisites: NONE,
+    shareInFlight: !isRetry,
   };
-  return Promise.all(
-    records.map((record) =>
-      requestKill(ctx, pod, record, {
-        reason: 'Unknown',
-        overrideSeconds: pod.effectiveGraceSeconds,
-        prerequisites: prerequisitesOf(record),
-        shareInFlight: !isRetry,
-      }),
-    ),
-  );
+  let mains: ContainerRecord[] | undefined;
+  let sidecars: ContainerRecord[] | undefined;
+  if (records.some((r) => r.kind === 'sidecar')) {
+    mains = records.filter((r) => r.kind !== 'sidecar');
+    sidecars = records.filter((r) => r.kind === 'sidecar').sort((a, b) => a.index - b.index);
+  }
+  const kills: Promise<StopResult>[] = [];
+  for (const record of records) {
+    let request = plain;
+    if (record.kind === 'sidecar' && sidecars !== undefined && mains !== undefined) {
+      const next = sidecars[sidecars.indexOf(record) + 1];
+      request = { ...plain, prerequisites: next !== undefined ? [...mains, next] : [...mains] };
+    }
+    kills.push(requestKill(ctx, pod, record, request));
+  }
+  return Promise.all(kills);
 }
