@@ -46,14 +46,12 @@ export function beginKill(
   request: KillRequest,
 ): Termination {
   const container = instanceSpec(pod.pod, record);
-  const podView = pod.deletion
-    ? {
-        ...pod.pod,
-        metadata: { ...pod.pod.metadata, deletionGracePeriodSeconds: pod.deletion.deletionGracePeriodSeconds },
-      }
-    : pod.pod;
+  // A deleted pod's grace is its deletion's (`containerBaseGrace` reads
+  // `metadata.deletionGracePeriodSeconds` first), without a copy of the pod per container killed.
   const planInput: KillPlanInput = {
-    baseGraceSeconds: containerBaseGrace(podView, container, request.reason),
+    baseGraceSeconds: pod.deletion
+      ? pod.deletion.deletionGracePeriodSeconds
+      : containerBaseGrace(pod.pod, container, request.reason),
     overrideSeconds: request.overrideSeconds,
     hasPreStop: container.lifecycle?.preStop !== undefined,
     preStopElapsedMs: 0,
