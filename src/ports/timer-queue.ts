@@ -3,13 +3,16 @@ export interface TimerEntry {
   readonly deadlineAt: number;
   /** Arming order: breaks deadline ties first-in first-out. */
   readonly seq: number;
-  readonly callback: () => void;
+  /** Replaced by a no-op when the timer is cleared (see `TimerQueue.clear`). */
+  callback: () => void;
   readonly label: string | undefined;
   /** The clock that armed it (a handle from another clock is ignored by `clearTimeout`). */
   readonly owner: object;
   /** 'pending' until fired or cleared. */
   state: 'pending' | 'fired' | 'cleared';
 }
+
+function dropped(): void {}
 
 const before = (a: TimerEntry, b: TimerEntry): boolean =>
   a.deadlineAt < b.deadlineAt || (a.deadlineAt === b.deadlineAt && a.seq < b.seq);
@@ -39,6 +42,10 @@ export class TimerQueue {
   clear(entry: TimerEntry): boolean {
     if (entry.state !== 'pending') return false;
     entry.state = 'cleared';
+    // A cleared entry stays in the heap until it reaches the top or a compaction: drop its
+    // callback now, so what the closure holds (a probe run's deadline state) can die young
+    // instead of being promoted with the entry (docs/performance.md item 71).
+    entry.callback = dropped;
     this.#live--;
     const garbage = this.#heap.length - this.#live;
     if (garbage > 1024 && garbage > this.#live) this.#compact();

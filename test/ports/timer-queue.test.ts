@@ -37,4 +37,18 @@ describe('TimerQueue', () => {
     expect(popped.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
     expect(popped.every((e) => e.state === 'fired')).toBe(true);
   });
+
+  test('clear releases the callback of the entry it leaves in the heap; the others still fire in order', () => {
+    const queue = new TimerQueue();
+    const fired: number[] = [];
+    const entries = [0, 1, 2].map((seq) => ({ ...entry(10, seq), callback: () => void fired.push(seq) }));
+    for (const e of entries) queue.push(e);
+    const cleared = entries[1]!;
+    const original = cleared.callback;
+    expect(queue.clear(cleared)).toBe(true);
+    expect(cleared.callback).not.toBe(original); // what the closure held can be collected
+    expect(queue.clear(cleared)).toBe(false);
+    for (let e = queue.pop(); e !== undefined; e = queue.pop()) e.callback();
+    expect(fired).toEqual([0, 2]);
+  });
 });

@@ -53,4 +53,30 @@ describe('VirtualClock: batchSimultaneousTimers', () => {
     await clock.next();
     expect(log).toEqual(['a', 'b', 'chain a', 'late']);
   });
+
+  it('batch: more than a slice (1024) of simultaneous timers all fire in FIFO order, each slice settles its chains, then the zero-delay timers armed meanwhile', async () => {
+    const clock = new VirtualClock({ batchSimultaneousTimers: true });
+    const fired: number[] = [];
+    const chains: number[] = [];
+    const late: number[] = [];
+    const count = 2_500;
+    for (let i = 0; i < count; i++) {
+      clock.setTimeout(() => {
+        fired.push(i);
+        void Promise.resolve().then(() => {
+          chains.push(i);
+          clock.setTimeout(() => late.push(i), 0); // armed during the batch: not part of it
+        });
+      }, 1_000);
+    }
+    clock.setTimeout(() => fired.push(-1), 2_000);
+    await clock.advance(1_000);
+    const inOrder = Array.from({ length: count }, (_, i) => i);
+    expect(fired).toEqual(inOrder);
+    expect(chains).toEqual(inOrder);
+    expect(late).toEqual(inOrder);
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advance(1_000);
+    expect(fired.at(-1)).toBe(-1);
+  });
 });
