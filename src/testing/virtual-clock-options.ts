@@ -75,6 +75,16 @@ export interface VirtualClockOptions {
  */
 export const MAX_FLUSH_TURNS = 1_000_000;
 
+/**
+ * How many simultaneous timers a batch fires before it settles the promise chains they resumed
+ * (`batchSimultaneousTimers`). The chains of a whole batch are alive at once: 200,000 probe runs
+ * due at the same tick outgrow V8's young generation, every scavenge copies them and promotes
+ * them to old space, and a probe cost 2–3× more at 100,000 containers than at 3,000
+ * (docs/performance.md item 70). Slices keep that working set small; the timers, their order and
+ * their times are the same.
+ */
+export const BATCH_SLICE = 1024;
+
 /** A timer still armed on a {@link VirtualClock}, as reported by `pendingTimerList()`. */
 export interface PendingTimer {
   /** The virtual instant at which it fires (`Infinity` = never). */
@@ -165,5 +175,13 @@ export function timerLimitError(fired: number, pending: readonly PendingTimer[],
     `VirtualClock.runAll: fired ${fired} timers (maxTimers) and ${finite.length} are still armed, ` +
       `so something keeps rescheduling itself; now is ${now} ms, next due: ${shown.join(', ')}. ` +
       'Use advance(ms) for code that polls, or raise maxTimers if the work is finite',
+  );
+}
+
+/** The error of a `VirtualClock` call that moves time while `busy` (another such call) still runs. */
+export function busyError(caller: string, busy: string): VirtualClockError {
+  return new VirtualClockError(
+    'ERR_CLOCK_BUSY',
+    `VirtualClock.${caller}() was called while ${busy}() is still running; await the first call before moving time again`,
   );
 }

@@ -1,7 +1,8 @@
 import type { Clock } from '../ports/clock.js';
 import { runCallbacks, type TimerEntry, TimerQueue } from '../ports/timer-queue.js';
-import { VirtualClockError } from './errors.js';
 import {
+  BATCH_SLICE,
+  busyError,
   checkedAdvance,
   checkedAdvanceTo,
   checkedOptions,
@@ -13,16 +14,6 @@ import {
 
 export type { PendingTimer, VirtualClockOptions } from './virtual-clock-options.js';
 export { MAX_FLUSH_TURNS } from './virtual-clock-options.js';
-
-/**
- * How many simultaneous timers a batch fires before it settles the promise chains they resumed
- * (`batchSimultaneousTimers`). The chains of a whole batch are alive at once: 200,000 probe runs
- * due at the same tick outgrow V8's young generation, every scavenge copies them and promotes
- * them to old space, and a probe cost 2–3× more at 100,000 containers than at 3,000
- * (docs/performance.md item 70). Slices keep that working set small; the timers, their order and
- * their times are the same.
- */
-const BATCH_SLICE = 1024;
 
 /**
  * A {@link Clock} whose time moves only when you tell it to: a 30-second grace runs in
@@ -303,12 +294,7 @@ export class VirtualClock implements Clock {
   }
 
   #enter(caller: string): void {
-    if (this.#busy !== undefined) {
-      throw new VirtualClockError(
-        'ERR_CLOCK_BUSY',
-        `VirtualClock.${caller}() was called while ${this.#busy}() is still running; await the first call before moving time again`,
-      );
-    }
+    if (this.#busy !== undefined) throw busyError(caller, this.#busy);
     this.#busy = caller;
   }
 }
