@@ -1,5 +1,6 @@
 import pTimeout from 'p-timeout';
 import type { Clock } from '../ports/clock.js';
+import { appendNode, captured, capturedPromise, type IntrusiveList, unlinkNode } from '../ports/intrusive-list.js';
 
 /** Marker returned by {@link raceDeadline} when the deadline came first. */
 export const DEADLINE = Symbol('deadline');
@@ -25,11 +26,8 @@ export const DEADLINE = Symbol('deadline');
 export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: number): Promise<T | typeof DEADLINE> {
   const work = Promise.resolve(promise);
   const dueAt = clock.now() + delayMs;
-  const result = new Promise<T | typeof DEADLINE>(
-    captureSettlers as ConstructorParameters<typeof Promise<T | typeof DEADLINE>>[0],
-  );
-  const race = new Race<T>(clock, work, dueAt, capturedResolve, capturedReject);
-  capturedResolve = capturedReject = noop;
+  const result = capturedPromise<T | typeof DEADLINE>();
+  const race = new Race<T>(clock, work, dueAt, captured.resolve as Resolve, captured.reject);
   // The steps in the order they always ran (arm, listen, wait for idle); a throw rejects the race.
   try {
     if (delayMs < Infinity)
@@ -54,14 +52,6 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
 
 type Resolve = (value: unknown) => void;
 type Reject = (error: unknown) => void;
-const noop = (): void => undefined;
-let capturedResolve: Resolve = noop;
-let capturedReject: Reject = noop;
-/** One executor for every race (no closure per call): it hands out the settle functions. */
-function captureSettlers(resolve: Resolve, reject: Reject): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
-}
 
 /** Where a {@link Race} is: the first timer decides; p-timeout has it; settled. */
 const PLAIN = 0;
@@ -78,7 +68,7 @@ class Race<T = unknown> {
   stage: typeof PLAIN | typeof RACING | typeof DONE = PLAIN;
   timer: unknown = undefined;
   /** The idle batch this race waits in, and its neighbours there. */
-  batch: IdleBatch | undefined = undefined;
+  list: IdleBatch | undefined = undefined;
   prev: Race | undefined = undefined;
   next: Race | undefined = undefined;
 
@@ -125,14 +115,7 @@ class Race<T = unknown> {
 
   /** Leave the idle batch, if still in one. */
   leave(): void {
-    const { batch } = this;
-    if (batch === undefined) return;
-    const { prev, next } = this;
-    if (prev === undefined) batch.head = next;
-    else prev.next = next;
-    if (next === undefined) batch.tail = prev;
-    else next.prev = prev;
-    this.batch = this.prev = this.next = undefined;
+    unlinkNode<Race>(this);
   }
 }
 
@@ -143,10 +126,7 @@ class Race<T = unknown> {
  * settles at once) then keeps nothing per race, where one `whenIdle` callback per race piled up
  * until a flush (≈ 2 KB per lifecycle cycle: docs/performance.md).
  */
-interface IdleBatch {
-  head: Race | undefined;
-  tail: Race | undefined;
-}
+type IdleBatch = IntrusiveList<Race>;
 
 const idleRaces = new WeakMap<Clock, IdleBatch>();
 
@@ -166,11 +146,7 @@ function handOverWhenIdle(clock: Clock, whenIdle: NonNullable<Clock['whenIdle']>
       }
     });
   }
-  race.batch = batch;
-  race.prev = batch.tail;
-  if (batch.tail === undefined) batch.head = race;
-  else batch.tail.next = race;
-  batch.tail = race;
+  appendNode<Race>(batch, race);
 }
 
 /** p-timeout on the clock's timers: `work`, or {@link DEADLINE} after `delayMs` (> 0). */

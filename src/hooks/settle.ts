@@ -5,6 +5,8 @@
  * @module
  */
 
+import { appendNode, captured, capturedPromise, type IntrusiveList, unlinkNode } from '../ports/intrusive-list.js';
+
 /** How an adapter call ended. */
 export type Settled<T> =
   | { readonly kind: 'fulfilled'; readonly value: T }
@@ -19,17 +21,14 @@ export type Settled<T> =
  * in the list, so waiting and leaving allocate nothing (a `Set` reallocated its table as a call
  * left it: ≈ 100 B of garbage per call).
  */
-interface AbortWaiters {
-  head: PendingCall | undefined;
-  tail: PendingCall | undefined;
-}
+type AbortWaiters = IntrusiveList<PendingCall>;
 
 const abortWaiters = new WeakMap<AbortSignal, AbortWaiters>();
 
 /** One {@link settle} call: settles once, and leaves its signal's waiters as it does. */
 class PendingCall {
   isDone = false;
-  waiters: AbortWaiters | undefined = undefined;
+  list: AbortWaiters | undefined = undefined;
   prev: PendingCall | undefined = undefined;
   next: PendingCall | undefined = undefined;
 
@@ -55,38 +54,19 @@ class PendingCall {
         { once: true },
       );
     }
-    this.waiters = waiters;
-    this.prev = waiters.tail;
-    if (waiters.tail === undefined) waiters.head = this;
-    else waiters.tail.next = this;
-    waiters.tail = this;
+    appendNode<PendingCall>(waiters, this);
   }
 
   finish(result: Settled<unknown>): void {
     if (this.isDone) return;
     this.isDone = true;
     this.start = undefined;
-    const { waiters, prev, next } = this;
-    if (waiters !== undefined) {
-      if (prev === undefined) waiters.head = next;
-      else prev.next = next;
-      if (next === undefined) waiters.tail = prev;
-      else next.prev = prev;
-      this.waiters = this.prev = this.next = undefined;
-    }
+    unlinkNode<PendingCall>(this);
     this.resolve(result);
   }
 }
 
 type Resolve = (result: Settled<unknown>) => void;
-type Reject = (error: unknown) => void;
-let capturedResolve: Resolve | undefined;
-let capturedReject: Reject | undefined;
-/** One executor for every call (no closure per call): it hands out the settle functions. */
-function captureSettlers(resolve: Resolve, reject: Reject): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
-}
 
 /**
  * Run `start` and race its promise against `signal`. Never rejects. An abort wins over an adapter
@@ -95,12 +75,9 @@ function captureSettlers(resolve: Resolve, reject: Reject): void {
  * signal stays, shared by every call given that signal.
  */
 export function settle<T>(start: () => PromiseLike<T> | T, signal: AbortSignal): Promise<Settled<T>> {
-  const result = new Promise<Settled<T>>(
-    captureSettlers as (resolve: (value: Settled<T>) => void, reject: Reject) => void,
-  );
-  const resolve = capturedResolve as Resolve;
-  const reject = capturedReject as Reject;
-  capturedResolve = capturedReject = undefined;
+  const result = capturedPromise<Settled<T>>();
+  const resolve = captured.resolve as Resolve;
+  const { reject } = captured;
   if (signal.aborted) {
     resolve({ kind: 'aborted' });
     return result;

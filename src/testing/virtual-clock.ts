@@ -12,8 +12,7 @@ import {
   type VirtualClockOptions,
 } from './virtual-clock-options.js';
 
-export type { PendingTimer, VirtualClockOptions } from './virtual-clock-options.js';
-export { MAX_FLUSH_TURNS } from './virtual-clock-options.js';
+export { MAX_FLUSH_TURNS, type PendingTimer, type VirtualClockOptions } from './virtual-clock-options.js';
 
 /**
  * A {@link Clock} whose time moves only when you tell it to: a 30-second grace runs in
