@@ -1,14 +1,21 @@
 /**
  * The kill sequence of one container (spec §4.2-C): Killing → preStop raced against the grace
- * (prestop-race.ts) → sidecar ordering wait → runtime stop (runtime-stop.ts, its answer in
- * stop-report.ts) → exit (container-exit.ts). Every grace figure comes from `killPlan` (src/grace/kill-grace.ts).
+ * (prestop-race.ts) → sidecar ordering wait (both in kill-waits.ts) → runtime stop
+ * (runtime-stop.ts, its answer in stop-report.ts) → exit (container-exit.ts). Every grace figure
+ * comes from `killPlan` (src/grace/kill-grace.ts).
  */
 import type { Container } from '../api/types.js';
-import { containerBaseGrace, type KillPlanInput, type KillReason, killPlan } from '../grace/kill-grace.js';
+import {
+  containerBaseGrace,
+  type KillPlan,
+  type KillPlanInput,
+  type KillReason,
+  killPlan,
+} from '../grace/kill-grace.js';
 import { EventMessages } from '../hooks/events.js';
 import { emitContainerEvent, emitStep, type ManagerContext } from './context.js';
 import { deferred } from './deadline.js';
-import { racePreStop } from './prestop-race.js';
+import { waitThenStop } from './kill-waits.js';
 import {
   type ContainerRecord,
   instanceSpec,
@@ -16,13 +23,11 @@ import {
   type PodRecord,
   type Termination,
   takeCallScope,
-  whenExited,
   whenStartupDone,
 } from './records.js';
-import type { HookReport, StopResult } from './results.js';
+import type { StopResult } from './results.js';
 import { stopWithRuntime } from './runtime-stop.js';
 import { type KillBase, reportStop } from './stop-report.js';
-import { waitUntilDeadline } from './termination.js';
 
 /** How one kill was asked for. */
 export interface KillRequest {
@@ -58,7 +63,8 @@ export function beginKill(
     orderingWaitMs: 0,
     minimumSeconds: ctx.policy.minimumStopGraceSeconds,
   };
-  const grace = killPlan(planInput).gracePeriodSeconds;
+  const plan = killPlan(planInput);
+  const grace = plan.gracePeriodSeconds;
   // A running instance holds no call scope (releaseRunningScope): the kill's calls get one.
   if (record.calls === NOT_STARTED) record.calls = takeCallScope();
   const startedAt = ctx.clock.now();
@@ -76,6 +82,7 @@ export function beginKill(
     container,
     request,
     planInput,
+    plan,
     startedAt,
     termination,
   );
@@ -94,12 +101,13 @@ function runKill(
   container: Container,
   request: KillRequest,
   planInput: KillPlanInput,
+  plan: KillPlan,
   startedAt: number,
   termination: Termination,
 ): Promise<StopResult> {
   try {
-    // All grace arithmetic is killPlan's (src/grace): the sequence only measures and asks again.
-    const plan = killPlan(planInput);
+    // All grace arithmetic is killPlan's (src/grace): the sequence only measures and asks again
+    // (`plan` is beginKill's, of the same input).
     const grace = plan.gracePeriodSeconds;
     // spec §4.2-C.3: Killing, with the caller's message or "Stopping container <name>".
     emitContainerEvent(ctx, pod, record, {
@@ -138,91 +146,6 @@ function runKill(
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-/** The kill's preStop and sidecar-ordering waits (spec §4.2-C.5/6), then its stop. */
-async function waitThenStop(
-  ctx: ManagerContext,
-  pod: PodRecord,
-  record: ContainerRecord,
-  container: Container,
-  request: KillRequest,
-  planInput: KillPlanInput,
-  startedAt: number,
-  termination: Termination,
-  firstPlan: ReturnType<typeof killPlan>,
-): Promise<StopResult> {
-  const { clock } = ctx;
-  let plan = firstPlan;
-  const grace = plan.gracePeriodSeconds;
-  const ref = record.ref;
-
-  // spec §4.2-C.5: preStop raced against the grace timer; elapsed whole seconds are charged.
-  let preStop: HookReport = { outcome: 'skipped' };
-  const preStopHandler = container.lifecycle?.preStop;
-  let preStopElapsedMs = 0;
-  if (preStopHandler !== undefined && plan.runsPreStop) {
-    const raced = await racePreStop(ctx, pod, record, container, preStopHandler, termination, grace);
-    preStop = raced;
-    preStopElapsedMs = raced.elapsedMs;
-  }
-
-  // spec §4.2-C.6: a sidecar's stop signal waits for the containers it must outlive.
-  // (The grace left after preStop is only asked when there is something to wait for: a pure plan.)
-  let orderingWaitMs = 0;
-  const prerequisites = request.prerequisites ?? [];
-  const remainingSeconds =
-    prerequisites.length > 0 ? killPlan(planAfter(planInput, preStopElapsedMs, 0, undefined)).remainingSeconds : 0;
-  if (remainingSeconds > 0) {
-    const waitStartedAt = clock.now();
-    emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
-    const all = Promise.all(prerequisites.map(whenExited));
-    await waitUntilDeadline(ctx, all, termination, waitStartedAt + remainingSeconds * 1000);
-    orderingWaitMs = clock.now() - waitStartedAt;
-    emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
-  }
-  // spec §4.2-C.7/8: at least the minimum, then CRI StopContainer. The `interrupt` policy: never
-  // grant more than what is left before a shortened deadline.
-  plan = killPlan(
-    planAfter(
-      planInput,
-      preStopElapsedMs,
-      orderingWaitMs,
-      termination.shortened ? termination.deadlineAt - clock.now() : undefined,
-    ),
-  );
-  const base: KillBase = {
-    container: record.name,
-    reason: request.reason,
-    gracePeriodSeconds: grace,
-    preStop,
-    orderingWaitMs,
-    startedAt,
-  };
-  if (ref === undefined) return { ...base, outcome: 'notRunning' };
-  const timeoutSeconds = plan.stopTimeoutSeconds;
-  // `await`: the result comes back in as many turns as when the report followed the race.
-  return await stopWithRuntime(ctx, pod, record, termination, timeoutSeconds, (stopped) =>
-    reportStop(ctx, pod, record, timeoutSeconds, base, stopped),
-  );
-}
-
-/** `input` with what the kill measured so far: one literal, not a spread (a kill asks three times). */
-function planAfter(
-  input: KillPlanInput,
-  preStopElapsedMs: number,
-  orderingWaitMs: number,
-  remainingCapMs: number | undefined,
-): KillPlanInput {
-  return {
-    baseGraceSeconds: input.baseGraceSeconds,
-    overrideSeconds: input.overrideSeconds,
-    hasPreStop: input.hasPreStop,
-    preStopElapsedMs,
-    orderingWaitMs,
-    minimumSeconds: input.minimumSeconds,
-    remainingCapMs,
-  };
 }
 
 /**

@@ -1,10 +1,11 @@
-import type { Container } from '../api/types.js';
+import type { Container, LifecycleHandler } from '../api/types.js';
 import { errorText } from '../errors.js';
 import { EventMessages } from '../hooks/events.js';
+import { captured, capturedPromise } from '../ports/intrusive-list.js';
 import type { RuntimeEvent } from '../ports/runtime.js';
 import { markExited, watchExit } from './container-exit.js';
 import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
-import { callSafely, DEADLINE, linkedController, raceDeadline } from './deadline.js';
+import { DEADLINE, linkedController, raceDeadline } from './deadline.js';
 import { beginKill } from './kill-sequence.js';
 import {
   type ContainerRecord,
@@ -15,14 +16,19 @@ import {
   startupFinished,
   takeCallScope,
 } from './records.js';
-import type { HookReport, StartResult, StopResult } from './results.js';
+import type { HookReport, StartResult } from './results.js';
 
 /**
  * The kubelet's start sequence for one container (spec §3): runtime start → `Started` →
  * postStart; Running only after postStart succeeds; on failure `FailedPostStartHook`, a kill with
  * reason `FailedPostStartHook` (preStop runs, pod grace), and Waiting/`PostStartHookError`.
+ *
+ * Promise chains around one result promise, not `async` functions (docs/performance.md, round 6):
+ * each step runs in the turn the `await` it replaces resumed in, and the result settles in the
+ * turn the `async` function returned in (test/container/turn-order.test.ts pins them), without
+ * two suspended frames per start.
  */
-export async function startSequence(
+export function startSequence(
   ctx: ManagerContext,
   pod: PodRecord,
   record: ContainerRecord,
@@ -43,50 +49,106 @@ export async function startSequence(
   record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount };
   emitStep(ctx, pod, record, { kind: 'starting' });
 
-  // CRI StartContainer, bounded like the kubelet's runtime request timeout.
-  let id: string;
+  const result = capturedPromise<StartResult>();
+  const resolve = captured.resolve as (value: StartResult) => void;
+  const { reject } = captured;
+  const failed = (error: unknown): void => resolve(startFailed(ctx, pod, record, restartCount, startedAt, error));
+  // CRI StartContainer, bounded like the kubelet's runtime request timeout; a throw of the
+  // adapter is its rejection (as `callSafely` made it, without a closure per start).
+  let started: Promise<unknown>;
   try {
-    const started = await raceDeadline(
-      clock,
-      callSafely(() =>
+    let call: Promise<unknown>;
+    try {
+      call = Promise.resolve(
         ctx.runtime.startContainer(pod.pod, container, {
           signal: calls.controller.signal,
           onEvent: (e) => emitRuntimeEvent(ctx, pod, record, e),
         }),
-      ),
-      ctx.runtimeRequestTimeoutSeconds * 1000,
-    );
-    if (started === DEADLINE) {
-      calls.controller.abort(new Error('runtime request timeout'));
-      throw new Error(`runtime did not start the container within ${ctx.runtimeRequestTimeoutSeconds}s`);
+      );
+    } catch (error) {
+      call = Promise.reject(error);
     }
-    const candidate: unknown = (started as { id?: unknown } | null | undefined)?.id;
-    if (typeof candidate !== 'string' || candidate === '') {
-      throw new Error(`runtime.startContainer resolved with ${describe(started)}; expected { id: non-empty string }`);
-    }
-    id = candidate;
+    started = raceDeadline(clock, call, ctx.runtimeRequestTimeoutSeconds * 1000);
   } catch (error) {
-    const message = errorText(error);
-    record.phase = 'idle';
-    record.status = { state: 'Waiting', reason: 'RunContainerError', message, restartCount };
-    emitContainerEvent(ctx, pod, record, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
-    emitStep(ctx, pod, record, { kind: 'startFailed', message });
-    startupFinished(record);
-    releaseExitWaiters(record); // it never ran: whoever waits for it to be gone may go on
-    return { container: record.name, outcome: 'startFailed', postStart: { outcome: 'skipped' }, message, startedAt };
+    failed(error);
+    return result;
   }
+  started.then((value) => {
+    let id: string;
+    try {
+      id = startedId(ctx, calls, value);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    try {
+      record.ref = { id, name: record.name, podName: pod.name, podNamespace: pod.namespace, podUID: pod.uid };
+      watchExit(ctx, pod, record); // the runtime's waitContainer reports the exit (else notifyExited)
+      record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount, containerID: id };
+      emitContainerEvent(ctx, pod, record, {
+        type: 'Normal',
+        reason: 'Started',
+        message: EventMessages.started(record.name, ctx.kubeletVersion),
+      });
+      emitStep(ctx, pod, record, { kind: 'started' });
+      runPostStart(ctx, pod, record, container).then((postStart) => {
+        try {
+          afterPostStart(ctx, pod, record, postStart, id, restartCount, startedAt, resolve, reject);
+        } catch (error) {
+          reject(error);
+        }
+      }, reject);
+    } catch (error) {
+      reject(error);
+    }
+  }, failed);
+  return result;
+}
 
-  record.ref = { id, name: record.name, podName: pod.name, podNamespace: pod.namespace, podUID: pod.uid };
-  watchExit(ctx, pod, record); // the runtime's waitContainer reports the exit (else notifyExited)
-  record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount, containerID: id };
-  emitContainerEvent(ctx, pod, record, {
-    type: 'Normal',
-    reason: 'Started',
-    message: EventMessages.started(record.name, ctx.kubeletVersion),
-  });
-  emitStep(ctx, pod, record, { kind: 'started' });
+/** The runtime's answer to the start: the container's id, or a throw (deadline, malformed answer). */
+function startedId(ctx: ManagerContext, calls: ContainerRecord['calls'], started: unknown): string {
+  if (started === DEADLINE) {
+    calls.controller.abort(new Error('runtime request timeout'));
+    throw new Error(`runtime did not start the container within ${ctx.runtimeRequestTimeoutSeconds}s`);
+  }
+  const candidate: unknown = (started as { id?: unknown } | null | undefined)?.id;
+  if (typeof candidate !== 'string' || candidate === '') {
+    throw new Error(`runtime.startContainer resolved with ${describe(started)}; expected { id: non-empty string }`);
+  }
+  return candidate;
+}
 
-  const postStart = await runPostStart(ctx, pod, record, container);
+/** The runtime start failed (or timed out): Waiting/`RunContainerError`, `Failed`. */
+function startFailed(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  restartCount: number,
+  startedAt: number,
+  error: unknown,
+): StartResult {
+  const message = errorText(error);
+  record.phase = 'idle';
+  record.status = { state: 'Waiting', reason: 'RunContainerError', message, restartCount };
+  emitContainerEvent(ctx, pod, record, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
+  emitStep(ctx, pod, record, { kind: 'startFailed', message });
+  startupFinished(record);
+  releaseExitWaiters(record); // it never ran: whoever waits for it to be gone may go on
+  return { container: record.name, outcome: 'startFailed', postStart: { outcome: 'skipped' }, message, startedAt };
+}
+
+/** postStart has settled: Running, or (spec §3.5) its failure's kill; settles the start's result. */
+function afterPostStart(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  postStart: HookReport,
+  id: string,
+  restartCount: number,
+  startedAt: number,
+  resolve: (value: StartResult) => void,
+  reject: (error: unknown) => void,
+): void {
   const name = record.name;
   if (postStart.outcome === 'succeeded' || postStart.outcome === 'skipped') {
     record.phase = 'running';
@@ -94,13 +156,15 @@ export async function startSequence(
     if (record.exit !== undefined) {
       // The main process exited while postStart ran: it never became Running.
       markExited(ctx, pod, record);
-      return { container: name, containerID: id, postStart, startedAt, outcome: 'exited' };
+      resolve({ container: name, containerID: id, postStart, startedAt, outcome: 'exited' });
+      return;
     }
-    const runningAt = clock.now();
+    const runningAt = ctx.clock.now();
     record.status = { state: 'Running', restartCount, containerID: id, startedAt: runningAt };
     releaseRunningScope(record); // its kill takes one again
     emitStep(ctx, pod, record, { kind: 'running' });
-    return { container: name, containerID: id, postStart, startedAt, outcome: 'running', runningAt };
+    resolve({ container: name, containerID: id, postStart, startedAt, outcome: 'running', runningAt });
+    return;
   }
 
   // spec §3.5: FailedPostStartHook, then kill with reason FailedPostStartHook (pod grace, preStop runs).
@@ -112,22 +176,6 @@ export async function startSequence(
     detail,
   });
   record.phase = 'running';
-  let kill: StopResult | undefined;
-  if (record.exit !== undefined) {
-    markExited(ctx, pod, record);
-    startupFinished(record);
-  } else {
-    const termination = beginKill(ctx, pod, record, { reason: 'FailedPostStartHook', message: 'FailedPostStartHook' });
-    startupFinished(record);
-    kill = await termination.promise;
-  }
-  record.status = {
-    state: 'Waiting',
-    reason: 'PostStartHookError',
-    message: detail,
-    restartCount,
-    containerID: id,
-  };
   const failed = {
     container: name,
     containerID: id,
@@ -136,32 +184,76 @@ export async function startSequence(
     outcome: 'postStartFailed',
     message: detail,
   } as const;
-  return kill !== undefined ? { ...failed, kill } : failed;
+  const waiting = (): void => {
+    record.status = { state: 'Waiting', reason: 'PostStartHookError', message: detail, restartCount, containerID: id };
+  };
+  if (record.exit !== undefined) {
+    markExited(ctx, pod, record);
+    startupFinished(record);
+    waiting();
+    resolve(failed);
+    return;
+  }
+  const termination = beginKill(ctx, pod, record, { reason: 'FailedPostStartHook', message: 'FailedPostStartHook' });
+  startupFinished(record);
+  termination.promise.then((kill) => {
+    waiting();
+    resolve({ ...failed, kill });
+  }, reject);
 }
 
-async function runPostStart(
+/** The postStart hook (spec §3.3), resolving in the turn the `async` version returned in. */
+function runPostStart(
   ctx: ManagerContext,
   pod: PodRecord,
   record: ContainerRecord,
   container: Container,
 ): Promise<HookReport> {
-  const handler = container.lifecycle?.postStart;
-  if (handler === undefined) return { outcome: 'skipped' };
+  try {
+    const handler = container.lifecycle?.postStart;
+    if (handler === undefined) return Promise.resolve(SKIPPED);
+    const limitSeconds = ctx.policy.postStartTimeoutSeconds;
+    if (limitSeconds !== undefined) return runPostStartWithTimeout(ctx, pod, record, container, handler, limitSeconds);
+    const { clock } = ctx;
+    const hookStartedAt = clock.now();
+    emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
+    // spec §3.3: no timeout of its own (k/k#116032); the instance's signal (aborted if it exits).
+    const run = runHook(ctx, pod, record, container, 'PostStart', handler, record.calls.controller.signal);
+    return run.then((settled) => {
+      const report: HookReport = settled.ok
+        ? { outcome: 'succeeded', elapsedMs: clock.now() - hookStartedAt }
+        : { outcome: 'failed', elapsedMs: clock.now() - hookStartedAt, message: settled.message };
+      emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
+      return report;
+    });
+  } catch (error) {
+    return Promise.reject(error); // as the `async` version: a rejection, one turn later for the caller
+  }
+}
+
+const SKIPPED: HookReport = Object.freeze({ outcome: 'skipped' });
+
+/** {@link runPostStart} under the `postStartTimeoutSeconds` policy (k/k#116032). */
+async function runPostStartWithTimeout(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+  handler: LifecycleHandler,
+  limitSeconds: number,
+): Promise<HookReport> {
   const { clock } = ctx;
   const hookStartedAt = clock.now();
   emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
-  const limitSeconds = ctx.policy.postStartTimeoutSeconds;
-  // The hook's signal: the instance's (aborted if it exits while the hook runs), or a linked one
-  // the policy timeout can abort too (only then is a linked controller worth its cost).
-  const instance = record.calls.controller.signal;
-  const timeout = limitSeconds === undefined ? undefined : linkedController(instance);
-  const run = runHook(ctx, pod, record, container, 'PostStart', handler, timeout?.controller.signal ?? instance);
-  if (timeout !== undefined) void run.then(timeout.dispose);
+  // The hook's signal: a linked one the policy timeout can abort too, also aborted with the
+  // instance's (if it exits while the hook runs).
+  const timeout = linkedController(record.calls.controller.signal);
+  const run = runHook(ctx, pod, record, container, 'PostStart', handler, timeout.controller.signal);
+  void run.then(timeout.dispose);
   let report: HookReport;
-  // spec §3.3: no timeout of its own, unless the postStartTimeoutSeconds policy is set (k/k#116032).
-  const settled = limitSeconds === undefined ? await run : await raceDeadline(clock, run, limitSeconds * 1000);
+  const settled = await raceDeadline(clock, run, limitSeconds * 1000);
   if (settled === DEADLINE) {
-    timeout?.controller.abort(new Error(`postStart did not complete within ${limitSeconds}s`));
+    timeout.controller.abort(new Error(`postStart did not complete within ${limitSeconds}s`));
     const outcome = await run;
     const reason = `postStart did not complete within ${limitSeconds} seconds (policy postStartTimeoutSeconds)`;
     report = {

@@ -70,11 +70,11 @@ export class ValidatedPods {
   }
 }
 
-/** The container a check is focused on: its list in `spec` and its index there. */
-interface Focus {
-  readonly list: 'containers' | 'initContainers';
-  readonly index: number;
-}
+/**
+ * The container a check is focused on: its index in `spec.containers`, or `-1 - index` in
+ * `spec.initContainers` (a number, not an object per call); `undefined` checks every container.
+ */
+type Focus = number;
 
 /** Where `name` sits in the cached pod; `undefined` (check everything) for an unknown name. */
 function focusOf(entry: Entry, name: string): Focus | undefined {
@@ -89,9 +89,7 @@ function focusOf(entry: Entry, name: string): Focus | undefined {
     });
     entry.where = where;
   }
-  const at = entry.where.get(name);
-  if (at === undefined) return undefined;
-  return at >= 0 ? { list: 'containers', index: at } : { list: 'initContainers', index: -1 - at };
+  return entry.where.get(name);
 }
 
 function isUnchanged(pod: Pod, entry: Entry, focus: Focus | undefined): boolean {
@@ -170,11 +168,8 @@ function sameChild(
       if (focus === undefined) return sameList(value, copyValue);
       // Focused: the other lists by length, this one by the focused container only.
       if (!Array.isArray(copyValue) || copyValue.length !== value.length) return false;
-      if (key !== focus.list) return true;
-      return (
-        value[focus.index] === copyValue[focus.index] ||
-        sameLayer(value[focus.index], copyValue[focus.index], Layer.Container)
-      );
+      if (key !== (focus >= 0 ? 'containers' : 'initContainers')) return true;
+      return sameItem(value, copyValue, focus >= 0 ? focus : -1 - focus);
     case Layer.Container:
       return key === 'lifecycle' && sameLayer(value, copyValue, Layer.Lifecycle);
     case Layer.Lifecycle:
@@ -184,6 +179,11 @@ function sameChild(
     default:
       return false;
   }
+}
+
+/** The container at `index` of a list and of its copy: the same object, or the same layer. */
+function sameItem(list: readonly unknown[], copy: readonly unknown[], index: number): boolean {
+  return list[index] === copy[index] || sameLayer(list[index], copy[index], Layer.Container);
 }
 
 function sameList(list: readonly unknown[], copy: unknown): boolean {
