@@ -125,15 +125,10 @@ export function runHook(
 
 /**
  * A hook's {@link HandlerRunContext}: the same fields, with `emit` a method of the context rather
- * than a closure made per hook run (docs/performance.md, round 5 second sprint).
+ * than a closure made per hook run (docs/performance.md, round 5 second sprint), and the manager's
+ * ports read through it rather than copied into every context (round 6: 40 B fewer per hook run).
  */
 class HookRunContext implements HandlerRunContext {
-  readonly runtime: Runtime;
-  readonly httpClient: HttpClient;
-  readonly clock: Clock;
-  readonly kubeletVersion: string;
-  readonly policy: ResolvedPolicy;
-
   constructor(
     private readonly manager: ManagerContext,
     readonly pod: Pod,
@@ -141,12 +136,26 @@ class HookRunContext implements HandlerRunContext {
     readonly ref: ContainerRef,
     readonly hook: HookName,
     readonly signal: AbortSignal,
-  ) {
-    this.runtime = manager.runtime;
-    this.httpClient = manager.httpClient;
-    this.clock = manager.clock;
-    this.kubeletVersion = manager.kubeletVersion;
-    this.policy = manager.policy;
+  ) {}
+
+  get runtime(): Runtime {
+    return this.manager.runtime;
+  }
+
+  get httpClient(): HttpClient {
+    return this.manager.httpClient;
+  }
+
+  get clock(): Clock {
+    return this.manager.clock;
+  }
+
+  get kubeletVersion(): string {
+    return this.manager.kubeletVersion;
+  }
+
+  get policy(): ResolvedPolicy {
+    return this.manager.policy;
   }
 
   emit(event: Omit<KubeEvent, 'timestamp'>): void {

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Container } from '../api/types.js';
-import { type KillPlan, type KillPlanInput, killPlan } from '../grace/kill-grace.js';
+import { type KillPlan, type KillPlanInput, remainingSecondsAfter, stopTimeoutSeconds } from '../grace/kill-grace.js';
 import { emitStep, type ManagerContext } from './context.js';
 import type { KillRequest } from './kill-sequence.js';
 import { racePreStop } from './prestop-race.js';
@@ -83,7 +83,7 @@ async function waitThenStopInSteps(
   let orderingWaitMs = 0;
   const prerequisites = request.prerequisites ?? [];
   const remainingSeconds =
-    prerequisites.length > 0 ? killPlan(planAfter(planInput, preStopElapsedMs, 0, undefined)).remainingSeconds : 0;
+    prerequisites.length > 0 ? remainingSecondsAfter(planInput, preStopElapsedMs, 0, undefined) : 0;
   if (remainingSeconds > 0) {
     const waitStartedAt = clock.now();
     emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
@@ -127,16 +127,14 @@ function stopAfterWaits(
   preStop: HookReport & { readonly elapsedMs?: number },
   orderingWaitMs: number,
 ): Promise<StopResult> {
-  const plan = killPlan(
-    planAfter(
-      planInput,
-      preStop.elapsedMs ?? 0,
-      orderingWaitMs,
-      termination.shortened ? termination.deadlineAt - ctx.clock.now() : undefined,
-    ),
+  const remaining = remainingSecondsAfter(
+    planInput,
+    preStop.elapsedMs ?? 0,
+    orderingWaitMs,
+    termination.shortened ? termination.deadlineAt - ctx.clock.now() : undefined,
   );
+  const timeoutSeconds = stopTimeoutSeconds(remaining, planInput.minimumSeconds);
   const base = killBase(record, request, grace, preStop, orderingWaitMs, startedAt);
-  const timeoutSeconds = plan.stopTimeoutSeconds;
   return stopWithRuntime(ctx, pod, record, termination, timeoutSeconds, (stopped) =>
     reportStop(ctx, pod, record, timeoutSeconds, base, stopped),
   );
@@ -157,23 +155,5 @@ function killBase(
     preStop,
     orderingWaitMs,
     startedAt,
-  };
-}
-
-/** `input` with what the kill measured so far: one literal, not a spread (a kill asks three times). */
-function planAfter(
-  input: KillPlanInput,
-  preStopElapsedMs: number,
-  orderingWaitMs: number,
-  remainingCapMs: number | undefined,
-): KillPlanInput {
-  return {
-    baseGraceSeconds: input.baseGraceSeconds,
-    overrideSeconds: input.overrideSeconds,
-    hasPreStop: input.hasPreStop,
-    preStopElapsedMs,
-    orderingWaitMs,
-    minimumSeconds: input.minimumSeconds,
-    remainingCapMs,
   };
 }

@@ -133,17 +133,35 @@ export interface KillPlan {
  */
 export function killPlan(input: KillPlanInput): KillPlan {
   const grace = input.overrideSeconds ?? input.baseGraceSeconds;
-  const runsPreStop = input.hasPreStop && grace > 0;
-  let remaining = grace;
-  if (runsPreStop) remaining -= chargedSeconds(Math.min(input.preStopElapsedMs, grace * 1000));
-  if (remaining > 0) remaining -= chargedSeconds(Math.min(input.orderingWaitMs, remaining * 1000));
-  if (input.remainingCapMs !== undefined) remaining = Math.min(remaining, chargedSeconds(input.remainingCapMs));
+  const remaining = remainingSecondsAfter(input, input.preStopElapsedMs, input.orderingWaitMs, input.remainingCapMs);
   return {
     gracePeriodSeconds: grace,
-    runsPreStop,
+    runsPreStop: input.hasPreStop && grace > 0,
     remainingSeconds: remaining,
     stopTimeoutSeconds: stopTimeoutSeconds(remaining, input.minimumSeconds),
   };
+}
+
+/**
+ * {@link killPlan}'s `remainingSeconds` for `input` with what the kill measured since
+ * (`preStopElapsedMs`, `orderingWaitMs`, `remainingCapMs` in place of the input's), without
+ * building the input or the plan: a kill asks it after its waits, once per container.
+ *
+ * @example stopTimeoutSeconds(remainingSecondsAfter(input, 1500, 0, undefined), input.minimumSeconds)
+ * @internal
+ */
+export function remainingSecondsAfter(
+  input: Pick<KillPlanInput, 'baseGraceSeconds' | 'overrideSeconds' | 'hasPreStop'>,
+  preStopElapsedMs: number,
+  orderingWaitMs: number,
+  remainingCapMs: number | undefined,
+): number {
+  const grace = input.overrideSeconds ?? input.baseGraceSeconds;
+  let remaining = grace;
+  if (input.hasPreStop && grace > 0) remaining -= chargedSeconds(Math.min(preStopElapsedMs, grace * 1000));
+  if (remaining > 0) remaining -= chargedSeconds(Math.min(orderingWaitMs, remaining * 1000));
+  if (remainingCapMs !== undefined) remaining = Math.min(remaining, chargedSeconds(remainingCapMs));
+  return remaining;
 }
 
 /**

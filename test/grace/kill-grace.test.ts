@@ -6,6 +6,7 @@ import {
   containerBaseGrace,
   effectiveGracePeriod,
   killPlan,
+  remainingSecondsAfter,
   stopTimeoutSeconds,
 } from '../../src/grace/kill-grace.js';
 
@@ -143,4 +144,30 @@ describe('kill arithmetic (spec §4.2-C.4-7)', () => {
       expect(spent + plan.stopTimeoutSeconds).toBeLessThanOrEqual(Math.max(grace, 0) + 2);
     },
   );
+});
+
+describe('remainingSecondsAfter (the kill asks it after its waits, spec §4.2-C.7)', () => {
+  propTest.prop([
+    fc.record({
+      baseGraceSeconds: fc.integer({ min: 0, max: 600 }),
+      overrideSeconds: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
+      hasPreStop: fc.boolean(),
+      preStopElapsedMs: fc.integer({ min: 0, max: 700_000 }),
+      orderingWaitMs: fc.integer({ min: 0, max: 700_000 }),
+      remainingCapMs: fc.option(fc.integer({ min: -5_000, max: 700_000 }), { nil: undefined }),
+      minimumSeconds: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+    }),
+  ])("is killPlan's remainingSeconds, and with stopTimeoutSeconds its stopTimeoutSeconds", (input) => {
+    const plan = killPlan(input);
+    const remaining = remainingSecondsAfter(input, input.preStopElapsedMs, input.orderingWaitMs, input.remainingCapMs);
+    expect(remaining).toBe(plan.remainingSeconds);
+    expect(stopTimeoutSeconds(remaining, input.minimumSeconds)).toBe(plan.stopTimeoutSeconds);
+  });
+
+  it('charges whole elapsed seconds of the preStop only when it ran (spec §4.2-C.5)', () => {
+    const input = { baseGraceSeconds: 30, overrideSeconds: undefined, hasPreStop: true };
+    expect(remainingSecondsAfter(input, 1_999, 0, undefined)).toBe(29);
+    expect(remainingSecondsAfter({ ...input, hasPreStop: false }, 1_999, 0, undefined)).toBe(30);
+    expect(remainingSecondsAfter(input, 0, 0, 4_500)).toBe(4);
+  });
 });
