@@ -1,12 +1,13 @@
-import type { Container, LifecycleHandler } from '../api/types.js';
+import type { Container } from '../api/types.js';
 import { errorText } from '../errors.js';
 import { EventMessages } from '../hooks/events.js';
 import { captured, capturedPromise } from '../ports/intrusive-list.js';
 import type { RuntimeEvent } from '../ports/runtime.js';
 import { markExited, watchExit } from './container-exit.js';
-import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
-import { DEADLINE, linkedController, raceDeadline } from './deadline.js';
+import { emitContainerEvent, emitStep, type ManagerContext } from './context.js';
+import { DEADLINE, raceDeadline } from './deadline.js';
 import { beginKill } from './kill-sequence.js';
+import { runPostStart } from './post-start.js';
 import {
   type ContainerRecord,
   NOT_STARTED,
@@ -29,6 +30,19 @@ import type { HookReport, StartResult } from './results.js';
  * two suspended frames per start.
  */
 export function startSequence(
+  ctx: ManagerContext,
+  pod: PodRecord,
+  record: ContainerRecord,
+  container: Container,
+): Promise<StartResult> {
+  try {
+    return runStart(ctx, pod, record, container);
+  } catch (error) {
+    return Promise.reject(error); // a throw becomes a rejection, as from the `async` function
+  }
+}
+
+function runStart(
   ctx: ManagerContext,
   pod: PodRecord,
   record: ContainerRecord,
@@ -200,74 +214,6 @@ function afterPostStart(
     waiting();
     resolve({ ...failed, kill });
   }, reject);
-}
-
-/** The postStart hook (spec §3.3), resolving in the turn the `async` version returned in. */
-function runPostStart(
-  ctx: ManagerContext,
-  pod: PodRecord,
-  record: ContainerRecord,
-  container: Container,
-): Promise<HookReport> {
-  try {
-    const handler = container.lifecycle?.postStart;
-    if (handler === undefined) return Promise.resolve(SKIPPED);
-    const limitSeconds = ctx.policy.postStartTimeoutSeconds;
-    if (limitSeconds !== undefined) return runPostStartWithTimeout(ctx, pod, record, container, handler, limitSeconds);
-    const { clock } = ctx;
-    const hookStartedAt = clock.now();
-    emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
-    // spec §3.3: no timeout of its own (k/k#116032); the instance's signal (aborted if it exits).
-    const run = runHook(ctx, pod, record, container, 'PostStart', handler, record.calls.controller.signal);
-    return run.then((settled) => {
-      const report: HookReport = settled.ok
-        ? { outcome: 'succeeded', elapsedMs: clock.now() - hookStartedAt }
-        : { outcome: 'failed', elapsedMs: clock.now() - hookStartedAt, message: settled.message };
-      emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
-      return report;
-    });
-  } catch (error) {
-    return Promise.reject(error); // as the `async` version: a rejection, one turn later for the caller
-  }
-}
-
-const SKIPPED: HookReport = Object.freeze({ outcome: 'skipped' });
-
-/** {@link runPostStart} under the `postStartTimeoutSeconds` policy (k/k#116032). */
-async function runPostStartWithTimeout(
-  ctx: ManagerContext,
-  pod: PodRecord,
-  record: ContainerRecord,
-  container: Container,
-  handler: LifecycleHandler,
-  limitSeconds: number,
-): Promise<HookReport> {
-  const { clock } = ctx;
-  const hookStartedAt = clock.now();
-  emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
-  // The hook's signal: a linked one the policy timeout can abort too, also aborted with the
-  // instance's (if it exits while the hook runs).
-  const timeout = linkedController(record.calls.controller.signal);
-  const run = runHook(ctx, pod, record, container, 'PostStart', handler, timeout.controller.signal);
-  void run.then(timeout.dispose);
-  let report: HookReport;
-  const settled = await raceDeadline(clock, run, limitSeconds * 1000);
-  if (settled === DEADLINE) {
-    timeout.controller.abort(new Error(`postStart did not complete within ${limitSeconds}s`));
-    const outcome = await run;
-    const reason = `postStart did not complete within ${limitSeconds} seconds (policy postStartTimeoutSeconds)`;
-    report = {
-      outcome: 'timedOut',
-      elapsedMs: clock.now() - hookStartedAt,
-      message: outcome.ok ? reason : `${outcome.message} (${reason})`,
-    };
-  } else if (settled.ok) {
-    report = { outcome: 'succeeded', elapsedMs: clock.now() - hookStartedAt };
-  } else {
-    report = { outcome: 'failed', elapsedMs: clock.now() - hookStartedAt, message: settled.message };
-  }
-  emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
-  return report;
 }
 
 /** Longest runtime event message kept (the API server's event note limit is 1 KiB). */
