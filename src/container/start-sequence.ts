@@ -66,7 +66,13 @@ function runStart(
   const result = capturedPromise<StartResult>();
   const resolve = captured.resolve as (value: StartResult) => void;
   const { reject } = captured;
-  const failed = (error: unknown): void => resolve(startFailed(ctx, pod, record, restartCount, startedAt, error));
+  const failed = (error: unknown): void => {
+    try {
+      resolve(startFailed(ctx, pod, record, restartCount, startedAt, error));
+    } catch (thrown) {
+      reject(thrown); // as a throw in the `async` function's `catch` block rejected the start
+    }
+  };
   // CRI StartContainer, bounded like the kubelet's runtime request timeout; a throw of the
   // adapter is its rejection (as `callSafely` made it, without a closure per start).
   let started: Promise<unknown>;
