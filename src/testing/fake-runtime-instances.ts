@@ -43,7 +43,7 @@ export interface Instance {
   readonly exited: Promise<void>;
   readonly resolveExited: () => void;
   /** Ends each exec still running in the container (with exit 137) when its main process exits. */
-  readonly killExecs: Set<(error: Error) => void>;
+  readonly killExecs: Set<() => void>;
   /** The promises `exec` handed out and that have not settled yet. */
   readonly execs: Set<Promise<unknown>>;
 }
@@ -143,13 +143,23 @@ export function snapshot(inst: Instance): FakeContainerState {
 /** @internal What the main process's signal and exit handling needs of its runtime. */
 export interface ProcessHost {
   readonly clock: Clock;
-  readonly record: (entry: Omit<RuntimeTimelineEntry, 'at' | 'atMs'>) => void;
+  /** The runtime's timeline (entries are stamped with `clock.now()` as they are pushed). */
+  readonly timeline: RuntimeTimelineEntry[];
 }
 
 /** @internal A stop signal reaches the main process: it reacts as its {@link StopScript} says. */
 export function deliverSignal(inst: Instance, signal: string, script: StopScript, host: ProcessHost): void {
   const { ref } = inst;
-  host.record({ kind: 'signal', podName: ref.podName, container: ref.name, containerId: ref.id, signal });
+  const at = host.clock.now();
+  host.timeline.push({
+    at,
+    atMs: at,
+    kind: 'signal',
+    podName: ref.podName,
+    container: ref.name,
+    containerId: ref.id,
+    signal,
+  });
   inst.signals.push(signal);
   if (inst.state === 'exited') return;
   if (signal === 'SIGKILL') {
@@ -176,10 +186,23 @@ export function deliverSignal(inst: Instance, signal: string, script: StopScript
 export function exitMainProcess(inst: Instance, exitCode: number, reason: 'crash' | 'signal', host: ProcessHost): void {
   if (inst.state === 'exited') return;
   if (inst.pendingExit !== undefined) host.clock.clearTimeout(inst.pendingExit);
-  Object.assign(inst, { state: 'exited', exitCode, exitedAt: host.clock.now() });
+  const exitedAt = host.clock.now();
+  inst.state = 'exited';
+  inst.exitCode = exitCode;
+  inst.exitedAt = exitedAt;
   const { ref } = inst;
-  host.record({ kind: 'exit', podName: ref.podName, container: ref.name, containerId: ref.id, exitCode, reason });
-  for (const kill of [...inst.killExecs]) kill(notRunning(inst, 'exec'));
+  const at = host.clock.now();
+  host.timeline.push({
+    at,
+    atMs: at,
+    kind: 'exit',
+    podName: ref.podName,
+    container: ref.name,
+    containerId: ref.id,
+    exitCode,
+    reason,
+  });
+  if (inst.killExecs.size > 0) for (const kill of [...inst.killExecs]) kill();
   if (inst.execs.size === 0) inst.resolveExited();
   else void Promise.allSettled([...inst.execs]).then(inst.resolveExited);
 }
