@@ -131,11 +131,8 @@ export class FakeRuntime implements Runtime {
 
   /** The latest instance of a container (`target` as for {@link FakeRuntime.crash}), or undefined. */
   container(target: string): FakeContainerState | undefined {
-    try {
-      return snapshot(this.#instances.resolve(target, 'container'));
-    } catch {
-      return undefined;
-    }
+    const inst = this.#instances.find(target);
+    return inst === undefined ? undefined : snapshot(inst);
   }
 
   /** Every container instance ever started, in start order. */
