@@ -43,7 +43,7 @@ export interface Instance {
   readonly exited: Promise<void>;
   readonly resolveExited: () => void;
   /** Ends each exec still running in the container (with exit 137) when its main process exits. */
-  readonly killExecs: Set<(error: Error) => void>;
+  readonly killExecs: Set<() => void>;
   /** The promises `exec` handed out and that have not settled yet. */
   readonly execs: Set<Promise<unknown>>;
 }
@@ -82,26 +82,43 @@ export class InstanceBook {
 
   /** The instance `target` names: a container id, a name, or `"pod/name"`; the latest running first. */
   resolve(target: string, what: string): Instance {
-    const byId = this.#instances.get(target);
-    if (byId !== undefined) return byId;
-    const slash = target.indexOf('/');
-    const [pod, name] = slash < 0 ? [undefined, target] : [target.slice(0, slash), target.slice(slash + 1)];
-    const all = this.all().filter((i) => i.ref.name === name && (pod === undefined || i.ref.podName === pod));
-    const running = all.filter((i) => i.state === 'running');
-    const pods = new Set(running.map((i) => i.ref.podName));
+    const found = this.find(target);
+    if (found !== undefined) return found;
+    const { pod, name } = parseTarget(target);
+    const matching = this.all().filter((i) => i.ref.name === name && (pod === undefined || i.ref.podName === pod));
+    const pods = new Set(matching.filter((i) => i.state === 'running').map((i) => i.ref.podName));
     if (pods.size > 1) {
       throw new TestingError(
         'ERR_FAKE_MISUSE',
         `FakeRuntime.${what}("${target}"): ambiguous, running in pods ${[...pods].join(', ')}; pass "pod/${name}" or a container id`,
       );
     }
-    const found = running.at(-1) ?? all.at(-1);
-    if (found === undefined)
-      throw new TestingError(
-        'ERR_FAKE_MISUSE',
-        `FakeRuntime.${what}("${target}"): no such container was started; ${this.#known()}`,
-      );
-    return found;
+    throw new TestingError(
+      'ERR_FAKE_MISUSE',
+      `FakeRuntime.${what}("${target}"): no such container was started; ${this.#known()}`,
+    );
+  }
+
+  /**
+   * {@link resolve} without the errors: undefined when no container matches or when it is
+   * ambiguous (running in several pods). One pass, no arrays: `FakeRuntime.container()` and
+   * `crash()` call it for every lookup by name.
+   */
+  find(target: string): Instance | undefined {
+    const byId = this.#instances.get(target);
+    if (byId !== undefined) return byId;
+    const { pod, name } = parseTarget(target);
+    let last: Instance | undefined;
+    let lastRunning: Instance | undefined;
+    for (const inst of this.#instances.values()) {
+      if (inst.ref.name !== name || (pod !== undefined && inst.ref.podName !== pod)) continue;
+      last = inst;
+      if (inst.state !== 'running') continue;
+      // Two running instances in different pods: some consecutive pair differs.
+      if (lastRunning !== undefined && lastRunning.ref.podName !== inst.ref.podName) return undefined;
+      lastRunning = inst;
+    }
+    return lastRunning ?? last;
   }
 
   /** The error of a call about a container this runtime never started. */
@@ -116,6 +133,11 @@ export class InstanceBook {
     const ids = this.all().map((i) => `${i.ref.id} (${i.state})`);
     return ids.length === 0 ? 'no container has been started yet' : `started: ${ids.join(', ')}`;
   }
+}
+
+function parseTarget(target: string): { pod: string | undefined; name: string } {
+  const slash = target.indexOf('/');
+  return slash < 0 ? { pod: undefined, name: target } : { pod: target.slice(0, slash), name: target.slice(slash + 1) };
 }
 
 /** @internal The error of a call on a container whose main process has exited. */
@@ -143,13 +165,23 @@ export function snapshot(inst: Instance): FakeContainerState {
 /** @internal What the main process's signal and exit handling needs of its runtime. */
 export interface ProcessHost {
   readonly clock: Clock;
-  readonly record: (entry: Omit<RuntimeTimelineEntry, 'at' | 'atMs'>) => void;
+  /** The runtime's timeline (entries are stamped with `clock.now()` as they are pushed). */
+  readonly timeline: RuntimeTimelineEntry[];
 }
 
 /** @internal A stop signal reaches the main process: it reacts as its {@link StopScript} says. */
 export function deliverSignal(inst: Instance, signal: string, script: StopScript, host: ProcessHost): void {
   const { ref } = inst;
-  host.record({ kind: 'signal', podName: ref.podName, container: ref.name, containerId: ref.id, signal });
+  const at = host.clock.now();
+  host.timeline.push({
+    at,
+    atMs: at,
+    kind: 'signal',
+    podName: ref.podName,
+    container: ref.name,
+    containerId: ref.id,
+    signal,
+  });
   inst.signals.push(signal);
   if (inst.state === 'exited') return;
   if (signal === 'SIGKILL') {
@@ -176,10 +208,23 @@ export function deliverSignal(inst: Instance, signal: string, script: StopScript
 export function exitMainProcess(inst: Instance, exitCode: number, reason: 'crash' | 'signal', host: ProcessHost): void {
   if (inst.state === 'exited') return;
   if (inst.pendingExit !== undefined) host.clock.clearTimeout(inst.pendingExit);
-  Object.assign(inst, { state: 'exited', exitCode, exitedAt: host.clock.now() });
+  const exitedAt = host.clock.now();
+  inst.state = 'exited';
+  inst.exitCode = exitCode;
+  inst.exitedAt = exitedAt;
   const { ref } = inst;
-  host.record({ kind: 'exit', podName: ref.podName, container: ref.name, containerId: ref.id, exitCode, reason });
-  for (const kill of [...inst.killExecs]) kill(notRunning(inst, 'exec'));
+  const at = host.clock.now();
+  host.timeline.push({
+    at,
+    atMs: at,
+    kind: 'exit',
+    podName: ref.podName,
+    container: ref.name,
+    containerId: ref.id,
+    exitCode,
+    reason,
+  });
+  if (inst.killExecs.size > 0) for (const kill of [...inst.killExecs]) kill();
   if (inst.execs.size === 0) inst.resolveExited();
   else void Promise.allSettled([...inst.execs]).then(inst.resolveExited);
 }

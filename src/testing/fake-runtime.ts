@@ -84,7 +84,7 @@ export class FakeRuntime implements Runtime {
 
   constructor(options: FakeRuntimeOptions) {
     this.#clock = options.clock;
-    this.#process = { clock: options.clock, record: (entry) => this.#record(entry) };
+    this.#process = { clock: options.clock, timeline: this.#timeline };
     this.#defaultExec = options.defaultExec ?? OK;
   }
 
@@ -131,11 +131,8 @@ export class FakeRuntime implements Runtime {
 
   /** The latest instance of a container (`target` as for {@link FakeRuntime.crash}), or undefined. */
   container(target: string): FakeContainerState | undefined {
-    try {
-      return snapshot(this.#instances.resolve(target, 'container'));
-    } catch {
-      return undefined;
-    }
+    const inst = this.#instances.find(target);
+    return inst === undefined ? undefined : snapshot(inst);
   }
 
   /** Every container instance ever started, in start order. */
@@ -145,11 +142,13 @@ export class FakeRuntime implements Runtime {
 
   startContainer(pod: Pod, container: Container, options: { signal: AbortSignal }): Promise<{ id: string }> {
     const podName = pod.metadata?.name ?? '';
-    const base = { podName, container: container.name };
-    this.#record({ kind: 'start', ...base });
-    const found = take(this.#startScripts, container.name, podName);
+    const name = container.name;
+    let at = this.#clock.now();
+    this.#timeline.push({ at, atMs: at, kind: 'start', podName, container: name });
+    const found = take(this.#startScripts, name, podName);
     const fail = (error: unknown): never => {
-      this.#record({ kind: 'start-failed', ...base, error: errorText(error) });
+      at = this.#clock.now();
+      this.#timeline.push({ at, atMs: at, kind: 'start-failed', podName, container: name, error: errorText(error) });
       throw error;
     };
     if (found !== undefined && 'throw' in found) fail(found.throw);
@@ -173,17 +172,29 @@ export class FakeRuntime implements Runtime {
         podUID: pod.metadata?.uid ?? '',
       };
       this.#instances.add(newInstance(ref, this.#clock.now()));
-      this.#record({ kind: 'started', ...base, containerId: id });
+      at = this.#clock.now();
+      this.#timeline.push({ at, atMs: at, kind: 'started', podName, container: name, containerId: id });
       return { id };
     })();
   }
 
   exec(ref: ContainerRef, command: readonly string[], options: { signal: AbortSignal }): Promise<ExecResult> {
     const argv = [...command];
-    const base = { podName: ref.podName, container: ref.name, containerId: ref.id, argv };
-    this.#record({ kind: 'exec', ...base });
+    const { podName, name: container, id: containerId } = ref;
+    let at = this.#clock.now();
+    this.#timeline.push({ at, atMs: at, kind: 'exec', podName, container, containerId, argv });
     const failed = (error: unknown): never => {
-      this.#record({ kind: 'exec-failed', ...base, error: errorText(error) });
+      at = this.#clock.now();
+      this.#timeline.push({
+        at,
+        atMs: at,
+        kind: 'exec-failed',
+        podName,
+        container,
+        containerId,
+        argv,
+        error: errorText(error),
+      });
       throw error;
     };
     const inst = this.#instances.get(ref.id);
@@ -205,12 +216,11 @@ export class FakeRuntime implements Runtime {
       script,
       clock: this.#clock,
       signal: options.signal,
-      onResult: (result) =>
-        this.#record({
-          kind: 'exec-result',
-          ...base,
-          exitCode: (result as Partial<ExecResult> | undefined)?.exitCode as number,
-        }),
+      onResult: (result) => {
+        at = this.#clock.now();
+        const exitCode = (result as Partial<ExecResult> | undefined)?.exitCode as number;
+        this.#timeline.push({ at, atMs: at, kind: 'exec-result', podName, container, containerId, argv, exitCode });
+      },
       onFailure: failed,
     });
   }
@@ -246,13 +256,13 @@ export class FakeRuntime implements Runtime {
     options: { stopSignal?: string; timeoutSeconds: number; signal: AbortSignal },
   ): Promise<void> {
     const { stopSignal, timeoutSeconds, signal } = options;
-    const base = { podName: ref.podName, container: ref.name, containerId: ref.id };
-    this.#record({
-      kind: 'stop',
-      ...base,
-      ...(stopSignal === undefined ? {} : { signal: stopSignal }),
-      timeoutSeconds,
-    });
+    const { podName, name: container, id: containerId } = ref;
+    let at = this.#clock.now();
+    this.#timeline.push(
+      stopSignal === undefined
+        ? { at, atMs: at, kind: 'stop', podName, container, containerId, timeoutSeconds }
+        : { at, atMs: at, kind: 'stop', podName, container, containerId, signal: stopSignal, timeoutSeconds },
+    );
     try {
       const inst = this.#instances.get(ref.id);
       if (inst === undefined) throw this.#instances.unknown(ref, 'stopContainer');
@@ -269,10 +279,20 @@ export class FakeRuntime implements Runtime {
         });
       }
     } catch (error) {
-      this.#record({ kind: 'stop-failed', ...base, error: errorText(error) });
+      at = this.#clock.now();
+      this.#timeline.push({
+        at,
+        atMs: at,
+        kind: 'stop-failed',
+        podName,
+        container,
+        containerId,
+        error: errorText(error),
+      });
       throw error;
     }
-    this.#record({ kind: 'stopped', ...base });
+    at = this.#clock.now();
+    this.#timeline.push({ at, atMs: at, kind: 'stopped', podName, container, containerId });
   }
 
   #deliver(inst: Instance, signal: string, script: StopScript): void {
@@ -281,10 +301,5 @@ export class FakeRuntime implements Runtime {
 
   #exit(inst: Instance, exitCode: number, reason: 'crash' | 'signal'): void {
     exitMainProcess(inst, exitCode, reason, this.#process);
-  }
-
-  #record(entry: Omit<RuntimeTimelineEntry, 'at' | 'atMs'>): void {
-    const at = this.#clock.now();
-    this.#timeline.push({ at, atMs: at, ...entry });
   }
 }

@@ -82,7 +82,9 @@ export async function runScenario(
   const settledHooks = results.map(() => [] as Array<() => void>);
   const settle = (result: MutableResult, fields: Partial<MutableResult>): void => {
     const settledAt = clock.now();
-    Object.assign(result, { ...fields, settledAt, settledAtMs: settledAt });
+    Object.assign(result, fields);
+    result.settledAt = settledAt;
+    result.settledAtMs = settledAt;
     for (const then of settledHooks[result.index] ?? []) then();
   };
   const track = <T>(result: MutableResult, promise: Promise<T>, store: (value: T) => void): void => {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { TimerEntry, TimerQueue } from '../ports/timer-queue.js';
 import { VirtualClockError } from './errors.js';
 
 /** Options of {@link VirtualClock}. */
@@ -93,6 +94,37 @@ export interface PendingTimer {
   readonly deadlineMs: number;
   /** The label given to `setTimeout`, if any. */
   readonly label?: string;
+}
+
+/** A pending timer as `pendingTimerList()` reports it. */
+export function pendingTimer(e: TimerEntry): PendingTimer {
+  return e.label === undefined
+    ? { deadlineAt: e.deadlineAt, deadlineMs: e.deadlineAt }
+    : { deadlineAt: e.deadlineAt, deadlineMs: e.deadlineAt, label: e.label };
+}
+
+/**
+ * `batchSimultaneousTimers`: fire the other timers of `queue` due at `deadlineAt` armed before the
+ * batch began (`seq` below `armedBefore`), at most {@link BATCH_SLICE} of them; true when it
+ * stopped there (more may be due). Errors thrown by callbacks are collected in `errors`.
+ */
+export function fireSimultaneous(
+  queue: TimerQueue,
+  deadlineAt: number,
+  armedBefore: number,
+  errors: unknown[],
+): boolean {
+  for (let fired = 1; ; fired++) {
+    const head = queue.peek();
+    if (head === undefined || head.deadlineAt !== deadlineAt || head.seq >= armedBefore) return false;
+    if (fired >= BATCH_SLICE) return true;
+    queue.pop();
+    try {
+      head.callback();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
 }
 
 /** The options with their defaults, checked: a bad value is a {@link VirtualClockError}. */

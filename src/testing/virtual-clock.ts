@@ -1,13 +1,15 @@
 import type { Clock } from '../ports/clock.js';
 import { runCallbacks, type TimerEntry, TimerQueue } from '../ports/timer-queue.js';
+import { DrainedFlush } from './virtual-clock-drain.js';
 import {
-  BATCH_SLICE,
   busyError,
   checkedAdvance,
   checkedAdvanceTo,
   checkedOptions,
+  fireSimultaneous,
   MAX_FLUSH_TURNS,
   type PendingTimer,
+  pendingTimer,
   timerLimitError,
   type VirtualClockOptions,
 } from './virtual-clock-options.js';
@@ -46,7 +48,8 @@ export class VirtualClock implements Clock {
   readonly #queue = new TimerQueue();
   readonly #turns: number;
   readonly #batch: boolean;
-  readonly #drain: (() => PromiseLike<void>) | undefined;
+  /** The flush with the `drain` option (undefined without it). */
+  readonly #drained: DrainedFlush | undefined;
   #now: number;
   #seq = 0;
   #busy: string | undefined;
@@ -60,7 +63,8 @@ export class VirtualClock implements Clock {
     this.#now = startAt;
     this.#turns = microtaskTurns;
     this.#batch = batchSimultaneousTimers;
-    this.#drain = drain;
+    const idle = { pending: () => this.#idle.length > 0, run: () => this.#runIdle() };
+    this.#drained = drain === undefined ? undefined : new DrainedFlush(drain, microtaskTurns, idle);
   }
 
   /** Current virtual time in milliseconds. Bound: safe to pass around detached. */
@@ -114,13 +118,7 @@ export class VirtualClock implements Clock {
 
   /** Armed timers in the order they will fire: deadline and label. */
   pendingTimerList(): PendingTimer[] {
-    return this.#queue
-      .list()
-      .map((e) =>
-        e.label === undefined
-          ? { deadlineAt: e.deadlineAt, deadlineMs: e.deadlineAt }
-          : { deadlineAt: e.deadlineAt, deadlineMs: e.deadlineAt, label: e.label },
-      );
+    return this.#queue.list().map(pendingTimer);
   }
 
   /**
@@ -133,7 +131,7 @@ export class VirtualClock implements Clock {
    * `drain()` (plus one per round of `whenIdle` callbacks) replaces the windows.
    */
   flush(): Promise<void> {
-    if (this.#drain !== undefined) return this.#drained(this.#drain);
+    if (this.#drained !== undefined) return this.#drained.flush();
     if (this.#turns === 0) {
       this.#runIdle();
       return Promise.resolve();
@@ -159,19 +157,6 @@ export class VirtualClock implements Clock {
       }
       return this.#idleWindow(next);
     });
-  }
-
-  /**
-   * The flush with a `drain` option: one yield (every microtask has run by then), then the
-   * {@link whenIdle} callbacks and one more yield for what they resumed, while there are any.
-   */
-  async #drained(drain: () => PromiseLike<void>): Promise<void> {
-    await drain();
-    const rounds = MAX_FLUSH_TURNS / Math.max(1, this.#turns);
-    for (let round = 1; this.#idle.length > 0 && round < rounds; round++) {
-      this.#runIdle();
-      await drain();
-    }
   }
 
   /** Run the pending {@link whenIdle} callbacks; a throw does not stop the others, the first is rethrown. */
@@ -201,7 +186,28 @@ export class VirtualClock implements Clock {
    * Settle promise chains, then jump to the earliest armed timer and fire it (and settle again).
    * Resolves `false`, without moving time, when no timer is armed (or only `Infinity` ones).
    */
-  async next(): Promise<boolean> {
+  next(): Promise<boolean> {
+    if (this.#drained === undefined || this.#batch) return this.#next();
+    // With `drain`: promise `then`s, not nested async functions (≈ 1 KB less garbage per step).
+    try {
+      this.#enter('next');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.flush().then(this.#fireDrained).then(this.#leave, this.#leaveThrowing);
+  }
+
+  readonly #leave = (value: boolean): boolean => {
+    this.#busy = undefined;
+    return value;
+  };
+
+  readonly #leaveThrowing = (error: unknown): never => {
+    this.#busy = undefined;
+    throw error;
+  };
+
+  async #next(): Promise<boolean> {
     this.#enter('next');
     try {
       await this.flush();
@@ -254,6 +260,23 @@ export class VirtualClock implements Clock {
     }
   }
 
+  /**
+   * `next()` with `drain` (and no batching), after its first flush: fire the earliest timer, then
+   * flush; false when none is armed.
+   */
+  readonly #fireDrained = (): boolean | Promise<boolean> => {
+    const head = this.#queue.peek();
+    if (head === undefined || head.deadlineAt === Infinity) return false;
+    this.#queue.pop();
+    if (head.deadlineAt > this.#now) this.#now = head.deadlineAt;
+    try {
+      head.callback();
+    } catch (error) {
+      return this.flush().then(() => Promise.reject(error));
+    }
+    return this.flush().then(fired);
+  };
+
   /** Fire the earliest timer due at or before `limit`, then flush. False when none is due. */
   async #fireNext(limit: number, errors: unknown[]): Promise<boolean> {
     const head = this.#queue.peek();
@@ -268,28 +291,10 @@ export class VirtualClock implements Clock {
     }
     if (this.#batch) {
       // In slices with a flush between: the same timers in the same order (see BATCH_SLICE).
-      while (this.#fireSimultaneous(head.deadlineAt, armedBefore, errors)) await this.flush();
+      while (fireSimultaneous(this.#queue, head.deadlineAt, armedBefore, errors)) await this.flush();
     }
     await this.flush();
     return true;
-  }
-
-  /**
-   * `batchSimultaneousTimers`: fire the other timers due at `deadlineAt` armed before the batch
-   * began, at most {@link BATCH_SLICE} of them; true when it stopped there (more may be due).
-   */
-  #fireSimultaneous(deadlineAt: number, armedBefore: number, errors: unknown[]): boolean {
-    for (let fired = 1; ; fired++) {
-      const head = this.#queue.peek();
-      if (head === undefined || head.deadlineAt !== deadlineAt || head.seq >= armedBefore) return false;
-      if (fired >= BATCH_SLICE) return true;
-      this.#queue.pop();
-      try {
-        head.callback();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
   }
 
   #enter(caller: string): void {
@@ -297,3 +302,5 @@ export class VirtualClock implements Clock {
     this.#busy = caller;
   }
 }
+
+const fired = (): boolean => true;

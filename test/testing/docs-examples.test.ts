@@ -127,6 +127,13 @@ describe('docs/testing.md examples', () => {
     test.prop([arbs.invalidPod])('validation reports the broken field', ({ pod, field }) => {
       expect(validatePod(pod).map((e) => e.field)).toContain(field);
     });
+
+    const tickDrain = () => new Promise<void>((resolve) => process.nextTick(resolve));
+
+    test.prop([arbs.scenario], { numRuns: 200 })('the same invariants, one yield per flush', async ({ pod, scenario }) => {
+      const trace = await runScenario(pod, scenario, { drain: tickDrain });
+      expect(trace.violations).toEqual([]);
+    });
   });
 
   test.prop([fc.scheduler()])('preStop answer vs grace deadline', async (s) => {

@@ -282,8 +282,14 @@ describe('FakeRuntime: crashes and exits', () => {
     expect(() => runtime.crash('web')).toThrow(
       /ambiguous, running in pods shop, other; pass "pod\/web" or a container id/,
     );
+    expect(runtime.container('web')).toBeUndefined(); // ambiguous: no guess
+    expect(runtime.container('nope')).toBeUndefined();
     runtime.crash('other/web');
     expect(runtime.container('other/web')?.state).toBe('exited');
+    // Only shop's web runs now: the name alone finds it, the latest running before any exited one.
+    expect(runtime.container('web')?.ref.podName).toBe('shop');
+    runtime.crash('web');
+    expect(runtime.container('web')).toMatchObject({ state: 'exited', ref: { podName: 'other' } });
   });
 });
 

@@ -112,6 +112,52 @@ describe('VirtualClock: the drain option (an injected yield to the event loop)',
     expect(clock.now()).toBe(3);
   });
 
+  it('next() fires one timer per call in order, rejects with a throwing callback after the flush, and stays usable', async () => {
+    for (const yielder of [drain, tick]) {
+      const clock = new VirtualClock({ drain: yielder });
+      const seen: string[] = [];
+      clock.setTimeout(() => {
+        seen.push(`a@${clock.now()}`);
+        void Promise.resolve().then(() => clock.setTimeout(() => seen.push(`a2@${clock.now()}`), 0));
+      }, 5);
+      clock.setTimeout(() => {
+        throw new Error('timer boom');
+      }, 7);
+      clock.whenIdle(() => seen.push(`idle@${clock.now()}`));
+      expect(await clock.next()).toBe(true);
+      expect(seen).toEqual(['idle@0', 'a@5']);
+      const second = clock.next();
+      await expect(clock.next()).rejects.toMatchObject({ code: 'ERR_CLOCK_BUSY' });
+      expect(await second).toBe(true);
+      expect(seen.at(-1)).toBe('a2@5');
+      await expect(clock.next()).rejects.toThrow('timer boom');
+      expect(clock.now()).toBe(7);
+      expect(await clock.next()).toBe(false);
+      clock.setTimeout(() => seen.push(`b@${clock.now()}`), Infinity);
+      expect(await clock.next()).toBe(false);
+      expect(clock.pendingTimers).toBe(1);
+    }
+  });
+
+  it('a drain that throws or rejects makes the flush and next() reject, not throw', async () => {
+    const throwing = new VirtualClock({
+      drain: () => {
+        throw new Error('no yield');
+      },
+    });
+    const flushed = throwing.flush();
+    await expect(flushed).rejects.toThrow('no yield');
+    await expect(throwing.next()).rejects.toThrow('no yield');
+    let failing = true;
+    const flaky = new VirtualClock({ drain: () => (failing ? Promise.reject(new Error('rejected yield')) : drain()) });
+    flaky.setTimeout(() => undefined, 1);
+    await expect(flaky.next()).rejects.toThrow('rejected yield');
+    await expect(flaky.flush()).rejects.toThrow('rejected yield');
+    failing = false;
+    expect(await flaky.next()).toBe(true); // the busy flag was released, the timer is still armed
+    expect(flaky.now()).toBe(1);
+  });
+
   it('refuses a drain that is not a function', () => {
     expect(() => new VirtualClock({ drain: 'setImmediate' as never })).toThrow(/drain must be a function/);
   });
