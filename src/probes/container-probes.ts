@@ -9,6 +9,7 @@
 
 import type { ContainerRef } from '../ports/runtime.js';
 import { type ContainerProbesOptions, probeRunContextFrom } from './container-probes-options.js';
+import { ExecProber } from './exec-prober.js';
 import { probeKill } from './probe-kill.js';
 import type { ProbeOutcome } from './probe-outcome.js';
 import { INITIAL_PROBE_RESULTS, type ProbeResult, type ProbeStatus, probeStatusOf } from './probe-results.js';
@@ -69,6 +70,18 @@ export class ContainerProbes {
         (w) => this.doProbe(w),
         (w) => this.removeWorker(w),
       );
+      if (probe.action.kind === 'exec' && this.attempt === runProbeAttempt) {
+        const { clock, runtime } = options;
+        const { command } = probe.action;
+        worker.exec = new ExecProber(
+          command,
+          options.container.env,
+          probe.timeoutSeconds,
+          clock,
+          runtime,
+          () => worker.isStopped,
+        );
+      }
       this.workers.set(type, worker);
     }
     if (options.running !== undefined) this.containerStarted(options.running);
@@ -195,9 +208,16 @@ export class ContainerProbes {
     if (Math.trunc((clock.now() - instance.startedAt) / 1000) < probe.initialDelaySeconds) return KEEP_GOING; // 8
     if (type === 'startup' ? this.status.started : !this.status.started) return KEEP_GOING; // 9: startup gates both
 
-    const ctx = probeRunContextFrom(worker.context, this.options, instance.ref, worker.signal);
-    worker.context = ctx;
-    return runProbeWithRetries(probe, ctx, this.attempt).then((outcome) => this.count(worker, instance, outcome));
+    const { exec } = worker;
+    let run: Promise<ProbeOutcome>;
+    if (exec !== undefined)
+      run = exec.run(instance.ref); // an exec probe: no context, the deadline built in
+    else {
+      const ctx = probeRunContextFrom(worker.context, this.options, instance.ref, worker.signal);
+      worker.context = ctx;
+      run = runProbeWithRetries(probe, ctx, this.attempt);
+    }
+    return run.then((outcome) => this.count(worker, instance, outcome));
   }
 
   /** Steps 10–13 for the outcome of a run on `instance`. */
