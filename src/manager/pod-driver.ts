@@ -70,8 +70,9 @@ interface Watch {
 export class PodDriver implements ContainerDriver {
   readonly #host: PodDriverHost;
   readonly #watches = new Map<string, Watch>();
-  /** Aborts the `waitContainer` calls still pending when the pod is gone. */
-  readonly #calls = new AbortController();
+  /** Aborts the sandbox calls still pending when the pod is gone (made on first use). */
+  #calls: AbortController | undefined;
+  #disposedBy: Error | undefined;
   runSandbox?: () => Promise<SandboxInfo>;
   stopSandbox?: (id: string) => Promise<void>;
 
@@ -81,7 +82,7 @@ export class PodDriver implements ContainerDriver {
     if (typeof runtime.runPodSandbox === 'function') {
       this.runSandbox = async () => {
         const sandbox = await (runtime.runPodSandbox as NonNullable<typeof runtime.runPodSandbox>)(host.record.pod, {
-          signal: this.#calls.signal,
+          signal: this.#callsSignal(),
         });
         const id: unknown = sandbox?.id;
         if (typeof id !== 'string' || id === '') {
@@ -187,8 +188,18 @@ export class PodDriver implements ContainerDriver {
   /** The pod is gone: abort the pending `waitContainer` (and sandbox) calls. */
   dispose(): void {
     const reason = new Error('pod deleted');
-    this.#calls.abort(reason);
+    this.#disposedBy = reason;
+    this.#calls?.abort(reason);
     stopExitWatches(this.#host.record, reason);
+  }
+
+  /** The signal of the sandbox calls (aborted with the reason of {@link PodDriver.dispose}). */
+  #callsSignal(): AbortSignal {
+    if (this.#calls === undefined) {
+      this.#calls = new AbortController();
+      if (this.#disposedBy !== undefined) this.#calls.abort(this.#disposedBy);
+    }
+    return this.#calls.signal;
   }
 
   /** The container layer watches the Runtime's `waitContainer`: its report settles the worker's watch. */

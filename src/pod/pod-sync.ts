@@ -16,6 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ContainerDriver, ContainerExit } from './container-driver.js';
 import { applyExit, type ContainerRecord, containerEventObject, newContainerRecord } from './container-record.js';
 import type { CrashLoopBackOff } from './crash-loop-back-off.js';
+import { ExitWatch } from './exit-watch.js';
 import { killPod } from './kill-pod.js';
 import { nextPodAction, type PodActionInput } from './pod-actions.js';
 import type { RestartGates } from './restart-decision.js';
@@ -62,7 +63,8 @@ export class PodSync implements StartHost {
   readonly inits: ContainerRecord[];
   readonly regulars: ContainerRecord[];
   readonly timers = new Map<string, unknown>();
-  readonly watch = new AbortController();
+  /** The exit watches' signal (aborted once the pod is final), made on first read. */
+  readonly watch = new ExitWatch();
   state: PodWorkerState = 'created';
   deleted = false;
   /** Some regular container has started (spec pod §5.1 `podHasInitialized`). */
@@ -210,7 +212,7 @@ export class PodSync implements StartHost {
     const instance = c.instances;
     let pending: Promise<ContainerExit> | undefined;
     try {
-      pending = this.driver.waitExit?.(c.name, { signal: this.watch.signal });
+      pending = this.driver.waitExit?.(c.name, this.watch);
     } catch {
       pending = undefined;
     }
