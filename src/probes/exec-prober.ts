@@ -25,23 +25,54 @@ type Reject = (error: unknown) => void;
 
 /**
  * One attempt: the exec call's settlement in the shape of the hook runner's `Settled` (`kind`,
- * `value`, `error`), read by {@link execOutcome}. It must not be a thenable (it resolves a promise).
+ * `value`, `error`), read by {@link execOutcome}, then its outcome. It is the value its steps pass
+ * on (a worker's steps are shared functions, not closures per worker); it must not be a thenable.
  */
 class ExecAttempt {
   kind: 'fulfilled' | 'rejected' | 'aborted' | undefined = undefined;
   value: unknown = undefined;
   error: unknown = undefined;
   timedOut = false;
+  outcome: ProbeOutcome | undefined = undefined;
+  /** What a step threw (the general path's rejection, carried to the step that handles it). */
+  thrown: { readonly error: unknown } | undefined = undefined;
 
   constructor(
+    readonly prober: ExecProber,
     readonly argv: readonly string[],
     readonly resolve: Resolve,
   ) {}
 }
 
 /** Turn 2 of an attempt (as `runExecProbe`'s `.then`): the settlement as the probe's outcome. */
-function outcomeOf(attempt: ExecAttempt): ProbeOutcome {
-  return execOutcome(attempt as never, attempt.argv, attempt.kind === 'aborted' && attempt.timedOut);
+function outcomeStep(attempt: ExecAttempt): ExecAttempt {
+  try {
+    attempt.outcome = execOutcome(attempt as never, attempt.argv, attempt.kind === 'aborted' && attempt.timedOut);
+  } catch (error) {
+    attempt.thrown = { error };
+  }
+  return attempt;
+}
+
+/** Turn 3 (as `withDeadline`'s release): the deadline timer is cleared. */
+function releaseStep(attempt: ExecAttempt): ExecAttempt {
+  attempt.prober.release();
+  return attempt;
+}
+
+/** Turn 4 (as `attemptFrom`'s `.then`): the outcome, or the next attempt after an error or a throw. */
+function attemptedStep(attempt: ExecAttempt): ProbeOutcome | Promise<ProbeOutcome> {
+  const { prober, outcome, thrown } = attempt;
+  if (thrown !== undefined)
+    return prober.retry({ result: 'unknown', output: '', error: `internal error: ${String(thrown.error)}` });
+  return (outcome as ProbeOutcome).error === undefined
+    ? (outcome as ProbeOutcome)
+    : prober.retry(outcome as ProbeOutcome);
+}
+
+/** Where the prober reads whether its worker stopped (the worker's signal aborted). */
+export interface ExecProberOwner {
+  readonly isStopped: boolean;
 }
 
 /** The exec probe of one worker: its command, its kept deadline controller, its pending attempt. */
@@ -54,20 +85,8 @@ export class ExecProber {
   readonly #timeoutMs: number;
   /** Whether the command has a `$` to expand (else each attempt gets a plain copy). */
   readonly #expands: boolean;
-  /** The callbacks of every attempt, made once (a worker runs one attempt at a time). */
+  /** The deadline timer's callback (one per prober). */
   readonly #onTimeout = (): void => this.#expire();
-  readonly #released = (outcome: ProbeOutcome): ProbeOutcome => {
-    this.clock.clearTimeout(this.#timer);
-    return outcome;
-  };
-  readonly #releasedRejection = (error: unknown): never => {
-    this.clock.clearTimeout(this.#timer);
-    throw error;
-  };
-  readonly #attempted = (outcome: ProbeOutcome): ProbeOutcome | Promise<ProbeOutcome> =>
-    outcome.error === undefined ? outcome : this.#from(this.#tries + 1, outcome);
-  readonly #attemptRejected = (error: unknown): Promise<ProbeOutcome> =>
-    this.#from(this.#tries + 1, { result: 'unknown', output: '', error: `internal error: ${String(error)}` });
 
   constructor(
     private readonly command: readonly string[],
@@ -75,8 +94,8 @@ export class ExecProber {
     timeoutSeconds: number,
     private readonly clock: Clock,
     private readonly runtime: Runtime,
-    /** True once the worker stopped (its signal aborted): no further attempt. */
-    private readonly isStopped: () => boolean,
+    /** Its worker: once stopped, no further attempt. */
+    private readonly owner: ExecProberOwner,
   ) {
     this.#timeoutMs = timeoutSeconds * 1000;
     this.#expands = !command.every((arg) => typeof arg === 'string' && !arg.includes('$'));
@@ -100,22 +119,38 @@ export class ExecProber {
     this.#controller?.abort(reason);
   }
 
+  /** The attempt's deadline timer is cleared (turn 3). */
+  release(): void {
+    this.clock.clearTimeout(this.#timer);
+  }
+
+  /** The next attempt after `last` errored (turn 4). */
+  retry(last: ProbeOutcome): Promise<ProbeOutcome> {
+    return this.#from(this.#tries + 1, last);
+  }
+
   /** Attempt number `tries` after `last` (as `attemptFrom`). */
   #from(tries: number, last: ProbeOutcome | undefined): Promise<ProbeOutcome> {
-    if (tries >= MAX_PROBE_RETRIES || this.isStopped()) {
+    if (tries >= MAX_PROBE_RETRIES || this.owner.isStopped) {
       return Promise.resolve(last ?? { result: 'unknown', output: '', error: 'probe not run' });
     }
     this.#tries = tries;
-    let pending: Promise<ProbeOutcome>;
     try {
-      pending = this.#attempt();
+      return this.#attempt();
     } catch (error) {
-      pending = Promise.reject(error);
+      // A throw before the exec call (as `runExecProbe`'s rejection): turn 1 handles it.
+      return Promise.reject(error).then(undefined, (thrown: unknown) =>
+        this.retry({ result: 'unknown', output: '', error: `internal error: ${String(thrown)}` }),
+      );
     }
-    return pending.then(this.#attempted, this.#attemptRejected);
   }
 
-  /** One attempt: turns 1–3 as `settle`, `runExecProbe`'s `.then` and `withDeadline`'s release. */
+  /**
+   * One attempt, turn by turn as the general path: 1 the exec settles (`settle`), 2 its outcome
+   * (`runExecProbe`'s `.then`), 3 the timer cleared (`withDeadline`'s release), 4 the outcome or a
+   * retry (`attemptFrom`'s `.then`). A step that throws there rejects; here it is carried in the
+   * attempt to step 4, which retries as `attemptFrom`'s rejection handler did.
+   */
   #attempt(): Promise<ProbeOutcome> {
     const { command } = this;
     const argv = this.#expands ? expandProbeCommand(command, this.env) : command.slice();
@@ -126,7 +161,7 @@ export class ExecProber {
     }
     this.#timer = this.clock.setTimeout(this.#onTimeout, this.#timeoutMs);
     const settled = capturedPromise<ExecAttempt>();
-    const attempt = new ExecAttempt(argv, captured.resolve as Resolve);
+    const attempt = new ExecAttempt(this, argv, captured.resolve as Resolve);
     const reject: Reject = captured.reject;
     this.#pending = attempt;
     const { signal } = controller;
@@ -135,7 +170,7 @@ export class ExecProber {
       call = this.runtime.exec(this.#ref as ContainerRef, argv, { signal });
     } catch (error) {
       this.#settle('rejected', error);
-      return settled.then(outcomeOf).then(this.#released, this.#releasedRejection);
+      return settled.then(outcomeStep).then(releaseStep).then(attemptedStep);
     }
     try {
       Promise.resolve(call).then(
@@ -147,9 +182,20 @@ export class ExecProber {
         },
       );
     } catch (error) {
-      reject(error); // as a throw in `settle`'s executor did (a promise whose `constructor` getter throws)
+      // As a throw in `settle`'s executor did (a promise whose `constructor` getter throws): the
+      // settlement rejects, turns 2–4 pass the rejection on, clear the timer, and retry.
+      reject(error);
+      return settled
+        .then(outcomeStep)
+        .then(undefined, (thrown: unknown) => {
+          this.release();
+          throw thrown;
+        })
+        .then(undefined, (thrown: unknown) =>
+          this.retry({ result: 'unknown', output: '', error: `internal error: ${String(thrown)}` }),
+        );
     }
-    return settled.then(outcomeOf).then(this.#released, this.#releasedRejection);
+    return settled.then(outcomeStep).then(releaseStep).then(attemptedStep);
   }
 
   /** Settle the pending attempt, if any. */

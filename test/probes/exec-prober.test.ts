@@ -18,13 +18,26 @@ import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { makePod, makeRef } from './helpers.js';
 
 /** What one exec call does. */
-type Behaviour = 'ok' | 'fail' | 'reject' | 'malformed' | 'throw' | 'hang' | 'late' | 'tooLate' | 'turns';
+type Behaviour =
+  | 'ok'
+  | 'fail'
+  | 'reject'
+  | 'malformed'
+  | 'getterThrows'
+  | 'throw'
+  | 'ctorThrows'
+  | 'hang'
+  | 'late'
+  | 'tooLate'
+  | 'turns';
 const BEHAVIOURS: readonly Behaviour[] = [
   'ok',
   'fail',
   'reject',
   'malformed',
+  'getterThrows',
   'throw',
+  'ctorThrows',
   'hang',
   'late',
   'tooLate',
@@ -91,8 +104,24 @@ async function trace(scenario: Scenario, general: boolean): Promise<string[]> {
           return Promise.reject(new Error('exec broke'));
         case 'malformed':
           return Promise.resolve({ exitCode: 1.5 } as unknown as ExecResult);
+        case 'getterThrows': // reading the result throws: the run's outcome step throws
+          return Promise.resolve({
+            get exitCode(): number {
+              throw new Error('getter throws');
+            },
+          } as unknown as ExecResult);
         case 'throw':
           throw new Error('sync throw');
+        case 'ctorThrows': {
+          // `Promise.resolve` of it throws: the settlement itself rejects
+          const weird = Promise.resolve({ exitCode: 0 });
+          Object.defineProperty(weird, 'constructor', {
+            get() {
+              throw new Error('constructor getter throws');
+            },
+          });
+          return weird;
+        }
         case 'hang':
           return new Promise<ExecResult>(() => undefined);
         case 'late':
