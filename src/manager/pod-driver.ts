@@ -10,7 +10,7 @@
 
 import { runtimeExit, stopExitWatches } from '../container/container-exit.js';
 import type { EventSink, ManagerContext } from '../container/context.js';
-import { DEADLINE, type Deferred, deferred, raceDeadline } from '../container/deadline.js';
+import { DEADLINE, raceDeadline } from '../container/deadline.js';
 import { requestKill } from '../container/kill-sequence.js';
 import { type ContainerRecord, containerSpec, type PodRecord } from '../container/records.js';
 import { startSequence } from '../container/start-sequence.js';
@@ -24,6 +24,7 @@ import type {
   StartOutcome,
   StopOutcome,
 } from '../pod/container-driver.js';
+import { captured, capturedPromise } from '../ports/intrusive-list.js';
 
 /**
  * The context of one worker start: the container's `Started` event is preceded by `Created`
@@ -60,10 +61,11 @@ export interface PodDriverHost {
   onExited?(name: string): void;
 }
 
-/** One container instance's exit, as the worker learns it. */
-interface Watch {
-  readonly exit: Deferred<ContainerExit>;
-  settled: boolean;
+/** One container instance's exit, as the worker learns it (its promise, its resolve; no closure per start). */
+class Watch {
+  readonly exit: Promise<ContainerExit> = capturedPromise<ContainerExit>();
+  readonly resolve = captured.resolve as (exit: ContainerExit) => void;
+  settled = false;
 }
 
 /** The manager's ContainerDriver for one pod (see the module comment). */
@@ -111,7 +113,7 @@ export class PodDriver implements ContainerDriver {
     if (c.phase === 'starting' || c.phase === 'running') {
       return { outcome: 'startFailed', message: `container "${name}" is already ${c.phase}` };
     }
-    const watch: Watch = { exit: deferred<ContainerExit>(), settled: false };
+    const watch = new Watch();
     this.#watches.set(name, watch);
     const result = await startSequence(withCreatedEvent(ctx, name), pod, c, spec);
     const containerID = result.containerID;
@@ -136,8 +138,12 @@ export class PodDriver implements ContainerDriver {
       }
       case 'running': {
         this.#watchRuntime(c, watch);
-        if (c.ref !== undefined) this.#host.onRunning?.(name, c.ref, result.runningAt ?? result.startedAt);
-        return { outcome: 'running', ...id, startedAt: result.runningAt ?? result.startedAt };
+        const startedAt = result.runningAt ?? result.startedAt;
+        if (c.ref !== undefined) this.#host.onRunning?.(name, c.ref, startedAt);
+        // Literals, not a spread of `id` (one object per restart, keys in the same order).
+        return containerID === undefined
+          ? { outcome: 'running', startedAt }
+          : { outcome: 'running', containerID, startedAt };
       }
     }
   }
@@ -156,7 +162,7 @@ export class PodDriver implements ContainerDriver {
     let exit: ContainerExit | undefined;
     if (watch !== undefined && !watch.settled && runtimeExit(c) !== undefined) {
       // The runtime's own report carries the real code (143 after SIGTERM, 137 after SIGKILL).
-      const reported = await raceDeadline(ctx.clock, watch.exit.promise, EXIT_REPORT_MS);
+      const reported = await raceDeadline(ctx.clock, watch.exit, EXIT_REPORT_MS);
       if (reported !== DEADLINE) exit = reported;
     }
     exit ??= watch?.settled === true ? undefined : this.#exitOf(c);
@@ -165,7 +171,7 @@ export class PodDriver implements ContainerDriver {
   }
 
   waitExit(name: string): Promise<ContainerExit> | undefined {
-    return this.#watches.get(name)?.exit.promise;
+    return this.#watches.get(name)?.exit;
   }
 
   /**
@@ -226,7 +232,7 @@ export class PodDriver implements ContainerDriver {
   #settle(name: string, watch: Watch, exit: ContainerExit): void {
     if (watch.settled) return;
     watch.settled = true;
-    watch.exit.resolve(exit);
+    watch.resolve(exit);
     this.#host.onExited?.(name);
   }
 

@@ -23,6 +23,10 @@ import { podIPOf } from '../probes/probe-outcome.js';
 import type { EventHub } from './event-hub.js';
 import type { PodOptions } from './options.js';
 
+/** The empty maps of a pod without probes (never written: a pod with probes makes its own). */
+const NO_PROBES = new Map<string, ContainerProbes>();
+const NO_IDS = new Map<string, string>();
+
 /** The callbacks of a pod's {@link ContainerProbes}. */
 type ProbeCallbacks = Required<Pick<ContainerProbesOptions, 'podIP' | 'onEvent' | 'onKill' | 'onStatusChange'>>;
 
@@ -39,9 +43,10 @@ export interface PodProbesHost {
 /** The probe workers of one pod (see the module comment). */
 export class PodProbes {
   readonly #host: PodProbesHost;
-  readonly #probes = new Map<string, ContainerProbes>();
-  /** The containerID each container was last seen running with. */
-  readonly #running = new Map<string, string>();
+  /** Made when the first container has probes (a pod without probes holds no `Map`s here). */
+  #probes: Map<string, ContainerProbes> = NO_PROBES;
+  /** The containerID each container was last seen running with (only followed for a pod with probes). */
+  #running: Map<string, string> = NO_IDS;
   #added = false;
   #stopped = false;
   #callbacks: ProbeCallbacks | undefined;
@@ -54,7 +59,16 @@ export class PodProbes {
   onStatus(status: PodLifecycleStatus): void {
     if (this.#stopped) return;
     if (!this.#added) this.#addPod();
-    for (const cs of [...status.initContainerStatuses, ...status.containerStatuses]) {
+    if (this.#probes.size > 0) {
+      this.#follow(status.initContainerStatuses);
+      this.#follow(status.containerStatuses);
+    }
+    if (this.#host.worker().state === 'completed') this.stop();
+  }
+
+  /** Pass on the starts and exits `statuses` show (init containers first, then regular ones). */
+  #follow(statuses: readonly PodContainerStatus[]): void {
+    for (const cs of statuses) {
       const id = cs.state.running !== undefined ? (cs.containerID ?? `#${cs.restartCount}`) : undefined;
       const seen = this.#running.get(cs.name);
       if (id === seen) continue;
@@ -67,7 +81,6 @@ export class PodProbes {
         this.#started(cs.name);
       }
     }
-    if (this.#host.worker().state === 'completed') this.stop();
   }
 
   /**
@@ -105,6 +118,10 @@ export class PodProbes {
       const spec = containerSpec(record.pod, c);
       if (spec === undefined) continue;
       if (spec.livenessProbe == null && spec.readinessProbe == null && spec.startupProbe == null) continue;
+      if (this.#probes === NO_PROBES) {
+        this.#probes = new Map();
+        this.#running = new Map();
+      }
       this.#probes.set(c.name, this.#create(spec));
     }
   }
