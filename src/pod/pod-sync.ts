@@ -22,6 +22,7 @@ import { nextPodAction, type PodActionInput } from './pod-actions.js';
 import type { RestartGates } from './restart-decision.js';
 import { type StartHost, type SyncPass, startContainer } from './start-container.js';
 import { requeueDelayMs, SYNC_REQUEUE_DEFAULTS, type SyncRequeueConfig } from './sync-requeue.js';
+import { SyncTimers } from './sync-timers.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -30,8 +31,6 @@ export type PodWorkerState = 'created' | 'sandbox' | 'syncing' | 'idle' | 'compl
 
 /** The kubelet's retry period after a failed sandbox creation (`backOffPeriod`, spec pod §4.1). */
 const SYNC_RETRY_MS = SYNC_REQUEUE_DEFAULTS.errorRetrySeconds * 1000;
-/** The timer key of the pod's requeued sync (one per pod, like the kubelet's work queue). */
-const REQUEUE = '#requeue';
 
 /** What the sync engine needs from its owner. */
 export interface PodSyncHost {
@@ -62,7 +61,8 @@ export class PodSync implements StartHost {
   readonly backOff: CrashLoopBackOff;
   readonly inits: ContainerRecord[];
   readonly regulars: ContainerRecord[];
-  readonly timers = new Map<string, unknown>();
+  /** The sandbox retry and the requeued sync (one each, like the kubelet's work queue). */
+  readonly timers = new SyncTimers(this);
   /** The exit watches' signal (aborted once the pod is final), made on first read. */
   readonly watch = new ExitWatch();
   state: PodWorkerState = 'created';
@@ -89,7 +89,6 @@ export class PodSync implements StartHost {
     if (this.state === 'stopped' || this.state === 'completed') return;
     this.deleted = true;
     this.state = 'stopped';
-    for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
     this.timers.clear();
     for (const r of this.all()) {
       if (r.state === 'exited' || r.state === 'backingOff') this.settle(r);
@@ -131,7 +130,7 @@ export class PodSync implements StartHost {
         this.sandbox = { id: info.id, ...(info.podIP !== undefined ? { podIP: info.podIP } : {}), ready: true };
       } catch (error) {
         this.emit('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(error)}`);
-        if (this.live()) this.arm('#sandbox', SYNC_RETRY_MS, () => void this.begin());
+        if (this.live()) this.timers.armSandbox(SYNC_RETRY_MS);
         return;
       }
     } else this.sandbox = { ready: true };
@@ -190,7 +189,7 @@ export class PodSync implements StartHost {
     }
     if (pass.shortfalls.length > 0 && this.live()) {
       const delayMs = requeueDelayMs(pass.shortfalls, this.clock.now(), this.#host.requeue, this.#host.random);
-      this.arm(REQUEUE, delayMs, () => this.kick());
+      this.timers.armRequeue(delayMs);
     }
   }
 
@@ -253,7 +252,6 @@ export class PodSync implements StartHost {
   }
 
   releaseWatchers(): void {
-    for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
     this.timers.clear();
     if (this.isFinal()) {
       this.watch.abort();
@@ -272,19 +270,6 @@ export class PodSync implements StartHost {
         await this.driver.stopSandbox(id);
       } catch {}
     }
-  }
-
-  arm(key: string, delayMs: number, fire: () => void): void {
-    const before = this.timers.get(key);
-    if (before !== undefined) this.clock.clearTimeout(before);
-    const handle = this.clock.setTimeout(
-      () => {
-        this.timers.delete(key);
-        fire();
-      },
-      Math.max(0, delayMs),
-    );
-    this.timers.set(key, handle);
   }
 
   emit(type: KubeEvent['type'], reason: string, message: string, c?: ContainerRecord): void {
