@@ -10,7 +10,7 @@
 
 import { runtimeExit, stopExitWatches } from '../container/container-exit.js';
 import type { EventSink, ManagerContext } from '../container/context.js';
-import { DEADLINE, type Deferred, deferred, raceDeadline } from '../container/deadline.js';
+import { DEADLINE, raceDeadline } from '../container/deadline.js';
 import { requestKill } from '../container/kill-sequence.js';
 import { type ContainerRecord, containerSpec, type PodRecord } from '../container/records.js';
 import { startSequence } from '../container/start-sequence.js';
@@ -24,6 +24,7 @@ import type {
   StartOutcome,
   StopOutcome,
 } from '../pod/container-driver.js';
+import { captured, capturedPromise } from '../ports/intrusive-list.js';
 
 /**
  * The context of one worker start: the container's `Started` event is preceded by `Created`
@@ -60,18 +61,20 @@ export interface PodDriverHost {
   onExited?(name: string): void;
 }
 
-/** One container instance's exit, as the worker learns it. */
-interface Watch {
-  readonly exit: Deferred<ContainerExit>;
-  settled: boolean;
+/** One container instance's exit, as the worker learns it (its promise, its resolve; no closure per start). */
+class Watch {
+  readonly exit: Promise<ContainerExit> = capturedPromise<ContainerExit>();
+  readonly resolve = captured.resolve as (exit: ContainerExit) => void;
+  settled = false;
 }
 
 /** The manager's ContainerDriver for one pod (see the module comment). */
 export class PodDriver implements ContainerDriver {
   readonly #host: PodDriverHost;
   readonly #watches = new Map<string, Watch>();
-  /** Aborts the `waitContainer` calls still pending when the pod is gone. */
-  readonly #calls = new AbortController();
+  /** Aborts the sandbox calls still pending when the pod is gone (made on first use). */
+  #calls: AbortController | undefined;
+  #disposedBy: Error | undefined;
   runSandbox?: () => Promise<SandboxInfo>;
   stopSandbox?: (id: string) => Promise<void>;
 
@@ -81,7 +84,7 @@ export class PodDriver implements ContainerDriver {
     if (typeof runtime.runPodSandbox === 'function') {
       this.runSandbox = async () => {
         const sandbox = await (runtime.runPodSandbox as NonNullable<typeof runtime.runPodSandbox>)(host.record.pod, {
-          signal: this.#calls.signal,
+          signal: this.#callsSignal(),
         });
         const id: unknown = sandbox?.id;
         if (typeof id !== 'string' || id === '') {
@@ -110,7 +113,7 @@ export class PodDriver implements ContainerDriver {
     if (c.phase === 'starting' || c.phase === 'running') {
       return { outcome: 'startFailed', message: `container "${name}" is already ${c.phase}` };
     }
-    const watch: Watch = { exit: deferred<ContainerExit>(), settled: false };
+    const watch = new Watch();
     this.#watches.set(name, watch);
     const result = await startSequence(withCreatedEvent(ctx, name), pod, c, spec);
     const containerID = result.containerID;
@@ -135,8 +138,12 @@ export class PodDriver implements ContainerDriver {
       }
       case 'running': {
         this.#watchRuntime(c, watch);
-        if (c.ref !== undefined) this.#host.onRunning?.(name, c.ref, result.runningAt ?? result.startedAt);
-        return { outcome: 'running', ...id, startedAt: result.runningAt ?? result.startedAt };
+        const startedAt = result.runningAt ?? result.startedAt;
+        if (c.ref !== undefined) this.#host.onRunning?.(name, c.ref, startedAt);
+        // Literals, not a spread of `id` (one object per restart, keys in the same order).
+        return containerID === undefined
+          ? { outcome: 'running', startedAt }
+          : { outcome: 'running', containerID, startedAt };
       }
     }
   }
@@ -155,7 +162,7 @@ export class PodDriver implements ContainerDriver {
     let exit: ContainerExit | undefined;
     if (watch !== undefined && !watch.settled && runtimeExit(c) !== undefined) {
       // The runtime's own report carries the real code (143 after SIGTERM, 137 after SIGKILL).
-      const reported = await raceDeadline(ctx.clock, watch.exit.promise, EXIT_REPORT_MS);
+      const reported = await raceDeadline(ctx.clock, watch.exit, EXIT_REPORT_MS);
       if (reported !== DEADLINE) exit = reported;
     }
     exit ??= watch?.settled === true ? undefined : this.#exitOf(c);
@@ -164,7 +171,7 @@ export class PodDriver implements ContainerDriver {
   }
 
   waitExit(name: string): Promise<ContainerExit> | undefined {
-    return this.#watches.get(name)?.exit.promise;
+    return this.#watches.get(name)?.exit;
   }
 
   /**
@@ -187,8 +194,18 @@ export class PodDriver implements ContainerDriver {
   /** The pod is gone: abort the pending `waitContainer` (and sandbox) calls. */
   dispose(): void {
     const reason = new Error('pod deleted');
-    this.#calls.abort(reason);
+    this.#disposedBy = reason;
+    this.#calls?.abort(reason);
     stopExitWatches(this.#host.record, reason);
+  }
+
+  /** The signal of the sandbox calls (aborted with the reason of {@link PodDriver.dispose}). */
+  #callsSignal(): AbortSignal {
+    if (this.#calls === undefined) {
+      this.#calls = new AbortController();
+      if (this.#disposedBy !== undefined) this.#calls.abort(this.#disposedBy);
+    }
+    return this.#calls.signal;
   }
 
   /** The container layer watches the Runtime's `waitContainer`: its report settles the worker's watch. */
@@ -215,7 +232,7 @@ export class PodDriver implements ContainerDriver {
   #settle(name: string, watch: Watch, exit: ContainerExit): void {
     if (watch.settled) return;
     watch.settled = true;
-    watch.exit.resolve(exit);
+    watch.resolve(exit);
     this.#host.onExited?.(name);
   }
 

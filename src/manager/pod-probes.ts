@@ -15,13 +15,20 @@
 
 import type { PodContainerStatus, PodLifecycleStatus } from '../api/pod-status.js';
 import type { ManagerContext } from '../container/context.js';
-import { type ContainerRecord, containerFieldPath, containerSpec, type PodRecord } from '../container/records.js';
+import { containerFieldPath, containerSpec, type PodRecord } from '../container/records.js';
 import type { PodWorker } from '../pod/pod-worker.js';
 import { shouldContainerRestart } from '../pod/restart-decision.js';
-import { ContainerProbes } from '../probes/container-probes.js';
+import { ContainerProbes, type ContainerProbesOptions } from '../probes/container-probes.js';
 import { podIPOf } from '../probes/probe-outcome.js';
 import type { EventHub } from './event-hub.js';
 import type { PodOptions } from './options.js';
+
+/** The empty maps of a pod without probes (never written: a pod with probes makes its own). */
+const NO_PROBES = new Map<string, ContainerProbes>();
+const NO_IDS = new Map<string, string>();
+
+/** The callbacks of a pod's {@link ContainerProbes}. */
+type ProbeCallbacks = Required<Pick<ContainerProbesOptions, 'podIP' | 'onEvent' | 'onKill' | 'onStatusChange'>>;
 
 /** What {@link PodProbes} needs from the manager. */
 export interface PodProbesHost {
@@ -36,11 +43,13 @@ export interface PodProbesHost {
 /** The probe workers of one pod (see the module comment). */
 export class PodProbes {
   readonly #host: PodProbesHost;
-  readonly #probes = new Map<string, ContainerProbes>();
-  /** The containerID each container was last seen running with. */
-  readonly #running = new Map<string, string>();
+  /** Made when the first container has probes (a pod without probes holds no `Map`s here). */
+  #probes: Map<string, ContainerProbes> = NO_PROBES;
+  /** The containerID each container was last seen running with (only followed for a pod with probes). */
+  #running: Map<string, string> = NO_IDS;
   #added = false;
   #stopped = false;
+  #callbacks: ProbeCallbacks | undefined;
 
   constructor(host: PodProbesHost) {
     this.#host = host;
@@ -50,7 +59,16 @@ export class PodProbes {
   onStatus(status: PodLifecycleStatus): void {
     if (this.#stopped) return;
     if (!this.#added) this.#addPod();
-    for (const cs of [...status.initContainerStatuses, ...status.containerStatuses]) {
+    if (this.#probes.size > 0) {
+      this.#follow(status.initContainerStatuses);
+      this.#follow(status.containerStatuses);
+    }
+    if (this.#host.worker().state === 'completed') this.stop();
+  }
+
+  /** Pass on the starts and exits `statuses` show (init containers first, then regular ones). */
+  #follow(statuses: readonly PodContainerStatus[]): void {
+    for (const cs of statuses) {
       const id = cs.state.running !== undefined ? (cs.containerID ?? `#${cs.restartCount}`) : undefined;
       const seen = this.#running.get(cs.name);
       if (id === seen) continue;
@@ -63,7 +81,6 @@ export class PodProbes {
         this.#started(cs.name);
       }
     }
-    if (this.#host.worker().state === 'completed') this.stop();
   }
 
   /**
@@ -101,7 +118,11 @@ export class PodProbes {
       const spec = containerSpec(record.pod, c);
       if (spec === undefined) continue;
       if (spec.livenessProbe == null && spec.readinessProbe == null && spec.startupProbe == null) continue;
-      this.#probes.set(c.name, this.#create(c, spec));
+      if (this.#probes === NO_PROBES) {
+        this.#probes = new Map();
+        this.#running = new Map();
+      }
+      this.#probes.set(c.name, this.#create(spec));
     }
   }
 
@@ -136,11 +157,10 @@ export class PodProbes {
     probes.containerStarted({ ref, startedAt: c?.status.startedAt ?? ctx.clock.now() });
   }
 
-  #create(c: ContainerRecord, spec: NonNullable<ReturnType<typeof containerSpec>>): ContainerProbes {
-    const { ctx, record, options, hub } = this.#host;
-    const name = c.name;
-    const hasStartup = spec.startupProbe != null;
-    const hasReadiness = spec.readinessProbe != null;
+  #create(spec: NonNullable<ReturnType<typeof containerSpec>>): ContainerProbes {
+    const { ctx, record, options } = this.#host;
+    if (this.#callbacks === undefined) this.#callbacks = this.#makeCallbacks();
+    const callbacks = this.#callbacks;
     return new ContainerProbes({
       pod: record.pod,
       container: spec,
@@ -150,9 +170,23 @@ export class PodProbes {
       ...(options.tcpDialer !== undefined ? { tcpDialer: options.tcpDialer } : {}),
       ...(options.grpcHealthChecker !== undefined ? { grpcHealthChecker: options.grpcHealthChecker } : {}),
       kubeletVersion: ctx.kubeletVersion,
+      ...callbacks,
+    });
+  }
+
+  /**
+   * The callbacks every container's probes share (one set per pod, not one per container: four
+   * closures per probed container were ≈ 0.5 KB, docs/performance.md round 6); each gets the
+   * container (its spec, as given to its `ContainerProbes`).
+   */
+  #makeCallbacks(): ProbeCallbacks {
+    const { ctx, record, hub } = this.#host;
+    return {
       // The sandbox (and so the pod IP) comes after the workers: read it at each attempt.
       podIP: () => podIPOf(record.pod),
-      onEvent: (event, at) => {
+      onEvent: (event, at, container) => {
+        const c = container === undefined ? undefined : record.containers.get(container.name);
+        if (c === undefined) return;
         hub.emit('event', {
           type: event.type,
           reason: event.reason,
@@ -167,15 +201,16 @@ export class PodProbes {
           timestamp: ctx.clock.now(),
         });
       },
-      onKill: (kill) => {
-        void this.#host.worker().killForProbe(name, kill.probeType);
+      onKill: (kill, container) => {
+        if (container !== undefined) void this.#host.worker().killForProbe(container.name, kill.probeType);
       },
-      onStatusChange: ({ started, ready }) => {
-        if (this.#stopped) return;
+      onStatusChange: ({ started, ready }, container) => {
+        if (this.#stopped || container === undefined) return;
+        const { name } = container;
         const worker = this.#host.worker();
-        if (hasStartup) worker.setProbeResult(name, 'startup', started);
-        if (hasReadiness) worker.setProbeResult(name, 'readiness', ready);
+        if (container.startupProbe != null) worker.setProbeResult(name, 'startup', started);
+        if (container.readinessProbe != null) worker.setProbeResult(name, 'readiness', ready);
       },
-    });
+    };
   }
 }

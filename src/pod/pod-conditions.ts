@@ -42,40 +42,63 @@ function anyRegularStarted(containers: readonly ConditionContainer[]): boolean {
   );
 }
 
+/**
+ * `containers with <what> status: [a b]` for each non-empty list, joined by `, ` (the kubelet's
+ * messages), as one flat string (a condition's message is kept with the snapshot); `undefined`
+ * when both lists are empty.
+ */
+function statusMessage(
+  firstLabel: string,
+  first: readonly string[] | undefined,
+  secondLabel: string,
+  second: readonly string[] | undefined,
+): string | undefined {
+  const parts: string[] = [];
+  if (first !== undefined) parts.push(`containers with ${firstLabel} status: ${goList(first)}`);
+  if (second !== undefined) parts.push(`containers with ${secondLabel} status: ${goList(second)}`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** `list` with `name` appended (a new list when there was none). */
+function withName(list: string[] | undefined, name: string): string[] {
+  if (list === undefined) return [name];
+  list.push(name);
+  return list;
+}
+
 function initialized(input: ConditionsInput): Draft {
   const type = 'Initialized';
-  const inits = input.containers.filter((c) => c.kind !== 'regular');
-  if (inits.length === 0) return { type, status: 'True' };
-  const unknown: string[] = [];
-  const incomplete: string[] = [];
-  for (const c of inits) {
-    if (!c.status) unknown.push(c.name);
-    else if (c.kind === 'sidecar' ? !c.status.started : !c.status.ready) incomplete.push(c.name);
+  // The lists are made only for a name to put in them (a pod without init containers makes none).
+  let hasInits = false;
+  let unknown: string[] | undefined;
+  let incomplete: string[] | undefined;
+  for (const c of input.containers) {
+    if (c.kind === 'regular') continue;
+    hasInits = true;
+    if (!c.status) unknown = withName(unknown, c.name);
+    else if (c.kind === 'sidecar' ? !c.status.started : !c.status.ready) incomplete = withName(incomplete, c.name);
   }
-  if (input.phase === 'Succeeded' && unknown.length === 0) return { type, status: 'True', reason: 'PodCompleted' };
+  if (!hasInits) return { type, status: 'True' };
+  if (input.phase === 'Succeeded' && unknown === undefined) return { type, status: 'True', reason: 'PodCompleted' };
   if (anyRegularStarted(input.containers)) return { type, status: 'True' };
-  const parts: string[] = [];
-  if (unknown.length > 0) parts.push(`containers with unknown status: ${goList(unknown)}`);
-  if (incomplete.length > 0) parts.push(`containers with incomplete status: ${goList(incomplete)}`);
-  if (parts.length > 0) return { type, status: 'False', reason: 'ContainersNotInitialized', message: parts.join(', ') };
+  const message = statusMessage('unknown', unknown, 'incomplete', incomplete);
+  if (message !== undefined) return { type, status: 'False', reason: 'ContainersNotInitialized', message };
   return { type, status: 'True' };
 }
 
 function containersReady(input: ConditionsInput): Draft {
   const type = 'ContainersReady';
-  const unknown: string[] = [];
-  const unready: string[] = [];
+  let unknown: string[] | undefined;
+  let unready: string[] | undefined;
   for (const c of input.containers) {
     if (c.kind === 'init') continue; // regular init containers never count (spec pod §5.2)
-    if (!c.status) unknown.push(c.name);
-    else if (!c.status.ready) unready.push(c.name);
+    if (!c.status) unknown = withName(unknown, c.name);
+    else if (!c.status.ready) unready = withName(unready, c.name);
   }
-  if (input.phase === 'Succeeded' && unknown.length === 0) return { type, status: 'False', reason: 'PodCompleted' };
+  if (input.phase === 'Succeeded' && unknown === undefined) return { type, status: 'False', reason: 'PodCompleted' };
   if (input.phase === 'Failed') return { type, status: 'False', reason: 'PodFailed' };
-  const parts: string[] = [];
-  if (unknown.length > 0) parts.push(`containers with unknown status: ${goList(unknown)}`);
-  if (unready.length > 0) parts.push(`containers with unready status: ${goList(unready)}`);
-  if (parts.length > 0) return { type, status: 'False', reason: 'ContainersNotReady', message: parts.join(', ') };
+  const message = statusMessage('unknown', unknown, 'unready', unready);
+  if (message !== undefined) return { type, status: 'False', reason: 'ContainersNotReady', message };
   return { type, status: 'True' };
 }
 

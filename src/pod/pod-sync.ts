@@ -16,11 +16,13 @@ import type { Clock } from '../ports/clock.js';
 import type { ContainerDriver, ContainerExit } from './container-driver.js';
 import { applyExit, type ContainerRecord, containerEventObject, newContainerRecord } from './container-record.js';
 import type { CrashLoopBackOff } from './crash-loop-back-off.js';
+import { ExitWatch } from './exit-watch.js';
 import { killPod } from './kill-pod.js';
 import { nextPodAction, type PodActionInput } from './pod-actions.js';
 import type { RestartGates } from './restart-decision.js';
 import { type StartHost, type SyncPass, startContainer } from './start-container.js';
 import { requeueDelayMs, SYNC_REQUEUE_DEFAULTS, type SyncRequeueConfig } from './sync-requeue.js';
+import { SyncTimers } from './sync-timers.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -29,8 +31,6 @@ export type PodWorkerState = 'created' | 'sandbox' | 'syncing' | 'idle' | 'compl
 
 /** The kubelet's retry period after a failed sandbox creation (`backOffPeriod`, spec pod §4.1). */
 const SYNC_RETRY_MS = SYNC_REQUEUE_DEFAULTS.errorRetrySeconds * 1000;
-/** The timer key of the pod's requeued sync (one per pod, like the kubelet's work queue). */
-const REQUEUE = '#requeue';
 
 /** What the sync engine needs from its owner. */
 export interface PodSyncHost {
@@ -61,8 +61,10 @@ export class PodSync implements StartHost {
   readonly backOff: CrashLoopBackOff;
   readonly inits: ContainerRecord[];
   readonly regulars: ContainerRecord[];
-  readonly timers = new Map<string, unknown>();
-  readonly watch = new AbortController();
+  /** The sandbox retry and the requeued sync (one each, like the kubelet's work queue). */
+  readonly timers = new SyncTimers(this);
+  /** The exit watches' signal (aborted once the pod is final), made on first read. */
+  readonly watch = new ExitWatch();
   state: PodWorkerState = 'created';
   deleted = false;
   /** Some regular container has started (spec pod §5.1 `podHasInitialized`). */
@@ -87,7 +89,6 @@ export class PodSync implements StartHost {
     if (this.state === 'stopped' || this.state === 'completed') return;
     this.deleted = true;
     this.state = 'stopped';
-    for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
     this.timers.clear();
     for (const r of this.all()) {
       if (r.state === 'exited' || r.state === 'backingOff') this.settle(r);
@@ -129,7 +130,7 @@ export class PodSync implements StartHost {
         this.sandbox = { id: info.id, ...(info.podIP !== undefined ? { podIP: info.podIP } : {}), ready: true };
       } catch (error) {
         this.emit('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(error)}`);
-        if (this.live()) this.arm('#sandbox', SYNC_RETRY_MS, () => void this.begin());
+        if (this.live()) this.timers.armSandbox(SYNC_RETRY_MS);
         return;
       }
     } else this.sandbox = { ready: true };
@@ -188,7 +189,7 @@ export class PodSync implements StartHost {
     }
     if (pass.shortfalls.length > 0 && this.live()) {
       const delayMs = requeueDelayMs(pass.shortfalls, this.clock.now(), this.#host.requeue, this.#host.random);
-      this.arm(REQUEUE, delayMs, () => this.kick());
+      this.timers.armRequeue(delayMs);
     }
   }
 
@@ -210,7 +211,7 @@ export class PodSync implements StartHost {
     const instance = c.instances;
     let pending: Promise<ContainerExit> | undefined;
     try {
-      pending = this.driver.waitExit?.(c.name, { signal: this.watch.signal });
+      pending = this.driver.waitExit?.(c.name, this.watch);
     } catch {
       pending = undefined;
     }
@@ -251,7 +252,6 @@ export class PodSync implements StartHost {
   }
 
   releaseWatchers(): void {
-    for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
     this.timers.clear();
     if (this.isFinal()) {
       this.watch.abort();
@@ -270,19 +270,6 @@ export class PodSync implements StartHost {
         await this.driver.stopSandbox(id);
       } catch {}
     }
-  }
-
-  arm(key: string, delayMs: number, fire: () => void): void {
-    const before = this.timers.get(key);
-    if (before !== undefined) this.clock.clearTimeout(before);
-    const handle = this.clock.setTimeout(
-      () => {
-        this.timers.delete(key);
-        fire();
-      },
-      Math.max(0, delayMs),
-    );
-    this.timers.set(key, handle);
   }
 
   emit(type: KubeEvent['type'], reason: string, message: string, c?: ContainerRecord): void {

@@ -198,7 +198,7 @@ export class PodWorker {
       startAt: this.#startAt,
       previous: this.#status as PodLifecycleStatus | undefined,
       now: this.#clock.now(),
-      ...(this.#options.gates !== undefined ? { gates: this.#options.gates } : {}),
+      gates: this.#options.gates, // `undefined` as absent: one input shape per render, no spread
     });
   }
 

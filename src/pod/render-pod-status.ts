@@ -26,7 +26,7 @@ export interface RenderPodStatusInput {
   readonly startAt: number | undefined;
   readonly previous: PodLifecycleStatus | undefined;
   readonly now: number;
-  readonly gates?: RestartGates;
+  readonly gates?: RestartGates | undefined;
 }
 
 /** Freeze `value` and everything inside it. */

@@ -16,7 +16,10 @@ import type { ProbeResult, ProbeStatus } from './probe-results.js';
 import type { ProbeType } from './probe-spec.js';
 import type { ProbeAttempt, ProbeEvent } from './run-probe.js';
 
-/** Options of {@link ContainerProbes}. Callbacks may throw: that is ignored. */
+/**
+ * Options of {@link ContainerProbes}. Callbacks may throw: that is ignored. Each callback also gets
+ * `container` (the option), so one set of callbacks can serve every container of a pod.
+ */
 export interface ContainerProbesOptions {
   readonly pod: Pod;
   readonly container: Container;
@@ -34,11 +37,11 @@ export interface ContainerProbesOptions {
    */
   readonly podIP?: string | (() => string | undefined);
   /** Every `Unhealthy`/`ProbeWarning` event, to record on the container `ref`. */
-  readonly onEvent?: (event: ProbeEvent, ref: ContainerRef) => void;
+  readonly onEvent?: (event: ProbeEvent, ref: ContainerRef, container?: Container) => void;
   /** A liveness or startup failure reached its threshold on a running container: kill it. */
-  readonly onKill?: (kill: ProbeKill) => void;
+  readonly onKill?: (kill: ProbeKill, container?: Container) => void;
   /** `started` or `ready` changed. */
-  readonly onStatusChange?: (status: ProbeStatus) => void;
+  readonly onStatusChange?: (status: ProbeStatus, container?: Container) => void;
   /** Every value written into the results cache (for traces and tests). */
   readonly onResult?: (probeType: ProbeType, result: ProbeResult) => void;
   /**

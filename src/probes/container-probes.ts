@@ -9,6 +9,7 @@
 
 import type { ContainerRef } from '../ports/runtime.js';
 import { type ContainerProbesOptions, probeRunContextFrom } from './container-probes-options.js';
+import { ExecProber } from './exec-prober.js';
 import { probeKill } from './probe-kill.js';
 import type { ProbeOutcome } from './probe-outcome.js';
 import { INITIAL_PROBE_RESULTS, type ProbeResult, type ProbeStatus, probeStatusOf } from './probe-results.js';
@@ -60,15 +61,18 @@ export class ContainerProbes {
     // A pod already being deleted: liveness/startup set Success and stop at their first run (step 7).
     const deletion = options.pod.metadata?.deletionTimestamp;
     this.isTerminating = deletion !== undefined && deletion !== null;
+    // One pair of callbacks for every worker of the container.
+    const doProbe = (w: ProbeWorker): Promise<boolean> => this.doProbe(w);
+    const onStopped = (w: ProbeWorker): void => this.removeWorker(w);
     for (const type of PROBE_TYPES) {
       const probe = resolveProbe(options.container, type);
       if (probe === undefined) continue;
-      const worker = new ProbeWorker(
-        probe,
-        options.clock,
-        (w) => this.doProbe(w),
-        (w) => this.removeWorker(w),
-      );
+      const worker = new ProbeWorker(probe, options.clock, doProbe, onStopped);
+      if (probe.action.kind === 'exec' && this.attempt === runProbeAttempt) {
+        const { clock, runtime } = options;
+        const { command } = probe.action;
+        worker.exec = new ExecProber(command, options.container.env, probe.timeoutSeconds, clock, runtime, worker);
+      }
       this.workers.set(type, worker);
     }
     if (options.running !== undefined) this.containerStarted(options.running);
@@ -195,9 +199,16 @@ export class ContainerProbes {
     if (Math.trunc((clock.now() - instance.startedAt) / 1000) < probe.initialDelaySeconds) return KEEP_GOING; // 8
     if (type === 'startup' ? this.status.started : !this.status.started) return KEEP_GOING; // 9: startup gates both
 
-    const ctx = probeRunContextFrom(worker.context, this.options, instance.ref, worker.signal);
-    worker.context = ctx;
-    return runProbeWithRetries(probe, ctx, this.attempt).then((outcome) => this.count(worker, instance, outcome));
+    const { exec } = worker;
+    let run: Promise<ProbeOutcome>;
+    if (exec !== undefined)
+      run = exec.run(instance.ref); // an exec probe: no context, the deadline built in
+    else {
+      const ctx = probeRunContextFrom(worker.context, this.options, instance.ref, worker.signal);
+      worker.context = ctx;
+      run = runProbeWithRetries(probe, ctx, this.attempt);
+    }
+    return run.then((outcome) => this.count(worker, instance, outcome));
   }
 
   /** Steps 10–13 for the outcome of a run on `instance`. */
@@ -207,7 +218,8 @@ export class ContainerProbes {
     if (this.stopped || worker.isStopped) return false;
     if (this.instance !== instance) return true; // a result of a replaced instance is not counted
     const judged = judgeProbeOutcome(type, outcome);
-    if (judged.event !== undefined) this.call(() => this.options.onEvent?.(judged.event as ProbeEvent, instance.ref));
+    if (judged.event !== undefined)
+      this.call(() => this.options.onEvent?.(judged.event as ProbeEvent, instance.ref, this.options.container));
     if (judged.isError) return true; // 10: a prober error discards the result
 
     if (judged.result === worker.lastResult)
@@ -230,7 +242,7 @@ export class ContainerProbes {
   private kill(type: 'liveness' | 'startup', instance: Instance): void {
     const probe = this.workers.get(type)?.probe;
     const kill = probeKill(this.options.pod, this.options.container, type, probe, instance.ref);
-    this.call(() => this.options.onKill?.(kill));
+    this.call(() => this.options.onKill?.(kill, this.options.container));
   }
 
   private set(type: ProbeType, result: ProbeResult, isUpdating = true): void {
@@ -259,7 +271,7 @@ export class ContainerProbes {
     const becameStarted = started && !this.status.started;
     this.status = { started, ready };
     const status = this.status;
-    this.call(() => this.options.onStatusChange?.(status));
+    this.call(() => this.options.onStatusChange?.(status, this.options.container));
     if (becameStarted && isTriggering) this.triggerReadiness();
   }
 

@@ -82,7 +82,7 @@ export function runExecProbe(
     const argv = expandProbeCommand(command, ctx.container.env);
     return withDeadline(ctx.clock, timeoutSeconds * 1000, ctx.signal, (signal, hasTimedOut) =>
       settle(() => ctx.runtime.exec(ctx.ref, argv, { signal }), signal).then((settled) =>
-        execOutcome(settled, argv, hasTimedOut),
+        execOutcome(settled, argv, settled.kind === 'aborted' && hasTimedOut()),
       ),
     );
   } catch (error) {
@@ -90,10 +90,13 @@ export function runExecProbe(
   }
 }
 
-/** An exec call's settlement as the probe's outcome (see {@link runExecProbe}). */
-function execOutcome(settled: Settled<unknown>, argv: readonly string[], hasTimedOut: () => boolean): ProbeOutcome {
+/**
+ * An exec call's settlement as the probe's outcome (see {@link runExecProbe}); `timedOut`: an
+ * abort came from the probe's own deadline.
+ */
+export function execOutcome(settled: Settled<unknown>, argv: readonly string[], timedOut: boolean): ProbeOutcome {
   if (settled.kind === 'aborted') {
-    if (hasTimedOut()) return { result: 'failure', output: `command ${goQuote(argv.join(' '))} timed out` };
+    if (timedOut) return { result: 'failure', output: `command ${goQuote(argv.join(' '))} timed out` };
     return { result: 'unknown', output: '', error: 'context canceled' };
   }
   if (settled.kind === 'rejected') return { result: 'unknown', output: '', error: describeError(settled.error) };

@@ -13,6 +13,7 @@
  */
 
 import type { Clock } from '../ports/clock.js';
+import type { ExecProber } from './exec-prober.js';
 import type { ProbeRunContext } from './probe-outcome.js';
 import type { ResolvedProbe } from './probe-spec.js';
 
@@ -36,7 +37,14 @@ export class ProbeWorker implements ProbeWorkerState {
   isOnHold = false;
   /** The context of the last run, reused while its instance, signal and pod IP are the same. */
   context: ProbeRunContext | undefined;
-  private readonly controller = new AbortController();
+  /**
+   * The exec prober with its deadline built in, for an exec probe run by the real handlers (set
+   * by the owner before `start()`); the worker's stop aborts its pending attempt and signal.
+   */
+  exec: ExecProber | undefined;
+  /** Made on first use of {@link ProbeWorker.signal} (an exec prober never reads it). */
+  private controller: AbortController | undefined;
+  private stopReason: Error | undefined;
   private timer: unknown;
   private anchorAt = 0;
   private isRunning = false;
@@ -52,7 +60,13 @@ export class ProbeWorker implements ProbeWorkerState {
   ) {}
 
   get signal(): AbortSignal {
-    return this.controller.signal;
+    let { controller } = this;
+    if (controller === undefined) {
+      controller = new AbortController();
+      this.controller = controller;
+      if (this.stopReason !== undefined) controller.abort(this.stopReason);
+    }
+    return controller.signal;
   }
 
   /** True once stopped (by `stop()` or by `doProbe` returning false). */
@@ -87,7 +101,10 @@ export class ProbeWorker implements ProbeWorkerState {
     this.stopped = true;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    this.controller.abort(new Error('probe worker stopped'));
+    const reason = new Error('probe worker stopped');
+    this.stopReason = reason;
+    this.controller?.abort(reason);
+    this.exec?.stop(reason);
     this.onStopped(this);
   }
 
@@ -95,15 +112,15 @@ export class ProbeWorker implements ProbeWorkerState {
     const periodMs = this.probe.periodSeconds * 1000;
     const now = this.clock.now();
     const ticks = Math.floor((now - this.anchorAt) / periodMs) + 1;
-    this.timer = this.clock.setTimeout(
-      () => {
-        if (this.stopped) return;
-        this.schedule();
-        this.fire();
-      },
-      this.anchorAt + ticks * periodMs - now,
-    );
+    this.timer = this.clock.setTimeout(this.tick, this.anchorAt + ticks * periodMs - now);
   }
+
+  /** The ticker's callback (one per worker, not one per tick). */
+  private readonly tick = (): void => {
+    if (this.stopped) return;
+    this.schedule();
+    this.fire();
+  };
 
   private fire(): void {
     if (this.isRunning) {
@@ -123,11 +140,12 @@ export class ProbeWorker implements ProbeWorkerState {
       this.ran(true); // doProbe guards its callbacks; a bug must not kill the ticker
       return;
     }
-    pending.then(
-      (keepGoing) => this.ran(keepGoing),
-      () => this.ran(true),
-    );
+    pending.then(this.onRan, this.onRunRejected);
   }
+
+  /** `run`'s callbacks, made once (a worker runs one `doProbe` at a time). */
+  private readonly onRan = (keepGoing: boolean): void => this.ran(keepGoing);
+  private readonly onRunRejected = (): void => this.ran(true);
 
   private ran(keepGoing: boolean): void {
     this.isRunning = false;
