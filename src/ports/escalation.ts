@@ -23,6 +23,9 @@ export interface EscalationOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** The abort listener's options: one object for every stop (they are only read). */
+const ONCE: { readonly once: true } = Object.freeze({ once: true });
+
 /** What happened during an escalation. */
 export interface EscalationResult {
   /** Signals sent, in order (the stop signal, then `SIGKILL` when the deadline passed). */
@@ -120,7 +123,7 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
       Promise.resolve(result).then(undefined, (error: unknown) => failed(name, error));
     };
 
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
     Promise.resolve(options.exited).then(onExited, onExited);
     if (immediateKill) {
       deliver('SIGKILL');
