@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEADLINE, raceDeadline } from '../../src/container/deadline.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
+import { makePod, setup } from '../support/manager-harness.js';
 
 /** A VirtualClock behind a spy (delays armed, handles cleared), with the opt-in set or not. */
 function spiedClock(keeps: boolean): { clock: VirtualClock; spy: Clock; armed: number[]; cleared: unknown[] } {
@@ -130,5 +131,45 @@ describe('raceDeadline with Clock.keepsDeadlineTimers (opt-in)', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('the manager on a clock with keepsDeadlineTimers', () => {
+  /** deletePod of a pod whose containers wait on every kind of race: what an embedder records. */
+  async function deleteTrace(keeps: boolean) {
+    const env = setup();
+    if (keeps) Object.assign(env.clock, { keepsDeadlineTimers: true });
+    const quit = ['/bin/quit'];
+    const stuck = ['/bin/stuck'];
+    env.runtime.onExec(quit, { exitCode: 0, delayMs: 4_500 });
+    env.runtime.onExec(stuck, { hang: true });
+    env.runtime.onStop('b', { exitsOn: [] }); // ignores SIGTERM: killed at its stop timeout
+    const pod = env.track(
+      makePod(
+        [
+          { name: 'a', lifecycle: { preStop: { exec: { command: quit } } } },
+          { name: 'b', lifecycle: { preStop: { exec: { command: stuck } } } },
+          { name: 'c' },
+        ],
+        { tgps: 10 },
+      ),
+    );
+    for (const name of ['a', 'b', 'c']) await env.settle(env.manager.startContainer(pod, name));
+    const result = await env.settle(env.manager.deletePod(pod));
+    return {
+      result,
+      events: env.events.map((e) => [e.reason, e.message, e.timestamp]),
+      steps: env.steps,
+      timeline: env.runtime.timeline,
+      now: env.clock.now(),
+      timersLeft: env.clock.pendingTimers,
+    };
+  }
+
+  it('deletePod (preStop done, preStop cut at the grace, SIGTERM ignored, no preStop): the same results, events, steps and runtime calls at the same times as the default (spec §4.2-C)', async () => {
+    const keeps = await deleteTrace(true);
+    expect(keeps.result.containers.map((c) => c.outcome)).toEqual(['stopped', 'stopped', 'stopped']);
+    expect(keeps.timersLeft).toBe(0);
+    expect(keeps).toEqual(await deleteTrace(false));
   });
 });
