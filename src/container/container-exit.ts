@@ -21,20 +21,7 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
   if (record.exit === undefined) record.exit = { at, exitCode };
   if (record.phase !== 'starting') {
     record.phase = 'exited';
-    const code = record.exit.exitCode;
-    // Built by assignment, in the key order the spreads gave (no temporary objects per exit).
-    const status: { -readonly [K in keyof ContainerStatus]: ContainerStatus[K] } = {
-      state: 'Terminated',
-      restartCount: record.status.restartCount,
-    };
-    if (record.ref !== undefined) status.containerID = record.ref.id;
-    if (code !== undefined) {
-      status.exitCode = code;
-      status.reason = code === 0 ? 'Completed' : 'Error';
-    }
-    if (record.status.startedAt !== undefined) status.startedAt = record.status.startedAt;
-    status.finishedAt = at;
-    record.status = status;
+    record.status = terminatedStatus(record, at);
     // Hooks still running for this instance are abandoned now that it has exited (after the
     // runtime has had its chance to report them). With none pending, nothing listens: the
     // controller stays unaborted for the next instance to reuse.
@@ -46,6 +33,39 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
     emitStep(ctx, pod, record, { kind: 'exited' });
   }
   return at;
+}
+
+/**
+ * The Terminated status of `record`'s instance, keys in the order the spreads of earlier versions
+ * gave. A started instance's (the common case: it has its ID and start time) is one literal,
+ * with no properties added after it was made (an object grown by assignment takes a second
+ * allocation for the keys beyond its literal's, per exit of a burst of kills).
+ */
+function terminatedStatus(record: ContainerRecord, at: number): ContainerStatus {
+  const code = record.exit?.exitCode;
+  const { restartCount, startedAt } = record.status;
+  const id = record.ref?.id;
+  if (id !== undefined && startedAt !== undefined) {
+    if (code === undefined) return { state: 'Terminated', restartCount, containerID: id, startedAt, finishedAt: at };
+    return {
+      state: 'Terminated',
+      restartCount,
+      containerID: id,
+      exitCode: code,
+      reason: code === 0 ? 'Completed' : 'Error',
+      startedAt,
+      finishedAt: at,
+    };
+  }
+  const status: { -readonly [K in keyof ContainerStatus]: ContainerStatus[K] } = { state: 'Terminated', restartCount };
+  if (id !== undefined) status.containerID = id;
+  if (code !== undefined) {
+    status.exitCode = code;
+    status.reason = code === 0 ? 'Completed' : 'Error';
+  }
+  if (startedAt !== undefined) status.startedAt = startedAt;
+  status.finishedAt = at;
+  return status;
 }
 
 /**

@@ -19,6 +19,9 @@ export const DEADLINE = Symbol('deadline');
  * by p-timeout with the clock's timers as `customTimers` (DESIGN §2), armed for what is left of
  * the same deadline, and the first timer is cleared. A clock without `whenIdle` hands over at once.
  *
+ * A clock with `keepsDeadlineTimers` (opt-in) never hands over: the first timer races the work
+ * until one of them settles (the turns and timer order this changes are listed on the option).
+ *
  * Which path runs never changes the outcome: both race the same due time on the same clock. (An
  * earlier version handed over after a fixed count of microtask turns, `PROBE_TURNS`; an adapter
  * taking more `await`s than that paid for the slow path although it answered at once.)
@@ -42,6 +45,8 @@ export function raceDeadline<T>(clock: Clock, promise: PromiseLike<T>, delayMs: 
       },
     );
     const { whenIdle } = clock;
+    // Opt-in (`Clock.keepsDeadlineTimers`): the first timer decides, nothing is handed over.
+    if (clock.keepsDeadlineTimers === true) return result;
     if (whenIdle === undefined) race.handOver();
     else handOverWhenIdle(clock, whenIdle, race);
   } catch (error) {

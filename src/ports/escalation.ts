@@ -23,6 +23,9 @@ export interface EscalationOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** The abort listener's options: one object for every stop (they are only read). */
+const ONCE: { readonly once: true } = Object.freeze({ once: true });
+
 /** What happened during an escalation. */
 export interface EscalationResult {
   /** Signals sent, in order (the stop signal, then `SIGKILL` when the deadline passed). */
@@ -55,12 +58,16 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
   const stopSignal = options.stopSignal ?? 'SIGTERM';
   if (signal?.aborted) return Promise.reject(signal.reason);
   // One promise and a handful of callbacks, not an async function racing five promises: a
-  // pending stop is what a burst of 10,000 holds in memory (docs/performance.md).
+  // pending stop is what a burst of 10,000 holds in memory, and its SIGKILL is what a burst of
+  // expiries runs back to back (docs/performance.md, round 6).
   return new Promise<EscalationResult>((resolve, reject) => {
-    const signalsSent: string[] = [];
     const immediateKill = !(timeoutSeconds > 0) || stopSignal === 'SIGKILL';
-    /** Where the escalation is: delivering the stop signal, waiting, delivering SIGKILL, killed. */
-    let stage: 'stopping' | 'waiting' | 'killing' | 'killed' = immediateKill ? 'killing' : 'stopping';
+    // Which signals went out (the result's `signalsSent` is built from these when it resolves:
+    // one array of the right length, not an array grown by a push at the SIGKILL). Once SIGKILL
+    // has gone out, a later failure of the stop signal's delivery no longer matters. (A
+    // delivery's success changes nothing: only its failure is waited for.)
+    let sentStop = false;
+    let sentKill = false;
     let isExited = false;
     let isDone = false;
     let timer: unknown;
@@ -73,8 +80,8 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
       if (error !== undefined) reject(error.reason);
       else
         resolve({
-          signalsSent,
-          killed: immediateKill ? stopSignal !== 'SIGKILL' : stage === 'killing' || stage === 'killed',
+          signalsSent: sentStop ? (sentKill ? [stopSignal, 'SIGKILL'] : [stopSignal]) : sentKill ? ['SIGKILL'] : [],
+          killed: immediateKill ? stopSignal !== 'SIGKILL' : sentKill,
         });
     };
     const onAbort = (): void => finish({ reason: signal?.reason });
@@ -82,58 +89,50 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
       isExited = true;
       finish(undefined); // whatever delivery may still hang: a container that has exited is stopped
     };
-    const startKill = (): void => {
-      stage = 'killing';
-      deliver('SIGKILL', () => {
-        stage = 'killed';
-      });
-    };
     const onDeadline = (): void => {
       timer = undefined;
       // SIGKILL is due at request + timeout, even while the stop signal's delivery still hangs.
-      if (stage === 'stopping' || stage === 'waiting') startKill();
+      if (!sentKill) deliver('SIGKILL');
     };
-    /**
-     * Send `name`; `delivered` runs once it was delivered, unless the stop is over by then. A
-     * stop signal whose delivery fails after SIGKILL went out no longer matters.
-     */
-    const deliver = (name: string, delivered: () => void): void => {
-      signalsSent.push(name);
-      const failed = (error: unknown): void => {
-        if (name !== 'SIGKILL' && (stage === 'killing' || stage === 'killed')) return;
-        // Signalling a process that has just exited fails (ESRCH): the stop still succeeded.
-        let turn = 0;
-        const check = (): void => {
-          if (isDone || isExited) return;
-          if (++turn <= 4) void Promise.resolve().then(check);
-          else finish({ reason: error });
-        };
-        check();
+    /** Delivering `name` failed: the stop fails, unless it is over or the container has exited meanwhile. */
+    const failed = (name: string, error: unknown): void => {
+      if (name !== 'SIGKILL' && sentKill) return;
+      // Signalling a process that has just exited fails (ESRCH): the stop still succeeded.
+      let turn = 0;
+      const check = (): void => {
+        if (isDone || isExited) return;
+        if (++turn <= 4) void Promise.resolve().then(check);
+        else finish({ reason: error });
       };
+      check();
+    };
+    /** Send `name`; a delivery that fails (throws, or rejects unless the stop is over) fails the stop. */
+    const deliver = (name: string): void => {
+      if (name === 'SIGKILL') sentKill = true;
+      else sentStop = true;
       let result: void | Promise<void>;
       try {
         result = sendSignal(name);
       } catch (error) {
-        failed(error);
+        failed(name, error);
         return;
       }
-      Promise.resolve(result).then(() => {
-        if (!isDone) delivered();
-      }, failed);
+      // A synchronous delivery (`void`) cannot fail later: nothing to wait for, no promise made
+      // (a burst of SIGKILLs paid one promise, one reaction and two closures each).
+      if (result === undefined) return;
+      Promise.resolve(result).then(undefined, (error: unknown) => failed(name, error));
     };
 
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
     Promise.resolve(options.exited).then(onExited, onExited);
     if (immediateKill) {
-      startKill();
+      deliver('SIGKILL');
       return;
     }
     // The SIGKILL deadline counts from the stop request, not from when the signal was delivered
     // (CRI StopContainer), so a slow delivery never pushes the SIGKILL later.
     // timeoutSeconds = Infinity: wait for the exit without ever escalating.
     if (Number.isFinite(timeoutSeconds)) timer = clock.setTimeout(onDeadline, timeoutSeconds * 1000);
-    deliver(stopSignal, () => {
-      if (stage === 'stopping') stage = 'waiting';
-    });
+    deliver(stopSignal);
   });
 }

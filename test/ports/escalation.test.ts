@@ -243,4 +243,28 @@ describe('stopWithEscalation: the deadline counts from the stop request', () => 
     exit();
     await expect(stopping).resolves.toEqual({ signalsSent: ['SIGTERM', 'SIGKILL'], killed: true });
   });
+
+  it('resolves in the same microtask turn after the exit whether the signal was delivered synchronously or by a promise', async () => {
+    // A synchronous delivery makes no promise (nothing can fail later): the turns an embedder
+    // sees between the exit and the result must not depend on that (docs/performance.md round 6).
+    const turnsToResult = async (sendSignal: () => undefined | Promise<void>): Promise<string[]> => {
+      const clock = new VirtualClock();
+      let exit!: () => void;
+      const exited = new Promise<void>((resolve) => (exit = resolve));
+      const order: string[] = [];
+      const stopping = stopWithEscalation({ clock, timeoutSeconds: 0, sendSignal, exited });
+      exit();
+      void stopping.then(() => order.push('stopped'));
+      void Promise.resolve()
+        .then(() => order.push('turn 1'))
+        .then(() => order.push('turn 2'))
+        .then(() => order.push('turn 3'));
+      await stopping;
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      return order;
+    };
+    const expected = ['turn 1', 'stopped', 'turn 2', 'turn 3'];
+    expect(await turnsToResult(() => undefined)).toEqual(expected);
+    expect(await turnsToResult(() => Promise.resolve())).toEqual(expected);
+  });
 });

@@ -122,6 +122,31 @@ describe('systemClock', () => {
     systemClock.clearTimeout(stale);
   });
 
+  it('a timer falling due while its batch runs still runs in that batch (the time is read again before giving up)', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const realNow = performance.now;
+    let t = 1_000;
+    performance.now = () => t;
+    try {
+      const fired: string[] = [];
+      systemClock.setTimeout(() => {
+        fired.push('a');
+        t = 1_012; // the callback takes 2 ms: b is due when a returns
+      }, 10);
+      systemClock.setTimeout(() => fired.push('b'), 12);
+      systemClock.setTimeout(() => fired.push('c'), 13);
+      t = 1_010;
+      vi.advanceTimersByTime(10); // one Node timer: a, then b (due by now), not c
+      expect(fired).toEqual(['a', 'b']);
+      t = 1_013;
+      vi.advanceTimersByTime(3);
+      expect(fired).toEqual(['a', 'b', 'c']);
+    } finally {
+      performance.now = realNow;
+      vi.useRealTimers();
+    }
+  });
+
   it('runs the timer Node fired for (up to 1 ms early), but no other timer of the batch before its deadline', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {
