@@ -4,7 +4,7 @@
  * from the Runtime's `waitContainer` (watched from the start of each instance, {@link watchExit})
  * or, for runtimes without it, from `notifyExited` ({@link reportExit}).
  */
-import type { ContainerExit, ContainerRef } from '../ports/runtime.js';
+import type { ContainerExit } from '../ports/runtime.js';
 import { emitStep, type ManagerContext } from './context.js';
 import { type CallScope, type ContainerRecord, NOT_STARTED, type PodRecord, releaseExitWaiters } from './records.js';
 import type { ContainerStatus } from './results.js';
@@ -80,18 +80,6 @@ export function reportExit(ctx: ManagerContext, pod: PodRecord, record: Containe
   if (record.phase === 'running' && !killing) markExited(ctx, pod, record);
 }
 
-/** One instance's `waitContainer` call, shared by everyone who needs its answer. */
-interface ExitWatch {
-  readonly ref: ContainerRef;
-  /** The runtime's report, or `undefined` when the call failed or was aborted (`notifyExited` remains). */
-  readonly exit: Promise<ContainerExit | undefined>;
-}
-
-/** The watch of each container record's current instance (made by {@link watchExit}). */
-const watches = new WeakMap<ContainerRecord, ExitWatch>();
-/** Per pod: aborts its pending `waitContainer` calls once the pod is gone ({@link stopExitWatches}). */
-const podCalls = new WeakMap<PodRecord, AbortController>();
-
 /**
  * Watch the Runtime's `waitContainer` for the instance `record` has just started (its `ref` is
  * set), when the runtime has it: the report records the exit ({@link reportExit}), exactly as a
@@ -102,10 +90,10 @@ export function watchExit(ctx: ManagerContext, pod: PodRecord, record: Container
   const wait = ctx.runtime.waitContainer;
   const ref = record.ref;
   if (typeof wait !== 'function' || ref === undefined) return;
-  let controller = podCalls.get(pod);
+  let controller = pod.exitCalls;
   if (controller === undefined) {
     controller = new AbortController();
-    podCalls.set(pod, controller);
+    pod.exitCalls = controller;
   }
   let pending: Promise<ContainerExit>;
   try {
@@ -126,7 +114,7 @@ export function watchExit(ctx: ManagerContext, pod: PodRecord, record: Container
     },
     () => undefined, // aborted (pod gone) or the runtime lost the container: notifyExited remains
   );
-  watches.set(record, { ref, exit });
+  record.exitWatch = { ref, exit };
 }
 
 /**
@@ -134,14 +122,14 @@ export function watchExit(ctx: ManagerContext, pod: PodRecord, record: Container
  * or `undefined` when the runtime has no `waitContainer` or nothing watches this instance.
  */
 export function runtimeExit(record: ContainerRecord): Promise<ContainerExit | undefined> | undefined {
-  const watch = watches.get(record);
+  const watch = record.exitWatch;
   return watch !== undefined && watch.ref === record.ref ? watch.exit : undefined;
 }
 
 /** The pod is gone: abort its `waitContainer` calls still pending. */
 export function stopExitWatches(pod: PodRecord, reason: unknown): void {
-  podCalls.get(pod)?.abort(reason);
-  podCalls.delete(pod);
+  pod.exitCalls?.abort(reason);
+  pod.exitCalls = undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isSidecar } from '../api/container-order.js';
 import type { Container, Pod } from '../api/types.js';
 import type { DeletionState } from '../grace/graceful-delete.js';
-import type { ContainerRef } from '../ports/runtime.js';
+import type { ContainerExit, ContainerRef } from '../ports/runtime.js';
 import { type Deferred, deferred } from './deadline.js';
 import type { ContainerStatus, PodTerminationResult, StartResult, StopResult } from './results.js';
 
@@ -71,6 +71,19 @@ export interface ContainerRecord {
    * removed the container from the pod it hands in (issue 14 item 9; see `instanceSpec`).
    */
   spec: Container | undefined;
+  /**
+   * The current instance's `waitContainer` watch (see `watchExit`). A field, not a module
+   * `WeakMap`: V8's scavenger treats a young key's weak-map entry as a root, which promoted every
+   * watched container's state (round 6 of docs/performance.md).
+   */
+  exitWatch: ExitWatch | undefined;
+}
+
+/** One instance's `waitContainer` call, shared by everyone who needs its answer (see `watchExit`). */
+export interface ExitWatch {
+  readonly ref: ContainerRef;
+  /** The runtime's report, or `undefined` when the call failed or was aborted (`notifyExited` remains). */
+  readonly exit: Promise<ContainerExit | undefined>;
 }
 
 /** Per-pod state. */
@@ -93,6 +106,8 @@ export interface PodRecord {
   terminationSettled: boolean;
   /** Set when a shorter delete arrived during a termination pass (spec §4.2-F.3). */
   shortenedDuringPass: boolean;
+  /** Aborts the pod's pending `waitContainer` calls once the pod is gone (see `stopExitWatches`). */
+  exitCalls: AbortController | undefined;
 }
 
 /** Identify a pod: its UID, else namespace/name. */
@@ -169,6 +184,7 @@ function newContainerRecord(name: string, kind: ContainerRecord['kind'], index: 
     exitWaiter: undefined,
     calls: NOT_STARTED,
     spec: undefined,
+    exitWatch: undefined,
   };
 }
 

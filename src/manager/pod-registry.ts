@@ -46,6 +46,7 @@ export class PodRegistry {
         effectiveGraceSeconds: 0,
         terminationSettled: false,
         shortenedDuringPass: false,
+        exitCalls: undefined,
       };
       this.#pods.set(key, record);
     } else if (record.pod !== defaulted && this.#runs.get(key) === undefined) {
