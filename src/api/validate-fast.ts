@@ -7,8 +7,8 @@
  * answers `false` and the caller runs the exhaustive walk, so the errors reported (codes,
  * messages, paths, order) are those of the exhaustive walk, whatever the input.
  *
- * Parts that pods rarely have (probes, container restart policies and rules, `spec.os`, a list
- * `applyDefaults` did not default) are handed to the exhaustive validators with a scratch error
+ * Parts that pods rarely have (container restart policies and rules, a list `applyDefaults` did
+ * not default) are handed to the exhaustive validators with a scratch error
  * list: they allocate as before, and any error they find sends the pod to the exhaustive walk.
  * `test/api/validate-fast.test.ts` checks, on generated valid, invalid and garbage pods, that
  * `validatePod` answers exactly what the exhaustive walk answers, and that this walk accepts the
@@ -24,7 +24,7 @@ import { integerProblem, isRecord, isUnset, type ListBudget, own, type UnknownRe
 import { MAX_CONTAINERS_PER_LIST, MAX_LIST_ITEMS, MAX_LIST_ITEMS_PER_POD } from './limits.js';
 import { LINUX_STOP_SIGNALS, validateLifecycleAt, WINDOWS_STOP_SIGNALS } from './validate-lifecycle.js';
 import { isDNS1123LabelValid, isDNS1123SubdomainValid, isHTTPHeaderNameValid, isPortValid } from './validate-port.js';
-import { validateProbe } from './validate-probe.js';
+import { PROBE_NUMBER_FIELDS, validateProbe } from './validate-probe.js';
 import { SUPPORTED_POD_RESTART_POLICIES, validateContainerRestartPolicy } from './validate-restart-policy.js';
 import type { ValidationOptions } from './validation.js';
 
@@ -196,9 +196,54 @@ function isAllowedLifecycleValid(walk: Walk, container: UnknownRecord, isDefault
   }
   for (const probeName of PROBE_FIELDS) {
     const probe = own(container, probeName);
-    if (!isUnset(probe) && validateProbe(probe, probeName, '', walk.options).length > 0) return false;
+    if (isUnset(probe)) continue;
+    if (isDefaulted) {
+      if (!isProbeValid(walk, probe, probeName === 'readinessProbe')) return false;
+    } else if (validateProbe(probe, probeName, '', walk.options).length > 0) return false;
   }
   return true;
+}
+
+/**
+ * `validateProbe` on a probe `applyProbeDefaults` already defaulted (defaulting it again changes
+ * nothing): one handler of exec, httpGet, tcpSocket, grpc; the five numbers int32 ≥ 0; a set
+ * grace a positive integer, and none on a readiness probe; `successThreshold` 1 on the others.
+ */
+function isProbeValid(walk: Walk, probe: unknown, isReadiness: boolean): boolean {
+  if (!isRecord(probe)) return false;
+  const exec = own(probe, 'exec');
+  const httpGet = own(probe, 'httpGet');
+  const tcpSocket = own(probe, 'tcpSocket');
+  const grpc = own(probe, 'grpc');
+  const set = +!isUnset(exec) + +!isUnset(httpGet) + +!isUnset(tcpSocket) + +!isUnset(grpc);
+  if (set !== 1) return false;
+  if (!isUnset(exec)) {
+    if (!isRecord(exec) || !isExecValid(walk, exec)) return false;
+  } else if (!isUnset(httpGet)) {
+    if (!isRecord(httpGet) || !isHttpGetValid(walk, httpGet)) return false;
+  } else if (!isUnset(tcpSocket)) {
+    if (!isRecord(tcpSocket) || !isPortValid(own(tcpSocket, 'port'))) return false;
+    const host = own(tcpSocket, 'host');
+    if (!isUnset(host) && typeof host !== 'string') return false;
+  } else {
+    if (!isRecord(grpc)) return false;
+    const port = own(grpc, 'port');
+    if (typeof port !== 'number' || !isPortValid(port)) return false;
+    const service = own(grpc, 'service');
+    if (!isUnset(service) && typeof service !== 'string') return false;
+  }
+  for (const field of PROBE_NUMBER_FIELDS) {
+    const value = own(probe, field);
+    if (isUnset(value)) continue;
+    if (typeof value !== 'number' || integerProblem(value) !== undefined || value < 0 || value > 2147483647)
+      return false;
+  }
+  const grace = own(probe, 'terminationGracePeriodSeconds');
+  if (!isUnset(grace)) {
+    if (isReadiness || typeof grace !== 'number' || integerProblem(grace) !== undefined || grace <= 0) return false;
+  }
+  const successThreshold = own(probe, 'successThreshold');
+  return isReadiness || isUnset(successThreshold) || successThreshold === 1;
 }
 
 /** `validateLifecycleAt` on an already defaulted lifecycle. */

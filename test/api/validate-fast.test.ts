@@ -39,13 +39,14 @@ function slotsOf(value: unknown, out: [Record<string, unknown>, string][] = []):
 }
 
 /** Values at the edges of what each field accepts. */
-const nearMiss = fc.constantFrom<unknown>(
+const NEAR_MISS: readonly unknown[] = [
   undefined,
   null,
   '',
   0,
   -1,
   1,
+  2,
   1.5,
   30,
   31,
@@ -84,7 +85,9 @@ const nearMiss = fc.constantFrom<unknown>(
   { port: 80 },
   { seconds: 0 },
   { name: 'c0' },
-);
+];
+const nearMiss = fc.constantFrom(...NEAR_MISS);
+const DELETE = Symbol('delete');
 
 const KEYS = [
   'metadata',
@@ -118,6 +121,13 @@ const KEYS = [
   'livenessProbe',
   'readinessProbe',
   'startupProbe',
+  'initialDelaySeconds',
+  'timeoutSeconds',
+  'periodSeconds',
+  'successThreshold',
+  'failureThreshold',
+  'service',
+  'restartPolicy',
 ];
 
 /** A valid pod with one to three slots set to a near-miss value, deleted, or a known key added. */
@@ -192,6 +202,23 @@ describe('validatePod happy path (issue 19 target 2)', () => {
       const outcome = assertOutcome(pod, options);
       if (exhaustive.length > 0) expect(outcome).toMatchObject({ errors: exhaustive });
       else expect(outcome).toHaveProperty('pod');
+    },
+  );
+
+  test.prop([arbitraries.validPod, fc.boolean()], { numRuns: 10 })(
+    'never accepts a pod the exhaustive walk rejects, for every single edit of a valid pod',
+    (valid, allowZeroSleep) => {
+      const options = { allowZeroSleep };
+      const slotCount = slotsOf(structuredClone(valid)).length;
+      for (let index = 0; index < slotCount; index++) {
+        for (const value of [...NEAR_MISS, DELETE]) {
+          const pod = structuredClone(valid) as unknown as Record<string, unknown>;
+          const [holder, slot] = slotsOf(pod)[index]!;
+          if (value === DELETE) delete holder[slot];
+          else holder[slot] = value;
+          if (isValidFast(pod, options)) expect(validatePodExhaustively(pod, options)).toEqual([]);
+        }
+      }
     },
   );
 
