@@ -128,6 +128,45 @@ export function isDNS1123Subdomain(value: string): string[] {
 }
 
 /**
+ * {@link isValidPortName} is empty: the same checks without building the list (for the happy
+ * path, `validate-fast.ts`).
+ */
+export function isValidPortNameValid(port: string): boolean {
+  return (
+    utf8ByteLength(port) <= 15 &&
+    PORT_NAME_CHARSET.test(port) &&
+    PORT_NAME_ONE_LETTER.test(port) &&
+    !port.includes('--') &&
+    !port.startsWith('-') &&
+    !port.endsWith('-')
+  );
+}
+
+/** {@link isHTTPHeaderName} is empty, without building the list. */
+export function isHTTPHeaderNameValid(name: string): boolean {
+  return HTTP_HEADER_NAME.test(name);
+}
+
+/** {@link isDNS1123Label} is empty, without building the list. */
+export function isDNS1123LabelValid(value: string): boolean {
+  return utf8ByteLength(value) <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** {@link isDNS1123Subdomain} is empty, without building the list. */
+export function isDNS1123SubdomainValid(value: string): boolean {
+  return utf8ByteLength(value) <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/**
+ * {@link validatePortNumOrName} reports nothing for a set `port`: an integer 1..65535 or a valid
+ * port name. `false` for an unset port too (`Required` where a port is required).
+ */
+export function isPortValid(port: unknown): boolean {
+  if (typeof port === 'number') return integerProblem(port) === undefined && port >= 1 && port <= 65535;
+  return typeof port === 'string' && isValidPortNameValid(port);
+}
+
+/**
  * `ValidatePortNumOrName` for an `IntOrString` port (spec §2 rules 3–4): an integer must be
  * 1..65535; a string must be a valid port name (one `Invalid` per problem, same path). Any other
  * type, a non-integer or an unsafe integer is a `FieldValueTypeInvalid`.

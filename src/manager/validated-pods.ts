@@ -9,6 +9,11 @@ interface Entry {
    * in `spec.containers`, or `-1 - index` in `spec.initContainers`.
    */
   where?: Map<string, number> | undefined;
+  /**
+   * Before `where` is built: the index in `spec.containers` after the container of the last
+   * focused check (callers usually go through a pod's containers in order).
+   */
+  next: number;
   readonly name: unknown;
   readonly generateName: unknown;
   readonly namespace: unknown;
@@ -60,6 +65,7 @@ export class ValidatedPods {
       const m: UnknownRecord = isRecord(meta) ? meta : {};
       this.#entries.set(pod, {
         defaulted,
+        next: 0,
         name: m['name'],
         generateName: m['generateName'],
         namespace: m['namespace'],
@@ -79,6 +85,25 @@ type Focus = number;
 /** Where `name` sits in the cached pod; `undefined` (check everything) for an unknown name. */
 function focusOf(entry: Entry, name: string): Focus | undefined {
   if (entry.where === undefined) {
+    // A validated pod's names are unique across its lists, so a regular container found by name
+    // is the answer the index would give. Calls in container order (a pod started container
+    // after container) find it at `next` (or the one after, or at 0) without building the index.
+    const containers = entry.defaulted.spec?.containers;
+    if (containers !== undefined) {
+      const next = entry.next;
+      const found =
+        containers[next]?.name === name
+          ? next
+          : containers[next + 1]?.name === name
+            ? next + 1
+            : containers[0]?.name === name
+              ? 0
+              : -1;
+      if (found >= 0) {
+        entry.next = found + 1;
+        return found;
+      }
+    }
     const where = new Map<string, number>();
     const spec = entry.defaulted.spec;
     spec?.initContainers?.forEach((c, index) => {

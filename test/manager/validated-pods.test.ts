@@ -85,4 +85,26 @@ describe('validated-pod cache keeps validation behaviour (DESIGN §6: invalid po
     p.spec!.terminationGracePeriodSeconds = 9;
     await expect(settle(manager.stopContainer(p, 'b'))).resolves.toMatchObject({ gracePeriodSeconds: 9 });
   });
+
+  it('a call about one container checks that container whatever the order of the calls (in order, back, init)', () => {
+    // The focus is found without an index for calls in container order (issue 19 target 2); any
+    // other order, and init containers, use the index. Either way the call checks its container.
+    const { manager } = setup();
+    const names = ['a', 'b', 'c', 'd'];
+    const p: Pod = {
+      metadata: { name: 'p', namespace: 'default', uid: 'u1' },
+      spec: { initContainers: [{ name: 'i' }], containers: names.map((name) => ({ name })) },
+    };
+    const calls = ['a', 'b', 'c', 'd', 'a', 'c', 'b', 'i', 'd', 'b', 'c', 'i'];
+    for (const [n, name] of calls.entries()) {
+      expect(manager.status(p, name).state).toBe('Waiting');
+      // Edit the container of the next call in place (a new lifecycle object): that call sees it.
+      const next = calls[n + 1];
+      if (next === undefined) break;
+      const container = (next === 'i' ? p.spec!.initContainers![0] : p.spec!.containers[names.indexOf(next)])!;
+      container.lifecycle = { preStop: { httpGet: { port: 0 } } }; // invalid (spec §2 rule 4)
+      expect(() => manager.status(p, next)).toThrow(LifecycleSpecError);
+      delete container.lifecycle;
+    }
+  });
 });
