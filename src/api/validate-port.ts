@@ -152,6 +152,11 @@ export function isDNS1123LabelValid(value: string): boolean {
   return utf8ByteLength(value) <= 63 && DNS1123_LABEL.test(value);
 }
 
+/** `maskTrailingDash`: a generateName prefix may end in `-` (the random suffix follows). */
+export function maskTrailingDash(name: string): string {
+  return name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name;
+}
+
 /** {@link isDNS1123Subdomain} is empty, without building the list. */
 export function isDNS1123SubdomainValid(value: string): boolean {
   return utf8ByteLength(value) <= 253 && DNS1123_SUBDOMAIN.test(value);

@@ -32,7 +32,7 @@ import type { Pod } from './types.js';
 import { validateContainerLists } from './validate-containers.js';
 import { isValidDefaultedPod } from './validate-fast.js';
 import type { HandlerValidationOptions } from './validate-handler.js';
-import { isDNS1123Subdomain } from './validate-port.js';
+import { isDNS1123Subdomain, maskTrailingDash } from './validate-port.js';
 import { validatePodRestartPolicy } from './validate-restart-policy.js';
 
 /** Options of {@link validatePod} and {@link assertValidPod}. */
@@ -50,11 +50,6 @@ export const ROOT_FIELD = '<root>';
 
 /** `validOS`, as `sets.List` prints it. */
 const VALID_OS = ['linux', 'windows'] as const;
-
-/** `maskTrailingDash`: a generateName prefix may end in `-` (the random suffix follows). */
-function maskTrailingDash(name: string): string {
-  return name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name;
-}
 
 /**
  * `ValidateObjectMeta` with `ValidatePodName` (a DNS-1123 subdomain), for the name only: the API
