@@ -8,14 +8,15 @@
  * @module
  */
 
+import type { Container } from '../api/types.js';
 import { runtimeExit, stopExitWatches } from '../container/container-exit.js';
-import type { EventSink, ManagerContext } from '../container/context.js';
+import type { ManagerContext } from '../container/context.js';
 import { DEADLINE, raceDeadline } from '../container/deadline.js';
 import { requestKill } from '../container/kill-sequence.js';
 import { type ContainerRecord, containerSpec, type PodRecord } from '../container/records.js';
+import type { StartResult } from '../container/results.js';
 import { startSequence } from '../container/start-sequence.js';
 import { LifecycleError } from '../errors.js';
-import { EventMessages, type KubeEvent } from '../hooks/events.js';
 import type {
   ContainerDriver,
   ContainerExit,
@@ -25,27 +26,7 @@ import type {
   StopOutcome,
 } from '../pod/container-driver.js';
 import { captured, capturedPromise } from '../ports/intrusive-list.js';
-
-/**
- * The context of one worker start: the container's `Started` event is preceded by `Created`
- * (spec pod §4.6: the kubelet emits `Created` after CreateContainer and `Started` after
- * StartContainer; the Runtime port's `startContainer` does both, so both follow it, at the same
- * instant). Text per `kubeletVersion`: `Container created` (1.35), `Created container: <name>`.
- */
-function withCreatedEvent(ctx: ManagerContext, containerName: string): ManagerContext {
-  const hub: EventSink = {
-    hasListeners: (name) => ctx.hub.hasListeners(name),
-    emit: (name, ...args) => {
-      const event = args[0] as KubeEvent | undefined;
-      if (name === 'event' && event?.reason === 'Started' && event.object.name === containerName) {
-        const message = EventMessages.created(containerName, ctx.kubeletVersion);
-        ctx.hub.emit('event', { ...event, reason: 'Created', message });
-      }
-      ctx.hub.emit(name, ...args);
-    },
-  };
-  return { ...ctx, hub };
-}
+import { withCreatedEvent } from './created-event.js';
 
 /** How long a kill waits for `waitContainer` to report the exit code of a container it stopped. */
 const EXIT_REPORT_MS = 1_000;
@@ -59,6 +40,15 @@ export interface PodDriverHost {
   /** A container instance is running (after postStart) or exited: the probes follow it. */
   onRunning?(name: string, ref: NonNullable<ContainerRecord['ref']>, startedAt: number): void;
   onExited?(name: string): void;
+}
+
+/** A {@link PodDriver.start} in flight: what its steps need and how its result settles. */
+interface PendingStart {
+  readonly name: string;
+  readonly c: ContainerRecord;
+  readonly spec: Container;
+  readonly resolve: (outcome: StartOutcome) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /** One container instance's exit, as the worker learns it (its promise, its resolve; no closure per start). */
@@ -103,48 +93,110 @@ export class PodDriver implements ContainerDriver {
     }
   }
 
-  async start(name: string): Promise<StartOutcome> {
-    const { ctx, record: pod } = this.#host;
-    const c = pod.containers.get(name);
-    const spec = c === undefined ? undefined : containerSpec(pod.pod, c);
-    if (c === undefined || spec === undefined) return { outcome: 'startFailed', message: `no container "${name}"` };
-    // An earlier instance still being killed (its exit came in first): the kill ends first.
-    if (c.termination !== undefined && !c.termination.settled) await c.termination.promise;
-    if (c.phase === 'starting' || c.phase === 'running') {
-      return { outcome: 'startFailed', message: `container "${name}" is already ${c.phase}` };
+  /**
+   * Start `name` (startSequence with the `Created` event). A promise chain around one result
+   * promise, not an `async` function (docs/performance.md, round 6 second sprint): each step runs
+   * in the turn the `await` it replaces resumed in, and the result settles in the turn the `async`
+   * function returned in (test/pod/pod-worker-turns.test.ts pins them).
+   */
+  start(name: string): Promise<StartOutcome> {
+    try {
+      const { record: pod } = this.#host;
+      const c = pod.containers.get(name);
+      const spec = c === undefined ? undefined : containerSpec(pod.pod, c);
+      if (c === undefined || spec === undefined)
+        return Promise.resolve({ outcome: 'startFailed', message: `no container "${name}"` });
+      const result = capturedPromise<StartOutcome>();
+      const start: PendingStart = {
+        name,
+        c,
+        spec,
+        resolve: captured.resolve as PendingStart['resolve'],
+        reject: captured.reject,
+      };
+      // An earlier instance still being killed (its exit came in first): the kill ends first.
+      if (c.termination !== undefined && !c.termination.settled) {
+        c.termination.promise.then(() => this.#begin(start), start.reject);
+      } else this.#begin(start);
+      return result;
+    } catch (error) {
+      return Promise.reject(error); // a throw becomes a rejection, as from the `async` function
     }
-    const watch = new Watch();
-    this.#watches.set(name, watch);
-    const result = await startSequence(withCreatedEvent(ctx, name), pod, c, spec);
-    const containerID = result.containerID;
-    const id = containerID === undefined ? {} : { containerID };
-    switch (result.outcome) {
-      case 'startFailed':
-        return { outcome: 'startFailed', ...(result.message !== undefined ? { message: result.message } : {}) };
-      case 'postStartFailed': {
-        const exit = (await this.#reportedExit(c)) ?? this.#exitOf(c);
-        this.#settle(name, watch, exit);
-        return {
-          outcome: 'postStartFailed',
-          ...id,
-          ...(result.message !== undefined ? { message: result.message } : {}),
-          exit,
-        };
+  }
+
+  #begin(start: PendingStart): void {
+    try {
+      const { name, c, spec } = start;
+      if (c.phase === 'starting' || c.phase === 'running') {
+        start.resolve({ outcome: 'startFailed', message: `container "${name}" is already ${c.phase}` });
+        return;
       }
-      case 'exited': {
-        const exit = (await this.#reportedExit(c)) ?? this.#exitOf(c);
-        this.#settle(name, watch, exit);
-        return { outcome: 'exited', ...id, exit };
+      const watch = new Watch();
+      this.#watches.set(name, watch);
+      startSequence(withCreatedEvent(this.#host.ctx, name), this.#host.record, c, spec).then(
+        (result) => this.#started(start, watch, result),
+        start.reject,
+      );
+    } catch (error) {
+      start.reject(error);
+    }
+  }
+
+  /** One turn after the start sequence settled. */
+  #started(start: PendingStart, watch: Watch, result: StartResult): void {
+    try {
+      const { name, c } = start;
+      const containerID = result.containerID;
+      switch (result.outcome) {
+        case 'startFailed':
+          start.resolve({
+            outcome: 'startFailed',
+            ...(result.message !== undefined ? { message: result.message } : {}),
+          });
+          return;
+        case 'postStartFailed':
+        case 'exited':
+          // One turn after `#reportedExit` settled, where the `await` resumed.
+          this.#reportedExit(c).then((reported) => this.#ended(start, watch, result, reported), start.reject);
+          return;
+        case 'running': {
+          this.#watchRuntime(c, watch);
+          const startedAt = result.runningAt ?? result.startedAt;
+          if (c.ref !== undefined) this.#host.onRunning?.(name, c.ref, startedAt);
+          // Literals, not a spread of `id` (one object per restart, keys in the same order).
+          start.resolve(
+            containerID === undefined
+              ? { outcome: 'running', startedAt }
+              : { outcome: 'running', containerID, startedAt },
+          );
+          return;
+        }
       }
-      case 'running': {
-        this.#watchRuntime(c, watch);
-        const startedAt = result.runningAt ?? result.startedAt;
-        if (c.ref !== undefined) this.#host.onRunning?.(name, c.ref, startedAt);
-        // Literals, not a spread of `id` (one object per restart, keys in the same order).
-        return containerID === undefined
-          ? { outcome: 'running', startedAt }
-          : { outcome: 'running', containerID, startedAt };
-      }
+      start.resolve(undefined as never); // an unknown outcome: the `async` function returned undefined
+    } catch (error) {
+      start.reject(error);
+    }
+  }
+
+  /** An instance that ended during its start: the exit reaches the worker's watch, then the outcome. */
+  #ended(start: PendingStart, watch: Watch, result: StartResult, reported: ContainerExit | undefined): void {
+    try {
+      const exit = reported ?? this.#exitOf(start.c);
+      this.#settle(start.name, watch, exit);
+      const containerID = result.containerID;
+      const id = containerID === undefined ? {} : { containerID };
+      start.resolve(
+        result.outcome === 'postStartFailed'
+          ? {
+              outcome: 'postStartFailed',
+              ...id,
+              ...(result.message !== undefined ? { message: result.message } : {}),
+              exit,
+            }
+          : { outcome: 'exited', ...id, exit },
+      );
+    } catch (error) {
+      start.reject(error);
     }
   }
 

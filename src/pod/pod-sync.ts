@@ -18,13 +18,11 @@ import { applyExit, type ContainerRecord, containerEventObject, newContainerReco
 import type { CrashLoopBackOff } from './crash-loop-back-off.js';
 import { ExitWatch } from './exit-watch.js';
 import { killPod } from './kill-pod.js';
-import { nextPodAction, type PodActionInput } from './pod-actions.js';
 import type { RestartGates } from './restart-decision.js';
-import { type StartHost, type SyncPass, startContainer } from './start-container.js';
-import { requeueDelayMs, SYNC_REQUEUE_DEFAULTS, type SyncRequeueConfig } from './sync-requeue.js';
+import type { StartHost, StartResult } from './start-container.js';
+import { requeueDelayMs, SYNC_REQUEUE_DEFAULTS, type SyncRequeueConfig, type SyncShortfall } from './sync-requeue.js';
+import { runSyncSteps, SyncRun, type SyncRunHost } from './sync-run.js';
 import { SyncTimers } from './sync-timers.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Named states of a {@link PodWorker}. */
 export type PodWorkerState = 'created' | 'sandbox' | 'syncing' | 'idle' | 'completing' | 'completed' | 'stopped';
@@ -53,7 +51,7 @@ export interface PodSyncHost {
 }
 
 /** The sync engine of one pod; its fields are read by {@link PodWorker} to render the status. */
-export class PodSync implements StartHost {
+export class PodSync implements StartHost, SyncRunHost {
   readonly #host: PodSyncHost;
   readonly ident: { name: string; namespace: string; uid: string };
   readonly clock: Clock;
@@ -146,51 +144,62 @@ export class PodSync implements StartHost {
   kick(): void {
     if (!this.live() || this.state === 'sandbox' || this.state === 'created') return;
     this.dirty = true;
-    if (!this.syncing) void this.syncLoop();
+    if (!this.syncing) this.syncLoop();
   }
 
-  async syncLoop(): Promise<void> {
+  // The sync loop and syncOnce are promise chains (sync-run.ts), not `async` functions: each step
+  // runs in the turn the `await` it replaced resumed in (test/pod/pod-worker-turns.test.ts).
+
+  /** Syncs while there is something to do (`dirty`); one at a time. */
+  syncLoop(): void {
     this.syncing = true;
-    try {
-      while (this.dirty && this.live()) {
-        this.dirty = false;
-        this.state = 'syncing';
-        await this.syncOnce();
-        if (this.state === 'syncing') this.state = 'idle';
-      }
-    } finally {
-      this.syncing = false;
-    }
+    this.#nextSync();
+  }
+
+  /** The loop's condition: at once, then one turn after each sync settled. */
+  #nextSync(): void {
+    if (this.dirty && this.live()) {
+      this.dirty = false;
+      this.state = 'syncing';
+      const run = this.#syncRun();
+      run.done.then(run.synced, run.failed);
+    } else this.syncing = false;
+  }
+
+  /** @internal The loop's next round, one turn after a sync settled. */
+  synced(): void {
+    if (this.state === 'syncing') this.state = 'idle';
+    this.#nextSync();
+  }
+
+  /** @internal A sync that threw: the loop ends and the rejection stays unhandled, as the `async` loop's did. */
+  syncFailed(): void {
+    this.syncing = false;
   }
 
   /**
    * One sync (the kubelet's `SyncPod`): actions until there is nothing left to do now; a sync that
    * found a container in back-off or failed a start is requeued (spec pod §4.3, `sync-requeue.ts`).
    */
-  async syncOnce(): Promise<void> {
-    const skip = new Set<string>();
-    const pass: SyncPass = { skip, shortfalls: [] };
+  syncOnce(): Promise<void> {
+    return this.#syncRun().done;
+  }
+
+  #syncRun(): SyncRun {
     // One input for the whole sync; only `initialized` moves between actions.
-    const { podRestartPolicy, gates } = this.#host;
-    const { inits: initContainers, regulars: containers, initialized } = this;
-    const input: Mutable<PodActionInput> = { initContainers, containers, podRestartPolicy, initialized, skip, gates };
-    for (;;) {
-      if (!this.live()) return;
-      input.initialized = this.initialized;
-      const action = nextPodAction(input);
-      if (action.kind === 'wait') break;
-      if (action.kind === 'settle') {
-        this.settle(action.container);
-        this.publish();
-      } else if (action.kind === 'complete') {
-        await this.complete();
-        return;
-      } else await this.startContainer(action.container, action.restart, pass);
-    }
-    if (pass.shortfalls.length > 0 && this.live()) {
-      const delayMs = requeueDelayMs(pass.shortfalls, this.clock.now(), this.#host.requeue, this.#host.random);
-      this.timers.armRequeue(delayMs);
-    }
+    const run = new SyncRun(this, this.#host.podRestartPolicy, this.#host.gates);
+    this.syncSteps(run);
+    return run;
+  }
+
+  /** @internal The sync's actions from here (`sync-run.ts`). */
+  syncSteps(run: SyncRun): void {
+    runSyncSteps(this, run);
+  }
+
+  /** @internal A sync that fell short runs again (spec pod §4.3, `sync-requeue.ts`). */
+  requeue(shortfalls: readonly SyncShortfall[]): void {
+    this.timers.armRequeue(requeueDelayMs(shortfalls, this.clock.now(), this.#host.requeue, this.#host.random));
   }
 
   settle(record: ContainerRecord): void {
@@ -198,9 +207,8 @@ export class PodSync implements StartHost {
     record.waiting = undefined;
   }
 
-  /** doBackOff then startContainer (spec pod §4.2, `start-container.ts`); an instance that runs is watched. */
-  async startContainer(c: ContainerRecord, restart: boolean, pass: SyncPass): Promise<void> {
-    const result = await startContainer(this, c, restart, pass);
+  /** @internal doBackOff then startContainer's tail (spec pod §4.2): an instance that runs is watched. */
+  started(c: ContainerRecord, result: StartResult): void {
     if (result === 'backingOff' || result === 'startFailed') return;
     if (c.kind === 'regular') this.initialized = true;
     this.publish();

@@ -43,18 +43,35 @@ export interface StartHost {
 /** How a {@link startContainer} call ended. */
 export type StartResult = 'backingOff' | 'startFailed' | 'running' | 'exited';
 
+/** Shared settled promises of the synchronous outcomes (no promise per call). */
+const BACKING_OFF: Promise<StartResult> = Promise.resolve('backingOff');
+const START_FAILED: Promise<StartResult> = Promise.resolve('startFailed');
+
 /**
  * doBackOff then startContainer (spec pod §4.2). A restart (`restart: true`) of a container whose
  * last instance exited less than its back-off ago is not started: every call that finds it so
  * emits `BackOff` (spec pod §4.5: once per sync, so the count outgrows restartCount) and the
  * record shows Waiting `CrashLoopBackOff`.
+ *
+ * A promise chain, not an `async` function (docs/performance.md, round 6 second sprint): the
+ * result settles in the turn the `async` function returned in — at once for a back-off or a
+ * start that threw, one turn after the driver's start settled otherwise — and a throw on the way
+ * is a rejection (test/pod/pod-worker-turns.test.ts pins the turns).
  */
-export async function startContainer(
+export function startContainer(
   host: StartHost,
   c: ContainerRecord,
   restart: boolean,
   pass: SyncPass,
 ): Promise<StartResult> {
+  try {
+    return beginStart(host, c, restart, pass);
+  } catch (error) {
+    return Promise.reject(error); // a throw becomes a rejection, as from the `async` function
+  }
+}
+
+function beginStart(host: StartHost, c: ContainerRecord, restart: boolean, pass: SyncPass): Promise<StartResult> {
   const now = host.clock.now();
   if (restart && c.lastExit) {
     const finishedAt = c.lastExit.finishedAt;
@@ -68,7 +85,7 @@ export async function startContainer(
         c.waiting = { reason: 'CrashLoopBackOff', message: crashLoopBackOffMessage(backOffMs, c.name, host.ident) };
         host.publish();
       }
-      return 'backingOff';
+      return BACKING_OFF;
     }
     host.backOff.next(c.name, finishedAt, now);
   }
@@ -77,24 +94,59 @@ export async function startContainer(
   // The status keeps showing the previous state until the start is over (module comment).
   c.startingFrom = previousState;
   c.state = 'starting';
-  let outcome: StartOutcome;
+  let started: Promise<StartOutcome>;
   try {
-    outcome = await host.driver.start(c.name, { restartCount });
+    started = host.driver.start(c.name, { restartCount });
   } catch (error) {
-    outcome = { outcome: 'startFailed', message: errorText(error) };
+    // A synchronous throw: handled in this turn, as the `async` function's `catch` did.
+    startFailed(host, c, pass, previousState, { outcome: 'startFailed', message: errorText(error) });
+    return START_FAILED;
   }
-  c.startingFrom = undefined;
-  if (outcome.outcome === 'startFailed') {
-    c.state = previousState === 'backingOff' ? 'exited' : previousState;
-    c.waiting = {
-      reason: outcome.reason ?? 'RunContainerError',
-      ...(outcome.message ? { message: outcome.message } : {}),
-    };
-    pass.skip.add(c.name);
-    pass.shortfalls.push({ kind: 'error' });
-    host.publish();
+  // `Promise.resolve` adopts a thenable in the turns `await` did (a native promise is used as is).
+  return Promise.resolve(started).then(
+    (outcome) => startOver(host, c, pass, previousState, restartCount, now, outcome),
+    (error: unknown) => startOver(host, c, pass, previousState, restartCount, now, undefined, error),
+  );
+}
+
+/** The start's outcome (one turn after the driver's start settled, where the `await` resumed). */
+function startOver(
+  host: StartHost,
+  c: ContainerRecord,
+  pass: SyncPass,
+  previousState: ContainerRecord['state'],
+  restartCount: number,
+  now: number,
+  outcome: StartOutcome | undefined,
+  error?: unknown,
+): StartResult {
+  if (outcome === undefined) {
+    startFailed(host, c, pass, previousState, { outcome: 'startFailed', message: errorText(error) });
     return 'startFailed';
   }
+  if (outcome.outcome === 'startFailed') {
+    startFailed(host, c, pass, previousState, outcome);
+    return 'startFailed';
+  }
+  c.startingFrom = undefined;
   const isRunning = applyStart(c, outcome, restartCount, now, host.clock.now());
   return isRunning ? 'running' : 'exited';
+}
+
+function startFailed(
+  host: StartHost,
+  c: ContainerRecord,
+  pass: SyncPass,
+  previousState: ContainerRecord['state'],
+  outcome: Extract<StartOutcome, { outcome: 'startFailed' }>,
+): void {
+  c.startingFrom = undefined;
+  c.state = previousState === 'backingOff' ? 'exited' : previousState;
+  c.waiting = {
+    reason: outcome.reason ?? 'RunContainerError',
+    ...(outcome.message ? { message: outcome.message } : {}),
+  };
+  pass.skip.add(c.name);
+  pass.shortfalls.push({ kind: 'error' });
+  host.publish();
 }
