@@ -12,24 +12,7 @@ import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { makePod, RecordingHttpClient } from '../support/manager-harness.js';
-
-/** Counts microtask turns while running: one queued job per turn, in the same FIFO as promise jobs. */
-class Ticker {
-  turn = 0;
-  #on = false;
-  start(): void {
-    this.#on = true;
-    const tick = (): void => {
-      if (!this.#on) return;
-      this.turn++;
-      queueMicrotask(tick);
-    };
-    queueMicrotask(tick);
-  }
-  stop(): void {
-    this.#on = false;
-  }
-}
+import { Ticker } from '../support/turn-ticker.js';
 
 type Fail = 'start' | 'postStart' | 'preStop' | 'stop';
 

@@ -14,23 +14,7 @@ import { LifecycleManager } from '../../src/manager/lifecycle-manager.js';
 import type { ContainerExit, ContainerRef, ExecResult, Runtime } from '../../src/ports/runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { RecordingHttpClient } from '../support/manager-harness.js';
-
-class Ticker {
-  turn = 0;
-  #on = false;
-  start(): void {
-    this.#on = true;
-    const tick = (): void => {
-      if (!this.#on) return;
-      this.turn++;
-      queueMicrotask(tick);
-    };
-    queueMicrotask(tick);
-  }
-  stop(): void {
-    this.#on = false;
-  }
-}
+import { Ticker } from '../support/turn-ticker.js';
 
 /** How a container behaves, per start: `crash` exits 1 at once, `done` exits 0 at once, `run` runs until killed, `fail` rejects the start. */
 type Behaviour = 'crash' | 'done' | 'run' | 'fail';
