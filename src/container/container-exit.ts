@@ -5,7 +5,7 @@
  * or, for runtimes without it, from `notifyExited` ({@link reportExit}).
  */
 import type { ContainerExit } from '../ports/runtime.js';
-import { emitStep, type ManagerContext } from './context.js';
+import { emitStep, hearsSteps, type ManagerContext } from './context.js';
 import { type CallScope, type ContainerRecord, NOT_STARTED, type PodRecord, releaseExitWaiters } from './records.js';
 import type { ContainerStatus } from './results.js';
 
@@ -30,7 +30,7 @@ export function markExited(ctx: ManagerContext, pod: PodRecord, record: Containe
       record.calls = NOT_STARTED; // the next instance gets a fresh scope
     }
     releaseExitWaiters(record);
-    emitStep(ctx, pod, record, { kind: 'exited' });
+    if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'exited' });
   }
   return at;
 }

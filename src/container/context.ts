@@ -75,6 +75,14 @@ export function emitContainerEvent(
   );
 }
 
+/**
+ * Whether anyone listens to steps. The sequences ask before building a step object, so that a
+ * manager without a `step` listener allocates none (≈ 10 per container started and deleted).
+ */
+export function hearsSteps(ctx: ManagerContext): boolean {
+  return ctx.hub.hasListeners('step');
+}
+
 /** Emit an internal step (only built when someone listens). */
 export function emitStep(
   ctx: ManagerContext,

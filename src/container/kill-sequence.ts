@@ -13,7 +13,7 @@ import {
   killPlan,
 } from '../grace/kill-grace.js';
 import { EventMessages } from '../hooks/events.js';
-import { emitContainerEvent, emitStep, type ManagerContext } from './context.js';
+import { emitContainerEvent, emitStep, hearsSteps, type ManagerContext } from './context.js';
 import { deferred } from './deadline.js';
 import { waitThenStop } from './kill-waits.js';
 import {
@@ -115,7 +115,7 @@ function runKill(
       reason: 'Killing',
       message: request.message ?? EventMessages.stopping(record.name),
     });
-    emitStep(ctx, pod, record, { kind: 'killing', seconds: grace });
+    if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'killing', seconds: grace });
     const runsPreStop = container.lifecycle?.preStop !== undefined && plan.runsPreStop;
     const waits = plan.remainingSeconds > 0 && (request.prerequisites?.length ?? 0) > 0;
     if (runsPreStop || waits || record.ref === undefined || termination.shortened)

@@ -9,7 +9,7 @@
  */
 import type { Container } from '../api/types.js';
 import { type KillPlan, type KillPlanInput, remainingSecondsAfter, stopTimeoutSeconds } from '../grace/kill-grace.js';
-import { emitStep, type ManagerContext } from './context.js';
+import { emitStep, hearsSteps, type ManagerContext } from './context.js';
 import type { KillRequest } from './kill-sequence.js';
 import { racePreStop } from './prestop-race.js';
 import { type ContainerRecord, type PodRecord, type Termination, whenExited } from './records.js';
@@ -86,11 +86,11 @@ async function waitThenStopInSteps(
     prerequisites.length > 0 ? remainingSecondsAfter(planInput, preStopElapsedMs, 0, undefined) : 0;
   if (remainingSeconds > 0) {
     const waitStartedAt = clock.now();
-    emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
+    if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'orderingWaitStarted' });
     const all = Promise.all(prerequisites.map(whenExited));
     await waitUntilDeadline(ctx, all, termination, waitStartedAt + remainingSeconds * 1000);
     orderingWaitMs = clock.now() - waitStartedAt;
-    emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
+    if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'orderingWaitFinished' });
   }
   if (ref === undefined) {
     const base = killBase(record, request, grace, preStop, orderingWaitMs, startedAt);

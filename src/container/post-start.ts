@@ -7,7 +7,7 @@
  * @module
  */
 import type { Container, LifecycleHandler } from '../api/types.js';
-import { emitStep, type ManagerContext, runHook } from './context.js';
+import { emitStep, hearsSteps, type ManagerContext, runHook } from './context.js';
 import { DEADLINE, linkedController, raceDeadline } from './deadline.js';
 import type { ContainerRecord, PodRecord } from './records.js';
 import type { HookReport } from './results.js';
@@ -26,14 +26,15 @@ export function runPostStart(
     if (limitSeconds !== undefined) return runPostStartWithTimeout(ctx, pod, record, container, handler, limitSeconds);
     const { clock } = ctx;
     const hookStartedAt = clock.now();
-    emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
+    if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
     // spec §3.3: no timeout of its own (k/k#116032); the instance's signal (aborted if it exits).
     const run = runHook(ctx, pod, record, container, 'PostStart', handler, record.calls.controller.signal);
     return run.then((settled) => {
       const report: HookReport = settled.ok
         ? { outcome: 'succeeded', elapsedMs: clock.now() - hookStartedAt }
         : { outcome: 'failed', elapsedMs: clock.now() - hookStartedAt, message: settled.message };
-      emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
+      if (hearsSteps(ctx))
+        emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
       return report;
     });
   } catch (error) {
@@ -54,7 +55,7 @@ async function runPostStartWithTimeout(
 ): Promise<HookReport> {
   const { clock } = ctx;
   const hookStartedAt = clock.now();
-  emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
+  if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'postStartStarted', hook: 'PostStart' });
   // The hook's signal: a linked one the policy timeout can abort too, also aborted with the
   // instance's (if it exits while the hook runs).
   const timeout = linkedController(record.calls.controller.signal);
@@ -76,6 +77,7 @@ async function runPostStartWithTimeout(
   } else {
     report = { outcome: 'failed', elapsedMs: clock.now() - hookStartedAt, message: settled.message };
   }
-  emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
+  if (hearsSteps(ctx))
+    emitStep(ctx, pod, record, { kind: 'postStartFinished', hook: 'PostStart', outcome: report.outcome });
   return report;
 }

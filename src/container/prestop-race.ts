@@ -4,7 +4,7 @@
  */
 import type { Container, LifecycleHandler } from '../api/types.js';
 import { EventMessages } from '../hooks/events.js';
-import { emitContainerEvent, emitStep, type ManagerContext, runHook } from './context.js';
+import { emitContainerEvent, emitStep, hearsSteps, type ManagerContext, runHook } from './context.js';
 import { DEADLINE, linkedController } from './deadline.js';
 import type { ContainerRecord, PodRecord, Termination } from './records.js';
 import type { HookReport } from './results.js';
@@ -30,7 +30,7 @@ export function racePreStop(
     const { clock } = ctx;
     const hooks = record.calls.controller;
     const hookStartedAt = clock.now();
-    emitStep(ctx, pod, record, { kind: 'preStopStarted', hook: 'PreStop' });
+    if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'preStopStarted', hook: 'PreStop' });
     // The hook's signal: aborted by the container's exit (hooks), or by a shortened grace under
     // the `interrupt` policy (the only caller of shortenTermination, so the only one that needs a
     // linked controller).
@@ -79,7 +79,8 @@ export function racePreStop(
           ? { outcome: 'succeeded', elapsedMs }
           : { outcome: 'failed', elapsedMs, message: settled.message };
       }
-      emitStep(ctx, pod, record, { kind: 'preStopFinished', hook: 'PreStop', outcome: preStop.outcome });
+      if (hearsSteps(ctx))
+        emitStep(ctx, pod, record, { kind: 'preStopFinished', hook: 'PreStop', outcome: preStop.outcome });
       return preStop;
     });
   } catch (error) {

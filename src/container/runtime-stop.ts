@@ -5,7 +5,7 @@
 import { errorText } from '../errors.js';
 import { reissuedStopTimeoutSeconds } from '../grace/kill-grace.js';
 import type { ContainerRef } from '../ports/runtime.js';
-import { emitStep, type ManagerContext } from './context.js';
+import { emitStep, hearsSteps, type ManagerContext } from './context.js';
 import { callSafely, DEADLINE, raceDeadline } from './deadline.js';
 import { type ContainerRecord, instanceSpec, newCallScope, type PodRecord, type Termination } from './records.js';
 import { orShortened, SHORTENED } from './termination.js';
@@ -43,11 +43,12 @@ export function stopWithRuntime<R>(
   if (termination.deadlineChanged !== undefined)
     return stopInterruptibly(ctx, pod, record, termination, ref, stopSignal, timeoutSeconds).then(report);
   const scope = record.calls;
-  emitStep(ctx, pod, record, {
-    kind: 'stopRequested',
-    seconds: timeoutSeconds,
-    ...(stopSignal !== undefined ? { stopSignal } : {}),
-  });
+  if (hearsSteps(ctx))
+    emitStep(ctx, pod, record, {
+      kind: 'stopRequested',
+      seconds: timeoutSeconds,
+      ...(stopSignal !== undefined ? { stopSignal } : {}),
+    });
   const limitMs = (timeoutSeconds + ctx.runtimeRequestTimeoutSeconds) * 1000;
   const { signal } = scope.controller;
   const options = stopSignal !== undefined ? { stopSignal, timeoutSeconds, signal } : { timeoutSeconds, signal };

@@ -4,7 +4,7 @@ import { EventMessages } from '../hooks/events.js';
 import { captured, capturedPromise } from '../ports/intrusive-list.js';
 import type { RuntimeEvent } from '../ports/runtime.js';
 import { markExited, watchExit } from './container-exit.js';
-import { emitContainerEvent, emitStep, type ManagerContext } from './context.js';
+import { emitContainerEvent, emitStep, hearsSteps, type ManagerContext } from './context.js';
 import { DEADLINE, raceDeadline } from './deadline.js';
 import { beginKill } from './kill-sequence.js';
 import { runPostStart } from './post-start.js';
@@ -61,7 +61,7 @@ function runStart(
   if (record.calls === NOT_STARTED || record.calls.controller.signal.aborted) record.calls = takeCallScope();
   const calls = record.calls;
   record.status = { state: 'Waiting', reason: 'ContainerCreating', restartCount };
-  emitStep(ctx, pod, record, { kind: 'starting' });
+  if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'starting' });
 
   const result = capturedPromise<StartResult>();
   const resolve = captured.resolve as (value: StartResult) => void;
@@ -110,7 +110,7 @@ function runStart(
         reason: 'Started',
         message: EventMessages.started(record.name, ctx.kubeletVersion),
       });
-      emitStep(ctx, pod, record, { kind: 'started' });
+      if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'started' });
       runPostStart(ctx, pod, record, container).then((postStart) => {
         try {
           afterPostStart(ctx, pod, record, postStart, id, restartCount, startedAt, resolve, reject);
@@ -151,7 +151,7 @@ function startFailed(
   record.phase = 'idle';
   record.status = { state: 'Waiting', reason: 'RunContainerError', message, restartCount };
   emitContainerEvent(ctx, pod, record, { type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
-  emitStep(ctx, pod, record, { kind: 'startFailed', message });
+  if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'startFailed', message });
   startupFinished(record);
   releaseExitWaiters(record); // it never ran: whoever waits for it to be gone may go on
   return { container: record.name, outcome: 'startFailed', postStart: { outcome: 'skipped' }, message, startedAt };
@@ -182,7 +182,7 @@ function afterPostStart(
     const runningAt = ctx.clock.now();
     record.status = { state: 'Running', restartCount, containerID: id, startedAt: runningAt };
     releaseRunningScope(record); // its kill takes one again
-    emitStep(ctx, pod, record, { kind: 'running' });
+    if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'running' });
     resolve({ container: name, containerID: id, postStart, startedAt, outcome: 'running', runningAt });
     return;
   }

@@ -9,7 +9,7 @@
 import type { KillReason } from '../grace/kill-grace.js';
 import { EventMessages } from '../hooks/events.js';
 import { markExited } from './container-exit.js';
-import { emitEvent, emitStep, type ManagerContext } from './context.js';
+import { emitEvent, emitStep, hearsSteps, type ManagerContext } from './context.js';
 import { type ContainerRecord, type PodRecord, releaseRunningScope } from './records.js';
 import type { HookReport, StopResult } from './results.js';
 import type { StopOutcome } from './runtime-stop.js';
@@ -51,7 +51,7 @@ export function reportStop(
       exitedAt,
     };
   }
-  emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
+  if (hearsSteps(ctx)) emitStep(ctx, pod, record, { kind: 'stopFailed', message: stopped.error });
   if (stopped.timedOut) {
     emitEvent(ctx, {
       type: 'Warning',

@@ -5,7 +5,7 @@
  */
 import type { ExecAction } from '../api/types.js';
 import { describeError, describeValue, formatPodDesc, goQuote, goStringSlice, internalFailure } from './format.js';
-import { contextErrorText, type Settled, settle } from './settle.js';
+import { contextErrorText, type Settled, settleCall } from './settle.js';
 import type { HandlerOutcome, HandlerRunContext } from './types.js';
 
 /**
@@ -19,7 +19,7 @@ import type { HandlerOutcome, HandlerRunContext } from './types.js';
 export function runExecHandler(exec: ExecAction, ctx: HandlerRunContext): Promise<HandlerOutcome> {
   const command: string[] = Array.isArray(exec.command) ? exec.command.map(String) : [];
   const options = { signal: ctx.signal };
-  return settle(() => ctx.runtime.exec(ctx.ref, command, options), ctx.signal).then((settled) => {
+  return settleCall(callExec, ctx, command, options, ctx.signal).then((settled) => {
     try {
       return execOutcome(settled, command, ctx);
     } catch (thrown) {
@@ -27,6 +27,10 @@ export function runExecHandler(exec: ExecAction, ctx: HandlerRunContext): Promis
     }
   });
 }
+
+/** The runtime's ExecSync call of a hook (one function for every call: no closure per hook run). */
+const callExec = (ctx: HandlerRunContext, command: string[], options: { readonly signal: AbortSignal }): unknown =>
+  ctx.runtime.exec(ctx.ref, command, options);
 
 /** The outcome of a settled ExecSync call. */
 function execOutcome(settled: Settled<unknown>, command: readonly string[], ctx: HandlerRunContext): HandlerOutcome {

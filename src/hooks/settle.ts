@@ -34,7 +34,7 @@ class PendingCall {
 
   constructor(
     readonly resolve: (result: Settled<unknown>) => void,
-    /** The adapter call's starter, held while the call waits (as its closures did), let go once settled. */
+    /** The adapter call's starter (or first argument), held while the call waits (as its closures did), let go once settled. */
     public start: unknown,
   ) {}
 
@@ -75,6 +75,29 @@ type Resolve = (result: Settled<unknown>) => void;
  * signal stays, shared by every call given that signal.
  */
 export function settle<T>(start: () => PromiseLike<T> | T, signal: AbortSignal): Promise<Settled<T>> {
+  return settleCall(
+    callStarter as (start: () => PromiseLike<T> | T) => PromiseLike<T> | T,
+    start,
+    undefined,
+    undefined,
+    signal,
+  );
+}
+
+const callStarter = (start: () => unknown): unknown => start();
+
+/**
+ * {@link settle} of `call(a, b, c)`, without a closure per call: a hot caller (an exec hook, two
+ * per container started and deleted) passes a function made once and its arguments, where
+ * `settle(() => …)` made a closure and its context per call (≈ 70 B). Same steps, same turns.
+ */
+export function settleCall<T, A, B, C>(
+  call: (a: A, b: B, c: C) => PromiseLike<T> | T,
+  a: A,
+  b: B,
+  c: C,
+  signal: AbortSignal,
+): Promise<Settled<T>> {
   const result = capturedPromise<Settled<T>>();
   const resolve = captured.resolve as Resolve;
   const { reject } = captured;
@@ -82,19 +105,19 @@ export function settle<T>(start: () => PromiseLike<T> | T, signal: AbortSignal):
     resolve({ kind: 'aborted' });
     return result;
   }
-  const call = new PendingCall(resolve, start);
-  call.wait(signal);
+  const pendingCall = new PendingCall(resolve, a);
+  pendingCall.wait(signal);
   let pending: PromiseLike<T> | T;
   try {
-    pending = start();
+    pending = call(a, b, c);
   } catch (error) {
-    call.finish({ kind: 'rejected', error });
+    pendingCall.finish({ kind: 'rejected', error });
     return result;
   }
   try {
     Promise.resolve(pending).then(
-      (value) => call.finish({ kind: 'fulfilled', value }),
-      (error: unknown) => call.finish({ kind: 'rejected', error }),
+      (value) => pendingCall.finish({ kind: 'fulfilled', value }),
+      (error: unknown) => pendingCall.finish({ kind: 'rejected', error }),
     );
   } catch (error) {
     reject(error); // as a throw in the executor did (a promise whose `constructor` getter throws)

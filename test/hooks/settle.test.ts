@@ -6,7 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Settled, settle } from '../../src/hooks/settle.js';
+import { type Settled, settle, settleCall } from '../../src/hooks/settle.js';
 import { deferred } from '../idempotency/helpers.js';
 
 /**
@@ -226,5 +226,56 @@ describe('settle (adapter call raced against the hook signal)', () => {
     await turns(1);
     expect(done.result).toEqual({ kind: 'fulfilled', value: 'done' });
     expect(waiting.result).toEqual({ kind: 'aborted' });
+  });
+});
+
+describe('settleCall (settle of call(a, b, c), no closure per call)', () => {
+  it('calls with the three arguments and `this` undefined, and settles with its value', async () => {
+    const seen: unknown[] = [];
+    const call = function (this: unknown, a: number, b: string, c: { readonly n: number }): Promise<string> {
+      seen.push(this, a, b, c);
+      return Promise.resolve(`${a}${b}${c.n}`);
+    };
+    const c = { n: 3 };
+    await expect(settleCall(call, 1, 'x', c, new AbortController().signal)).resolves.toEqual({
+      kind: 'fulfilled',
+      value: '1x3',
+    });
+    expect(seen).toEqual([undefined, 1, 'x', c]);
+  });
+
+  it('on an aborted signal settles aborted without calling; a synchronous throw settles rejected', async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    let calls = 0;
+    const counting = (): number => ++calls;
+    await expect(settleCall(counting, 0, 0, 0, aborted.signal)).resolves.toEqual({ kind: 'aborted' });
+    expect(calls).toBe(0);
+    const boom = new Error('boom');
+    const throwing = (): never => {
+      throw boom;
+    };
+    await expect(settleCall(throwing, 0, 0, 0, new AbortController().signal)).resolves.toEqual({
+      kind: 'rejected',
+      error: boom,
+    });
+  });
+
+  it('settles in the same turn as settle() of the same call', async () => {
+    const turnOf = async (run: () => Promise<unknown>): Promise<number> => {
+      let turn = 0;
+      let done = -1;
+      void run().then(() => {
+        done = turn;
+      });
+      while (done < 0 && turn < 50) {
+        turn++;
+        await Promise.resolve();
+      }
+      return done;
+    };
+    const signal = new AbortController().signal;
+    const value = (): Promise<number> => Promise.resolve(1);
+    expect(await turnOf(() => settleCall(value, 0, 0, 0, signal))).toBe(await turnOf(() => settle(value, signal)));
   });
 });
