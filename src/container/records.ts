@@ -156,9 +156,10 @@ export function takeCallScope(): CallScope {
 }
 
 /**
- * A container became Running (postStart settled; no kill can be in flight yet), or its kill's
- * stop call settled: give its scope back to the spares unless a call may still listen to it. Its
- * kill or next start takes one again. Only at these moments: a scope may carry a pending stop.
+ * A container became Running (postStart settled; no kill can be in flight yet), exited before it
+ * did (postStart settled after the exit), or its kill's stop call settled: give its scope back to
+ * the spares unless a call may still listen to it. Its kill or next start takes one again. Only at
+ * these moments: a scope may carry a pending stop.
  */
 export function releaseRunningScope(record: ContainerRecord): void {
   const scope = record.calls;

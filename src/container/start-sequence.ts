@@ -174,8 +174,11 @@ function afterPostStart(
     record.phase = 'running';
     startupFinished(record);
     if (record.exit !== undefined) {
-      // The main process exited while postStart ran: it never became Running.
+      // The main process exited while postStart ran: it never became Running. Its scope goes
+      // back to the spares, as a running instance's does: a container waiting to restart (a
+      // crash loop's back-off) holds no controller (round 7).
       markExited(ctx, pod, record);
+      releaseRunningScope(record);
       resolve({ container: name, containerID: id, postStart, startedAt, outcome: 'exited' });
       return;
     }

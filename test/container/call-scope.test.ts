@@ -1,9 +1,9 @@
 /**
  * The signals the manager hands to the Runtime port (DESIGN §5: every call takes a `signal`).
  * One controller serves an instance's start and postStart calls, one its kill's preStop and stop
- * calls (src/container/records.ts, CallScope; a running container holds none, and a sequential
- * start/stop gets the same one back): aborted only when the manager abandons a call still
- * pending, and reused when never aborted (docs/performance.md).
+ * calls (src/container/records.ts, CallScope; a running container holds none, nor one that exited
+ * during its start, and a sequential start/stop gets the same one back): aborted only when the
+ * manager abandons a call still pending, and reused when never aborted (docs/performance.md).
  */
 import { describe, expect, it } from 'vitest';
 import type { Container, Pod } from '../../src/api/types.js';
@@ -99,6 +99,22 @@ describe('the signal of a container instance (DESIGN §5 ports; spec §3, §4.2-
       await settle(manager.stopContainer(pod, 'web'));
     }
     expect(new Set(runtime.signals()).size).toBe(1);
+  });
+
+  it('an instance that exits during its start gives its signal back at once: the next start anywhere reuses it (a crash loop holds none while backing off)', async () => {
+    const { runtime, manager, settle } = setup();
+    // A runtime whose containers exit the moment they run (waitContainer answers at once).
+    Object.assign(runtime, { waitContainer: () => Promise.resolve({ exitCode: 1 }) });
+    const crashing = makePod([{ name: 'web' }]);
+    expect(await settle(manager.startContainer(crashing, 'web'))).toMatchObject({ outcome: 'exited' });
+    const other = {
+      ...makePod([{ name: 'web' }]),
+      metadata: { name: 'other', namespace: 'default', uid: 'uid-other' },
+    };
+    await settle(manager.startContainer(other, 'web'));
+    const [exited, next] = runtime.signals('start');
+    expect(next).toBe(exited);
+    expect(exited!.aborted).toBe(false);
   });
 
   it('a preStop still running when the container exits has its signal aborted; the next instance gets a fresh one (spec §4.2-C.5)', async () => {
