@@ -141,7 +141,10 @@ const nearlyValidPod = fc
   )
   .map(([valid, edits]) => {
     const pod = structuredClone(valid) as unknown as Record<string, unknown>;
-    for (const [index, kind, key, value] of edits) {
+    for (const [index, kind, key, shared] of edits) {
+      // A copy of the near-miss value: the constants must not be shared by two slots (an 'add'
+      // into one would change the other, or make a cycle) nor changed for later runs.
+      const value = structuredClone(shared);
       const slots = slotsOf(pod);
       const [holder, slot] = slots[index % slots.length] ?? [pod, 'spec'];
       if (kind === 'delete') delete holder[slot];
@@ -215,7 +218,7 @@ describe('validatePod happy path (issue 19 target 2)', () => {
           const pod = structuredClone(valid) as unknown as Record<string, unknown>;
           const [holder, slot] = slotsOf(pod)[index]!;
           if (value === DELETE) delete holder[slot];
-          else holder[slot] = value;
+          else holder[slot] = structuredClone(value);
           if (isValidFast(pod, options)) expect(validatePodExhaustively(pod, options)).toEqual([]);
         }
       }
