@@ -194,14 +194,12 @@ async function measure(
   const issueGaps: number[] = [];
   let previousRequest = Number.NaN;
   for (const kill of runtime.kills.values()) {
+    endToEnd.push(kill.sigkillAt - (kill.requestedAt + graceSeconds * 1000));
+    escalation.push(kill.sigkillAt - (kill.issuedAt + kill.timeoutSeconds * 1000));
     if (!Number.isNaN(previousRequest)) issueGaps.push(kill.requestedAt - previousRequest);
     previousRequest = kill.requestedAt;
   }
   issueGaps.sort((a, b) => a - b);
-  for (const kill of runtime.kills.values()) {
-    endToEnd.push(kill.sigkillAt - (kill.requestedAt + graceSeconds * 1000));
-    escalation.push(kill.sigkillAt - (kill.issuedAt + kill.timeoutSeconds * 1000));
-  }
   endToEnd.sort((a, b) => a - b);
   escalation.sort((a, b) => a - b);
   const p99 = percentile(endToEnd, 99);
