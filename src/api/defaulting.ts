@@ -41,7 +41,7 @@ export const PROBE_DEFAULTS = Object.freeze({
  * Copies own enumerable properties into a fresh plain object (safe for `__proto__` keys), in
  * `Object.keys` order. A `for…in` with an own-property check rather than `Object.keys`: the
  * same keys in the same order (string keys only, no symbols) without a keys array per copy
- * (four per container defaulted; docs/performance.md, round 6).
+ * (four per container defaulted; docs/performance-history.md, round 6).
  */
 function copyRecord(record: UnknownRecord): Record<string, unknown> {
   const copy: Record<string, unknown> = {};

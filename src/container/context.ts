@@ -133,7 +133,7 @@ export function runHook(
 
 /**
  * A hook's {@link HandlerRunContext}: the same fields, with `emit` a method of the context rather
- * than a closure made per hook run (docs/performance.md, round 5 second sprint), and the manager's
+ * than a closure made per hook run (docs/performance-history.md, round 5 second sprint), and the manager's
  * ports read through it rather than copied into every context (round 6: 40 B fewer per hook run).
  */
 class HookRunContext implements HandlerRunContext {

@@ -129,7 +129,7 @@ class Race<T = unknown> {
  * clock and idle period: a list in call order. A race that settles first leaves it (its
  * `handOver` would find nothing to do): a `VirtualClock` that is never flushed (work that always
  * settles at once) then keeps nothing per race, where one `whenIdle` callback per race piled up
- * until a flush (≈ 2 KB per lifecycle cycle: docs/performance.md).
+ * until a flush (≈ 2 KB per lifecycle cycle: docs/performance-history.md).
  */
 type IdleBatch = IntrusiveList<Race>;
 

@@ -128,7 +128,7 @@ function runKill(
     // Nothing to wait for (no preStop, no sidecar ordering): the stop call goes out now, and its
     // answer is reported, the termination marked settled, in the one reaction to the stop's
     // deadline race: no async frame resumed, no chain of `.then`s (a burst of stops on the real
-    // clock pays that per kill while later SIGKILLs are due: docs/performance.md).
+    // clock pays that per kill while later SIGKILLs are due: docs/performance-history.md).
     const timeoutSeconds = plan.stopTimeoutSeconds;
     const base: KillBase = {
       container: record.name,

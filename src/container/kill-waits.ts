@@ -22,7 +22,7 @@ import { waitUntilDeadline } from './termination.js';
  * The kill's preStop and sidecar-ordering waits (spec §4.2-C.5/6), then its stop. The usual kill
  * (a preStop, nothing to wait for after it, the default policy) is a promise chain, the others
  * the `async` function below: the same turns, without a suspended frame per kill (round 6 of
- * docs/performance.md; test/container/turn-order.test.ts pins them).
+ * docs/performance-history.md; test/container/turn-order.test.ts pins them).
  */
 export function waitThenStop(
   ctx: ManagerContext,

@@ -14,7 +14,7 @@ import { waitUntilDeadline } from './termination.js';
  * Run the container's preStop handler, raced against the kill's deadline (`grace` seconds from
  * the kill's start, or a lowered deadline under the `interrupt` policy). Never rejects.
  *
- * A promise chain, not an `async` function (docs/performance.md, round 6): the report comes back
+ * A promise chain, not an `async` function (docs/performance-history.md, round 6): the report comes back
  * in the same turn as the `await`'s resumption did, without a suspended frame per kill.
  */
 export function racePreStop(

@@ -29,7 +29,7 @@ export interface Termination {
  * manager aborts it only when it abandons a call still pending (a hook at the instance's exit, a
  * start past the runtime request timeout, a stop given up on); a controller never aborted is
  * reused by the next instance. One per instance at most, instead of one per call: creating an
- * `AbortController` was the largest single cost of a lifecycle cycle (docs/performance.md).
+ * `AbortController` was the largest single cost of a lifecycle cycle (docs/performance-history.md).
  */
 export interface CallScope {
   readonly controller: AbortController;
@@ -74,7 +74,7 @@ export interface ContainerRecord {
   /**
    * The current instance's `waitContainer` watch (see `watchExit`). A field, not a module
    * `WeakMap`: V8's scavenger treats a young key's weak-map entry as a root, which promoted every
-   * watched container's state (round 6 of docs/performance.md).
+   * watched container's state (round 6 of docs/performance-history.md).
    */
   exitWatch: ExitWatch | undefined;
 }

@@ -27,7 +27,7 @@ const STOPPED: StopOutcome = Object.freeze({ ok: true });
  *
  * `report` runs in the reaction to the deadline race itself, not in a `.then` chained after it: a
  * kill's completion is one callback, which a burst of stops on the real clock pays per kill while
- * later SIGKILLs are due (docs/performance.md, round 5).
+ * later SIGKILLs are due (docs/performance-history.md, round 5).
  */
 export function stopWithRuntime<R>(
   ctx: ManagerContext,

@@ -24,7 +24,7 @@ import type { HookReport, StartResult } from './results.js';
  * postStart; Running only after postStart succeeds; on failure `FailedPostStartHook`, a kill with
  * reason `FailedPostStartHook` (preStop runs, pod grace), and Waiting/`PostStartHookError`.
  *
- * Promise chains around one result promise, not `async` functions (docs/performance.md, round 6):
+ * Promise chains around one result promise, not `async` functions (docs/performance-history.md, round 6):
  * each step runs in the turn the `await` it replaces resumed in, and the result settles in the
  * turn the `async` function returned in (test/container/turn-order.test.ts pins them), without
  * two suspended frames per start.

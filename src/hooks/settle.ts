@@ -17,7 +17,7 @@ export type Settled<T> =
  * The calls waiting for a signal to abort, behind one `abort` listener per signal. A hook's
  * adapter calls share their container instance's signal (the manager reuses it across calls and
  * instances), so one listener per signal for its lifetime replaces an add and a remove per call:
- * those were a tenth of a lifecycle cycle's time (docs/performance.md). Each call is its own node
+ * those were a tenth of a lifecycle cycle's time (docs/performance-history.md). Each call is its own node
  * in the list, so waiting and leaving allocate nothing (a `Set` reallocated its table as a call
  * left it: ≈ 100 B of garbage per call).
  */

@@ -95,7 +95,7 @@ export class PodDriver implements ContainerDriver {
 
   /**
    * Start `name` (startSequence with the `Created` event). A promise chain around one result
-   * promise, not an `async` function (docs/performance.md, round 6 second sprint): each step runs
+   * promise, not an `async` function (docs/performance-history.md, round 6 second sprint): each step runs
    * in the turn the `await` it replaces resumed in, and the result settles in the turn the `async`
    * function returned in (test/pod/pod-worker-turns.test.ts pins them).
    */

@@ -176,7 +176,7 @@ export class PodProbes {
 
   /**
    * The callbacks every container's probes share (one set per pod, not one per container: four
-   * closures per probed container were ≈ 0.5 KB, docs/performance.md round 6); each gets the
+   * closures per probed container were ≈ 0.5 KB, docs/performance-history.md round 6); each gets the
    * container (its spec, as given to its `ContainerProbes`).
    */
   #makeCallbacks(): ProbeCallbacks {

@@ -146,7 +146,7 @@ export function crashLoopBackOffMessage(
   pod: { name: string; namespace: string; uid: string },
 ): string {
   // One flat string: the record keeps it while the container waits (a template literal's rope of
-  // ≈ 10 cons strings held ≈ 350 B more per container: docs/performance.md round 6).
+  // ≈ 10 cons strings held ≈ 350 B more per container: docs/performance-history.md round 6).
   const parts = [
     'back-off ',
     goDurationString(backOffMs),

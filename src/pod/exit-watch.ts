@@ -8,7 +8,7 @@
 /**
  * The options every `waitExit` call gets: its `signal`, aborted once the pod is final, is made
  * when a driver first reads it (the manager's driver never does: an `AbortSignal` with its own
- * hidden class and listener state is ≈ 0.7 KB per pod, docs/performance.md round 6).
+ * hidden class and listener state is ≈ 0.7 KB per pod, docs/performance-history.md round 6).
  */
 export class ExitWatch {
   #controller: AbortController | undefined = undefined;

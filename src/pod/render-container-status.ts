@@ -2,7 +2,7 @@
  * A container record as its API `ContainerStatus` (spec pod §4.4, §5.3), rendered once per change:
  * the record keeps its last rendering with the fields it was made from, and a pod status built
  * while a record is unchanged reuses that frozen object, so a restart renders the container that
- * changed and not its neighbours (docs/performance.md, round 5).
+ * changed and not its neighbours (docs/performance-history.md, round 5).
  *
  * @internal
  * @module

@@ -53,7 +53,7 @@ const START_FAILED: Promise<StartResult> = Promise.resolve('startFailed');
  * emits `BackOff` (spec pod §4.5: once per sync, so the count outgrows restartCount) and the
  * record shows Waiting `CrashLoopBackOff`.
  *
- * A promise chain, not an `async` function (docs/performance.md, round 6 second sprint): the
+ * A promise chain, not an `async` function (docs/performance-history.md, round 6 second sprint): the
  * result settles in the turn the `async` function returned in — at once for a back-off or a
  * start that threw, one turn after the driver's start settled otherwise — and a throw on the way
  * is a rejection (test/pod/pod-worker-turns.test.ts pins the turns).

@@ -1,7 +1,7 @@
 /**
  * One pod sync in flight ({@link PodSync.syncOnce}): its pass (what it skipped and why it fell
  * short), the action input, how it settles, and the promise steps that carry it from one start to
- * the next — made once per sync, not once per action (docs/performance.md, round 6 second sprint).
+ * the next — made once per sync, not once per action (docs/performance-history.md, round 6 second sprint).
  *
  * @internal
  * @module

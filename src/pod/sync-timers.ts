@@ -1,7 +1,7 @@
 /**
  * The timers of one pod's sync engine (src/pod/pod-sync.ts): the sandbox retry and the requeued
  * sync, one each like the kubelet's work queue. Two fields, where a `Map` per pod held them
- * (≈ 0.2 KB with its table, docs/performance.md round 6); the two are never armed together, as
+ * (≈ 0.2 KB with its table, docs/performance-history.md round 6); the two are never armed together, as
  * syncs begin once the sandbox is up.
  *
  * @internal

@@ -38,7 +38,7 @@ export interface Clock {
    * call, not at the idle signal). What it saves: a pending call retains ≈ 1.3 KB less (p-timeout's
    * promises, closures and timer) and arms one timer fewer. On the real clock with thousands of
    * calls pending at once (a burst of stops), that state is what the garbage collector copies
-   * while the SIGKILLs fall due (docs/performance.md, round 6).
+   * while the SIGKILLs fall due (docs/performance-history.md, round 6).
    * @default undefined (hand over to p-timeout, DESIGN §2)
    * @example
    * ```ts

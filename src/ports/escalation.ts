@@ -59,7 +59,7 @@ export function stopWithEscalation(options: EscalationOptions): Promise<Escalati
   if (signal?.aborted) return Promise.reject(signal.reason);
   // One promise and a handful of callbacks, not an async function racing five promises: a
   // pending stop is what a burst of 10,000 holds in memory, and its SIGKILL is what a burst of
-  // expiries runs back to back (docs/performance.md, round 6).
+  // expiries runs back to back (docs/performance-history.md, round 6).
   return new Promise<EscalationResult>((resolve, reject) => {
     const immediateKill = !(timeoutSeconds > 0) || stopSignal === 'SIGKILL';
     // Which signals went out (the result's `signalsSent` is built from these when it resolves:

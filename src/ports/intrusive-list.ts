@@ -1,5 +1,5 @@
 /**
- * Allocation-free bookkeeping for the hot paths of a lifecycle cycle (docs/performance.md round 5
+ * Allocation-free bookkeeping for the hot paths of a lifecycle cycle (docs/performance-history.md round 5
  * items 25–26): a doubly linked list whose nodes are the waiting objects themselves, and a promise
  * whose settle functions are handed out without a closure per call.
  *

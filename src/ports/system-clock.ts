@@ -17,7 +17,7 @@ const EARLY_TOLERANCE_MS = 1;
  * together thus run their callbacks first and the promise chains those resume afterwards, as one
  * batch. With one Node timer each, Node ran every callback's whole chain (the container's exit
  * bookkeeping) before the next callback, so each expiry waited for all earlier ones' work: the
- * late tail of the real-clock benchmark (docs/performance.md).
+ * late tail of the real-clock benchmark (docs/performance-history.md).
  */
 const queue = new TimerQueue();
 let seq = 0;

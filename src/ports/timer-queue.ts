@@ -44,7 +44,7 @@ export class TimerQueue {
     entry.state = 'cleared';
     // A cleared entry stays in the heap until it reaches the top or a compaction: drop its
     // callback now, so what the closure holds (a probe run's deadline state) can die young
-    // instead of being promoted with the entry (docs/performance.md item 71).
+    // instead of being promoted with the entry (docs/performance-history.md item 71).
     entry.callback = dropped;
     this.#live--;
     const garbage = this.#heap.length - this.#live;

@@ -1,5 +1,5 @@
 /**
- * The exec probe of one probe worker, with its deadline built in (docs/performance.md round 6):
+ * The exec probe of one probe worker, with its deadline built in (docs/performance-history.md round 6):
  * the same attempts, outcomes, clock calls and microtask turns as {@link runProbeWithRetries}
  * over {@link runExecProbe} and `withDeadline`, without their per-run machinery. The worker holds
  * the deadline's `AbortController` (kept across runs, replaced after a timeout), where

@@ -58,7 +58,7 @@ interface Linked {
 /**
  * Per parent signal (a probe worker's), the controller its last run used: a worker runs one probe
  * at a time, so the next run reuses it unless it was aborted (a timeout), which spares an
- * `AbortController` and two listener registrations per probe run (docs/performance.md).
+ * `AbortController` and two listener registrations per probe run (docs/performance-history.md).
  */
 const keptByParent = new WeakMap<AbortSignal, Linked>();
 

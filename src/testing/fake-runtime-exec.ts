@@ -33,7 +33,7 @@ export interface ScriptedExec {
  * Only a script *function* gets an `AbortSignal` of its own (it may listen to it, and it is aborted
  * once the exec settled). A data script's wait (`delayMs`, `hang`) is ended directly by the abort:
  * the same clock calls and promise turns as an `AbortController` and `sleepOn`, without the
- * controller, its listener and the container exit's error nobody could read (docs/performance.md
+ * controller, its listener and the container exit's error nobody could read (docs/performance-history.md
  * round 6).
  */
 export function runScriptedExec(call: ScriptedExec): Promise<ExecResult> {

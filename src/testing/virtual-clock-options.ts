@@ -81,7 +81,7 @@ export const MAX_FLUSH_TURNS = 1_000_000;
  * (`batchSimultaneousTimers`). The chains of a whole batch are alive at once: 200,000 probe runs
  * due at the same tick outgrow V8's young generation, every scavenge copies them and promotes
  * them to old space, and a probe cost 2–3× more at 100,000 containers than at 3,000
- * (docs/performance.md item 70). Slices keep that working set small; the timers, their order and
+ * (docs/performance-history.md item 70). Slices keep that working set small; the timers, their order and
  * their times are the same.
  */
 export const BATCH_SLICE = 1024;

@@ -4,7 +4,7 @@ import { applyLifecycleDefaults } from '../../src/api/defaulting.js';
 import { validateLifecycle, validateLifecycleAt } from '../../src/api/validate-lifecycle.js';
 
 // validatePod validates a container list that applyDefaults copied whole without defaulting its
-// lifecycles again (docs/performance.md round 5 item 27): that relies on handler defaulting
+// lifecycles again (docs/performance-history.md round 5 item 27): that relies on handler defaulting
 // (spec §2, `SetDefaults_HTTPGetAction`) being idempotent, which this checks on arbitrary lifecycles.
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(fc.oneof(arb, fc.constant(null)), { nil: undefined });
 const httpGet = fc.record(

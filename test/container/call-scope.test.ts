@@ -3,7 +3,7 @@
  * One controller serves an instance's start and postStart calls, one its kill's preStop and stop
  * calls (src/container/records.ts, CallScope; a running container holds none, nor one that exited
  * during its start, and a sequential start/stop gets the same one back): aborted only when the
- * manager abandons a call still pending, and reused when never aborted (docs/performance.md).
+ * manager abandons a call still pending, and reused when never aborted (docs/performance-history.md).
  */
 import { describe, expect, it } from 'vitest';
 import type { Container, Pod } from '../../src/api/types.js';

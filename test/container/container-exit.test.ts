@@ -6,7 +6,7 @@ import { makePod, setup } from '../support/manager-harness.js';
 
 /**
  * The Terminated status (container-exit.ts): built as one literal for a started instance (round 6
- * of docs/performance.md), with the keys in the order they always had, with and without an exit
+ * of docs/performance-history.md), with the keys in the order they always had, with and without an exit
  * code; a status JSON an embedder serialises must not change.
  */
 describe('the Terminated status of an exited instance', () => {

@@ -1,5 +1,5 @@
 /**
- * `Clock.keepsDeadlineTimers` (opt-in, docs/performance.md round 6): the deadline race keeps its
+ * `Clock.keepsDeadlineTimers` (opt-in, docs/performance-history.md round 6): the deadline race keeps its
  * first timer instead of handing pending work to p-timeout at the idle signal. Same outcomes;
  * the two differences the option documents (turns to the answer, the timer's place among timers
  * due at the same instant) are pinned here against the default, so neither drifts unnoticed.

@@ -1,7 +1,7 @@
 /**
  * The microtask turns of a start and a kill, as an embedder can observe them: the turn at which
  * each adapter call is made, each event and step is emitted, and each promise the manager returns
- * settles, counted by a ticker that queues itself once per turn. Round 6 of docs/performance.md
+ * settles, counted by a ticker that queues itself once per turn. Round 6 of docs/performance-history.md
  * rewrote the start and kill sequences' async functions as promise chains to allocate less; these
  * traces were recorded from the async-function implementation before that change and pin that the
  * rewrite kept every turn (DESIGN §6: instant adapters, spec §3 start, spec §4.2-C kill).

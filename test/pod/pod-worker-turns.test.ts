@@ -3,7 +3,7 @@
  * clock `setTimeout`/`clearTimeout`, runtime call, event and pod status snapshot, and the settling
  * of `startPod`/`deletePod`, each stamped with virtual time and the microtask turn (a ticker that
  * queues itself once per turn, in the same FIFO as promise jobs). Round 6 (second sprint) of
- * docs/performance.md turned the pod sync's, the pod-level start's and `PodDriver.start`'s async
+ * docs/performance-history.md turned the pod sync's, the pod-level start's and `PodDriver.start`'s async
  * functions into promise chains; these traces were recorded from the async-function
  * implementation before that change and pin that every turn stayed (spec pod §4.2 back-off and
  * start, spec pod §4.3 requeue, spec pod §4.5 `BackOff` events, spec pod §5 init/sidecar order).

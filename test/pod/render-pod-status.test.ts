@@ -44,7 +44,7 @@ function apply(r: ContainerRecord, step: Step): void {
   }
 }
 
-describe('renderPodStatus reuses what did not change (docs/performance.md round 5)', () => {
+describe('renderPodStatus reuses what did not change (docs/performance-history.md round 5)', () => {
   it('an unchanged pod renders as the previous snapshot; one changed container is the only new status', () => {
     const records = ['a', 'b', 'c'].map((n) => newContainerRecord(spec(n), 'regular'));
     for (const r of records) applyStart(r, { outcome: 'running', containerID: `id-${r.name}` }, 0, 1_000, 1_000);

@@ -246,7 +246,7 @@ describe('stopWithEscalation: the deadline counts from the stop request', () => 
 
   it('resolves in the same microtask turn after the exit whether the signal was delivered synchronously or by a promise', async () => {
     // A synchronous delivery makes no promise (nothing can fail later): the turns an embedder
-    // sees between the exit and the result must not depend on that (docs/performance.md round 6).
+    // sees between the exit and the result must not depend on that (docs/performance-history.md round 6).
     const turnsToResult = async (sendSignal: () => undefined | Promise<void>): Promise<string[]> => {
       const clock = new VirtualClock();
       let exit!: () => void;
