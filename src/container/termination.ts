@@ -20,16 +20,28 @@ export function shortenTermination(termination: Termination, deadlineAt: number)
   changed?.resolve();
 }
 
-/** Wait for `work` until the termination's (possibly lowered) deadline, or `capAt` if earlier. */
+/**
+ * Wait for `work` until the termination's deadline, or until `capAt` when a wait has a limit of
+ * its own. A limit of its own replaces the kill's deadline, as the kubelet's `waitForTurn` arms a
+ * timer of the seconds left when it starts (spec §4.2-C.6: after a 1.5 s preStop of a 10 s grace
+ * the sidecar's wait gets 9 s, so it may end at 10.5 s); only a deadline the `interrupt` policy
+ * lowered still cuts it short.
+ */
 export function waitUntilDeadline<T>(
   ctx: ManagerContext,
   work: Promise<T>,
   termination: Termination,
   capAt = Number.POSITIVE_INFINITY,
 ): Promise<T | typeof DEADLINE> {
-  const deadlineAt = Math.min(termination.deadlineAt, capAt);
-  if (termination.deadlineChanged === undefined) return raceDeadline(ctx.clock, work, deadlineAt - ctx.clock.now());
+  if (termination.deadlineChanged === undefined)
+    return raceDeadline(ctx.clock, work, endOfWait(termination, capAt) - ctx.clock.now());
   return waitUntilLowerableDeadline(ctx, work, termination, capAt);
+}
+
+/** When a wait ends: the kill's deadline, or the wait's own limit unless the deadline was lowered below it. */
+function endOfWait(termination: Termination, capAt: number): number {
+  if (capAt === Number.POSITIVE_INFINITY) return termination.deadlineAt;
+  return termination.shortened ? Math.min(termination.deadlineAt, capAt) : capAt;
 }
 
 /** {@link waitUntilDeadline} under the `interrupt` policy: the deadline may be lowered meanwhile. */
@@ -40,8 +52,8 @@ async function waitUntilLowerableDeadline<T>(
   capAt: number,
 ): Promise<T | typeof DEADLINE> {
   for (;;) {
-    const deadlineAt = Math.min(termination.deadlineAt, capAt);
-    const settled = await raceDeadline(ctx.clock, orShortened(termination, work), deadlineAt - ctx.clock.now());
+    const endAt = endOfWait(termination, capAt);
+    const settled = await raceDeadline(ctx.clock, orShortened(termination, work), endAt - ctx.clock.now());
     if (settled !== SHORTENED) return settled as T | typeof DEADLINE;
   }
 }

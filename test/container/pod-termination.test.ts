@@ -139,6 +139,23 @@ describe('deletePod (spec §4.1, §4.2-A/B)', () => {
     expect(env.clock.pendingTimers).toBe(0);
   });
 
+  it('policy interrupt: a shorter second delete also cuts a sidecar\'s ordering wait at the new deadline (spec §4.2-C.6, F.6)', async () => {
+    const env = setup({ policy: { shorterGraceDuringTermination: 'interrupt' } });
+    env.runtime.onStop('main', { exitsOn: [] });
+    const pod = makePod([{ name: 'main', lifecycle: sleepPreStop(25) }], {
+      initContainers: [{ name: 'sc', restartPolicy: 'Always' }],
+    });
+    await startAll(env, pod);
+    void env.manager.deletePod(pod);
+    await env.clock.advance(5_000);
+    const result = await env.settle(env.manager.deletePod(pod, { gracePeriodSeconds: 8 }));
+    // The sidecar's own wait would run 30 s; the lowered deadline (8 s) ends it, 0 s left → 2.
+    const sc = result.containers.find((c) => c.container === 'sc')!;
+    expect(sc).toMatchObject({ orderingWaitMs: 8_000, stopTimeoutSeconds: 2 });
+    const stops = env.runtime.timeline.filter((t) => t.kind === 'stop').map((t) => [t.container, t.at]);
+    expect(stops).toContainEqual(['sc', 8_000]);
+  });
+
   it('policy interrupt: re-issues a stop already handed to the runtime with the shorter timeout', async () => {
     const env = setup({ policy: { shorterGraceDuringTermination: 'interrupt' } });
     env.runtime.onStop('a', { exitsOn: [] });
