@@ -69,16 +69,14 @@ function withName(list: string[] | undefined, name: string): string[] {
 function initialized(input: ConditionsInput): Draft {
   const type = 'Initialized';
   // The lists are made only for a name to put in them (a pod without init containers makes none).
-  let hasInits = false;
   let unknown: string[] | undefined;
   let incomplete: string[] | undefined;
   for (const c of input.containers) {
     if (c.kind === 'regular') continue;
-    hasInits = true;
     if (!c.status) unknown = withName(unknown, c.name);
     else if (c.kind === 'sidecar' ? !c.status.started : !c.status.ready) incomplete = withName(incomplete, c.name);
   }
-  if (!hasInits) return { type, status: 'True' };
+  // Succeeded: `PodCompleted` with or without init containers ([SG] GeneratePodInitializedCondition).
   if (input.phase === 'Succeeded' && unknown === undefined) return { type, status: 'True', reason: 'PodCompleted' };
   if (anyRegularStarted(input.containers)) return { type, status: 'True' };
   const message = statusMessage('unknown', unknown, 'incomplete', incomplete);
