@@ -75,6 +75,13 @@ interface BackOffEntry {
 /**
  * `flowcontrol.Backoff` as the kubelet uses it (spec pod §4.2), keyed by container. Time is
  * passed in (clock ms); nothing here reads a clock.
+ *
+ * The kubelet also garbage-collects the back-off in its housekeeping (`HandlePodCleanups` ends
+ * with `crashLoopBackOff.GC()`, every 2 s): an entry not updated for more than `resetAfter`
+ * (`now − lastUpdate > 600 s`) is dropped, so a container that ran a few minutes and then waits
+ * out a long back-off restarts at the first sync after that instant, with the back-off reset.
+ * Here an entry is dropped when it is next read at such a `now` (the housekeeping's up to 2 s of
+ * lag are not modelled).
  */
 export class CrashLoopBackOff {
   readonly config: CrashLoopBackOffConfig;
@@ -82,6 +89,14 @@ export class CrashLoopBackOff {
 
   constructor(config: CrashLoopBackOffConfig = resolveCrashLoopBackOff()) {
     this.config = config;
+  }
+
+  /** The entry of `key`, unless the kubelet's `GC()` would have dropped it by `now` (see the class). */
+  #live(key: string, now: number): BackOffEntry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || !this.#expired(now, entry)) return entry;
+    this.#entries.delete(key);
+    return undefined;
   }
 
   /** `HasExpiredFunc`: `eventTime − lastUpdate > resetAfter`, strictly (spec pod §4.2). */
@@ -94,7 +109,7 @@ export class CrashLoopBackOff {
    * back-off has passed since `finishedAt`.
    */
   isInBackOffSince(key: string, finishedAt: number, now: number): boolean {
-    const entry = this.#entries.get(key);
+    const entry = this.#live(key, now);
     if (!entry || this.#expired(finishedAt, entry)) return false;
     return now - finishedAt < entry.backOffMs;
   }
@@ -106,7 +121,7 @@ export class CrashLoopBackOff {
 
   /** `Next(key, finishedAt)`: initial for a new or expired entry, else double up to the cap. */
   next(key: string, finishedAt: number, now: number): void {
-    const entry = this.#entries.get(key);
+    const entry = this.#live(key, now);
     const backOffMs =
       !entry || this.#expired(finishedAt, entry)
         ? this.config.initialMs

@@ -139,7 +139,7 @@ describe('deletePod (spec §4.1, §4.2-A/B)', () => {
     expect(env.clock.pendingTimers).toBe(0);
   });
 
-  it('policy interrupt: a shorter second delete also cuts a sidecar\'s ordering wait at the new deadline (spec §4.2-C.6, F.6)', async () => {
+  it("policy interrupt: a shorter second delete also cuts a sidecar's ordering wait at the new deadline (spec §4.2-C.6, F.6)", async () => {
     const env = setup({ policy: { shorterGraceDuringTermination: 'interrupt' } });
     env.runtime.onStop('main', { exitsOn: [] });
     const pod = makePod([{ name: 'main', lifecycle: sleepPreStop(25) }], {

@@ -58,9 +58,24 @@ describe('CrashLoopBackOff (spec pod §4)', () => {
     b.next('k', 0, 0);
     b.next('k', 0, 1000); // 20 s, lastUpdate 1 s
     expect(b.backOffMs('k')).toBe(20_000);
-    expect(b.isInBackOffSince('k', 601_000, 601_001)).toBe(true); // exactly 600 s: no reset
+    expect(b.isInBackOffSince('k', 601_000, 601_000)).toBe(true); // exactly 600 s: no reset
     expect(b.isInBackOffSince('k', 601_001, 601_001)).toBe(false); // expired
     b.next('k', 601_001, 601_001);
+    expect(b.backOffMs('k')).toBe(10_000);
+  });
+
+  it("drops an entry not updated for more than 600 s, as the kubelet's housekeeping GC does (spec pod §4.2)", () => {
+    const b = new CrashLoopBackOff();
+    for (const at of [0, 10_000, 30_000, 70_000, 150_000, 310_000, 630_000]) b.next('k', at, at);
+    expect(b.backOffMs('k')).toBe(300_000); // lastUpdate 630 s
+    // The container ran 400 s and exited at 1,030 s: the exit alone does not reset (400 s ≤ 600 s)
+    // and the back-off runs to 1,330 s ...
+    expect(b.isInBackOffSince('k', 1_030_000, 1_200_000)).toBe(true);
+    expect(b.isInBackOffSince('k', 1_030_000, 1_230_000)).toBe(true); // now − lastUpdate = 600 s: kept
+    // ... but GC drops the entry once now − lastUpdate > 600 s: the next sync restarts, from 10 s.
+    expect(b.isInBackOffSince('k', 1_030_000, 1_230_001)).toBe(false);
+    expect(b.backOffMs('k')).toBe(0);
+    b.next('k', 1_030_000, 1_230_001);
     expect(b.backOffMs('k')).toBe(10_000);
   });
 

@@ -54,8 +54,14 @@ interface Real {
   names: string[];
 }
 
+/** The kubelet's housekeeping `GC()`: an entry not updated for more than 600 s is gone (spec pod §4.2). */
+function collect(c: ModelContainer, at: number): void {
+  if (c.entry && at - c.entry.lastUpdate > RESET) delete c.entry;
+}
+
 /** The reference model's restart step (spec pod §4.2 Next). */
 function restart(m: Model, c: ModelContainer, at: number): void {
+  collect(c, at);
   const ts = c.lastExit?.at ?? at;
   const expired = !c.entry || ts - c.entry.lastUpdate > RESET;
   c.entry = { backOffMs: expired ? INITIAL : Math.min(2 * (c.entry?.backOffMs ?? 0), MAX), lastUpdate: at };
@@ -89,6 +95,7 @@ function sync(m: Model, at: number): void {
     for (const c of m.containers) {
       if ((c.state !== 'exited' && c.state !== 'backingOff') || skip.has(c)) continue;
       const ts = c.lastExit?.at ?? at;
+      collect(c, at);
       const entry = c.entry;
       if (entry && !(ts - entry.lastUpdate > RESET) && at - ts < entry.backOffMs) {
         c.state = 'backingOff';
