@@ -51,7 +51,14 @@ function restarts(input: PodActionInput, record: ContainerRecord): boolean {
   );
 }
 
-function initAction(input: PodActionInput, c: ContainerRecord): PodAction | 'next' {
+/**
+ * The action for init container `c`. `previouslyInitialized` is the kubelet's
+ * `isPreviouslyInitialized` (spec pod §3.4): a regular container has started, or a later init
+ * container has run already — then a sidecar that is not (yet) started, or is backing off, holds
+ * nothing back: it is restarted or passed over, and whether the regular containers start is the
+ * later init containers' business (`computeInitContainerActions` walks them last to first).
+ */
+function initAction(input: PodActionInput, c: ContainerRecord, previouslyInitialized: boolean): PodAction | 'next' {
   if (c.kind === 'init') {
     if (input.initialized) return 'next';
     switch (c.state) {
@@ -75,13 +82,22 @@ function initAction(input: PodActionInput, c: ContainerRecord): PodAction | 'nex
     case 'starting':
       return WAIT;
     case 'running':
-      return isRecordStarted(c) || input.initialized ? 'next' : WAIT;
+      return isRecordStarted(c) || previouslyInitialized ? 'next' : WAIT;
     case 'done':
       return 'next';
     default:
       if (!input.skip.has(c.name)) return { kind: 'start', container: c, restart: true };
-      return input.initialized ? 'next' : WAIT;
+      return previouslyInitialized ? 'next' : WAIT;
   }
+}
+
+/** The index of the last init container that has run (state other than `notStarted`), or -1. */
+function lastInitRun(inits: readonly ContainerRecord[]): number {
+  let last = -1;
+  inits.forEach((c, i) => {
+    if (c.state !== 'notStarted') last = i;
+  });
+  return last;
 }
 
 /**
@@ -90,8 +106,11 @@ function initAction(input: PodActionInput, c: ContainerRecord): PodAction | 'nex
  * restart per policy (spec pod §3.1) or settle; when every regular container is done, `complete`.
  */
 export function nextPodAction(input: PodActionInput): PodAction {
-  for (const c of input.initContainers) {
-    const action = initAction(input, c);
+  const inits = input.initContainers;
+  const lastRun = input.initialized ? inits.length : lastInitRun(inits);
+  let index = 0;
+  for (const c of inits) {
+    const action = initAction(input, c, index++ < lastRun);
     if (action !== 'next') return action;
   }
   let allDone = input.containers.length > 0;
