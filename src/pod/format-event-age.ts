@@ -67,11 +67,9 @@ function apiInstant(ms: number): number {
  * @example formatEventAge({ count: 2, firstTimestamp: 0, lastTimestamp: 37_000 }, 75_000) // '38s (x2 over 75s)'
  */
 export function formatEventAge(event: EventAgeFields, now: number): string {
-  if (event.firstTimestamp === undefined) return '<unknown>';
-  const first = humanDuration(now - apiInstant(event.firstTimestamp));
-  if (event.count > 1) {
-    if (event.lastTimestamp === undefined) return `<unknown> (x${event.count} over ${first})`;
-    return `${humanDuration(now - apiInstant(event.lastTimestamp))} (x${event.count} over ${first})`;
-  }
-  return first;
+  // kubectl's translateTimestampSince: a zero timestamp prints `<unknown>`, each on its own.
+  const since = (at: number | undefined): string =>
+    at === undefined ? '<unknown>' : humanDuration(now - apiInstant(at));
+  const first = since(event.firstTimestamp);
+  return event.count > 1 ? `${since(event.lastTimestamp)} (x${event.count} over ${first})` : first;
 }

@@ -40,4 +40,13 @@ describe('formatEventAge (spec pod §7.3)', () => {
     expect(formatEventAge({ count: 1, firstTimestamp: 10_900, lastTimestamp: 10_900 }, 20_500)).toBe('10s');
     expect(formatEventAge({ count: 1, firstTimestamp: undefined, lastTimestamp: undefined }, 0)).toBe('<unknown>');
   });
+
+  it("a missing timestamp prints <unknown> in its own place, as kubectl's translateTimestampSince (spec pod §7.3)", () => {
+    expect(formatEventAge({ count: 3, firstTimestamp: undefined, lastTimestamp: 37_000 }, 75_000)).toBe(
+      '38s (x3 over <unknown>)',
+    );
+    expect(formatEventAge({ count: 3, firstTimestamp: 0, lastTimestamp: undefined }, 75_000)).toBe(
+      '<unknown> (x3 over 75s)',
+    );
+  });
 });
