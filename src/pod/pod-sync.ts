@@ -127,6 +127,8 @@ export class PodSync implements StartHost, SyncRunHost {
         const info = await this.driver.runSandbox();
         this.sandbox = { id: info.id, ...(info.podIP !== undefined ? { podIP: info.podIP } : {}), ready: true };
       } catch (error) {
+        // Deleted meanwhile: "not a real error", no event and no retry (the kubelet's SyncPod step 4).
+        if (this.deleted) return;
         this.emit('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(error)}`);
         if (this.live()) this.timers.armSandbox(SYNC_RETRY_MS);
         return;
