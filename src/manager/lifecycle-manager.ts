@@ -222,10 +222,13 @@ export class LifecycleManager {
       );
     }
     const { clock } = this.#ctx;
+    // The API server reads the stored phase: for a pod a worker runs, the one it published (a
+    // finished pod is deleted at once, spec §4.1 step 3); otherwise the pod's own.
+    const run = this.#runs.get(record.key);
     const deleted = gracefulDelete(
       {
         terminationGracePeriodSeconds: record.pod.spec?.terminationGracePeriodSeconds,
-        phase: record.pod.status?.phase,
+        phase: run === undefined ? record.pod.status?.phase : run.worker.status().phase,
         existing: record.deletion,
       },
       { gracePeriodSeconds: requested },

@@ -192,6 +192,7 @@ export class PodWorker {
       containers: sync.regulars,
       podRestartPolicy: this.#pod.spec?.restartPolicy,
       deleted: sync.deleted,
+      terminated: sync.isFinal(),
       initialized: sync.initialized,
       sandboxReady: sync.sandbox.ready,
       podIP: sync.sandbox.podIP,

@@ -12,6 +12,7 @@ import { generatePodConditions } from './pod-conditions.js';
 import { getPodPhase, type PhaseContainer } from './pod-phase.js';
 import { renderContainerStatus } from './render-container-status.js';
 import type { RestartGates } from './restart-decision.js';
+import { terminatePodStatus } from './terminate-pod-status.js';
 
 /** Inputs of {@link renderPodStatus}. */
 export interface RenderPodStatusInput {
@@ -19,6 +20,11 @@ export interface RenderPodStatusInput {
   readonly containers: readonly ContainerRecord[];
   readonly podRestartPolicy: string | undefined;
   readonly deleted: boolean;
+  /**
+   * The pod's life is over (deleted with nothing left running, or completed): the status is the
+   * one the kubelet's `TerminatePod` leaves (src/pod/terminate-pod-status.ts). @default false
+   */
+  readonly terminated?: boolean | undefined;
   /** Some regular container has started. */
   readonly initialized: boolean;
   readonly sandboxReady: boolean;
@@ -60,14 +66,23 @@ export function renderPodStatus(input: RenderPodStatusInput): PodLifecycleStatus
   );
   // The kubelet never moves a pod out of a terminal phase (spec pod §5.1 post-processing).
   if (previous && (previous.phase === 'Succeeded' || previous.phase === 'Failed')) phase = previous.phase;
+  // `TerminatePod` rewrites the statuses and the phase, not the conditions generated before it.
+  const final = input.terminated
+    ? terminatePodStatus({
+        initKinds: input.initContainers.map((r) => r.kind),
+        initContainerStatuses: initStatuses,
+        containerStatuses: statuses,
+        phase,
+      })
+    : { initContainerStatuses: initStatuses, containerStatuses: statuses, phase };
   const ip = input.podIP;
   const startTime = input.startAt !== undefined ? toApiTime(input.startAt) : undefined;
   // Nothing the conditions are made of changed: they are the previous ones (same values).
   const unchanged =
     previous !== undefined &&
-    previous.phase === phase &&
-    sameItems(previous.initContainerStatuses, initStatuses) &&
-    sameItems(previous.containerStatuses, statuses) &&
+    previous.phase === final.phase &&
+    sameItems(previous.initContainerStatuses, final.initContainerStatuses) &&
+    sameItems(previous.containerStatuses, final.containerStatuses) &&
     previous.conditions[0]?.type === 'PodReadyToStartContainers' &&
     previous.conditions[0].status === (input.sandboxReady ? 'True' : 'False');
   if (unchanged && previous.podIP === ip && previous.startTime === startTime && previous.reason === undefined)
@@ -83,9 +98,10 @@ export function renderPodStatus(input: RenderPodStatusInput): PodLifecycleStatus
       });
   // Literals, not spreads: a frozen spread copy gets a map of its own in V8 (≈ 200 B each, retained).
   // The container statuses are frozen already; the rest is frozen here (no deep walk).
-  const init = Object.freeze(initStatuses);
-  const regular = Object.freeze(statuses);
+  const init = Object.freeze(final.initContainerStatuses);
+  const regular = Object.freeze(final.containerStatuses);
   Object.freeze(conditions);
+  phase = final.phase; // published: the phase TerminatePod left (the conditions keep the generated one)
   let status: PodLifecycleStatus;
   if (ip === undefined) {
     status =

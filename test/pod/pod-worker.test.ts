@@ -417,12 +417,21 @@ describe('PodWorker.killForProbe (spec pod §3.2 rules 2–3, §3.4 rule 3)', ()
 });
 
 describe('PodWorker stop before start', () => {
-  it('a worker stopped before start never starts anything and start() resolves with the Pending status', async () => {
+  it('a worker stopped before start never starts anything; start() resolves with the final status TerminatePod leaves (spec pod §5.1)', async () => {
     const { clock, driver, worker } = setup([c('app')], {}, { sandboxIP: '10.0.0.1' });
     worker.stop();
     const status = await worker.start();
     await clock.advance(60_000);
-    expect(status.phase).toBe('Pending');
+    // A pod without init containers counts as initialized: its never-started container is
+    // reported ContainerStatusUnknown (exit 137) and the phase, Pending, becomes Failed.
+    expect(status.phase).toBe('Failed');
+    expect(status.containerStatuses[0]?.state).toEqual({
+      terminated: {
+        exitCode: 137,
+        reason: 'ContainerStatusUnknown',
+        message: 'The container could not be located when the pod was terminated',
+      },
+    });
     expect(driver.starts).toEqual([]);
     expect(driver.sandbox.runs).toBe(0);
     expect(worker.state).toBe('stopped');
