@@ -40,7 +40,7 @@ export interface PodActionInput {
 
 const WAIT: PodAction = Object.freeze({ kind: 'wait' });
 
-function restarts(input: PodActionInput, record: ContainerRecord): boolean {
+function restarts(input: Pick<PodActionInput, 'podRestartPolicy' | 'gates'>, record: ContainerRecord): boolean {
   const { kind, spec: container } = record;
   const { podRestartPolicy, gates } = input;
   const exitCode = record.lastExit?.exitCode ?? 0;
@@ -49,6 +49,20 @@ function restarts(input: PodActionInput, record: ContainerRecord): boolean {
       ? { kind, container, podRestartPolicy, exitCode }
       : { kind, container, podRestartPolicy, exitCode, gates },
   );
+}
+
+/**
+ * Whether an exited container is done rather than restarted: the `settle` branches of
+ * {@link nextPodAction} (a regular init container that exited 0, or any container but a sidecar
+ * whose restart policy does not restart it). Its status then shows the exit, never a Waiting reason.
+ */
+export function settlesAfterExit(
+  record: ContainerRecord,
+  policy: Pick<PodActionInput, 'podRestartPolicy' | 'gates'>,
+): boolean {
+  if (record.kind === 'sidecar') return false;
+  if (record.kind === 'init' && record.lastExit?.exitCode === 0) return true;
+  return !restarts(policy, record);
 }
 
 /**

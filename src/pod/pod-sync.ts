@@ -18,6 +18,7 @@ import { applyExit, type ContainerRecord, containerEventObject, newContainerReco
 import type { CrashLoopBackOff } from './crash-loop-back-off.js';
 import { ExitWatch } from './exit-watch.js';
 import { killPod } from './kill-pod.js';
+import { settlesAfterExit } from './pod-actions.js';
 import type { RestartGates } from './restart-decision.js';
 import type { StartHost, StartResult } from './start-container.js';
 import { requeueDelayMs, SYNC_REQUEUE_DEFAULTS, type SyncRequeueConfig, type SyncShortfall } from './sync-requeue.js';
@@ -213,6 +214,9 @@ export class PodSync implements StartHost, SyncRunHost {
   started(c: ContainerRecord, result: StartResult): void {
     if (result === 'backingOff' || result === 'startFailed') return;
     if (c.kind === 'regular') this.initialized = true;
+    // An instance that exited during its start and will not restart is Terminated at once: the
+    // kubelet shows a cached start error as Waiting only for a container it will restart.
+    if (result === 'exited' && settlesAfterExit(c, this.#host)) this.settle(c);
     this.publish();
     if (result === 'running') this.watchExit(c);
   }

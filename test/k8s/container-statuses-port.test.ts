@@ -215,7 +215,7 @@ describe('kubelet_test.go TestGenerateAPIPodStatusWithDifferentRestartPolicies (
     expect(view(final.containerStatuses)).toEqual({ failed: ['Terminated(143)', '-'] });
   });
 
-  it.skip('Never with a reason cached: no published status shows Waiting(PostStartHookError) — diverges: one transient status does (report)', async () => {
+  it('Never with a reason cached: no published status shows Waiting(PostStartHookError) (spec pod §4.4)', async () => {
     const { all } = await postStartFailsUnderNever();
     expect(all.map((s) => view(s.containerStatuses).failed?.[0])).not.toContain('Waiting(PostStartHookError)');
   });
