@@ -25,6 +25,12 @@ import { isDNS1123Label } from './validate-port.js';
 import { validateProbe } from './validate-probe.js';
 import { validateContainerRestartPolicy, validateInitContainerRestartPolicy } from './validate-restart-policy.js';
 
+/**
+ * The fields of ours an ephemeral container may not set (spec §2 rule 7), in the Container
+ * struct's order, which `validateFieldAllowList` walks: ports, restart fields, probes, lifecycle.
+ */
+export const EPHEMERAL_FORBIDDEN = ['ports', 'restartPolicy', 'restartPolicyRules', ...PROBES, 'lifecycle'] as const;
+
 /** A well-typed container entry with its index and path. */
 interface ContainerEntry {
   readonly container: UnknownRecord;
@@ -155,15 +161,14 @@ export function validateContainerLists(
     }
   });
 
-  // Ephemeral containers: names unique across all lists; no lifecycle or probes, spec §2 rule 7.
+  // Ephemeral containers: names unique across all lists; no ports, restart fields, probes or lifecycle, spec §2 rule 7.
   if (emptyInitName) names.add('');
   forEachContainer(errors, own(spec, 'ephemeralContainers'), 'spec.ephemeralContainers', budget, (entry) => {
     if (entry.name !== undefined) {
       if (names.has(entry.name)) errors.push(duplicate(`${entry.path}.name`, entry.name));
       else names.add(entry.name);
     }
-    // Container struct order (validateFieldAllowList walks the fields): restart fields, probes, lifecycle.
-    for (const field of ['restartPolicy', 'restartPolicyRules', ...PROBES, 'lifecycle'] as const) {
+    for (const field of EPHEMERAL_FORBIDDEN) {
       if (!isUnset(own(entry.container, field))) {
         errors.push(forbidden(`${entry.path}.${field}`, 'cannot be set for an Ephemeral Container'));
       }

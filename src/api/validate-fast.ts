@@ -22,6 +22,7 @@ import { resolveFeatureGates } from './drop-disabled-fields.js';
 import type { FieldError } from './field-error.js';
 import { integerProblem, isRecord, isUnset, type ListBudget, own, type UnknownRecord } from './input-reader.js';
 import { MAX_CONTAINERS_PER_LIST, MAX_LIST_ITEMS_PER_POD } from './limits.js';
+import { EPHEMERAL_FORBIDDEN } from './validate-containers.js';
 import { isLifecycleValid, isProbeValid, takeList, type Walk } from './validate-fast-handler.js';
 import { validateLifecycleAt } from './validate-lifecycle.js';
 import { isDNS1123LabelValid, isDNS1123SubdomainValid, maskTrailingDash } from './validate-port.js';
@@ -128,9 +129,6 @@ function walkPod(pod: unknown, options: ValidationOptions, defaultedLists: reado
 
 /** Fields an init container without `restartPolicy: Always` may not set. */
 const INIT_FORBIDDEN = ['lifecycle', ...PROBE_FIELDS] as const;
-
-/** Fields an ephemeral container may not set. */
-const EPHEMERAL_FORBIDDEN = ['restartPolicy', 'restartPolicyRules', ...PROBE_FIELDS, 'lifecycle'] as const;
 
 function hasNone(container: UnknownRecord, fields: readonly string[]): boolean {
   for (const field of fields) if (!isUnset(own(container, field))) return false;

@@ -69,9 +69,9 @@ function validateExecAction(
   }
 }
 
+/** A missing port is Go's zero value, an `IntOrString` of 0: `Invalid value: 0: must be between 1 and 65535, inclusive`. */
 function validatePort(errors: FieldError[], port: unknown, path: string): void {
-  if (isUnset(port)) errors.push(required(path));
-  else errors.push(...validatePortNumOrName(port, path));
+  errors.push(...validatePortNumOrName(isUnset(port) ? 0 : port, path));
 }
 
 function validateHTTPGetAction(
@@ -115,12 +115,10 @@ function validateHTTPGetAction(
  * where Go decodes it as 0 (`Invalid value: 0`): same verdict, see docs/semantics.md.
  */
 function validateGRPCAction(errors: FieldError[], grpc: Readonly<Record<string, unknown>>, path: string): void {
-  const rawPort = own(grpc, 'port');
-  if (isUnset(rawPort)) errors.push(required(`${path}.port`));
-  else {
-    const port = readInt32(errors, rawPort, `${path}.port`);
-    if (port !== undefined) errors.push(...validatePortNumOrName(port, `${path}.port`));
-  }
+  // A missing port is Go's zero value (an int32): reported as `Invalid value: 0`.
+  const rawPort = own(grpc, 'port') ?? 0;
+  const port = readInt32(errors, rawPort, `${path}.port`);
+  if (port !== undefined) errors.push(...validatePortNumOrName(port, `${path}.port`));
   readString(errors, own(grpc, 'service'), `${path}.service`);
 }
 

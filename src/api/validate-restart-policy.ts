@@ -117,7 +117,8 @@ export function validateContainerRestartPolicy(
 /**
  * `validateInitContainerRestartPolicy` (gate on): `Always` makes a sidecar, which may not have
  * rules (`Forbidden: restartPolicyRules are not allowed for init containers with restart policy
- * Always`); any other policy is checked as {@link validateContainerRestartPolicy}.
+ * Always`); no policy with rules is only `Required` (the rules are not looked at, unlike a regular
+ * container's); any other policy is checked as {@link validateContainerRestartPolicy}.
  */
 export function validateInitContainerRestartPolicy(
   errors: FieldError[],
@@ -125,7 +126,14 @@ export function validateInitContainerRestartPolicy(
   path: string,
   budget: ListBudget | undefined,
 ): void {
-  if (own(container, 'restartPolicy') !== 'Always') {
+  const policy = own(container, 'restartPolicy');
+  if (isUnset(policy)) {
+    const rules = own(container, 'restartPolicyRules');
+    if (Array.isArray(rules) ? rules.length > 0 : !isUnset(rules))
+      errors.push(required(`${path}.restartPolicy`, 'must specify restartPolicy when restart rules are used'));
+    return;
+  }
+  if (policy !== 'Always') {
     validateContainerRestartPolicy(errors, container, path, budget);
     return;
   }

@@ -40,9 +40,12 @@ describe('fidelity (issue 18)', () => {
     ]);
   });
 
-  it('a missing port stays Required where Go says Invalid value 0 (same verdict; docs/semantics.md)', () => {
+  it('a missing port decodes as Go would (0): Invalid value: 0 (spec §2 rule 3)', () => {
     expect(messages(withLifecycle({ preStop: { httpGet: {} } }))).toEqual([
-      'spec.containers[0].lifecycle.preStop.httpGet.port: Required value',
+      'spec.containers[0].lifecycle.preStop.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive',
+    ]);
+    expect(messages(withLifecycle({ preStop: { tcpSocket: { port: null } } }))).toEqual([
+      'spec.containers[0].lifecycle.preStop.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive',
     ]);
   });
 });

@@ -112,7 +112,7 @@ describe('probe handler (spec pod §2.2, validateHandler with handlerFromProbe)'
       'spec.containers[0].livenessProbe.grpc.port: Invalid value: 0: must be between 1 and 65535, inclusive',
     ]);
     expect(messages(pod({ livenessProbe: { grpc: {} } }))).toEqual([
-      'spec.containers[0].livenessProbe.grpc.port: Required value',
+      'spec.containers[0].livenessProbe.grpc.port: Invalid value: 0: must be between 1 and 65535, inclusive',
     ]);
     expect(validatePod(pod({ livenessProbe: { grpc: { port: 'grpc' } } }))[0]?.type).toBe('FieldValueTypeInvalid');
   });

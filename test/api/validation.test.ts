@@ -145,10 +145,10 @@ describe('spec §2 rule 3: httpGet', () => {
     expect(lifecycle({ preStop: { httpGet: { port: 80, path: '' } } })).toEqual([]);
   });
 
-  it('requires the port', () => {
+  it("requires the port: a missing one is Go's zero value, 0", () => {
     expect(lifecycle({ preStop: { httpGet: {} } })).toMatchInlineSnapshot(`
       [
-        "spec.containers[0].lifecycle.preStop.httpGet.port: Required value",
+        "spec.containers[0].lifecycle.preStop.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive",
       ]
     `);
   });
