@@ -7,6 +7,7 @@
  * @module
  */
 
+import { goDurationString } from '../api/go-format.js';
 import type { SyncRequeuePolicy } from './sync-requeue.js';
 
 /**
@@ -128,22 +129,6 @@ export class CrashLoopBackOff {
         : Math.min(entry.backOffMs * 2, this.config.maxMs);
     this.#entries.set(key, { backOffMs, lastUpdateAt: now });
   }
-}
-
-/**
- * Go's `time.Duration.String()` for whole milliseconds ≥ 0: `10s`, `1m20s`, `5m0s`, `1h0m0s`,
- * `1.5s`, `500ms`, `0s`.
- */
-export function goDurationString(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1000) return `${ms}ms`;
-  const totalSeconds = ms / 1000;
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds - hours * 3600) / 60);
-  const seconds = Number((totalSeconds - hours * 3600 - minutes * 60).toFixed(3));
-  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
 }
 
 /** The pod as the kubelet names it in messages: `<name>_<namespace>(<uid>)`. */

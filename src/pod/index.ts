@@ -5,6 +5,7 @@
  */
 
 export { isSidecar } from '../api/container-order.js';
+export { goDurationString } from '../api/go-format.js';
 export type { AggregatedEvent, AggregateEventsOptions } from './aggregate-events.js';
 export { aggregateEvents, COMBINED_EVENT_PREFIX } from './aggregate-events.js';
 export type {
@@ -23,7 +24,6 @@ export {
   CRASH_LOOP_BACK_OFF_DEFAULTS,
   CrashLoopBackOff,
   crashLoopBackOffMessage,
-  goDurationString,
   podDescription,
   resolveCrashLoopBackOff,
 } from './crash-loop-back-off.js';

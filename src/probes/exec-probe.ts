@@ -6,6 +6,7 @@
  * @module
  */
 
+import { goDurationString } from '../api/go-format.js';
 import type { EnvVar } from '../api/types.js';
 import { describeError, describeValue, goQuote } from '../hooks/format.js';
 import { type Settled, settle } from '../hooks/settle.js';
@@ -68,9 +69,10 @@ export function capProbeOutput(text: string): string {
 
 /**
  * Run an exec probe. Exit 0 → `success`; another exit code → `failure` with stdout then stderr
- * as output; the timeout (`timeoutSeconds` on the clock) → `failure` with
- * `command "<argv joined by space>" timed out` (ExecProbeTimeout, locked on since 1.27); a runtime
- * error or a malformed result → `unknown` with the error. Never rejects.
+ * as output; the timeout (`timeoutSeconds` on the clock) → `failure` with the CRI client's
+ * `command timed out: "<argv joined by space>" timed out after <timeout>` (ExecProbeTimeout,
+ * locked on since 1.27; the text of `k8s.io/cri-client` since 1.31); a runtime error or a
+ * malformed result → `unknown` with the error. Never rejects.
  */
 export function runExecProbe(
   command: readonly string[],
@@ -82,7 +84,7 @@ export function runExecProbe(
     const argv = expandProbeCommand(command, ctx.container.env);
     return withDeadline(ctx.clock, timeoutSeconds * 1000, ctx.signal, (signal, hasTimedOut) =>
       settle(() => ctx.runtime.exec(ctx.ref, argv, { signal }), signal).then((settled) =>
-        execOutcome(settled, argv, settled.kind === 'aborted' && hasTimedOut()),
+        execOutcome(settled, argv, settled.kind === 'aborted' && hasTimedOut() ? timeoutSeconds * 1000 : undefined),
       ),
     );
   } catch (error) {
@@ -91,12 +93,20 @@ export function runExecProbe(
 }
 
 /**
- * An exec call's settlement as the probe's outcome (see {@link runExecProbe}); `timedOut`: an
- * abort came from the probe's own deadline.
+ * An exec call's settlement as the probe's outcome (see {@link runExecProbe}); `timedOutAfterMs`:
+ * the probe's own deadline aborted it, after that many milliseconds (`timeoutSeconds`).
  */
-export function execOutcome(settled: Settled<unknown>, argv: readonly string[], timedOut: boolean): ProbeOutcome {
+export function execOutcome(
+  settled: Settled<unknown>,
+  argv: readonly string[],
+  timedOutAfterMs: number | undefined,
+): ProbeOutcome {
   if (settled.kind === 'aborted') {
-    if (timedOut) return { result: 'failure', output: `command ${goQuote(argv.join(' '))} timed out` };
+    if (timedOutAfterMs !== undefined) {
+      // cri-client's `fmt.Errorf("%w: %q timed out after %s", ErrCommandTimedOut, cmd, timeout)`.
+      const output = `command timed out: ${goQuote(argv.join(' '))} timed out after ${goDurationString(timedOutAfterMs)}`;
+      return { result: 'failure', output };
+    }
     return { result: 'unknown', output: '', error: 'context canceled' };
   }
   if (settled.kind === 'rejected') return { result: 'unknown', output: '', error: describeError(settled.error) };

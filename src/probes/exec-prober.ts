@@ -47,7 +47,8 @@ class ExecAttempt {
 /** Turn 2 of an attempt (as `runExecProbe`'s `.then`): the settlement as the probe's outcome. */
 function outcomeStep(attempt: ExecAttempt): ExecAttempt {
   try {
-    attempt.outcome = execOutcome(attempt as never, attempt.argv, attempt.kind === 'aborted' && attempt.timedOut);
+    const timedOutAfterMs = attempt.kind === 'aborted' && attempt.timedOut ? attempt.prober.timeoutMs : undefined;
+    attempt.outcome = execOutcome(attempt as never, attempt.argv, timedOutAfterMs);
   } catch (error) {
     attempt.thrown = { error };
   }
@@ -83,6 +84,11 @@ export class ExecProber {
   #tries = 0;
   #ref: ContainerRef | undefined = undefined;
   readonly #timeoutMs: number;
+
+  /** The probe's `timeoutSeconds`, in milliseconds. */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
   /** Whether the command has a `$` to expand (else each attempt gets a plain copy). */
   readonly #expands: boolean;
   /** The deadline timer's callback (one per prober). */

@@ -14,7 +14,8 @@
  *   `HTTP probe failed with statuscode: <code>` (never the body);
  * - transport errors and the timeout are failures with Go's text, e.g.
  *   `Get "http://10.0.0.7:80/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
- *   an unresolvable port is the errored path (`unknown`).
+ *   a request that cannot be built (an unresolvable port, a URL that does not parse) is the
+ *   errored path (`unknown`), as `NewRequestForHTTPGetAction` fails before the prober runs.
  *
  * @module
  */
@@ -54,16 +55,11 @@ export async function runHttpGetProbe(
   const pod = { ...ctx.pod, status: { ...(ctx.pod.status ?? {}), podIP: ctx.podIP, podIPs: [{ ip: ctx.podIP }] } };
   const action = { ...httpGet, httpHeaders: probeHeaders(httpGet, ctx.kubeletVersion) };
   const built = buildHttpGetRequest(action, ctx.container, pod, ctx.kubeletVersion);
-  if (!built.ok) {
-    // NewRequestForHTTPGetAction failing (bad port) is a prober error; a URL that does not
-    // parse is http.NewRequest failing inside DoHTTPProbe: a failure.
-    const isPortError = built.error.startsWith('invalid port number') || built.error.startsWith('strconv.Atoi');
-    return isPortError
-      ? { result: 'unknown', output: '', error: built.error }
-      : { result: 'failure', output: built.error };
-  }
+  // NewRequestForHTTPGetAction resolves the port and builds the request (`http.NewRequest`
+  // parses the URL) before the prober runs: either failing is a prober error (unknown).
+  if (!built.ok) return { result: 'unknown', output: '', error: built.error };
   const parsed = parseGoUrl(built.request.url);
-  if (!parsed.ok) return { result: 'failure', output: parsed.error };
+  if (!parsed.ok) return { result: 'unknown', output: '', error: parsed.error };
   const initial: Hop = { url: parsed.url, headers: built.request.headers };
 
   const done = await withDeadline(ctx.clock, timeoutSeconds * 1000, ctx.signal, (signal, hasTimedOut) =>

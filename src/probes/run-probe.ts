@@ -6,6 +6,7 @@
  * @module
  */
 
+import { formatPodDesc } from '../hooks/format.js';
 import { runExecProbe } from './exec-probe.js';
 import { runGrpcProbe } from './grpc-probe.js';
 import { runHttpGetProbe } from './http-probe.js';
@@ -35,8 +36,9 @@ export interface ProbeRunResult {
 }
 
 /**
- * Run one attempt of `probe`'s handler. A probe without a handler yields `unknown` without an
- * error, as the kubelet's `Failed to find probe builder` (counted as a failure, no event).
+ * Run one attempt of `probe`'s handler. A probe without a handler (validation rejects one, so
+ * only a caller skipping it gets here) yields `unknown` with the kubelet's error
+ * `missing probe handler for <pod>:<container>`: the errored path (spec pod §6.1 step 10).
  */
 export function runProbeAttempt(probe: ResolvedProbe, ctx: ProbeRunContext): Promise<ProbeOutcome> {
   const { action, timeoutSeconds } = probe;
@@ -50,7 +52,11 @@ export function runProbeAttempt(probe: ResolvedProbe, ctx: ProbeRunContext): Pro
     case 'grpc':
       return runGrpcProbe(action, timeoutSeconds, ctx);
     default:
-      return Promise.resolve({ result: 'unknown', output: '' });
+      return Promise.resolve({
+        result: 'unknown',
+        output: '',
+        error: `missing probe handler for ${formatPodDesc(ctx.pod)}:${ctx.container.name}`,
+      });
   }
 }
 

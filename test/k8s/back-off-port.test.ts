@@ -20,7 +20,8 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { CrashLoopBackOff, goDurationString, resolveCrashLoopBackOff } from '../../src/pod/crash-loop-back-off.js';
+import { goDurationString } from '../../src/api/go-format.js';
+import { CrashLoopBackOff, resolveCrashLoopBackOff } from '../../src/pod/crash-loop-back-off.js';
 
 const step = 1000; // time.Second
 

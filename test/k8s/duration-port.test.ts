@@ -14,7 +14,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { goDurationString } from '../../src/pod/crash-loop-back-off.js';
+import { goDurationString } from '../../src/api/go-format.js';
 import { formatEventAge, humanDuration } from '../../src/pod/format-event-age.js';
 
 const ns = 1e-6;

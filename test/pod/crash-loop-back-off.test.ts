@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { goDurationString } from '../../src/api/go-format.js';
 import {
   backOffEventMessage,
   CrashLoopBackOff,
   crashLoopBackOffMessage,
-  goDurationString,
   resolveCrashLoopBackOff,
 } from '../../src/pod/crash-loop-back-off.js';
 

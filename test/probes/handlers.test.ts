@@ -35,7 +35,7 @@ describe('exec probe (spec pod §6.2)', () => {
     expect(outcome.output).toHaveLength(MAX_EXEC_OUTPUT_BYTES);
   });
 
-  it('timeoutSeconds exceeded is a failure: command "<argv>" timed out, and the exec is aborted', async () => {
+  it("timeoutSeconds exceeded is a failure with the CRI client's text, and the exec is aborted (spec pod §6.2)", async () => {
     let seen: AbortSignal | undefined;
     const runtime = execRuntime((_c, signal) => {
       seen = signal;
@@ -46,7 +46,10 @@ describe('exec probe (spec pod §6.2)', () => {
     await ctx.clock.advance(1999);
     expect(seen?.aborted).toBe(false);
     await ctx.clock.advance(1);
-    expect(await pending).toEqual({ result: 'failure', output: 'command "sh -c sleep 5" timed out' });
+    expect(await pending).toEqual({
+      result: 'failure',
+      output: 'command timed out: "sh -c sleep 5" timed out after 2s',
+    });
     expect(seen?.aborted).toBe(true);
     expect(ctx.clock.pendingTimers).toBe(0);
   });
