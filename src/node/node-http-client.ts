@@ -63,6 +63,8 @@ const PLAIN_HTTP_TLS_ERRORS = new Set([
  * - response header names lower-cased, repeated headers joined with `", "`;
  * - the body is read up to 10 KiB ({@link MAX_RESPONSE_BODY_BYTES}) and discarded; a longer body
  *   (or a declared `content-length` over the cap) drops the connection; body errors are ignored;
+ *   with `readBodyBytes` (the httpGet probe) the first that many bytes are returned as `body`
+ *   (UTF-8) and the connection is dropped once they are in;
  * - no timeout of its own: the request ends when the signal aborts (`Get "…": context canceled`);
  * - failures reject with an {@link HttpRequestError}; an HTTPS request answered in plain HTTP
  *   rejects with code `HTTP_RESPONSE_TO_HTTPS_CLIENT` and message
@@ -87,7 +89,7 @@ export class NodeHttpClient implements HttpClient {
     return this.disposed;
   }
 
-  /** Send one GET; resolve with the status and headers once the body was drained. */
+  /** Send one GET; resolve with the status and headers (and `body` if asked) once the body was read. */
   request(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpResponse> {
     const { url } = request;
     const { signal } = options;
@@ -151,17 +153,26 @@ export class NodeHttpClient implements HttpClient {
       req.once('error', (error) => settle(() => reject(describeFailure(url, target, error))));
       req.once('response', (res) => {
         const response: HttpResponse = { status: res.statusCode ?? 0, headers: lowerCaseHeaders(res.rawHeaders) };
-        const done = (): void => settle(() => resolve(response));
+        const keep = bodyLimit(request.readBodyBytes);
+        const chunks: Buffer[] = [];
+        let received = 0;
+        const done = (): void =>
+          settle(() =>
+            resolve(
+              keep === 0 ? response : { ...response, body: Buffer.concat(chunks).subarray(0, keep).toString('utf8') },
+            ),
+          );
         const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > MAX_RESPONSE_BODY_BYTES) {
+        if (keep === 0 && Number.isFinite(declared) && declared > MAX_RESPONSE_BODY_BYTES) {
           res.destroy();
           done();
           return;
         }
-        let received = 0;
         res.on('data', (chunk: Buffer) => {
+          if (received < keep) chunks.push(chunk);
           received += chunk.length;
-          if (received > MAX_RESPONSE_BODY_BYTES) {
+          // Kept bytes: read up to the limit and stop (Go's ReadAtMost); else drain up to the cap.
+          if (keep > 0 ? received >= keep : received > MAX_RESPONSE_BODY_BYTES) {
             res.destroy();
             done();
           }
@@ -173,6 +184,13 @@ export class NodeHttpClient implements HttpClient {
       req.end();
     });
   }
+}
+
+/** How many body bytes a request asks to keep: a positive whole number, else none. */
+function bodyLimit(readBodyBytes: number | undefined): number {
+  return typeof readBodyBytes === 'number' && Number.isSafeInteger(readBodyBytes) && readBodyBytes > 0
+    ? readBodyBytes
+    : 0;
 }
 
 /**

@@ -9,8 +9,9 @@
  *   with a `location` on the same hostname are followed, at most 10 requests
  *   (`stopped after 10 redirects`); another hostname is not followed and the 3xx is the answer;
  *   no HTTPS→HTTP fallback (that is the hook handler's alone);
- * - 200–299 → success; 300–399 → warning `Probe terminated redirects, Response body: <body>` (the
- *   port drains bodies, so `<body>` is empty here); else failure
+ * - 200–299 → success; 300–399 → warning `Probe terminated redirects, Response body: <body>`, with
+ *   the first 10 KiB of the body the request asks the port for (`readBodyBytes`; empty from an
+ *   adapter that does not return it); else failure
  *   `HTTP probe failed with statuscode: <code>` (never the body);
  * - transport errors and the timeout are failures with Go's text, e.g.
  *   `Get "http://10.0.0.7:80/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
@@ -26,6 +27,7 @@ import { goUrlForError, goUrlHostname, goUrlString, parseGoUrl, resolveGoUrl } f
 import { type Hop, headerValue, hopProblem, redirectHeaders } from '../hooks/http-redirect.js';
 import { buildHttpGetRequest, canonicalHeaderKey } from '../hooks/http-request.js';
 import { settle } from '../hooks/settle.js';
+import { capProbeOutput } from './exec-probe.js';
 import type { ProbeOutcome, ProbeRunContext } from './probe-outcome.js';
 import { noPodIPError, withDeadline } from './probe-outcome.js';
 
@@ -33,7 +35,12 @@ const MAX_REQUESTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CLIENT_TIMEOUT = 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
 
-type DoResult = { readonly ok: true; readonly status: number } | { readonly ok: false; readonly error: string };
+type DoResult =
+  | { readonly ok: true; readonly status: number; readonly body: string }
+  | { readonly ok: false; readonly error: string };
+
+/** `maxRespBodyLength`: the body bytes `DoHTTPProbe` reads (`utilio.ReadAtMost`), 10 KiB. */
+export const MAX_PROBE_BODY_BYTES = 10 * 1024;
 
 /** The probe's headers: its own, then `User-Agent: kube-probe/<version>` unless one is given. */
 function probeHeaders(httpGet: HTTPGetAction, kubeletVersion: string): HTTPHeader[] {
@@ -68,7 +75,7 @@ export async function runHttpGetProbe(
   if (!done.ok) return { result: 'failure', output: done.error };
   if (done.status >= 200 && done.status < 300) return { result: 'success', output: '' };
   if (done.status >= 300 && done.status < 400) {
-    return { result: 'warning', output: 'Probe terminated redirects, Response body: ' };
+    return { result: 'warning', output: `Probe terminated redirects, Response body: ${done.body}` };
   }
   return { result: 'failure', output: `HTTP probe failed with statuscode: ${done.status}` };
 }
@@ -92,6 +99,7 @@ async function clientDo(
       method: 'GET' as const,
       url: goUrlString(req.url),
       headers: req.headers.map(([n, v]) => [n, v] as const),
+      readBodyBytes: MAX_PROBE_BODY_BYTES,
     };
     const settled = await settle(() => ctx.httpClient.request(request, { signal }), signal);
     if (settled.kind === 'aborted') return fail(wrap(hasTimedOut() ? CLIENT_TIMEOUT : 'context canceled'));
@@ -108,17 +116,25 @@ async function clientDo(
       return fail(wrap(`malformed HTTP status code ${goQuote(describeError(status))}`));
     }
     const location = headerValue((response as { headers?: unknown }).headers, 'location');
-    if (!REDIRECT_STATUSES.has(status) || location === undefined || location === '') return { ok: true, status };
+    const answer: DoResult = { ok: true, status, body: bodyOf(response) };
+    if (!REDIRECT_STATUSES.has(status) || location === undefined || location === '') return answer;
     const ref = parseGoUrl(location);
     if (!ref.ok) {
       return fail(wrap(`failed to parse Location header ${goQuote(location)}: ${ref.error}`));
     }
     const url = resolveGoUrl(req.url, ref.url);
     // RedirectChecker(false): another hostname ends the chain with this 3xx (ErrUseLastResponse).
-    if (goUrlHostname(url) !== goUrlHostname(initial.url)) return { ok: true, status };
+    if (goUrlHostname(url) !== goUrlHostname(initial.url)) return answer;
     if (requests >= MAX_REQUESTS) return fail(`Get ${goQuote(location)}: stopped after ${MAX_REQUESTS} redirects`);
     req = { url, headers: redirectHeaders(initial, req, url, ref.url.scheme === '') };
   }
+}
+
+/** The body an adapter returned (a string, at most {@link MAX_PROBE_BODY_BYTES} of UTF-8), else empty. */
+function bodyOf(response: object): string {
+  const body = (response as { body?: unknown }).body;
+  // The same 10 KiB of UTF-8 as an exec probe's output (maxReadLength = maxRespBodyLength).
+  return typeof body === 'string' ? capProbeOutput(body) : '';
 }
 
 function fail(error: string): DoResult {

@@ -1,4 +1,5 @@
 import { errorText } from '../errors.js';
+import { capExecOutput } from '../hooks/exec-handler.js';
 import { type Clock, sleepOn } from '../ports/clock.js';
 import {
   HTTP_RESPONSE_TO_HTTPS_CLIENT,
@@ -181,7 +182,9 @@ export class FakeHttpClient implements HttpClient {
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(script.headers ?? {})) headers[name.toLowerCase()] = value;
-    return { status: script.status, headers };
+    const keep = request.readBodyBytes;
+    if (script.body === undefined || keep === undefined || !(keep > 0)) return { status: script.status, headers };
+    return { status: script.status, headers, body: capExecOutput(script.body, keep).text };
   }
 }
 

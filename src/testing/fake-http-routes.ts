@@ -11,7 +11,9 @@ export type HttpRouteMatcher = string | RegExp | ((request: HttpRequest, url: UR
 
 /**
  * How a matched request is answered. `delayMs` waits on the clock first (abortable).
- * - `{ status, headers? }`: respond (header names are lower-cased; `location` makes a redirect).
+ * - `{ status, headers?, body? }`: respond (header names are lower-cased; `location` makes a
+ *   redirect); `body` is returned only to a request that sets `readBodyBytes` (the httpGet
+ *   probe), cut to that many bytes of UTF-8 on a character boundary.
  * - `{ error }`: reject with exactly that value (give it any `message` and `code`).
  * - `{ hang: true }`: never settle, except through the abort signal.
  * - `{ plainHttp: true }`: a port that speaks plain HTTP: an `https:` request rejects with
@@ -27,7 +29,12 @@ export type HttpRouteMatcher = string | RegExp | ((request: HttpRequest, url: UR
  * ```
  */
 export type HttpRouteScript =
-  | { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly delayMs?: number }
+  | {
+      readonly status: number;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly body?: string;
+      readonly delayMs?: number;
+    }
   | { readonly error: unknown; readonly delayMs?: number }
   | { readonly hang: true }
   | { readonly plainHttp: true; readonly status?: number; readonly delayMs?: number }

@@ -174,9 +174,8 @@ describe('TestHTTPProbeChecker (pkg/probe/http/http_test.go; spec pod §6.2)', (
     expect(outcome.output).toContain('Probe terminated redirects, Response body:');
   });
 
-  // Divergence: the HttpClient port drains bodies (src/ports/http-client.ts), so the output is always
-  // `Probe terminated redirects, Response body: ` (src/probes/http-probe.ts runHttpGetProbe).
-  it.skip('case 30: a 308 without Location with body "ok body" → Warning "…Response body: ok body" — DIVERGENCE: body dropped', async () => {
+  // The probe asks the port for the body's first 10 KiB (`readBodyBytes`) and quotes it.
+  it('case 30: a 308 without Location with body "ok body" → Warning "…Response body: ok body" (spec pod §6.2)', async () => {
     const s = await serve(redirectHandlerWithBody(308, 'ok body'));
     expect(await probe(s.port, {}, 1)).toEqual({
       result: 'warning',

@@ -42,6 +42,26 @@ describe('NodeHttpClient over http', () => {
     expect(server.seen[0]?.host).toBe(`127.0.0.1:${server.port}`);
   });
 
+  it('returns no body unless asked; with readBodyBytes the first that many bytes as UTF-8, even past the drain cap', async () => {
+    const big = 'é'.repeat(MAX_RESPONSE_BODY_BYTES); // 2 bytes each: twice the cap, content-length declared
+    const server = await track(
+      startHttpServer((q, res) => {
+        res.statusCode = 301;
+        res.end(q.url === '/big' ? big : 'moved here');
+      }),
+    );
+    const url = `http://127.0.0.1:${server.port}`;
+    const signal = new AbortController().signal;
+    expect(await get(`${url}/`)).not.toHaveProperty('body');
+    const small = await client.request(
+      { method: 'GET', url: `${url}/`, headers: [], readBodyBytes: 10_240 },
+      { signal },
+    );
+    expect(small).toMatchObject({ status: 301, body: 'moved here' });
+    const cut = await client.request({ method: 'GET', url: `${url}/big`, headers: [], readBodyBytes: 5 }, { signal });
+    expect(cut.body).toBe('éé\uFFFD'); // 5 bytes: two characters and half of the third
+  });
+
   it('sends headers in order with repeats and honours Host as the virtual host', async () => {
     const server = await track(startHttpServer());
     await get(`http://127.0.0.1:${server.port}/`, [

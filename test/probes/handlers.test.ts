@@ -73,7 +73,7 @@ describe('exec probe (spec pod §6.2)', () => {
 });
 
 describe('httpGet probe (spec pod §6.2)', () => {
-  it('sends GET to the pod IP with User-Agent kube-probe/<major.minor> and Accept */*; 200 succeeds', async () => {
+  it('sends GET to the pod IP with User-Agent kube-probe/<major.minor> and Accept */*, asking for 10 KiB of body; 200 succeeds', async () => {
     const httpClient = stubHttp(() => Promise.resolve({ status: 200 }));
     const outcome = await runHttpGetProbe({ port: 'http', path: '/healthz' }, 1, makeContext(app, { httpClient }));
     expect(outcome).toEqual({ result: 'success', output: '' });
@@ -85,8 +85,29 @@ describe('httpGet probe (spec pod §6.2)', () => {
           ['User-Agent', 'kube-probe/1.35'],
           ['Accept', '*/*'],
         ],
+        readBodyBytes: 10_240,
       },
     ]);
+  });
+
+  it('a 3xx it does not follow is a warning quoting the body, cut to 10 KiB (spec pod §6.2, DoHTTPProbe)', async () => {
+    const moved = '<a href="http://other.example/">Moved Permanently</a>.\n\n';
+    const answer = (body?: unknown) =>
+      runHttpGetProbe(
+        { port: 80 },
+        1,
+        makeContext(app, { httpClient: stubHttp(() => Promise.resolve({ status: 301, body } as never)) }),
+      );
+    expect(await answer(moved)).toEqual({
+      result: 'warning',
+      output: `Probe terminated redirects, Response body: ${moved}`,
+    });
+    expect((await answer('x'.repeat(20_000))).output).toBe(
+      `Probe terminated redirects, Response body: ${'x'.repeat(10_240)}`,
+    );
+    // An adapter that returns no body (or not a string): an empty one, as before.
+    expect((await answer()).output).toBe('Probe terminated redirects, Response body: ');
+    expect((await answer(42)).output).toBe('Probe terminated redirects, Response body: ');
   });
 
   it('a given User-Agent is kept', async () => {

@@ -42,6 +42,15 @@ describe('FakeHttpClient: routes', () => {
     });
   });
 
+  it("returns a route's body only to a request that asks for it, cut to readBodyBytes on a character boundary", async () => {
+    const { http } = setup();
+    http.route('/moved', { status: 301, body: 'gone → here' });
+    expect(await http.request(get('http://h/moved'), { signal })).toEqual({ status: 301, headers: {} });
+    const asked = { ...get('http://h/moved'), readBodyBytes: 10_240 };
+    expect(await http.request(asked, { signal })).toEqual({ status: 301, headers: {}, body: 'gone → here' });
+    expect((await http.request({ ...asked, readBodyBytes: 6 }, { signal })).body).toBe('gone ');
+  });
+
   it('honours times, then falls through to later routes', async () => {
     const { http } = setup();
     http.route('/flaky', { status: 503 }, { times: 1 }).route('/flaky', { status: 200 });
