@@ -60,6 +60,8 @@ export class RunSession {
   #status: PodStatus | undefined;
   #interrupts = 0;
   #deletion: Promise<PodTerminationResult> | undefined;
+  /** A delete was asked for: set before `deletePod`, whose first status (the worker stopped) comes synchronously. */
+  #deleting = false;
   #wake: () => void = () => {};
 
   constructor(options: RunSessionOptions) {
@@ -165,18 +167,18 @@ export class RunSession {
 
   #onStatus(status: PodStatus): void {
     this.#status = status;
-    this.#writer.write(status, this.#deletion !== undefined);
+    this.#writer.write(status, this.#deleting);
     const change = this.#lines.follow(status);
     for (const line of change.lines) this.#print(`${this.#at()}  ${line}`);
     for (const exit of change.exits) {
       this.#exits.set(exit.name, exit.terminated.exitCode);
       this.#countdown.exited(exit.name);
-      if (this.#deletion === undefined && exit.kind === 'main' && exit.terminated.exitCode !== 0)
+      if (!this.#deleting && exit.kind === 'main' && exit.terminated.exitCode !== 0)
         this.#fail(`container ${exit.name} exited with code ${exit.terminated.exitCode}`);
     }
     // restartPolicy Never: a container the runtime cannot start is final (with Docker it would
     // terminate with StartError and fail the pod); else the worker retries it, as the kubelet.
-    if (change.startErrors.length > 0 && this.#deletion === undefined && this.#o.pod.spec?.restartPolicy === 'Never') {
+    if (change.startErrors.length > 0 && !this.#deleting && this.#o.pod.spec?.restartPolicy === 'Never') {
       for (const e of change.startErrors) this.#fail(`container ${e.name} did not become Running`);
       this.#print(`${this.#at()}  the pod failed to start: deleting it (restartPolicy Never: nothing is restarted)`);
       this.#delete(this.#o.grace === undefined ? {} : { gracePeriodSeconds: this.#o.grace });
@@ -250,6 +252,7 @@ export class RunSession {
   #delete(options: { gracePeriodSeconds?: number }): void {
     const { manager, pod } = this.#o;
     this.#countdown.deleting(options.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
+    this.#deleting = true;
     this.#deletion = manager.deletePod(pod, options);
     this.#writer.write(this.#status, true);
   }
