@@ -42,7 +42,8 @@ export interface NodeGrpcHealthCheckerOptions {
  * No timeout of its own: the signal ends the call (a `TimeoutError` reason reads as grpc-go's
  * `DeadlineExceeded`, another reason as `Canceled`). Failures reject with a
  * {@link GrpcHealthCheckError}: `grpc-status`/`grpc-message` trailers, a server that is not gRPC
- * (grpc-go's mapping of the HTTP status and content type), a refused connection (`Unavailable`).
+ * (grpc-go's mapping of the HTTP status and content type), a connection lost (`Unavailable`). A
+ * connection that cannot be made is dialled again until the signal aborts (`grpc.WithBlock()`).
  *
  * @example
  * ```ts
@@ -57,50 +58,103 @@ export class NodeGrpcHealthChecker implements GrpcHealthChecker {
     this.userAgent = options.userAgent ?? 'kube-probe/1.35';
   }
 
-  /** One `Health/Check` call; resolves with the serving status name. */
-  check(host: string, port: number, service: string, options: { signal: AbortSignal }): Promise<string> {
-    const { signal } = options;
+  /** Reports its connection through `onConnected` (the kubelet's blocking dial). */
+  readonly reportsConnection = true;
+
+  /**
+   * One `Health/Check` call; resolves with the serving status name. A connection that cannot be
+   * made (refused, unreachable) is dialled again, after 1 s and then 1.6 times longer each time
+   * (grpc-go's back-off, without its jitter), until `signal` aborts: the kubelet dials with
+   * `grpc.WithBlock()`. `onConnected` is called once the connection is up.
+   */
+  check(
+    host: string,
+    port: number,
+    service: string,
+    options: { signal: AbortSignal; onConnected?: () => void },
+  ): Promise<string> {
+    const { signal, onConnected } = options;
     if (signal.aborted) return Promise.reject(aborted(signal.reason));
     return new Promise<string>((resolve, reject) => {
-      const session = http2.connect(`http://${joinHostPort(host, port)}`);
       let settled = false;
+      let session: http2.ClientHttp2Session | undefined;
+      let redial: ReturnType<typeof setTimeout> | undefined;
+      let delayMs = FIRST_REDIAL_MS;
       const finish = (outcome: { status: string } | { error: GrpcHealthCheckError }): void => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
-        session.destroy();
+        if (redial !== undefined) clearTimeout(redial);
+        session?.destroy();
         if ('status' in outcome) resolve(outcome.status);
         else reject(outcome.error);
       };
       const onAbort = (): void => finish({ error: aborted(signal.reason) });
       signal.addEventListener('abort', onAbort, { once: true });
-      session.on('error', (error: Error) => finish({ error: connectionError(host, port, error) }));
-      const request = session.request({
-        ':method': 'POST',
-        ':path': '/grpc.health.v1.Health/Check',
-        'content-type': 'application/grpc',
-        te: 'trailers',
-        'user-agent': this.userAgent,
-      });
-      request.on('error', (error: Error) => finish({ error: connectionError(host, port, error) }));
-      const chunks: Buffer[] = [];
-      let headers: http2.IncomingHttpHeaders = {};
-      let trailers: http2.IncomingHttpHeaders = {};
-      request.on('response', (h) => {
-        headers = h;
-      });
-      request.on('trailers', (t) => {
-        trailers = t;
-      });
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => finish(evaluate(headers, trailers, Buffer.concat(chunks))));
-      request.on('close', () =>
-        finish({ error: new GrpcHealthCheckError('Unavailable', 'error reading from server: EOF') }),
-      );
-      request.end(encodeHealthCheckRequest(service));
+      const dial = (): void => {
+        redial = undefined;
+        let connected = false;
+        const current = http2.connect(`http://${joinHostPort(host, port)}`);
+        session = current;
+        current.on('error', (error: Error) => {
+          if (!connected && goDialErrorText(host, port, error) !== undefined) {
+            // Not connected yet: a blocking dial waits and tries again.
+            current.destroy();
+            if (!settled) redial = setTimeout(dial, delayMs);
+            delayMs = Math.min(delayMs * REDIAL_MULTIPLIER, MAX_REDIAL_MS);
+            return;
+          }
+          finish({ error: connectionError(host, port, error) });
+        });
+        current.once('connect', () => {
+          connected = true;
+          try {
+            onConnected?.();
+          } catch {}
+          this.request(current, service, finish, (error) => finish({ error: connectionError(host, port, error) }));
+        });
+      };
+      dial();
     });
   }
+
+  /** The `Health/Check` stream on a connected session. */
+  private request(
+    session: http2.ClientHttp2Session,
+    service: string,
+    finish: (outcome: { status: string } | { error: GrpcHealthCheckError }) => void,
+    fail: (error: Error) => void,
+  ): void {
+    const request = session.request({
+      ':method': 'POST',
+      ':path': '/grpc.health.v1.Health/Check',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      'user-agent': this.userAgent,
+    });
+    request.on('error', fail);
+    const chunks: Buffer[] = [];
+    let headers: http2.IncomingHttpHeaders = {};
+    let trailers: http2.IncomingHttpHeaders = {};
+    request.on('response', (h) => {
+      headers = h;
+    });
+    request.on('trailers', (t) => {
+      trailers = t;
+    });
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => finish(evaluate(headers, trailers, Buffer.concat(chunks))));
+    request.on('close', () =>
+      finish({ error: new GrpcHealthCheckError('Unavailable', 'error reading from server: EOF') }),
+    );
+    request.end(encodeHealthCheckRequest(service));
+  }
 }
+
+/** grpc-go's reconnect back-off: 1 s, then × 1.6 up to 120 s (its jitter left out). */
+const FIRST_REDIAL_MS = 1_000;
+const REDIAL_MULTIPLIER = 1.6;
+const MAX_REDIAL_MS = 120_000;
 
 /** The outcome of a finished response, as grpc-go would judge it. */
 function evaluate(

@@ -18,7 +18,20 @@
  * The core bounds each call by the probe's `timeoutSeconds` on the injected clock and aborts
  * `signal` when that runs out (`timeout: health rpc did not complete within 1s`) or when the
  * probe's worker stops. Implementations must give up when `signal` aborts.
+ *
+ * The kubelet dials with `grpc.WithBlock()`: a refused connection is retried until the timeout,
+ * which then reads `timeout: failed to connect service "10.0.0.7:9090" within 1s: context
+ * deadline exceeded`. A checker that dials the same way sets {@link reportsConnection} and calls
+ * `options.onConnected` once its connection is up; the core then tells the two timeouts apart.
+ * One that does not is taken as connected (a timeout is always `health rpc did not complete`).
  */
 export interface GrpcHealthChecker {
-  check(host: string, port: number, service: string, options: { signal: AbortSignal }): Promise<string>;
+  /** The checker calls `onConnected` once connected (see the interface). @default false */
+  readonly reportsConnection?: boolean;
+  check(
+    host: string,
+    port: number,
+    service: string,
+    options: { signal: AbortSignal; onConnected?: () => void },
+  ): Promise<string>;
 }

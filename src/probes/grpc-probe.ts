@@ -3,7 +3,9 @@
  * `grpc.health.v1.Health/Check{service}` on `podIP:port` (the pod IP always; the probe has no
  * host field) within the timeout. `SERVING` → success `service healthy`; any other status →
  * failure `service unhealthy (responded with "NOT_SERVING")`; errors → failure with the kubelet's
- * texts (see `GrpcHealthChecker`).
+ * texts (see `GrpcHealthChecker`); the timeout → `timeout: failed to connect service "<addr>"
+ * within 1s: context deadline exceeded` while a checker that reports its connection has none
+ * (the kubelet's blocking dial), else `timeout: health rpc did not complete within 1s`.
  *
  * @module
  */
@@ -52,13 +54,22 @@ export async function runGrpcProbe(
     };
   }
   const host = ctx.podIP;
+  // grpc.WithBlock(): a checker that reports its connection is not connected until it says so.
+  let connected = checker.reportsConnection !== true;
+  const onConnected = (): void => {
+    connected = true;
+  };
   return withDeadline(ctx.clock, timeoutSeconds * 1000, ctx.signal, async (signal, hasTimedOut) => {
-    const settled = await settle(() => checker.check(host, grpc.port, grpc.service, { signal }), signal);
+    const settled = await settle(() => checker.check(host, grpc.port, grpc.service, { signal, onConnected }), signal);
     if (settled.kind === 'aborted') {
       if (hasTimedOut()) {
+        const within = goDurationSeconds(timeoutSeconds);
+        const address = goQuote(joinHostPort(host, String(grpc.port)));
         return {
           result: 'failure',
-          output: `timeout: health rpc did not complete within ${goDurationSeconds(timeoutSeconds)}`,
+          output: connected
+            ? `timeout: health rpc did not complete within ${within}`
+            : `timeout: failed to connect service ${address} within ${within}: context deadline exceeded`,
         };
       }
       return {

@@ -78,10 +78,9 @@ describe('TestGrpcProber_Probe (pkg/probe/grpc/grpc_test.go; spec pod §6.2 grpc
     expect(outcome.error).toBeUndefined();
   });
 
-  // Divergence: grpc.go dials WithBlock, so a refused connection is retried until the deadline and
-  // reported as the connect timeout; NodeGrpcHealthChecker rejects at once (Unavailable) and
-  // src/probes/grpc-probe.ts grpcErrorOutput words it `error: health rpc probe failed: rpc error: …`.
-  it.skip('…its output: `timeout: failed to connect service "<addr>" within 1s: context deadline exceeded` — DIVERGENCE', async () => {
+  // grpc.go dials WithBlock, so a refused connection is retried until the deadline and reported as
+  // the connect timeout.
+  it('…its output: `timeout: failed to connect service "<addr>" within 1s: context deadline exceeded` (spec pod §6.2)', async () => {
     const port = await closedPort();
     const t0 = performance.now();
     const outcome = await runGrpcProbe({ port, service: '' }, 1, ctxFor('127.0.0.1'));

@@ -14,8 +14,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-/** A plaintext HTTP/2 server; `handler` answers each stream once the request body is in. */
-async function serve(handler: Handler): Promise<number> {
+/** A plaintext HTTP/2 server (on `port`, else a free one); `handler` answers each stream once the request body is in. */
+async function serve(handler: Handler, port = 0): Promise<number> {
   const server = http2.createServer();
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (s) => {
@@ -32,7 +32,7 @@ async function serve(handler: Handler): Promise<number> {
       handler(stream, headers, service);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   servers.push({
     close: () =>
       new Promise<void>((r) => {
@@ -119,15 +119,41 @@ describe('NodeGrpcHealthChecker', () => {
     });
   });
 
-  it('a refused connection rejects Unavailable with the dial error', async () => {
+  it('a refused connection is dialled again until the signal ends the call (grpc.WithBlock), never reporting a connection', async () => {
     const closed = net.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const { port } = closed.address() as net.AddressInfo;
     await new Promise<void>((r) => closed.close(() => r()));
-    await expect(checker.check('127.0.0.1', port, '', { signal: signal() })).rejects.toMatchObject({
-      code: 'Unavailable',
-      message: `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:${port}: connect: connection refused"`,
+    let connected = 0;
+    const t0 = performance.now();
+    const call = checker.check('127.0.0.1', port, '', {
+      signal: AbortSignal.timeout(1_300),
+      onConnected: () => void connected++,
     });
+    // A server that comes up meanwhile would be reached by the redial after 1 s; none does here.
+    await expect(call).rejects.toMatchObject({ code: 'DeadlineExceeded' });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(1_250);
+    expect(connected).toBe(0);
+    expect(checker.reportsConnection).toBe(true);
+  });
+
+  it('a server that starts listening while the check waits is reached by the redial (grpc.WithBlock)', async () => {
+    const probePort = await new Promise<number>((resolve) => {
+      const s = net.createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    let connected = 0;
+    const call = checker.check('127.0.0.1', probePort, '', { signal: signal(), onConnected: () => void connected++ });
+    await new Promise((r) => setTimeout(r, 300)); // first dial refused; the next one is at 1 s
+    await serve(
+      healthServer(() => 1),
+      probePort,
+    );
+    await expect(call).resolves.toBe('SERVING');
+    expect(connected).toBe(1);
   });
 
   it('a server that never answers: the signal ends the call (DeadlineExceeded on a timeout, else Canceled)', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Container } from '../../src/api/types.js';
+import type { GrpcHealthChecker } from '../../src/ports/grpc-health-checker.js';
 import { expandProbeCommand, MAX_EXEC_OUTPUT_BYTES, runExecProbe } from '../../src/probes/exec-probe.js';
 import { runGrpcProbe } from '../../src/probes/grpc-probe.js';
 import { runHttpGetProbe } from '../../src/probes/http-probe.js';
@@ -268,6 +269,28 @@ describe('grpc probe (spec pod §6.2)', () => {
     const pending = runGrpcProbe({ port: 1, service: '' }, 60, ctx);
     await ctx.clock.advance(60_000);
     expect(await pending).toEqual({ result: 'failure', output: 'timeout: health rpc did not complete within 1m0s' });
+  });
+
+  it("a checker that reports its connection: a timeout before it connected is the blocking dial's (spec pod §6.2)", async () => {
+    const dialling: GrpcHealthChecker = { reportsConnection: true, check: (_h, _p, _s, o) => hang<string>(o.signal) };
+    const ctx = makeContext(app, { grpcHealthChecker: dialling });
+    const pending = runGrpcProbe({ port: 9090, service: '' }, 1, ctx);
+    await ctx.clock.advance(1_000);
+    expect(await pending).toEqual({
+      result: 'failure',
+      output: `timeout: failed to connect service "${POD_IP}:9090" within 1s: context deadline exceeded`,
+    });
+    const connects: GrpcHealthChecker = {
+      reportsConnection: true,
+      check: (_h, _p, _s, o) => {
+        o.onConnected?.();
+        return hang<string>(o.signal);
+      },
+    };
+    const ctx2 = makeContext(app, { grpcHealthChecker: connects });
+    const pending2 = runGrpcProbe({ port: 9090, service: '' }, 1, ctx2);
+    await ctx2.clock.advance(1_000);
+    expect((await pending2).output).toBe('timeout: health rpc did not complete within 1s');
   });
 
   it('goDurationSeconds renders as Go time.Duration', () => {
