@@ -1,18 +1,11 @@
-/**
- * Black-box round 2: the real Node adapters as docs/adapters.md describes them — httpGet hooks through the manager with NodeHttpClient against real servers.
- * Short graces only; every test removes its processes, servers and temp dirs
- * (node-adapters-harness.ts).
- */
-
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LifecyclePolicy } from '../../src/index.js';
 import { HttpRequestError, NodeHttpClient } from '../../src/node/index.js';
+import { makeSelfSignedCert } from '../node/helpers/tls.js';
 import { freePort, lines, listen, pod, rig, shMain, tempDir, until } from './node-adapters-harness.js';
 
 // ---------------------------------------------------------------- NodeHttpClient through the manager
@@ -121,32 +114,7 @@ describe('httpGet hooks with NodeHttpClient against real servers (spec §5.2, do
     let key = '';
     let cert = '';
     beforeAll(() => {
-      const dir = mkdtempSync(join(tmpdir(), 'kl-contract-tls-'));
-      try {
-        execFileSync(
-          'openssl',
-          [
-            'req',
-            '-x509',
-            '-newkey',
-            'rsa:2048',
-            '-nodes',
-            '-subj',
-            '/CN=localhost',
-            '-days',
-            '1',
-            '-keyout',
-            join(dir, 'k'),
-            '-out',
-            join(dir, 'c'),
-          ],
-          { stdio: 'ignore' },
-        );
-        key = readFileSync(join(dir, 'k'), 'utf8');
-        cert = readFileSync(join(dir, 'c'), 'utf8');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      ({ key, cert } = makeSelfSignedCert());
     });
 
     it('an HTTPS hook against a self-signed certificate succeeds (no TLS verification); no fallback event', async () => {
