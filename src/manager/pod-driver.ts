@@ -205,10 +205,12 @@ export class PodDriver implements ContainerDriver {
     const c = pod.containers.get(name);
     if (c === undefined) return {};
     const watch = this.#watches.get(name);
+    const prerequisites = options.waitFor?.flatMap((n) => pod.containers.get(n) ?? []);
     const result = await requestKill(ctx, pod, c, {
       reason: options.reason,
       message: options.message,
       overrideSeconds: options.gracePeriodOverride,
+      prerequisites,
     });
     if (result.outcome === 'stopFailed' || result.outcome === 'stopTimedOut') return {};
     let exit: ContainerExit | undefined;

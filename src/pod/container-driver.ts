@@ -59,6 +59,11 @@ export interface StopOutcome {
 export interface KillOptions {
   readonly reason: KillReason;
   readonly gracePeriodOverride?: number;
+  /**
+   * Containers whose exit this kill's stop signal waits for, after its preStop and within its
+   * grace: a sidecar's termination ordering (spec §4.2-C.6). Unset: none.
+   */
+  readonly waitFor?: readonly string[];
   /** The `Killing` message; default `Stopping container <name>`. */
   readonly message?: string;
 }

@@ -154,9 +154,10 @@ describe('pod scenes through startPod', () => {
         'log@3000',
         'proxy@3000',
       ]);
+      // Killed together as a deletion kills them (Killing in declaration order), stopped in reverse.
       expect(events.filter((e) => e.reason === 'Killing').map((e) => e.message)).toEqual([
-        'Stopping container log',
         'Stopping container proxy',
+        'Stopping container log',
       ]);
       expect(status.containerStatuses[0]?.state.terminated).toMatchObject({ exitCode: code });
       expect(clock.pendingTimers).toBe(0);

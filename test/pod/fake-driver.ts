@@ -133,6 +133,11 @@ export class FakeDriver implements ContainerDriver {
     this.kills.push({ name, at: this.clock.now(), reason: options.reason });
     this.emit('Killing', options.message ?? `Stopping container ${name}`, name);
     const b = this.behaviours[name] ?? {};
+    // A sidecar's stop waits for the containers it must outlive (the real driver bounds it by the grace).
+    for (const other of options.waitFor ?? []) {
+      const live = this.#live.get(other);
+      if (live !== undefined && !live.exited) await live.promise;
+    }
     if (b.killMs) await sleepOn(this.clock, b.killMs);
     const code = b.killExitCode ?? 137;
     const live = this.#live.get(name);

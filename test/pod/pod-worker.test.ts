@@ -237,7 +237,7 @@ describe('PodWorker exits and restarts (spec pod §3.1, §4)', () => {
 });
 
 describe('PodWorker completion, sandbox and delete (spec pod §3.4 rule 6, §5.1, DESIGN §10)', () => {
-  it('Never: once the regular containers are done, sidecars stop in reverse order; Succeeded iff all exited 0', async () => {
+  it('Never: once the regular containers are done, the sidecars are killed together and stop in reverse order; Succeeded iff all exited 0', async () => {
     const { clock, driver, worker } = setup(
       [c('a'), c('b')],
       { a: { exitAfterMs: once(1000) }, b: { exitAfterMs: once(2000) }, s1: { killMs: 500 }, s2: { killMs: 500 } },
@@ -251,11 +251,16 @@ describe('PodWorker completion, sandbox and delete (spec pod §3.4 rule 6, §5.1
     await clock.advance(2250);
     expect(worker.status().phase).toBe('Running'); // sidecars still stopping
     await clock.advance(1000);
+    // Both kills begin at once (killContainersWithSyncResult); s1's stop waits for s2's exit.
     expect(driver.kills.map((k) => [k.name, k.at])).toEqual([
+      ['s1', 2000],
       ['s2', 2000],
-      ['s1', 2500],
     ]);
     const status = worker.status();
+    expect(status.initContainerStatuses.map((s) => s.state.terminated?.finishedAt)).toEqual([
+      '1970-01-01T00:00:03Z',
+      '1970-01-01T00:00:02Z',
+    ]);
     expect(status.phase).toBe('Succeeded');
     expect(status.podIP).toBe('10.1.2.3');
     expect(status.podIPs).toEqual([{ ip: '10.1.2.3' }]);
