@@ -231,96 +231,99 @@ async function deleteScenario(
   return { phase: st.phase, regular: terminated(st.containerStatuses), sidecars: terminated(st.initContainerStatuses) };
 }
 
-describe('[E2EN] exit codes and phase after deletion (spec §4.2-C.5–C.8; spec pod phase)', () => {
-  it('The restartable init containers exit with non-zero exit code / should mark pod as succeeded', async () => {
-    const r = await deleteScenario(podHarness(), 30, {
-      'restartable-init-1': { termSeconds: 1 },
-      'restartable-init-2': { termSeconds: 1, exitCode: 1 },
-      'restartable-init-3': { termSeconds: 1 },
-      'regular-1': { termSeconds: 1 },
-    });
-    expect(r.phase).toBe('Succeeded');
-    expect(r.regular).toEqual({ 'regular-1': [0, 'Completed'] });
-    expect(r.sidecars).toEqual({
-      'restartable-init-1': [0, 'Completed'],
-      'restartable-init-2': [1, 'Error'],
-      'restartable-init-3': [0, 'Completed'],
-    });
-  });
+type Spec = Parameters<typeof deleteScenario>[2];
+type Exit = [code: number, reason: string];
+const OK: Exit = [0, 'Completed'];
+const KILLED: Exit = [137, 'Error'];
+const quick = { termSeconds: 1 };
 
-  it('... exit with non-zero exit code by prestop hook / should mark pod as succeeded (a failed preStop does not change the exit)', async () => {
-    const r = await deleteScenario(podHarness(), 30, {
+/** [Go context / It, TGPS, per-container spec, phase, regular-1's exit, the sidecars' exits]. */
+const finalizerCases: Array<[string, number, Spec, string, Exit, [Exit, Exit, Exit]]> = [
+  [
+    'The restartable init containers exit with non-zero exit code / should mark pod as succeeded',
+    30,
+    {
+      'restartable-init-1': quick,
+      'restartable-init-2': { termSeconds: 1, exitCode: 1 },
+      'restartable-init-3': quick,
+      'regular-1': quick,
+    },
+    'Succeeded',
+    OK,
+    [OK, [1, 'Error'], OK],
+  ],
+  [
+    '... exit with non-zero exit code by prestop hook / should mark pod as succeeded (a failed preStop does not change the exit)',
+    30,
+    {
       'restartable-init-1': { termSeconds: 1, preStopSeconds: 1 },
       'restartable-init-2': { termSeconds: 1, preStopSeconds: 1, preStopExit: 1 },
       'restartable-init-3': { termSeconds: 1, preStopSeconds: 1 },
-      'regular-1': { termSeconds: 1 },
-    });
-    expect(r.phase).toBe('Succeeded');
-    expect(r.regular).toEqual({ 'regular-1': [0, 'Completed'] });
-    expect(r.sidecars).toEqual(Object.fromEntries(SC.map((s) => [s, [0, 'Completed']])));
-  });
-
-  it('The regular container has exceeded its termination grace period seconds / should mark pod as failed', async () => {
-    const r = await deleteScenario(podHarness(), 5, {
+      'regular-1': quick,
+    },
+    'Succeeded',
+    OK,
+    [OK, OK, OK],
+  ],
+  [
+    'The regular container has exceeded its termination grace period seconds / should mark pod as failed',
+    5,
+    {
       'restartable-init-1': { termSeconds: 20 },
-      'restartable-init-2': { termSeconds: 1 },
+      'restartable-init-2': quick,
       'restartable-init-3': { termSeconds: 20 },
       'regular-1': { termSeconds: 20 },
-    });
-    expect(r.phase).toBe('Failed');
-    expect(r.regular).toEqual({ 'regular-1': [137, 'Error'] });
-    expect(r.sidecars).toEqual({
-      'restartable-init-1': [137, 'Error'],
-      'restartable-init-2': [0, 'Completed'],
-      'restartable-init-3': [137, 'Error'],
-    });
-  });
-
-  it('The restartable init containers have exceeded its termination grace period seconds / should mark pod as succeeded', async () => {
-    const r = await deleteScenario(podHarness(), 5, {
-      'restartable-init-1': { termSeconds: 1 },
+    },
+    'Failed',
+    KILLED,
+    [KILLED, OK, KILLED],
+  ],
+  [
+    'The restartable init containers have exceeded its termination grace period seconds / should mark pod as succeeded',
+    5,
+    {
+      'restartable-init-1': quick,
       'restartable-init-2': { termSeconds: 20 },
-      'restartable-init-3': { termSeconds: 1 },
-      'regular-1': { termSeconds: 1 },
-    });
-    expect(r.phase).toBe('Succeeded');
-    expect(r.regular).toEqual({ 'regular-1': [0, 'Completed'] });
-    expect(r.sidecars).toEqual({
-      'restartable-init-1': [0, 'Completed'],
-      'restartable-init-2': [137, 'Error'],
-      'restartable-init-3': [0, 'Completed'],
-    });
-  });
-
-  it('The regular containers have exceeded its termination grace period seconds by prestop hook / should mark pod as failed', async () => {
-    const r = await deleteScenario(podHarness(), 5, {
-      'restartable-init-1': { termSeconds: 1 },
+      'restartable-init-3': quick,
+      'regular-1': quick,
+    },
+    'Succeeded',
+    OK,
+    [OK, KILLED, OK],
+  ],
+  [
+    'The regular containers have exceeded its termination grace period seconds by prestop hook / should mark pod as failed',
+    5,
+    {
+      'restartable-init-1': quick,
       'restartable-init-2': { termSeconds: 20 },
-      'restartable-init-3': { termSeconds: 1 },
+      'restartable-init-3': quick,
       'regular-1': { termSeconds: 20, preStopSeconds: 20 },
-    });
-    expect(r.phase).toBe('Failed');
-    expect(r.regular).toEqual({ 'regular-1': [137, 'Error'] });
-    expect(r.sidecars).toEqual({
-      'restartable-init-1': [0, 'Completed'],
-      'restartable-init-2': [137, 'Error'],
-      'restartable-init-3': [0, 'Completed'],
-    });
-  });
-
-  it('The restartable init containers have exceeded its termination grace period seconds by prestop hook / should mark pod as succeeded', async () => {
-    const r = await deleteScenario(podHarness(), 5, {
+    },
+    'Failed',
+    KILLED,
+    [OK, KILLED, OK],
+  ],
+  [
+    'The restartable init containers have exceeded its termination grace period seconds by prestop hook / should mark pod as succeeded',
+    5,
+    {
       'restartable-init-1': { termSeconds: 1, preStopSeconds: 1 },
       'restartable-init-2': { termSeconds: 20, preStopSeconds: 30 },
       'restartable-init-3': { termSeconds: 1, preStopSeconds: 1 },
-      'regular-1': { termSeconds: 1 },
-    });
-    expect(r.phase).toBe('Succeeded');
-    expect(r.regular).toEqual({ 'regular-1': [0, 'Completed'] });
-    expect(r.sidecars).toEqual({
-      'restartable-init-1': [0, 'Completed'],
-      'restartable-init-2': [137, 'Error'],
-      'restartable-init-3': [0, 'Completed'],
-    });
+      'regular-1': quick,
+    },
+    'Succeeded',
+    OK,
+    [OK, KILLED, OK],
+  ],
+];
+
+describe('[E2EN] exit codes and phase after deletion (spec §4.2-C.5–C.8; spec pod phase)', () => {
+  it.each(finalizerCases)('%s', async (_name, tgps, spec, phase, regularExit, sidecarExits) => {
+    const r = await deleteScenario(podHarness(), tgps, spec);
+    expect(r.phase).toBe(phase);
+    expect(r.regular).toEqual({ 'regular-1': regularExit });
+    expect(r.sidecars).toEqual(Object.fromEntries(SC.map((s, i) => [s, sidecarExits[i]])));
   });
 });
