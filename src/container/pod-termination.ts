@@ -47,6 +47,26 @@ function isAnyRunning(pod: PodRecord): boolean {
 /** No container to wait for (shared: the kill sequence only reads a request's prerequisites). */
 const NONE: readonly ContainerRecord[] = Object.freeze([]);
 
+/**
+ * The termination ordering of a pod (spec §4.2-C.6, [KTO] `newTerminationOrdering`): each
+ * sidecar's stop signal waits for every container that is not a sidecar and for the sidecar
+ * declared after it, so the sidecars stop after the main containers, in reverse order. Only
+ * sidecars have an entry; the map is empty for a pod without one.
+ */
+export function terminationOrder(
+  records: readonly ContainerRecord[],
+): ReadonlyMap<ContainerRecord, readonly ContainerRecord[]> {
+  const order = new Map<ContainerRecord, readonly ContainerRecord[]>();
+  if (!records.some((r) => r.kind === 'sidecar')) return order;
+  const mains = records.filter((r) => r.kind !== 'sidecar');
+  const sidecars = records.filter((r) => r.kind === 'sidecar').sort((a, b) => a.index - b.index);
+  sidecars.forEach((sidecar, i) => {
+    const next = sidecars[i + 1];
+    order.set(sidecar, next !== undefined ? [...mains, next] : mains);
+  });
+  return order;
+}
+
 function terminationPass(ctx: ManagerContext, pod: PodRecord, isRetry: boolean): Promise<StopResult[]> {
   const records = [...pod.containers.values()];
   // The main containers' kills share one request (the kill sequence only reads it).
@@ -56,20 +76,11 @@ function terminationPass(ctx: ManagerContext, pod: PodRecord, isRetry: boolean):
     prerequisites: NONE,
     shareInFlight: !isRetry,
   };
-  let mains: ContainerRecord[] | undefined;
-  let sidecars: ContainerRecord[] | undefined;
-  if (records.some((r) => r.kind === 'sidecar')) {
-    mains = records.filter((r) => r.kind !== 'sidecar');
-    sidecars = records.filter((r) => r.kind === 'sidecar').sort((a, b) => a.index - b.index);
-  }
+  const order = terminationOrder(records);
   const kills: Promise<StopResult>[] = [];
   for (const record of records) {
-    let request = plain;
-    if (record.kind === 'sidecar' && sidecars !== undefined && mains !== undefined) {
-      const next = sidecars[sidecars.indexOf(record) + 1];
-      request = { ...plain, prerequisites: next !== undefined ? [...mains, next] : [...mains] };
-    }
-    kills.push(requestKill(ctx, pod, record, request));
+    const prerequisites = order.get(record);
+    kills.push(requestKill(ctx, pod, record, prerequisites === undefined ? plain : { ...plain, prerequisites }));
   }
   return Promise.all(kills);
 }

@@ -13,6 +13,7 @@ import { runtimeExit, stopExitWatches } from '../container/container-exit.js';
 import type { ManagerContext } from '../container/context.js';
 import { DEADLINE, raceDeadline } from '../container/deadline.js';
 import { requestKill } from '../container/kill-sequence.js';
+import { terminationOrder } from '../container/pod-termination.js';
 import { type ContainerRecord, containerSpec, type PodRecord } from '../container/records.js';
 import type { StartResult } from '../container/results.js';
 import { startSequence } from '../container/start-sequence.js';
@@ -94,10 +95,9 @@ export class PodDriver implements ContainerDriver {
   }
 
   /**
-   * Start `name` (startSequence with the `Created` event). A promise chain around one result
-   * promise, not an `async` function (docs/performance-history.md, round 6 second sprint): each step runs
-   * in the turn the `await` it replaces resumed in, and the result settles in the turn the `async`
-   * function returned in (test/pod/pod-worker-turns.test.ts pins them).
+   * Start `name` (startSequence with the `Created` event): a promise chain around one result, not
+   * an `async` function, with the same turns (docs/performance-history.md, round 6 second sprint;
+   * test/pod/pod-worker-turns.test.ts pins them).
    */
   start(name: string): Promise<StartOutcome> {
     try {
@@ -205,12 +205,11 @@ export class PodDriver implements ContainerDriver {
     const c = pod.containers.get(name);
     if (c === undefined) return {};
     const watch = this.#watches.get(name);
-    const prerequisites = options.waitFor?.flatMap((n) => pod.containers.get(n) ?? []);
     const result = await requestKill(ctx, pod, c, {
       reason: options.reason,
       message: options.message,
       overrideSeconds: options.gracePeriodOverride,
-      prerequisites,
+      prerequisites: options.ordered ? terminationOrder([...pod.containers.values()]).get(c) : undefined,
     });
     if (result.outcome === 'stopFailed' || result.outcome === 'stopTimedOut') return {};
     let exit: ContainerExit | undefined;

@@ -60,10 +60,10 @@ export interface KillOptions {
   readonly reason: KillReason;
   readonly gracePeriodOverride?: number;
   /**
-   * Containers whose exit this kill's stop signal waits for, after its preStop and within its
-   * grace: a sidecar's termination ordering (spec §4.2-C.6). Unset: none.
+   * The kill is one of a whole pod's (KillPod): a sidecar's stop signal waits for the main
+   * containers and the next-declared sidecar, as in a deletion (spec §4.2-C.6). @default false
    */
-  readonly waitFor?: readonly string[];
+  readonly ordered?: boolean;
   /** The `Killing` message; default `Stopping container <name>`. */
   readonly message?: string;
 }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { ContainerExit, KillOptions } from './container-driver.js';
+import type { ContainerExit } from './container-driver.js';
 import { type ContainerRecord, DEFAULT_KILL_EXIT } from './container-record.js';
 import type { PodSync } from './pod-sync.js';
 
@@ -18,21 +18,11 @@ import type { PodSync } from './pod-sync.js';
 export async function killPod(sync: PodSync): Promise<void> {
   sync.state = 'completing';
   const running = (r: ContainerRecord) => r.state === 'running';
-  const mains = sync
-    .all()
-    .filter((r) => r.kind !== 'sidecar')
-    .map((r) => r.name);
-  const sidecars = sync.inits.filter((r) => r.kind === 'sidecar');
-  const options = (r: ContainerRecord): KillOptions => {
-    if (r.kind !== 'sidecar') return { reason: 'Unknown' };
-    const next = sidecars[sidecars.indexOf(r) + 1];
-    return { reason: 'Unknown', waitFor: next === undefined ? mains : [...mains, next.name] };
-  };
   const kill = async (r: ContainerRecord): Promise<void> => {
     const instance = r.instances;
     let exit: ContainerExit = DEFAULT_KILL_EXIT;
     try {
-      exit = (await sync.driver.kill(r.name, options(r))).exit ?? DEFAULT_KILL_EXIT;
+      exit = (await sync.driver.kill(r.name, { reason: 'Unknown', ordered: true })).exit ?? DEFAULT_KILL_EXIT;
     } catch {}
     sync.recordExit(r, instance, exit, false);
     sync.publish();

@@ -133,11 +133,9 @@ export class FakeDriver implements ContainerDriver {
     this.kills.push({ name, at: this.clock.now(), reason: options.reason });
     this.emit('Killing', options.message ?? `Stopping container ${name}`, name);
     const b = this.behaviours[name] ?? {};
-    // A sidecar's stop waits for the containers it must outlive (the real driver bounds it by the grace).
-    for (const other of options.waitFor ?? []) {
-      const live = this.#live.get(other);
-      if (live !== undefined && !live.exited) await live.promise;
-    }
+    // In a KillPod, a sidecar's stop waits for the containers it must outlive (the real driver
+    // bounds it by the grace): the main containers and the next-declared sidecar.
+    if (options.ordered) for (const other of this.#outlives(name)) await other;
     if (b.killMs) await sleepOn(this.clock, b.killMs);
     const code = b.killExitCode ?? 137;
     const live = this.#live.get(name);
@@ -148,6 +146,20 @@ export class FakeDriver implements ContainerDriver {
       return { exit };
     }
     return {};
+  }
+
+  /** The exits a sidecar `name` waits for in a KillPod (spec §4.2-C.6); none for another container. */
+  #outlives(name: string): Promise<ContainerExit>[] {
+    const inits = this.pod.spec?.initContainers ?? [];
+    const sidecars = inits.filter((c) => c.restartPolicy === 'Always').map((c) => c.name);
+    const at = sidecars.indexOf(name);
+    if (at < 0) return [];
+    const mains = [...inits.filter((c) => c.restartPolicy !== 'Always'), ...(this.pod.spec?.containers ?? [])];
+    const names = [...mains.map((c) => c.name), ...sidecars.slice(at + 1, at + 2)];
+    return names.flatMap((n) => {
+      const live = this.#live.get(n);
+      return live !== undefined && !live.exited ? [live.promise] : [];
+    });
   }
 
   waitExit(name: string): Promise<ContainerExit> | undefined {
