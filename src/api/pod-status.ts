@@ -10,8 +10,16 @@
 /** `PodPhase` (spec pod §5.1). */
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
-/** The kubelet-owned condition types (spec pod §1.1, §5.2). */
-export type PodConditionType = 'PodReadyToStartContainers' | 'Initialized' | 'ContainersReady' | 'Ready';
+/**
+ * The kubelet-owned condition types (spec pod §1.1, §5.2). `PodScheduled` is always `True`: the
+ * kubelet writes it for the pod it runs (the scheduler set it first; there is none here).
+ */
+export type PodConditionType =
+  | 'PodReadyToStartContainers'
+  | 'Initialized'
+  | 'ContainersReady'
+  | 'Ready'
+  | 'PodScheduled';
 
 /** `PodCondition`. `lastTransitionTime` changes only when `status` flips (spec pod §5.2). */
 export interface PodCondition {

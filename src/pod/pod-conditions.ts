@@ -136,7 +136,8 @@ function asReady(draft: Draft): Draft {
 
 /**
  * The kubelet-owned conditions in the kubelet's order (spec pod §5.2): `PodReadyToStartContainers`,
- * `Initialized`, `Ready`, `ContainersReady`. `Ready` copies `ContainersReady` (no readiness gates
+ * `Initialized`, `Ready`, `ContainersReady`, `PodScheduled` (always `True`, from the first status
+ * on: `generateAPIPodStatus` appends it). `Ready` copies `ContainersReady` (no readiness gates
  * here). `lastTransitionTime` moves only when a condition's `status` flips.
  */
 export function generatePodConditions(input: ConditionsInput): PodCondition[] {
@@ -147,8 +148,12 @@ export function generatePodConditions(input: ConditionsInput): PodCondition[] {
     stamp(initialized(input), input, 1),
     stamp(asReady(ready), input, 2),
     stamp(ready, input, 3),
+    stamp(SCHEDULED, input, 4),
   ];
 }
+
+/** `PodScheduled`: the kubelet runs the pod, so it was scheduled. */
+const SCHEDULED: Draft = Object.freeze({ type: 'PodScheduled', status: 'True' });
 
 /** The condition of `type` in `conditions`, if present. */
 export function findCondition(conditions: readonly PodCondition[], type: PodConditionType): PodCondition | undefined {

@@ -113,7 +113,7 @@ Timeline (virtual time; container status changes and the events behind them):
   300s  web  Terminated (Error, exit code 143)  restartCount 5
 
 Pod status at 300s: Failed
-  Conditions: PodReadyToStartContainers False, Initialized True, Ready False (PodFailed), ContainersReady False (PodFailed)
+  Conditions: PodReadyToStartContainers False, Initialized True, Ready False (PodFailed), ContainersReady False (PodFailed), PodScheduled True
   web: Terminated (Error, exit code 143)
     Restart Count: 5   Ready: false   Started: false
     Last State: Terminated (Error, exit code 143)

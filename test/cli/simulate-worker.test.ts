@@ -97,7 +97,7 @@ describe('simulate on the pod worker (issue 14 item 8)', () => {
         55s  main  Waiting (CrashLoopBackOff, back-off 20s)  restartCount 2
 
       Pod status at 60s: Running
-        Conditions: PodReadyToStartContainers True, Initialized True, Ready False (ContainersNotReady), ContainersReady False (ContainersNotReady)
+        Conditions: PodReadyToStartContainers True, Initialized True, Ready False (ContainersNotReady), ContainersReady False (ContainersNotReady), PodScheduled True
         main: Waiting (CrashLoopBackOff: back-off 20s restarting failed container=main pod=crashloop_default(sim-crashloop))
           Restart Count: 2   Ready: false   Started: false
           Last State: Terminated (Error, exit code 143)

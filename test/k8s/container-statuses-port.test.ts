@@ -270,6 +270,7 @@ describe('kubelet_pods_test.go Test_generateAPIPodStatus, status parts (spec pod
       ['Initialized', 'True', 'PodCompleted'],
       ['Ready', 'False', 'PodCompleted'],
       ['ContainersReady', 'False', 'PodCompleted'],
+      ['PodScheduled', 'True', undefined],
     ]);
   });
 

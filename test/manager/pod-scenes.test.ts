@@ -110,6 +110,7 @@ describe('pod scenes through startPod', () => {
       'Initialized=True',
       'Ready=True',
       'ContainersReady=True',
+      'PodScheduled=True',
     ]);
     await manager.deletePod(pod);
   });

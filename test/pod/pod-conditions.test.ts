@@ -54,6 +54,7 @@ describe('generatePodConditions (spec pod §5.2)', () => {
         lastProbeTime: null,
         lastTransitionTime: '1970-01-01T00:00:05Z',
       },
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '1970-01-01T00:00:05Z' },
     ]);
   });
 
@@ -107,6 +108,7 @@ describe('generatePodConditions (spec pod §5.2)', () => {
       ['Initialized', 'True', 'PodCompleted'],
       ['Ready', 'False', 'PodCompleted'],
       ['ContainersReady', 'False', 'PodCompleted'],
+      ['PodScheduled', 'True', undefined],
     ]);
   });
 

@@ -66,6 +66,7 @@ describe('PodWorker ordering (spec pod §3.2–§3.4, DESIGN §10)', () => {
       ['Initialized', 'True'],
       ['Ready', 'True'],
       ['ContainersReady', 'True'],
+      ['PodScheduled', 'True'],
     ]);
   });
 
@@ -270,6 +271,7 @@ describe('PodWorker completion, sandbox and delete (spec pod §3.4 rule 6, §5.1
       ['Initialized', 'True', 'PodCompleted'],
       ['Ready', 'False', 'PodCompleted'],
       ['ContainersReady', 'False', 'PodCompleted'],
+      ['PodScheduled', 'True', undefined],
     ]);
     expect(status.initContainerStatuses.map((s) => s.state.terminated?.exitCode)).toEqual([137, 137]);
   });
