@@ -145,7 +145,7 @@ export { EventMessages, kubernetesPolicy, LifecycleManager, resolvePolicy } from
 // Pods (DESIGN §10): waits, errors, back-off policy, kubectl-like events
 export type { AggregatedEvent, AggregateEventsOptions } from './pod/aggregate-events.js';
 export { aggregateEvents } from './pod/aggregate-events.js';
-export type { CrashLoopBackOffPolicy } from './pod/crash-loop-back-off.js';
+export type { AfterProbeKill, CrashLoopBackOffPolicy } from './pod/crash-loop-back-off.js';
 export { CRASH_LOOP_BACK_OFF_DEFAULTS } from './pod/crash-loop-back-off.js';
 export type { EventAgeFields } from './pod/format-event-age.js';
 export { formatEventAge } from './pod/format-event-age.js';

@@ -96,6 +96,14 @@ export function resolvePodOptions(options: LifecycleManagerOptions): PodOptions 
       }
     }
     resolveSyncRequeue(backOff, 'options.crashLoopBackOff'); // requeue, syncFrequencySeconds
+    const { afterProbeKill } = backOff;
+    if (afterProbeKill !== undefined && afterProbeKill !== 'killingSync' && afterProbeKill !== 'killedExit') {
+      throw new InvalidArgumentError(
+        'options.crashLoopBackOff.afterProbeKill',
+        afterProbeKill,
+        "'killingSync' or 'killedExit'",
+      );
+    }
   }
   const gates = options.featureGates;
   if (gates !== undefined && (gates === null || typeof gates !== 'object')) {

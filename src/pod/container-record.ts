@@ -41,6 +41,12 @@ export interface ContainerRecord {
   lastExit?: RecordedExit | undefined;
   /** The termination of the instance before the newest (for `lastState` of a terminated container). */
   priorExit?: RecordedExit | undefined;
+  /**
+   * Set by a probe kill after which the kubelet restarts the container in the killing sync
+   * (`afterProbeKill: 'killingSync'`): the exit that sync's status showed last, `exit` undefined
+   * when there was none. The next start's back-off check reads it instead of `lastExit`, once.
+   */
+  backOffFrom?: { readonly exit: RecordedExit | undefined } | undefined;
   /** Waiting reason/message shown instead of the default (PostStartHookError, CrashLoopBackOff, …). */
   waiting?: { reason: string; message?: string } | undefined;
   /** Startup probe result: `undefined` without a startup probe. */
@@ -78,6 +84,7 @@ export function newContainerRecord(spec: Container, kind: ContainerKind): Contai
     startedAt: undefined,
     lastExit: undefined,
     priorExit: undefined,
+    backOffFrom: undefined,
     waiting: undefined,
     startup: spec.startupProbe !== undefined && probed ? false : undefined,
     readiness: spec.readinessProbe !== undefined && probed ? false : undefined,

@@ -29,7 +29,23 @@ export interface CrashLoopBackOffPolicy extends SyncRequeuePolicy {
    * @default false
    */
   readonly reducedDecay?: boolean | undefined;
+  /**
+   * The back-off check of a container restarted because a liveness or startup probe killed it
+   * (spec pod §3.2 rule 3, §4.2).
+   * - `'killingSync'` (the kubelet): the replacement starts in the sync that killed the container,
+   *   from the status read before the kill, so `doBackOff` reads the exit of the instance before
+   *   the killed one; after a first instance there is none, and it starts at once without a
+   *   back-off step. A container that fails its probe every 20 s so restarts at once until its
+   *   back-off outgrows that; a refused start is followed by the sync the exit itself triggers
+   *   (a second `BackOff`), which waits from the killed instance's exit (k/k#22240).
+   * - `'killedExit'`: the check reads the killed instance's own exit, as after any other exit.
+   * @default 'killingSync'
+   */
+  readonly afterProbeKill?: AfterProbeKill | undefined;
 }
+
+/** Which exit a restart after a probe kill waits from ({@link CrashLoopBackOffPolicy.afterProbeKill}). */
+export type AfterProbeKill = 'killingSync' | 'killedExit';
 
 /** Resolved back-off figures in milliseconds. */
 export interface CrashLoopBackOffConfig {

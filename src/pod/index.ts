@@ -18,7 +18,7 @@ export type {
 } from './container-driver.js';
 export type { ContainerRecord, ContainerRecordState, RecordedExit } from './container-record.js';
 export { DEFAULT_KILL_EXIT } from './container-record.js';
-export type { CrashLoopBackOffConfig, CrashLoopBackOffPolicy } from './crash-loop-back-off.js';
+export type { AfterProbeKill, CrashLoopBackOffConfig, CrashLoopBackOffPolicy } from './crash-loop-back-off.js';
 export {
   backOffEventMessage,
   CRASH_LOOP_BACK_OFF_DEFAULTS,
@@ -46,6 +46,6 @@ export { PodWorker } from './pod-worker.js';
 export type { RenderPodStatusInput } from './render-pod-status.js';
 export { deepFreeze, renderPodStatus } from './render-pod-status.js';
 export type { ContainerKind, RestartGates, RestartView } from './restart-decision.js';
-export { isContainerRestartable, shouldContainerRestart } from './restart-decision.js';
+export { isContainerRestartable, restartsAfterProbeKill, shouldContainerRestart } from './restart-decision.js';
 export type { CrashLoopRequeue, SyncRequeueConfig, SyncRequeuePolicy, SyncShortfall } from './sync-requeue.js';
 export { requeueDelayMs, resolveSyncRequeue, SYNC_REQUEUE_DEFAULTS } from './sync-requeue.js';

@@ -153,6 +153,11 @@ export class PodSync implements StartHost, SyncRunHost {
   // The sync loop and syncOnce are promise chains (sync-run.ts), not `async` functions: each step
   // runs in the turn the `await` it replaced resumed in (test/pod/pod-worker-turns.test.ts).
 
+  /** @internal Sync once more after the sync in flight (`start-container.ts`). */
+  resync(): void {
+    this.dirty = true;
+  }
+
   /** Syncs while there is something to do (`dirty`); one at a time. */
   syncLoop(): void {
     this.syncing = true;

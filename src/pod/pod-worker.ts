@@ -23,7 +23,7 @@ import { type KillingProbe, probeKillMessage } from './kill-messages.js';
 import { PodSync, type PodWorkerState } from './pod-sync.js';
 import { type PodWaitCondition, PodWaiters, type PodWaitOptions, type PodWaitView } from './pod-waiters.js';
 import { renderPodStatus } from './render-pod-status.js';
-import { isContainerRestartable, type RestartGates } from './restart-decision.js';
+import { type RestartGates, restartsAfterProbeKill } from './restart-decision.js';
 import { resolveSyncRequeue } from './sync-requeue.js';
 
 export type { PodWorkerState } from './pod-sync.js';
@@ -154,18 +154,22 @@ export class PodWorker {
   /**
    * Kill a running container because its liveness or startup probe failed (the prober calls this):
    * the driver kills it with reason `LivenessProbe`/`StartupProbe` and the kubelet's `Killing`
-   * message (spec pod §3.2); its exit then restarts it per policy like any other exit.
+   * message (spec pod §3.2). One the kubelet restarts after such a kill is started in the killing
+   * sync, its back-off checked against the exit before the killed one (`afterProbeKill`); any
+   * other restart follows its exit per policy like any exit.
    * Resolves once it has exited; a container that is not running is left alone.
    */
   async killForProbe(containerName: string, probe: KillingProbe): Promise<void> {
     const record = this.#sync.record(containerName);
     if (record.state !== 'running' || !this.#sync.live()) return;
-    const restartable = isContainerRestartable({
+    const restartable = restartsAfterProbeKill({
       kind: record.kind,
       container: record.spec,
       podRestartPolicy: this.#pod.spec?.restartPolicy,
       ...(this.#options.gates !== undefined ? { gates: this.#options.gates } : {}),
     });
+    if (restartable && this.#options.crashLoopBackOff?.afterProbeKill !== 'killedExit')
+      record.backOffFrom = { exit: record.lastExit };
     const message = probeKillMessage({ kind: record.kind, name: record.name, probe, restartable });
     const instance = record.instances;
     let exit: ContainerExit = DEFAULT_KILL_EXIT;

@@ -97,7 +97,8 @@ export function shouldContainerRestart(input: {
 
 /**
  * `IsContainerRestartable(pod, container)` (spec pod §3.1): could this container ever be
- * restarted, whatever its exit code? Used for kills of running containers (spec pod §3.2 rule 3).
+ * restarted, whatever its exit code? (A running container killed by a probe is judged by
+ * {@link restartsAfterProbeKill} instead.)
  */
 export function isContainerRestartable(input: {
   readonly kind: ContainerKind;
@@ -112,4 +113,26 @@ export function isContainerRestartable(input: {
     return readRules(container.restartPolicyRules).some((r) => r.action === 'Restart') || own !== 'Never';
   }
   return podRestartPolicy !== 'Never';
+}
+
+/**
+ * Does the kubelet restart a running container it kills because a liveness or startup probe
+ * failed (spec pod §3.2 rule 3, `computePodActions`)? The pod policy is not `Never`; with
+ * `ContainerRestartRules` on, a container-level `restartPolicy` decides instead. Its
+ * `restartPolicyRules` are not read: the container is still running, there is no exit code to
+ * match (the 1.35 kubelet, k/k#133243). A rule may still restart it after its exit (137), in a
+ * later sync, as any exit. Sidecars always restart.
+ *
+ * @example restartsAfterProbeKill({ kind: 'regular', container: { restartPolicy: 'Never' }, podRestartPolicy: 'Always' }) // false
+ */
+export function restartsAfterProbeKill(input: {
+  readonly kind: ContainerKind;
+  readonly container: RestartView;
+  readonly podRestartPolicy: string | undefined;
+  readonly gates?: RestartGates;
+}): boolean {
+  const { kind, container, podRestartPolicy, gates = {} } = input;
+  if (kind === 'sidecar') return true;
+  const own = containerPolicy(container, gates);
+  return (own ?? podRestartPolicy) !== 'Never';
 }

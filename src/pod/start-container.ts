@@ -38,6 +38,8 @@ export interface StartHost {
   readonly ident: { readonly name: string; readonly namespace: string; readonly uid: string };
   emit(type: KubeEvent['type'], reason: string, message: string, c?: ContainerRecord): void;
   publish(): void;
+  /** Sync again once this sync is over (the sync a container's death triggers). */
+  resync(): void;
 }
 
 /** How a {@link startContainer} call ended. */
@@ -73,8 +75,13 @@ export function startContainer(
 
 function beginStart(host: StartHost, c: ContainerRecord, restart: boolean, pass: SyncPass): Promise<StartResult> {
   const now = host.clock.now();
-  if (restart && c.lastExit) {
-    const finishedAt = c.lastExit.finishedAt;
+  // After a probe kill the kubelet starts the replacement in the killing sync, whose status was
+  // read before the kill: its back-off check reads the exit before the killed one (k/k#22240).
+  const killingSync = c.backOffFrom;
+  c.backOffFrom = undefined;
+  const exit = killingSync === undefined ? c.lastExit : killingSync.exit;
+  if (restart && exit) {
+    const finishedAt = exit.finishedAt;
     if (host.backOff.isInBackOffSince(c.name, finishedAt, now)) {
       const backOffMs = host.backOff.backOffMs(c.name);
       pass.skip.add(c.name);
@@ -85,6 +92,8 @@ function beginStart(host: StartHost, c: ContainerRecord, restart: boolean, pass:
         c.waiting = { reason: 'CrashLoopBackOff', message: crashLoopBackOffMessage(backOffMs, c.name, host.ident) };
         host.publish();
       }
+      // The killed container's death triggers its own sync, which finds it in back-off from its exit.
+      if (killingSync !== undefined) host.resync();
       return BACKING_OFF;
     }
     host.backOff.next(c.name, finishedAt, now);

@@ -2,9 +2,12 @@
  * The pinned CLI example of issue 15: `kube-lifecycle simulate pod.yaml --probe
  * web.liveness=fail@30s`. The liveness worker exists from the pod's first sync (t=0, AddPod) and
  * ticks every 10 s; from 30 s the probe fails: Unhealthy at 30, 40, 50 s (failureThreshold 3),
- * then Killing "Container web failed liveness probe, will be restarted" and the restart at once
- * (first restart, no back-off), then 10 s, 20 s, 40 s, 80 s of CrashLoopBackOff (spec pod §6.1,
- * §6.3, §4.2). docs/cli.md and docs/probes.md show an excerpt of this output.
+ * then Killing "Container web failed liveness probe, will be restarted" and the restart in the
+ * killing sync, whose back-off check reads the exit before the killed one (k/k#22240): at once
+ * after the kills at 50, 80, 110 and 140 s (back-off 0, 10, 20, 40 s, each shorter than the 30 s
+ * between exits), BackOff after the kill at 170 s (exit 140 is 30 s old, the back-off 40 s) and a
+ * restart at 210 s, 40 s after that exit; the same at 230 s with 1m20s (spec pod §6.1, §6.3, §4.2,
+ * §3.2 rule 3). docs/cli.md and docs/probes.md show an excerpt of this output.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -32,14 +35,13 @@ Containers:
     no lifecycle hooks
 
 Events (as kubectl describe would show them at the end of the simulation, t=300s):
-  Type     Reason     Age                  From     Message
-  ----     ------     ---                  ----     -------
-  Normal   Killing    80s (x5 over 4m10s)  kubelet  spec.containers{web}: Container web failed liveness probe, will be restarted
-  Warning  BackOff    20s (x5 over 3m40s)  kubelet  spec.containers{web}: Back-off restarting failed container web in pod web_default(sim-web)
-  Normal   Created    0s (x6 over 5m)      kubelet  spec.containers{web}: Container created
-  Normal   Started    0s (x6 over 5m)      kubelet  spec.containers{web}: Container started
-  Warning  Unhealthy  0s (x16 over 4m30s)  kubelet  spec.containers{web}: Liveness probe failed: HTTP probe failed with statuscode: 500
-  Normal   Killing    0s                   kubelet  spec.containers{web}: Stopping container web
+  Type     Reason     Age                   From     Message
+  ----     ------     ---                   ----     -------
+  Normal   Created    90s (x6 over 5m)      kubelet  spec.containers{web}: Container created
+  Normal   Started    90s (x6 over 5m)      kubelet  spec.containers{web}: Container started
+  Warning  Unhealthy  70s (x18 over 4m30s)  kubelet  spec.containers{web}: Liveness probe failed: HTTP probe failed with statuscode: 500
+  Normal   Killing    70s (x6 over 4m10s)   kubelet  spec.containers{web}: Container web failed liveness probe, will be restarted
+  Warning  BackOff    10s (x5 over 2m10s)   kubelet  spec.containers{web}: Back-off restarting failed container web in pod web_default(sim-web)
 
 Timeline (virtual time; one column = 5s):
 
@@ -71,45 +73,46 @@ Timeline (virtual time; container status changes and the events behind them):
    80s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
    80s  web  Normal Killing: Container web failed liveness probe, will be restarted
    80s  web  Terminated (Error, exit code 143)  restartCount 1
-   80s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
-   80s  web  Waiting (CrashLoopBackOff, back-off 10s)  restartCount 1
-   90s  web  Normal Created: Container created
-   90s  web  Normal Started: Container started
-   90s  web  Running  restartCount 2, ready
+   80s  web  Normal Created: Container created
+   80s  web  Normal Started: Container started
+   80s  web  Running  restartCount 2, ready
+   90s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   100s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   110s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
+  110s  web  Normal Killing: Container web failed liveness probe, will be restarted
+  110s  web  Terminated (Error, exit code 143)  restartCount 2
+  110s  web  Normal Created: Container created
+  110s  web  Normal Started: Container started
+  110s  web  Running  restartCount 3, ready
   120s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
-  120s  web  Normal Killing: Container web failed liveness probe, will be restarted
-  120s  web  Terminated (Error, exit code 143)  restartCount 2
-  120s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
-  120s  web  Waiting (CrashLoopBackOff, back-off 20s)  restartCount 2
+  130s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
+  140s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
+  140s  web  Normal Killing: Container web failed liveness probe, will be restarted
+  140s  web  Terminated (Error, exit code 143)  restartCount 3
   140s  web  Normal Created: Container created
   140s  web  Normal Started: Container started
-  140s  web  Running  restartCount 3, ready
-  140s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
+  140s  web  Running  restartCount 4, ready
   150s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   160s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
-  160s  web  Normal Killing: Container web failed liveness probe, will be restarted
-  160s  web  Terminated (Error, exit code 143)  restartCount 3
-  160s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
-  160s  web  Waiting (CrashLoopBackOff, back-off 40s)  restartCount 3
-  200s  web  Normal Created: Container created
-  200s  web  Normal Started: Container started
-  200s  web  Running  restartCount 4, ready
-  200s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
+  170s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
+  170s  web  Normal Killing: Container web failed liveness probe, will be restarted
+  170s  web  Terminated (Error, exit code 143)  restartCount 4
+  170s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
+  170s  web  Waiting (CrashLoopBackOff, back-off 40s)  restartCount 4
+  170s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
+  210s  web  Normal Created: Container created
+  210s  web  Normal Started: Container started
+  210s  web  Running  restartCount 5, ready
   210s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   220s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
-  220s  web  Normal Killing: Container web failed liveness probe, will be restarted
-  220s  web  Terminated (Error, exit code 143)  restartCount 4
-  220s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
-  220s  web  Waiting (CrashLoopBackOff, back-off 1m20s)  restartCount 4
-  280s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
+  230s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
+  230s  web  Normal Killing: Container web failed liveness probe, will be restarted
+  230s  web  Terminated (Error, exit code 143)  restartCount 5
+  230s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
+  230s  web  Waiting (CrashLoopBackOff, back-off 1m20s)  restartCount 5
+  230s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
+  290s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
   300s  web  deleted
-  300s  web  Normal Created: Container created
-  300s  web  Normal Started: Container started
-  300s  web  Running  restartCount 5, ready
-  300s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
-  300s  web  Normal Killing: Stopping container web
   300s  web  Terminated (Error, exit code 143)  restartCount 5
 
 Pod status at 300s: Failed

@@ -36,6 +36,7 @@ const crashLoopBackOff: CrashLoopBackOffPolicy = {
   maxSeconds: undefined,
   resetAfterSeconds: undefined,
   reducedDecay: undefined,
+  afterProbeKill: undefined,
 };
 const stopOptions: StopOptions = { gracePeriodOverride: undefined, reason: undefined, message: undefined };
 const deleteOptions: DeleteOptions = { gracePeriodSeconds: undefined };

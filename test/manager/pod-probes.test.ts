@@ -10,7 +10,7 @@ import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { podHarness, podOf } from './pod-harness.js';
 
 describe('probes through startPod (spec pod §6)', () => {
-  it('a liveness failure kills with the probe-level grace, preStop runs, then the container restarts with back-off (spec pod §6.1 Actions, §4.2)', async () => {
+  it('a liveness failure kills with the probe-level grace, preStop runs, then the container restarts in the killing sync, its back-off read from the exit before the killed one (spec pod §6.1 Actions, §3.2 rule 3, §4.2; k/k#22240)', async () => {
     const { clock, runtime, manager, events } = podHarness();
     runtime.onExec(['check'], { exitCode: 0 }, { times: 3 }).onExec(['check'], { exitCode: 1, stdout: 'sick' });
     const pod = podOf([
@@ -27,23 +27,37 @@ describe('probes through startPod (spec pod §6)', () => {
       },
     ]);
     await manager.startPod(pod);
-    await clock.advance(45_000);
+    await clock.advance(75_000);
     // The workers exist from the pod's first sync (AddPod, t=0): their immediate probe sees no
     // container, the ticker stays anchored at 0 across restarts (worker.go run) — probes at 5, 10,
     // 15 pass, 20 and 25 fail; the tick at 30 comes before the restart (and the worker is on hold
-    // until the new container ID anyway), so the new container is probed at 35 and 40.
+    // until the new container ID anyway), so each new container is probed from the next tick.
+    // The kubelet kills and starts the replacement in one SyncPod, whose status was read before
+    // the kill: doBackOff reads the exit before the killed one. Kill 1 (exit 30): none, started at
+    // once, no back-off step. Kill 2 (exit 45): exit 30 is 15 s old, no entry yet: started, back-off
+    // 10 s. Kill 3 (exit 60): exit 45 is 15 s old ≥ 10 s: started, back-off 20 s. Kill 4 (exit 75):
+    // exit 60 is 15 s old < 20 s: BackOff; the exit's own sync finds it in back-off again (exit 75).
+    const restarts = (at: number) => [
+      `${at} Normal Created: Container created`,
+      `${at} Normal Started: Container started`,
+    ];
+    const killed = (at: number) => [
+      `${at - 5000} Warning Unhealthy: Liveness probe failed: sick`,
+      `${at} Warning Unhealthy: Liveness probe failed: sick`,
+      `${at} Normal Killing: Container app failed liveness probe, will be restarted`,
+    ];
+    const backOff = '75000 Warning BackOff: Back-off restarting failed container app in pod web_default(uid-web)';
     expect(events.map((e) => `${e.timestamp} ${e.type} ${e.reason}: ${e.message}`)).toEqual([
-      '0 Normal Created: Container created',
-      '0 Normal Started: Container started',
-      '20000 Warning Unhealthy: Liveness probe failed: sick',
-      '25000 Warning Unhealthy: Liveness probe failed: sick',
-      '25000 Normal Killing: Container app failed liveness probe, will be restarted',
-      '30000 Normal Created: Container created',
-      '30000 Normal Started: Container started',
-      '35000 Warning Unhealthy: Liveness probe failed: sick',
-      '40000 Warning Unhealthy: Liveness probe failed: sick',
-      '40000 Normal Killing: Container app failed liveness probe, will be restarted',
-      '45000 Warning BackOff: Back-off restarting failed container app in pod web_default(uid-web)',
+      ...restarts(0),
+      ...killed(25_000),
+      ...restarts(30_000),
+      ...killed(40_000),
+      ...restarts(45_000),
+      ...killed(55_000),
+      ...restarts(60_000),
+      ...killed(70_000),
+      backOff,
+      backOff,
     ]);
     const unhealthy = events.find((e) => e.reason === 'Unhealthy');
     expect(unhealthy?.object).toEqual({
@@ -57,18 +71,44 @@ describe('probes through startPod (spec pod §6)', () => {
     expect(runtime.timeline.filter((e) => e.kind === 'stop').map((e) => [e.at, e.timeoutSeconds])).toEqual([
       [30_000, 2],
       [45_000, 2],
+      [60_000, 2],
+      [75_000, 2],
     ]);
     expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({
-      restartCount: 1,
-      state: { waiting: { reason: 'CrashLoopBackOff' } },
-      lastState: { terminated: { exitCode: 143, reason: 'Error', finishedAt: '1970-01-01T00:00:45Z' } },
+      restartCount: 3,
+      state: { waiting: { reason: 'CrashLoopBackOff', message: expect.stringContaining('back-off 20s') } },
+      lastState: { terminated: { exitCode: 143, reason: 'Error', finishedAt: '1970-01-01T00:01:15Z' } },
     });
-    await clock.advance(10_000);
-    expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({ restartCount: 2, state: { running: {} } });
+    // The back-off runs from the killed instance's exit: 75 + 20 s.
+    await clock.advance(19_000);
+    expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({ restartCount: 3 });
+    await clock.advance(1_000);
+    expect(manager.podStatus(pod).containerStatuses[0]).toMatchObject({ restartCount: 4, state: { running: {} } });
     const deleting = manager.deletePod(pod, { gracePeriodSeconds: 0 });
     await clock.advance(5000);
     await deleting;
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("afterProbeKill: killedExit waits from the killed instance's own exit, as after any exit (spec pod §4.2; k/k#22240)", async () => {
+    const { clock, runtime, manager, events } = podHarness({ crashLoopBackOff: { afterProbeKill: 'killedExit' } });
+    runtime.onExec(['check'], { exitCode: 1, stdout: 'sick' });
+    const pod = podOf([
+      {
+        name: 'app',
+        image: 'nginx',
+        livenessProbe: { exec: { command: ['check'] }, periodSeconds: 5, failureThreshold: 1 },
+      },
+    ]);
+    await manager.startPod(pod);
+    await clock.advance(60_000);
+    // Probes at 5, 10, …, each failing: kill at 5 (no entry yet: restarted at once, back-off
+    // 10 s), kill at 10 (10 s from exit 10: restarted at 20, back-off 20 s; the requeue was armed
+    // before the tick at 20, which then probes the new container), kill at 20 (20 s from exit 20).
+    // With 'killingSync' the kill at 10 would restart at once (exit 5 is 5 s old, no entry yet).
+    const starts = events.filter((e) => e.reason === 'Started').map((e) => e.timestamp);
+    expect(starts).toEqual([0, 5_000, 20_000, 40_000]);
+    await manager.deletePod(pod, { gracePeriodSeconds: 0 });
   });
 
   it('readiness keeps probing during preStop: the container turns not ready while it drains (spec pod §6.1 step 7)', async () => {

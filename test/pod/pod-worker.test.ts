@@ -421,6 +421,19 @@ describe('PodWorker.killForProbe (spec pod §3.2 rules 2–3, §3.4 rule 3)', ()
     expect(driver.events.find((e) => e.reason === 'Killing')?.message).toBe('Container web failed liveness probe');
     expect(worker.status().phase).toBe('Failed');
   });
+
+  it('a container-level restartPolicy decides the suffix, not its rules (no exit code yet); a rule still restarts it after its exit (spec pod §3.1, §3.2 rule 3; k/k#133243)', async () => {
+    const rules = [{ action: 'Restart', exitCodes: { operator: 'In', values: [137] } }];
+    const { clock, driver, worker } = setup([c('web', { restartPolicy: 'Never', restartPolicyRules: rules })], {});
+    worker.start();
+    await clock.advance(0);
+    await worker.killForProbe('web', 'liveness');
+    await clock.advance(0);
+    expect(driver.events.find((e) => e.reason === 'Killing')?.message).toBe('Container web failed liveness probe');
+    // exit 137 matches the rule: restarted after the exit, as any exit (its first: at once)
+    expect(driver.starts.map((s) => s.name)).toEqual(['web', 'web']);
+    expect(worker.status().containerStatuses[0]).toMatchObject({ restartCount: 1, state: { running: {} } });
+  });
 });
 
 describe('PodWorker stop before start', () => {

@@ -1,7 +1,11 @@
 import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { isSidecar } from '../../src/api/container-order.js';
-import { isContainerRestartable, shouldContainerRestart } from '../../src/pod/restart-decision.js';
+import {
+  isContainerRestartable,
+  restartsAfterProbeKill,
+  shouldContainerRestart,
+} from '../../src/pod/restart-decision.js';
 
 const regular = (container: object, pod: string | undefined, exitCode: number, gate = true) =>
   shouldContainerRestart({
@@ -111,5 +115,30 @@ describe('isContainerRestartable (spec pod §3.1)', () => {
     expect(isContainerRestartable({ ...base, container: withRule, podRestartPolicy: 'Never' })).toBe(true);
     expect(isSidecar({ restartPolicy: 'Always' })).toBe(true);
     expect(isSidecar({})).toBe(false);
+  });
+});
+
+describe('restartsAfterProbeKill (spec pod §3.2 rule 3; k/k#133243)', () => {
+  const withRule = {
+    restartPolicy: 'Never',
+    restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [137, 143] } }],
+  };
+  const kill = (container: object, pod: string | undefined, gate = true, kind: 'regular' | 'sidecar' = 'regular') =>
+    restartsAfterProbeKill({ kind, container, podRestartPolicy: pod, gates: { containerRestartRules: gate } });
+
+  it('the pod policy, unless a container-level restartPolicy is set: its rules are not read (no exit code yet)', () => {
+    expect(kill({}, 'Never')).toBe(false);
+    expect(kill({}, 'OnFailure')).toBe(true);
+    expect(kill({}, undefined)).toBe(true);
+    expect(kill({ restartPolicy: 'Never' }, 'Always')).toBe(false);
+    expect(kill({ restartPolicy: 'OnFailure' }, 'Never')).toBe(true);
+    // IsContainerRestartable says yes (a Restart rule); the probe kill's decision says no.
+    expect(isContainerRestartable({ kind: 'regular', container: withRule, podRestartPolicy: 'Always' })).toBe(true);
+    expect(kill(withRule, 'Always')).toBe(false);
+  });
+
+  it('gate ContainerRestartRules off: only the pod policy; sidecars always restart', () => {
+    expect(kill({ restartPolicy: 'Never' }, 'Always', false)).toBe(true);
+    expect(kill({ restartPolicy: 'Always' }, 'Never', true, 'sidecar')).toBe(true);
   });
 });
