@@ -144,7 +144,7 @@ function defaultContainerList(list: readonly unknown[], defaultedLists: unknown[
 /**
  * Applies API-server defaulting to a pod, as the API server does before validating a submitted
  * manifest (spec §2, spec pod §2.1):
- * - `spec.terminationGracePeriodSeconds` unset or `null` → `30`;
+ * - `spec.terminationGracePeriodSeconds` unset or `null` → `30`, negative → `1` (since 1.27);
  * - `spec.restartPolicy` unset, `null` or `""` → `"Always"`;
  * - for every container of `containers`, `initContainers` and `ephemeralContainers`, for both
  *   `postStart` and `preStop` and every probe: `httpGet.path` unset/`null`/`""` → `"/"`,
@@ -185,8 +185,12 @@ function defaultPod<T>(pod: T, defaultedLists: unknown[] | undefined): T {
   const spec = own(pod, 'spec');
   if (!isRecord(spec)) return copy as T;
   const specCopy = copyRecord(spec);
-  if (isUnset(own(spec, 'terminationGracePeriodSeconds'))) {
+  const gracePeriod = own(spec, 'terminationGracePeriodSeconds');
+  if (isUnset(gracePeriod)) {
     setOwn(specCopy, 'terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
+  } else if (typeof gracePeriod === 'number' && gracePeriod < 0) {
+    // Stored as 1 since 1.27 (spec §1.1, k/k#115606): a negative grace left pods hard to kill.
+    setOwn(specCopy, 'terminationGracePeriodSeconds', 1);
   }
   const restartPolicy = own(spec, 'restartPolicy');
   if (isUnset(restartPolicy) || restartPolicy === '') setOwn(specCopy, 'restartPolicy', DEFAULT_RESTART_POLICY);

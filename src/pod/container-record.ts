@@ -14,6 +14,7 @@
  * @module
  */
 
+import type { PodContainerStatus } from '../api/pod-status.js';
 import type { Container } from '../api/types.js';
 import type { KubeEventObject } from '../hooks/events.js';
 import type { ContainerExit, StartOutcome } from './container-driver.js';
@@ -47,6 +48,12 @@ export interface ContainerRecord {
    * when there was none. The next start's back-off check reads it instead of `lastExit`, once.
    */
   backOffFrom?: { readonly exit: RecordedExit | undefined } | undefined;
+  /**
+   * The status shown while such a kill's exit waits for the killing sync's start: the one the
+   * running instance last had. The kubelet generated the pod's status at that sync's beginning
+   * and not again before it ended, so no status shows the killed instance Terminated.
+   */
+  held?: PodContainerStatus | undefined;
   /** Waiting reason/message shown instead of the default (PostStartHookError, CrashLoopBackOff, …). */
   waiting?: { reason: string; message?: string } | undefined;
   /** Startup probe result: `undefined` without a startup probe. */
@@ -85,6 +92,7 @@ export function newContainerRecord(spec: Container, kind: ContainerKind): Contai
     lastExit: undefined,
     priorExit: undefined,
     backOffFrom: undefined,
+    held: undefined,
     waiting: undefined,
     startup: spec.startupProbe !== undefined && probed ? false : undefined,
     readiness: spec.readinessProbe !== undefined && probed ? false : undefined,

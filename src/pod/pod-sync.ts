@@ -90,6 +90,8 @@ export class PodSync implements StartHost, SyncRunHost {
     this.state = 'stopped';
     this.timers.clear();
     for (const r of this.all()) {
+      r.held = undefined; // no restart follows a probe kill now
+      r.backOffFrom = undefined;
       if (r.state === 'exited' || r.state === 'backingOff') this.settle(r);
     }
     this.publish();
@@ -253,6 +255,8 @@ export class PodSync implements StartHost, SyncRunHost {
 
   recordExit(c: ContainerRecord, instance: number, exit: ContainerExit, sync = true): void {
     if (c.instances !== instance || c.state !== 'running') return; // stale or already recorded
+    // A probe kill restarted in the killing sync: its status stays as it was until that start.
+    if (c.backOffFrom !== undefined && this.live()) c.held = c.rendered?.status;
     applyExit(c, exit, this.clock.now(), !this.live());
     if (!sync) return;
     this.publish();

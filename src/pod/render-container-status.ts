@@ -83,6 +83,7 @@ function terminatedOf(exit: RecordedExit, memo: RenderedStatus | undefined): Con
  * `isCurrent` compares (`name`, `kind` and `spec` never change), so reusing it is exact.
  */
 export function renderContainerStatus(record: ContainerRecord, defaultWaitingReason: string): PodContainerStatus {
+  if (record.held !== undefined) return record.held; // a probe kill's exit, restart pending
   const memo = record.rendered;
   if (memo !== undefined && isCurrent(memo, record, defaultWaitingReason)) return memo.status;
   const { lastExit, priorExit } = record;

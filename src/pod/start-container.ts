@@ -8,7 +8,9 @@
  * 11): the kubelet generates a pod's status at the beginning of a sync and the start, postStart
  * included, runs inside that sync (`kubelet.go` `SyncPod` → `generateAPIPodStatus`, then
  * `containerRuntime.SyncPod`), so a replacement whose postStart runs still shows the previous
- * Waiting/Terminated state and restartCount, and a first start shows `ContainerCreating`.
+ * Waiting/Terminated state and restartCount, and a first start shows `ContainerCreating`. For the
+ * same reason a container killed by a probe and restarted in the killing sync keeps showing the
+ * killed instance Running (`ContainerRecord.held`) until that start is over.
  *
  * @internal
  * @module
@@ -83,6 +85,7 @@ function beginStart(host: StartHost, c: ContainerRecord, restart: boolean, pass:
   if (restart && exit) {
     const finishedAt = exit.finishedAt;
     if (host.backOff.isInBackOffSince(c.name, finishedAt, now)) {
+      c.held = undefined;
       const backOffMs = host.backOff.backOffMs(c.name);
       pass.skip.add(c.name);
       pass.shortfalls.push({ kind: 'backOff', backOffEndsAt: finishedAt + backOffMs });
@@ -138,6 +141,7 @@ function startOver(
     return 'startFailed';
   }
   c.startingFrom = undefined;
+  c.held = undefined;
   const isRunning = applyStart(c, outcome, restartCount, now, host.clock.now());
   return isRunning ? 'running' : 'exited';
 }
@@ -150,6 +154,7 @@ function startFailed(
   outcome: Extract<StartOutcome, { outcome: 'startFailed' }>,
 ): void {
   c.startingFrom = undefined;
+  c.held = undefined;
   c.state = previousState === 'backingOff' ? 'exited' : previousState;
   c.waiting = {
     reason: outcome.reason ?? 'RunContainerError',

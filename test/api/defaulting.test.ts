@@ -22,6 +22,16 @@ describe('applyDefaults (spec §2 defaulting)', () => {
     ).toBe(0);
   });
 
+  it('a negative terminationGracePeriodSeconds is stored as 1 (since 1.27, k/k#115606)', () => {
+    const tgps = (value: number) =>
+      applyDefaults<Pod>({ spec: { containers: [], terminationGracePeriodSeconds: value } }).spec
+        ?.terminationGracePeriodSeconds;
+    expect(tgps(-1)).toBe(1);
+    expect(tgps(-3600)).toBe(1);
+    expect(tgps(1)).toBe(1);
+    expect(tgps(45)).toBe(45);
+  });
+
   it('defaults httpGet path and scheme in every container list and both hooks', () => {
     const handler = { httpGet: { port: 80, path: '', scheme: '' } };
     const container = { name: 'c', lifecycle: { postStart: handler, preStop: { httpGet: { port: 'http' } } } };

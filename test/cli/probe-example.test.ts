@@ -64,7 +64,6 @@ Timeline (virtual time; container status changes and the events behind them):
    40s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
    50s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
    50s  web  Normal Killing: Container web failed liveness probe, will be restarted
-   50s  web  Terminated (Error, exit code 143)  restartCount 0
    50s  web  Normal Created: Container created
    50s  web  Normal Started: Container started
    50s  web  Running  restartCount 1, ready
@@ -72,7 +71,6 @@ Timeline (virtual time; container status changes and the events behind them):
    70s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
    80s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
    80s  web  Normal Killing: Container web failed liveness probe, will be restarted
-   80s  web  Terminated (Error, exit code 143)  restartCount 1
    80s  web  Normal Created: Container created
    80s  web  Normal Started: Container started
    80s  web  Running  restartCount 2, ready
@@ -80,7 +78,6 @@ Timeline (virtual time; container status changes and the events behind them):
   100s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   110s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   110s  web  Normal Killing: Container web failed liveness probe, will be restarted
-  110s  web  Terminated (Error, exit code 143)  restartCount 2
   110s  web  Normal Created: Container created
   110s  web  Normal Started: Container started
   110s  web  Running  restartCount 3, ready
@@ -88,7 +85,6 @@ Timeline (virtual time; container status changes and the events behind them):
   130s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   140s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   140s  web  Normal Killing: Container web failed liveness probe, will be restarted
-  140s  web  Terminated (Error, exit code 143)  restartCount 3
   140s  web  Normal Created: Container created
   140s  web  Normal Started: Container started
   140s  web  Running  restartCount 4, ready
@@ -96,7 +92,6 @@ Timeline (virtual time; container status changes and the events behind them):
   160s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   170s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   170s  web  Normal Killing: Container web failed liveness probe, will be restarted
-  170s  web  Terminated (Error, exit code 143)  restartCount 4
   170s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
   170s  web  Waiting (CrashLoopBackOff, back-off 40s)  restartCount 4
   170s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
@@ -107,7 +102,6 @@ Timeline (virtual time; container status changes and the events behind them):
   220s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   230s  web  Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500
   230s  web  Normal Killing: Container web failed liveness probe, will be restarted
-  230s  web  Terminated (Error, exit code 143)  restartCount 5
   230s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)
   230s  web  Waiting (CrashLoopBackOff, back-off 1m20s)  restartCount 5
   230s  web  Warning BackOff: Back-off restarting failed container web in pod web_default(sim-web)

@@ -412,6 +412,22 @@ describe('PodWorker.killForProbe (spec pod §3.2 rules 2–3, §3.4 rule 3)', ()
     });
   });
 
+  it('a container restarted in the killing sync is never published Terminated: Running until the new instance runs (spec pod §3.2 rule 3, §9 item 11)', async () => {
+    const { clock, worker, statuses } = setup([c('web')], {});
+    worker.start();
+    await clock.advance(0);
+    const before = statuses.length;
+    await worker.killForProbe('web', 'liveness');
+    await clock.advance(0);
+    const states = statuses.slice(before).map((s) => Object.keys(s.containerStatuses[0]?.state ?? {})[0]);
+    expect(states).not.toContain('terminated');
+    expect(worker.status().containerStatuses[0]).toMatchObject({
+      restartCount: 1,
+      state: { running: {} },
+      lastState: { terminated: { exitCode: 137 } },
+    });
+  });
+
   it('no suffix when the container will not restart (Never pod), and the pod completes', async () => {
     const { clock, driver, worker } = setup([c('web')], {}, { restartPolicy: 'Never' });
     worker.start();
