@@ -41,6 +41,8 @@ export interface PodActionInput {
 const WAIT: PodAction = Object.freeze({ kind: 'wait' });
 
 function restarts(input: Pick<PodActionInput, 'podRestartPolicy' | 'gates'>, record: ContainerRecord): boolean {
+  // Killed by a probe with its restart decided before the kill (spec pod §3.2 rule 3): whatever it exited with.
+  if (record.backOffFrom !== undefined) return true;
   const { kind, spec: container } = record;
   const { podRestartPolicy, gates } = input;
   const exitCode = record.lastExit?.exitCode ?? 0;

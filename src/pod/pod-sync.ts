@@ -215,6 +215,8 @@ export class PodSync implements StartHost, SyncRunHost {
   settle(record: ContainerRecord): void {
     record.state = 'done';
     record.waiting = undefined;
+    record.held = undefined;
+    record.backOffFrom = undefined;
   }
 
   /** @internal doBackOff then startContainer's tail (spec pod §4.2): an instance that runs is watched. */

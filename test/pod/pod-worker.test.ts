@@ -428,6 +428,20 @@ describe('PodWorker.killForProbe (spec pod §3.2 rules 2–3, §3.4 rule 3)', ()
     });
   });
 
+  it('restarted in the killing sync whatever it exits with: an OnFailure container that exits 0 on SIGTERM too (spec pod §3.2 rule 3)', async () => {
+    // a graceful app: exit 0 on the stop signal
+    const { clock, driver, worker } = setup([c('web')], { web: { killExitCode: 0 } }, { restartPolicy: 'OnFailure' });
+    worker.start();
+    await clock.advance(0);
+    await worker.killForProbe('web', 'liveness');
+    await clock.advance(0);
+    expect(driver.events.find((e) => e.reason === 'Killing')?.message).toBe(
+      'Container web failed liveness probe, will be restarted',
+    );
+    expect(driver.starts.map((s) => s.name)).toEqual(['web', 'web']);
+    expect(worker.status().containerStatuses[0]).toMatchObject({ restartCount: 1, state: { running: {} } });
+  });
+
   it('no suffix when the container will not restart (Never pod), and the pod completes', async () => {
     const { clock, driver, worker } = setup([c('web')], {}, { restartPolicy: 'Never' });
     worker.start();
