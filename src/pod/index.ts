@@ -45,7 +45,7 @@ export type { PodWorkerOptions, PodWorkerState } from './pod-worker.js';
 export { PodWorker } from './pod-worker.js';
 export type { RenderPodStatusInput } from './render-pod-status.js';
 export { deepFreeze, renderPodStatus } from './render-pod-status.js';
-export type { ContainerKind, RestartGates, RestartView } from './restart-decision.js';
+export type { ContainerKind, RestartGates, RestartInput, RestartView } from './restart-decision.js';
 export { isContainerRestartable, restartsAfterProbeKill, shouldContainerRestart } from './restart-decision.js';
 export type { CrashLoopRequeue, SyncRequeueConfig, SyncRequeuePolicy, SyncShortfall } from './sync-requeue.js';
 export { requeueDelayMs, resolveSyncRequeue, SYNC_REQUEUE_DEFAULTS } from './sync-requeue.js';

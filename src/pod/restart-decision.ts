@@ -95,17 +95,20 @@ export function shouldContainerRestart(input: {
   return policyRestarts(podRestartPolicy ?? 'Always', exitCode);
 }
 
+/** What {@link isContainerRestartable} and {@link restartsAfterProbeKill} read. */
+export interface RestartInput {
+  readonly kind: ContainerKind;
+  readonly container: RestartView;
+  readonly podRestartPolicy: string | undefined;
+  readonly gates?: RestartGates;
+}
+
 /**
  * `IsContainerRestartable(pod, container)` (spec pod §3.1): could this container ever be
  * restarted, whatever its exit code? (A running container killed by a probe is judged by
  * {@link restartsAfterProbeKill} instead.)
  */
-export function isContainerRestartable(input: {
-  readonly kind: ContainerKind;
-  readonly container: RestartView;
-  readonly podRestartPolicy: string | undefined;
-  readonly gates?: RestartGates;
-}): boolean {
+export function isContainerRestartable(input: RestartInput): boolean {
   const { kind, container, podRestartPolicy, gates = {} } = input;
   if (kind === 'sidecar') return true;
   const own = containerPolicy(container, gates);
@@ -125,12 +128,7 @@ export function isContainerRestartable(input: {
  *
  * @example restartsAfterProbeKill({ kind: 'regular', container: { restartPolicy: 'Never' }, podRestartPolicy: 'Always' }) // false
  */
-export function restartsAfterProbeKill(input: {
-  readonly kind: ContainerKind;
-  readonly container: RestartView;
-  readonly podRestartPolicy: string | undefined;
-  readonly gates?: RestartGates;
-}): boolean {
+export function restartsAfterProbeKill(input: RestartInput): boolean {
   const { kind, container, podRestartPolicy, gates = {} } = input;
   if (kind === 'sidecar') return true;
   const own = containerPolicy(container, gates);

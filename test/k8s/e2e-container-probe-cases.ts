@@ -20,7 +20,9 @@ import {
   httpGetHandler,
   killGraces,
   MIN,
+  probeHarness,
   probeTestInitialDelaySeconds,
+  runLivenessTest,
   S,
   shell,
   tcpSocketHandler,
@@ -342,3 +344,22 @@ export const LIVENESS_CASES: readonly LivenessCase[] = [
     restartsAt: [65 * S], // probe at 60 s never connects, times out at 65 s
   },
 ];
+
+// The kubelet kills a liveness-failed container and starts its replacement in one SyncPod (kuberuntime_manager.go step 3 `killContainer`, step 8 `start` → `doBackOff(pod,
+// spec.container, podStatus, backOff)`), and `podStatus` was taken before the kill: the newest
+// Exited instance is the one *before* the killed one (k/k#22240). Each agnhost instance fails at
+// +20 s: I1 killed at 20 s, nothing exited → start; at 40 s the exited one is I1 (20 s) → Next
+// (10 s) → start; at 60 s I2 (40 s): 20 s ≥ 10 s → Next (20 s) → start; at 80 s I3 (60 s): 20 s ≥
+// 20 s → Next (40 s) → start; at 100 s I4 (80 s): 20 s < 40 s → BackOff, requeued to 120 s, where
+// I5 (100 s) is the exited one → back-off until 140 s → start (here the sync I5's exit triggers
+// finds that at once: a second BackOff at 100 s). Measured from the killed instance's exit
+// (`afterProbeKill: 'killedExit'`) the restarts would be at 20, 50, 90, 150, 250 s.
+export async function monotonicRestartInstants(sidecar: boolean) {
+  const h = probeHarness();
+  const c = LIVENESS_CASES.find((x) => x.name === 'should have monotonically increasing restart count') as LivenessCase;
+  const { pod, container } = c.build(h, sidecar);
+  const at = await runLivenessTest(h, pod, container, 5, c.timeoutMs);
+  expect(at.slice(0, 5), 'restart instants').toEqual([20 * S, 40 * S, 60 * S, 80 * S, 140 * S]);
+  const firstBackOff = h.events.find((e) => e.reason === 'BackOff')?.timestamp;
+  expect(firstBackOff, 'the first BackOff: in the sync that kills I5').toBe(100 * S);
+}

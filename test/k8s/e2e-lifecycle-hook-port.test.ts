@@ -25,6 +25,7 @@ import type { PodSandbox } from '../../src/ports/runtime.js';
 import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
+import { createSync, drive } from './e2e-drive.js';
 
 const S = 1_000;
 const PAUSE = 'registry.k8s.io/pause:3.10';
@@ -97,26 +98,6 @@ function curl(h: H) {
       }
     },
   );
-}
-
-/** Run the clock until `p` settles (at most `maxMs` from now). */
-async function drive<T>(h: H, p: Promise<T>, maxMs = 10 * 60 * S): Promise<T> {
-  let done = false;
-  void p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  const end = h.clock.now() + maxMs;
-  await h.clock.flush();
-  while (!done && h.clock.pendingTimers > 0 && h.clock.now() < end) await h.clock.next();
-  return p;
-}
-
-/** `podClient.CreateSync`: start the pod and wait until it runs. */
-async function createSync(h: H, pod: Pod) {
-  const status = await drive(h, h.manager.startPod(pod), 5 * 60 * S);
-  expect(status.phase).toBe('Running');
-  return status;
 }
 
 function getPodWithHook(name: string, image: string, lifecycle: Lifecycle): Pod {

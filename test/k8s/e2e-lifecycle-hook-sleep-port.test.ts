@@ -21,6 +21,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Container, Pod } from '../../src/api/types.js';
 import { exitsAfter, podHarness } from '../manager/pod-harness.js';
+import { createSync, drive } from './e2e-drive.js';
 
 type H = ReturnType<typeof podHarness>;
 const S = 1_000;
@@ -28,26 +29,6 @@ const PAUSE = 'registry.k8s.io/pause:3.10';
 const BUSYBOX = 'registry.k8s.io/e2e-test-images/busybox:1.37.0-1';
 const POD_DELETE_TIMEOUT = 5 * 60 * S;
 const NAME = 'pod-with-prestop-sleep-hook';
-
-/** Run the clock until `p` settles (at most `maxMs` from now). */
-async function drive<T>(h: H, p: Promise<T>, maxMs = 10 * 60 * S): Promise<T> {
-  let done = false;
-  void p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  const end = h.clock.now() + maxMs;
-  await h.clock.flush();
-  while (!done && h.clock.pendingTimers > 0 && h.clock.now() < end) await h.clock.next();
-  return p;
-}
-
-/** `podClient.CreateSync`: start the pod and wait until it runs. */
-async function createSync(h: H, pod: Pod) {
-  const status = await drive(h, h.manager.startPod(pod), 5 * 60 * S);
-  expect(status.phase).toBe('Running');
-  return status;
-}
 
 /** `podClient.Create` of a pod whose container exits by itself. */
 function create(h: H, pod: Pod): void {

@@ -26,6 +26,7 @@ import type { PodSandbox } from '../../src/ports/runtime.js';
 import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
+import { drive } from './e2e-drive.js';
 
 const S = 1_000;
 const EPOCH = '1970-01-01T00:00:00Z';
@@ -59,18 +60,6 @@ function harness() {
   return { clock, runtime, manager, watch, events, remove };
 }
 type H = ReturnType<typeof harness>;
-
-async function drive<T>(h: H, p: Promise<T>, maxMs = 10 * 60 * S): Promise<T> {
-  let done = false;
-  void p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  const end = h.clock.now() + maxMs;
-  await h.clock.flush();
-  while (!done && h.clock.pendingTimers > 0 && h.clock.now() < end) await h.clock.next();
-  return p;
-}
 
 const pod = (name: string, spec: Pod['spec']): Pod => ({
   metadata: { name, namespace: 'pods', uid: `uid-${name}` },

@@ -22,6 +22,7 @@ import type { PodSandbox } from '../../src/ports/runtime.js';
 import { FakeHttpClient } from '../../src/testing/fake-http-client.js';
 import { FakeRuntime } from '../../src/testing/fake-runtime.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
+import { drive } from './e2e-drive.js';
 
 const S = 1_000;
 const POD_IPS: Record<string, string> = { server: '10.244.0.10', tester: '10.244.0.11' };
@@ -41,19 +42,6 @@ function harness() {
   return { clock, runtime, manager };
 }
 type H = ReturnType<typeof harness>;
-
-/** Run the clock until `p` settles (at most `maxMs` from now). */
-async function drive<T>(h: H, p: Promise<T>, maxMs = 10 * 60 * S): Promise<T> {
-  let done = false;
-  void p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  const end = h.clock.now() + maxMs;
-  await h.clock.flush();
-  while (!done && h.clock.pendingTimers > 0 && h.clock.now() < end) await h.clock.next();
-  return p;
-}
 
 /** `wait.Poll(interval, timeout, cond)`: the first check after one interval; the instant it held, or undefined. */
 async function poll(h: H, intervalMs: number, timeoutMs: number, cond: () => boolean): Promise<number | undefined> {
