@@ -54,7 +54,7 @@ export function renderPodStatus(input: RenderPodStatusInput): PodLifecycleStatus
   // One view per container (init containers first) serves the phase and the conditions.
   const views: PhaseContainer[] = [];
   const initStatuses = renderAll(input.initContainers, defaultReason, views);
-  const statuses = renderAll(input.containers, defaultReason, views);
+  const statuses = byName(renderAll(input.containers, defaultReason, views));
   const { previous, gates } = input;
   const podRestartPolicy = input.podRestartPolicy;
   const podIsTerminal = input.deleted;
@@ -138,4 +138,18 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * Regular containers' statuses sorted by name, as the kubelet publishes them
+ * (`convertToAPIContainerStatuses` and the status manager's `normalizeStatus` sort them with
+ * `SortedContainerStatuses`); init containers keep the spec order. In place: the array is fresh.
+ */
+function byName(statuses: PodContainerStatus[]): PodContainerStatus[] {
+  for (let i = 1; i < statuses.length; i++) {
+    if ((statuses[i - 1] as PodContainerStatus).name > (statuses[i] as PodContainerStatus).name) {
+      return statuses.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
+  }
+  return statuses;
 }
