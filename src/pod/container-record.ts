@@ -74,6 +74,12 @@ export interface RecordedExit {
   readonly containerID?: string;
 }
 
+/** No restart in a killing sync follows (the container settled, or the pod was deleted). */
+export function dropKillingSyncRestart(record: ContainerRecord): void {
+  record.backOffFrom = undefined;
+  record.held = undefined;
+}
+
 /** A fresh record for a container of the given kind. */
 export function newContainerRecord(spec: Container, kind: ContainerKind): ContainerRecord {
   // Every field from the start, and `undefined` rather than `delete` later: one hidden class for
@@ -111,9 +117,11 @@ export const DEFAULT_KILL_EXIT: ContainerExit = Object.freeze({ exitCode: 137, r
 /**
  * Record the exit of the current instance: `lastExit` shifts to `priorExit`, reason `Completed`
  * (0) / `Error` unless the runtime gave one (spec pod §4.4). `final`: the worker no longer
- * restarts anything (completing, deleted), so the record is `done` rather than `exited`.
+ * restarts anything (completing, deleted), so the record is `done` rather than `exited`. A probe
+ * kill restarted in the killing sync keeps showing its status until that start (`held`).
  */
 export function applyExit(record: ContainerRecord, exit: ContainerExit, now: number, final: boolean): void {
+  if (record.backOffFrom !== undefined && !final) record.held = record.rendered?.status;
   const exitCode = typeof exit?.exitCode === 'number' ? exit.exitCode : DEFAULT_KILL_EXIT.exitCode;
   if (record.lastExit) record.priorExit = record.lastExit;
   // Built by assignment (same keys in the same order as the API object), not by spreads.

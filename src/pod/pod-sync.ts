@@ -14,7 +14,13 @@ import { errorText, UnknownContainerError } from '../errors.js';
 import type { KubeEvent } from '../hooks/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerDriver, ContainerExit } from './container-driver.js';
-import { applyExit, type ContainerRecord, containerEventObject, newContainerRecord } from './container-record.js';
+import {
+  applyExit,
+  type ContainerRecord,
+  containerEventObject,
+  dropKillingSyncRestart,
+  newContainerRecord,
+} from './container-record.js';
 import type { CrashLoopBackOff } from './crash-loop-back-off.js';
 import { ExitWatch } from './exit-watch.js';
 import { killPod } from './kill-pod.js';
@@ -90,8 +96,7 @@ export class PodSync implements StartHost, SyncRunHost {
     this.state = 'stopped';
     this.timers.clear();
     for (const r of this.all()) {
-      r.held = undefined; // no restart follows a probe kill now
-      r.backOffFrom = undefined;
+      dropKillingSyncRestart(r);
       if (r.state === 'exited' || r.state === 'backingOff') this.settle(r);
     }
     this.publish();
@@ -146,6 +151,7 @@ export class PodSync implements StartHost, SyncRunHost {
     this.kick();
   }
 
+  /** Sync now, or once more after the sync in flight. */
   kick(): void {
     if (!this.live() || this.state === 'sandbox' || this.state === 'created') return;
     this.dirty = true;
@@ -154,11 +160,6 @@ export class PodSync implements StartHost, SyncRunHost {
 
   // The sync loop and syncOnce are promise chains (sync-run.ts), not `async` functions: each step
   // runs in the turn the `await` it replaced resumed in (test/pod/pod-worker-turns.test.ts).
-
-  /** @internal Sync once more after the sync in flight (`start-container.ts`). */
-  resync(): void {
-    this.dirty = true;
-  }
 
   /** Syncs while there is something to do (`dirty`); one at a time. */
   syncLoop(): void {
@@ -215,8 +216,7 @@ export class PodSync implements StartHost, SyncRunHost {
   settle(record: ContainerRecord): void {
     record.state = 'done';
     record.waiting = undefined;
-    record.held = undefined;
-    record.backOffFrom = undefined;
+    dropKillingSyncRestart(record);
   }
 
   /** @internal doBackOff then startContainer's tail (spec pod §4.2): an instance that runs is watched. */
@@ -257,8 +257,6 @@ export class PodSync implements StartHost, SyncRunHost {
 
   recordExit(c: ContainerRecord, instance: number, exit: ContainerExit, sync = true): void {
     if (c.instances !== instance || c.state !== 'running') return; // stale or already recorded
-    // A probe kill restarted in the killing sync: its status stays as it was until that start.
-    if (c.backOffFrom !== undefined && this.live()) c.held = c.rendered?.status;
     applyExit(c, exit, this.clock.now(), !this.live());
     if (!sync) return;
     this.publish();

@@ -40,8 +40,8 @@ export interface StartHost {
   readonly ident: { readonly name: string; readonly namespace: string; readonly uid: string };
   emit(type: KubeEvent['type'], reason: string, message: string, c?: ContainerRecord): void;
   publish(): void;
-  /** Sync again once this sync is over (the sync a container's death triggers). */
-  resync(): void;
+  /** Sync again (once this sync is over): the sync a container's death triggers. */
+  kick(): void;
 }
 
 /** How a {@link startContainer} call ended. */
@@ -96,7 +96,7 @@ function beginStart(host: StartHost, c: ContainerRecord, restart: boolean, pass:
         host.publish();
       }
       // The killed container's death triggers its own sync, which finds it in back-off from its exit.
-      if (killingSync !== undefined) host.resync();
+      if (killingSync !== undefined) host.kick();
       return BACKING_OFF;
     }
     host.backOff.next(c.name, finishedAt, now);

@@ -154,6 +154,16 @@ function checkInitInvariants(seen: readonly PodLifecycleStatus[]): void {
 
 const initStatus = (s: PodLifecycleStatus, i: number) => s.initContainerStatuses[i] as PodContainerStatus;
 
+/** Both failing-init tests: no app container ever leaves Waiting `PodInitializing`. */
+function appContainersStayPodInitializing(t: PodLifecycleStatus): void {
+  for (const status of t.containerStatuses) {
+    if (status.state.waiting === undefined)
+      throw new Error(`container "${status.name}" should not be out of waiting: ${JSON.stringify(status)}`);
+    if (status.state.waiting.reason !== 'PodInitializing')
+      throw new Error(`container "${status.name}" should have reason PodInitializing`);
+  }
+}
+
 function start(h: H, pod: Pod): void {
   for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) runsCommand(h, c);
   void h.manager.startPod(pod);
@@ -231,12 +241,7 @@ describe('[sig-node] InitContainer [NodeConformance] (spec pod §3.3, §5.1, §5
       [
         // check for the first container to fail at least once
         (t) => {
-          for (const status of t.containerStatuses) {
-            if (status.state.waiting === undefined)
-              throw new Error(`container "${status.name}" should not be out of waiting: ${JSON.stringify(status)}`);
-            if (status.state.waiting.reason !== 'PodInitializing')
-              throw new Error(`container "${status.name}" should have reason PodInitializing`);
-          }
+          appContainersStayPodInitializing(t);
           if (t.initContainerStatuses.length !== 2) return false;
           let status = initStatus(t, 1);
           if (status.state.waiting === undefined)
@@ -300,12 +305,7 @@ describe('[sig-node] InitContainer [NodeConformance] (spec pod §3.3, §5.1, §5
       [
         // check for the second container to fail at least once
         (t) => {
-          for (const status of t.containerStatuses) {
-            if (status.state.waiting === undefined)
-              throw new Error(`container "${status.name}" should not be out of waiting: ${JSON.stringify(status)}`);
-            if (status.state.waiting.reason !== 'PodInitializing')
-              throw new Error(`container "${status.name}" should have reason PodInitializing`);
-          }
+          appContainersStayPodInitializing(t);
           if (t.initContainerStatuses.length !== 2) return false;
           let status = initStatus(t, 0);
           if (status.state.terminated === undefined) {
